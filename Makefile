@@ -1,0 +1,62 @@
+# CXL emulation for QEMU: top-level entry points. See README.md.
+#
+#   make            install missing packages, assemble the tree, build QEMU
+#   make demo       ... and boot a Linux guest on a CXL topology
+#   make check      every test (strip check, series check, qtests, guests)
+#
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+.PHONY: all deps assemble build demo check check-strip check-series \
+        check-guest series refresh-patches guest-image clean distclean help
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+assemble: deps
+	@scripts/assemble.sh
+
+build: assemble
+	@scripts/build.sh
+
+# A guest on the richest topology we have, and what its `cxl list` sees.
+demo: build
+	@/usr/bin/python3 tests/guest/run.py --demo
+
+# Every test. The summary line (N passed, N failed) comes last.
+check: build
+	@tests/run-checks.sh all
+
+check-strip: assemble
+	@tests/run-checks.sh strip
+
+check-series: assemble
+	@tests/run-checks.sh series
+
+# One scenario: make check-guest SCENARIO=name
+check-guest: build
+	@tests/run-checks.sh guest $(SCENARIO)
+
+guest-image:
+	@tests/guest/image.sh
+
+# Export the work as a git format-patch series on the base: build/series/
+series: assemble
+	@scripts/make-series.sh
+
+# Write commits made in the assembled tree (build/qemu) back to patches/
+refresh-patches:
+	@scripts/refresh-patches.sh
+
+clean:
+	rm -rf build/qemu-build build/bin build/firmware build/series build/guest-logs
+
+# Also the assembled tree. Caches (base, ccache, guest image) are kept:
+# they live outside the checkout (CXL_QEMU_CACHE, default ~/.cache/cxl-qemu).
+distclean:
+	rm -rf build
+
+help:
+	@sed -n '1,/^SHELL/p' Makefile | grep '^#' | sed 's/^# \?//'

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Configure (once) and build qemu-system-x86_64 from the assembled tree, then
+# place the binary and the firmware it needs where the README says:
+#   build/bin/qemu-system-x86_64      (symlink to the build)
+#   build/firmware/                   (pass with -L)
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+OBJ=$BUILD/qemu-build
+TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu}
+
+# ccache: caches outside the checkout, paths relative to the checkout so a
+# clone at another path (CI) hits the same cache.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+CONFIGURE_FLAGS=(--python="$PYTHON" --target-list="$TARGETS" --disable-docs
+    --disable-user --disable-install-blobs --without-default-features
+    --enable-tcg --enable-fdt=system --enable-pixman)
+flags_sig=$(printf '%s\n' "${CONFIGURE_FLAGS[@]}" | sha256sum | cut -d' ' -f1)
+
+if [ ! -f "$OBJ/build.ninja" ] || [ "$(cat "$OBJ/.cxl-configure" 2>/dev/null)" != "$flags_sig" ]; then
+    log "configuring in $OBJ"
+    rm -rf "$OBJ"
+    mkdir -p "$OBJ"
+    (cd "$OBJ" && "$SRC/configure" "${CONFIGURE_FLAGS[@]}" > configure.log 2>&1) ||
+        { tail -30 "$OBJ/configure.log" >&2; die "configure failed (log: $OBJ/configure.log)"; }
+    echo "$flags_sig" > "$OBJ/.cxl-configure"
+fi
+
+jobs=$(nproc)
+ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-qemu-system-x86_64}
+
+mkdir -p "$BUILD/bin" "$BUILD/firmware"
+ln -sfn ../qemu-build/qemu-system-x86_64 "$BUILD/bin/qemu-system-x86_64"
+# Firmware from Debian's seabios and qemu-system-data packages (the +ds base
+# ships no binary blobs).
+for f in /usr/share/seabios/*.bin /usr/share/qemu/*; do
+    [ -e "$f" ] && ln -sfn "$f" "$BUILD/firmware/${f##*/}"
+done
+[ -e "$BUILD/firmware/bios-256k.bin" ] || die "bios-256k.bin missing: run 'make deps' (package seabios)"

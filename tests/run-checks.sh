@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The test driver behind `make check` and its sub-targets.
+#   tests/run-checks.sh all            every suite
+#   tests/run-checks.sh strip|series   one suite
+#   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
+# Each check prints PASS/FAIL; the last line is "N passed, N failed", also
+# written to build/test-summary.txt for CI.
+set -uo pipefail
+. "$(dirname "$0")/../scripts/common.sh"
+
+passed=0
+failed=0
+failures=()
+mkdir -p "$BUILD"
+summary=$BUILD/test-summary.txt
+rm -f "$summary"
+
+# run NAME CMD…: one check; its outcome is CMD's exit status.
+run() {
+    local name=$1; shift
+    local t0=$SECONDS
+    echo "=== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "--- PASS $name ($((SECONDS - t0))s)"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "--- FAIL $name ($((SECONDS - t0))s)"
+    fi
+}
+
+suite_strip() {
+    run strip/upstream-cxl-removed /usr/bin/python3 "$TOP/tests/strip/check-strip.py" \
+        "$BASE_FILES/$QEMU_ORIG" "$SRC" "$TOP" "$TOP/scripts/upstream-cxl-files.txt"
+}
+
+suite_series() {
+    run series/export "$TOP/scripts/make-series.sh"
+    run series/apply-and-compare "$TOP/scripts/check-series.sh"
+}
+
+# Guest scenarios count one check each; run.py prints its own per-step lines.
+suite_guest() {
+    local out rc line p f
+    out=$(mktemp)
+    /usr/bin/python3 "$TOP/tests/guest/run.py" "$@" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+    rm -f "$out"
+    if [ -n "$line" ]; then
+        p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+        passed=$((passed + p)); failed=$((failed + f))
+        [ "$f" -eq 0 ] || failures+=("guest scenarios ($f)")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+            failed=$((failed + 1)); failures+=("guest runner exit $rc")
+        fi
+    else
+        failed=$((failed + 1)); failures+=("guest runner (no summary, exit $rc)")
+    fi
+}
+
+what=${1:-all}
+[ $# -gt 0 ] && shift
+case $what in
+    all)    suite_strip; suite_series; suite_guest ;;
+    strip)  suite_strip ;;
+    series) suite_series ;;
+    guest)  suite_guest "$@" ;;
+    *)      die "unknown suite '$what' (all, strip, series, guest)" ;;
+esac
+
+echo
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "$passed passed, $failed failed" | tee "$summary"
+[ "$failed" -eq 0 ]
