@@ -15,11 +15,18 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# QEMU's configure names the compiler in meson's native file, so meson's own
+# ccache detection never applies: put Debian's ccache masquerade links first.
+ccache_sig=none
+if [ -z "${CXL_QEMU_NO_CCACHE:-}" ] && [ -x /usr/lib/ccache/cc ]; then
+    export PATH=/usr/lib/ccache:$PATH
+    ccache_sig=ccache
+fi
 
 CONFIGURE_FLAGS=(--python="$PYTHON" --target-list="$TARGETS" --disable-docs
     --disable-user --disable-install-blobs --without-default-features
     --enable-tcg --enable-fdt=system --enable-pixman)
-flags_sig=$(printf '%s\n' "${CONFIGURE_FLAGS[@]}" | sha256sum | cut -d' ' -f1)
+flags_sig=$(printf '%s\n' "${CONFIGURE_FLAGS[@]}" "$ccache_sig" | sha256sum | cut -d' ' -f1)
 
 if [ ! -f "$OBJ/build.ninja" ] || [ "$(cat "$OBJ/.cxl-configure" 2>/dev/null)" != "$flags_sig" ]; then
     log "configuring in $OBJ"
