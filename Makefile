@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps assemble build demo check check-strip check-series \
+.PHONY: all deps assemble build demo check check-strip check-series check-unit \
         check-guest series refresh-patches guest-image clean distclean help
 
 all: build
@@ -34,6 +34,9 @@ check-strip: assemble
 
 check-series: assemble
 	@tests/run-checks.sh series
+
+check-unit: build
+	@tests/run-checks.sh unit
 
 # One scenario: make check-guest SCENARIO=name
 check-guest: build

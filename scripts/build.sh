@@ -38,7 +38,10 @@ if [ ! -f "$OBJ/build.ninja" ] || [ "$(cat "$OBJ/.cxl-configure" 2>/dev/null)" !
 fi
 
 jobs=$(nproc)
-ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-qemu-system-x86_64}
+targets=(qemu-system-x86_64)
+for t in $UNIT_TESTS; do targets+=("tests/unit/$t"); done
+# shellcheck disable=SC2086
+ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-${targets[*]}}
 
 mkdir -p "$BUILD/bin" "$BUILD/firmware"
 ln -sfn ../qemu-build/qemu-system-x86_64 "$BUILD/bin/qemu-system-x86_64"

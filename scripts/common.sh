@@ -15,5 +15,8 @@ PYTHON=/usr/bin/python3
 # this repository at the same paths).
 OVERLAY_DIRS="hw include qapi docs tests/qtest tests/unit"
 
+# Our unit tests (tests/unit/NAME.c, built by QEMU's meson).
+UNIT_TESTS="test-cxl-interleave"
+
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

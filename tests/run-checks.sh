@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test driver behind `make check` and its sub-targets.
 #   tests/run-checks.sh all            every suite
-#   tests/run-checks.sh strip|series   one suite
+#   tests/run-checks.sh strip|series|unit   one suite
 #   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
 # Each check prints PASS/FAIL; the last line is "N passed, N failed", also
 # written to build/test-summary.txt for CI.
@@ -40,6 +40,26 @@ suite_series() {
     run series/apply-and-compare "$TOP/scripts/check-series.sh"
 }
 
+# Unit tests: each TAP test case counts as one check; a crash fails the binary.
+suite_unit() {
+    local t bin out rc ok nok
+    for t in $UNIT_TESTS; do
+        bin=$BUILD/qemu-build/tests/unit/$t
+        echo "=== unit/$t"
+        out=$("$bin" --tap -k 2>&1)
+        rc=$?
+        echo "$out" | grep -E '^(ok|not ok)'
+        ok=$(echo "$out" | grep -c '^ok ')
+        nok=$(echo "$out" | grep -c '^not ok ')
+        passed=$((passed + ok)); failed=$((failed + nok))
+        [ "$nok" -eq 0 ] || failures+=("unit/$t ($nok)")
+        if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then
+            echo "$out" | tail -5
+            failed=$((failed + 1)); failures+=("unit/$t exited $rc")
+        fi
+    done
+}
+
 # Guest scenarios count one check each; run.py prints its own per-step lines.
 suite_guest() {
     local out rc line p f
@@ -63,11 +83,12 @@ suite_guest() {
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case $what in
-    all)    suite_strip; suite_series; suite_guest ;;
+    all)    suite_strip; suite_series; suite_unit; suite_guest ;;
     strip)  suite_strip ;;
+    unit)   suite_unit ;;
     series) suite_series ;;
     guest)  suite_guest "$@" ;;
-    *)      die "unknown suite '$what' (all, strip, series, guest)" ;;
+    *)      die "unknown suite '$what' (all, strip, series, unit, guest)" ;;
 esac
 
 echo
