@@ -14,7 +14,7 @@ cxl-strip-files), or as a new commit, then run this again"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$SRC" format-patch -q --zero-commit --no-signature --no-stat --full-index \
+git -C "$SRC" format-patch -q -N --zero-commit --no-signature --no-stat --full-index \
     --no-renames -o "$tmp" cxl-strip-files..HEAD
 rm -f "$TOP"/patches/*.patch
 mkdir -p "$TOP/patches"
