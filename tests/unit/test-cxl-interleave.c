@@ -8,6 +8,9 @@
  *    12); the device keeps every ways-th granule, packed;
  *  - the parameter-validity table and XOR maps of Linux's
  *    tools/testing/cxl/test/cxl_translate.c;
+ *  - vectors computed by Linux's own translation functions, when
+ *    CXL_LINUX_VECTORS names a file made by linux-interleave-vectors.py
+ *    (make check does);
  *  - structural properties every correct decode has: HPA -> (position, DPA)
  *    is a bijection onto ways equal DPA ranges, and inverts DPA -> HPA.
  *
@@ -260,6 +263,42 @@ static void test_xor(void)
     }
 }
 
+/* Vectors from Linux's cxl_calculate_*() and cxl_do_xormap_calc(). */
+static void test_linux_vectors(void)
+{
+    const char *path = g_getenv("CXL_LINUX_VECTORS");
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned modulo = 0, xor = 0;
+
+    if (!path) {
+        g_test_skip("CXL_LINUX_VECTORS not set");
+        return;
+    }
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        unsigned eiw, eig, pos, hbiw;
+        unsigned long long dpa, hpa, addr, folded;
+
+        if (sscanf(*l, "M %u %u %u %llu %llu", &eiw, &eig, &pos, &dpa, &hpa) == 5) {
+            g_assert_cmphex(cxl_interleave_hpa_offset(dpa, pos, eiw, eig), ==, hpa);
+            g_assert_cmphex(cxl_interleave_dpa_offset(hpa, eiw, eig), ==, dpa);
+            g_assert_cmpuint(cxl_interleave_position(hpa, eiw, eig), ==, pos);
+            modulo++;
+        } else if (sscanf(*l, "X %u %llu %llu", &hbiw, &addr, &folded) == 3) {
+            g_assert_cmphex(cxl_xor_fold(addr, linux_xormaps,
+                                         cxl_xor_maps_for_ways(hbiw)), ==, folded);
+            xor++;
+        } else {
+            g_assert_cmpstr(*l, ==, "");
+        }
+    }
+    /* every ways/granularity pair and every host-bridge way count */
+    g_assert_cmpuint(modulo, >=, ARRAY_SIZE(valid_iw) * 7);
+    g_assert_cmpuint(xor, >=, ARRAY_SIZE(valid_iw));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -269,5 +308,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/interleave/bijection", test_bijection_all_combinations);
     g_test_add_func("/cxl/interleave/round-trips", test_random_round_trips);
     g_test_add_func("/cxl/interleave/xor", test_xor);
+    g_test_add_func("/cxl/interleave/linux-vectors", test_linux_vectors);
     return g_test_run();
 }
