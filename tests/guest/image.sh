@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Build the guest image (kernel + initramfs) for the guest scenarios, or find
+# it in the cache. Prints the image directory on stdout; logs go to stderr.
+#
+#   tests/guest/image.sh            build if needed, print the directory
+#   tests/guest/image.sh --update   refresh the private apt lists first
+#   tests/guest/image.sh --force    rebuild even if the cache has the image
+#
+# The image lives under $CACHE/guest/<key>/ (key: the resolved package
+# versions and the hashes of this script, init and lib.sh). It contains
+#   vmlinuz              the pinned Debian kernel
+#   initramfs.cpio.zst   busybox, kmod, cxl/ndctl/daxctl, keyutils, acpica-tools,
+#                        the CXL/DAX/NVDIMM modules (decompressed), /init
+#   root/                the staging root the initramfs was made from (its
+#                        loader can run the Debian 13 tools on the host)
+#   kernel-release, manifest.txt (package=version), config (kernel config)
+# Debian packages are downloaded through a private apt configuration under
+# $CACHE/guest/apt; nothing is installed on the host and the system's apt
+# state is not touched.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC1091
+. "$HERE/../../scripts/common.sh"
+
+# ---- pins -------------------------------------------------------------------
+# The guest kernel: Debian's trixie-backports build. Never switched silently:
+# if this kernel cannot be found the build fails.
+KERNEL_RELEASE=7.3.4+deb13-amd64
+KERNEL_PKGS=("linux-binary-$KERNEL_RELEASE" "linux-modules-$KERNEL_RELEASE"
+             "linux-base-$KERNEL_RELEASE")
+# User space from trixie (their shared-library closure comes along).
+USER_PKGS=(cxl ndctl daxctl keyutils busybox-static kmod acpica-tools)
+# Packages of the closure that the guest does not need.
+SKIP_PKGS=(init-system-helpers gcc-14-base)
+# Kernel module directories to ship (plus their dependencies).
+MODULE_DIRS=(kernel/drivers/cxl kernel/drivers/dax kernel/drivers/nvdimm
+             kernel/drivers/acpi/nfit)
+SUITE=trixie
+MIRROR=http://deb.debian.org/debian
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+# ----------------------------------------------------------------------------
+
+update=0 force=0
+for a in "$@"; do
+    case $a in
+        --update) update=1 ;;
+        --force) force=1 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) die "unknown argument '$a'" ;;
+    esac
+done
+
+for t in dpkg-deb cpio zstd xz flock sha256sum; do
+    command -v "$t" >/dev/null || die "host tool '$t' missing (scripts/deps.sh installs it)"
+done
+[ -r "$KEYRING" ] || die "$KEYRING missing (package debian-archive-keyring)"
+
+G=$CACHE/guest
+A=$G/apt
+mkdir -p "$G" "$A/lists/partial" "$A/cache" "$A/debs/partial"
+exec 9>"$G/.lock"
+flock 9
+
+cat >"$A/sources.list.new" <<EOF
+deb [signed-by=$KEYRING] $MIRROR $SUITE main
+deb [signed-by=$KEYRING] $MIRROR $SUITE-backports main
+EOF
+if ! cmp -s "$A/sources.list.new" "$A/sources.list" 2>/dev/null; then
+    mv "$A/sources.list.new" "$A/sources.list"; update=1
+else
+    rm -f "$A/sources.list.new"
+fi
+: >"$A/status"
+APT=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
+     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+     -o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache"
+     -o Dir::Cache::archives="$A/debs" -o Dir::State::status="$A/status"
+     -o Dir::State::extended_states="$A/extended_states"
+     -o APT::Sandbox::User=root -o APT::Architecture=amd64
+     -o APT::Architectures::=amd64 -o APT::Install-Recommends=false
+     -o Acquire::Languages=none -q)
+
+apt_update() {
+    log "updating the private apt lists ($SUITE, $SUITE-backports)"
+    apt-get "${APT[@]}" update >&2 || die "apt-get update failed (private lists in $A)"
+}
+ls "$A"/lists/*_Packages* >/dev/null 2>&1 || update=1
+[ $update -eq 0 ] || apt_update
+
+# Resolve the closure (exact versions) with an empty status file.
+resolve() {
+    { apt-get "${APT[@]}" -s install "${USER_PKGS[@]}" "${KERNEL_PKGS[@]}" 2>&1 || true; } |
+        sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1=\2/p' | LC_ALL=C sort
+}
+missing_pkgs() {  # the requested packages that the closure lacks
+    local p
+    for p in "${KERNEL_PKGS[@]}" "${USER_PKGS[@]}"; do
+        awk -F= -v p="$p" '$1 == p {f=1} END {exit !f}' <<<"$closure" || echo "$p"
+    done
+}
+closure=$(resolve)
+missing=$(missing_pkgs)
+if [ -n "$missing" ] && [ $update -eq 0 ]; then
+    apt_update; update=1
+    closure=$(resolve); missing=$(missing_pkgs)
+fi
+if grep -q "^linux-" <<<"$missing"; then
+    die "the pinned guest kernel $KERNEL_RELEASE is not available from $SUITE-backports (missing: $(grep "^linux-" <<<"$missing" | xargs)). Not switching kernels: change KERNEL_RELEASE in $0 deliberately."
+fi
+[ -z "$missing" ] || die "cannot resolve $(xargs <<<"$missing") from $SUITE: $(apt-get "${APT[@]}" -s install "${USER_PKGS[@]}" 2>&1 | grep '^E:' | head -3)"
+pv_of() { awk -F= -v p="$1" '$1 == p' <<<"$closure"; }  # NAME -> NAME=VERSION
+
+key=$({ echo "$closure"; echo "${MODULE_DIRS[*]}" "${SKIP_PKGS[*]}";
+        sha256sum "$HERE/image.sh" "$HERE/init" "$HERE/lib.sh" | cut -d' ' -f1; } |
+      sha256sum | cut -c1-16)
+OUT=$G/$key
+if [ $force -eq 0 ] && [ -e "$OUT/done" ]; then
+    ln -sfn "$key" "$G/current"
+    echo "$OUT"
+    exit 0
+fi
+
+t0=$SECONDS
+log "building guest image $key (kernel $KERNEL_RELEASE)"
+download() {
+    local pkgs
+    mapfile -t pkgs <<<"$closure"
+    apt-get "${APT[@]}" -qq -y --download-only install "${pkgs[@]}" >&2
+}
+if ! download; then
+    # A stale list may name a file the archive no longer has.
+    [ $update -eq 1 ] || { apt_update; closure=$(resolve); }
+    download || die "downloading the guest packages failed"
+fi
+apt-get "${APT[@]}" -qq autoclean >&2 || true   # drop superseded .debs
+
+deb_of() {  # deb_of NAME=VERSION -> path of the downloaded .deb
+    local n=${1%%=*} v=${1#*=} f
+    v=${v//:/%3a}
+    for f in "$A/debs/${n}_${v}_"*.deb; do
+        [ -e "$f" ] && { echo "$f"; return; }
+    done
+    die "downloaded package file for $1 not found in $A/debs"
+}
+
+rm -rf "$G/tmp.$key"
+W=$G/tmp.$key
+R=$W/root
+mkdir -p "$R/usr/bin" "$R/usr/sbin" "$R/usr/lib" "$R/usr/lib64" "$W/kernel"
+ln -s usr/bin "$R/bin"; ln -s usr/sbin "$R/sbin"
+ln -s usr/lib "$R/lib"; ln -s usr/lib64 "$R/lib64"
+
+# ---- user space ---------------------------------------------------------------
+in_list() {  # in_list WORD LIST...
+    local w=$1 x; shift
+    for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+    return 1
+}
+while read -r pv; do
+    in_list "${pv%%=*}" "${KERNEL_PKGS[@]}" "${SKIP_PKGS[@]}" && continue
+    dpkg-deb -x "$(deb_of "$pv")" "$R"
+done <<<"$closure"
+for l in bin sbin lib lib64; do
+    [ -L "$R/$l" ] || die "extracting the packages replaced the /$l symlink"
+done
+rm -rf "$R"/usr/share/{doc,man,info,locale,i18n,lintian,bug,bash-completion,zsh,fish,initramfs-tools,keyutils} \
+       "$R"/usr/lib/x86_64-linux-gnu/gconv "$R"/usr/lib/systemd "$R"/etc/init.d "$R"/usr/include
+find "$R" -name '*.a' -delete
+# busybox applets for everything Debian did not ship a real program for.
+BB=$R/usr/bin/busybox
+[ -x "$BB" ] || die "busybox missing from the staging root"
+"$BB" --list-full | while read -r app; do
+    [ -e "$R/$app" ] || [ -L "$R/$app" ] || ln -s /usr/bin/busybox "$R/$app"
+done
+
+# Run a Debian 13 program from the staging root on the host.
+guestrun() {  # guestrun PROGRAM-PATH-IN-ROOT ARGS...
+    local p=$1; shift
+    "$R/usr/lib64/ld-linux-x86-64.so.2" --library-path "$R/usr/lib/x86_64-linux-gnu" \
+        --argv0 "${p##*/}" "$R$p" "$@"
+}
+# Every dynamic program must find its libraries inside the root.
+for p in /usr/bin/cxl /usr/bin/ndctl /usr/bin/daxctl /usr/bin/keyctl /usr/bin/kmod /usr/bin/iasl; do
+    libs=$("$R/usr/lib64/ld-linux-x86-64.so.2" --library-path "$R/usr/lib/x86_64-linux-gnu" --list "$R$p") ||
+        die "$p: cannot resolve its libraries"
+    ! grep -q 'not found' <<<"$libs" || die "$p: missing libraries: $(grep 'not found' <<<"$libs")"
+done
+
+# ---- kernel -------------------------------------------------------------------
+for p in "${KERNEL_PKGS[@]}"; do
+    dpkg-deb -x "$(deb_of "$(pv_of "$p")")" "$W/kernel"
+done
+KM=$W/kernel/usr/lib/modules/$KERNEL_RELEASE
+[ -f "$KM/vmlinuz" ] || die "vmlinuz not found in linux-binary-$KERNEL_RELEASE"
+guestrun /usr/sbin/depmod -b "$W/kernel/usr" "$KERNEL_RELEASE"
+# modules.dep lines: "kernel/a.ko.xz: kernel/b.ko.xz kernel/c.ko.xz"
+mods=$(for d in "${MODULE_DIRS[@]}"; do
+           grep -E "^$d/[^:]*:" "$KM/modules.dep" || true
+       done | tr -d ':' | tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u)
+[ -n "$mods" ] || die "no module found under ${MODULE_DIRS[*]}"
+RM=$R/usr/lib/modules/$KERNEL_RELEASE
+mkdir -p "$RM"
+for m in $mods; do
+    mkdir -p "$RM/$(dirname "$m")"
+    case $m in
+        *.ko.xz)  xz -dc "$KM/$m" >"$RM/${m%.xz}" ;;
+        *.ko.zst) zstd -qdc "$KM/$m" >"$RM/${m%.zst}" ;;
+        *.ko.gz)  gzip -dc "$KM/$m" >"$RM/${m%.gz}" ;;
+        *.ko)     cp "$KM/$m" "$RM/$m" ;;
+        *) die "unexpected module file $m" ;;
+    esac
+done
+cp "$KM"/modules.builtin "$KM"/modules.builtin.modinfo "$KM"/modules.order "$RM/"
+guestrun /usr/sbin/depmod -b "$R/usr" "$KERNEL_RELEASE"
+# (The package's System.map is a placeholder, so depmod -e cannot check
+# symbols.) The subset must keep every dependency the full tree has.
+strip_ext() { sed -E 's/\.ko\.(xz|zst|gz)/.ko/g' | LC_ALL=C sort; }
+for m in $mods; do grep -E "^${m//./\\.}:" "$KM/modules.dep"; done | strip_ext >"$W/dep.full"
+strip_ext <"$RM/modules.dep" >"$W/dep.subset"
+cmp -s "$W/dep.full" "$W/dep.subset" ||
+    die "module dependencies differ after copying: $(diff "$W/dep.full" "$W/dep.subset" | head)"
+
+# ---- the image's own files ----------------------------------------------------
+mkdir -p "$R"/{dev,proc,sys,tmp,run,mnt,root,var/tmp,etc/cxltest,usr/lib/cxltest}
+install -m 0755 "$HERE/init" "$R/init"
+install -m 0644 "$HERE/lib.sh" "$R/usr/lib/cxltest/lib.sh"
+echo "$KERNEL_RELEASE" >"$R/etc/cxltest/kernel-release"
+echo "$closure" >"$R/etc/cxltest/manifest"
+echo "root:x:0:0:root:/root:/bin/sh" >"$R/etc/passwd"
+echo "root:x:0:" >"$R/etc/group"
+
+(cd "$R" && find . -mindepth 1 | LC_ALL=C sort |
+     cpio -o -H newc -R 0:0 --quiet) | zstd -q -15 -T0 >"$W/initramfs.cpio.zst"
+mv "$KM/vmlinuz" "$W/vmlinuz"
+cp "$KM/config" "$W/config"
+echo "$KERNEL_RELEASE" >"$W/kernel-release"
+echo "$closure" >"$W/manifest.txt"
+rm -rf "$W/kernel" "$W/dep.full" "$W/dep.subset"
+touch "$W/done"
+rm -rf "$OUT"
+mv "$W" "$OUT"
+ln -sfn "$key" "$G/current"
+# Keep the three most recent images.
+for d in $(cd "$G" && ls -1dt -- ???????????????? 2>/dev/null | tail -n +4); do
+    [[ $d =~ ^[0-9a-f]{16}$ ]] && rm -rf "${G:?}/$d"
+done
+log "guest image ready in $((SECONDS - t0))s: $OUT ($(du -h "$OUT/initramfs.cpio.zst" | cut -f1) initramfs, $(du -h "$OUT/vmlinuz" | cut -f1) kernel)"
+echo "$OUT"

@@ -1,0 +1,672 @@
+#!/usr/bin/python3
+"""Boot the guest image under QEMU (TCG) and run guest scenarios.
+
+    tests/guest/run.py                 every scenario (2 guests in parallel)
+    tests/guest/run.py NAME...         the named scenarios
+    tests/guest/run.py --list          list the scenarios
+    tests/guest/run.py --demo          the `demo` scenario, showing its output
+
+A scenario is tests/guest/scenarios/NAME.py: a QEMU topology, a guest shell
+script, optional host handlers the guest can call (QMP commands, host
+checks) and optional host checks after the run. See tests/guest/README.md.
+
+Prints one line per step and per scenario, and last "N passed, N failed"
+(counting scenarios). Logs: build/guest-logs/NAME/. Stdlib only.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.dont_write_bytecode = True    # no __pycache__ next to the scenarios
+
+TOP = Path(__file__).resolve().parents[2]
+HERE = TOP / "tests" / "guest"
+SCENARIOS = HERE / "scenarios"
+LOGS = TOP / "build" / "guest-logs"
+DEFAULT_QEMU = TOP / "build" / "bin" / "qemu-system-x86_64"
+FIRMWARE = TOP / "build" / "firmware"
+
+DEFAULT_TIMEOUT = 300          # seconds per scenario (boot included)
+POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
+# Kernel console options: warnings (level 4) still reach the console.
+BASE_APPEND = ("console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 "
+               "mitigations=off")
+
+# Kernel trouble in the console: only lines carrying a printk timestamp, so a
+# scenario printing the word WARNING does not trip it.
+KERNEL_TROUBLE = re.compile(
+    r"\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])?\s*"
+    r"(WARNING:|BUG:|Oops|Call Trace|Kernel panic|kernel BUG|"
+    r"general protection fault|UBSAN:|KASAN:|INFO: task .* blocked|"
+    r"rcu: INFO:|watchdog: BUG:)")
+KERNEL_LINE = re.compile(r"^\s*\[\s*\d+\.\d+\]")
+MARK = re.compile(r"@@(STEP (BEGIN|PASS|FAIL|SKIP) (\S+)(?: \((.*)\))?|INIT (\S+)|"
+                  r"SCENARIO BEGIN|END status=(\d+) failed=(\d+)|HOST .*)@@")
+
+_print_lock = threading.Lock()
+
+
+def say(*lines):
+    with _print_lock:
+        for line in lines:
+            print(line, flush=True)
+
+
+def parse_size(s):
+    if isinstance(s, int):
+        return s
+    m = re.fullmatch(r"(\d+)([KMGT]?)", str(s).strip().upper())
+    if not m:
+        raise ValueError(f"bad size {s!r}")
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2)]
+
+
+# ---------------------------------------------------------------- cpio ------
+
+def cpio_newc(files):
+    """An uncompressed newc cpio of {path: bytes} (+ their directories)."""
+    out = bytearray()
+    ino = [0x7000]
+
+    def entry(name, mode, data=b""):
+        ino[0] += 1
+        nm = name.encode() + b"\0"
+        fields = (ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nm), 0)
+        out.extend(b"070701" + "".join(f"{v:08X}" for v in fields).encode() + nm)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    dirs = set()
+    for path in files:
+        parts = path.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    for d in sorted(dirs):
+        entry(d, 0o040755)
+    for path, data in sorted(files.items()):
+        if isinstance(data, str):
+            data = data.encode()
+        mode = 0o100755 if path.endswith(".sh") else 0o100644
+        entry(path.strip("/"), mode, data)
+    entry("TRAILER!!!", 0)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- QMP -------
+
+class QMPError(Exception):
+    pass
+
+
+class QMP:
+    """A small synchronous QMP client; every message goes to the transcript."""
+
+    def __init__(self, path, transcript, t0, alive=lambda: True):
+        self.t0 = t0
+        self.log = open(transcript, "a", buffering=1)
+        self.lock = threading.Lock()
+        self.cond = threading.Condition()
+        self.replies = {}
+        self.events = []
+        self.next_id = 0
+        self.closed = False
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(str(path))
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline or not alive():
+                    raise
+                time.sleep(0.1)
+        self.rfile = self.sock.makefile("r", encoding="utf-8", errors="replace")
+        greeting = self.rfile.readline()
+        self._log("<-", greeting.strip())
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.cmd("qmp_capabilities")
+
+    def _log(self, direction, text):
+        self.log.write(f"{time.monotonic() - self.t0:8.3f} {direction} {text}\n")
+
+    def _reader(self):
+        try:
+            for line in self.rfile:
+                self._log("<-", line.strip())
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    continue
+                with self.cond:
+                    if "event" in msg:
+                        self.events.append(msg)
+                    elif "id" in msg:
+                        self.replies[msg["id"]] = msg
+                    self.cond.notify_all()
+        except OSError:
+            pass
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def cmd(self, name, timeout=60, **args):
+        with self.lock:
+            self.next_id += 1
+            mid = self.next_id
+            msg = {"execute": name, "id": mid}
+            if args:
+                msg["arguments"] = args
+            text = json.dumps(msg)
+            self._log("->", text)
+            self.sock.sendall(text.encode() + b"\n")
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while mid not in self.replies:
+                left = deadline - time.monotonic()
+                if self.closed or left <= 0:
+                    raise QMPError(f"{name}: no reply ({'closed' if self.closed else 'timeout'})")
+                self.cond.wait(left)
+            reply = self.replies.pop(mid)
+        if "error" in reply:
+            e = reply["error"]
+            raise QMPError(f"{name}: {e.get('class')}: {e.get('desc')}")
+        return reply.get("return")
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.log.close()
+
+
+# ---------------------------------------------------------------- context ---
+
+class Context:
+    """What a scenario's topology(), HOST handlers and check() get."""
+
+    def __init__(self, name, logdir, image, opts):
+        self.name = name
+        self.logdir = logdir
+        self.workdir = logdir / "work"
+        self.image = image                  # the guest image directory
+        self.opts = opts
+        self.qmp_client = None
+        self.checks = []                    # (name, ok, detail)
+        self._console = logdir / "console.log"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+
+    def file(self, name, size=None, data=None):
+        """A per-run file in the work directory (sparse SIZE, or DATA)."""
+        p = self.workdir / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "wb") as f:
+            if data is not None:
+                f.write(data.encode() if isinstance(data, str) else data)
+            if size is not None:
+                f.truncate(parse_size(size))
+        return str(p)
+
+    def path(self, name):
+        """Path of a per-run file (created by the scenario or the guest)."""
+        return str(self.workdir / name)
+
+    def qmp(self, command, **args):
+        """Run a QMP command now; returns its 'return', raises QMPError."""
+        if self.qmp_client is None:
+            raise QMPError("QMP is not connected")
+        return self.qmp_client.cmd(command, **args)
+
+    def qmp_events(self, name=None):
+        """The QMP events received so far (optionally only NAME)."""
+        if self.qmp_client is None:
+            return []
+        with self.qmp_client.cond:
+            return [e for e in self.qmp_client.events if name is None or e["event"] == name]
+
+    def wait_event(self, name, timeout=30, **data):
+        """Wait for a QMP event NAME (whose data contains DATA) received
+        since the start; returns it, raises QMPError on timeout."""
+        c = self.qmp_client
+        if c is None:
+            raise QMPError("QMP is not connected")
+        deadline = time.monotonic() + timeout
+        with c.cond:
+            while True:
+                for e in c.events:
+                    if e["event"] == name and all(e.get("data", {}).get(k) == v for k, v in data.items()):
+                        return e
+                left = deadline - time.monotonic()
+                if left <= 0 or c.closed:
+                    raise QMPError(f"no {name} event {data or ''} within {timeout}s")
+                c.cond.wait(left)
+
+    def check(self, name, ok, detail=""):
+        """Record a host-side check; a false one fails the scenario."""
+        self.checks.append((name, bool(ok), str(detail)))
+        return bool(ok)
+
+    def console(self):
+        try:
+            return self._console.read_text(errors="replace").replace("\r", "")
+        except OSError:
+            return ""
+
+    def image_tool(self, argv, **kw):
+        """Run a program of the guest image's root (Debian 13) on the host,
+        e.g. ctx.image_tool(['/usr/bin/iasl', '-d', 'cedt.dat'])."""
+        root = Path(self.image) / "root"
+        cmd = [str(root / "usr/lib64/ld-linux-x86-64.so.2"), "--library-path",
+               str(root / "usr/lib/x86_64-linux-gnu"), "--argv0", argv[0].rsplit("/", 1)[-1],
+               str(root / argv[0].lstrip("/"))] + list(argv[1:])
+        kw.setdefault("capture_output", True)
+        kw.setdefault("text", True)
+        return subprocess.run(cmd, **kw)
+
+
+# ---------------------------------------------------------------- scenarios -
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        self.name = path.stem
+        spec = importlib.util.spec_from_file_location(f"cxl_scenario_{self.name.replace('-', '_')}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        self.mod = mod
+        if not hasattr(mod, "GUEST"):
+            raise ValueError(f"{path}: no GUEST script")
+        self.description = getattr(mod, "DESCRIPTION", "").strip()
+        self.default = getattr(mod, "DEFAULT", True)
+
+    def get(self, attr, default=None):
+        return getattr(self.mod, attr, default)
+
+
+def load_scenarios():
+    # Shared helpers live in scenarios/_*.py: not scenarios, but importable.
+    if str(SCENARIOS) not in sys.path:
+        sys.path.insert(0, str(SCENARIOS))
+    out = {}
+    for p in sorted(SCENARIOS.glob("*.py")):
+        if p.name.startswith("_"):
+            continue
+        s = Scenario(p)
+        out[s.name] = s
+    return out
+
+
+# ---------------------------------------------------------------- running ---
+
+class Result:
+    def __init__(self, name):
+        self.name = name
+        self.steps = []            # (name, status, detail)
+        self.reasons = []          # why the scenario failed
+        self.duration = 0.0
+        self.boot = None           # seconds until /init ran
+        self.end_status = None
+        self.details = []          # extra lines printed on failure
+
+    @property
+    def ok(self):
+        return not self.reasons
+
+
+class Run:
+    def __init__(self, scn, image, opts):
+        self.scn = scn
+        self.image = Path(image)
+        self.opts = opts
+        self.res = Result(scn.name)
+        self.logdir = LOGS / scn.name
+        self.verbose = opts.verbose
+        self.in_scenario = False
+        self.current_step = None
+        self.step_lines = {}
+        self.handler_errors = []
+        self.want_tail = False             # print the console's tail on failure
+
+    # -- guest -> host channel (second serial port) --
+    def _sync_serve(self, path, t0):
+        log = open(self.logdir / "sync.log", "a", buffering=1)
+        handlers = self.scn.get("HOST", {}) or {}
+        try:
+            sock = None
+            deadline = time.monotonic() + 15
+            while sock is None:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(str(path))
+                    sock = s
+                except OSError:
+                    s.close()
+                    if time.monotonic() > deadline:
+                        log.write("could not connect to the sync socket\n")
+                        return
+                    time.sleep(0.1)
+            self.sync_sock = sock
+            buf = b""
+            while True:
+                data = sock.recv(4096)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    raw, buf = buf.split(b"\n", 1)
+                    line = raw.decode(errors="replace").strip("\r\0 ")
+                    if not line.startswith("REQ "):
+                        if line:
+                            log.write(f"{time.monotonic() - t0:8.3f} ?? {line}\n")
+                        continue
+                    words = line.split()[1:]
+                    tag, args = (words[0], words[1:]) if words else ("", [])
+                    log.write(f"{time.monotonic() - t0:8.3f} <- {line}\n")
+                    ok, text = self._handle(handlers, tag, args)
+                    text = str(text or "").replace("\r", "").replace("\n", "\\n")
+                    reply = f"ACK {tag} {'OK' if ok else 'FAIL'} {text}".rstrip()
+                    log.write(f"{time.monotonic() - t0:8.3f} -> {reply}\n")
+                    sock.sendall(reply.encode() + b"\n")
+        except OSError as e:
+            log.write(f"sync channel: {e}\n")
+        finally:
+            log.close()
+
+    def _handle(self, handlers, tag, args):
+        h = handlers.get(tag)
+        if h is None:
+            msg = f"no HOST handler '{tag}'"
+            self.handler_errors.append(msg)
+            return False, msg
+        try:
+            if callable(h):
+                return True, h(self.ctx, *args)
+            out = []
+            for item in h:  # a list of QMP commands
+                if isinstance(item, dict):
+                    cmd, cargs = item["execute"], item.get("arguments", {})
+                else:
+                    cmd, cargs = item[0], (item[1] if len(item) > 1 else {})
+                out.append(json.dumps(self.ctx.qmp(cmd, **cargs)))
+            return True, " ".join(out)
+        except Exception as e:  # reported to the guest, which decides
+            say(f"  note {self.scn.name}: host handler '{tag}' answered FAIL: {str(e)[:160]}")
+            return False, f"{type(e).__name__}: {e}"
+
+    # -- console --
+    def _on_line(self, line):
+        m = MARK.search(line)
+        if m:
+            if m.group(2):
+                kind, name, detail = m.group(2), m.group(3), m.group(4) or ""
+                if kind == "BEGIN":
+                    self.current_step = name
+                    self.step_lines[name] = []
+                else:
+                    self.current_step = None
+                    self.res.steps.append((name, kind, detail))
+                    tail = f" ({detail})" if detail else ""
+                    say(f"  {kind} {self.scn.name}: {name}{tail}")
+                    if kind == "FAIL":
+                        self.res.reasons.append(f"step {name} failed")
+                        out = self.step_lines.get(name, [])
+                        self.res.details += [f"    | {name}: {x}" for x in out[-40:]]
+            elif m.group(5):
+                self.res.boot = time.monotonic() - self.t0
+            elif m.group(1) == "SCENARIO BEGIN":
+                self.in_scenario = True
+            elif m.group(6) is not None:
+                self.res.end_status = int(m.group(6))
+                self.in_scenario = False
+            return
+        if self.current_step is not None:
+            self.step_lines[self.current_step].append(line.strip())
+        if self.verbose and self.in_scenario and not KERNEL_LINE.match(line):
+            say(line[4:] if line.startswith("    ") and self.current_step else line)
+
+    def run(self):
+        try:
+            self._run()
+        except Exception:
+            self.res.reasons.append("runner error")
+            self.res.details += ["    " + x for x in traceback.format_exc().splitlines()]
+        return self.res
+
+    def _run(self):
+        scn, opts = self.scn, self.opts
+        if self.logdir.exists():
+            shutil.rmtree(self.logdir)
+        self.logdir.mkdir(parents=True)
+        self.ctx = ctx = Context(scn.name, self.logdir, self.image, opts)
+        sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
+        qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
+        console = self.logdir / "console.log"
+
+        # The initrd: the base image plus this scenario's cpio.
+        files = {"scenario.sh": "#!/bin/sh\n" + scn.get("GUEST")}
+        mods = scn.get("MODULES")
+        if mods is not None:
+            files["etc/cxltest/modules"] = "\n".join(mods) + "\n"
+        for k, v in (scn.get("FILES") or {}).items():
+            files[k.lstrip("/")] = v
+        initrd = self.logdir / "initrd.img"
+        with open(initrd, "wb") as f:
+            base = (self.image / "initramfs.cpio.zst").read_bytes()
+            # The kernel looks for a cpio header only at 4-byte aligned
+            # offsets, skipping zero bytes after a compressed archive.
+            f.write(base + b"\0" * (-len(base) % 4))
+            f.write(cpio_newc(files))
+
+        topo = scn.get("topology")
+        topo = topo(ctx) if callable(topo) else list(scn.get("TOPOLOGY", []))
+        append = BASE_APPEND + (" " + scn.get("APPEND") if scn.get("APPEND") else "")
+        machine = scn.get("MACHINE", "q35")
+        cmd = [str(opts.qemu), "-machine", machine, "-accel", "tcg",
+               "-cpu", scn.get("CPU", "max,hypervisor=off"),
+               "-m", str(scn.get("MEMORY", "2G")), "-smp", str(scn.get("SMP", 2)),
+               "-nographic", "-nodefaults", "-no-reboot", "-L", str(FIRMWARE),
+               "-kernel", str(self.image / "vmlinuz"), "-initrd", str(initrd),
+               "-append", append,
+               "-chardev", f"file,id=cxltest-con,path={console}",
+               "-serial", "chardev:cxltest-con",
+               "-chardev", f"socket,id=cxltest-sync,path={sync_sock},server=on,wait=off",
+               "-serial", "chardev:cxltest-sync",
+               "-qmp", f"unix:{qmp_sock},server=on,wait=off"] + [str(a) for a in topo]
+        (self.logdir / "qemu-cmdline.txt").write_text(
+            " ".join(a if re.fullmatch(r"[\w@%+=:,./-]+", a) else repr(a) for a in cmd) + "\n")
+        timeout = opts.timeout or scn.get("TIMEOUT", DEFAULT_TIMEOUT)
+
+        self.t0 = time.monotonic()
+        qlog = open(self.logdir / "qemu.log", "wb")
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
+        sync_thread = None
+        try:
+            try:
+                ctx.qmp_client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0,
+                                     alive=lambda: proc.poll() is None)
+            except OSError:
+                if proc.wait(timeout=5) is None:
+                    raise
+                self.res.reasons.append(f"QEMU exited at start (status {proc.returncode})")
+                self._tail_qemu_log()
+                return
+            sync_thread = threading.Thread(target=self._sync_serve, args=(sync_sock, self.t0), daemon=True)
+            sync_thread.start()
+            self._watch(proc, console, timeout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            qlog.close()
+            if ctx.qmp_client:
+                ctx.qmp_client.close()
+            shutil.rmtree(sockdir, ignore_errors=True)
+        self.res.duration = time.monotonic() - self.t0
+
+        text = ctx.console()
+        if not self._kernel_trouble(text) and self.want_tail:
+            self.res.details += ["    | " + x for x in text.splitlines()[-30:]]
+        if proc.returncode not in (0, None) and not self.res.reasons:
+            self.res.reasons.append(f"QEMU exit status {proc.returncode}")
+            self._tail_qemu_log()
+        for e in self.handler_errors:
+            self.res.reasons.append(e)
+
+        # Host checks after the guest is gone.
+        check = scn.get("check")
+        if callable(check):
+            try:
+                check(ctx)
+            except Exception as e:
+                ctx.check("check()", False, f"{type(e).__name__}: {e}")
+        for name, ok, detail in ctx.checks:
+            self.res.steps.append((f"host:{name}", "PASS" if ok else "FAIL", detail))
+            tail = f" ({detail})" if detail else ""
+            say(f"  {'PASS' if ok else 'FAIL'} {scn.name}: host:{name}{tail}")
+            if not ok:
+                self.res.reasons.append(f"host check {name} failed")
+        if self.res.ok and not opts.keep:
+            initrd.unlink()
+            shutil.rmtree(ctx.workdir, ignore_errors=True)
+
+    def _watch(self, proc, console, timeout):
+        deadline = self.t0 + timeout
+        pos, partial = 0, b""
+        end_at = None
+        while True:
+            exited = proc.poll() is not None
+            try:
+                with open(console, "rb") as f:
+                    f.seek(pos)
+                    data = f.read()
+                    pos += len(data)
+            except FileNotFoundError:
+                data = b""
+            partial += data
+            *lines, partial = partial.split(b"\n")
+            for raw in lines:
+                self._on_line(raw.decode(errors="replace").replace("\r", ""))
+            if self.res.end_status is not None and end_at is None:
+                end_at = time.monotonic()
+                if self.res.end_status != 0:
+                    self.res.reasons.append(f"scenario script exit status {self.res.end_status}")
+            if exited:
+                if partial:
+                    self._on_line(partial.decode(errors="replace").replace("\r", ""))
+                if self.res.end_status is None:
+                    self.res.reasons.append(f"no end marker: QEMU exited (status {proc.returncode}) "
+                                            "before the scenario finished")
+                    self.want_tail = True
+                return
+            now = time.monotonic()
+            if end_at is not None and now - end_at > POWEROFF_GRACE:
+                self.res.reasons.append("the guest did not power off after the end marker")
+                return
+            if now > deadline:
+                where = f" (in step {self.current_step})" if self.current_step else ""
+                self.res.reasons.append(f"timeout after {timeout}s{where}")
+                self.want_tail = True
+                return
+            time.sleep(0.2)
+
+    def _kernel_trouble(self, text):
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            m = KERNEL_TROUBLE.search(line)
+            if m:
+                self.res.reasons.append(f"kernel trouble in the console ({m.group(1).rstrip(':')})")
+                self.res.details += ["    | " + x for x in lines[max(0, i - 3):i + 25]]
+                return True
+        return False
+
+    def _tail_qemu_log(self):
+        try:
+            lines = (self.logdir / "qemu.log").read_text(errors="replace").splitlines()
+        except OSError:
+            lines = []
+        self.res.details += ["    | qemu: " + x for x in lines[-20:]]
+
+
+def build_image():
+    p = subprocess.run([str(HERE / "image.sh")], stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"run.py: building the guest image failed (exit {p.returncode})")
+    return p.stdout.strip().splitlines()[-1]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("names", nargs="*", metavar="NAME", help="scenarios to run (default: all)")
+    ap.add_argument("--list", action="store_true", help="list the scenarios")
+    ap.add_argument("--demo", action="store_true",
+                    help="run the 'demo' scenario and show what the guest prints")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show the guest scripts' output")
+    ap.add_argument("--jobs", "-j", type=int, default=None,
+                    help="guests in parallel (default: 2 if several scenarios)")
+    ap.add_argument("--timeout", type=int, default=None,
+                    help="seconds per scenario (default: the scenario's TIMEOUT or %d)" % DEFAULT_TIMEOUT)
+    ap.add_argument("--qemu", default=os.environ.get("CXL_QEMU", str(DEFAULT_QEMU)),
+                    help="QEMU binary (default: build/bin/qemu-system-x86_64)")
+    ap.add_argument("--image", default=None, help="guest image directory (default: build it with image.sh)")
+    ap.add_argument("--keep", action="store_true", help="keep the initrd and work files of passing scenarios")
+    opts = ap.parse_args()
+
+    try:
+        scenarios = load_scenarios()
+    except Exception as e:
+        sys.exit(f"run.py: loading the scenarios failed: {e}")
+    if opts.list:
+        for n, s in scenarios.items():
+            flag = "" if s.default else " (not in the default run)"
+            print(f"{n:20s} {s.description.splitlines()[0] if s.description else ''}{flag}")
+        return 0
+    if opts.demo:
+        opts.names = ["demo"]
+        opts.verbose = True
+    names = opts.names or [n for n, s in scenarios.items() if s.default]
+    unknown = [n for n in names if n not in scenarios]
+    if unknown:
+        sys.exit(f"run.py: unknown scenario(s): {' '.join(unknown)} (see --list)")
+    opts.qemu = Path(opts.qemu)
+    if not os.access(opts.qemu, os.X_OK):
+        sys.exit(f"run.py: no QEMU binary at {opts.qemu} (build it first: make build)")
+    image = opts.image or build_image()
+    jobs = opts.jobs or (2 if len(names) > 1 else 1)
+
+    def one(name):
+        say(f"=== {name}: {scenarios[name].description.splitlines()[0] if scenarios[name].description else ''}")
+        res = Run(scenarios[name], image, opts).run()
+        boot = f", init after {res.boot:.1f}s" if res.boot is not None else ""
+        if res.ok:
+            say(f"PASS {name} ({res.duration:.1f}s{boot})")
+        else:
+            say(f"FAIL {name} ({res.duration:.1f}s{boot}): {'; '.join(res.reasons)}",
+                *res.details, f"    logs: {LOGS / name}/")
+        return res
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = list(ex.map(one, names))
+    passed = sum(r.ok for r in results)
+    failed = len(results) - passed
+    print()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
