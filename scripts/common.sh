@@ -18,5 +18,23 @@ OVERLAY_DIRS="hw include qapi docs tests/qtest tests/unit"
 # Our unit tests (tests/unit/NAME.c, built by QEMU's meson).
 UNIT_TESTS="test-cxl-interleave"
 
+# apt-get options for a private configuration rooted at DIR (DIR/sources.list,
+# DIR/lists, DIR/cache, DIR/status): the system's sources, preferences and
+# package state are neither used nor changed, so downloads (never installs)
+# of Debian 12/13 packages cannot mix with the host's. Release files are
+# still signature-checked, but their Valid-Until is not enforced: we fetch
+# pinned versions, and mirrors may be frozen snapshots of the archive.
+# Sets the array PRIVATE_APT.
+private_apt_opts() {
+    local d=$1
+    mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+    [ -f "$d/status" ] || : > "$d/status"
+    PRIVATE_APT=(-o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                 -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+                 -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache"
+                 -o Dir::State::status="$d/status" -o APT::Sandbox::User=root
+                 -o Acquire::Check-Valid-Until=false -o Acquire::Languages=none -q)
+}
+
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

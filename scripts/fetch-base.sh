@@ -34,13 +34,12 @@ fi
 if ! have_debian_files; then
     log "fetching qemu=$QEMU_DEB_VERSION from Debian's archive (sid)"
     apt_dir=$CACHE/apt-sid
-    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+    mkdir -p "$apt_dir"
     cat > "$apt_dir/sources.list" <<SRC
 deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
 SRC
-    aptopts=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-             -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
-             -o APT::Sandbox::User=root)
+    private_apt_opts "$apt_dir"
+    aptopts=("${PRIVATE_APT[@]}")
     if apt-get "${aptopts[@]}" update -q >"$apt_dir/update.log" 2>&1; then
         (cd "$BASE_FILES" && apt-get "${aptopts[@]}" source --download-only -q "qemu=$QEMU_DEB_VERSION") \
             >"$apt_dir/source.log" 2>&1 || log "apt-get source failed (see $apt_dir/source.log)"

@@ -72,11 +72,8 @@ else
     mv "$A/sources.list.new" "$A/sources.list"
     rm -f "$A"/lists/*_Packages* "$A"/lists/*_Sources*
 fi
-APT=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
-     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-     -o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache"
-     -o Dir::State::status="$A/status" -o APT::Sandbox::User=root
-     -o Acquire::Languages=none -q)
+private_apt_opts "$A"
+APT=("${PRIVATE_APT[@]}")
 
 apt_update() { # once per run
     [ $lists_fresh -eq 0 ] || return 0

@@ -71,14 +71,12 @@ else
     rm -f "$A/sources.list.new"
 fi
 : >"$A/status"
-APT=(-o Dir::Etc::SourceList="$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
-     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-     -o Dir::State::Lists="$A/lists" -o Dir::Cache="$A/cache"
-     -o Dir::Cache::archives="$A/debs" -o Dir::State::status="$A/status"
+private_apt_opts "$A"
+APT=("${PRIVATE_APT[@]}"
+     -o Dir::Cache::archives="$A/debs"
      -o Dir::State::extended_states="$A/extended_states"
-     -o APT::Sandbox::User=root -o APT::Architecture=amd64
-     -o APT::Architectures::=amd64 -o APT::Install-Recommends=false
-     -o Acquire::Languages=none -q)
+     -o APT::Architecture=amd64 -o APT::Architectures::=amd64
+     -o APT::Install-Recommends=false)
 
 apt_update() {
     log "updating the private apt lists ($SUITE, $SUITE-backports)"
