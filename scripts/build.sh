@@ -14,6 +14,8 @@ TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1
+# The build must not write into the source tree (check-series compares it).
+export PYTHONDONTWRITEBYTECODE=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 # QEMU's configure names the compiler in meson's native file, so meson's own
 # ccache detection never applies: put Debian's ccache masquerade links first.

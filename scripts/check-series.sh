@@ -13,7 +13,8 @@ git -c advice.detachedHead=false clone -q --shared --no-checkout "$base_git" "$f
 git -c advice.detachedHead=false -C "$fresh" checkout -q cxl-base
 git -C "$fresh" -c user.name=check -c user.email=check@localhost am -q "${series[@]}" ||
     die "the series does not apply to the base with git am"
-if diff -r -q -x .git -x .cxl-base-stamp "$fresh" "$SRC" > "$BUILD/series-check.diff" 2>&1; then
+# (__pycache__: bytecode Python may write next to QEMU's build scripts)
+if diff -r -q -x .git -x .cxl-base-stamp -x __pycache__ "$fresh" "$SRC" > "$BUILD/series-check.diff" 2>&1; then
     echo "PASS: ${#series[@]} patches apply with git am; the result equals the assembled tree"
     rm -rf "$fresh"
 else
