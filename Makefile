@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps assemble build demo check check-strip check-series check-unit \
+.PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli \
         check-guest series refresh-patches guest-image clean distclean help
 
 all: build
@@ -37,6 +37,9 @@ check-series: assemble
 
 check-unit: build
 	@tests/run-checks.sh unit
+
+check-cli: build
+	@tests/run-checks.sh cli
 
 # One scenario: make check-guest SCENARIO=name
 check-guest: build

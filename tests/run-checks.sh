@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test driver behind `make check` and its sub-targets.
 #   tests/run-checks.sh all            every suite
-#   tests/run-checks.sh strip|series|unit   one suite
+#   tests/run-checks.sh strip|series|unit|cli   one suite
 #   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
 # Each check prints PASS/FAIL; the last line is "N passed, N failed", also
 # written to build/test-summary.txt for CI.
@@ -39,6 +39,25 @@ suite_strip() {
 suite_series() {
     run series/export "$TOP/scripts/make-series.sh"
     run series/apply-and-compare "$TOP/scripts/check-series.sh"
+}
+
+# Command-line checks (and the docs' example command lines): one check each.
+suite_cli() {
+    local out rc line p f
+    echo "=== cli"
+    out=$(/usr/bin/python3 "$TOP/tests/cli/cxl-options.py" "$BUILD/bin/qemu-system-x86_64" \
+          "$BUILD/firmware" "$TOP/docs/system/devices/cxl.rst" 2>&1)
+    rc=$?
+    echo "$out"
+    line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ -n "$line" ]; then
+        p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+        passed=$((passed + p)); failed=$((failed + f))
+        [ "$f" -eq 0 ] || failures+=("cli ($f)")
+    fi
+    if [ -z "$line" ] || { [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
+        failed=$((failed + 1)); failures+=("cli (exit $rc)")
+    fi
 }
 
 # Unit tests: each TAP test case counts as one check; a crash fails the binary.
@@ -95,12 +114,13 @@ suite_guest() {
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case $what in
-    all)    suite_strip; suite_series; suite_unit; suite_guest ;;
+    all)    suite_strip; suite_series; suite_unit; suite_cli; suite_guest ;;
     strip)  suite_strip ;;
     unit)   suite_unit ;;
+    cli)    suite_cli ;;
     series) suite_series ;;
     guest)  suite_guest "$@" ;;
-    *)      die "unknown suite '$what' (all, strip, series, unit, guest)" ;;
+    *)      die "unknown suite '$what' (all, strip, series, unit, cli, guest)" ;;
 esac
 
 echo

@@ -6,10 +6,15 @@ lives); the guest script already prints whatever `cxl list` finds.
 
 DESCRIPTION = "the richest topology available, shown through cxl list"
 
-# The richest topology available today: none, the CXL device models have not
-# landed yet. Replace with e.g. a pxb-cxl host bridge, root port, cxl-type3
-# device and a cxl-fmw window when they exist.
-TOPOLOGY = []
+# The richest topology available today: CXL host bridges and fixed memory
+# windows (root ports and memory devices have not landed yet).
+TOPOLOGY = [
+    "-M", "q35,cxl=on,"
+          "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,cxl-fmw.0.interleave-granularity=8k,"
+          "cxl-fmw.1.targets.0=cxl.1,cxl-fmw.1.targets.1=cxl.2,cxl-fmw.1.size=8G",
+    "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+    "-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2",
+]
 
 GUEST = r'''
 echo

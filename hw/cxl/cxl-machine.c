@@ -1,0 +1,354 @@
+/*
+ * CXL machine support: the "cxl" and "cxl-fmw" machine options, placement
+ * of the CXL area (host bridge registers, then the fixed memory windows) in
+ * the physical address space, and window -> host bridge linking.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/cutils.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qapi/qapi-visit-cxl.h"
+#include "qom/object.h"
+#include "hw/qdev-core.h"
+#include "hw/cxl/cxl-machine.h"
+#include "hw/cxl/cxl-host.h"
+#include "trace.h"
+
+/* Machine object -> its CXL state (QOM may instantiate temporary machines). */
+static GHashTable *cxl_states;
+
+CXLMachineState *cxl_machine_get(void)
+{
+    Object *machine = qdev_get_machine();
+
+    return cxl_states && machine ? g_hash_table_lookup(cxl_states, machine)
+                                 : NULL;
+}
+
+bool cxl_machine_enabled(CXLMachineState *s)
+{
+    return s && s->enabled;
+}
+
+static void cxl_machine_get_enabled(Object *obj, Visitor *v, const char *name,
+                                    void *opaque, Error **errp)
+{
+    CXLMachineState *s = opaque;
+
+    visit_type_bool(v, name, &s->enabled, errp);
+}
+
+static void cxl_machine_set_enabled(Object *obj, Visitor *v, const char *name,
+                                    void *opaque, Error **errp)
+{
+    CXLMachineState *s = opaque;
+
+    visit_type_bool(v, name, &s->enabled, errp);
+}
+
+static void cxl_window_clear(CXLWindow *w)
+{
+    for (unsigned i = 0; i < w->nr_targets; i++) {
+        g_free(w->target_ids[i]);
+    }
+}
+
+/* Check one window's options and fill @w from them. */
+static bool cxl_window_parse(CXLWindow *w, unsigned index,
+                             CXLFixedMemoryWindowOptions *o, Error **errp)
+{
+    strList *t;
+    unsigned n = 0;
+
+    w->index = index;
+    if (o->size == 0 || o->size % CXL_WINDOW_ALIGN) {
+        error_setg(errp, "cxl-fmw.%u.size: must be a non-zero multiple of "
+                   "256 MiB (got %" PRIu64 " bytes)", index, o->size);
+        return false;
+    }
+    w->size = o->size;
+
+    w->granularity = o->has_interleave_granularity ? o->interleave_granularity
+                                                   : CXL_IG_MIN_BYTES;
+    if (!cxl_bytes_to_ig(w->granularity, &w->eig)) {
+        error_setg(errp, "cxl-fmw.%u.interleave-granularity: %" PRIu64
+                   " is not allowed; use 256, 512, 1k, 2k, 4k, 8k or 16k",
+                   index, w->granularity);
+        return false;
+    }
+
+    for (t = o->targets; t; t = t->next) {
+        if (n == CXL_INTERLEAVE_MAX_WAYS) {
+            error_setg(errp, "cxl-fmw.%u.targets: more than %d host bridges",
+                       index, CXL_INTERLEAVE_MAX_WAYS);
+            return false;
+        }
+        w->target_ids[n++] = g_strdup(t->value);
+    }
+    w->nr_targets = n;
+    if (!cxl_ways_to_iw(n, &w->eiw)) {
+        error_setg(errp, "cxl-fmw.%u.targets: %u host bridges given; a window "
+                   "interleaves across 1, 2, 3, 4, 6, 8, 12 or 16", index, n);
+        return false;
+    }
+    return true;
+}
+
+static void cxl_machine_set_fmw(Object *obj, Visitor *v, const char *name,
+                                void *opaque, Error **errp)
+{
+    CXLMachineState *s = opaque;
+    CXLFixedMemoryWindowOptionsList *list = NULL, *it;
+    CXLWindow *windows;
+    unsigned n = 0;
+
+    if (!visit_type_CXLFixedMemoryWindowOptionsList(v, name, &list, errp)) {
+        return;
+    }
+    for (it = list; it; it = it->next) {
+        n++;
+    }
+    windows = g_new0(CXLWindow, n);
+    n = 0;
+    for (it = list; it; it = it->next, n++) {
+        if (!cxl_window_parse(&windows[n], n, it->value, errp)) {
+            for (unsigned i = 0; i <= n; i++) {
+                cxl_window_clear(&windows[i]);
+            }
+            g_free(windows);
+            qapi_free_CXLFixedMemoryWindowOptionsList(list);
+            return;
+        }
+        windows[n].machine = s;
+    }
+    qapi_free_CXLFixedMemoryWindowOptionsList(list);
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        cxl_window_clear(&s->windows[i]);
+    }
+    g_free(s->windows);
+    s->windows = windows;
+    s->nr_windows = n;
+}
+
+static void cxl_machine_get_fmw(Object *obj, Visitor *v, const char *name,
+                                void *opaque, Error **errp)
+{
+    CXLMachineState *s = opaque;
+    CXLFixedMemoryWindowOptionsList *list = NULL, **tail = &list;
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        CXLWindow *w = &s->windows[i];
+        CXLFixedMemoryWindowOptions *o = g_new0(CXLFixedMemoryWindowOptions, 1);
+        strList **ttail = &o->targets;
+
+        o->size = w->size;
+        o->has_interleave_granularity = true;
+        o->interleave_granularity = w->granularity;
+        for (unsigned t = 0; t < w->nr_targets; t++) {
+            QAPI_LIST_APPEND(ttail, g_strdup(w->target_ids[t]));
+        }
+        QAPI_LIST_APPEND(tail, o);
+    }
+    visit_type_CXLFixedMemoryWindowOptionsList(v, name, &list, errp);
+    qapi_free_CXLFixedMemoryWindowOptionsList(list);
+}
+
+static void cxl_machine_release(Object *obj, const char *name, void *opaque)
+{
+    CXLMachineState *s = opaque;
+
+    g_hash_table_remove(cxl_states, obj);
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        cxl_window_clear(&s->windows[i]);
+    }
+    g_free(s->windows);
+    g_ptr_array_free(s->host_bridges, true);
+    g_free(s);
+}
+
+CXLMachineState *cxl_machine_create(Object *machine)
+{
+    CXLMachineState *s = g_new0(CXLMachineState, 1);
+
+    s->machine = machine;
+    s->host_bridges = g_ptr_array_new();
+    if (!cxl_states) {
+        cxl_states = g_hash_table_new(NULL, NULL);
+    }
+    g_hash_table_insert(cxl_states, machine, s);
+
+    object_property_add(machine, "cxl", "bool", cxl_machine_get_enabled,
+                        cxl_machine_set_enabled, NULL, s);
+    object_property_set_description(machine, "cxl",
+        "Enable CXL: CXL host bridges (pxb-cxl) and fixed memory windows");
+    /* its release frees the state when the machine object goes */
+    object_property_add(machine, "cxl-fmw", "CXLFixedMemoryWindow",
+                        cxl_machine_get_fmw, cxl_machine_set_fmw,
+                        cxl_machine_release, s);
+    object_property_set_description(machine, "cxl-fmw",
+        "CXL Fixed Memory Windows: cxl-fmw.N.size=SIZE,"
+        "cxl-fmw.N.targets.M=HOSTBRIDGE[,cxl-fmw.N.interleave-granularity=G]");
+    return s;
+}
+
+/* Layout of the CXL area from @start: registers, then each window. */
+static hwaddr cxl_machine_layout(CXLMachineState *s, hwaddr start, bool assign)
+{
+    hwaddr addr = ROUND_UP(start, CXL_WINDOW_ALIGN) + CXL_HOST_REGS_SIZE;
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        addr = ROUND_UP(addr, CXL_WINDOW_ALIGN);
+        if (assign) {
+            s->windows[i].base = addr;
+        }
+        addr += s->windows[i].size;
+    }
+    return addr;
+}
+
+hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start)
+{
+    if (!cxl_machine_enabled(s)) {
+        return start;
+    }
+    return cxl_machine_layout(s, start, false);
+}
+
+/*
+ * Window accesses. Nothing decodes them yet: reads of unclaimed addresses
+ * return all ones and writes are dropped, as for an unclaimed PCIe request.
+ */
+static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
+                                   unsigned size, MemTxAttrs attrs)
+{
+    CXLWindow *w = opaque;
+
+    trace_cxl_window_unclaimed(w->index, w->base + addr, size, false);
+    *data = size == 8 ? UINT64_MAX : MAKE_64BIT_MASK(0, size * 8);
+    return MEMTX_OK;
+}
+
+static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
+                                    unsigned size, MemTxAttrs attrs)
+{
+    CXLWindow *w = opaque;
+
+    trace_cxl_window_unclaimed(w->index, w->base + addr, size, true);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps cxl_window_ops = {
+    .read_with_attrs = cxl_window_read,
+    .write_with_attrs = cxl_window_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+    },
+};
+
+hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
+{
+    hwaddr end;
+
+    if (!cxl_machine_enabled(s)) {
+        return start;
+    }
+    end = cxl_machine_layout(s, start, true);
+    s->area_base = ROUND_UP(start, CXL_WINDOW_ALIGN);
+    memory_region_init(&s->host_regs, s->machine, "cxl-host-registers",
+                       CXL_HOST_REGS_SIZE);
+    memory_region_add_subregion(sysmem, s->area_base, &s->host_regs);
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        CXLWindow *w = &s->windows[i];
+        g_autofree char *name = g_strdup_printf("cxl-fixed-memory-window-%u", i);
+
+        memory_region_init_io(&w->mr, s->machine, &cxl_window_ops, w, name,
+                              w->size);
+        memory_region_add_subregion(sysmem, w->base, &w->mr);
+        trace_cxl_window_map(i, w->base, w->size, w->nr_targets, w->granularity);
+    }
+    return end;
+}
+
+bool cxl_machine_add_host_bridge(CXLMachineState *s, CXLHostBridge *hb,
+                                 Error **errp)
+{
+    if (!cxl_machine_enabled(s)) {
+        error_setg(errp, "%s: CXL host bridges need the machine option cxl=on",
+                   TYPE_CXL_HOST_BRIDGE);
+        return false;
+    }
+    if (s->host_bridges->len == CXL_MAX_HOST_BRIDGES) {
+        error_setg(errp, "%s: at most %d CXL host bridges are supported",
+                   TYPE_CXL_HOST_BRIDGE, CXL_MAX_HOST_BRIDGES);
+        return false;
+    }
+    hb->slot = s->host_bridges->len;
+    g_ptr_array_add(s->host_bridges, hb);
+    return true;
+}
+
+static CXLHostBridge *cxl_find_host_bridge(const char *id)
+{
+    Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
+    Object *obj = peripherals ? object_resolve_path_component(peripherals, id)
+                              : NULL;
+
+    return obj ? (CXLHostBridge *)object_dynamic_cast(obj, TYPE_CXL_HOST_BRIDGE)
+               : NULL;
+}
+
+void cxl_machine_done(CXLMachineState *s, Error **errp)
+{
+    if (!cxl_machine_enabled(s)) {
+        if (s && s->nr_windows) {
+            error_setg(errp, "cxl-fmw: CXL fixed memory windows need the "
+                       "machine option cxl=on");
+        }
+        return;
+    }
+
+    for (unsigned i = 0; i < s->host_bridges->len; i++) {
+        CXLHostBridge *hb = g_ptr_array_index(s->host_bridges, i);
+
+        memory_region_add_subregion(&s->host_regs, hb->slot * CXL_CHBCR_SIZE,
+                                    &hb->regs);
+    }
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        CXLWindow *w = &s->windows[i];
+
+        for (unsigned t = 0; t < w->nr_targets; t++) {
+            CXLHostBridge *hb = cxl_find_host_bridge(w->target_ids[t]);
+
+            if (!hb) {
+                error_setg(errp, "cxl-fmw.%u.targets.%u: '%s' is not a CXL "
+                           "host bridge (a pxb-cxl device with that id)",
+                           i, t, w->target_ids[t]);
+                return;
+            }
+            for (unsigned u = 0; u < t; u++) {
+                if (w->targets[u] == hb) {
+                    error_setg(errp, "cxl-fmw.%u.targets.%u: host bridge '%s' "
+                               "is already target %u of this window",
+                               i, t, w->target_ids[t], u);
+                    return;
+                }
+            }
+            w->targets[t] = hb;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/*
+ * ACPI description of CXL: the CEDT table (CHBS per host bridge, CFMWS per
+ * window), ACPI0016 host bridge objects and the ACPI0017 CXL root object.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_ACPI_H
+#define HW_CXL_ACPI_H
+
+#include "hw/acpi/aml-build.h"
+#include "hw/acpi/bios-linker-loader.h"
+
+typedef struct CXLMachineState CXLMachineState;
+
+/* _HID, _CID and _OSC of the DSDT device of a CXL host bridge's root bus. */
+void cxl_acpi_host_bridge(Aml *dev);
+/* The ACPI0017 CXL root device (with the QTG _DSM), if CXL is enabled. */
+void cxl_acpi_root_device(CXLMachineState *s, Aml *dsdt);
+/* The CEDT table, if CXL is enabled. */
+void cxl_acpi_build_cedt(CXLMachineState *s, GArray *table_offsets,
+                         GArray *table_data, BIOSLinker *linker,
+                         const char *oem_id, const char *oem_table_id);
+
+#endif /* HW_CXL_ACPI_H */

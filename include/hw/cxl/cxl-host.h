@@ -1,0 +1,34 @@
+/*
+ * CXL host bridge (pxb-cxl): a PCIe expander bridge whose root bus is a CXL
+ * bus, with a component register block (CHBCR) described by a CEDT CHBS.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_HOST_H
+#define HW_CXL_HOST_H
+
+#include "hw/pci/pci_bridge.h"
+#include "qom/object.h"
+
+#define TYPE_CXL_HOST_BRIDGE "pxb-cxl"
+OBJECT_DECLARE_SIMPLE_TYPE(CXLHostBridge, CXL_HOST_BRIDGE)
+
+struct CXLHostBridge {
+    PXBPCIEDev parent_obj;
+
+    /* properties */
+    bool hdm_for_passthrough;
+
+    PCIBus *root_bus;           /* our CXL root bus */
+    unsigned slot;              /* index of our CHBCR in the host register area */
+    MemoryRegion regs;          /* CHBCR */
+};
+
+/* The ACPI _UID of the host bridge (its root bus number, as for pxb-pcie). */
+uint32_t cxl_host_bridge_uid(CXLHostBridge *hb);
+/* Guest physical address of the CHBCR (valid after machine done). */
+hwaddr cxl_host_bridge_regs_addr(CXLHostBridge *hb);
+
+#endif /* HW_CXL_HOST_H */

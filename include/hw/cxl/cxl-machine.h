@@ -1,0 +1,75 @@
+/*
+ * CXL machine support: fixed memory windows and host bridge registers.
+ *
+ * A machine that supports CXL (pc/q35 today) owns one CXLMachineState. It
+ * adds the machine options "cxl" and "cxl-fmw", reserves a region of the
+ * physical address space for the host bridges' component registers and
+ * the windows, and at machine-done time links each window to its host
+ * bridges. Board code calls, in order:
+ *
+ *   cxl_machine_create()        instance_init: options
+ *   cxl_machine_area_end()      any time: where the CXL area ends, from
+ *                               the options alone (hole64, phys-bits check)
+ *   cxl_machine_map()           memory init: map the area
+ *   cxl_machine_done()          machine done: resolve targets, map registers
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_MACHINE_H
+#define HW_CXL_MACHINE_H
+
+#include "qemu/units.h"
+#include "exec/hwaddr.h"
+#include "system/memory.h"
+#include "hw/cxl/cxl-interleave.h"
+
+/* Component register block of a CXL 2.0 host bridge (CHBCR), CXL r3.1 8.2.3 */
+#define CXL_CHBCR_SIZE          (64 * KiB)
+/* Room for this many host bridges' registers */
+#define CXL_MAX_HOST_BRIDGES    64
+#define CXL_HOST_REGS_SIZE      (CXL_MAX_HOST_BRIDGES * CXL_CHBCR_SIZE)
+/* Windows are 256 MiB aligned and sized (CEDT CFMWS) */
+#define CXL_WINDOW_ALIGN        (256 * MiB)
+
+typedef struct CXLHostBridge CXLHostBridge;
+typedef struct CXLMachineState CXLMachineState;
+
+typedef struct CXLWindow {
+    CXLMachineState *machine;
+    unsigned index;
+    hwaddr base;
+    uint64_t size;
+    uint64_t granularity;
+    uint8_t eiw;                /* encoded interleave ways */
+    uint8_t eig;                /* encoded interleave granularity */
+    unsigned nr_targets;
+    char *target_ids[CXL_INTERLEAVE_MAX_WAYS];
+    CXLHostBridge *targets[CXL_INTERLEAVE_MAX_WAYS];
+    MemoryRegion mr;
+} CXLWindow;
+
+struct CXLMachineState {
+    Object *machine;
+    bool enabled;               /* -machine cxl=on */
+    unsigned nr_windows;
+    CXLWindow *windows;         /* from -machine cxl-fmw.N... */
+    hwaddr area_base;           /* set by cxl_machine_map() */
+    MemoryRegion host_regs;     /* the host bridges' CHBCRs */
+    GPtrArray *host_bridges;    /* CXLHostBridge *, in realize order */
+};
+
+CXLMachineState *cxl_machine_create(Object *machine);
+/* The machine's CXL state, or NULL if the machine has none. */
+CXLMachineState *cxl_machine_get(void);
+bool cxl_machine_enabled(CXLMachineState *s);
+hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start);
+hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start);
+void cxl_machine_done(CXLMachineState *s, Error **errp);
+
+/* For the host bridge model: register a realized host bridge. */
+bool cxl_machine_add_host_bridge(CXLMachineState *s, CXLHostBridge *hb,
+                                 Error **errp);
+
+#endif /* HW_CXL_MACHINE_H */

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Command-line checks for the CXL machine options and host bridges, and
+for every example command line in docs/system/devices/cxl.rst.
+
+Each case starts QEMU (stopped, no guest code runs) with a command line and
+expects either a clean start and quit over QMP, or an exit with status 1 and
+an error that names the property and what is allowed. No crash, ever.
+
+Documentation examples are the literal blocks of cxl.rst whose first line
+starts with "qemu-system-x86_64" (backslash continuations joined); each must
+start. Options that only matter once a guest runs (-kernel, -append, -nographic,
+-serial, -m) are kept: QEMU is stopped before any guest code runs.
+
+Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST
+Prints one line per case and "N passed, N failed".
+"""
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+HB1 = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"]
+HB2 = ["-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2"]
+W1 = "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"
+
+# (name, args, None for "starts", or a regex the error must match)
+CASES = [
+    ("cxl-off-default", ["-M", "q35"], None),
+    ("cxl-on-no-devices", ["-M", "q35,cxl=on"], None),
+    ("one-window-one-bridge", ["-M", "q35,cxl=on," + W1] + HB1, None),
+    ("documented-8k-window", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
+                              "cxl-fmw.0.interleave-granularity=8k"] + HB1, None),
+    ("two-way-window", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.2,"
+                        "cxl-fmw.0.size=8G,cxl-fmw.0.interleave-granularity=16k"] + HB1 + HB2, None),
+    ("bridge-without-window", ["-M", "q35,cxl=on"] + HB1, None),
+    ("size-not-256M-multiple", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=100M"] + HB1,
+     r"cxl-fmw\.0\.size: must be a non-zero multiple of 256 MiB"),
+    ("size-zero", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=0"] + HB1,
+     r"cxl-fmw\.0\.size: must be a non-zero multiple of 256 MiB"),
+    ("size-missing", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1"] + HB1,
+     r"size"),
+    ("granularity-not-power-of-2", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-granularity=3k"] + HB1,
+     r"cxl-fmw\.0\.interleave-granularity: 3072 is not allowed; use 256, 512, 1k, 2k, 4k, 8k or 16k"),
+    ("granularity-too-small", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-granularity=128"] + HB1,
+     r"interleave-granularity: 128 is not allowed"),
+    ("granularity-too-large", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-granularity=32k"] + HB1,
+     r"interleave-granularity: 32768 is not allowed"),
+    ("five-targets", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=h%d" % (i, i) for i in range(5))
+                      + ",cxl-fmw.0.size=4G"],
+     r"cxl-fmw\.0\.targets: 5 host bridges given; a window interleaves across 1, 2, 3, 4, 6, 8, 12 or 16"),
+    ("seventeen-targets", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=h%d" % (i, i) for i in range(17))
+                           + ",cxl-fmw.0.size=4G"],
+     r"cxl-fmw\.0\.targets: more than 16 host bridges"),
+    ("unknown-target", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=nope,cxl-fmw.0.size=4G"] + HB1,
+     r"cxl-fmw\.0\.targets\.0: 'nope' is not a CXL host bridge"),
+    ("non-cxl-target", ["-M", "q35,cxl=on," + W1, "-device", "pxb-pcie,bus_nr=12,bus=pcie.0,id=cxl.1"],
+     r"cxl-fmw\.0\.targets\.0: 'cxl\.1' is not a CXL host bridge"),
+    ("target-twice", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.1,"
+                      "cxl-fmw.0.size=4G"] + HB1,
+     r"cxl-fmw\.0\.targets\.1: host bridge 'cxl\.1' is already target 0"),
+    ("second-window-bad", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.1.targets.0=cxl.1,cxl-fmw.1.size=1G,"
+                           "cxl-fmw.1.interleave-granularity=100"] + HB1,
+     r"cxl-fmw\.1\.interleave-granularity: 100 is not allowed"),
+    ("pxb-cxl-without-cxl-on", ["-M", "q35"] + HB1,
+     r"pxb-cxl: CXL host bridges need the machine option cxl=on"),
+    ("windows-without-cxl-on", ["-M", "q35," + W1],
+     r"cxl-fmw: CXL fixed memory windows need the machine option cxl=on"),
+    ("pxb-cxl-on-conventional-pci", ["-M", "pc,cxl=on"] + HB1[:1] + ["pxb-cxl,bus_nr=12,bus=pci.0,id=cxl.1"],
+     r"pxb-cxl: CXL host bridges must be on a PCI Express bus"),
+    ("cxl-not-a-bool", ["-M", "q35,cxl=maybe"], r"cxl"),
+]
+
+
+def run(qemu, fw, args):
+    cmd = [qemu, "-L", fw, "-S", "-display", "none", "-nodefaults", "-monitor", "none",
+           "-qmp", "stdio"] + args
+    qmp = json.dumps({"execute": "qmp_capabilities"}) + json.dumps({"execute": "quit"})
+    return subprocess.run(cmd, input=qmp, capture_output=True, text=True, timeout=60)
+
+
+def doc_examples(rst):
+    """(name, args) of each qemu-system-x86_64 command line in literal blocks."""
+    lines = open(rst).read().split("\n")
+    examples = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if re.match(r"qemu-system-x86_64\s", line):   # not its "...:" messages
+            start = i + 1
+            cmd = line
+            while cmd.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                cmd = cmd[:-1] + " " + lines[i].strip()
+            args = shlex.split(cmd)[1:]
+            examples.append(("docs:%s:%d" % (os.path.basename(rst), start), args))
+        i += 1
+    return examples
+
+
+def main():
+    qemu, fw, rst = sys.argv[1:4]
+    passed = failed = 0
+    docs = doc_examples(rst)
+    if not docs:
+        print("  note: no command lines in %s" % rst)
+    for name, args, expect in CASES + [(n, a, None) for n, a in docs]:
+        p = run(qemu, fw, args)
+        err = p.stderr.strip()
+        if expect is None:
+            ok = p.returncode == 0 and not err
+            why = "exit %d: %s" % (p.returncode, err)
+        else:
+            ok = p.returncode == 1 and re.search(expect, err) is not None
+            why = "exit %d, stderr %r, wanted /%s/" % (p.returncode, err, expect)
+        if ok:
+            passed += 1
+            print("  PASS cli: %s" % name)
+        else:
+            failed += 1
+            print("  FAIL cli: %s (%s)" % (name, why))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
