@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli \
+.PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
         check-guest series refresh-patches guest-image clean distclean help
 
 all: build
@@ -40,6 +40,9 @@ check-unit: build
 
 check-cli: build
 	@tests/run-checks.sh cli
+
+check-qtest: build
+	@tests/run-checks.sh qtest
 
 # One scenario: make check-guest SCENARIO=name
 check-guest: build

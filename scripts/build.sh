@@ -42,14 +42,15 @@ fi
 jobs=$(nproc)
 targets=(qemu-system-x86_64)
 for t in $UNIT_TESTS; do targets+=("tests/unit/$t"); done
+for t in $QTESTS; do targets+=("tests/qtest/$t"); done
 # shellcheck disable=SC2086
 ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-${targets[*]}}
 
 mkdir -p "$BUILD/bin" "$BUILD/firmware"
 ln -sfn ../qemu-build/qemu-system-x86_64 "$BUILD/bin/qemu-system-x86_64"
-# Firmware from Debian's seabios and qemu-system-data packages (the +ds base
-# ships no binary blobs).
-for f in /usr/share/seabios/*.bin /usr/share/qemu/*; do
+# Firmware from Debian's seabios, qemu-system-data and ipxe-qemu packages
+# (the +ds base ships no binary blobs).
+for f in /usr/share/seabios/*.bin /usr/share/qemu/* /usr/lib/ipxe/qemu/*.rom; do
     [ -e "$f" ] && ln -sfn "$f" "$BUILD/firmware/${f##*/}"
 done
 [ -e "$BUILD/firmware/bios-256k.bin" ] || die "bios-256k.bin missing: run 'make deps' (package seabios)"

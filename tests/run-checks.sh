@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test driver behind `make check` and its sub-targets.
 #   tests/run-checks.sh all            every suite
-#   tests/run-checks.sh strip|series|unit|cli   one suite
+#   tests/run-checks.sh strip|series|unit|qtest|cli   one suite
 #   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
 # Each check prints PASS/FAIL; the last line is "N passed, N failed", also
 # written to build/test-summary.txt for CI.
@@ -41,6 +41,15 @@ suite_series() {
     run series/apply-and-compare "$TOP/scripts/check-series.sh"
 }
 
+# qtests: each TAP test case counts as one check; a crash fails the binary.
+suite_qtest() {
+    local t
+    for t in $QTESTS; do
+        tap_suite "qtest/$t" env QTEST_QEMU_BINARY="$BUILD/bin/qemu-system-x86_64" \
+            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$BUILD/qemu-build/tests/qtest/$t" --tap -k
+    done
+}
+
 # Command-line checks (and the docs' example command lines): one check each.
 suite_cli() {
     local out rc line p f
@@ -62,7 +71,7 @@ suite_cli() {
 
 # Unit tests: each TAP test case counts as one check; a crash fails the binary.
 suite_unit() {
-    local t bin out rc ok nok skip
+    local t
     # Linux's own translation functions are the oracle for the interleave
     # arithmetic: generate vectors from the guest kernel's source.
     local vec=$BUILD/linux-interleave-vectors.txt
@@ -74,21 +83,27 @@ suite_unit() {
         failed=$((failed + 1)); failures+=("unit/linux-oracle-vectors")
     fi
     for t in $UNIT_TESTS; do
-        bin=$BUILD/qemu-build/tests/unit/$t
-        echo "=== unit/$t"
-        out=$("$bin" --tap -k 2>&1)
-        rc=$?
-        echo "$out" | grep -E '^(ok|not ok)'
-        ok=$(echo "$out" | grep '^ok ' | grep -vc '# SKIP')
-        skip=$(echo "$out" | grep '^ok ' | grep -c '# SKIP')
-        nok=$(echo "$out" | grep -c '^not ok ')
-        passed=$((passed + ok)); failed=$((failed + nok)); skipped=$((skipped + skip))
-        [ "$nok" -eq 0 ] || failures+=("unit/$t ($nok)")
-        if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then
-            echo "$out" | tail -5
-            failed=$((failed + 1)); failures+=("unit/$t exited $rc")
-        fi
+        tap_suite "unit/$t" "$BUILD/qemu-build/tests/unit/$t" --tap -k
     done
+}
+
+# tap_suite NAME CMD...: run a glib TAP test binary; count its cases.
+tap_suite() {
+    local name=$1 out rc ok nok skip
+    shift
+    echo "=== $name"
+    out=$("$@" 2>&1)
+    rc=$?
+    echo "$out" | grep -E '^(ok|not ok)'
+    ok=$(echo "$out" | grep '^ok ' | grep -vc '# SKIP')
+    skip=$(echo "$out" | grep '^ok ' | grep -c '# SKIP')
+    nok=$(echo "$out" | grep -c '^not ok ')
+    passed=$((passed + ok)); failed=$((failed + nok)); skipped=$((skipped + skip))
+    [ "$nok" -eq 0 ] || failures+=("$name ($nok)")
+    if [ $rc -ne 0 ] && [ "$nok" -eq 0 ]; then
+        echo "$out" | tail -5
+        failed=$((failed + 1)); failures+=("$name exited $rc")
+    fi
 }
 
 # Guest scenarios count one check each; run.py prints its own per-step lines.
@@ -114,13 +129,14 @@ suite_guest() {
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case $what in
-    all)    suite_strip; suite_series; suite_unit; suite_cli; suite_guest ;;
+    all)    suite_strip; suite_series; suite_unit; suite_qtest; suite_cli; suite_guest ;;
+    qtest)  suite_qtest ;;
     strip)  suite_strip ;;
     unit)   suite_unit ;;
     cli)    suite_cli ;;
     series) suite_series ;;
     guest)  suite_guest "$@" ;;
-    *)      die "unknown suite '$what' (all, strip, series, unit, cli, guest)" ;;
+    *)      die "unknown suite '$what' (all, strip, series, unit, qtest, cli, guest)" ;;
 esac
 
 echo

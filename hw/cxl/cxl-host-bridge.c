@@ -6,8 +6,8 @@
  * ACPI0016 device), plus the host bridge's component register block (CHBCR),
  * which the machine maps in its CXL area and the CEDT CHBS describes.
  *
- * The CHBCR's contents (HDM decoders) are not modelled yet: it reads as
- * zeros, i.e. an empty CXL capability array.
+ * The CHBCR holds RAS, link and, unless the bridge decodes pass-through to
+ * a single root port, HDM decoder capabilities (hw/cxl/cxl-component.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,6 +18,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
@@ -39,26 +40,35 @@ uint32_t cxl_host_bridge_uid(CXLHostBridge *hb)
 
 hwaddr cxl_host_bridge_regs_addr(CXLHostBridge *hb)
 {
-    return hb->regs.addr + (hb->regs.container ? hb->regs.container->addr : 0);
+    MemoryRegion *mr = &hb->regs.mr;
+
+    return mr->addr + (mr->container ? mr->container->addr : 0);
 }
 
-static uint64_t cxl_chbcr_read(void *opaque, hwaddr addr, unsigned size)
+static unsigned cxl_host_bridge_root_ports(CXLHostBridge *hb)
 {
-    return 0;
+    unsigned n = 0;
+
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *d = hb->root_bus->devices[devfn];
+
+        if (d && object_dynamic_cast(OBJECT(d), TYPE_PCIE_ROOT_PORT)) {
+            n++;
+        }
+    }
+    return n;
 }
 
-static void cxl_chbcr_write(void *opaque, hwaddr addr, uint64_t data,
-                            unsigned size)
+void cxl_host_bridge_finalize_topology(CXLHostBridge *hb)
 {
+    hb->regs.has_hdm = hb->hdm_for_passthrough ||
+                       cxl_host_bridge_root_ports(hb) != 1;
 }
 
-static const MemoryRegionOps cxl_chbcr_ops = {
-    .read = cxl_chbcr_read,
-    .write = cxl_chbcr_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 4, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 8 },
-};
+static void cxl_host_bridge_reset(DeviceState *dev)
+{
+    cxl_component_reset(&CXL_HOST_BRIDGE(dev)->regs);
+}
 
 /* The root bus pxb-pcie created for us. */
 static PCIBus *cxl_host_bridge_find_root_bus(PCIDevice *dev)
@@ -101,8 +111,13 @@ static void cxl_host_bridge_realize(PCIDevice *dev, Error **errp)
     }
     hb->root_bus->flags |= PCI_BUS_CXL;
 
-    memory_region_init_io(&hb->regs, OBJECT(dev), &cxl_chbcr_ops, hb,
-                          "cxl-host-bridge-registers", CXL_CHBCR_SIZE);
+    cxl_component_init(&hb->regs, OBJECT(dev), "cxl-host-bridge-registers",
+                       &(CXLHDMCaps) {
+                           .kind = CXL_HDM_SWITCH,
+                           .nr_decoders = CXL_HOST_BRIDGE_DECODERS,
+                           .nr_targets = CXL_HDM_MAX_TARGETS,
+                           .iw_3_6_12 = true,
+                       });
     if (!cxl_machine_add_host_bridge(m, hb, errp)) {
         return;
     }
@@ -129,6 +144,7 @@ static void cxl_host_bridge_class_init(ObjectClass *klass, const void *data)
     k->realize = cxl_host_bridge_realize;
     dc->desc = "CXL Host Bridge";
     dc->fw_name = "cxl";
+    device_class_set_legacy_reset(dc, cxl_host_bridge_reset);
     device_class_set_props(dc, cxl_host_bridge_properties);
 }
 

@@ -324,8 +324,9 @@ void cxl_machine_done(CXLMachineState *s, Error **errp)
     for (unsigned i = 0; i < s->host_bridges->len; i++) {
         CXLHostBridge *hb = g_ptr_array_index(s->host_bridges, i);
 
+        cxl_host_bridge_finalize_topology(hb);
         memory_region_add_subregion(&s->host_regs, hb->slot * CXL_CHBCR_SIZE,
-                                    &hb->regs);
+                                    &hb->regs.mr);
     }
 
     for (unsigned i = 0; i < s->nr_windows; i++) {

@@ -10,6 +10,7 @@
 #define HW_CXL_HOST_H
 
 #include "hw/pci/pci_bridge.h"
+#include "hw/cxl/cxl-component.h"
 #include "qom/object.h"
 
 #define TYPE_CXL_HOST_BRIDGE "pxb-cxl"
@@ -23,8 +24,18 @@ struct CXLHostBridge {
 
     PCIBus *root_bus;           /* our CXL root bus */
     unsigned slot;              /* index of our CHBCR in the host register area */
-    MemoryRegion regs;          /* CHBCR */
+    CXLComponentRegs regs;      /* CHBCR */
 };
+
+/* Number of HDM decoders of a host bridge that has them. */
+#define CXL_HOST_BRIDGE_DECODERS 4
+
+/*
+ * Machine done: with exactly one root port (and no hdm_for_passthrough),
+ * the host bridge decodes everything to it and has no HDM decoder
+ * capability, as the spec allows and Linux expects.
+ */
+void cxl_host_bridge_finalize_topology(CXLHostBridge *hb);
 
 /* The ACPI _UID of the host bridge (its root bus number, as for pxb-pcie). */
 uint32_t cxl_host_bridge_uid(CXLHostBridge *hb);

@@ -1,0 +1,332 @@
+/*
+ * CXL component registers (see include/hw/cxl/cxl-component.h).
+ *
+ * The CXL.io part of the block (0x0-0xfff) is reserved and reads as zero.
+ * In the CXL.cache/mem part the capability array lists, in this order, RAS,
+ * link and (if present) HDM decoder capabilities. HDM decoder registers are
+ * a view of a CXLHDMDecoderSet: writes program it, Commit asks
+ * cxl_hdm_commit() and reports Committed or Error Not Committed.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitops.h"
+#include "hw/cxl/cxl-component.h"
+#include "trace.h"
+
+#define CAP_VERSION_RAS     2
+#define CAP_VERSION_LINK    2
+#define CAP_VERSION_HDM     3
+
+typedef struct CMCap {
+    uint16_t id;
+    uint8_t version;
+    uint16_t offset;
+} CMCap;
+
+static unsigned cm_caps(const CXLComponentRegs *c, CMCap *caps)
+{
+    unsigned n = 0;
+
+    if (c->has_ras) {
+        caps[n++] = (CMCap) { CXL_CM_CAP_ID_RAS, CAP_VERSION_RAS, CXL_CM_RAS_OFFSET };
+    }
+    if (c->has_link) {
+        caps[n++] = (CMCap) { CXL_CM_CAP_ID_LINK, CAP_VERSION_LINK, CXL_CM_LINK_OFFSET };
+    }
+    if (c->has_hdm) {
+        caps[n++] = (CMCap) { CXL_CM_CAP_ID_HDM, CAP_VERSION_HDM, CXL_CM_HDM_OFFSET };
+    }
+    return n;
+}
+
+static uint32_t cap_array_read(CXLComponentRegs *c, hwaddr off)
+{
+    CMCap caps[3];
+    unsigned n = cm_caps(c, caps);
+    uint32_t v = 0;
+
+    if (off == A_CXL_CM_CAP_ARRAY) {
+        v = FIELD_DP32(v, CXL_CM_CAP_ARRAY, ID, CXL_CM_CAP_ID_ARRAY);
+        v = FIELD_DP32(v, CXL_CM_CAP_ARRAY, VERSION, 1);
+        v = FIELD_DP32(v, CXL_CM_CAP_ARRAY, CM_VERSION, 1);
+        return FIELD_DP32(v, CXL_CM_CAP_ARRAY, SIZE, n);
+    }
+    if (off / 4 > n) {
+        return 0;
+    }
+    v = FIELD_DP32(v, CXL_CM_CAP_HDR, ID, caps[off / 4 - 1].id);
+    v = FIELD_DP32(v, CXL_CM_CAP_HDR, VERSION, caps[off / 4 - 1].version);
+    return FIELD_DP32(v, CXL_CM_CAP_HDR, POINTER, caps[off / 4 - 1].offset);
+}
+
+static uint32_t hdm_cap_value(CXLComponentRegs *c)
+{
+    const CXLHDMCaps *caps = &c->hdm.caps;
+    uint8_t count = 0;
+    uint32_t v = 0;
+
+    cxl_hdm_count_encode(caps->nr_decoders, &count);
+    v = FIELD_DP32(v, CXL_HDM_CAP, DECODER_COUNT, count);
+    if (caps->kind == CXL_HDM_SWITCH) {
+        v = FIELD_DP32(v, CXL_HDM_CAP, TARGET_COUNT, caps->nr_targets);
+    }
+    v = FIELD_DP32(v, CXL_HDM_CAP, IL_11_8, 1);
+    v = FIELD_DP32(v, CXL_HDM_CAP, IL_14_12, 1);
+    v = FIELD_DP32(v, CXL_HDM_CAP, IW_3_6_12, caps->iw_3_6_12);
+    return FIELD_DP32(v, CXL_HDM_CAP, IW_16, caps->iw_16);
+}
+
+static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
+{
+    CXLHDMDecoder *d = &c->hdm.dec[i];
+    bool sw = c->hdm.caps.kind == CXL_HDM_SWITCH;
+    uint32_t v = 0;
+
+    switch (reg) {
+    case A_CXL_HDM_DEC_BASE_LO:
+        return d->base & MAKE_64BIT_MASK(28, 4);
+    case A_CXL_HDM_DEC_BASE_HI:
+        return d->base >> 32;
+    case A_CXL_HDM_DEC_SIZE_LO:
+        return d->size & MAKE_64BIT_MASK(28, 4);
+    case A_CXL_HDM_DEC_SIZE_HI:
+        return d->size >> 32;
+    case A_CXL_HDM_DEC_CTRL:
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, IG, d->eig);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, IW, d->eiw);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, LOCK_ON_COMMIT, d->lock_on_commit);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, COMMIT, c->commit_bit[i]);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, COMMITTED, d->committed);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, ERR_NOT_COMMITTED, d->commit_error);
+        return FIELD_DP32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE, d->host_only);
+    case A_CXL_HDM_DEC_TL_LO:
+        return sw ? ldl_le_p(&d->targets[0]) : d->dpa_skip & MAKE_64BIT_MASK(28, 4);
+    case A_CXL_HDM_DEC_TL_HI:
+        return sw ? ldl_le_p(&d->targets[4]) : d->dpa_skip >> 32;
+    }
+    return 0;
+}
+
+static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
+                              uint32_t v)
+{
+    CXLHDMDecoder *d = &c->hdm.dec[i];
+    bool sw = c->hdm.caps.kind == CXL_HDM_SWITCH;
+    const char *why = NULL;
+
+    if (d->committed && d->lock_on_commit) {
+        trace_cxl_hdm_write_locked(c->name, i, reg, v);
+        return;
+    }
+    if (d->committed && reg != A_CXL_HDM_DEC_CTRL) {
+        /* programming is frozen while committed */
+        trace_cxl_hdm_write_committed(c->name, i, reg, v);
+        return;
+    }
+
+    switch (reg) {
+    case A_CXL_HDM_DEC_BASE_LO:
+        d->base = deposit64(d->base, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        break;
+    case A_CXL_HDM_DEC_BASE_HI:
+        d->base = deposit64(d->base, 32, 32, v);
+        break;
+    case A_CXL_HDM_DEC_SIZE_LO:
+        d->size = deposit64(d->size, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        break;
+    case A_CXL_HDM_DEC_SIZE_HI:
+        d->size = deposit64(d->size, 32, 32, v);
+        break;
+    case A_CXL_HDM_DEC_TL_LO:
+        if (sw) {
+            stl_le_p(&d->targets[0], v);
+        } else {
+            d->dpa_skip = deposit64(d->dpa_skip, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        }
+        break;
+    case A_CXL_HDM_DEC_TL_HI:
+        if (sw) {
+            stl_le_p(&d->targets[4], v);
+        } else {
+            d->dpa_skip = deposit64(d->dpa_skip, 32, 32, v);
+        }
+        break;
+    case A_CXL_HDM_DEC_CTRL: {
+        bool commit = FIELD_EX32(v, CXL_HDM_DEC_CTRL, COMMIT);
+
+        if (d->committed) {
+            if (!commit && cxl_hdm_uncommit(&c->hdm, i)) {
+                c->commit_bit[i] = false;
+                trace_cxl_hdm_uncommit(c->name, i);
+                if (c->hdm_changed) {
+                    c->hdm_changed(c->opaque);
+                }
+            }
+            return;
+        }
+        d->eig = FIELD_EX32(v, CXL_HDM_DEC_CTRL, IG);
+        d->eiw = FIELD_EX32(v, CXL_HDM_DEC_CTRL, IW);
+        d->lock_on_commit = FIELD_EX32(v, CXL_HDM_DEC_CTRL, LOCK_ON_COMMIT);
+        d->host_only = FIELD_EX32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE);
+        c->commit_bit[i] = commit;
+        if (!commit) {
+            d->commit_error = false;
+            return;
+        }
+        if (cxl_hdm_commit(&c->hdm, i, &why)) {
+            trace_cxl_hdm_commit(c->name, i, d->base, d->size, d->eiw, d->eig);
+            if (c->hdm_changed) {
+                c->hdm_changed(c->opaque);
+            }
+        } else {
+            trace_cxl_hdm_commit_error(c->name, i, why);
+        }
+        break;
+    }
+    }
+}
+
+static uint32_t hdm_read(CXLComponentRegs *c, hwaddr off)
+{
+    unsigned i;
+
+    if (off == A_CXL_HDM_CAP) {
+        return hdm_cap_value(c);
+    }
+    if (off == A_CXL_HDM_GLOBAL_CTRL) {
+        return FIELD_DP32(0, CXL_HDM_GLOBAL_CTRL, ENABLE, c->hdm.enabled);
+    }
+    if (off < CXL_HDM_DECODER_FIRST) {
+        return 0;
+    }
+    i = (off - CXL_HDM_DECODER_FIRST) / CXL_HDM_DECODER_STRIDE;
+    if (i >= c->hdm.caps.nr_decoders) {
+        return 0;
+    }
+    return hdm_decoder_read(c, i, (off - CXL_HDM_DECODER_FIRST) % CXL_HDM_DECODER_STRIDE);
+}
+
+static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
+{
+    unsigned i;
+
+    if (off == A_CXL_HDM_GLOBAL_CTRL) {
+        bool en = FIELD_EX32(v, CXL_HDM_GLOBAL_CTRL, ENABLE);
+
+        if (en != c->hdm.enabled) {
+            c->hdm.enabled = en;
+            if (c->hdm_changed) {
+                c->hdm_changed(c->opaque);
+            }
+        }
+        return;
+    }
+    if (off < CXL_HDM_DECODER_FIRST) {
+        return;
+    }
+    i = (off - CXL_HDM_DECODER_FIRST) / CXL_HDM_DECODER_STRIDE;
+    if (i < c->hdm.caps.nr_decoders) {
+        hdm_decoder_write(c, i, (off - CXL_HDM_DECODER_FIRST) % CXL_HDM_DECODER_STRIDE, v);
+    }
+}
+
+static void ras_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
+{
+    uint32_t *r = &c->ras[off / 4];
+
+    switch (off) {
+    case A_CXL_RAS_UC_STATUS:
+        *r &= ~(v & CXL_RAS_UC_BITS);           /* RW1C */
+        break;
+    case A_CXL_RAS_C_STATUS:
+        *r &= ~(v & CXL_RAS_C_BITS);            /* RW1C */
+        break;
+    case A_CXL_RAS_UC_MASK:
+    case A_CXL_RAS_UC_SEVERITY:
+        *r = v & CXL_RAS_UC_BITS;
+        break;
+    case A_CXL_RAS_C_MASK:
+        *r = v & CXL_RAS_C_BITS;
+        break;
+    default:
+        break;                                  /* first error ptr, log: RO */
+    }
+}
+
+static uint64_t cxl_component_read(void *opaque, hwaddr addr, unsigned size)
+{
+    CXLComponentRegs *c = opaque;
+    hwaddr off;
+
+    if (addr < CXL_CM_OFFSET || addr >= CXL_CM_OFFSET + CXL_CM_SIZE) {
+        return 0;
+    }
+    off = addr - CXL_CM_OFFSET;
+    if (c->has_ras && off >= CXL_CM_RAS_OFFSET &&
+        off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
+        return c->ras[(off - CXL_CM_RAS_OFFSET) / 4];
+    }
+    if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
+        return hdm_read(c, off - CXL_CM_HDM_OFFSET);
+    }
+    if (off < CXL_CM_RAS_OFFSET) {
+        return cap_array_read(c, off);
+    }
+    return 0;
+}
+
+static void cxl_component_write(void *opaque, hwaddr addr, uint64_t data,
+                                unsigned size)
+{
+    CXLComponentRegs *c = opaque;
+    hwaddr off;
+
+    if (addr < CXL_CM_OFFSET || addr >= CXL_CM_OFFSET + CXL_CM_SIZE) {
+        return;
+    }
+    off = addr - CXL_CM_OFFSET;
+    if (c->has_ras && off >= CXL_CM_RAS_OFFSET &&
+        off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
+        ras_write(c, off - CXL_CM_RAS_OFFSET, data);
+    } else if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
+        hdm_write(c, off - CXL_CM_HDM_OFFSET, data);
+    }
+}
+
+static const MemoryRegionOps cxl_component_ops = {
+    .read = cxl_component_read,
+    .write = cxl_component_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+void cxl_component_init(CXLComponentRegs *c, Object *owner, const char *name,
+                        const CXLHDMCaps *hdm_caps)
+{
+    c->name = name;
+    c->has_ras = true;
+    c->has_link = true;
+    c->has_hdm = hdm_caps != NULL;
+    if (hdm_caps) {
+        c->hdm.caps = *hdm_caps;
+    }
+    memory_region_init_io(&c->mr, owner, &cxl_component_ops, c, name,
+                          CXL_COMPONENT_BLOCK_SIZE);
+    cxl_component_reset(c);
+}
+
+void cxl_component_reset(CXLComponentRegs *c)
+{
+    CXLHDMCaps caps = c->hdm.caps;
+
+    memset(&c->hdm, 0, sizeof(c->hdm));
+    c->hdm.caps = caps;
+    memset(c->commit_bit, 0, sizeof(c->commit_bit));
+    memset(c->ras, 0, sizeof(c->ras));
+    /* everything unmasked; uncorrectable errors fatal by default */
+    c->ras[A_CXL_RAS_UC_SEVERITY / 4] = CXL_RAS_UC_BITS;
+}

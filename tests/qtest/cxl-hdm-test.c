@@ -1,0 +1,255 @@
+/*
+ * qtest: CXL host bridge component registers (CHBCR) and HDM decoders,
+ * driven through MMIO as a guest would, without a guest.
+ *
+ * Register layouts are Linux's (drivers/cxl/cxl.h): capability array at
+ * 0x1000, capability headers with ID [15:0] and pointer [31:20], HDM
+ * decoder n at +0x10 + 0x20 * n (base lo/hi, size lo/hi, control, target
+ * list lo/hi), control IG [3:0], IW [7:4], lock [8], commit [9],
+ * committed [10], error not committed [11].
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+
+#define CM              0x1000
+#define HDM_CTRL_COMMIT     (1u << 9)
+#define HDM_CTRL_COMMITTED  (1u << 10)
+#define HDM_CTRL_ERR        (1u << 11)
+#define HDM_CTRL_LOCK       (1u << 8)
+
+typedef struct Env {
+    QTestState *qts;
+    uint64_t chbcr;         /* CHBCR address */
+    uint64_t window;        /* window 0 base */
+    uint64_t hdm;           /* HDM decoder capability address, 0 if none */
+} Env;
+
+static uint64_t mtree_addr(QTestState *qts, const char *name)
+{
+    g_autofree char *mtree = qtest_hmp(qts, "info mtree -f");
+    g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
+
+    for (char **l = lines; *l; l++) {
+        if (strstr(*l, name)) {
+            return g_ascii_strtoull(g_strstrip(*l), NULL, 16);
+        }
+    }
+    g_error("%s not in the memory map", name);
+}
+
+/* QEMU with our firmware directory (make check sets CXL_QTEST_FIRMWARE) */
+static QTestState *start_qemu(const char *args)
+{
+    const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
+
+    return qtest_initf("%s%s -nodefaults %s", fw ? "-L " : "", fw ? fw : "", args);
+}
+
+static void env_start(Env *e, const char *extra)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 %s", extra);
+
+    e->qts = start_qemu(args);
+    e->chbcr = mtree_addr(e->qts, "cxl-host-bridge-registers");
+    e->window = mtree_addr(e->qts, "cxl-fixed-memory-window-0");
+    e->hdm = 0;
+    /* find the HDM capability through the capability array */
+    uint32_t hdr = qtest_readl(e->qts, e->chbcr + CM);
+    for (unsigned i = 1; i <= (hdr >> 24); i++) {
+        uint32_t cap = qtest_readl(e->qts, e->chbcr + CM + 4 * i);
+        if ((cap & 0xffff) == 5) {
+            e->hdm = e->chbcr + CM + (cap >> 20);
+        }
+    }
+}
+
+static uint64_t dec(Env *e, unsigned n, unsigned reg)
+{
+    return e->hdm + 0x10 + 0x20 * n + reg;
+}
+
+enum { BASE_LO = 0, BASE_HI = 4, SIZE_LO = 8, SIZE_HI = 0xc, CTRL = 0x10,
+       TL_LO = 0x14, TL_HI = 0x18 };
+
+static void program(Env *e, unsigned n, uint64_t base, uint64_t size,
+                    uint32_t ctrl, uint32_t tl_lo)
+{
+    qtest_writel(e->qts, dec(e, n, BASE_LO), (uint32_t)base);
+    qtest_writel(e->qts, dec(e, n, BASE_HI), base >> 32);
+    qtest_writel(e->qts, dec(e, n, SIZE_LO), (uint32_t)size);
+    qtest_writel(e->qts, dec(e, n, SIZE_HI), size >> 32);
+    qtest_writel(e->qts, dec(e, n, TL_LO), tl_lo);
+    qtest_writel(e->qts, dec(e, n, CTRL), ctrl);
+}
+
+static uint32_t ctrl(Env *e, unsigned n)
+{
+    return qtest_readl(e->qts, dec(e, n, CTRL));
+}
+
+static void test_capability_array(void)
+{
+    Env e;
+
+    env_start(&e, "");
+    uint32_t hdr = qtest_readl(e.qts, e.chbcr + CM);
+    g_assert_cmphex(hdr & 0xffff, ==, 1);               /* array header ID */
+    g_assert_cmpuint(hdr >> 24, ==, 3);                 /* RAS, link, HDM */
+    bool seen[6] = { false };
+    for (unsigned i = 1; i <= 3; i++) {
+        uint32_t cap = qtest_readl(e.qts, e.chbcr + CM + 4 * i);
+        unsigned id = cap & 0xffff, ptr = cap >> 20;
+        g_assert_cmpuint(id, <, 6);
+        seen[id] = true;
+        g_assert_cmpuint(ptr, >=, 0x10);                /* past the headers */
+        g_assert_cmpuint(ptr, <, 0x1000);
+    }
+    g_assert_true(seen[2] && seen[4] && seen[5]);
+    g_assert_cmphex(e.hdm, !=, 0);
+
+    uint32_t cap = qtest_readl(e.qts, e.hdm);
+    g_assert_cmpuint(cap & 0xf, ==, 2);                 /* 4 decoders */
+    g_assert_cmpuint((cap >> 4) & 0xf, ==, 8);          /* 8 targets */
+    g_assert_true(cap & (1 << 11));                     /* 3/6/12-way */
+    /* the CXL.io part reads as zero */
+    g_assert_cmphex(qtest_readl(e.qts, e.chbcr), ==, 0);
+    qtest_quit(e.qts);
+}
+
+static void test_commit(void)
+{
+    Env e;
+
+    env_start(&e, "");
+    qtest_writel(e.qts, e.hdm + 4, 1 << 1);             /* HDM decoder enable */
+    g_assert_cmphex(qtest_readl(e.qts, e.hdm + 4), ==, 1 << 1);
+
+    /* decoder 0: the whole window, 1 way, target port 0 */
+    program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT, 0);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, e.window >> 32);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, SIZE_HI)), ==, 1);
+
+    /* frozen while committed */
+    qtest_writel(e.qts, dec(&e, 0, BASE_HI), 0x77);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, e.window >> 32);
+
+    /* uncommit */
+    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_COMMIT), ==, 0);
+    qtest_quit(e.qts);
+}
+
+static void test_commit_errors(void)
+{
+    Env e;
+
+    env_start(&e, "");
+    /* decoder 1 before decoder 0 */
+    program(&e, 1, e.window, 1 * GiB, HDM_CTRL_COMMIT, 0);
+    g_assert_cmphex(ctrl(&e, 1) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
+    /* clearing Commit clears the error */
+    qtest_writel(e.qts, dec(&e, 1, CTRL), 0);
+    g_assert_cmphex(ctrl(&e, 1) & HDM_CTRL_ERR, ==, 0);
+
+    /* reserved ways encoding 5 */
+    program(&e, 0, e.window, 1 * GiB, HDM_CTRL_COMMIT | (5 << 4), 0);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
+    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    /* 16 ways: more than the 8 target list entries */
+    program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | (4 << 4), 0);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
+    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    /* reserved granularity encoding 7 */
+    program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | 7, 0);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
+    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    /* 3 ways over 3 targets at 1 KiB: fine (3/6/12 capability) */
+    program(&e, 0, e.window, 3 * GiB, HDM_CTRL_COMMIT | (8 << 4) | 2, 0x020100);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, TL_LO)), ==, 0x020100);
+    /* decoder 1 overlapping decoder 0 */
+    program(&e, 1, e.window + 1 * GiB, 256 * MiB, HDM_CTRL_COMMIT, 0);
+    g_assert_cmphex(ctrl(&e, 1) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
+    qtest_quit(e.qts);
+}
+
+static void test_lock_and_reset(void)
+{
+    Env e;
+
+    env_start(&e, "");
+    program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | HDM_CTRL_LOCK, 0);
+    g_assert_cmphex(ctrl(&e, 0) & HDM_CTRL_COMMITTED, ==, HDM_CTRL_COMMITTED);
+    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);           /* refused: locked */
+    g_assert_cmphex(ctrl(&e, 0) & HDM_CTRL_COMMITTED, ==, HDM_CTRL_COMMITTED);
+    qtest_system_reset(e.qts);
+    g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_LOCK), ==, 0);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, 0);
+    qtest_quit(e.qts);
+}
+
+static void test_passthrough(void)
+{
+    Env e;
+
+    /* one root port: pass-through decode, no HDM decoder capability */
+    env_start(&e, "-device pcie-root-port,bus=cxl.1,chassis=1,slot=1,id=rp0");
+    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CM) >> 24, ==, 2);
+    g_assert_cmphex(e.hdm, ==, 0);
+    qtest_quit(e.qts);
+
+    /* unless asked for */
+    e.qts = start_qemu("-machine q35,cxl=on "
+                       "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm_for_passthrough=on "
+                       "-device pcie-root-port,bus=cxl.1,chassis=1,slot=1,id=rp0");
+    e.chbcr = mtree_addr(e.qts, "cxl-host-bridge-registers");
+    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CM) >> 24, ==, 3);
+    qtest_quit(e.qts);
+}
+
+static void test_ras(void)
+{
+    Env e;
+    uint64_t ras = 0;
+
+    env_start(&e, "");
+    for (unsigned i = 1; i <= 3; i++) {
+        uint32_t cap = qtest_readl(e.qts, e.chbcr + CM + 4 * i);
+        if ((cap & 0xffff) == 2) {
+            ras = e.chbcr + CM + (cap >> 20);
+        }
+    }
+    g_assert_cmphex(ras, !=, 0);
+    /* nothing pending; masks writable only where bits are defined */
+    g_assert_cmphex(qtest_readl(e.qts, ras + 0x0), ==, 0);
+    g_assert_cmphex(qtest_readl(e.qts, ras + 0xc), ==, 0);
+    qtest_writel(e.qts, ras + 0x4, 0xffffffff);
+    g_assert_cmphex(qtest_readl(e.qts, ras + 0x4), ==, 0x1cfff);
+    qtest_writel(e.qts, ras + 0x10, 0xffffffff);
+    g_assert_cmphex(qtest_readl(e.qts, ras + 0x10), ==, 0x7f);
+    /* status is write-1-to-clear: writing ones sets nothing */
+    qtest_writel(e.qts, ras + 0x0, 0xffffffff);
+    g_assert_cmphex(qtest_readl(e.qts, ras + 0x0), ==, 0);
+    qtest_quit(e.qts);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/cxl/chbcr/capability-array", test_capability_array);
+    qtest_add_func("/cxl/chbcr/hdm-commit", test_commit);
+    qtest_add_func("/cxl/chbcr/hdm-commit-errors", test_commit_errors);
+    qtest_add_func("/cxl/chbcr/hdm-lock-and-reset", test_lock_and_reset);
+    qtest_add_func("/cxl/chbcr/passthrough", test_passthrough);
+    qtest_add_func("/cxl/chbcr/ras", test_ras);
+    return g_test_run();
+}
