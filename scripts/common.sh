@@ -16,7 +16,7 @@ PYTHON=/usr/bin/python3
 OVERLAY_DIRS="hw include qapi docs tests/qtest tests/unit"
 
 # Our unit tests (tests/unit/NAME.c, built by QEMU's meson).
-UNIT_TESTS="test-cxl-interleave test-cxl-hdm"
+UNIT_TESTS="test-cxl-interleave test-cxl-hdm test-cxl-cdat"
 # Our qtests (tests/qtest/NAME.c): MMIO-level tests of the models, no guest.
 QTESTS="cxl-hdm-test"
 
