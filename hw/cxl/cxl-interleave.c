@@ -13,15 +13,10 @@
 /* IW encodings 8..10 are the 3 * 2^n way counts. */
 #define CXL_IW_3WAY_BASE 8
 
-static bool iw_is_modulo3(uint8_t eiw)
-{
-    return eiw >= CXL_IW_3WAY_BASE;
-}
-
 /* log2 of the power-of-two factor of the way count */
 static unsigned iw_pow2_bits(uint8_t eiw)
 {
-    return iw_is_modulo3(eiw) ? eiw - CXL_IW_3WAY_BASE : eiw;
+    return eiw >= CXL_IW_3WAY_BASE ? eiw - CXL_IW_3WAY_BASE : eiw;
 }
 
 bool cxl_iw_to_ways(uint8_t eiw, unsigned *ways)
@@ -88,16 +83,13 @@ static unsigned granule_shift(uint8_t eig)
 
 unsigned cxl_interleave_position(uint64_t hpa_offset, uint8_t eiw, uint8_t eig)
 {
-    uint64_t granule = hpa_offset >> granule_shift(eig);
     unsigned ways;
 
     if (!cxl_iw_to_ways(eiw, &ways)) {
         return 0;
     }
-    if (iw_is_modulo3(eiw)) {
-        return granule % ways;
-    }
-    return granule & (ways - 1);
+    /* for power-of-two ways this is the IW bits above the granule */
+    return (hpa_offset >> granule_shift(eig)) % ways;
 }
 
 uint64_t cxl_interleave_dpa_offset(uint64_t hpa_offset, uint8_t eiw, uint8_t eig)
@@ -111,12 +103,7 @@ uint64_t cxl_interleave_dpa_offset(uint64_t hpa_offset, uint8_t eiw, uint8_t eig
         return hpa_offset;
     }
     /* Each device holds every ways-th granule, packed. */
-    if (iw_is_modulo3(eiw)) {
-        granule /= ways;
-    } else {
-        granule >>= iw_pow2_bits(eiw);
-    }
-    return (granule << gs) | within;
+    return ((granule / ways) << gs) | within;
 }
 
 uint64_t cxl_interleave_hpa_offset(uint64_t dpa_offset, unsigned pos,

@@ -67,30 +67,31 @@ step_fails() {
     _cxlt_result "$_n" "$([ $STEP_RC -ne 0 ]; echo $?)" "expected failure, got exit 0"
 }
 
-step_match() {
-    local _n=$1 _re=$2; shift 2
+# _cxlt_grep_step NAME RE WANT CMD...: pass if CMD succeeds and a line of its
+# output matches RE (WANT=match) or none does (WANT=nomatch).
+_cxlt_grep_step() {
+    local _n=$1 _re=$2 _want=$3; shift 3
     echo "@@STEP BEGIN $_n@@"
     _cxlt_run "$@"
     if [ $STEP_RC -ne 0 ]; then
         _cxlt_result "$_n" 1 "exit $STEP_RC"
     elif grep -Eq -- "$_re" "$STEP_OUT"; then
-        _cxlt_result "$_n" 0 ""
+        [ "$_want" = match ] && _cxlt_result "$_n" 0 "" ||
+            _cxlt_result "$_n" 1 "a line matches /$_re/"
     else
-        _cxlt_result "$_n" 1 "no line matches /$_re/"
+        [ "$_want" = nomatch ] && _cxlt_result "$_n" 0 "" ||
+            _cxlt_result "$_n" 1 "no line matches /$_re/"
     fi
+}
+
+step_match() {
+    local _n=$1 _re=$2; shift 2
+    _cxlt_grep_step "$_n" "$_re" match "$@"
 }
 
 step_nomatch() {
     local _n=$1 _re=$2; shift 2
-    echo "@@STEP BEGIN $_n@@"
-    _cxlt_run "$@"
-    if [ $STEP_RC -ne 0 ]; then
-        _cxlt_result "$_n" 1 "exit $STEP_RC"
-    elif grep -Eq -- "$_re" "$STEP_OUT"; then
-        _cxlt_result "$_n" 1 "a line matches /$_re/"
-    else
-        _cxlt_result "$_n" 0 ""
-    fi
+    _cxlt_grep_step "$_n" "$_re" nomatch "$@"
 }
 
 step_eq() {
