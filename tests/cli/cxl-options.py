@@ -70,6 +70,15 @@ CASES = [
     ("pxb-cxl-on-conventional-pci", ["-M", "pc,cxl=on"] + HB1[:1] + ["pxb-cxl,bus_nr=12,bus=pci.0,id=cxl.1"],
      r"pxb-cxl: CXL host bridges must be on a PCI Express bus"),
     ("cxl-not-a-bool", ["-M", "q35,cxl=maybe"], r"cxl"),
+    ("root-ports", ["-M", "q35,cxl=on," + W1] + HB1 +
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+      "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3"], None),
+    ("root-port-on-pcie0", ["-M", "q35,cxl=on",
+                            "-device", "cxl-rp,port=0,bus=pcie.0,id=rp0,chassis=0,slot=2"],
+     r"cxl-rp: a CXL root port must be on the root bus of a CXL host bridge"),
+    ("root-port-on-pxb-pcie", ["-M", "q35,cxl=on", "-device", "pxb-pcie,bus_nr=12,bus=pcie.0,id=p1",
+                               "-device", "cxl-rp,port=0,bus=p1,id=rp0,chassis=0,slot=2"],
+     r"cxl-rp: a CXL root port must be on the root bus of a CXL host bridge"),
 ]
 
 

@@ -1,0 +1,61 @@
+/*
+ * CXL DVSECs (Designated Vendor-Specific Extended Capabilities, CXL r3.1
+ * 8.1) in PCI configuration space, shared by ports and devices.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_DVSEC_H
+#define HW_CXL_DVSEC_H
+
+#include "hw/pci/pci_device.h"
+
+#define CXL_VENDOR_ID                   0x1e98
+
+/* DVSEC IDs */
+#define CXL_DVSEC_DEVICE                0
+#define CXL_DVSEC_PORT_EXT              3
+#define CXL_DVSEC_PORT_GPF              4
+#define CXL_DVSEC_DEVICE_GPF            5
+#define CXL_DVSEC_FLEXBUS_PORT          7
+#define CXL_DVSEC_REG_LOCATOR           8
+
+/* Lengths (including the 10-byte DVSEC header) */
+#define CXL_DVSEC_PORT_EXT_LENGTH       0x28
+#define CXL_DVSEC_PORT_GPF_LENGTH       0x10
+#define CXL_DVSEC_FLEXBUS_LENGTH        0x20
+
+/* Register Locator block identifiers */
+#define CXL_REGLOC_COMPONENT            1
+#define CXL_REGLOC_MEMDEV               3
+
+typedef struct CXLRegBlock {
+    uint8_t bar;                /* BAR indicator register */
+    uint8_t id;                 /* CXL_REGLOC_* */
+    uint64_t offset;            /* within the BAR, 64 KiB aligned */
+} CXLRegBlock;
+
+/* Configuration space used by the DVSECs a port carries */
+#define CXL_PORT_DVSECS_SIZE \
+    (CXL_DVSEC_PORT_EXT_LENGTH + CXL_DVSEC_PORT_GPF_LENGTH + \
+     CXL_DVSEC_FLEXBUS_LENGTH + 0x0c + 8)
+
+/*
+ * Add the DVSECs of a CXL root or switch port from config offset @offset:
+ * port extensions, GPF for ports, flex bus port (trained as CXL.io and
+ * CXL.mem) and a register locator pointing at @regs. Returns the first
+ * free offset after them.
+ */
+uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
+                            const CXLRegBlock *regs);
+
+/* Add a register locator DVSEC listing @n blocks; returns its end. */
+uint16_t cxl_dvsec_add_register_locator(PCIDevice *d, uint16_t offset,
+                                        const CXLRegBlock *blocks, unsigned n);
+
+/* Add an empty DVSEC header of @length bytes; returns @offset. */
+uint16_t cxl_dvsec_add(PCIDevice *d, uint16_t offset, uint16_t id,
+                       uint8_t rev, uint16_t length);
+
+#endif /* HW_CXL_DVSEC_H */

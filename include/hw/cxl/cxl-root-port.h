@@ -1,0 +1,22 @@
+/*
+ * cxl-rp: CXL root port (see hw/cxl/cxl-root-port.c).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_ROOT_PORT_H
+#define HW_CXL_ROOT_PORT_H
+
+#include "hw/pci/pcie_port.h"
+#include "hw/cxl/cxl-component.h"
+
+#define TYPE_CXL_ROOT_PORT "cxl-rp"
+OBJECT_DECLARE_SIMPLE_TYPE(CXLRootPort, CXL_ROOT_PORT)
+
+struct CXLRootPort {
+    PCIESlot parent_obj;
+    CXLComponentRegs regs;
+};
+
+#endif /* HW_CXL_ROOT_PORT_H */
