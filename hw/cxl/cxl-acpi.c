@@ -28,13 +28,6 @@ enum {
 #define CFMWS_BASE_LENGTH       36
 #define CFMWS_ARITH_MODULO      0
 
-/* Window restrictions: Type 3 (host-only coherent), volatile, persistent */
-#define CFMWS_RESTRICT_HOSTONLY  BIT(1)
-#define CFMWS_RESTRICT_VOLATILE  BIT(2)
-#define CFMWS_RESTRICT_PMEM      BIT(3)
-#define CFMWS_DEFAULT_RESTRICTIONS \
-    (CFMWS_RESTRICT_HOSTONLY | CFMWS_RESTRICT_VOLATILE | CFMWS_RESTRICT_PMEM)
-
 /* _OSC status bits in the first capabilities DWORD */
 #define OSC_UNRECOGNIZED_UUID   BIT(2)
 #define OSC_UNRECOGNIZED_REV    BIT(3)
@@ -139,7 +132,7 @@ static void cedt_cfmws(GArray *t, CXLWindow *w)
     build_append_int_noprefix(t, CFMWS_ARITH_MODULO, 1);
     build_append_int_noprefix(t, 0, 2);                 /* reserved */
     build_append_int_noprefix(t, w->eig, 4);
-    build_append_int_noprefix(t, CFMWS_DEFAULT_RESTRICTIONS, 2);
+    build_append_int_noprefix(t, w->restrictions, 2);
     build_append_int_noprefix(t, 0, 2);                 /* QTG ID */
     for (unsigned i = 0; i < w->nr_targets; i++) {
         build_append_int_noprefix(t, cxl_host_bridge_uid(w->targets[i]), 4);

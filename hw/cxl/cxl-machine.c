@@ -13,6 +13,7 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "qapi/qapi-visit-cxl.h"
+#include "qapi/util.h"
 #include "qom/object.h"
 #include "hw/qdev-core.h"
 #include "hw/cxl/cxl-machine.h"
@@ -79,6 +80,31 @@ static bool cxl_window_parse(CXLWindow *w, unsigned index,
         error_setg(errp, "cxl-fmw.%u.interleave-granularity: %" PRIu64
                    " is not allowed; use 256, 512, 1k, 2k, 4k, 8k or 16k",
                    index, w->granularity);
+        return false;
+    }
+
+    w->restrictions = 0;
+    if (o->restrictions) {
+        for (strList *r = o->restrictions; r; r = r->next) {
+            int v = qapi_enum_parse(&CXLFixedMemoryWindowRestriction_lookup,
+                                    r->value, -1, NULL);
+
+            if (v < 0) {
+                error_setg(errp, "cxl-fmw.%u.restrictions: '%s' is not a "
+                           "restriction; use device-coherent, "
+                           "host-only-coherent, volatile, persistent or "
+                           "fixed-config", index, r->value);
+                return false;
+            }
+            w->restrictions |= BIT(v);
+        }
+    } else {
+        w->restrictions = CXL_WINDOW_DEFAULT_RESTRICTIONS;
+    }
+    if (!(w->restrictions & (BIT(CXL_FIXED_MEMORY_WINDOW_RESTRICTION_VOLATILE) |
+                             BIT(CXL_FIXED_MEMORY_WINDOW_RESTRICTION_PERSISTENT)))) {
+        error_setg(errp, "cxl-fmw.%u.restrictions: a window must allow "
+                   "volatile or persistent memory (or both)", index);
         return false;
     }
 
@@ -150,6 +176,13 @@ static void cxl_machine_get_fmw(Object *obj, Visitor *v, const char *name,
         o->size = w->size;
         o->has_interleave_granularity = true;
         o->interleave_granularity = w->granularity;
+        o->has_restrictions = true;
+        for (int r = CXL_FIXED_MEMORY_WINDOW_RESTRICTION__MAX - 1; r >= 0; r--) {
+            if (w->restrictions & BIT(r)) {
+                QAPI_LIST_PREPEND(o->restrictions,
+                    g_strdup(CXLFixedMemoryWindowRestriction_str(r)));
+            }
+        }
         for (unsigned t = 0; t < w->nr_targets; t++) {
             QAPI_LIST_APPEND(ttail, g_strdup(w->target_ids[t]));
         }

@@ -70,6 +70,13 @@ CASES = [
     ("pxb-cxl-on-conventional-pci", ["-M", "pc,cxl=on"] + HB1[:1] + ["pxb-cxl,bus_nr=12,bus=pci.0,id=cxl.1"],
      r"pxb-cxl: CXL host bridges must be on a PCI Express bus"),
     ("cxl-not-a-bool", ["-M", "q35,cxl=maybe"], r"cxl"),
+    ("restrictions", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=host-only-coherent,"
+                      "cxl-fmw.0.restrictions.1=persistent"] + HB1, None),
+    ("restriction-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=bogus"] + HB1,
+     r"cxl-fmw\.0\.restrictions: 'bogus' is not a restriction; use device-coherent, "
+     r"host-only-coherent, volatile, persistent or fixed-config"),
+    ("restriction-no-memory-kind", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=fixed-config"] + HB1,
+     r"cxl-fmw\.0\.restrictions: a window must allow volatile or persistent memory"),
     ("root-ports", ["-M", "q35,cxl=on," + W1] + HB1 +
      ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
       "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3"], None),

@@ -23,6 +23,7 @@
 #include "qemu/units.h"
 #include "exec/hwaddr.h"
 #include "system/memory.h"
+#include "qapi/qapi-types-cxl.h"
 #include "hw/cxl/cxl-interleave.h"
 
 /* Component register block of a CXL 2.0 host bridge (CHBCR), CXL r3.1 8.2.3 */
@@ -30,6 +31,12 @@
 /* Room for this many host bridges' registers */
 #define CXL_MAX_HOST_BRIDGES    64
 #define CXL_HOST_REGS_SIZE      (CXL_MAX_HOST_BRIDGES * CXL_CHBCR_SIZE)
+/* CFMWS Window Restrictions: bit n is CXLFixedMemoryWindowRestriction n */
+#define CXL_WINDOW_DEFAULT_RESTRICTIONS \
+    (BIT(CXL_FIXED_MEMORY_WINDOW_RESTRICTION_HOST_ONLY_COHERENT) | \
+     BIT(CXL_FIXED_MEMORY_WINDOW_RESTRICTION_VOLATILE) | \
+     BIT(CXL_FIXED_MEMORY_WINDOW_RESTRICTION_PERSISTENT))
+
 /* Windows are 256 MiB aligned and sized (CEDT CFMWS) */
 #define CXL_WINDOW_ALIGN        (256 * MiB)
 
@@ -44,6 +51,7 @@ typedef struct CXLWindow {
     uint64_t granularity;
     uint8_t eiw;                /* encoded interleave ways */
     uint8_t eig;                /* encoded interleave granularity */
+    uint16_t restrictions;      /* CFMWS Window Restrictions bits */
     unsigned nr_targets;
     char *target_ids[CXL_INTERLEAVE_MAX_WAYS];
     CXLHostBridge *targets[CXL_INTERLEAVE_MAX_WAYS];

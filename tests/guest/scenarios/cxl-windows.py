@@ -1,7 +1,7 @@
 """CXL host bridges and fixed memory windows, as Linux's cxl_acpi sees them.
 
-Two pxb-cxl host bridges and two windows (one per bridge at 8k, and one
-interleaved across both): the CEDT and DSDT disassemble cleanly, CHBS UIDs,
+Two pxb-cxl host bridges and three windows (one on a bridge at 8k, one
+interleaved across both, one restricted to persistent memory): the CEDT and DSDT disassemble cleanly, CHBS UIDs,
 CFMWS targets and the ACPI0016 _UIDs agree, and cxl_acpi builds a CXL root
 with one root decoder per window, with the sizes, ways, granularity and
 targets given on the command line.
@@ -13,7 +13,9 @@ TOPOLOGY = [
     "-M", "q35,cxl=on,"
           "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,cxl-fmw.0.interleave-granularity=8k,"
           "cxl-fmw.1.targets.0=cxl.1,cxl-fmw.1.targets.1=cxl.2,cxl-fmw.1.size=4G,"
-          "cxl-fmw.1.interleave-granularity=8k",
+          "cxl-fmw.1.interleave-granularity=8k,"
+          "cxl-fmw.2.targets.0=cxl.2,cxl-fmw.2.size=1G,"
+          "cxl-fmw.2.restrictions.0=host-only-coherent,cxl-fmw.2.restrictions.1=persistent",
     "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
     "-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2",
 ]
@@ -33,7 +35,7 @@ step dsdt-disassembles iasl_clean dsdt.dat
 chbs_uids=$(grep -A3 "Subtable Type : 00" cedt.dsl | sed -n 's/.*Associated host bridge : \([0-9A-F]*\)/\1/p' | tr '\n' ' ')
 step_eq chbs-uids "0000000C 000000DE " echo "$chbs_uids"
 step_match chbs-cxl20-chbcr 'Register length : 0000000000010000' cat cedt.dsl
-step_eq cfmws-count 2 sh -c 'grep -c "Subtable Type : 01" cedt.dsl'
+step_eq cfmws-count 3 sh -c 'grep -c "Subtable Type : 01" cedt.dsl'
 step_match cfmws-window-size 'Window size : 0000000100000000' cat cedt.dsl
 step_match cfmws1-targets 'First Target : 0000000C' cat cedt.dsl
 step_match cfmws1-second-target 'Next Target : 000000DE' cat cedt.dsl
@@ -49,12 +51,13 @@ step_eq osc-pcie-aer 2 sh -c 'dmesg | grep "ACPI0016" | grep -c "_OSC: OS now co
 
 # Linux's view
 step_match cxl-root 'root0' cxl list -B
-step_eq root-decoders 2 sh -c 'cxl list -D -d root | grep -c "\"decoder\""'
+step_eq root-decoders 3 sh -c 'cxl list -D -d root | grep -c "\"decoder\""'
 step_match decoder-sizes '"size":4294967296' cxl list -D -d root
 step_match decoder-1way '"interleave_ways":1' cxl list -D -d root
 step_match decoder-2way '"interleave_ways":2' cxl list -D -d root
 step_match decoder-granularity '"interleave_granularity":8192' cxl list -D -d root
-step_match decoder-pmem-capable '"pmem_capable":true' cxl list -D -d root
-step_match decoder-ram-capable '"volatile_capable":true' cxl list -D -d root
+step_eq decoders-pmem-capable 3 sh -c 'cxl list -D -d root | grep -c "\"pmem_capable\":true"'
+step_eq decoders-ram-capable 2 sh -c 'cxl list -D -d root | grep -c "\"volatile_capable\":true"'
+step_match cfmws-restrictions-persistent 'Restrictions : 000A' cat /tmp/cedt.dsl
 step_eq host-bridge-dports 2 sh -c 'cxl list -B -T | grep -c "\"dport\""'
 '''
