@@ -50,23 +50,34 @@ suite_qtest() {
     done
 }
 
+# add_summary NAME RC OUTPUT_FILE: count a runner's own "N passed, N failed"
+# line; a missing line, or a failing exit with nothing failed, is a failure.
+add_summary() {
+    local name=$1 rc=$2 line p f
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$3" | tail -1)
+    if [ -z "$line" ]; then
+        failed=$((failed + 1)); failures+=("$name (no summary, exit $rc)")
+        return
+    fi
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -eq 0 ] || failures+=("$name ($f)")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        failed=$((failed + 1)); failures+=("$name exit $rc")
+    fi
+}
+
 # Command-line checks (and the docs' example command lines): one check each.
 suite_cli() {
-    local out rc line p f
+    local out rc
     echo "=== cli"
-    out=$(/usr/bin/python3 "$TOP/tests/cli/cxl-options.py" "$BUILD/bin/qemu-system-x86_64" \
-          "$BUILD/firmware" "$TOP/docs/system/devices/cxl.rst" 2>&1)
+    out=$(mktemp)
+    /usr/bin/python3 "$TOP/tests/cli/cxl-options.py" "$BUILD/bin/qemu-system-x86_64" \
+        "$BUILD/firmware" "$TOP/docs/system/devices/cxl.rst" > "$out" 2>&1
     rc=$?
-    echo "$out"
-    line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
-    if [ -n "$line" ]; then
-        p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
-        passed=$((passed + p)); failed=$((failed + f))
-        [ "$f" -eq 0 ] || failures+=("cli ($f)")
-    fi
-    if [ -z "$line" ] || { [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
-        failed=$((failed + 1)); failures+=("cli (exit $rc)")
-    fi
+    cat "$out"
+    add_summary cli "$rc" "$out"
+    rm -f "$out"
 }
 
 # Unit tests: each TAP test case counts as one check; a crash fails the binary.
@@ -108,22 +119,12 @@ tap_suite() {
 
 # Guest scenarios count one check each; run.py prints its own per-step lines.
 suite_guest() {
-    local out rc line p f
+    local out rc
     out=$(mktemp)
     /usr/bin/python3 "$TOP/tests/guest/run.py" "$@" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+    add_summary "guest scenarios" "$rc" "$out"
     rm -f "$out"
-    if [ -n "$line" ]; then
-        p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
-        passed=$((passed + p)); failed=$((failed + f))
-        [ "$f" -eq 0 ] || failures+=("guest scenarios ($f)")
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            failed=$((failed + 1)); failures+=("guest runner exit $rc")
-        fi
-    else
-        failed=$((failed + 1)); failures+=("guest runner (no summary, exit $rc)")
-    fi
 }
 
 what=${1:-all}

@@ -79,6 +79,14 @@ static uint32_t hdm_cap_value(CXLComponentRegs *c)
     return FIELD_DP32(v, CXL_HDM_CAP, IW_16, caps->iw_16);
 }
 
+/* Tell the owner that what the decoders claim may have changed. */
+static void hdm_notify(CXLComponentRegs *c)
+{
+    if (c->hdm_changed) {
+        c->hdm_changed(c->opaque);
+    }
+}
+
 static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
 {
     CXLHDMDecoder *d = &c->hdm.dec[i];
@@ -161,9 +169,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
             if (!commit && cxl_hdm_uncommit(&c->hdm, i)) {
                 c->commit_bit[i] = false;
                 trace_cxl_hdm_uncommit(c->name, i);
-                if (c->hdm_changed) {
-                    c->hdm_changed(c->opaque);
-                }
+                hdm_notify(c);
             }
             return;
         }
@@ -178,9 +184,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         }
         if (cxl_hdm_commit(&c->hdm, i, &why)) {
             trace_cxl_hdm_commit(c->name, i, d->base, d->size, d->eiw, d->eig);
-            if (c->hdm_changed) {
-                c->hdm_changed(c->opaque);
-            }
+            hdm_notify(c);
         } else {
             trace_cxl_hdm_commit_error(c->name, i, why);
         }
@@ -218,9 +222,7 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
 
         if (en != c->hdm.enabled) {
             c->hdm.enabled = en;
-            if (c->hdm_changed) {
-                c->hdm_changed(c->opaque);
-            }
+            hdm_notify(c);
         }
         return;
     }

@@ -52,11 +52,15 @@ static void cxl_machine_set_enabled(Object *obj, Visitor *v, const char *name,
     visit_type_bool(v, name, &s->enabled, errp);
 }
 
-static void cxl_window_clear(CXLWindow *w)
+/* Free an array of @n windows (their target ids, then the array). */
+static void cxl_windows_free(CXLWindow *windows, unsigned n)
 {
-    for (unsigned i = 0; i < w->nr_targets; i++) {
-        g_free(w->target_ids[i]);
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned t = 0; t < windows[i].nr_targets; t++) {
+            g_free(windows[i].target_ids[t]);
+        }
     }
+    g_free(windows);
 }
 
 /* Check one window's options and fill @w from them. */
@@ -143,10 +147,7 @@ static void cxl_machine_set_fmw(Object *obj, Visitor *v, const char *name,
     n = 0;
     for (it = list; it; it = it->next, n++) {
         if (!cxl_window_parse(&windows[n], n, it->value, errp)) {
-            for (unsigned i = 0; i <= n; i++) {
-                cxl_window_clear(&windows[i]);
-            }
-            g_free(windows);
+            cxl_windows_free(windows, n + 1);
             qapi_free_CXLFixedMemoryWindowOptionsList(list);
             return;
         }
@@ -154,10 +155,7 @@ static void cxl_machine_set_fmw(Object *obj, Visitor *v, const char *name,
     }
     qapi_free_CXLFixedMemoryWindowOptionsList(list);
 
-    for (unsigned i = 0; i < s->nr_windows; i++) {
-        cxl_window_clear(&s->windows[i]);
-    }
-    g_free(s->windows);
+    cxl_windows_free(s->windows, s->nr_windows);
     s->windows = windows;
     s->nr_windows = n;
 }
@@ -197,10 +195,7 @@ static void cxl_machine_release(Object *obj, const char *name, void *opaque)
     CXLMachineState *s = opaque;
 
     g_hash_table_remove(cxl_states, obj);
-    for (unsigned i = 0; i < s->nr_windows; i++) {
-        cxl_window_clear(&s->windows[i]);
-    }
-    g_free(s->windows);
+    cxl_windows_free(s->windows, s->nr_windows);
     g_ptr_array_free(s->host_bridges, true);
     g_free(s);
 }
