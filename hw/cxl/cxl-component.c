@@ -220,6 +220,10 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
     if (off == A_CXL_HDM_GLOBAL_CTRL) {
         bool en = FIELD_EX32(v, CXL_HDM_GLOBAL_CTRL, ENABLE);
 
+        /* applicable to devices only: reads 0 on ports (CXL r3.1 8.2.4.20.2) */
+        if (c->hdm.caps.kind != CXL_HDM_ENDPOINT) {
+            return;
+        }
         if (en != c->hdm.enabled) {
             c->hdm.enabled = en;
             hdm_notify(c);

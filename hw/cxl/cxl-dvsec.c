@@ -53,6 +53,19 @@ uint16_t cxl_dvsec_add_register_locator(PCIDevice *d, uint16_t offset,
     return offset + len;
 }
 
+uint16_t cxl_dvsec_add_flexbus(PCIDevice *d, uint16_t o)
+{
+    const uint16_t modes = FLEXBUS_IO | FLEXBUS_MEM | FLEXBUS_68B_VH;
+
+    /* CXL.io and CXL.mem capable, enabled and trained as such */
+    cxl_dvsec_add(d, o, CXL_DVSEC_FLEXBUS_PORT, 2, CXL_DVSEC_FLEXBUS_LENGTH);
+    pci_set_word(d->config + o + 0x0a, modes);
+    pci_set_word(d->config + o + 0x0c, modes);
+    pci_set_word(d->wmask + o + 0x0c, modes);
+    pci_set_word(d->config + o + 0x0e, modes);
+    return o + CXL_DVSEC_FLEXBUS_LENGTH;
+}
+
 uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
                             const CXLRegBlock *regs)
 {
@@ -69,13 +82,6 @@ uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
     pci_set_word(d->wmask + o + 0x0e, 0x0f0f);
     o += CXL_DVSEC_PORT_GPF_LENGTH;
 
-    /* flex bus: CXL.io and CXL.mem capable, enabled and trained as such */
-    cxl_dvsec_add(d, o, CXL_DVSEC_FLEXBUS_PORT, 2, CXL_DVSEC_FLEXBUS_LENGTH);
-    pci_set_word(d->config + o + 0x0a, FLEXBUS_IO | FLEXBUS_MEM | FLEXBUS_68B_VH);
-    pci_set_word(d->config + o + 0x0c, FLEXBUS_IO | FLEXBUS_MEM | FLEXBUS_68B_VH);
-    pci_set_word(d->wmask + o + 0x0c, FLEXBUS_IO | FLEXBUS_MEM | FLEXBUS_68B_VH);
-    pci_set_word(d->config + o + 0x0e, FLEXBUS_IO | FLEXBUS_MEM | FLEXBUS_68B_VH);
-    o += CXL_DVSEC_FLEXBUS_LENGTH;
-
+    o = cxl_dvsec_add_flexbus(d, o);
     return cxl_dvsec_add_register_locator(d, o, regs, 1);
 }

@@ -160,7 +160,12 @@ bool cxl_hdm_uncommit(CXLHDMDecoderSet *s, unsigned idx)
 int cxl_hdm_decode(const CXLHDMDecoderSet *s, uint64_t hpa,
                    uint8_t *target, uint64_t *dpa)
 {
-    if (!s->enabled) {
+    /*
+     * HDM Decoder Enable only applies to devices: root and upstream ports
+     * read it as 0 and decode with their committed decoders (CXL r3.1
+     * 8.2.4.20.2), which is why Linux never sets it on them.
+     */
+    if (s->caps.kind == CXL_HDM_ENDPOINT && !s->enabled) {
         return -1;
     }
     for (unsigned i = 0; i < s->caps.nr_decoders; i++) {

@@ -17,6 +17,7 @@
 #include "qom/object.h"
 #include "hw/qdev-core.h"
 #include "hw/cxl/cxl-machine.h"
+#include "hw/cxl/cxl-route.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
 
@@ -247,44 +248,6 @@ hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start)
     }
     return cxl_machine_layout(s, start, false);
 }
-
-/*
- * Window accesses. Nothing decodes them yet: reads of unclaimed addresses
- * return all ones and writes are dropped, as for an unclaimed PCIe request.
- */
-static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
-                                   unsigned size, MemTxAttrs attrs)
-{
-    CXLWindow *w = opaque;
-
-    trace_cxl_window_unclaimed(w->index, w->base + addr, size, false);
-    *data = size == 8 ? UINT64_MAX : MAKE_64BIT_MASK(0, size * 8);
-    return MEMTX_OK;
-}
-
-static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
-                                    unsigned size, MemTxAttrs attrs)
-{
-    CXLWindow *w = opaque;
-
-    trace_cxl_window_unclaimed(w->index, w->base + addr, size, true);
-    return MEMTX_OK;
-}
-
-static const MemoryRegionOps cxl_window_ops = {
-    .read_with_attrs = cxl_window_read,
-    .write_with_attrs = cxl_window_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-    },
-};
 
 hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
 {

@@ -206,9 +206,10 @@ static void test_decode_switch(void)
     /* outside */
     g_assert_cmpint(cxl_hdm_decode(s, 4 * GiB - 1, &t, &dpa), ==, -1);
     g_assert_cmpint(cxl_hdm_decode(s, 4 * GiB + 768 * MiB, &t, &dpa), ==, -1);
-    /* global enable off: nothing decodes */
+    /* HDM Decoder Enable does not apply to switch and host bridge ports */
     s->enabled = false;
-    g_assert_cmpint(cxl_hdm_decode(s, 4 * GiB, &t, &dpa), ==, -1);
+    g_assert_cmpint(cxl_hdm_decode(s, 4 * GiB + 0xc00, &t, &dpa), ==, 0);
+    g_assert_cmpuint(t, ==, 7);
 }
 
 static void test_decode_endpoint(void)

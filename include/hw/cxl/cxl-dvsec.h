@@ -50,6 +50,12 @@ typedef struct CXLRegBlock {
 uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
                             const CXLRegBlock *regs);
 
+/*
+ * Add a flex bus port DVSEC (CXL.io and CXL.mem capable and trained) at
+ * @offset; returns its end.
+ */
+uint16_t cxl_dvsec_add_flexbus(PCIDevice *d, uint16_t offset);
+
 /* Add a register locator DVSEC listing @n blocks; returns its end. */
 uint16_t cxl_dvsec_add_register_locator(PCIDevice *d, uint16_t offset,
                                         const CXLRegBlock *blocks, unsigned n);

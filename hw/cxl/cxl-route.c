@@ -1,0 +1,179 @@
+/*
+ * CXL.mem routing of window accesses (see include/hw/cxl/cxl-route.h).
+ *
+ * Each level decodes the full HPA with its committed decoders, as the
+ * hardware does (CXL r3.1 8.2.4.20, 9.13.1):
+ *  - the window picks the host bridge from its interleave set;
+ *  - a host bridge with HDM decoders picks a root port by its PCIe port
+ *    number from the target list; a pass-through host bridge (one root
+ *    port, no HDM decoder capability) forwards to its only root port;
+ *  - a root port forwards to the device on its secondary bus (device 0,
+ *    function 0);
+ *  - the Type 3 device's decoders give the DPA, if the device has CXL.mem
+ *    enabled.
+ * An access that some level does not claim is an unclaimed request: reads
+ * return all ones and writes are dropped (and traced).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_port.h"
+#include "hw/cxl/cxl-host.h"
+#include "hw/cxl/cxl-route.h"
+#include "trace.h"
+
+static PCIDevice *root_port_by_number(CXLHostBridge *hb, int port)
+{
+    PCIDevice *only = NULL;
+    unsigned n = 0;
+
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *d = hb->root_bus->devices[devfn];
+
+        if (!d || !object_dynamic_cast(OBJECT(d), TYPE_PCIE_PORT)) {
+            continue;
+        }
+        if (port >= 0 && PCIE_PORT(d)->port == port) {
+            return d;
+        }
+        only = d;
+        n++;
+    }
+    return port < 0 && n == 1 ? only : NULL;
+}
+
+static PCIDevice *device_below(PCIDevice *port)
+{
+    PCIBus *sec = pci_bridge_get_sec_bus(PCI_BRIDGE(port));
+
+    return sec->devices[PCI_DEVFN(0, 0)];
+}
+
+bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa)
+{
+    unsigned pos = cxl_interleave_position(hpa - w->base, w->eiw, w->eig);
+    CXLHostBridge *hb = w->targets[pos];
+    PCIDevice *rp, *below;
+    int port = -1;
+    uint8_t target;
+
+    if (!hb) {
+        return false;
+    }
+    if (hb->regs.has_hdm) {
+        if (cxl_hdm_decode(&hb->regs.hdm, hpa, &target, NULL) < 0) {
+            return false;
+        }
+        port = target;
+    }
+    rp = root_port_by_number(hb, port);
+    if (!rp) {
+        return false;
+    }
+    below = device_below(rp);
+    if (!below || !object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
+        return false;
+    }
+    *dev = CXL_TYPE3(below);
+    return cxl_type3_mem_enabled(*dev) && cxl_type3_decode(*dev, hpa, dpa);
+}
+
+/*
+ * The host memory @size bytes at @hpa reach, or NULL. Accesses never span
+ * two interleave granules unless they are unaligned; those go byte by
+ * byte.
+ */
+static uint8_t *route_ptr(CXLWindow *w, hwaddr hpa, unsigned size,
+                          CXLType3Dev **dev, uint64_t *dpa)
+{
+    if (!cxl_route(w, hpa, dev, dpa)) {
+        return NULL;
+    }
+    return cxl_type3_dpa_ptr(*dev, *dpa, size);
+}
+
+static bool in_one_granule(hwaddr hpa, unsigned size)
+{
+    return (hpa % CXL_IG_MIN_BYTES) + size <= CXL_IG_MIN_BYTES;
+}
+
+static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
+                                   unsigned size, MemTxAttrs attrs)
+{
+    CXLWindow *w = opaque;
+    hwaddr hpa = w->base + addr;
+    CXLType3Dev *dev;
+    uint64_t dpa;
+    uint8_t *p;
+
+    if (in_one_granule(hpa, size)) {
+        p = route_ptr(w, hpa, size, &dev, &dpa);
+        if (p) {
+            *data = ldn_le_p(p, size);
+            return MEMTX_OK;
+        }
+        trace_cxl_window_unclaimed(w->index, hpa, size, false);
+        *data = MAKE_64BIT_MASK(0, size * 8);
+        return MEMTX_OK;
+    }
+    *data = 0;
+    for (unsigned i = 0; i < size; i++) {
+        p = route_ptr(w, hpa + i, 1, &dev, &dpa);
+        if (!p) {
+            trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
+        }
+        *data |= (uint64_t)(p ? *p : 0xff) << (8 * i);
+    }
+    return MEMTX_OK;
+}
+
+static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
+                                    unsigned size, MemTxAttrs attrs)
+{
+    CXLWindow *w = opaque;
+    hwaddr hpa = w->base + addr;
+    CXLType3Dev *dev;
+    uint64_t dpa;
+    uint8_t *p;
+
+    if (in_one_granule(hpa, size)) {
+        p = route_ptr(w, hpa, size, &dev, &dpa);
+        if (p) {
+            stn_le_p(p, size, data);
+            cxl_type3_dpa_written(dev, dpa, size);
+        } else {
+            trace_cxl_window_unclaimed(w->index, hpa, size, true);
+        }
+        return MEMTX_OK;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        p = route_ptr(w, hpa + i, 1, &dev, &dpa);
+        if (p) {
+            *p = data >> (8 * i);
+            cxl_type3_dpa_written(dev, dpa, 1);
+        } else {
+            trace_cxl_window_unclaimed(w->index, hpa + i, 1, true);
+        }
+    }
+    return MEMTX_OK;
+}
+
+const MemoryRegionOps cxl_window_ops = {
+    .read_with_attrs = cxl_window_read,
+    .write_with_attrs = cxl_window_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};

@@ -1,0 +1,600 @@
+/*
+ * cxl-type3: CXL Type 3 memory device.
+ *
+ * A PCIe endpoint of class "CXL memory device" (0502h, prog-if 10h) with
+ * volatile and/or persistent capacity, each backed by a memory backend
+ * (volatile first in DPA space, then persistent), and an optional label
+ * storage area backend. It carries:
+ *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT, and
+ *    the CXL DVSECs (CXL device with range registers, GPF for devices,
+ *    flex bus port, register locator);
+ *  - BAR 0: component registers with RAS, link and 4 HDM decoders;
+ *  - BAR 2: device registers with the primary mailbox (cxl-device-regs.c)
+ *    served by the CCI engine with the generic, event and memory device
+ *    command sets;
+ *  - BAR 4: the MSI-X table. Vectors: 0 mailbox background completion,
+ *    1 DOE, 2-5 the informational, warning, failure and fatal event logs.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/error-report.h"
+#include "qemu/host-utils.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define CT3_PCIE_OFFSET         0x80
+#define CT3_AER_OFFSET          0x100
+#define CT3_DSN_OFFSET          (CT3_AER_OFFSET + PCI_ERR_SIZEOF)
+#define CT3_DOE_OFFSET          (CT3_DSN_OFFSET + PCI_EXT_CAP_DSN_SIZEOF)
+#define CT3_DVSEC_OFFSET        0x200
+
+#define CT3_BAR_COMPONENT       0
+#define CT3_BAR_DEVICE          2
+#define CT3_BAR_MSIX            4
+
+#define CT3_VEC_MBOX            0
+#define CT3_VEC_DOE             1
+#define CT3_VEC_EVENTS          2
+#define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVENT_LOG_COUNT)
+
+/* CXL device DVSEC (CXL r3.1 8.1.3), revision 1 layout */
+#define DEV_DVSEC_REV           1
+#define DEV_DVSEC_LENGTH        0x38
+#define DEV_DVSEC_CAP           0x0a
+#define   DEV_CAP_IO            BIT(1)
+#define   DEV_CAP_MEM           BIT(2)
+#define   DEV_CAP_HDM_COUNT_SHIFT 4
+#define DEV_DVSEC_CTRL          0x0c
+#define   DEV_CTRL_IO_ENABLE    BIT(1)
+#define   DEV_CTRL_MEM_ENABLE   BIT(2)
+#define DEV_DVSEC_LOCK          0x14
+#define   DEV_LOCK_CONFIG       BIT(0)
+#define DEV_DVSEC_RANGE_SIZE_HI(i)  (0x18 + 0x10 * (i))
+#define DEV_DVSEC_RANGE_SIZE_LO(i)  (0x1c + 0x10 * (i))
+#define   RANGE_INFO_VALID      BIT(0)
+#define   RANGE_ACTIVE          BIT(1)
+#define   RANGE_MEDIA_CDAT      (2 << 2)    /* characteristics in CDAT */
+#define   RANGE_CLASS_CDAT      (2 << 5)
+#define DEV_DVSEC_RANGE_BASE_HI(i)  (0x20 + 0x10 * (i))
+#define DEV_DVSEC_RANGE_BASE_LO(i)  (0x24 + 0x10 * (i))
+#define   RANGE_BASE_LO_MASK    0xf0000000u
+
+/* GPF DVSEC for devices (CXL r3.1 8.1.7) */
+#define DEV_GPF_LENGTH          0x10
+#define DEV_GPF_PHASE2_DURATION 0x0a
+#define DEV_GPF_PHASE2_POWER    0x0c
+
+/* ---- memory ---- */
+
+uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    if (dpa < ct3->vsize) {
+        return len <= ct3->vsize - dpa ? ct3->vptr + dpa : NULL;
+    }
+    dpa -= ct3->vsize;
+    if (dpa < ct3->psize && len <= ct3->psize - dpa) {
+        return ct3->pptr + dpa;
+    }
+    return NULL;
+}
+
+void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    HostMemoryBackend *b = dpa < ct3->vsize ? ct3->hostvmem : ct3->hostpmem;
+
+    if (dpa >= ct3->vsize) {
+        dpa -= ct3->vsize;
+    }
+    memory_region_set_dirty(host_memory_backend_get_memory(b), dpa, len);
+}
+
+/*
+ * With HDM Decoder Enable clear, the CXL device DVSEC's range registers
+ * decode instead (CXL r3.1 8.1.3.8): range n maps [base, base + size) to
+ * the DPA range of capacity n, volatile first. This is how firmware that
+ * does not know HDM decoders sets a device up, and Linux keeps using such
+ * ranges.
+ */
+static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
+                                   uint64_t *dpa)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+    uint16_t o = ct3->dvsec_device;
+    uint64_t sizes[2] = { ct3->vsize, ct3->psize };
+    uint64_t dpa_base = 0;
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t base;
+
+        if (!sizes[i]) {
+            continue;
+        }
+        base = (uint64_t)pci_get_long(d->config + o + DEV_DVSEC_RANGE_BASE_HI(n))
+                   << 32 |
+               (pci_get_long(d->config + o + DEV_DVSEC_RANGE_BASE_LO(n)) &
+                RANGE_BASE_LO_MASK);
+        if (hpa >= base && hpa - base < sizes[i]) {
+            *dpa = dpa_base + (hpa - base);
+            return true;
+        }
+        dpa_base += sizes[i];
+        n++;
+    }
+    return false;
+}
+
+bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa)
+{
+    if (!ct3->comp.hdm.enabled) {
+        return ct3_dvsec_range_decode(ct3, hpa, dpa);
+    }
+    return cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL, dpa) >= 0;
+}
+
+bool cxl_type3_mem_enabled(CXLType3Dev *ct3)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+
+    return pci_get_word(d->config + ct3->dvsec_device + DEV_DVSEC_CTRL) &
+           DEV_CTRL_MEM_ENABLE;
+}
+
+/* ---- interrupts ---- */
+
+static void ct3_irq(void *opaque, unsigned vector)
+{
+    PCIDevice *d = opaque;
+
+    if (msix_enabled(d)) {
+        msix_notify(d, vector);
+    }
+}
+
+static uint32_t ct3_event_status(void *opaque)
+{
+    return cxl_events_status(&CXL_TYPE3(opaque)->events);
+}
+
+static uint64_t ct3_memdev_status(void *opaque)
+{
+    uint64_t v = 0;
+
+    v = FIELD_DP64(v, CXL_MEMDEV_STATUS, MEDIA_STATUS, CXL_MEDIA_READY);
+    return FIELD_DP64(v, CXL_MEMDEV_STATUS, MBOX_READY, 1);
+}
+
+/* ---- DOE: CDAT over Table Access (CXL r3.1 8.1.11) ---- */
+
+static bool ct3_doe_cdat(DOECap *doe)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(doe->pdev);
+    uint32_t *req = pcie_doe_get_write_mbox_ptr(doe);
+    const uint8_t *entry;
+    size_t entry_len;
+    uint16_t handle, next;
+    uint32_t req_dw, rsp_len_dw;
+    g_autofree uint32_t *rsp = NULL;
+
+    /* DOE header (2 DWORDs) and the Read Entry request DWORD */
+    if (pcie_doe_get_obj_len(req) < 3) {
+        return false;
+    }
+    req_dw = le32_to_cpu(req[2]);
+    handle = req_dw >> 16;
+    if ((req_dw & 0xff) != CXL_DOE_TABLE_ACCESS_READ_ENTRY ||
+        ((req_dw >> 8) & 0xff) != CXL_DOE_TABLE_TYPE_CDAT ||
+        !cxl_cdat_entry(ct3->cdat->data, ct3->cdat->len, handle, &entry,
+                        &entry_len, &next)) {
+        trace_cxl_type3_doe_bad_request(req_dw);
+        return false;
+    }
+    rsp_len_dw = 3 + DIV_ROUND_UP(entry_len, 4);
+    rsp = g_malloc0(rsp_len_dw * 4);
+    rsp[0] = cpu_to_le32(CXL_VENDOR_ID | (CXL_DOE_PROTOCOL_TABLE_ACCESS << 16));
+    rsp[1] = cpu_to_le32(rsp_len_dw);
+    rsp[2] = cpu_to_le32(CXL_DOE_TABLE_ACCESS_READ_ENTRY |
+                         (CXL_DOE_TABLE_TYPE_CDAT << 8) | ((uint32_t)next << 16));
+    memcpy(rsp + 3, entry, entry_len);
+    pcie_doe_set_rsp(doe, rsp);
+    return true;
+}
+
+static DOEProtocol ct3_doe_protocols[] = {
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_TABLE_ACCESS, ct3_doe_cdat },
+    { }
+};
+
+static bool ct3_build_cdat(CXLType3Dev *ct3, Error **errp)
+{
+    CXLCDATRange ranges[2];
+    unsigned n = 0;
+
+    if (ct3->cdat_file) {
+        ct3->cdat = cxl_cdat_load_file(ct3->cdat_file, errp);
+        return ct3->cdat != NULL;
+    }
+    if (ct3->vsize) {
+        cxl_cdat_range_init(&ranges[n++], 0, ct3->vsize, false);
+    }
+    if (ct3->psize) {
+        cxl_cdat_range_init(&ranges[n++], ct3->vsize, ct3->psize, true);
+    }
+    ct3->cdat = cxl_cdat_build_type3(ranges, n, errp);
+    return ct3->cdat != NULL;
+}
+
+/* ---- config space ---- */
+
+static void ct3_dvsecs_init(CXLType3Dev *ct3)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+    uint16_t o = CT3_DVSEC_OFFSET;
+    uint64_t sizes[2] = { ct3->vsize, ct3->psize };
+    unsigned nr_ranges = 0;
+    static const CXLRegBlock blocks[] = {
+        { .bar = CT3_BAR_COMPONENT, .id = CXL_REGLOC_COMPONENT, .offset = 0 },
+        { .bar = CT3_BAR_DEVICE, .id = CXL_REGLOC_MEMDEV, .offset = 0 },
+    };
+
+    /* CXL device DVSEC: one range register per capacity */
+    ct3->dvsec_device = o;
+    cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE, DEV_DVSEC_REV, DEV_DVSEC_LENGTH);
+    for (unsigned i = 0; i < 2; i++) {
+        if (!sizes[i]) {
+            continue;
+        }
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_SIZE_HI(nr_ranges),
+                     sizes[i] >> 32);
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_SIZE_LO(nr_ranges),
+                     (sizes[i] & RANGE_BASE_LO_MASK) | RANGE_INFO_VALID |
+                     RANGE_ACTIVE | RANGE_MEDIA_CDAT | RANGE_CLASS_CDAT);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(nr_ranges),
+                     0xffffffff);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(nr_ranges),
+                     RANGE_BASE_LO_MASK);
+        nr_ranges++;
+    }
+    pci_set_word(d->config + o + DEV_DVSEC_CAP, DEV_CAP_IO | DEV_CAP_MEM |
+                 nr_ranges << DEV_CAP_HDM_COUNT_SHIFT);
+    pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
+    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE);
+    pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, DEV_LOCK_CONFIG);
+    o += DEV_DVSEC_LENGTH;
+
+    /* GPF for devices: phase 2 takes 10 ms (base 1, scale 10 ms) and 0 mW */
+    cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE_GPF, 0, DEV_GPF_LENGTH);
+    pci_set_word(d->config + o + DEV_GPF_PHASE2_DURATION, 1 | (4 << 8));
+    pci_set_long(d->config + o + DEV_GPF_PHASE2_POWER, 0);
+    o += DEV_GPF_LENGTH;
+
+    o = cxl_dvsec_add_flexbus(d, o);
+    cxl_dvsec_add_register_locator(d, o, blocks, ARRAY_SIZE(blocks));
+}
+
+static void ct3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                             int len)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    uint16_t o = ct3->dvsec_device;
+
+    pcie_doe_write_config(&ct3->doe, addr, val, len);
+    pci_default_write_config(d, addr, val, len);
+    pcie_aer_write_config(d, addr, val, len);
+
+    /* Config Lock (RWO): control and range bases become read-only */
+    if (pci_get_word(d->config + o + DEV_DVSEC_LOCK) & DEV_LOCK_CONFIG) {
+        pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, 0);
+        pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, 0);
+        for (unsigned i = 0; i < 2; i++) {
+            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
+            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);
+        }
+    }
+}
+
+static uint32_t ct3_config_read(PCIDevice *d, uint32_t addr, int len)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    uint32_t val;
+
+    if (pcie_doe_read_config(&ct3->doe, addr, len, &val)) {
+        return val;
+    }
+    return pci_default_read_config(d, addr, len);
+}
+
+/* ---- realize ---- */
+
+static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
+                        const char *prop, uint64_t *size, uint8_t **ptr,
+                        Error **errp)
+{
+    MemoryRegion *mr;
+
+    if (!b) {
+        *size = 0;
+        return true;
+    }
+    if (host_memory_backend_is_mapped(b)) {
+        error_setg(errp, "%s: %s: memory backend '%s' is already in use",
+                   TYPE_CXL_TYPE3, prop,
+                   object_get_canonical_path_component(OBJECT(b)));
+        return false;
+    }
+    mr = host_memory_backend_get_memory(b);
+    *size = memory_region_size(mr);
+    if (!*size || *size % CXL_HDM_ALIGN) {
+        error_setg(errp, "%s: %s: the size of memory backend '%s' (0x%" PRIx64
+                   ") must be a non-zero multiple of 256 MiB", TYPE_CXL_TYPE3,
+                   prop, object_get_canonical_path_component(OBJECT(b)),
+                   *size);
+        return false;
+    }
+    *ptr = memory_region_get_ram_ptr(mr);
+    host_memory_backend_set_mapped(b, true);
+    return true;
+}
+
+static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
+{
+    if (!ct3->hostvmem && !ct3->hostpmem) {
+        error_setg(errp, "%s: at least one of volatile-memdev and "
+                   "persistent-memdev must be set", TYPE_CXL_TYPE3);
+        return false;
+    }
+    if (ct3->lsa && !ct3->hostpmem) {
+        /* labels describe persistent capacity; Linux ignores them otherwise */
+        warn_report("%s: lsa is set but persistent-memdev is not",
+                    TYPE_CXL_TYPE3);
+    }
+    if (!is_power_of_2(ct3->payload_size) ||
+        ct3->payload_size < CXL_CCI_PAYLOAD_MIN ||
+        ct3->payload_size > CXL_CCI_PAYLOAD_MAX) {
+        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
+                   "from 256 to 1048576 (got %" PRIu32 ")", TYPE_CXL_TYPE3,
+                   ct3->payload_size);
+        return false;
+    }
+    if (ct3->lsa) {
+        uint64_t lsa_size =
+            memory_region_size(host_memory_backend_get_memory(ct3->lsa));
+
+        if (host_memory_backend_is_mapped(ct3->lsa)) {
+            error_setg(errp, "%s: lsa: memory backend '%s' is already in use",
+                       TYPE_CXL_TYPE3,
+                       object_get_canonical_path_component(OBJECT(ct3->lsa)));
+            return false;
+        }
+        if (lsa_size > UINT32_MAX) {
+            error_setg(errp, "%s: lsa: the label storage area is limited to "
+                       "4 GiB", TYPE_CXL_TYPE3);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void ct3_realize(PCIDevice *d, Error **errp)
+{
+    ERRP_GUARD();
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    Object *obj = OBJECT(d);
+    CXLHDMCaps caps;
+
+    if (!ct3_check_props(ct3, errp) ||
+        !ct3_backend(ct3, ct3->hostvmem, "volatile-memdev", &ct3->vsize,
+                     &ct3->vptr, errp) ||
+        !ct3_backend(ct3, ct3->hostpmem, "persistent-memdev", &ct3->psize,
+                     &ct3->pptr, errp)) {
+        goto fail_backends;
+    }
+    if (!ct3_build_cdat(ct3, errp)) {
+        goto fail_backends;
+    }
+
+    pci_config_set_prog_interface(d->config, 0x10);
+    pcie_endpoint_cap_init(d, CT3_PCIE_OFFSET);
+
+    /* component registers: 4 HDM decoders, every interleave the spec has */
+    caps = (CXLHDMCaps) {
+        .kind = CXL_HDM_ENDPOINT, .nr_decoders = CXL_TYPE3_DECODERS,
+        .iw_3_6_12 = true, .iw_16 = true, .dpa_size = ct3->vsize + ct3->psize,
+    };
+    cxl_component_init(&ct3->comp, obj, "cxl-type3-component", &caps);
+    pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
+
+    /* mailbox and device registers */
+    cxl_cci_init(&ct3->cci, obj, "cxl-type3", ct3, ct3->payload_size);
+    ct3->cci.vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
+    ct3->cci.device_id = pci_get_word(d->config + PCI_DEVICE_ID);
+    ct3->cci.subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
+    ct3->cci.subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
+    ct3->cci.serial = ct3->sn;
+    ct3->cci.component_type = CXL_CCI_COMPONENT_TYPE3;
+    ct3->cci.events = &ct3->events;
+    cxl_cci_add_commands(&ct3->cci, cxl_event_commands, cxl_event_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_commands, cxl_type3_commands_len);
+    cxl_cci_finalize(&ct3->cci);
+    ct3->events.irq = ct3_irq;
+    ct3->events.opaque = d;
+
+    ct3->devregs.opaque = d;
+    ct3->devregs.event_status = ct3_event_status;
+    ct3->devregs.memdev_status = ct3_memdev_status;
+    ct3->devregs.irq = ct3_irq;
+    ct3->devregs.irq_vector = CT3_VEC_MBOX;
+    cxl_device_regs_init(&ct3->devregs, obj, "cxl-type3-device-registers",
+                         &ct3->cci, true);
+    pci_register_bar(d, CT3_BAR_DEVICE, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->devregs.mr);
+
+    if (msix_init_exclusive_bar(d, CT3_NR_VECTORS, CT3_BAR_MSIX, errp)) {
+        goto fail_regs;
+    }
+    for (unsigned v = 0; v < CT3_NR_VECTORS; v++) {
+        msix_vector_use(d, v);
+    }
+
+    if (pcie_aer_init(d, PCI_ERR_VER, CT3_AER_OFFSET, PCI_ERR_SIZEOF, errp)) {
+        goto fail_msix;
+    }
+    pcie_dev_ser_num_init(d, CT3_DSN_OFFSET, ct3->sn);
+    pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
+                  CT3_VEC_DOE);
+    ct3_dvsecs_init(ct3);
+    if (ct3->lsa) {
+        host_memory_backend_set_mapped(ct3->lsa, true);
+    }
+    return;
+
+fail_msix:
+    msix_uninit_exclusive_bar(d);
+fail_regs:
+    cxl_device_regs_cleanup(&ct3->devregs);
+    cxl_cci_cleanup(&ct3->cci);
+fail_backends:
+    g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+    if (ct3->vptr) {
+        host_memory_backend_set_mapped(ct3->hostvmem, false);
+    }
+    if (ct3->pptr) {
+        host_memory_backend_set_mapped(ct3->hostpmem, false);
+    }
+    ct3->vptr = ct3->pptr = NULL;
+}
+
+static void ct3_exit(PCIDevice *d)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+
+    pcie_doe_fini(&ct3->doe);
+    pcie_aer_exit(d);
+    msix_uninit_exclusive_bar(d);
+    cxl_device_regs_cleanup(&ct3->devregs);
+    cxl_cci_cleanup(&ct3->cci);
+    g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+    if (ct3->hostvmem) {
+        host_memory_backend_set_mapped(ct3->hostvmem, false);
+    }
+    if (ct3->hostpmem) {
+        host_memory_backend_set_mapped(ct3->hostpmem, false);
+    }
+    if (ct3->lsa) {
+        host_memory_backend_set_mapped(ct3->lsa, false);
+    }
+}
+
+static void ct3_reset(DeviceState *dev)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(dev);
+    PCIDevice *d = PCI_DEVICE(dev);
+    uint16_t o = ct3->dvsec_device;
+    unsigned nr_ranges = !!ct3->vsize + !!ct3->psize;
+
+    cxl_component_reset(&ct3->comp);
+    cxl_cci_reset(&ct3->cci);
+    cxl_device_regs_reset(&ct3->devregs);
+    cxl_events_reset(&ct3->events, CT3_VEC_EVENTS);
+    ct3->shutdown_dirty = false;
+
+    /* DVSEC: memory disabled, unlocked, range bases 0 */
+    pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
+    pci_set_word(d->config + o + DEV_DVSEC_LOCK, 0);
+    pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, DEV_LOCK_CONFIG);
+    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE);
+    for (unsigned i = 0; i < nr_ranges; i++) {
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(i), 0xffffffff);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(i),
+                     RANGE_BASE_LO_MASK);
+    }
+    pcie_cap_deverr_reset(d);
+}
+
+static void ct3_instance_init(Object *obj)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(obj);
+
+    ct3->health.temperature = 25;
+    ct3->alerts.life_used_crit = 100;
+    ct3->alerts.over_temp_crit = 90;
+    ct3->alerts.under_temp_crit = -10;
+}
+
+static const Property ct3_properties[] = {
+    DEFINE_PROP_LINK("volatile-memdev", CXLType3Dev, hostvmem,
+                     TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    DEFINE_PROP_LINK("persistent-memdev", CXLType3Dev, hostpmem,
+                     TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    /* the name of persistent-memdev before volatile capacity existed */
+    DEFINE_PROP_LINK("memdev", CXLType3Dev, hostpmem,
+                     TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    DEFINE_PROP_LINK("lsa", CXLType3Dev, lsa,
+                     TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, 0),
+    DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
+    DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
+                       CXL_TYPE3_DEFAULT_PAYLOAD),
+};
+
+static const VMStateDescription ct3_vmstate = {
+    .name = TYPE_CXL_TYPE3,
+    .unmigratable = 1,
+};
+
+static void ct3_class_init(ObjectClass *oc, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = ct3_realize;
+    pc->exit = ct3_exit;
+    pc->config_write = ct3_config_write;
+    pc->config_read = ct3_config_read;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = 0x0d93;     /* the IDs guests know QEMU's cxl-type3 by */
+    pc->class_id = PCI_CLASS_MEMORY_CXL;
+    pc->revision = 1;
+    set_bit(DEVICE_CATEGORY_STORAGE, dc->categories);
+    dc->desc = "CXL Type 3 memory device";
+    device_class_set_legacy_reset(dc, ct3_reset);
+    device_class_set_props(dc, ct3_properties);
+    dc->hotpluggable = false;
+    dc->vmsd = &ct3_vmstate;
+}
+
+static const TypeInfo ct3_info = {
+    .name = TYPE_CXL_TYPE3,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(CXLType3Dev),
+    .instance_init = ct3_instance_init,
+    .class_init = ct3_class_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { INTERFACE_CXL_DEVICE },
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void ct3_register_types(void)
+{
+    type_register_static(&ct3_info);
+}
+
+type_init(ct3_register_types)

@@ -1,0 +1,70 @@
+/*
+ * CXL event logs (CXL r3.1 8.2.9.2): the informational, warning, failure
+ * and fatal logs of a device, their records, handles, overflow and
+ * interrupt policy, and the commands that read and clear them.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_EVENTS_H
+#define HW_CXL_EVENTS_H
+
+#include "hw/cxl/cxl-cci.h"
+
+typedef enum CXLEventLogType {
+    CXL_EVENT_LOG_INFO = 0,
+    CXL_EVENT_LOG_WARN = 1,
+    CXL_EVENT_LOG_FAIL = 2,
+    CXL_EVENT_LOG_FATAL = 3,
+    CXL_EVENT_LOG_COUNT,
+} CXLEventLogType;
+
+#define CXL_EVENT_RECORD_SIZE       128
+#define CXL_EVENT_RECORD_HDR_SIZE   0x30
+#define CXL_EVENT_LOG_CAPACITY      32      /* records per log */
+
+/* Event Interrupt Policy settings byte: mode [1:0], message number [7:4] */
+#define CXL_EVENT_INT_NONE          0
+#define CXL_EVENT_INT_MSI_MSIX      1
+#define CXL_EVENT_INT_FW            2
+
+/* Record header flags (byte 0x11..0x13): severity [1:0] etc. */
+typedef struct CXLEventLog {
+    uint8_t records[CXL_EVENT_LOG_CAPACITY][CXL_EVENT_RECORD_SIZE];
+    unsigned first;             /* index of the oldest record */
+    unsigned count;
+    uint16_t next_handle;
+    uint16_t overflow_count;
+    uint64_t first_overflow_ts;
+    uint64_t last_overflow_ts;
+    uint8_t int_mode;           /* CXL_EVENT_INT_* */
+    unsigned vector;            /* MSI/MSI-X vector of this log */
+} CXLEventLog;
+
+typedef struct CXLEventLogs {
+    CXLEventLog log[CXL_EVENT_LOG_COUNT];
+    /* raise an interrupt (NULL: the device has none) */
+    void (*irq)(void *opaque, unsigned vector);
+    void *opaque;
+} CXLEventLogs;
+
+/* Commands 0100h-0103h; they find the logs through cci->events */
+extern const CXLCCICommand cxl_event_commands[];
+extern const size_t cxl_event_commands_len;
+
+/* Power-on state: empty logs, interrupts off, vectors @first_vector + n. */
+void cxl_events_reset(CXLEventLogs *e, unsigned first_vector);
+
+/* Event Status register bits: one per non-empty log */
+uint32_t cxl_events_status(const CXLEventLogs *e);
+
+/*
+ * Add a record to a log. @record is the full 128-byte record; its handle
+ * and timestamp fields are filled in here. A full log counts an overflow
+ * and drops the record. Raises the log's interrupt when enabled.
+ */
+void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
+                    uint8_t *record, uint64_t timestamp);
+
+#endif /* HW_CXL_EVENTS_H */
