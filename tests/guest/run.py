@@ -100,7 +100,7 @@ def cpio_newc(files):
     for path, data in sorted(files.items()):
         if isinstance(data, str):
             data = data.encode()
-        mode = 0o100755 if path.endswith(".sh") else 0o100644
+        mode = 0o100755 if path.endswith(".sh") or path.startswith("usr/bin/") else 0o100644
         entry(path.strip("/"), mode, data)
     entry("TRAILER!!!", 0)
     return bytes(out)
@@ -453,77 +453,30 @@ class Run:
             shutil.rmtree(self.logdir)
         self.logdir.mkdir(parents=True)
         self.ctx = ctx = Context(scn.name, self.logdir, self.image, opts)
-        sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
-        qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
         console = self.logdir / "console.log"
 
-        # The initrd: the base image plus this scenario's cpio.
-        files = {"scenario.sh": "#!/bin/sh\n" + scn.get("GUEST")}
-        mods = scn.get("MODULES")
-        if mods is not None:
-            files["etc/cxltest/modules"] = "\n".join(mods) + "\n"
-        for k, v in (scn.get("FILES") or {}).items():
-            files[k.lstrip("/")] = v
-        initrd = self.logdir / "initrd.img"
-        with open(initrd, "wb") as f:
-            base = (self.image / "initramfs.cpio.zst").read_bytes()
-            # The kernel looks for a cpio header only at 4-byte aligned
-            # offsets, skipping zero bytes after a compressed archive.
-            f.write(base + b"\0" * (-len(base) % 4))
-            f.write(cpio_newc(files))
-
+        # GUEST is one script, or a list: one script per boot of the same
+        # topology and backend files (e.g. to check that data persists).
+        scripts = scn.get("GUEST")
+        scripts = scripts if isinstance(scripts, (list, tuple)) else [scripts]
         topo = scn.get("topology")
         topo = topo(ctx) if callable(topo) else list(scn.get("TOPOLOGY", []))
-        append = BASE_APPEND + (" " + scn.get("APPEND") if scn.get("APPEND") else "")
-        machine = scn.get("MACHINE", "q35")
-        cmd = [str(opts.qemu), "-machine", machine, "-accel", "tcg",
-               "-cpu", scn.get("CPU", "max,hypervisor=off"),
-               "-m", str(scn.get("MEMORY", "2G")), "-smp", str(scn.get("SMP", 2)),
-               "-nographic", "-nodefaults", "-no-reboot", "-L", str(FIRMWARE),
-               "-kernel", str(self.image / "vmlinuz"), "-initrd", str(initrd),
-               "-append", append,
-               "-chardev", f"file,id=cxltest-con,path={console}",
-               "-serial", "chardev:cxltest-con",
-               "-chardev", f"socket,id=cxltest-sync,path={sync_sock},server=on,wait=off",
-               "-serial", "chardev:cxltest-sync",
-               "-qmp", f"unix:{qmp_sock},server=on,wait=off"] + [str(a) for a in topo]
-        (self.logdir / "qemu-cmdline.txt").write_text(
-            " ".join(a if re.fullmatch(r"[\w@%+=:,./-]+", a) else repr(a) for a in cmd) + "\n")
         timeout = opts.timeout or scn.get("TIMEOUT", DEFAULT_TIMEOUT)
-
         self.t0 = time.monotonic()
-        qlog = open(self.logdir / "qemu.log", "wb")
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
-        sync_thread = None
-        try:
-            try:
-                ctx.qmp_client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0,
-                                     alive=lambda: proc.poll() is None)
-            except OSError:
-                if proc.wait(timeout=5) is None:
-                    raise
-                self.res.reasons.append(f"QEMU exited at start (status {proc.returncode})")
-                self._tail_qemu_log()
-                return
-            sync_thread = threading.Thread(target=self._sync_serve, args=(sync_sock, self.t0), daemon=True)
-            sync_thread.start()
-            self._watch(proc, console, timeout)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            qlog.close()
-            if ctx.qmp_client:
-                ctx.qmp_client.close()
-            shutil.rmtree(sockdir, ignore_errors=True)
+        self.console_pos = 0
+        initrd = self.logdir / "initrd.img"
+        for boot, script in enumerate(scripts, 1):
+            ctx.boot = boot
+            if len(scripts) > 1:
+                say(f"  boot {boot}/{len(scripts)} {scn.name}")
+            self._make_initrd(initrd, script)
+            if not self._boot(topo, initrd, console, self.t0 + timeout) or not self.res.ok:
+                break
         self.res.duration = time.monotonic() - self.t0
 
         text = ctx.console()
         if not self._kernel_trouble(text) and self.want_tail:
             self.res.details += ["    | " + x for x in text.splitlines()[-30:]]
-        if proc.returncode not in (0, None) and not self.res.reasons:
-            self.res.reasons.append(f"QEMU exit status {proc.returncode}")
-            self._tail_qemu_log()
         for e in self.handler_errors:
             self.res.reasons.append(e)
 
@@ -544,9 +497,80 @@ class Run:
             initrd.unlink()
             shutil.rmtree(ctx.workdir, ignore_errors=True)
 
-    def _watch(self, proc, console, timeout):
-        deadline = self.t0 + timeout
-        pos, partial = 0, b""
+    def _make_initrd(self, initrd, script):
+        """The base image plus a cpio with /scenario.sh and the FILES."""
+        scn = self.scn
+        files = {"scenario.sh": "#!/bin/sh\n" + script}
+        mods = scn.get("MODULES")
+        if mods is not None:
+            files["etc/cxltest/modules"] = "\n".join(mods) + "\n"
+        for k, v in (scn.get("FILES") or {}).items():
+            files[k.lstrip("/")] = v
+        for tool in scn.get("TOOLS") or []:
+            files[f"usr/bin/{tool}"] = guest_tool(tool).read_bytes()
+        with open(initrd, "wb") as f:
+            base = (self.image / "initramfs.cpio.zst").read_bytes()
+            # The kernel looks for a cpio header only at 4-byte aligned
+            # offsets, skipping zero bytes after a compressed archive.
+            f.write(base + b"\0" * (-len(base) % 4))
+            f.write(cpio_newc(files))
+
+    def _boot(self, topo, initrd, console, deadline):
+        """One QEMU run of the scenario's topology until the guest powers
+        off. Returns False if QEMU could not start. The console log is
+        appended to, so a multi-boot scenario keeps every boot's output."""
+        scn, opts, ctx = self.scn, self.opts, self.ctx
+        sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
+        qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
+        append = BASE_APPEND + (" " + scn.get("APPEND") if scn.get("APPEND") else "")
+        machine = scn.get("MACHINE", "q35")
+        cmd = [str(opts.qemu), "-machine", machine, "-accel", "tcg",
+               "-cpu", scn.get("CPU", "max,hypervisor=off"),
+               "-m", str(scn.get("MEMORY", "2G")), "-smp", str(scn.get("SMP", 2)),
+               "-nographic", "-nodefaults", "-no-reboot", "-L", str(FIRMWARE),
+               "-kernel", str(self.image / "vmlinuz"), "-initrd", str(initrd),
+               "-append", append,
+               "-chardev", f"file,id=cxltest-con,path={console},append=on",
+               "-serial", "chardev:cxltest-con",
+               "-chardev", f"socket,id=cxltest-sync,path={sync_sock},server=on,wait=off",
+               "-serial", "chardev:cxltest-sync",
+               "-qmp", f"unix:{qmp_sock},server=on,wait=off"] + [str(a) for a in topo]
+        with open(self.logdir / "qemu-cmdline.txt", "a") as f:
+            f.write(" ".join(a if re.fullmatch(r"[\w@%+=:,./-]+", a) else repr(a) for a in cmd) + "\n")
+
+        self.res.end_status = None
+        qlog = open(self.logdir / "qemu.log", "ab")
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
+        self.proc = proc
+        try:
+            try:
+                ctx.qmp_client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0,
+                                     alive=lambda: proc.poll() is None)
+            except OSError:
+                if proc.wait(timeout=5) is None:
+                    raise
+                self.res.reasons.append(f"QEMU exited at start (status {proc.returncode})")
+                self._tail_qemu_log()
+                return False
+            sync_thread = threading.Thread(target=self._sync_serve, args=(sync_sock, self.t0), daemon=True)
+            sync_thread.start()
+            self._watch(proc, console, deadline)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            qlog.close()
+            if ctx.qmp_client:
+                ctx.qmp_client.close()
+            shutil.rmtree(sockdir, ignore_errors=True)
+        if proc.returncode not in (0, None) and not self.res.reasons:
+            self.res.reasons.append(f"QEMU exit status {proc.returncode}")
+            self._tail_qemu_log()
+        return True
+
+    def _watch(self, proc, console, deadline):
+        timeout = round(deadline - self.t0)
+        pos, partial = self.console_pos, b""
         end_at = None
         while True:
             exited = proc.poll() is not None
@@ -555,6 +579,7 @@ class Run:
                     f.seek(pos)
                     data = f.read()
                     pos += len(data)
+                    self.console_pos = pos
             except FileNotFoundError:
                 data = b""
             partial += data
@@ -600,6 +625,23 @@ class Run:
         except OSError:
             lines = []
         self.res.details += ["    | qemu: " + x for x in lines[-20:]]
+
+
+_tool_lock = threading.Lock()
+
+
+def guest_tool(name):
+    """tests/guest/tools/NAME.c built as a static program for the guest
+    (which has no compiler), in build/guest-tools/; rebuilt when older than
+    its source."""
+    src = HERE / "tools" / f"{name}.c"
+    out = TOP / "build" / "guest-tools" / name
+    with _tool_lock:
+        if not out.exists() or out.stat().st_mtime < src.stat().st_mtime:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(out), str(src)],
+                           check=True)
+    return out
 
 
 def build_image():

@@ -1,0 +1,82 @@
+"""Persistent memory on one host bridge, one root port, one cxl-type3 with
+a label storage area, as a user of `cxl` and `ndctl` drives it.
+
+Boot 1: the memdev, its ports and decoders appear; a pmem region and a raw
+namespace are created (labels go to the LSA); a pattern is written
+through /dev/pmem0. Boot 2, QEMU restarted on the same backend files: the
+region is created again, the namespace comes back from the labels with the
+same UUID, and the pattern reads back. On the host, the pattern is at the
+DPA the 1-way decoder maps it to in the pmem backend file, and the LSA
+holds the labels.
+"""
+
+from _cxl import GUEST_LIB, backend, read_file, pattern, MiB
+
+DESCRIPTION = "1 HB / 1 RP / pmem + LSA: region, labelled namespace, data survive a QEMU restart"
+MACHINE = "q35,cxl=on"
+TIMEOUT = 400
+
+OFFSET = 1 * MiB          # where the guest writes in /dev/pmem0
+LENGTH = 192 * 1024
+
+
+def topology(ctx):
+    return (backend(ctx, "pmem", "cxl-mem1", "256M") + backend(ctx, "lsa", "cxl-lsa1", "1M") +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+             "-device", "cxl-type3,bus=root_port13,persistent-memdev=cxl-mem1,"
+                        "lsa=cxl-lsa1,id=cxl-pmem0,sn=0x1",
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+
+
+saved = {}
+
+
+def save(ctx, key, value):
+    saved[key] = value
+    return "saved"
+
+
+def load(ctx, key):
+    return saved[key]
+
+
+HOST = {"save": save, "load": load}
+
+
+def check(ctx):
+    data = read_file(ctx, "cxl-mem1", OFFSET, LENGTH)
+    ctx.check("pattern-at-dpa", data == pattern(7, LENGTH),
+              "the bytes written at /dev/pmem0 offset 1 MiB are at DPA 1 MiB of the backend")
+    lsa = read_file(ctx, "cxl-lsa1", 0, 1 * MiB)
+    ctx.check("labels-in-lsa", b"NAMESPACE_INDEX" in lsa, "the LSA holds namespace index blocks")
+
+
+COMMON = GUEST_LIB + r'''
+step_match memdev '"memdev":"mem0"' cxl list -M
+step_match memdev-pmem-size '"pmem_size":268435456' cxl list -M
+step_match memdev-serial '"serial":1,' cxl list -M
+step_eq endpoint-decoders 4 sh -c 'ls -d /sys/bus/cxl/devices/endpoint*/decoder*.* | wc -l'
+step region cxl create-region -t pmem -d decoder0.0 -m mem0
+region=$(only_region)
+step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region"
+'''
+
+GUEST = [COMMON + r'''
+step_match nvdimm-bridge 'nmem' ndctl list -D
+step namespace ndctl create-namespace -r "$region" -m raw
+uuid=$(ndctl list -N | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p')
+step save-uuid host save uuid "$uuid"
+write_pattern() { pattern 7 $((192 * 1024)) > /tmp/pat && dd if=/tmp/pat of=/dev/pmem0 bs=4096 seek=256 conv=fsync; }
+step write-pattern write_pattern
+step_eq kernel-log-clean "" kernel_cxl_trouble
+''', COMMON + r'''
+step namespace-from-labels test -b /dev/pmem0
+want=$(host load uuid)
+step_match namespace-same-uuid "\"uuid\":\"$want\"" ndctl list -N
+read_pattern() { pattern 7 $((192 * 1024)) > /tmp/pat && dd if=/dev/pmem0 of=/tmp/got bs=4096 skip=256 count=48 && cmp /tmp/pat /tmp/got; }
+step read-pattern read_pattern
+step destroy-namespace ndctl destroy-namespace -f all
+step destroy-region cxl destroy-region -f "$region"
+step_eq kernel-log-clean "" kernel_cxl_trouble
+''']
