@@ -19,6 +19,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/pci/msi.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
@@ -71,6 +72,9 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
     if (*errp) {
         return;
     }
+
+    /* our secondary bus is a CXL bus: memory devices may sit on it */
+    pci_bridge_get_sec_bus(PCI_BRIDGE(d))->flags |= PCI_BUS_CXL;
 
     cxl_component_init(&rp->regs, OBJECT(dev), "cxl-root-port-registers", NULL);
     pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |

@@ -26,6 +26,7 @@
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "hw/pci/msix.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
@@ -225,7 +226,11 @@ static bool ct3_build_cdat(CXLType3Dev *ct3, Error **errp)
 
     if (ct3->cdat_file) {
         ct3->cdat = cxl_cdat_load_file(ct3->cdat_file, errp);
-        return ct3->cdat != NULL;
+        if (!ct3->cdat) {
+            error_prepend(errp, "%s: cdat: ", TYPE_CXL_TYPE3);
+            return false;
+        }
+        return true;
     }
     if (ct3->vsize) {
         cxl_cdat_range_init(&ranges[n++], 0, ct3->vsize, false);
@@ -351,6 +356,13 @@ static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
 
 static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
 {
+    PCIBus *bus = pci_get_bus(PCI_DEVICE(ct3));
+
+    if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
+        error_setg(errp, "%s: a CXL memory device must be below a CXL root "
+                   "port (bus=<cxl-rp id>)", TYPE_CXL_TYPE3);
+        return false;
+    }
     if (!ct3->hostvmem && !ct3->hostpmem) {
         error_setg(errp, "%s: at least one of volatile-memdev and "
                    "persistent-memdev must be set", TYPE_CXL_TYPE3);

@@ -18,12 +18,15 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HB1 = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"]
 HB2 = ["-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2"]
 W1 = "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"
+RP0 = ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2"]
 
 # (name, args, None for "starts", or a regex the error must match)
 CASES = [
@@ -86,7 +89,40 @@ CASES = [
     ("root-port-on-pxb-pcie", ["-M", "q35,cxl=on", "-device", "pxb-pcie,bus_nr=12,bus=pcie.0,id=p1",
                                "-device", "cxl-rp,port=0,bus=p1,id=rp0,chassis=0,slot=2"],
      r"cxl-rp: a CXL root port must be on the root bus of a CXL host bridge"),
-]
+] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 + args, expect) for name, args, expect in [
+    ("type3-volatile", ["-object", "memory-backend-ram,id=m0,size=256M",
+                        "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3"], None),
+    ("type3-both-with-lsa", ["-object", "memory-backend-ram,id=m0,size=256M",
+                             "-object", "memory-backend-ram,id=m1,size=512M",
+                             "-object", "memory-backend-ram,id=l0,size=1M",
+                             "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,persistent-memdev=m1,"
+                                        "lsa=l0,sn=7,mailbox-payload-size=1048576"], None),
+    ("type3-memdev-old-name", ["-object", "memory-backend-ram,id=m0,size=256M",
+                               "-device", "cxl-type3,bus=rp0,memdev=m0"], None),
+    ("type3-no-memory", ["-device", "cxl-type3,bus=rp0,id=t3"],
+     r"cxl-type3: at least one of volatile-memdev and persistent-memdev must be set"),
+    ("type3-size-not-256M", ["-object", "memory-backend-ram,id=m0,size=100M",
+                             "-device", "cxl-type3,bus=rp0,volatile-memdev=m0"],
+     r"cxl-type3: volatile-memdev: the size of memory backend 'm0' \(0x6400000\) must be a non-zero "
+     r"multiple of 256 MiB"),
+    ("type3-backend-twice", ["-object", "memory-backend-ram,id=m0,size=256M",
+                             "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,persistent-memdev=m0"],
+     r"cxl-type3: persistent-memdev: memory backend 'm0' is already in use"),
+    ("type3-bad-payload-size", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,mailbox-payload-size=1000"],
+     r"cxl-type3: mailbox-payload-size must be a power of two from 256 to 1048576 \(got 1000\)"),
+    ("type3-payload-too-small", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                 "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,mailbox-payload-size=128"],
+     r"mailbox-payload-size must be a power of two from 256 to 1048576 \(got 128\)"),
+    ("type3-not-below-root-port", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                   "-device", "cxl-type3,bus=pcie.0,volatile-memdev=m0"],
+     r"cxl-type3: a CXL memory device must be below a CXL root port \(bus=<cxl-rp id>\)"),
+    ("type3-unknown-backend", ["-device", "cxl-type3,bus=rp0,volatile-memdev=nope"],
+     r"volatile-memdev=nope: Device 'nope' not found"),
+    ("type3-missing-cdat-file", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                 "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,cdat=/nonexistent/cdat.bin"],
+     r"cxl-type3: cdat: .*/nonexistent/cdat\.bin"),
+]]
 
 
 def run(qemu, fw, args):
@@ -118,7 +154,10 @@ def doc_examples(rst):
 def main():
     qemu, fw, rst = sys.argv[1:4]
     passed = failed = 0
-    docs = doc_examples(rst)
+    # the examples' backend files (mem-path=/tmp/...) go to a private
+    # directory, removed afterwards
+    tmp = tempfile.mkdtemp(prefix="cxl-cli-")
+    docs = [(n, [a.replace("/tmp/", tmp + "/") for a in args]) for n, args in doc_examples(rst)]
     if not docs:
         print("  note: no command lines in %s" % rst)
     for name, args, expect in CASES + [(n, a, None) for n, a in docs]:
@@ -136,6 +175,7 @@ def main():
         else:
             failed += 1
             print("  FAIL cli: %s (%s)" % (name, why))
+    shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
