@@ -15,12 +15,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
-
-#define CM              0x1000
-#define HDM_CTRL_COMMIT     (1u << 9)
-#define HDM_CTRL_COMMITTED  (1u << 10)
-#define HDM_CTRL_ERR        (1u << 11)
-#define HDM_CTRL_LOCK       (1u << 8)
+#include "cxl-qtest.h"
 
 typedef struct Env {
     QTestState *qts;
@@ -29,69 +24,37 @@ typedef struct Env {
     uint64_t hdm;           /* HDM decoder capability address, 0 if none */
 } Env;
 
-static uint64_t mtree_addr(QTestState *qts, const char *name)
-{
-    g_autofree char *mtree = qtest_hmp(qts, "info mtree -f");
-    g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
-
-    for (char **l = lines; *l; l++) {
-        if (strstr(*l, name)) {
-            return g_ascii_strtoull(g_strstrip(*l), NULL, 16);
-        }
-    }
-    g_error("%s not in the memory map", name);
-}
-
-/* QEMU with our firmware directory (make check sets CXL_QTEST_FIRMWARE) */
-static QTestState *start_qemu(const char *args)
-{
-    const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
-
-    return qtest_initf("%s%s -nodefaults %s", fw ? "-L " : "", fw ? fw : "", args);
-}
-
 static void env_start(Env *e, const char *extra)
 {
     g_autofree char *args = g_strdup_printf(
         "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 %s", extra);
 
-    e->qts = start_qemu(args);
-    e->chbcr = mtree_addr(e->qts, "cxl-host-bridge-registers");
-    e->window = mtree_addr(e->qts, "cxl-fixed-memory-window-0");
-    e->hdm = 0;
-    /* find the HDM capability through the capability array */
-    uint32_t hdr = qtest_readl(e->qts, e->chbcr + CM);
-    for (unsigned i = 1; i <= (hdr >> 24); i++) {
-        uint32_t cap = qtest_readl(e->qts, e->chbcr + CM + 4 * i);
-        if ((cap & 0xffff) == 5) {
-            e->hdm = e->chbcr + CM + (cap >> 20);
-        }
-    }
+    e->qts = cxl_qtest_start(args);
+    e->chbcr = cxl_qtest_mtree_addr(e->qts, "cxl-host-bridge-registers");
+    e->window = cxl_qtest_mtree_addr(e->qts, "cxl-fixed-memory-window-0");
+    e->hdm = cxl_qtest_cm_cap(e->qts, e->chbcr, 5);
 }
 
 static uint64_t dec(Env *e, unsigned n, unsigned reg)
 {
-    return e->hdm + 0x10 + 0x20 * n + reg;
+    return cxl_qtest_hdm_dec(e->hdm, n, reg);
 }
-
-enum { BASE_LO = 0, BASE_HI = 4, SIZE_LO = 8, SIZE_HI = 0xc, CTRL = 0x10,
-       TL_LO = 0x14, TL_HI = 0x18 };
 
 static void program(Env *e, unsigned n, uint64_t base, uint64_t size,
                     uint32_t ctrl, uint32_t tl_lo)
 {
-    qtest_writel(e->qts, dec(e, n, BASE_LO), (uint32_t)base);
-    qtest_writel(e->qts, dec(e, n, BASE_HI), base >> 32);
-    qtest_writel(e->qts, dec(e, n, SIZE_LO), (uint32_t)size);
-    qtest_writel(e->qts, dec(e, n, SIZE_HI), size >> 32);
-    qtest_writel(e->qts, dec(e, n, TL_LO), tl_lo);
-    qtest_writel(e->qts, dec(e, n, CTRL), ctrl);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_BASE_LO), (uint32_t)base);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_BASE_HI), base >> 32);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_SIZE_LO), (uint32_t)size);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_SIZE_HI), size >> 32);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_TL_LO), tl_lo);
+    qtest_writel(e->qts, dec(e, n, HDM_DEC_CTRL), ctrl);
 }
 
 static uint32_t ctrl(Env *e, unsigned n)
 {
-    return qtest_readl(e->qts, dec(e, n, CTRL));
+    return qtest_readl(e->qts, dec(e, n, HDM_DEC_CTRL));
 }
 
 static void test_capability_array(void)
@@ -99,12 +62,12 @@ static void test_capability_array(void)
     Env e;
 
     env_start(&e, "");
-    uint32_t hdr = qtest_readl(e.qts, e.chbcr + CM);
+    uint32_t hdr = qtest_readl(e.qts, e.chbcr + CXL_QTEST_CM);
     g_assert_cmphex(hdr & 0xffff, ==, 1);               /* array header ID */
     g_assert_cmpuint(hdr >> 24, ==, 3);                 /* RAS, link, HDM */
     bool seen[6] = { false };
     for (unsigned i = 1; i <= 3; i++) {
-        uint32_t cap = qtest_readl(e.qts, e.chbcr + CM + 4 * i);
+        uint32_t cap = qtest_readl(e.qts, e.chbcr + CXL_QTEST_CM + 4 * i);
         unsigned id = cap & 0xffff, ptr = cap >> 20;
         g_assert_cmpuint(id, <, 6);
         seen[id] = true;
@@ -128,22 +91,28 @@ static void test_commit(void)
     Env e;
 
     env_start(&e, "");
-    qtest_writel(e.qts, e.hdm + 4, 1 << 1);             /* HDM decoder enable */
-    g_assert_cmphex(qtest_readl(e.qts, e.hdm + 4), ==, 1 << 1);
+    /*
+     * HDM Decoder Enable only applies to devices: a host bridge reads it
+     * as 0 (CXL r3.1 8.2.4.20.2) and decodes with its committed decoders
+     */
+    qtest_writel(e.qts, e.hdm + 4, 1 << 1);
+    g_assert_cmphex(qtest_readl(e.qts, e.hdm + 4), ==, 0);
 
     /* decoder 0: the whole window, 1 way, target port 0 */
     program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT, 0);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
                     HDM_CTRL_COMMITTED);
-    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, e.window >> 32);
-    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, SIZE_HI)), ==, 1);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, HDM_DEC_BASE_HI)), ==,
+                    e.window >> 32);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, HDM_DEC_SIZE_HI)), ==, 1);
 
     /* frozen while committed */
-    qtest_writel(e.qts, dec(&e, 0, BASE_HI), 0x77);
-    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, e.window >> 32);
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_BASE_HI), 0x77);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, HDM_DEC_BASE_HI)), ==,
+                    e.window >> 32);
 
     /* uncommit */
-    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_CTRL), 0);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_COMMIT), ==, 0);
     qtest_quit(e.qts);
 }
@@ -157,25 +126,26 @@ static void test_commit_errors(void)
     program(&e, 1, e.window, 1 * GiB, HDM_CTRL_COMMIT, 0);
     g_assert_cmphex(ctrl(&e, 1) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
     /* clearing Commit clears the error */
-    qtest_writel(e.qts, dec(&e, 1, CTRL), 0);
+    qtest_writel(e.qts, dec(&e, 1, HDM_DEC_CTRL), 0);
     g_assert_cmphex(ctrl(&e, 1) & HDM_CTRL_ERR, ==, 0);
 
     /* reserved ways encoding 5 */
     program(&e, 0, e.window, 1 * GiB, HDM_CTRL_COMMIT | (5 << 4), 0);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
-    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_CTRL), 0);
     /* 16 ways: more than the 8 target list entries */
     program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | (4 << 4), 0);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
-    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_CTRL), 0);
     /* reserved granularity encoding 7 */
     program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | 7, 0);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
-    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_CTRL), 0);
     /* 3 ways over 3 targets at 1 KiB: fine (3/6/12 capability) */
     program(&e, 0, e.window, 3 * GiB, HDM_CTRL_COMMIT | (8 << 4) | 2, 0x020100);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_COMMITTED);
-    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, TL_LO)), ==, 0x020100);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, HDM_DEC_TL_LO)), ==,
+                    0x020100);
     /* decoder 1 overlapping decoder 0 */
     program(&e, 1, e.window + 1 * GiB, 256 * MiB, HDM_CTRL_COMMIT, 0);
     g_assert_cmphex(ctrl(&e, 1) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, HDM_CTRL_ERR);
@@ -189,11 +159,11 @@ static void test_lock_and_reset(void)
     env_start(&e, "");
     program(&e, 0, e.window, 4 * GiB, HDM_CTRL_COMMIT | HDM_CTRL_LOCK, 0);
     g_assert_cmphex(ctrl(&e, 0) & HDM_CTRL_COMMITTED, ==, HDM_CTRL_COMMITTED);
-    qtest_writel(e.qts, dec(&e, 0, CTRL), 0);           /* refused: locked */
+    qtest_writel(e.qts, dec(&e, 0, HDM_DEC_CTRL), 0);   /* refused: locked */
     g_assert_cmphex(ctrl(&e, 0) & HDM_CTRL_COMMITTED, ==, HDM_CTRL_COMMITTED);
     qtest_system_reset(e.qts);
     g_assert_cmphex(ctrl(&e, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_LOCK), ==, 0);
-    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, BASE_HI)), ==, 0);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 0, HDM_DEC_BASE_HI)), ==, 0);
     qtest_quit(e.qts);
 }
 
@@ -203,31 +173,27 @@ static void test_passthrough(void)
 
     /* one root port: pass-through decode, no HDM decoder capability */
     env_start(&e, "-device pcie-root-port,bus=cxl.1,chassis=1,slot=1,id=rp0");
-    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CM) >> 24, ==, 2);
+    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CXL_QTEST_CM) >> 24, ==, 2);
     g_assert_cmphex(e.hdm, ==, 0);
     qtest_quit(e.qts);
 
     /* unless asked for */
-    e.qts = start_qemu("-machine q35,cxl=on "
-                       "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm_for_passthrough=on "
-                       "-device pcie-root-port,bus=cxl.1,chassis=1,slot=1,id=rp0");
-    e.chbcr = mtree_addr(e.qts, "cxl-host-bridge-registers");
-    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CM) >> 24, ==, 3);
+    e.qts = cxl_qtest_start(
+        "-machine q35,cxl=on "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm_for_passthrough=on "
+        "-device pcie-root-port,bus=cxl.1,chassis=1,slot=1,id=rp0");
+    e.chbcr = cxl_qtest_mtree_addr(e.qts, "cxl-host-bridge-registers");
+    g_assert_cmpuint(qtest_readl(e.qts, e.chbcr + CXL_QTEST_CM) >> 24, ==, 3);
     qtest_quit(e.qts);
 }
 
 static void test_ras(void)
 {
     Env e;
-    uint64_t ras = 0;
+    uint64_t ras;
 
     env_start(&e, "");
-    for (unsigned i = 1; i <= 3; i++) {
-        uint32_t cap = qtest_readl(e.qts, e.chbcr + CM + 4 * i);
-        if ((cap & 0xffff) == 2) {
-            ras = e.chbcr + CM + (cap >> 20);
-        }
-    }
+    ras = cxl_qtest_cm_cap(e.qts, e.chbcr, 2);
     g_assert_cmphex(ras, !=, 0);
     /* nothing pending; masks writable only where bits are defined */
     g_assert_cmphex(qtest_readl(e.qts, ras + 0x0), ==, 0);

@@ -32,10 +32,9 @@
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
+#include "cxl-qtest.h"
 
-#define ECAM_BASE           0xb0000000ull
 #define MMIO_BASE           0xc0000000ull
-#define CXL_VENDOR          0x1e98
 #define RP_BUS              12
 #define DEV_BUS             13
 
@@ -76,15 +75,6 @@
 #define RC_PAYLOAD_LEN      0x16
 #define RC_INVALID_LOG      0x17
 
-/* Component registers: HDM decoder n at +0x10 + 0x20 * n */
-#define CM                  0x1000
-enum { BASE_LO = 0, BASE_HI = 4, SIZE_LO = 8, SIZE_HI = 0xc, CTRL = 0x10,
-       SKIP_LO = 0x14, SKIP_HI = 0x18 };
-#define HDM_COMMIT          (1u << 9)
-#define HDM_COMMITTED       (1u << 10)
-#define HDM_ERR             (1u << 11)
-#define HDM_HOSTONLY        (1u << 12)
-
 /* DOE (PCI_DOE_*) */
 #define DOE_CTRL            0x08
 #define   DOE_CTRL_GO           0x80000000u
@@ -122,29 +112,24 @@ typedef struct T3 {
 
 /* ---- configuration space ---- */
 
-static uint64_t cfg(int bus, int dev, int off)
-{
-    return ECAM_BASE + ((uint64_t)bus << 20) + (dev << 15) + off;
-}
-
 static uint32_t dcfgl(T3 *t, int off)
 {
-    return qtest_readl(t->qts, cfg(DEV_BUS, 0, off));
+    return qtest_readl(t->qts, cxl_qtest_cfg(DEV_BUS, 0, 0, off));
 }
 
 static uint16_t dcfgw(T3 *t, int off)
 {
-    return qtest_readw(t->qts, cfg(DEV_BUS, 0, off));
+    return qtest_readw(t->qts, cxl_qtest_cfg(DEV_BUS, 0, 0, off));
 }
 
 static void dcfg_writel(T3 *t, int off, uint32_t v)
 {
-    qtest_writel(t->qts, cfg(DEV_BUS, 0, off), v);
+    qtest_writel(t->qts, cxl_qtest_cfg(DEV_BUS, 0, 0, off), v);
 }
 
 static void dcfg_writew(T3 *t, int off, uint16_t v)
 {
-    qtest_writew(t->qts, cfg(DEV_BUS, 0, off), v);
+    qtest_writew(t->qts, cxl_qtest_cfg(DEV_BUS, 0, 0, off), v);
 }
 
 /* Offset of extended capability @id of the device, 0 if absent. */
@@ -167,54 +152,7 @@ static uint16_t find_ext_cap(T3 *t, uint16_t id)
 /* Offset of CXL DVSEC @id, 0 if absent; counts the CXL DVSECs. */
 static uint16_t find_dvsec(T3 *t, uint16_t id, unsigned *nr_cxl)
 {
-    uint16_t off = 0x100, found = 0;
-    unsigned guard = 0;
-
-    if (nr_cxl) {
-        *nr_cxl = 0;
-    }
-    while (off && guard++ < 64) {
-        uint32_t hdr = dcfgl(t, off);
-
-        if ((hdr & 0xffff) == 0x23 && (dcfgl(t, off + 4) & 0xffff) ==
-            CXL_VENDOR) {
-            if (nr_cxl) {
-                (*nr_cxl)++;
-            }
-            if (dcfgw(t, off + 8) == id && !found) {
-                found = off;
-            }
-        }
-        off = hdr >> 20;
-    }
-    return found;
-}
-
-static uint8_t find_cap(T3 *t, uint8_t id)
-{
-    uint8_t p = qtest_readb(t->qts, cfg(DEV_BUS, 0, 0x34));
-    unsigned guard = 0;
-
-    while (p && guard++ < 48) {
-        if (qtest_readb(t->qts, cfg(DEV_BUS, 0, p)) == id) {
-            return p;
-        }
-        p = qtest_readb(t->qts, cfg(DEV_BUS, 0, p + 1));
-    }
-    return 0;
-}
-
-static uint64_t mtree_addr(QTestState *qts, const char *name)
-{
-    g_autofree char *mtree = qtest_hmp(qts, "info mtree -f");
-    g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
-
-    for (char **l = lines; *l; l++) {
-        if (strstr(*l, name)) {
-            return g_ascii_strtoull(g_strstrip(*l), NULL, 16);
-        }
-    }
-    g_error("%s not in the memory map", name);
+    return cxl_qtest_find_dvsec(t->qts, DEV_BUS, 0, id, nr_cxl);
 }
 
 /*
@@ -257,14 +195,14 @@ static void assign_bars(T3 *t)
             i++;
         }
     }
-    g_assert_cmphex(cursor, <=, ECAM_BASE + 0x30000000ull);
+    g_assert_cmphex(cursor, <=, CXL_QTEST_ECAM_BASE + 0x30000000ull);
 
     /* root port: memory base/limit, bits 31:20 in [15:4] of each word */
     cursor = ROUND_UP(cursor, 1 * MiB);
-    qtest_writel(t->qts, cfg(RP_BUS, 0, 0x20),
+    qtest_writel(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x20),
                  ((MMIO_BASE >> 16) & 0xfff0) |
                  (((cursor - 1) >> 16) & 0xfff0) << 16);
-    qtest_writew(t->qts, cfg(RP_BUS, 0, 0x04), 0x6);
+    qtest_writew(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x04), 0x6);
     dcfg_writew(t, 0x04, 0x6);
 }
 
@@ -312,16 +250,9 @@ static void find_regs(T3 *t)
     }
 
     /* component registers: HDM decoder capability */
-    uint32_t hdr = qtest_readl(t->qts, t->comp + CM);
-    for (unsigned i = 1; i <= (hdr >> 24); i++) {
-        uint32_t cap = qtest_readl(t->qts, t->comp + CM + 4 * i);
+    t->hdm = cxl_qtest_cm_cap(t->qts, t->comp, 5);
 
-        if ((cap & 0xffff) == 5) {
-            t->hdm = t->comp + CM + (cap >> 20);
-        }
-    }
-
-    uint8_t msix = find_cap(t, 0x11);
+    uint8_t msix = cxl_qtest_find_cap(t->qts, DEV_BUS, 0, 0x11);
     g_assert_cmphex(msix, !=, 0);
     t->msix_vectors = (dcfgw(t, msix + 2) & 0x7ff) + 1;
 }
@@ -332,14 +263,10 @@ static void find_regs(T3 *t)
  */
 static void platform_init(T3 *t)
 {
-    /* MCH PCIEXBAR (0:0.0, 0x60): base, 256 buses, enable */
-    qtest_outl(t->qts, 0xcf8, 0x80000000 | 0x60);
-    qtest_outl(t->qts, 0xcfc, (uint32_t)ECAM_BASE | 1);
-    qtest_outl(t->qts, 0xcf8, 0x80000000 | 0x64);
-    qtest_outl(t->qts, 0xcfc, ECAM_BASE >> 32);
+    cxl_qtest_enable_ecam(t->qts);
 
     /* root port: primary 12, secondary and subordinate 13 */
-    qtest_writel(t->qts, cfg(RP_BUS, 0, 0x18),
+    qtest_writel(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x18),
                  RP_BUS | DEV_BUS << 8 | DEV_BUS << 16);
     g_assert_cmphex(dcfgw(t, 0x00), !=, 0xffff);
     assign_bars(t);
@@ -348,7 +275,6 @@ static void platform_init(T3 *t)
 /* Start QEMU with the test topology; @files: file backends in a tmp dir */
 static void t3_start(T3 *t, bool files)
 {
-    const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
     g_autofree char *mem = NULL;
     g_autofree char *args = NULL;
 
@@ -370,20 +296,19 @@ static void t3_start(T3 *t, bool files)
                        "-object memory-backend-ram,id=pmem0,size=512M ");
     }
     args = g_strdup_printf(
-        "%s%s -nodefaults "
         "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
         "%s -object memory-backend-ram,id=lsa0,size=1M "
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
         "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x",
-        fw ? "-L " : "", fw ? fw : "", mem, SERIAL);
-    t->qts = qtest_init(args);
+        mem, SERIAL);
+    t->qts = cxl_qtest_start(args);
     platform_init(t);
     t->dvsec = find_dvsec(t, 0, NULL);
     g_assert_cmphex(t->dvsec, !=, 0);
     find_regs(t);
-    t->window = mtree_addr(t->qts, "cxl-fixed-memory-window-0");
+    t->window = cxl_qtest_mtree_addr(t->qts, "cxl-fixed-memory-window-0");
 }
 
 static void t3_stop(T3 *t)
@@ -1187,33 +1112,35 @@ static void test_command_functions(void)
 
 static uint64_t dec(T3 *t, unsigned n, unsigned reg)
 {
-    return t->hdm + 0x10 + 0x20 * n + reg;
+    return cxl_qtest_hdm_dec(t->hdm, n, reg);
 }
 
 static uint32_t dec_ctrl(T3 *t, unsigned n)
 {
-    return qtest_readl(t->qts, dec(t, n, CTRL));
+    return qtest_readl(t->qts, dec(t, n, HDM_DEC_CTRL));
 }
 
 /* Program and commit decoder @n as Linux's cxl_decoder_commit() does */
 static uint32_t dec_commit(T3 *t, unsigned n, uint64_t base, uint64_t size,
                            uint64_t skip)
 {
-    qtest_writel(t->qts, dec(t, n, BASE_HI), base >> 32);
-    qtest_writel(t->qts, dec(t, n, BASE_LO), (uint32_t)base);
-    qtest_writel(t->qts, dec(t, n, SIZE_HI), size >> 32);
-    qtest_writel(t->qts, dec(t, n, SIZE_LO), (uint32_t)size);
-    qtest_writel(t->qts, dec(t, n, SKIP_HI), skip >> 32);
-    qtest_writel(t->qts, dec(t, n, SKIP_LO), (uint32_t)skip);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_HI), base >> 32);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_LO), (uint32_t)base);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_SIZE_HI), size >> 32);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_SIZE_LO), (uint32_t)size);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_HI), skip >> 32);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_LO), (uint32_t)skip);
     /* IW 0, IG 0 (256 bytes), Type 3 */
-    qtest_writel(t->qts, dec(t, n, CTRL), HDM_COMMIT | HDM_HOSTONLY);
-    return dec_ctrl(t, n) & (HDM_COMMITTED | HDM_ERR);
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_CTRL),
+                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY);
+    return dec_ctrl(t, n) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR);
 }
 
 static void dec_clear(T3 *t, unsigned n)
 {
-    qtest_writel(t->qts, dec(t, n, CTRL), 0);
-    g_assert_cmphex(dec_ctrl(t, n) & (HDM_COMMITTED | HDM_ERR | HDM_COMMIT),
+    qtest_writel(t->qts, dec(t, n, HDM_DEC_CTRL), 0);
+    g_assert_cmphex(dec_ctrl(t, n) &
+                    (HDM_CTRL_COMMITTED | HDM_CTRL_ERR | HDM_CTRL_COMMIT),
                     ==, 0);
 }
 
@@ -1234,56 +1161,60 @@ static void test_hdm(void)
 
     /* decoder 0: the volatile capacity at the window base */
     g_assert_cmphex(dec_commit(&t, 0, t.window, 256 * MiB, 0), ==,
-                    HDM_COMMITTED);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, BASE_LO)), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, HDM_DEC_BASE_LO)), ==,
                     (uint32_t)t.window);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, BASE_HI)), ==,
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, HDM_DEC_BASE_HI)), ==,
                     t.window >> 32);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, SIZE_LO)), ==, 256 * MiB);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, SIZE_HI)), ==, 0);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO)), ==,
+                    256 * MiB);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, HDM_DEC_SIZE_HI)), ==, 0);
     g_assert_cmphex(dec_ctrl(&t, 0) & 0xff, ==, 0);     /* IW 0, IG 0 */
 
     /* out of order: decoder 2 before decoder 1 */
     g_assert_cmphex(dec_commit(&t, 2, t.window + 256 * MiB, 256 * MiB, 0),
-                    ==, HDM_ERR);
+                    ==, HDM_CTRL_ERR);
     dec_clear(&t, 2);
     /* decoder 1 overlapping decoder 0's HPA range */
-    g_assert_cmphex(dec_commit(&t, 1, t.window, 256 * MiB, 0), ==, HDM_ERR);
+    g_assert_cmphex(dec_commit(&t, 1, t.window, 256 * MiB, 0), ==,
+                    HDM_CTRL_ERR);
     dec_clear(&t, 1);
     /* decoder 1 larger than the capacity left */
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 768 * MiB, 0),
-                    ==, HDM_ERR);
+                    ==, HDM_CTRL_ERR);
     dec_clear(&t, 1);
     /* decoder 1 skipping into DPA the device does not have */
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 512 * MiB,
-                               256 * MiB), ==, HDM_ERR);
+                               256 * MiB), ==, HDM_CTRL_ERR);
     dec_clear(&t, 1);
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 256 * MiB,
-                               768 * MiB), ==, HDM_ERR);
+                               768 * MiB), ==, HDM_CTRL_ERR);
     dec_clear(&t, 1);
     /* decoder 1 skipping 256 MiB: DPA 512M..768M, fits */
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 256 * MiB,
-                               256 * MiB), ==, HDM_COMMITTED);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 1, SKIP_LO)), ==, 256 * MiB);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 1, SKIP_HI)), ==, 0);
+                               256 * MiB), ==, HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 1, HDM_DEC_SKIP_LO)), ==,
+                    256 * MiB);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 1, HDM_DEC_SKIP_HI)), ==, 0);
     /* decoder 2: nothing left */
     g_assert_cmphex(dec_commit(&t, 2, t.window + 512 * MiB, 256 * MiB, 0),
-                    ==, HDM_ERR);
+                    ==, HDM_CTRL_ERR);
     dec_clear(&t, 2);
     /* registers frozen while committed */
-    qtest_writel(t.qts, dec(&t, 0, SIZE_LO), 0x70000000);
-    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, SIZE_LO)), ==, 256 * MiB);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO), 0x70000000);
+    g_assert_cmphex(qtest_readl(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO)), ==,
+                    256 * MiB);
     /* uncommit 1, then recommit it without the skip */
     dec_clear(&t, 1);
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 512 * MiB, 0),
-                    ==, HDM_COMMITTED);
+                    ==, HDM_CTRL_COMMITTED);
 
     /* reset: everything uncommitted, decoding disabled */
     qtest_system_reset(t.qts);
     platform_init(&t);
     g_assert_cmphex(qtest_readl(t.qts, t.hdm + 4) & (1 << 1), ==, 0);
-    g_assert_cmphex(dec_ctrl(&t, 1) & HDM_COMMITTED, ==, 0);
-    g_assert_cmphex(dec_ctrl(&t, 0) & HDM_COMMITTED, ==, 0);
+    g_assert_cmphex(dec_ctrl(&t, 1) & HDM_CTRL_COMMITTED, ==, 0);
+    g_assert_cmphex(dec_ctrl(&t, 0) & HDM_CTRL_COMMITTED, ==, 0);
     t3_stop(&t);
 }
 
@@ -1316,9 +1247,9 @@ static void test_cxl_mem(void)
     t3_start(&t, true);
     qtest_writel(t.qts, t.hdm + 4, 1 << 1);
     g_assert_cmphex(dec_commit(&t, 0, t.window, 256 * MiB, 0), ==,
-                    HDM_COMMITTED);
+                    HDM_CTRL_COMMITTED);
     g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 512 * MiB, 0),
-                    ==, HDM_COMMITTED);
+                    ==, HDM_CTRL_COMMITTED);
     set_mem_enable(&t, true);
 
     /* volatile: window + x is DPA x, offset x of the vmem backend */
@@ -1440,7 +1371,7 @@ static void test_cdat(void)
 
     do {
         uint32_t req[3] = {
-            CXL_VENDOR | (2 << 16), 3, 0 | (0 << 8) | (handle << 16),
+            CXL_QTEST_VENDOR | (2 << 16), 3, 0 | (0 << 8) | (handle << 16),
         };
         unsigned n = doe_exchange(&t, doe, req, 3, rsp, ARRAY_SIZE(rsp));
         uint8_t *entry = (uint8_t *)(rsp + 1);
