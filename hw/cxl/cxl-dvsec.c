@@ -66,15 +66,18 @@ uint16_t cxl_dvsec_add_flexbus(PCIDevice *d, uint16_t o)
     return o + CXL_DVSEC_FLEXBUS_LENGTH;
 }
 
-uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
-                            const CXLRegBlock *regs)
+uint16_t cxl_dvsec_add_port_ext(PCIDevice *d, uint16_t o)
 {
-    uint16_t o = offset;
-
     /* port extensions: Unmask SBR / Unmask Link Disable are RW */
     cxl_dvsec_add(d, o, CXL_DVSEC_PORT_EXT, 0, CXL_DVSEC_PORT_EXT_LENGTH);
     pci_set_word(d->wmask + o + 0x0c, 0x3);
-    o += CXL_DVSEC_PORT_EXT_LENGTH;
+    return o + CXL_DVSEC_PORT_EXT_LENGTH;
+}
+
+uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
+                            const CXLRegBlock *regs)
+{
+    uint16_t o = cxl_dvsec_add_port_ext(d, offset);
 
     /* GPF: timeouts are software-programmed */
     cxl_dvsec_add(d, o, CXL_DVSEC_PORT_GPF, 0, CXL_DVSEC_PORT_GPF_LENGTH);
@@ -84,4 +87,23 @@ uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
 
     o = cxl_dvsec_add_flexbus(d, o);
     return cxl_dvsec_add_register_locator(d, o, regs, 1);
+}
+
+void cxl_port_disable_io_window(PCIDevice *d)
+{
+    /*
+     * The I/O base and limit registers are optional in a bridge; reading
+     * as zero they tell the OS there is no I/O window (Linux probes them
+     * in pci_read_bridge_windows()). CXL memory devices have no I/O BARs,
+     * and the 64 KiB of I/O space would not stretch to the hot-plug
+     * reservations of dozens of CXL ports.
+     */
+    pci_set_byte(d->config + PCI_IO_BASE, 0);
+    pci_set_byte(d->config + PCI_IO_LIMIT, 0);
+    pci_set_word(d->config + PCI_IO_BASE_UPPER16, 0);
+    pci_set_word(d->config + PCI_IO_LIMIT_UPPER16, 0);
+    pci_set_byte(d->wmask + PCI_IO_BASE, 0);
+    pci_set_byte(d->wmask + PCI_IO_LIMIT, 0);
+    pci_set_word(d->wmask + PCI_IO_BASE_UPPER16, 0);
+    pci_set_word(d->wmask + PCI_IO_LIMIT_UPPER16, 0);
 }

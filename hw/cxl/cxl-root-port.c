@@ -73,6 +73,7 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
         return;
     }
 
+    cxl_port_disable_io_window(d);
     /* our secondary bus is a CXL bus: memory devices may sit on it */
     pci_bridge_get_sec_bus(PCI_BRIDGE(d))->flags |= PCI_BUS_CXL;
 
@@ -91,6 +92,8 @@ static void cxl_rp_reset_hold(Object *obj, ResetType type)
     if (rpc->parent_phases.hold) {
         rpc->parent_phases.hold(obj, type);
     }
+    /* the parent's reset parks the I/O window at base > limit: no window */
+    cxl_port_disable_io_window(PCI_DEVICE(obj));
     cxl_component_reset(&CXL_ROOT_PORT(obj)->regs);
 }
 

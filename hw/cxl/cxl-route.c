@@ -8,7 +8,9 @@
  *    number from the target list; a pass-through host bridge (one root
  *    port, no HDM decoder capability) forwards to its only root port;
  *  - a root port forwards to the device on its secondary bus (device 0,
- *    function 0);
+ *    function 0); a switch upstream port there picks one of its
+ *    downstream ports by port number from its decoders' target list, and
+ *    so on through any number of switches;
  *  - the Type 3 device's decoders give the DPA, if the device has CXL.mem
  *    enabled.
  * An access that some level does not claim is an unclaimed request: reads
@@ -24,15 +26,20 @@
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-host.h"
 #include "hw/cxl/cxl-route.h"
+#include "hw/cxl/cxl-switch.h"
 #include "trace.h"
 
-static PCIDevice *root_port_by_number(CXLHostBridge *hb, int port)
+/*
+ * The PCIe port with port number @port on @bus; with @port < 0, the only
+ * port on the bus (NULL if there are several).
+ */
+static PCIDevice *port_by_number(PCIBus *bus, int port)
 {
     PCIDevice *only = NULL;
     unsigned n = 0;
 
     for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
-        PCIDevice *d = hb->root_bus->devices[devfn];
+        PCIDevice *d = bus->devices[devfn];
 
         if (!d || !object_dynamic_cast(OBJECT(d), TYPE_PCIE_PORT)) {
             continue;
@@ -53,33 +60,58 @@ static PCIDevice *device_below(PCIDevice *port)
     return sec->devices[PCI_DEVFN(0, 0)];
 }
 
+/*
+ * The port a component with decoders @regs forwards @hpa to, on @bus: by
+ * its committed decoders' target, or the only port when it has no HDM
+ * decoder capability (pass-through).
+ */
+static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
+                                 hwaddr hpa)
+{
+    uint8_t target;
+
+    if (!regs->has_hdm) {
+        return port_by_number(bus, -1);
+    }
+    if (cxl_hdm_decode(&regs->hdm, hpa, &target, NULL) < 0) {
+        return NULL;
+    }
+    return port_by_number(bus, target);
+}
+
+/* Switches nest at most this deep (PCIe bus numbers run out long before) */
+#define CXL_ROUTE_MAX_DEPTH     32
+
 bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa)
 {
     unsigned pos = cxl_interleave_position(hpa - w->base, w->eiw, w->eig);
     CXLHostBridge *hb = w->targets[pos];
-    PCIDevice *rp, *below;
-    int port = -1;
-    uint8_t target;
+    PCIDevice *port, *below;
 
     if (!hb) {
         return false;
     }
-    if (hb->regs.has_hdm) {
-        if (cxl_hdm_decode(&hb->regs.hdm, hpa, &target, NULL) < 0) {
+    /* host bridge -> root port */
+    port = decode_to_port(&hb->regs, hb->root_bus, hpa);
+    /* root or downstream port -> the device below, through switches */
+    for (unsigned depth = 0; port && depth < CXL_ROUTE_MAX_DEPTH; depth++) {
+        below = device_below(port);
+        if (!below) {
             return false;
         }
-        port = target;
+        if (object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
+            *dev = CXL_TYPE3(below);
+            return cxl_type3_mem_enabled(*dev) &&
+                   cxl_type3_decode(*dev, hpa, dpa);
+        }
+        if (!object_dynamic_cast(OBJECT(below), TYPE_CXL_USP)) {
+            return false;
+        }
+        /* upstream port -> one of its downstream ports */
+        port = decode_to_port(&CXL_USP(below)->regs,
+                              pci_bridge_get_sec_bus(PCI_BRIDGE(below)), hpa);
     }
-    rp = root_port_by_number(hb, port);
-    if (!rp) {
-        return false;
-    }
-    below = device_below(rp);
-    if (!below || !object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
-        return false;
-    }
-    *dev = CXL_TYPE3(below);
-    return cxl_type3_mem_enabled(*dev) && cxl_type3_decode(*dev, hpa, dpa);
+    return false;
 }
 
 /*

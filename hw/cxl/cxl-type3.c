@@ -32,6 +32,7 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
@@ -182,36 +183,7 @@ static uint64_t ct3_memdev_status(void *opaque)
 
 static bool ct3_doe_cdat(DOECap *doe)
 {
-    CXLType3Dev *ct3 = CXL_TYPE3(doe->pdev);
-    uint32_t *req = pcie_doe_get_write_mbox_ptr(doe);
-    const uint8_t *entry;
-    size_t entry_len;
-    uint16_t handle, next;
-    uint32_t req_dw, rsp_len_dw;
-    g_autofree uint32_t *rsp = NULL;
-
-    /* DOE header (2 DWORDs) and the Read Entry request DWORD */
-    if (pcie_doe_get_obj_len(req) < 3) {
-        return false;
-    }
-    req_dw = le32_to_cpu(req[2]);
-    handle = req_dw >> 16;
-    if ((req_dw & 0xff) != CXL_DOE_TABLE_ACCESS_READ_ENTRY ||
-        ((req_dw >> 8) & 0xff) != CXL_DOE_TABLE_TYPE_CDAT ||
-        !cxl_cdat_entry(ct3->cdat->data, ct3->cdat->len, handle, &entry,
-                        &entry_len, &next)) {
-        trace_cxl_type3_doe_bad_request(req_dw);
-        return false;
-    }
-    rsp_len_dw = 3 + DIV_ROUND_UP(entry_len, 4);
-    rsp = g_malloc0(rsp_len_dw * 4);
-    rsp[0] = cpu_to_le32(CXL_VENDOR_ID | (CXL_DOE_PROTOCOL_TABLE_ACCESS << 16));
-    rsp[1] = cpu_to_le32(rsp_len_dw);
-    rsp[2] = cpu_to_le32(CXL_DOE_TABLE_ACCESS_READ_ENTRY |
-                         (CXL_DOE_TABLE_TYPE_CDAT << 8) | ((uint32_t)next << 16));
-    memcpy(rsp + 3, entry, entry_len);
-    pcie_doe_set_rsp(doe, rsp);
-    return true;
+    return cxl_doe_cdat_respond(doe, CXL_TYPE3(doe->pdev)->cdat);
 }
 
 static DOEProtocol ct3_doe_protocols[] = {
@@ -360,7 +332,8 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
 
     if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL memory device must be below a CXL root "
-                   "port (bus=<cxl-rp id>)", TYPE_CXL_TYPE3);
+                   "port or switch downstream port (bus=<cxl-rp or "
+                   "cxl-downstream id>)", TYPE_CXL_TYPE3);
         return false;
     }
     if (!ct3->hostvmem && !ct3->hostpmem) {

@@ -75,16 +75,6 @@
 #define RC_PAYLOAD_LEN      0x16
 #define RC_INVALID_LOG      0x17
 
-/* DOE (PCI_DOE_*) */
-#define DOE_CTRL            0x08
-#define   DOE_CTRL_GO           0x80000000u
-#define DOE_STATUS          0x0c
-#define   DOE_STATUS_BUSY       0x1u
-#define   DOE_STATUS_ERROR      0x4u
-#define   DOE_STATUS_READY      0x80000000u
-#define DOE_WRITE           0x10
-#define DOE_READ            0x14
-
 static const uint8_t cel_uuid[16] = {
     0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
     0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
@@ -132,23 +122,6 @@ static void dcfg_writew(T3 *t, int off, uint16_t v)
     qtest_writew(t->qts, cxl_qtest_cfg(DEV_BUS, 0, 0, off), v);
 }
 
-/* Offset of extended capability @id of the device, 0 if absent. */
-static uint16_t find_ext_cap(T3 *t, uint16_t id)
-{
-    uint16_t off = 0x100;
-    unsigned guard = 0;
-
-    while (off && guard++ < 64) {
-        uint32_t hdr = dcfgl(t, off);
-
-        if ((hdr & 0xffff) == id) {
-            return off;
-        }
-        off = hdr >> 20;
-    }
-    return 0;
-}
-
 /* Offset of CXL DVSEC @id, 0 if absent; counts the CXL DVSECs. */
 static uint16_t find_dvsec(T3 *t, uint16_t id, unsigned *nr_cxl)
 {
@@ -162,69 +135,18 @@ static uint16_t find_dvsec(T3 *t, uint16_t id, unsigned *nr_cxl)
  */
 static void assign_bars(T3 *t)
 {
-    uint64_t cursor = MMIO_BASE;
+    uint64_t cursor = cxl_qtest_assign_bars(t->qts, DEV_BUS, 0, MMIO_BASE,
+                                            t->bar, t->bar_size);
 
-    for (int i = 0; i < 6; i++) {
-        int off = 0x10 + 4 * i;
-        uint32_t orig = dcfgl(t, off), lo;
-        bool is64 = (orig & 0x7) == 0x4;
-        uint64_t mask;
-
-        dcfg_writel(t, off, 0xffffffff);
-        lo = dcfgl(t, off);
-        mask = lo & ~0xfull;
-        if (is64) {
-            dcfg_writel(t, off + 4, 0xffffffff);
-            mask |= (uint64_t)dcfgl(t, off + 4) << 32;
-        } else if (mask) {
-            mask |= 0xffffffff00000000ull;
-        }
-        if (!mask || (orig & 1)) {
-            if (is64) {
-                i++;
-            }
-            continue;
-        }
-        t->bar_size[i] = ~mask + 1;
-        cursor = ROUND_UP(cursor, t->bar_size[i]);
-        t->bar[i] = cursor;
-        cursor += t->bar_size[i];
-        dcfg_writel(t, off, (uint32_t)t->bar[i]);
-        if (is64) {
-            dcfg_writel(t, off + 4, t->bar[i] >> 32);
-            i++;
-        }
-    }
     g_assert_cmphex(cursor, <=, CXL_QTEST_ECAM_BASE + 0x30000000ull);
-
-    /* root port: memory base/limit, bits 31:20 in [15:4] of each word */
-    cursor = ROUND_UP(cursor, 1 * MiB);
-    qtest_writel(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x20),
-                 ((MMIO_BASE >> 16) & 0xfff0) |
-                 (((cursor - 1) >> 16) & 0xfff0) << 16);
-    qtest_writew(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x04), 0x6);
-    dcfg_writew(t, 0x04, 0x6);
+    cxl_qtest_bridge_window(t->qts, RP_BUS, 0, MMIO_BASE,
+                            ROUND_UP(cursor, 1 * MiB));
 }
 
 static void find_regs(T3 *t)
 {
-    unsigned n;
-    uint16_t loc = find_dvsec(t, 8, &n);
-    uint32_t len;
-
-    g_assert_cmphex(loc, !=, 0);
-    len = dcfgl(t, loc + 4) >> 20;
-    for (unsigned off = 0x0c; off + 8 <= len; off += 8) {
-        uint32_t lo = dcfgl(t, loc + off), hi = dcfgl(t, loc + off + 4);
-        unsigned bir = lo & 7, id = (lo >> 8) & 0xff;
-        uint64_t at = t->bar[bir] + ((uint64_t)hi << 32 | (lo & 0xffff0000));
-
-        if (id == 1) {
-            t->comp = at;
-        } else if (id == 3) {
-            t->devregs = at;
-        }
-    }
+    t->comp = cxl_qtest_regloc(t->qts, DEV_BUS, 0, t->bar, 1);
+    t->devregs = cxl_qtest_regloc(t->qts, DEV_BUS, 0, t->bar, 3);
     g_assert_cmphex(t->comp, !=, 0);
     g_assert_cmphex(t->devregs, !=, 0);
 
@@ -397,7 +319,7 @@ static void test_config_space(void)
     /* class 05h (memory), subclass 02h (CXL), prog-if 10h (memory device) */
     g_assert_cmphex(dcfgl(&t, 0x08) >> 8, ==, 0x050210);
 
-    dsn = find_ext_cap(&t, 0x0003);
+    dsn = cxl_qtest_find_ext_cap(t.qts, DEV_BUS, 0, 0x0003);
     g_assert_cmphex(dsn, !=, 0);
     g_assert_cmphex(dcfgl(&t, dsn + 4), ==, SERIAL);
     g_assert_cmphex(dcfgl(&t, dsn + 8), ==, 0);
@@ -1220,17 +1142,6 @@ static void test_hdm(void)
 
 /* ---- 7. CXL.mem through the window ---- */
 
-static uint64_t file_read64(const char *path, off_t off)
-{
-    uint8_t buf[8];
-    int fd = open(path, O_RDONLY);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpint(pread(fd, buf, 8, off), ==, 8);
-    close(fd);
-    return ldq_le_p(buf);
-}
-
 static void set_mem_enable(T3 *t, bool on)
 {
     uint16_t c = dcfgw(t, t->dvsec + DVSEC_CTRL);
@@ -1265,13 +1176,14 @@ static void test_cxl_mem(void)
     g_assert_cmphex(qtest_readb(t.qts, t.window + 768 * MiB - 1), ==, 0x5a);
 
     /* the data is in the backend files at the DPA */
-    g_assert_cmphex(file_read64(t.vfile, 0x1000), ==, a);
-    g_assert_cmphex(file_read64(t.vfile, 256 * MiB - 8) >> 32, ==,
-                    0x55aa55aa);
-    g_assert_cmphex(file_read64(t.pfile, 0x2000), ==, b);
-    g_assert_cmphex(file_read64(t.pfile, 512 * MiB - 8) >> 56, ==, 0x5a);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x1000), ==, a);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 256 * MiB - 8) >> 32,
+                    ==, 0x55aa55aa);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0x2000), ==, b);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 512 * MiB - 8) >> 56,
+                    ==, 0x5a);
     /* and nowhere else: pmem offset 0x1000 untouched */
-    g_assert_cmphex(file_read64(t.pfile, 0x1000), ==, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0x1000), ==, 0);
 
     /* beyond the committed decoders: unclaimed, reads all ones */
     g_assert_cmphex(qtest_readq(t.qts, t.window + 768 * MiB), ==,
@@ -1281,7 +1193,7 @@ static void test_cxl_mem(void)
     set_mem_enable(&t, false);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, UINT64_MAX);
     qtest_writeq(t.qts, t.window + 0x1000, b);
-    g_assert_cmphex(file_read64(t.vfile, 0x1000), ==, a);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x1000), ==, a);
     set_mem_enable(&t, true);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, a);
     t3_stop(&t);
@@ -1314,93 +1226,15 @@ static void test_cxl_mem_dvsec_range(void)
 
 /* ---- 8. DOE / CDAT ---- */
 
-/* One DOE exchange as Linux's drivers/pci/doe.c; returns response dwords */
-static unsigned doe_exchange(T3 *t, uint16_t doe, const uint32_t *req,
-                             unsigned req_dw, uint32_t *rsp, unsigned max_dw)
-{
-    uint32_t status = dcfgl(t, doe + DOE_STATUS), hdr1, len;
-    unsigned i;
-
-    g_assert_cmphex(status & (DOE_STATUS_BUSY | DOE_STATUS_ERROR), ==, 0);
-    for (i = 0; i < req_dw; i++) {
-        dcfg_writel(t, doe + DOE_WRITE, req[i]);
-    }
-    dcfg_writel(t, doe + DOE_CTRL, DOE_CTRL_GO);
-    for (i = 0; i < 1000; i++) {
-        status = dcfgl(t, doe + DOE_STATUS);
-        if (status & (DOE_STATUS_READY | DOE_STATUS_ERROR)) {
-            break;
-        }
-        qtest_clock_step(t->qts, 1000000);
-    }
-    g_assert_cmphex(status & (DOE_STATUS_READY | DOE_STATUS_ERROR), ==,
-                    DOE_STATUS_READY);
-
-    hdr1 = dcfgl(t, doe + DOE_READ);
-    dcfg_writel(t, doe + DOE_READ, 0);
-    g_assert_cmphex(hdr1, ==, req[0]);                  /* vendor, type */
-    len = dcfgl(t, doe + DOE_READ) & 0x3ffff;
-    dcfg_writel(t, doe + DOE_READ, 0);
-    if (!len) {
-        len = 0x40000;
-    }
-    g_assert_cmpuint(len, >=, 2);
-    g_assert_cmpuint(len - 2, <=, max_dw);
-    for (i = 0; i < len - 2; i++) {
-        rsp[i] = dcfgl(t, doe + DOE_READ);
-        dcfg_writel(t, doe + DOE_READ, 0);
-    }
-    /* the whole object was consumed */
-    status = dcfgl(t, doe + DOE_STATUS);
-    g_assert_cmphex(status & (DOE_STATUS_READY | DOE_STATUS_ERROR), ==, 0);
-    return len - 2;
-}
-
 static void test_cdat(void)
 {
     T3 t;
-    g_autoptr(GByteArray) cdat = g_byte_array_new();
-    uint32_t rsp[256];
-    unsigned handle = 0, entries = 0;
+    g_autoptr(GByteArray) cdat = NULL;
     bool vol = false, pers = false;
-    uint8_t sum = 0;
 
     t3_start(&t, false);
-    uint16_t doe = find_ext_cap(&t, 0x2e);
-    g_assert_cmphex(doe, !=, 0);
-
-    do {
-        uint32_t req[3] = {
-            CXL_QTEST_VENDOR | (2 << 16), 3, 0 | (0 << 8) | (handle << 16),
-        };
-        unsigned n = doe_exchange(&t, doe, req, 3, rsp, ARRAY_SIZE(rsp));
-        uint8_t *entry = (uint8_t *)(rsp + 1);
-        unsigned bytes;
-
-        g_assert_cmpuint(n, >=, 1);
-        g_assert_cmphex(rsp[0] & 0xffff, ==, 0);       /* read entry, CDAT */
-        bytes = (n - 1) * 4;
-        for (unsigned i = 1; i < n; i++) {
-            rsp[i] = cpu_to_le32(rsp[i]);
-        }
-        if (handle == 0) {
-            g_assert_cmpuint(bytes, ==, 16);            /* the header */
-        } else {
-            g_assert_cmpuint(bytes, >=, 4);
-            g_assert_cmpuint(bytes, ==, lduw_le_p(entry + 2));
-        }
-        g_byte_array_append(cdat, entry, bytes);
-        handle = rsp[0] >> 16;
-        g_assert_cmpuint(++entries, <, 256);
-    } while (handle != 0xffff);
-
-    g_assert_cmpuint(cdat->len, >=, 16);
-    g_assert_cmpuint(ldl_le_p(cdat->data), ==, cdat->len);
-    g_assert_cmpuint(cdat->data[4], ==, 1);             /* revision */
-    for (unsigned i = 0; i < cdat->len; i++) {
-        sum += cdat->data[i];
-    }
-    g_assert_cmphex(sum, ==, 0);
+    /* the walk, lengths and checksum as cxl_cdat_read_table() */
+    cdat = cxl_qtest_read_cdat(t.qts, DEV_BUS, 0);
 
     /* structures: a DSMAS per DPA range, DSLBIS naming existing DSMAS */
     bool dsmas_handle[256] = { false };

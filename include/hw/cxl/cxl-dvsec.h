@@ -50,6 +50,9 @@ typedef struct CXLRegBlock {
 uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
                             const CXLRegBlock *regs);
 
+/* Add the CXL extensions DVSEC for ports at @offset; returns its end. */
+uint16_t cxl_dvsec_add_port_ext(PCIDevice *d, uint16_t offset);
+
 /*
  * Add a flex bus port DVSEC (CXL.io and CXL.mem capable and trained) at
  * @offset; returns its end.
@@ -59,6 +62,12 @@ uint16_t cxl_dvsec_add_flexbus(PCIDevice *d, uint16_t offset);
 /* Add a register locator DVSEC listing @n blocks; returns its end. */
 uint16_t cxl_dvsec_add_register_locator(PCIDevice *d, uint16_t offset,
                                         const CXLRegBlock *blocks, unsigned n);
+
+/*
+ * Make a CXL root or switch port's I/O window registers read-only zero:
+ * the port forwards no I/O space.
+ */
+void cxl_port_disable_io_window(PCIDevice *d);
 
 /* Add an empty DVSEC header of @length bytes; returns @offset. */
 uint16_t cxl_dvsec_add(PCIDevice *d, uint16_t offset, uint16_t id,

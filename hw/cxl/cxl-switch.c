@@ -1,0 +1,383 @@
+/*
+ * CXL switch: upstream port (cxl-upstream) and downstream ports
+ * (cxl-downstream).
+ *
+ * A CXL switch is a PCIe switch whose ports are CXL components (CXL r3.1
+ * 7.7, 9.12). Its upstream port sits below a CXL root port or a downstream
+ * port of another switch; its downstream ports sit on the upstream port's
+ * secondary bus, and memory devices (or further switches) below them.
+ *
+ * cxl-upstream (properties: bus, id, sn, cdat):
+ *  - PCIe upstream port with MSI, AER, DSN (when sn is set) and a DOE
+ *    mailbox serving its CDAT: SSLBIS latency and bandwidth between the
+ *    upstream port and any downstream port, or the cdat file's table;
+ *  - CXL DVSECs: port extensions, flex bus port, register locator;
+ *  - BAR 0: component registers with RAS, link and CXL_USP_DECODERS HDM
+ *    decoders whose target lists hold downstream port numbers.
+ * cxl-downstream (properties: bus, id, port, chassis, slot):
+ *  - PCIe downstream port with MSI, AER and a hot-plug slot;
+ *  - CXL DVSECs: port extensions, GPF for ports, flex bus, register
+ *    locator;
+ *  - BAR 0: component registers with RAS and link.
+ * The port property is the PCIe port number (Link Capabilities), the id
+ * the upstream port's decoders use as target.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/pci_bridge.h"
+#include "hw/pci/pci_bus.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-doe.h"
+#include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-switch.h"
+
+/* Configuration space layout, shared by both kinds of port */
+#define SW_MSI_OFFSET           0x70
+#define SW_EXP_OFFSET           0x90
+#define SW_AER_OFFSET           0x100
+#define SW_DSN_OFFSET           (SW_AER_OFFSET + PCI_ERR_SIZEOF)
+#define SW_DOE_OFFSET           (SW_DSN_OFFSET + PCI_EXT_CAP_DSN_SIZEOF)
+#define SW_DVSEC_OFFSET         0x200
+
+#define USP_DEVICE_ID           0xc001
+#define DSP_DEVICE_ID           0xc002
+
+/* ---- shared ---- */
+
+static int sw_common_init(PCIDevice *d, uint8_t type, Error **errp)
+{
+    int rc;
+
+    pci_bridge_initfn(d, TYPE_CXL_BUS);
+    /* a CXL bus: switches and memory devices may sit on it */
+    pci_bridge_get_sec_bus(PCI_BRIDGE(d))->flags |= PCI_BUS_CXL;
+    pcie_port_init_reg(d);
+    cxl_port_disable_io_window(d);
+    rc = msi_init(d, SW_MSI_OFFSET, 1, true, false, errp);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = pcie_cap_init(d, SW_EXP_OFFSET, type, PCIE_PORT(d)->port, errp);
+    if (rc < 0) {
+        msi_uninit(d);
+        return rc;
+    }
+    pcie_cap_flr_init(d);
+    pcie_cap_deverr_init(d);
+    return 0;
+}
+
+static void sw_common_exit(PCIDevice *d)
+{
+    pcie_aer_exit(d);
+    pcie_cap_exit(d);
+    msi_uninit(d);
+    pci_bridge_exitfn(d);
+}
+
+static void sw_component_bar(PCIDevice *d, CXLComponentRegs *regs)
+{
+    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &regs->mr);
+}
+
+static const CXLRegBlock sw_component_block = {
+    .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0,
+};
+
+/* ---- upstream port ---- */
+
+static bool usp_doe_cdat(DOECap *doe)
+{
+    return cxl_doe_cdat_respond(doe, CXL_USP(doe->pdev)->cdat);
+}
+
+static DOEProtocol usp_doe_protocols[] = {
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_TABLE_ACCESS, usp_doe_cdat },
+    { }
+};
+
+static bool usp_build_cdat(CXLUpstreamPort *usp, Error **errp)
+{
+    CXLCDATSwitchPort any = {
+        .port_id = CXL_CDAT_SSLBIS_ANY_PORT,
+        .perf = {
+            .read_latency_ps = CXL_CDAT_DEFAULT_SWITCH_LATENCY_PS,
+            .write_latency_ps = CXL_CDAT_DEFAULT_SWITCH_LATENCY_PS,
+            .read_bandwidth_mbs = CXL_CDAT_DEFAULT_SWITCH_BANDWIDTH_MBS,
+            .write_bandwidth_mbs = CXL_CDAT_DEFAULT_SWITCH_BANDWIDTH_MBS,
+        },
+    };
+
+    if (usp->cdat_file) {
+        usp->cdat = cxl_cdat_load_file(usp->cdat_file, errp);
+        if (!usp->cdat) {
+            error_prepend(errp, "%s: cdat: ", TYPE_CXL_USP);
+            return false;
+        }
+        return true;
+    }
+    usp->cdat = cxl_cdat_build_switch(&any, 1, errp);
+    return usp->cdat != NULL;
+}
+
+static void usp_realize(PCIDevice *d, Error **errp)
+{
+    ERRP_GUARD();
+    CXLUpstreamPort *usp = CXL_USP(d);
+    PCIBus *bus = pci_get_bus(d);
+    uint16_t o;
+
+    if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
+        error_setg(errp, "%s: a CXL switch upstream port must be below a CXL "
+                   "root port or switch downstream port (bus=<cxl-rp or "
+                   "cxl-downstream id>)", TYPE_CXL_USP);
+        return;
+    }
+    if (!usp_build_cdat(usp, errp)) {
+        return;
+    }
+    if (sw_common_init(d, PCI_EXP_TYPE_UPSTREAM, errp) < 0) {
+        goto fail_cdat;
+    }
+    if (pcie_aer_init(d, PCI_ERR_VER, SW_AER_OFFSET, PCI_ERR_SIZEOF,
+                      errp) < 0) {
+        pcie_cap_exit(d);
+        msi_uninit(d);
+        pci_bridge_exitfn(d);
+        goto fail_cdat;
+    }
+    if (usp->sn) {
+        pcie_dev_ser_num_init(d, SW_DSN_OFFSET, usp->sn);
+    }
+    pcie_doe_init(d, &usp->doe, SW_DOE_OFFSET, usp_doe_protocols, true, 0);
+
+    cxl_component_init(&usp->regs, OBJECT(d), "cxl-usp-registers",
+                       &(CXLHDMCaps) {
+                           .kind = CXL_HDM_SWITCH,
+                           .nr_decoders = CXL_USP_DECODERS,
+                           .nr_targets = CXL_HDM_MAX_TARGETS,
+                           .iw_3_6_12 = true,
+                       });
+    sw_component_bar(d, &usp->regs);
+
+    /* port extensions, flex bus, register locator (no GPF on a USP) */
+    o = SW_DVSEC_OFFSET;
+    o = cxl_dvsec_add_port_ext(d, o);
+    o = cxl_dvsec_add_flexbus(d, o);
+    cxl_dvsec_add_register_locator(d, o, &sw_component_block, 1);
+    return;
+
+fail_cdat:
+    g_clear_pointer(&usp->cdat, g_byte_array_unref);
+}
+
+static void usp_exit(PCIDevice *d)
+{
+    CXLUpstreamPort *usp = CXL_USP(d);
+
+    pcie_doe_fini(&usp->doe);
+    sw_common_exit(d);
+    g_clear_pointer(&usp->cdat, g_byte_array_unref);
+}
+
+static void usp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                             int len)
+{
+    pcie_doe_write_config(&CXL_USP(d)->doe, addr, val, len);
+    pci_bridge_write_config(d, addr, val, len);
+    pcie_cap_flr_write_config(d, addr, val, len);
+    pcie_aer_write_config(d, addr, val, len);
+}
+
+static uint32_t usp_read_config(PCIDevice *d, uint32_t addr, int len)
+{
+    uint32_t val;
+
+    if (pcie_doe_read_config(&CXL_USP(d)->doe, addr, len, &val)) {
+        return val;
+    }
+    return pci_default_read_config(d, addr, len);
+}
+
+static void usp_reset(DeviceState *dev)
+{
+    PCIDevice *d = PCI_DEVICE(dev);
+
+    pci_bridge_reset(dev);
+    pcie_cap_deverr_reset(d);
+    cxl_component_reset(&CXL_USP(dev)->regs);
+}
+
+static const Property usp_properties[] = {
+    DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, 0),
+    DEFINE_PROP_STRING("cdat", CXLUpstreamPort, cdat_file),
+};
+
+static const VMStateDescription usp_vmstate = {
+    .name = TYPE_CXL_USP,
+    .unmigratable = 1,
+};
+
+static void usp_class_init(ObjectClass *oc, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
+
+    k->realize = usp_realize;
+    k->exit = usp_exit;
+    k->config_write = usp_write_config;
+    k->config_read = usp_read_config;
+    k->vendor_id = PCI_VENDOR_ID_INTEL;
+    k->device_id = USP_DEVICE_ID;
+    k->revision = 1;
+    set_bit(DEVICE_CATEGORY_BRIDGE, dc->categories);
+    dc->desc = "CXL Switch Upstream Port";
+    device_class_set_legacy_reset(dc, usp_reset);
+    device_class_set_props(dc, usp_properties);
+    dc->vmsd = &usp_vmstate;
+}
+
+/* ---- downstream port ---- */
+
+static void dsp_realize(PCIDevice *d, Error **errp)
+{
+    ERRP_GUARD();
+    CXLDownstreamPort *dsp = CXL_DSP(d);
+    PCIESlot *s = PCIE_SLOT(d);
+    PCIBus *bus = pci_get_bus(d);
+    PCIDevice *up = bus->parent_dev;
+    int rc;
+
+    if (!up || !object_dynamic_cast(OBJECT(up), TYPE_CXL_USP)) {
+        error_setg(errp, "%s: a CXL switch downstream port must be on the "
+                   "bus of a CXL switch upstream port (bus=<cxl-upstream "
+                   "id>)", TYPE_CXL_DSP);
+        return;
+    }
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *o = bus->devices[devfn];
+
+        if (o && o != d && object_dynamic_cast(OBJECT(o), TYPE_CXL_DSP) &&
+            PCIE_PORT(o)->port == PCIE_PORT(d)->port) {
+            error_setg(errp, "%s: port %u is already used by downstream port "
+                       "'%s' of this switch; the upstream port's decoders "
+                       "tell downstream ports apart by port number",
+                       TYPE_CXL_DSP, PCIE_PORT(d)->port,
+                       o->qdev.id ? o->qdev.id : object_get_typename(OBJECT(o)));
+            return;
+        }
+    }
+    if (sw_common_init(d, PCI_EXP_TYPE_DOWNSTREAM, errp) < 0) {
+        return;
+    }
+    pcie_cap_slot_init(d, s);
+    pcie_cap_arifwd_init(d);
+    pcie_chassis_create(s->chassis);
+    rc = pcie_chassis_add_slot(s);
+    if (rc < 0) {
+        error_setg(errp, "%s: chassis %u slot %u is already in use",
+                   TYPE_CXL_DSP, s->chassis, s->slot);
+        goto fail;
+    }
+    if (pcie_aer_init(d, PCI_ERR_VER, SW_AER_OFFSET, PCI_ERR_SIZEOF,
+                      errp) < 0) {
+        pcie_chassis_del_slot(s);
+        goto fail;
+    }
+    cxl_component_init(&dsp->regs, OBJECT(d), "cxl-dsp-registers", NULL);
+    sw_component_bar(d, &dsp->regs);
+    cxl_dvsec_add_port(d, SW_DVSEC_OFFSET, &sw_component_block);
+    return;
+
+fail:
+    pcie_cap_exit(d);
+    msi_uninit(d);
+    pci_bridge_exitfn(d);
+}
+
+static void dsp_exit(PCIDevice *d)
+{
+    pcie_chassis_del_slot(PCIE_SLOT(d));
+    sw_common_exit(d);
+}
+
+static void dsp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                             int len)
+{
+    uint16_t slt_ctl, slt_sta;
+
+    pcie_cap_slot_get(d, &slt_ctl, &slt_sta);
+    pci_bridge_write_config(d, addr, val, len);
+    pcie_cap_flr_write_config(d, addr, val, len);
+    pcie_cap_slot_write_config(d, slt_ctl, slt_sta, addr, val, len);
+    pcie_aer_write_config(d, addr, val, len);
+}
+
+static void dsp_reset(DeviceState *dev)
+{
+    PCIDevice *d = PCI_DEVICE(dev);
+
+    pcie_cap_deverr_reset(d);
+    pcie_cap_slot_reset(d);
+    pcie_cap_arifwd_reset(d);
+    pci_bridge_reset(dev);
+    cxl_component_reset(&CXL_DSP(dev)->regs);
+}
+
+static const VMStateDescription dsp_vmstate = {
+    .name = TYPE_CXL_DSP,
+    .unmigratable = 1,
+};
+
+static void dsp_class_init(ObjectClass *oc, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
+
+    k->realize = dsp_realize;
+    k->exit = dsp_exit;
+    k->config_write = dsp_write_config;
+    k->vendor_id = PCI_VENDOR_ID_INTEL;
+    k->device_id = DSP_DEVICE_ID;
+    k->revision = 1;
+    set_bit(DEVICE_CATEGORY_BRIDGE, dc->categories);
+    dc->desc = "CXL Switch Downstream Port";
+    device_class_set_legacy_reset(dc, dsp_reset);
+    dc->vmsd = &dsp_vmstate;
+}
+
+static const TypeInfo cxl_switch_types[] = {
+    {
+        .name = TYPE_CXL_USP,
+        .parent = TYPE_PCIE_PORT,
+        .instance_size = sizeof(CXLUpstreamPort),
+        .class_init = usp_class_init,
+        .interfaces = (const InterfaceInfo[]) {
+            { INTERFACE_PCIE_DEVICE },
+            { INTERFACE_CXL_DEVICE },
+            { }
+        },
+    }, {
+        .name = TYPE_CXL_DSP,
+        .parent = TYPE_PCIE_SLOT,
+        .instance_size = sizeof(CXLDownstreamPort),
+        .class_init = dsp_class_init,
+        .interfaces = (const InterfaceInfo[]) {
+            { INTERFACE_PCIE_DEVICE },
+            { INTERFACE_CXL_DEVICE },
+            { }
+        },
+    },
+};
+
+DEFINE_TYPES(cxl_switch_types)

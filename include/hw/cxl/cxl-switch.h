@@ -1,0 +1,42 @@
+/*
+ * CXL switch ports: cxl-upstream (USP) and cxl-downstream (DSP), see
+ * hw/cxl/cxl-switch.c.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_SWITCH_H
+#define HW_CXL_SWITCH_H
+
+#include "hw/pci/pcie_port.h"
+#include "hw/pci/pcie_doe.h"
+#include "hw/cxl/cxl-component.h"
+
+#define TYPE_CXL_USP "cxl-upstream"
+OBJECT_DECLARE_SIMPLE_TYPE(CXLUpstreamPort, CXL_USP)
+
+#define TYPE_CXL_DSP "cxl-downstream"
+OBJECT_DECLARE_SIMPLE_TYPE(CXLDownstreamPort, CXL_DSP)
+
+/* HDM decoders of an upstream port (each with an 8-entry target list) */
+#define CXL_USP_DECODERS        8
+
+struct CXLUpstreamPort {
+    PCIEPort parent_obj;
+
+    /* properties */
+    uint64_t sn;
+    char *cdat_file;
+
+    CXLComponentRegs regs;
+    DOECap doe;
+    GByteArray *cdat;
+};
+
+struct CXLDownstreamPort {
+    PCIESlot parent_obj;
+    CXLComponentRegs regs;
+};
+
+#endif /* HW_CXL_SWITCH_H */

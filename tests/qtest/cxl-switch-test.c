@@ -1,0 +1,616 @@
+/*
+ * qtest: the CXL switch ports cxl-upstream (USP) and cxl-downstream (DSP)
+ * and CXL.mem routing through them, driven through configuration space
+ * and MMIO as a guest would, without a guest:
+ *  - USP configuration space: an upstream PCIe port with the Device Serial
+ *    Number of its sn property and the CXL DVSECs Linux looks for (port
+ *    extensions, flex bus port, register locator; no GPF DVSEC, which is
+ *    for root and downstream ports only); its component registers with
+ *    RAS, link and HDM decoder capabilities, and the HDM decoder
+ *    capability as Linux's parse_hdm_decoder_caps() reads it;
+ *  - DSP configuration space: downstream PCIe ports whose Link
+ *    Capabilities port number is the port property, with the port DVSECs
+ *    (GPF included) and component registers without HDM decoders;
+ *  - the USP's CDAT read over DOE Table Access as Linux's
+ *    cxl_cdat_read_table() does it, and its SSLBIS as Linux's
+ *    cdat_sslbis_handler() uses them for each downstream port;
+ *  - CXL.mem from the fixed memory window through a pass-through host
+ *    bridge, the root port, the USP's 2-way interleaving decoder and the
+ *    DSPs down to two Type 3 devices, checked in their backend files;
+ *  - command lines that must not start: a DSP not on a USP's bus, a USP
+ *    on a root bus, two DSPs with one port number.
+ *
+ * Register layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h,
+ * core/cdat.c, include/uapi/linux/pci_regs.h). The test enables q35's
+ * ECAM, programs the bridges' bus numbers and memory windows and assigns
+ * every BAR as firmware would (no firmware runs under qtest).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "cxl-qtest.h"
+
+#define MMIO_BASE           0xc0000000ull
+#define USP_SN              0x99
+#define VMEM_SIZE           (256 * MiB)
+
+/* PCIe capability: Device/Port Type in flags [7:4], Link Capabilities */
+#define PCIE_FLAGS          0x02
+#define PCIE_LNKCAP         0x0c
+#define PCIE_TYPE_UPSTREAM      5
+#define PCIE_TYPE_DOWNSTREAM    6
+
+/* CXL device DVSEC control: Mem_Enable */
+#define DVSEC_CTRL          0x0c
+#define   DVSEC_MEM_ENABLE      (1u << 2)
+
+/* HDM decoder capability register (CXL_HDM_DECODER_*) */
+#define HDM_CAP_IL_11_8     (1u << 8)
+#define HDM_CAP_IL_14_12    (1u << 9)
+#define HDM_CAP_IW_3_6_12   (1u << 11)
+#define HDM_GLOBAL_ENABLE   (1u << 1)
+
+/* SSLBIS port ids (ACPI_CDAT_SSLBIS_*) and HMAT data types */
+#define SSLBIS_US_PORT      0x0100
+#define SSLBIS_ANY_PORT     0xffff
+#define HMAT_READ_LATENCY   1
+#define HMAT_WRITE_LATENCY  2
+#define HMAT_READ_BANDWIDTH 4
+#define HMAT_WRITE_BANDWIDTH 5
+
+/* The functions of the topology, and where the test puts them */
+enum { RP, USP, DSP3, DSP5, EP1, EP2, NR_FN };
+
+static const struct {
+    int bus, dev;
+    int sec, sub;           /* bridges: secondary and subordinate bus */
+} fn_at[NR_FN] = {
+    [RP]   = { 12, 0, 13, 20 },
+    [USP]  = { 13, 0, 14, 20 },
+    [DSP3] = { 14, 0, 15, 15 },     /* created first: device 0 */
+    [DSP5] = { 14, 1, 16, 16 },
+    [EP1]  = { 15, 0 },             /* sn 1, below port 3 */
+    [EP2]  = { 16, 0 },             /* sn 2, below port 5 */
+};
+
+typedef struct Sw {
+    QTestState *qts;
+    uint64_t bar[NR_FN][6];
+    uint64_t bar_size[NR_FN][6];
+    uint64_t comp[NR_FN];       /* component registers */
+    uint64_t window;            /* CXL fixed memory window 0 */
+    char *dir;
+    char *file[2];              /* backends of EP1 and EP2 */
+} Sw;
+
+static uint64_t cfg(int f, int off)
+{
+    return cxl_qtest_cfg(fn_at[f].bus, fn_at[f].dev, 0, off);
+}
+
+static uint32_t cfgl(Sw *s, int f, int off)
+{
+    return qtest_readl(s->qts, cfg(f, off));
+}
+
+static uint16_t find_dvsec(Sw *s, int f, uint16_t id, unsigned *nr_cxl)
+{
+    return cxl_qtest_find_dvsec(s->qts, fn_at[f].bus, fn_at[f].dev, id,
+                                nr_cxl);
+}
+
+/*
+ * What firmware does: ECAM, bus numbers of every bridge, then BARs and
+ * memory windows depth first (a bridge's own BARs before the window it
+ * forwards to the functions below it).
+ */
+static void platform_init(Sw *s)
+{
+    uint64_t cursor = MMIO_BASE, win[NR_FN];
+
+    cxl_qtest_enable_ecam(s->qts);
+    for (int f = RP; f <= DSP5; f++) {
+        qtest_writel(s->qts, cfg(f, 0x18), fn_at[f].bus |
+                     fn_at[f].sec << 8 | fn_at[f].sub << 16);
+    }
+    for (int f = 0; f < NR_FN; f++) {
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, 0)), !=, 0xffff);
+    }
+    for (int f = RP; f <= USP; f++) {
+        cursor = cxl_qtest_assign_bars(s->qts, fn_at[f].bus, fn_at[f].dev,
+                                       cursor, s->bar[f], s->bar_size[f]);
+        win[f] = cursor = ROUND_UP(cursor, 1 * MiB);
+    }
+    for (int f = DSP3; f <= DSP5; f++) {
+        cursor = cxl_qtest_assign_bars(s->qts, fn_at[f].bus, fn_at[f].dev,
+                                       cursor, s->bar[f], s->bar_size[f]);
+    }
+    for (int f = EP1; f <= EP2; f++) {
+        int dsp = f - EP1 + DSP3;
+
+        win[dsp] = cursor = ROUND_UP(cursor, 1 * MiB);
+        cursor = cxl_qtest_assign_bars(s->qts, fn_at[f].bus, fn_at[f].dev,
+                                       cursor, s->bar[f], s->bar_size[f]);
+        cursor = ROUND_UP(cursor, 1 * MiB);
+        cxl_qtest_bridge_window(s->qts, fn_at[dsp].bus, fn_at[dsp].dev,
+                                win[dsp], cursor);
+    }
+    g_assert_cmphex(cursor, <=, 0xfec00000ull);
+    for (int f = USP; f >= RP; f--) {
+        cxl_qtest_bridge_window(s->qts, fn_at[f].bus, fn_at[f].dev, win[f],
+                                cursor);
+    }
+    for (int f = 0; f < NR_FN; f++) {
+        s->comp[f] = cxl_qtest_regloc(s->qts, fn_at[f].bus, fn_at[f].dev,
+                                      s->bar[f], 1);
+        g_assert_cmphex(s->comp[f], !=, 0);
+    }
+}
+
+static void sw_start(Sw *s)
+{
+    g_autofree char *args = NULL;
+    GError *err = NULL;
+
+    memset(s, 0, sizeof(*s));
+    s->dir = g_dir_make_tmp("cxl-switch-test-XXXXXX", &err);
+    g_assert_no_error(err);
+    s->file[0] = g_build_filename(s->dir, "vmem1", NULL);
+    s->file[1] = g_build_filename(s->dir, "vmem2", NULL);
+    args = g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "-object memory-backend-file,id=vmem1,size=256M,share=on,mem-path=%s "
+        "-object memory-backend-file,id=vmem2,size=256M,share=on,mem-path=%s "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-device cxl-upstream,bus=rp0,id=us0,sn=0x%x "
+        "-device cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=4 "
+        "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 "
+        "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a,sn=1 "
+        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2",
+        s->file[0], s->file[1], USP_SN);
+    s->qts = cxl_qtest_start(args);
+    platform_init(s);
+    s->window = cxl_qtest_mtree_addr(s->qts, "cxl-fixed-memory-window-0");
+}
+
+static void sw_stop(Sw *s)
+{
+    qtest_quit(s->qts);
+    for (int i = 0; i < 2; i++) {
+        unlink(s->file[i]);
+        g_free(s->file[i]);
+    }
+    rmdir(s->dir);
+    g_free(s->dir);
+}
+
+/* PCIe Device/Port Type of function @f */
+static unsigned pcie_type(Sw *s, int f, uint8_t *pcie)
+{
+    *pcie = cxl_qtest_find_cap(s->qts, fn_at[f].bus, fn_at[f].dev, 0x10);
+    g_assert_cmphex(*pcie, !=, 0);
+    return (qtest_readw(s->qts, cfg(f, *pcie + PCIE_FLAGS)) >> 4) & 0xf;
+}
+
+/*
+ * The register locator of function @f lists exactly one block, the
+ * component registers at offset 0 of its 64-bit 64 KiB BAR 0.
+ */
+static void check_regloc(Sw *s, int f)
+{
+    uint16_t loc = find_dvsec(s, f, 8, NULL);
+    uint32_t lo;
+
+    g_assert_cmphex(loc, !=, 0);
+    g_assert_cmphex(cfgl(s, f, loc + 4) >> 20, ==, 0x0c + 8);
+    lo = cfgl(s, f, loc + 0x0c);
+    g_assert_cmphex(lo & 7, ==, 0);
+    g_assert_cmphex((lo >> 8) & 0xff, ==, 1);
+    g_assert_cmphex(lo & 0xffff0000, ==, 0);
+    g_assert_cmphex(cfgl(s, f, loc + 0x10), ==, 0);
+    g_assert_cmphex(cfgl(s, f, 0x10) & 0x7, ==, 0x4);
+    g_assert_cmphex(s->bar_size[f][0], ==, 64 * KiB);
+    g_assert_cmphex(s->comp[f], ==, s->bar[f][0]);
+}
+
+/*
+ * The CXL.cache/mem capability array of function @f: array header ID 1
+ * and exactly the capabilities @ids (@n of them).
+ */
+static void check_cm_caps(Sw *s, int f, const uint16_t *ids, unsigned n)
+{
+    uint32_t hdr = qtest_readl(s->qts, s->comp[f] + CXL_QTEST_CM);
+
+    g_assert_cmphex(hdr & 0xffff, ==, 1);
+    g_assert_cmpuint(hdr >> 24, ==, n);
+    for (unsigned i = 0; i < n; i++) {
+        g_assert_cmphex(cxl_qtest_cm_cap(s->qts, s->comp[f], ids[i]), !=, 0);
+    }
+}
+
+/* ---- 1. upstream port ---- */
+
+static void test_usp(void)
+{
+    static const uint16_t caps[] = { 2, 4, 5 };     /* RAS, link, HDM */
+    Sw s;
+    uint8_t pcie;
+    unsigned n;
+    uint16_t dsn;
+
+    sw_start(&s);
+    g_assert_cmphex(cfgl(&s, USP, 0x08) >> 16, ==, 0x0604);   /* bridge */
+    g_assert_cmpuint(pcie_type(&s, USP, &pcie), ==, PCIE_TYPE_UPSTREAM);
+
+    dsn = cxl_qtest_find_ext_cap(s.qts, fn_at[USP].bus, fn_at[USP].dev, 3);
+    g_assert_cmphex(dsn, !=, 0);
+    g_assert_cmphex(cfgl(&s, USP, dsn + 4), ==, USP_SN);
+    g_assert_cmphex(cfgl(&s, USP, dsn + 8), ==, 0);
+
+    /* port extensions, flex bus, register locator; no GPF on a USP */
+    g_assert_cmphex(find_dvsec(&s, USP, 3, &n), !=, 0);
+    g_assert_cmpuint(n, ==, 3);
+    g_assert_cmphex(find_dvsec(&s, USP, 7, NULL), !=, 0);
+    g_assert_cmphex(find_dvsec(&s, USP, 4, NULL), ==, 0);
+    g_assert_cmphex(cfgl(&s, USP, find_dvsec(&s, USP, 3, NULL) + 4) >> 20,
+                    ==, 0x28);
+    g_assert_cmphex(cfgl(&s, USP, find_dvsec(&s, USP, 7, NULL) + 4) >> 20,
+                    ==, 0x20);
+    check_regloc(&s, USP);
+
+    check_cm_caps(&s, USP, caps, ARRAY_SIZE(caps));
+    uint64_t hdm = cxl_qtest_cm_cap(s.qts, s.comp[USP], 5);
+    uint32_t cap = qtest_readl(s.qts, hdm);
+    /* cxl_hdm_decoder_count(): field 4 is 8 decoders */
+    g_assert_cmpuint(cap & 0xf, ==, 4);
+    g_assert_cmpuint((cap >> 4) & 0xf, ==, 8);          /* target count */
+    /* interleave on HPA bits 8-14 (a 1 KiB granule needs bit 10) */
+    g_assert_cmphex(cap & (HDM_CAP_IL_11_8 | HDM_CAP_IL_14_12), ==,
+                    HDM_CAP_IL_11_8 | HDM_CAP_IL_14_12);
+    g_assert_cmphex(cap & HDM_CAP_IW_3_6_12, ==, HDM_CAP_IW_3_6_12);
+    /* HDM Decoder Enable is for devices: reads 0 on a USP */
+    qtest_writel(s.qts, hdm + 4, HDM_GLOBAL_ENABLE);
+    g_assert_cmphex(qtest_readl(s.qts, hdm + 4) & HDM_GLOBAL_ENABLE, ==, 0);
+    /* decoder 0 starts uncommitted */
+    g_assert_cmphex(qtest_readl(s.qts, cxl_qtest_hdm_dec(hdm, 0,
+                                                         HDM_DEC_CTRL)) &
+                    (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, 0);
+    sw_stop(&s);
+}
+
+/* ---- 2. downstream ports ---- */
+
+static void test_dsp(void)
+{
+    static const uint16_t caps[] = { 2, 4 };        /* RAS, link */
+    static const struct { int f; unsigned port; } dsps[] = {
+        { DSP3, 3 }, { DSP5, 5 },
+    };
+    Sw s;
+
+    sw_start(&s);
+    for (unsigned i = 0; i < ARRAY_SIZE(dsps); i++) {
+        int f = dsps[i].f;
+        uint8_t pcie;
+        unsigned n;
+
+        g_test_message("downstream port %u", dsps[i].port);
+        g_assert_cmphex(cfgl(&s, f, 0x08) >> 16, ==, 0x0604);
+        g_assert_cmpuint(pcie_type(&s, f, &pcie), ==, PCIE_TYPE_DOWNSTREAM);
+        g_assert_cmpuint(cfgl(&s, f, pcie + PCIE_LNKCAP) >> 24, ==,
+                         dsps[i].port);
+
+        g_assert_cmphex(find_dvsec(&s, f, 3, &n), !=, 0);
+        g_assert_cmpuint(n, ==, 4);
+        g_assert_cmphex(find_dvsec(&s, f, 4, NULL), !=, 0);
+        g_assert_cmphex(find_dvsec(&s, f, 7, NULL), !=, 0);
+        g_assert_cmphex(cfgl(&s, f, find_dvsec(&s, f, 4, NULL) + 4) >> 20,
+                        ==, 0x10);
+        check_regloc(&s, f);
+
+        check_cm_caps(&s, f, caps, ARRAY_SIZE(caps));
+        g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[f], 5), ==, 0);
+    }
+    /* the devices below: sn 1 behind port 3, sn 2 behind port 5 */
+    for (int f = EP1; f <= EP2; f++) {
+        uint16_t dsn = cxl_qtest_find_ext_cap(s.qts, fn_at[f].bus,
+                                              fn_at[f].dev, 3);
+
+        g_assert_cmphex(dsn, !=, 0);
+        g_assert_cmphex(cfgl(&s, f, dsn + 4), ==, f - EP1 + 1);
+    }
+    sw_stop(&s);
+}
+
+/* ---- 3. CDAT ---- */
+
+/*
+ * The value Linux's cdat_sslbis_handler() takes from the SSLBIS at @p for
+ * downstream port @port: the first entry whose downstream side is @port or
+ * any port, normalized by cdat_normalize() (ps -> ns for latencies); 0 if
+ * there is none or it is invalid.
+ */
+static uint64_t sslbis_value_for(const uint8_t *p, unsigned port)
+{
+    unsigned entries = (lduw_le_p(p + 2) - 16) / 8;
+    uint64_t base = ldq_le_p(p + 8);
+
+    for (unsigned i = 0; i < entries; i++) {
+        const uint8_t *e = p + 16 + 8 * i;
+        uint16_t x = lduw_le_p(e), y = lduw_le_p(e + 2), v = lduw_le_p(e + 4);
+        uint16_t dsp = x;
+
+        if (x == SSLBIS_US_PORT || (x == SSLBIS_ANY_PORT &&
+                                    y != SSLBIS_US_PORT)) {
+            dsp = y;
+        }
+        if (dsp != SSLBIS_ANY_PORT && dsp != port) {
+            continue;
+        }
+        if (v == 0 || v == 0xffff || base > UINT32_MAX / v) {
+            return 0;
+        }
+        return p[4] <= HMAT_WRITE_LATENCY ? DIV_ROUND_UP(v * base, 1000)
+                                          : v * base;
+    }
+    return 0;
+}
+
+static void test_cdat(void)
+{
+    Sw s;
+    g_autoptr(GByteArray) cdat = NULL;
+    unsigned seen[6] = { 0 }, nr_sslbis = 0;
+
+    sw_start(&s);
+    /* the walk, lengths and checksum as cxl_cdat_read_table() */
+    cdat = cxl_qtest_read_cdat(s.qts, fn_at[USP].bus, fn_at[USP].dev);
+
+    for (unsigned off = 16; off < cdat->len;) {
+        const uint8_t *p = cdat->data + off;
+        uint16_t len = lduw_le_p(p + 2);
+        bool us_any = false;
+
+        g_assert_cmpuint(len, >=, 4);
+        off += len;
+        if (p[0] != 5) {
+            continue;
+        }
+        nr_sslbis++;
+        /* 16-byte header, then n >= 1 8-byte entries (Linux's check) */
+        g_assert_cmpuint(len, >, 16);
+        g_assert_cmpuint((len - 16) % 8, ==, 0);
+        g_assert_cmpuint(p[4], <, ARRAY_SIZE(seen));
+        seen[p[4]]++;
+        for (unsigned e = 16; e < len; e += 8) {
+            if (lduw_le_p(p + e) == SSLBIS_US_PORT &&
+                lduw_le_p(p + e + 2) == SSLBIS_ANY_PORT) {
+                uint16_t v = lduw_le_p(p + e + 4);
+
+                g_assert_cmphex(v, !=, 0);
+                g_assert_cmphex(v, !=, 0xffff);
+                us_any = true;
+            }
+        }
+        g_assert_true(us_any);
+        /* what Linux sets for each of our downstream ports */
+        g_assert_cmpuint(sslbis_value_for(p, 3), >, 0);
+        g_assert_cmpuint(sslbis_value_for(p, 5), >, 0);
+    }
+    g_assert_cmpuint(nr_sslbis, ==, 4);
+    g_assert_cmpuint(seen[HMAT_READ_LATENCY], ==, 1);
+    g_assert_cmpuint(seen[HMAT_WRITE_LATENCY], ==, 1);
+    g_assert_cmpuint(seen[HMAT_READ_BANDWIDTH], ==, 1);
+    g_assert_cmpuint(seen[HMAT_WRITE_BANDWIDTH], ==, 1);
+    sw_stop(&s);
+}
+
+/* ---- 4. CXL.mem routing through the switch ---- */
+
+/*
+ * Program HDM decoder 0 of the capability at @hdm as Linux's
+ * cxl_decoder_commit() does: 2 ways (IW 1) of 1 KiB (IG 2), Type 3
+ * (host-only), at the window base for 512 MiB; @tl is the target list's
+ * low dword (ports), or the DPA skip's (endpoints). Returns the commit
+ * status bits.
+ */
+static uint32_t commit_2way(Sw *s, uint64_t hdm, uint32_t tl)
+{
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_BASE_HI),
+                 s->window >> 32);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_BASE_LO),
+                 (uint32_t)s->window);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_SIZE_HI), 0);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_SIZE_LO),
+                 512 * MiB);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_TL_HI), 0);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_TL_LO), tl);
+    qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_CTRL),
+                 2 | 1 << 4 | HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY);
+    return qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_CTRL)) &
+           (HDM_CTRL_COMMITTED | HDM_CTRL_ERR);
+}
+
+static uint64_t pattern(uint64_t off)
+{
+    return 0x5a5a000000000000ull ^ (off * 0x9e3779b97f4a7c15ull);
+}
+
+static void test_routing(void)
+{
+    /* 0..4 KiB every 512 bytes, and the last 8 bytes of the interleave */
+    static const uint64_t offs[] = {
+        0, 512, 1024, 1536, 2048, 2560, 3072, 3584, 512 * MiB - 8,
+    };
+    Sw s;
+    uint64_t usp_hdm;
+
+    sw_start(&s);
+    usp_hdm = cxl_qtest_cm_cap(s.qts, s.comp[USP], 5);
+    g_assert_cmphex(usp_hdm, !=, 0);
+
+    /* the devices: decoders on and committed, CXL.mem enabled */
+    for (int f = EP1; f <= EP2; f++) {
+        uint64_t hdm = cxl_qtest_cm_cap(s.qts, s.comp[f], 5);
+        uint16_t dvsec = find_dvsec(&s, f, 0, NULL);
+        uint16_t ctrl;
+
+        g_assert_cmphex(hdm, !=, 0);
+        g_assert_cmphex(dvsec, !=, 0);
+        qtest_writel(s.qts, hdm + 4, HDM_GLOBAL_ENABLE);
+        g_assert_cmphex(commit_2way(&s, hdm, 0), ==, HDM_CTRL_COMMITTED);
+        ctrl = qtest_readw(s.qts, cfg(f, dvsec + DVSEC_CTRL));
+        qtest_writew(s.qts, cfg(f, dvsec + DVSEC_CTRL),
+                     ctrl | DVSEC_MEM_ENABLE);
+    }
+    /* nothing routes while the USP has no committed decoder */
+    g_assert_cmphex(qtest_readq(s.qts, s.window), ==, UINT64_MAX);
+
+    /* the USP: position 0 is port 3, position 1 port 5 */
+    g_assert_cmphex(commit_2way(&s, usp_hdm, 3 | 5 << 8), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readl(s.qts, cxl_qtest_hdm_dec(usp_hdm, 0,
+                                                         HDM_DEC_TL_LO)),
+                    ==, 3 | 5 << 8);
+
+    for (unsigned i = 0; i < ARRAY_SIZE(offs); i++) {
+        qtest_writeq(s.qts, s.window + offs[i], pattern(offs[i]));
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(offs); i++) {
+        uint64_t o = offs[i];
+        unsigned pos = (o / KiB) % 2;
+        uint64_t dpa = (o / (2 * KiB)) * KiB + o % KiB;
+
+        g_test_message("offset 0x%" PRIx64 ": device %u, DPA 0x%" PRIx64,
+                       o, pos, dpa);
+        g_assert_cmphex(qtest_readq(s.qts, s.window + o), ==, pattern(o));
+        g_assert_cmphex(cxl_qtest_file_read64(s.file[pos], dpa), ==,
+                        pattern(o));
+    }
+
+    /* USP decoder uncommitted: unclaimed, reads all ones, writes dropped */
+    qtest_writel(s.qts, cxl_qtest_hdm_dec(usp_hdm, 0, HDM_DEC_CTRL), 0);
+    g_assert_cmphex(qtest_readl(s.qts, cxl_qtest_hdm_dec(usp_hdm, 0,
+                                                         HDM_DEC_CTRL)) &
+                    HDM_CTRL_COMMITTED, ==, 0);
+    for (unsigned i = 0; i < ARRAY_SIZE(offs); i++) {
+        g_assert_cmphex(qtest_readq(s.qts, s.window + offs[i]), ==,
+                        UINT64_MAX);
+    }
+    qtest_writeq(s.qts, s.window, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(s.file[0], 0), ==, pattern(0));
+    sw_stop(&s);
+}
+
+/* ---- 5. command lines that must not start ---- */
+
+/*
+ * The error messages in QEMU's output @out, without the location QEMU puts
+ * before them ("qemu-system-x86_64: -device <options>: "), so that a
+ * device type is only found if the message itself names it.
+ */
+static char *error_messages(const char *out)
+{
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    GString *msgs = g_string_new("");
+
+    for (char **l = lines; *l; l++) {
+        const char *m = strstr(*l, ": ");
+
+        m = m ? m + 2 : *l;
+        if (g_str_has_prefix(m, "-device ") && strstr(m, ": ")) {
+            m = strstr(m, ": ") + 2;
+        }
+        g_string_append_printf(msgs, "%s\n", m);
+    }
+    return g_string_free(msgs, false);
+}
+
+/*
+ * Run QEMU with @devices after a CXL host bridge and root port rp0 and
+ * expect it to exit with status 1 and @msg in its error message. Should it
+ * start anyway, QMP on stdin makes it quit (status 0).
+ */
+static void expect_start_error(const char *devices, const char *msg)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
+    static const char qmp[] =
+        "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n";
+    g_autofree char *cmd = NULL;
+    g_autofree char *msgs = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GString) err = g_string_new("");
+    GError *gerr = NULL;
+    GPid pid;
+    int in, errfd, status;
+    char buf[512];
+    ssize_t n;
+
+    g_assert_nonnull(qemu);
+    cmd = g_strdup_printf("%s %s%s -nodefaults -display none -S -qmp stdio "
+                          "-machine q35,cxl=on "
+                          "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+                          "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,"
+                          "slot=2 %s", qemu, fw ? "-L " : "", fw ? fw : "",
+                          devices);
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
+    g_assert_no_error(gerr);
+    g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD |
+                                           G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           NULL, NULL, &pid, &in, NULL,
+                                           &errfd, &gerr));
+    g_assert_no_error(gerr);
+    /* QEMU may have exited already: ignore a broken pipe */
+    signal(SIGPIPE, SIG_IGN);
+    if (write(in, qmp, sizeof(qmp) - 1) < 0) {
+        g_assert_cmpint(errno, ==, EPIPE);
+    }
+    close(in);
+    while ((n = read(errfd, buf, sizeof(buf))) > 0) {
+        g_string_append_len(err, buf, n);
+    }
+    close(errfd);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_spawn_close_pid(pid);
+
+    g_test_message("%s: %s", devices, err->str);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    msgs = error_messages(err->str);
+    g_assert_nonnull(strstr(msgs, msg));
+}
+
+static void test_bad_topologies(void)
+{
+    /* a DSP needs a USP's bus */
+    expect_start_error("-device cxl-downstream,port=0,bus=rp0,id=ds0,"
+                       "chassis=0,slot=4", "cxl-downstream");
+    /* a USP needs a CXL root port or DSP above it */
+    expect_start_error("-device cxl-upstream,bus=pcie.0,id=us0",
+                       "cxl-upstream");
+    /* the USP's decoders target DSPs by port number: no duplicates */
+    expect_start_error("-device cxl-upstream,bus=rp0,id=us0 "
+                       "-device cxl-downstream,port=3,bus=us0,id=ds3,"
+                       "chassis=0,slot=4 "
+                       "-device cxl-downstream,port=3,bus=us0,id=ds3b,"
+                       "chassis=0,slot=5", "port 3");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/cxl/switch/upstream-port", test_usp);
+    qtest_add_func("/cxl/switch/downstream-ports", test_dsp);
+    qtest_add_func("/cxl/switch/cdat", test_cdat);
+    qtest_add_func("/cxl/switch/routing", test_routing);
+    qtest_add_func("/cxl/switch/bad-topologies", test_bad_topologies);
+    return g_test_run();
+}
