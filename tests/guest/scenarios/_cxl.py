@@ -42,6 +42,33 @@ kernel_cxl_trouble() {
 }
 # the only region's name
 only_region() { cxl list -R 2>/dev/null | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
+# memdev_of SERIAL: the memdev with that serial number
+memdev_of() {
+    cxl list -M | awk -v s="$1" '/"memdev"/ { m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m) }
+                                 /"serial"/ { v = $0; sub(/.*"serial":/, "", v); sub(/[^0-9].*/, "", v); if (v == s) print m }'
+}
+serial_of() { cxl list -M -m "$1" | sed -n 's/.*"serial":\([0-9]*\).*/\1/p'; }
+# report_layout REGION WAYS [KEY]: tell the host (HOST["layout"]) which
+# serial Linux put at each interleave position of REGION (stored under KEY,
+# default the region's name)
+report_layout() {
+    local pairs="" pos mem
+    pos=0
+    while [ $pos -lt "$2" ]; do
+        mem=$(cxl list -R -r "$1" -v | awk -v p=$pos '/"position"/ { q = $0; sub(/.*"position":/, "", q); sub(/[^0-9].*/, "", q) }
+              /"memdev"/ { if (q == p) { m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m); print m; q = -1 } }')
+        pairs="$pairs $pos:$(serial_of $mem)"
+        pos=$((pos + 1))
+    done
+    host layout "${3:-$1}" $pairs
+}
+# devdax REGION: bind the region's DAX device to device_dax; sets $dax
+devdax() {
+    dax=$(ls /sys/bus/cxl/devices/$1/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
+    daxctl reconfigure-device --mode=devdax "$dax" && dax=/dev/$dax
+}
+# region_base REGION: its HPA
+region_base() { cxl list -R -r "$1" | sed -n 's/.*"resource":\([0-9]*\).*/\1/p'; }
 '''
 
 
@@ -87,3 +114,126 @@ def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0):
                 base += len(data)
     words = sum(len(w) for w in want)
     return not bad, "; ".join(bad) or f"{words} words in {ways} files, all other bytes zero"
+
+
+def layout(ctx, region, *pairs):
+    """HOST["layout"]: the guest reports position:serial for each mapping of
+    REGION (report_layout); ctx.layouts[REGION], and ctx.layout for the
+    last one, list the serials by position."""
+    order = dict(p.split(":") for p in pairs)
+    ctx.layout = [int(order[str(p)]) for p in range(len(order))]
+    if not hasattr(ctx, "layouts"):
+        ctx.layouts = {}
+    ctx.layouts[region] = ctx.layout
+    return " ".join(map(str, ctx.layout))
+
+
+def count_hpa_pattern(ctx, files, base, ways, gran, seed):
+    """Bytes of the files (by interleave position) that hold memfill's
+    pattern for the HPA the spec's arithmetic maps them to: the word at
+    HPA a is a ^ (seed * 0x9e3779b97f4a7c15), region base @base. Counts
+    whole granules."""
+    k = (seed * 0x9e3779b97f4a7c15) & (2**64 - 1)
+    pat = int.from_bytes(b"".join(((8 * i) ^ k).to_bytes(8, "little") for i in range(gran // 8)), "little")
+    good = 0
+    for pos, name in enumerate(files):
+        with open(ctx.path(f"{name}.img"), "rb") as f:
+            dpa = 0
+            while True:
+                data = f.read(1 << 20)
+                if not data:
+                    break
+                for off in range(0, len(data), gran):
+                    d = dpa + off
+                    hpa = base + (d // gran) * gran * ways + pos * gran
+                    want = pat ^ int.from_bytes(hpa.to_bytes(8, "little") * (gran // 8), "little")
+                    if int.from_bytes(data[off:off + gran], "little") == want:
+                        good += gran
+                dpa += len(data)
+    return good
+
+
+class Topology:
+    """Builds the arguments of a CXL tree: host bridges, root ports,
+    switches (upstream + downstream ports) and cxl-type3 devices with file
+    backends mem<serial>.img (serials from 1, in order). Built at import
+    time; args(ctx) creates the backend files and returns the arguments."""
+
+    def __init__(self, size="256M"):
+        self.size = size
+        self._args, self.hbs, self.windows = [], [], []
+        self.slot, self.sn, self.nsw = 1, 0, 0
+        self.devices = {}           # serial -> parent port id
+        self.kinds = {}             # serial -> volatile | persistent
+        self.coords = {}            # port id -> (host bridge index, port indexes...)
+
+    def args(self, ctx):
+        out = []
+        for sn, kind in self.kinds.items():
+            out += backend(ctx, kind, f"mem{sn}", self.size)
+        if self.windows:
+            out += ["-M", ",".join(self.windows)]
+        return out + self._args
+
+    def host_bridge(self, bus_nr):
+        hid = f"cxl.{len(self.hbs) + 1}"
+        self.coords[hid] = (len(self.hbs),)
+        self.hbs.append(hid)
+        self._args += ["-device", f"pxb-cxl,bus_nr={bus_nr},bus=pcie.0,id={hid}"]
+        return hid
+
+    def _slot(self):
+        self.slot += 1
+        return self.slot
+
+    def root_port(self, hb, port):
+        rid = f"{hb}-rp{port}"
+        self.coords[rid] = self.coords[hb] + (port,)
+        self._args += ["-device", f"cxl-rp,port={port},bus={hb},id={rid},chassis=0,slot={self._slot()}"]
+        return rid
+
+    def switch(self, parent, nr_dsps):
+        """An upstream port below @parent and @nr_dsps downstream ports
+        (port numbers 0..n-1); returns their ids."""
+        self.nsw += 1
+        us = f"us{self.nsw}"
+        self._args += ["-device", f"cxl-upstream,bus={parent},id={us},sn={0x1000 + self.nsw}"]
+        dsps = []
+        for p in range(nr_dsps):
+            ds = f"{us}-ds{p}"
+            self.coords[ds] = self.coords[parent] + (p,)
+            self._args += ["-device", f"cxl-downstream,port={p},bus={us},id={ds},chassis=0,slot={self._slot()}"]
+            dsps.append(ds)
+        return dsps
+
+    def memdev(self, parent, kind="volatile"):
+        self.sn += 1
+        sn = self.sn
+        self.kinds[sn] = kind
+        self._args += ["-device", f"cxl-type3,bus={parent},{kind}-memdev=mem{sn},id=t3-{sn},sn={sn}"]
+        self.devices[sn] = parent
+        return sn
+
+    def window(self, targets, size="4G", granularity=None):
+        index = len(self.windows)
+        opt = ",".join(f"cxl-fmw.{index}.targets.{i}={t}" for i, t in enumerate(targets))
+        opt += f",cxl-fmw.{index}.size={size}"
+        if granularity:
+            opt += f",cxl-fmw.{index}.interleave-granularity={granularity}"
+        self.windows.append(opt)
+        return index
+
+    def position_order(self, serials, fanouts):
+        """@serials sorted into the interleave positions Linux wants for a
+        region over them: position p = sum(index_l * prod(fanouts[:l])),
+        where index_l is the device's host bridge (level 0, its index in
+        the window) or port index (deeper levels) and fanouts[l] the number
+        of ways at that level; the host-most level takes the lowest bits."""
+        def pos(sn):
+            path = self.coords[self.devices[sn]]
+            p, mul = 0, 1
+            for idx, fan in zip(path, fanouts):
+                p += (idx % fan) * mul
+                mul *= fan
+            return p
+        return sorted(serials, key=pos)

@@ -11,7 +11,7 @@ zero. Then the region is destroyed, the memdevs are disabled and enabled
 again, and a re-created region reads the same data.
 """
 
-from _cxl import GUEST_LIB, backend, check_interleave
+from _cxl import GUEST_LIB, backend, check_interleave, layout
 
 DESCRIPTION = "2 HB x 2 RP x 4 devices: 4-way region, data lands per the spec; destroy/re-create, memdev disable/enable"
 MACHINE = "q35,cxl=on"
@@ -44,30 +44,17 @@ def topology(ctx):
     return args
 
 
-def layout(ctx, *pairs):
-    """The guest reports position:serial for each mapping of its region."""
-    order = dict(p.split(":") for p in pairs)
-    files = [f"vmem{order[str(p)]}" for p in range(WAYS)]
-    ctx.layout = files
-    return " ".join(files)
-
-
 def check(ctx):
     files = getattr(ctx, "layout", None)
     if not ctx.check("guest-reported-layout", files is not None):
         return
-    ok, detail = check_interleave(ctx, files, OFFSET, LENGTH, SEED, WAYS, GRAN)
+    ok, detail = check_interleave(ctx, [f"vmem{sn}" for sn in files], OFFSET, LENGTH, SEED, WAYS, GRAN)
     ctx.check("data-where-the-spec-puts-it", ok, detail)
 
 
 HOST = {"layout": layout}
 
 GUEST = GUEST_LIB + rf'''
-memdev_of() {{
-    cxl list -M | awk -v s="$1" '/"memdev"/ {{ m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m) }}
-                                 /"serial"/ {{ v = $0; sub(/.*"serial":/, "", v); sub(/[^0-9].*/, "", v); if (v == s) print m }}'
-}}
-serial_of() {{ cxl list -M -m "$1" | sed -n 's/.*"serial":\([0-9]*\).*/\1/p'; }}
 step_eq memdevs 4 sh -c 'cxl list -M | grep -c "\"memdev\""'
 step_eq host-bridge-decoders 8 sh -c 'ls -d /sys/bus/cxl/devices/port*/decoder*.* | wc -l'
 # positions: 0 HB0/RP0, 1 HB1/RP0, 2 HB0/RP1, 3 HB1/RP1
@@ -78,21 +65,8 @@ step region make_region || exit 1
 region=$(only_region)
 step_match region-4way '"interleave_ways":4' cxl list -R -r "$region"
 step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region"
-report_layout() {{
-    local pairs="" pos mem
-    for pos in 0 1 2 3; do
-        mem=$(cxl list -R -r "$region" -v | awk -v p=$pos '/"position"/ {{ q = $0; sub(/.*"position":/, "", q); sub(/[^0-9].*/, "", q) }}
-              /"memdev"/ {{ if (q == p) {{ m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m); print m; q = -1 }} }}')
-        pairs="$pairs $pos:$(serial_of $mem)"
-    done
-    host layout $pairs
-}}
-step layout report_layout
-devdax() {{
-    dax=$(ls /sys/bus/cxl/devices/$region/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
-    daxctl reconfigure-device --mode=devdax "$dax" && dax=/dev/$dax
-}}
-step devdax devdax
+step layout report_layout "$region" 4
+step devdax devdax "$region"
 step write daxpoke write $dax {OFFSET} {LENGTH} {SEED}
 step read-back daxpoke check $dax {OFFSET} {LENGTH} {SEED}
 
@@ -104,7 +78,7 @@ step_eq memdevs-disabled 4 sh -c 'cxl list -Mi | grep -c "\"state\":\"disabled\"
 step enable-memdevs cxl enable-memdev $order
 step region-again make_region
 region=$(only_region)
-step devdax-again devdax
+step devdax-again devdax "$region"
 step data-survives-recreate daxpoke check $dax {OFFSET} {LENGTH} {SEED}
 step destroy-again cxl destroy-region -f "$region"
 step_eq kernel-log-clean "" kernel_cxl_trouble
