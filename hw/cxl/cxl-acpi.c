@@ -2,7 +2,8 @@
  * ACPI for CXL (see include/hw/cxl/cxl-acpi.h).
  *
  * CEDT layout (CXL r3.1 9.18): CHBS (type 0, 32 bytes) per host bridge,
- * CFMWS (type 1, 36 bytes + 4 per target) per fixed memory window.
+ * CFMWS (type 1, 36 bytes + 4 per target) per fixed memory window, CXIMS
+ * (type 2, 8 bytes + 8 per map) per granularity of the XOR windows.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -21,12 +22,15 @@
 enum {
     CEDT_CHBS = 0,
     CEDT_CFMWS = 1,
+    CEDT_CXIMS = 2,
 };
 
 #define CHBS_LENGTH             32
 #define CHBS_VERSION_CXL20      1       /* CHBCR, not an RCRB */
 #define CFMWS_BASE_LENGTH       36
 #define CFMWS_ARITH_MODULO      0
+#define CFMWS_ARITH_XOR         1
+#define CXIMS_BASE_LENGTH       8
 
 /* _OSC status bits in the first capabilities DWORD */
 #define OSC_UNRECOGNIZED_UUID   BIT(2)
@@ -129,13 +133,31 @@ static void cedt_cfmws(GArray *t, CXLWindow *w)
     build_append_int_noprefix(t, w->base, 8);
     build_append_int_noprefix(t, w->size, 8);
     build_append_int_noprefix(t, w->eiw, 1);
-    build_append_int_noprefix(t, CFMWS_ARITH_MODULO, 1);
+    build_append_int_noprefix(t, w->xor ? CFMWS_ARITH_XOR : CFMWS_ARITH_MODULO,
+                              1);
     build_append_int_noprefix(t, 0, 2);                 /* reserved */
     build_append_int_noprefix(t, w->eig, 4);
     build_append_int_noprefix(t, w->restrictions, 2);
     build_append_int_noprefix(t, 0, 2);                 /* QTG ID */
     for (unsigned i = 0; i < w->nr_targets; i++) {
         build_append_int_noprefix(t, cxl_host_bridge_uid(w->targets[i]), 4);
+    }
+}
+
+/*
+ * CXIMS (CXL r3.1 9.18.1.6): the XOR maps for windows of one host bridge
+ * interleave granularity; OSes use the first log2(ways) of them.
+ */
+static void cedt_cxims(GArray *t, CXLWindow *w)
+{
+    build_append_int_noprefix(t, CEDT_CXIMS, 1);
+    build_append_int_noprefix(t, 0, 1);                 /* reserved */
+    build_append_int_noprefix(t, CXIMS_BASE_LENGTH + 8 * CXL_XOR_MAX_MAPS, 2);
+    build_append_int_noprefix(t, 0, 2);                 /* reserved */
+    build_append_int_noprefix(t, w->eig, 1);            /* HBIG */
+    build_append_int_noprefix(t, CXL_XOR_MAX_MAPS, 1);
+    for (unsigned i = 0; i < CXL_XOR_MAX_MAPS; i++) {
+        build_append_int_noprefix(t, w->xor_maps[i], 8);
     }
 }
 
@@ -156,6 +178,18 @@ void cxl_acpi_build_cedt(CXLMachineState *s, GArray *table_offsets,
     }
     for (unsigned i = 0; i < s->nr_windows; i++) {
         cedt_cfmws(table_data, &s->windows[i]);
+    }
+    /* one CXIMS per granularity that XOR windows use */
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        CXLWindow *w = &s->windows[i];
+        bool seen = false;
+
+        for (unsigned j = 0; j < i; j++) {
+            seen |= s->windows[j].xor && s->windows[j].eig == w->eig;
+        }
+        if (w->xor && !seen) {
+            cedt_cxims(table_data, w);
+        }
     }
     acpi_table_end(linker, &table);
 }

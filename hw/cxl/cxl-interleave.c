@@ -145,3 +145,18 @@ unsigned cxl_xor_maps_for_ways(unsigned ways)
     }
     return iw_pow2_bits(eiw);
 }
+
+void cxl_xor_platform_maps(uint8_t eig, uint64_t maps[CXL_XOR_MAX_MAPS])
+{
+    unsigned g = granule_shift(eig);
+
+    /*
+     * Map i selects the position bit g + i (its lowest set bit) and folds
+     * in bits 5 and 13 places above it: the bits of the other maps never
+     * overlap, so the fold is its own inverse and spreads consecutive
+     * granules, 2^5 and 2^13 granules apart, over different host bridges.
+     */
+    for (unsigned i = 0; i < CXL_XOR_MAX_MAPS; i++) {
+        maps[i] = BIT_ULL(g + i) | BIT_ULL(g + i + 5) | BIT_ULL(g + i + 13);
+    }
+}

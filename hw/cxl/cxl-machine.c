@@ -127,6 +127,29 @@ static bool cxl_window_parse(CXLWindow *w, unsigned index,
                    "interleaves across 1, 2, 3, 4, 6, 8, 12 or 16", index, n);
         return false;
     }
+
+    w->xor = false;
+    if (o->interleave_arithmetic) {
+        int v = qapi_enum_parse(&CXLInterleaveArithmetic_lookup,
+                                o->interleave_arithmetic, -1, NULL);
+
+        if (v < 0) {
+            error_setg(errp, "cxl-fmw.%u.interleave-arithmetic: '%s' is not "
+                       "allowed; use modulo or xor", index,
+                       o->interleave_arithmetic);
+            return false;
+        }
+        w->xor = v == CXL_INTERLEAVE_ARITHMETIC_XOR;
+    }
+    if (w->xor && !is_power_of_2(n)) {
+        error_setg(errp, "cxl-fmw.%u.interleave-arithmetic: xor needs 1, 2, "
+                   "4, 8 or 16 host bridges (%u given)", index, n);
+        return false;
+    }
+    if (w->xor) {
+        cxl_xor_platform_maps(w->eig, w->xor_maps);
+        w->nr_xor_maps = cxl_xor_maps_for_ways(n);
+    }
     return true;
 }
 
@@ -185,6 +208,9 @@ static void cxl_machine_get_fmw(Object *obj, Visitor *v, const char *name,
         for (unsigned t = 0; t < w->nr_targets; t++) {
             QAPI_LIST_APPEND(ttail, g_strdup(w->target_ids[t]));
         }
+        o->interleave_arithmetic = g_strdup(CXLInterleaveArithmetic_str(
+            w->xor ? CXL_INTERLEAVE_ARITHMETIC_XOR
+                   : CXL_INTERLEAVE_ARITHMETIC_MODULO));
         QAPI_LIST_APPEND(tail, o);
     }
     visit_type_CXLFixedMemoryWindowOptionsList(v, name, &list, errp);
@@ -222,7 +248,8 @@ CXLMachineState *cxl_machine_create(Object *machine)
                         cxl_machine_release, s);
     object_property_set_description(machine, "cxl-fmw",
         "CXL Fixed Memory Windows: cxl-fmw.N.size=SIZE,"
-        "cxl-fmw.N.targets.M=HOSTBRIDGE[,cxl-fmw.N.interleave-granularity=G]");
+        "cxl-fmw.N.targets.M=HOSTBRIDGE[,cxl-fmw.N.interleave-granularity=G]"
+        "[,cxl-fmw.N.interleave-arithmetic=modulo|xor]");
     return s;
 }
 

@@ -84,7 +84,9 @@ static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
 
 bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa)
 {
-    unsigned pos = cxl_interleave_position(hpa - w->base, w->eiw, w->eig);
+    /* XOR arithmetic folds the (full) address before the modulo step */
+    hwaddr a = w->xor ? cxl_xor_fold(hpa, w->xor_maps, w->nr_xor_maps) : hpa;
+    unsigned pos = cxl_interleave_position(a - w->base, w->eiw, w->eig);
     CXLHostBridge *hb = w->targets[pos];
     PCIDevice *port, *below;
 

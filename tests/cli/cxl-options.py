@@ -89,6 +89,29 @@ CASES = [
     ("root-port-on-pxb-pcie", ["-M", "q35,cxl=on", "-device", "pxb-pcie,bus_nr=12,bus=pcie.0,id=p1",
                                "-device", "cxl-rp,port=0,bus=p1,id=rp0,chassis=0,slot=2"],
      r"cxl-rp: a CXL root port must be on the root bus of a CXL host bridge"),
+    ("xor-window", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.2,cxl-fmw.0.size=8G,"
+                    "cxl-fmw.0.interleave-arithmetic=xor"] + HB1 + HB2, None),
+    ("modulo-window", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=modulo"] + HB1, None),
+    ("arithmetic-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=hash"] + HB1,
+     r"cxl-fmw\.0\.interleave-arithmetic: 'hash' is not allowed; use modulo or xor"),
+    ("xor-three-way", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=cxl.%d" % (i, i + 1) for i in range(3))
+                       + ",cxl-fmw.0.size=3G,cxl-fmw.0.interleave-arithmetic=xor"] + HB1 + HB2 +
+     ["-device", "pxb-cxl,bus_nr=100,bus=pcie.0,id=cxl.3"],
+     r"cxl-fmw\.0\.interleave-arithmetic: xor needs 1, 2, 4, 8 or 16 host bridges \(3 given\)"),
+    ("switch", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-device", "cxl-upstream,bus=rp0,id=us0,sn=5",
+      "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4",
+      "-device", "cxl-downstream,port=1,bus=us0,id=ds1,chassis=0,slot=5"], None),
+    ("upstream-on-pcie0", ["-M", "q35,cxl=on", "-device", "cxl-upstream,bus=pcie.0,id=us0"],
+     r"cxl-upstream: a CXL switch upstream port must be below a CXL root port or switch downstream port"),
+    ("downstream-without-upstream", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-device", "cxl-downstream,port=0,bus=rp0,id=ds0,chassis=0,slot=4"],
+     r"cxl-downstream: a CXL switch downstream port must be on the bus of a CXL switch upstream port"),
+    ("downstream-port-twice", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-device", "cxl-upstream,bus=rp0,id=us0",
+      "-device", "cxl-downstream,port=2,bus=us0,id=ds0,chassis=0,slot=4",
+      "-device", "cxl-downstream,port=2,bus=us0,id=ds1,chassis=0,slot=5"],
+     r"cxl-downstream: port 2 is already used by downstream port 'ds0' of this switch"),
 ] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 + args, expect) for name, args, expect in [
     ("type3-volatile", ["-object", "memory-backend-ram,id=m0,size=256M",
                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3"], None),
@@ -116,7 +139,8 @@ CASES = [
      r"mailbox-payload-size must be a power of two from 256 to 1048576 \(got 128\)"),
     ("type3-not-below-root-port", ["-object", "memory-backend-ram,id=m0,size=256M",
                                    "-device", "cxl-type3,bus=pcie.0,volatile-memdev=m0"],
-     r"cxl-type3: a CXL memory device must be below a CXL root port \(bus=<cxl-rp id>\)"),
+     r"cxl-type3: a CXL memory device must be below a CXL root port or switch downstream port "
+     r"\(bus=<cxl-rp or cxl-downstream id>\)"),
     ("type3-unknown-backend", ["-device", "cxl-type3,bus=rp0,volatile-memdev=nope"],
      r"volatile-memdev=nope: Device 'nope' not found"),
     ("type3-missing-cdat-file", ["-object", "memory-backend-ram,id=m0,size=256M",

@@ -19,6 +19,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/host-utils.h"
 #include "hw/cxl/cxl-interleave.h"
 
 static const uint8_t valid_iw[] = { 0, 1, 2, 3, 4, 8, 9, 10 };
@@ -263,6 +264,47 @@ static void test_xor(void)
     }
 }
 
+/*
+ * The maps our platform publishes in CXIMS: for each granularity, map i's
+ * lowest set bit is the i-th position bit (what Linux's cxl_do_xormap_calc()
+ * replaces), the maps share no bit, and folding twice gives the address
+ * back; a fold spreads the position bits over every host bridge.
+ */
+static void test_xor_platform_maps(void)
+{
+    for (uint8_t eig = 0; eig <= CXL_IG_MAX_ENCODED; eig++) {
+        uint64_t maps[CXL_XOR_MAX_MAPS], gran;
+        unsigned g;
+
+        g_assert_true(cxl_ig_to_bytes(eig, &gran));
+        g = ctz64(gran);
+        cxl_xor_platform_maps(eig, maps);
+        for (unsigned i = 0; i < CXL_XOR_MAX_MAPS; i++) {
+            g_assert_cmpuint(ctz64(maps[i]), ==, g + i);
+            g_assert_cmpuint(ctpop64(maps[i]), >=, 2);
+            for (unsigned j = 0; j < i; j++) {
+                g_assert_cmphex(maps[i] & maps[j], ==, 0);
+            }
+        }
+        for (unsigned ways = 2; ways <= 16; ways *= 2) {
+            unsigned n = cxl_xor_maps_for_ways(ways);
+            unsigned hits[16] = { 0 };
+
+            /* every 2^(g+5) block of one position goes to every target */
+            for (uint64_t k = 0; k < 64; k++) {
+                uint64_t a = k << (g + 5);
+                uint64_t f = cxl_xor_fold(a, maps, n);
+
+                g_assert_cmphex(cxl_xor_fold(f, maps, n), ==, a);
+                hits[(f >> g) & (ways - 1)]++;
+            }
+            for (unsigned p = 0; p < ways; p++) {
+                g_assert_cmpuint(hits[p], >, 0);
+            }
+        }
+    }
+}
+
 /* Vectors from Linux's cxl_calculate_*() and cxl_do_xormap_calc(). */
 static void test_linux_vectors(void)
 {
@@ -308,6 +350,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/interleave/bijection", test_bijection_all_combinations);
     g_test_add_func("/cxl/interleave/round-trips", test_random_round_trips);
     g_test_add_func("/cxl/interleave/xor", test_xor);
+    g_test_add_func("/cxl/interleave/xor-platform-maps", test_xor_platform_maps);
     g_test_add_func("/cxl/interleave/linux-vectors", test_linux_vectors);
     return g_test_run();
 }

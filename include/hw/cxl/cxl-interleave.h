@@ -66,4 +66,11 @@ uint64_t cxl_xor_fold(uint64_t addr, const uint64_t *maps, unsigned nr_maps);
 /* Number of CXIMS maps the spec uses for a host-bridge way count. */
 unsigned cxl_xor_maps_for_ways(unsigned ways);
 
+/*
+ * The XOR maps this platform publishes (CXIMS) for windows of encoded
+ * granularity @eig: map i has its lowest set bit at the granule's bit
+ * position + i, and no bit of one map is in another.
+ */
+void cxl_xor_platform_maps(uint8_t eig, uint64_t maps[CXL_XOR_MAX_MAPS]);
+
 #endif /* HW_CXL_INTERLEAVE_H */

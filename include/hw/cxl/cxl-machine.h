@@ -52,6 +52,9 @@ typedef struct CXLWindow {
     uint8_t eiw;                /* encoded interleave ways */
     uint8_t eig;                /* encoded interleave granularity */
     uint16_t restrictions;      /* CFMWS Window Restrictions bits */
+    bool xor;                   /* XOR interleave arithmetic */
+    uint64_t xor_maps[CXL_XOR_MAX_MAPS];
+    unsigned nr_xor_maps;       /* maps the window's way count uses */
     unsigned nr_targets;
     char *target_ids[CXL_INTERLEAVE_MAX_WAYS];
     CXLHostBridge *targets[CXL_INTERLEAVE_MAX_WAYS];

@@ -85,14 +85,43 @@ def dax_word(x, seed):
     return (x ^ (seed * 0x9e3779b97f4a7c15)) & (2**64 - 1)
 
 
-def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0):
+def xor_fold(addr, maps):
+    """CXL r3.1 9.13.1.1 XOR arithmetic: for each map, its lowest set bit
+    becomes the parity of the address bits the map selects."""
+    for m in maps:
+        if m:
+            bit = (m & -m).bit_length() - 1
+            addr = (addr & ~(1 << bit)) | ((bin(addr & m).count("1") & 1) << bit)
+    return addr
+
+
+def cxims_maps(cedt, gran):
+    """The XOR maps of the CEDT's CXIMS for host bridge granularity @gran
+    (bytes): CXIMS is type 2, HBIG at +6, map count at +7, maps from +8."""
+    off, maps = 36, None
+    while off + 4 <= len(cedt):
+        typ, length = cedt[off], int.from_bytes(cedt[off + 2:off + 4], "little")
+        if typ == 2 and (256 << cedt[off + 6]) == gran:
+            n = cedt[off + 7]
+            maps = [int.from_bytes(cedt[off + 8 + 8 * i:off + 16 + 8 * i], "little") for i in range(n)]
+        off += max(length, 4)
+    return maps
+
+
+def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0,
+                     xor=None):
     """After daxpoke wrote [offset, offset + length) of a region whose
     position p is backed by files[p]: every word is where the spec's
     arithmetic puts it, and every other byte of the files is zero.
-    Returns (ok, detail)."""
+    @xor: (region base HPA, XOR maps) when the window uses XOR arithmetic
+    (the maps apply to the full HPA and pick the position; the DPA is
+    that of modulo arithmetic). Returns (ok, detail)."""
     want = [dict() for _ in range(ways)]          # dpa -> 8 bytes
     for x in range(offset, offset + length, 8):
         pos, dpa = spec_dpa(x, ways, gran)
+        if xor:
+            base, maps = xor
+            pos = ((xor_fold(base + x, maps) - base) // gran) % ways
         want[pos][dpa_base + dpa] = dax_word(x, seed).to_bytes(8, "little")
     bad = []
     chunk = 1 << 20
@@ -214,12 +243,14 @@ class Topology:
         self.devices[sn] = parent
         return sn
 
-    def window(self, targets, size="4G", granularity=None):
+    def window(self, targets, size="4G", granularity=None, arithmetic=None):
         index = len(self.windows)
         opt = ",".join(f"cxl-fmw.{index}.targets.{i}={t}" for i, t in enumerate(targets))
         opt += f",cxl-fmw.{index}.size={size}"
         if granularity:
             opt += f",cxl-fmw.{index}.interleave-granularity={granularity}"
+        if arithmetic:
+            opt += f",cxl-fmw.{index}.interleave-arithmetic={arithmetic}"
         self.windows.append(opt)
         return index
 

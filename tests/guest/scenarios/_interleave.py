@@ -8,7 +8,19 @@ backend files is zero.
     globals().update(make(T, [dict(root=0, ways=8, gran=512, serials=[...])], "..."))
 """
 
-from _cxl import GUEST_LIB, check_interleave, layout
+from _cxl import GUEST_LIB, check_interleave, cxims_maps, layout
+
+
+def _cedt(ctx, hexdump):
+    ctx.cedt = hexdump
+    return f"{len(hexdump) // 2} bytes"
+
+
+def _base(ctx, key, base):
+    if not hasattr(ctx, "bases"):
+        ctx.bases = {}
+    ctx.bases[key] = int(base)
+    return base
 
 # device DAX only maps whole device pages; the module list leaves out kmem
 MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl"]
@@ -18,7 +30,8 @@ def make(topo, regions, description, timeout=400, extra_guest=""):
     """@topo: a _cxl.Topology with its windows. @regions: dicts with root
     (window index), ways, gran, serials (in position order); optional
     offset, length (default: 3 stripes and a quarter, at 5 stripes + 264
-    bytes), seed."""
+    bytes), seed; for a window with XOR arithmetic xor=True, hb_ways and
+    window_gran (the window's ways and granularity)."""
     for i, r in enumerate(regions):
         stripe = r["ways"] * r["gran"]
         r.setdefault("offset", 5 * stripe + 264)
@@ -35,12 +48,24 @@ def make(topo, regions, description, timeout=400, extra_guest=""):
                 continue
             ctx.check(f"region{i}-positions-as-requested", files == r["serials"],
                       f"Linux put {files}, we asked for {r['serials']}")
+            xor = None
+            if r.get("xor"):
+                # the maps the guest's firmware published, for the window's
+                # host bridge granularity
+                cedt = bytes.fromhex(getattr(ctx, "cedt", ""))
+                maps = cxims_maps(cedt, r["window_gran"])
+                nr = (r["hb_ways"].bit_length() - 1)
+                if not ctx.check(f"region{i}-cxims-published", maps and len(maps) >= nr,
+                                 f"CXIMS maps {maps}"):
+                    continue
+                xor = (ctx.bases[f"r{i}"], maps[:nr])
             ok, detail = check_interleave(ctx, [f"mem{sn}" for sn in files], r["offset"],
-                                          r["length"], r["seed"], r["ways"], r["gran"])
+                                          r["length"], r["seed"], r["ways"], r["gran"], xor=xor)
             ctx.check(f"region{i}-data-where-the-spec-puts-it", ok, detail)
 
     ndev = len(topo.devices)
     script = GUEST_LIB + f'''
+step cedt-to-host host cedt $(od -An -v -tx1 /sys/firmware/acpi/tables/CEDT | tr -d ' \\n')
 step_eq memdevs {ndev} sh -c 'cxl list -M | grep -c "\\"memdev\\""'
 step_eq memdevs-enabled {ndev} sh -c 'ls -d /sys/bus/cxl/drivers/cxl_mem/mem* | wc -l'
 '''
@@ -55,6 +80,7 @@ region=$(cxl list -R -d decoder0.{r["root"]} 2>/dev/null | sed -n 's/.*"region":
 step_match region{i}-committed '"decode_state":"commit"' cxl list -R -r "$region"
 step_match region{i}-ways '"interleave_ways":{r["ways"]},' cxl list -R -r "$region"
 step region{i}-layout report_layout "$region" {r["ways"]} r{i}
+step region{i}-base host base r{i} $(region_base "$region")
 step region{i}-devdax devdax "$region"
 step region{i}-write daxpoke write $dax {r["offset"]} {r["length"]} {r["seed"]}
 step region{i}-read-back daxpoke check $dax {r["offset"]} {r["length"]} {r["seed"]}
@@ -70,6 +96,6 @@ step_eq kernel-log-clean "" kernel_cxl_trouble
         "TIMEOUT": timeout,
         "topology": topology,
         "check": check,
-        "HOST": {"layout": layout},
+        "HOST": {"layout": layout, "cedt": _cedt, "base": _base},
         "GUEST": script,
     }
