@@ -336,3 +336,30 @@ void cxl_component_reset(CXLComponentRegs *c)
     /* everything unmasked; uncorrectable errors fatal by default */
     c->ras[A_CXL_RAS_UC_SEVERITY / 4] = CXL_RAS_UC_BITS;
 }
+
+bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
+                             const CXLHDMDecoder *d, const char **why)
+{
+    if (!c->has_hdm || idx >= c->hdm.caps.nr_decoders) {
+        *why = "no such decoder";
+        return false;
+    }
+    c->hdm.dec[idx] = *d;
+    c->hdm.dec[idx].committed = false;
+    c->hdm.dec[idx].commit_error = false;
+    c->commit_bit[idx] = true;
+    if (!cxl_hdm_commit(&c->hdm, idx, why)) {
+        return false;
+    }
+    trace_cxl_hdm_commit(c->name, idx, d->base, d->size, d->eiw, d->eig);
+    hdm_notify(c);
+    return true;
+}
+
+void cxl_component_fw_enable_hdm(CXLComponentRegs *c)
+{
+    if (c->has_hdm && c->hdm.caps.kind == CXL_HDM_ENDPOINT && !c->hdm.enabled) {
+        c->hdm.enabled = true;
+        hdm_notify(c);
+    }
+}

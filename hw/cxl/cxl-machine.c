@@ -17,6 +17,7 @@
 #include "qom/object.h"
 #include "hw/qdev-core.h"
 #include "hw/cxl/cxl-machine.h"
+#include "hw/cxl/cxl-fw-region.h"
 #include "hw/cxl/cxl-route.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
@@ -224,6 +225,10 @@ static void cxl_machine_release(Object *obj, const char *name, void *opaque)
     g_hash_table_remove(cxl_states, obj);
     cxl_windows_free(s->windows, s->nr_windows);
     g_ptr_array_free(s->host_bridges, true);
+    qapi_free_CXLCommittedRegionOptionsList(s->fw_regions);
+    if (s->fw_actions) {
+        g_array_free(s->fw_actions, true);
+    }
     g_free(s);
 }
 
@@ -250,6 +255,7 @@ CXLMachineState *cxl_machine_create(Object *machine)
         "CXL Fixed Memory Windows: cxl-fmw.N.size=SIZE,"
         "cxl-fmw.N.targets.M=HOSTBRIDGE[,cxl-fmw.N.interleave-granularity=G]"
         "[,cxl-fmw.N.interleave-arithmetic=modulo|xor]");
+    cxl_fw_regions_init(s);
     return s;
 }
 
@@ -335,6 +341,9 @@ void cxl_machine_done(CXLMachineState *s, Error **errp)
         if (s && s->nr_windows) {
             error_setg(errp, "cxl-fmw: CXL fixed memory windows need the "
                        "machine option cxl=on");
+        } else if (s && s->fw_regions) {
+            error_setg(errp, "cxl-region: CXL regions need the machine "
+                       "option cxl=on");
         }
         return;
     }
@@ -370,4 +379,5 @@ void cxl_machine_done(CXLMachineState *s, Error **errp)
             w->targets[t] = hb;
         }
     }
+    cxl_fw_regions_done(s, errp);
 }

@@ -155,6 +155,15 @@ bool cxl_type3_mem_enabled(CXLType3Dev *ct3)
            DEV_CTRL_MEM_ENABLE;
 }
 
+void cxl_type3_fw_enable_mem(CXLType3Dev *ct3)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+    uint16_t o = ct3->dvsec_device + DEV_DVSEC_CTRL;
+
+    pci_set_word(d->config + o, pci_get_word(d->config + o) |
+                 DEV_CTRL_MEM_ENABLE);
+}
+
 /* ---- interrupts ---- */
 
 static void ct3_irq(void *opaque, unsigned vector)

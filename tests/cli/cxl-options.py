@@ -27,6 +27,7 @@ HB1 = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"]
 HB2 = ["-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2"]
 W1 = "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"
 RP0 = ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2"]
+REGION = "cxl-region.0.window=0,cxl-region.0.size=256M,cxl-region.0.targets.0=t3"
 
 # (name, args, None for "starts", or a regex the error must match)
 CASES = [
@@ -66,6 +67,13 @@ CASES = [
     ("second-window-bad", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.1.targets.0=cxl.1,cxl-fmw.1.size=1G,"
                            "cxl-fmw.1.interleave-granularity=100"] + HB1,
      r"cxl-fmw\.1\.interleave-granularity: 100 is not allowed"),
+    ("fw-region-without-cxl-on", ["-M", "q35,cxl-region.0.window=0,cxl-region.0.size=256M,"
+                                        "cxl-region.0.targets.0=t3"],
+     r"cxl-region: CXL regions need the machine option cxl=on"),
+    ("fw-region-window-restricted", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=persistent," + REGION]
+     + HB1 + RP0 + ["-object", "memory-backend-ram,id=m0,size=256M",
+                    "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3"],
+     r"cxl-region\.0\.type: window 0 does not allow volatile memory"),
     ("pxb-cxl-without-cxl-on", ["-M", "q35"] + HB1,
      r"pxb-cxl: CXL host bridges need the machine option cxl=on"),
     ("windows-without-cxl-on", ["-M", "q35," + W1],
@@ -112,7 +120,25 @@ CASES = [
       "-device", "cxl-downstream,port=2,bus=us0,id=ds0,chassis=0,slot=4",
       "-device", "cxl-downstream,port=2,bus=us0,id=ds1,chassis=0,slot=5"],
      r"cxl-downstream: port 2 is already used by downstream port 'ds0' of this switch"),
-] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 + args, expect) for name, args, expect in [
+] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+         ["-object", "memory-backend-ram,id=m0,size=256M", "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3",
+          "-M", REGION + args], expect) for name, args, expect in [
+    ("fw-region", "", None),
+    ("fw-region-locked", ",cxl-region.0.locked=on", None),
+    ("fw-region-no-window", ",cxl-region.0.window=1", r"cxl-region\.0\.window: there is no window 1"),
+    ("fw-region-not-type3", ",cxl-region.0.targets.0=rp0", r"cxl-region\.0\.targets\.0: 'rp0' is not a cxl-type3"),
+    ("fw-region-too-big", ",cxl-region.0.size=512M",
+     r"cxl-region\.0: device 't3' has not enough volatile capacity left"),
+    ("fw-region-no-pmem", ",cxl-region.0.type=pmem",
+     r"cxl-region\.0: device 't3' has not enough persistent capacity left"),
+    ("fw-region-bad-type", ",cxl-region.0.type=disk", r"cxl-region\.0\.type: 'disk' is not allowed; use ram or pmem"),
+    ("fw-region-outside-window", ",cxl-region.0.offset=4G", r"cxl-region\.0: .* do not fit 256 MiB aligned in window 0"),
+    ("fw-region-size", ",cxl-region.0.size=100M",
+     r"cxl-region\.0\.size: must be a non-zero multiple of 256 MiB times the number of targets \(1\)"),
+    ("fw-region-twice", ",cxl-region.0.targets.1=t3,cxl-region.0.size=512M", r"cxl-region\.0\.targets\.1: 't3' is already target 0"),
+    ("fw-region-granularity", ",cxl-region.0.interleave-granularity=3000",
+     r"cxl-region\.0\.interleave-granularity: 3000 is not allowed"),
+]] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 + args, expect) for name, args, expect in [
     ("type3-volatile", ["-object", "memory-backend-ram,id=m0,size=256M",
                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3"], None),
     ("type3-both-with-lsa", ["-object", "memory-backend-ram,id=m0,size=256M",

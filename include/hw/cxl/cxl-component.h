@@ -117,4 +117,14 @@ void cxl_component_init(CXLComponentRegs *c, Object *owner, const char *name,
 /* Power-on state: decoders uncommitted and zero, RAS status clear. */
 void cxl_component_reset(CXLComponentRegs *c);
 
+/*
+ * Platform firmware: program decoder @idx as @d and commit it, as if
+ * software had written the registers and set Commit. False, with @why,
+ * if the decoder model refuses the commit.
+ */
+bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
+                             const CXLHDMDecoder *d, const char **why);
+/* Platform firmware: set HDM Decoder Enable (endpoints). */
+void cxl_component_fw_enable_hdm(CXLComponentRegs *c);
+
 #endif /* HW_CXL_COMPONENT_H */

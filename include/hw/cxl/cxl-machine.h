@@ -69,6 +69,9 @@ struct CXLMachineState {
     hwaddr area_base;           /* set by cxl_machine_map() */
     MemoryRegion host_regs;     /* the host bridges' CHBCRs */
     GPtrArray *host_bridges;    /* CXLHostBridge *, in realize order */
+    /* -machine cxl-region: firmware-committed regions (cxl-fw-region.c) */
+    CXLCommittedRegionOptionsList *fw_regions;
+    GArray *fw_actions;
 };
 
 CXLMachineState *cxl_machine_create(Object *machine);

@@ -88,6 +88,8 @@ extern const size_t cxl_type3_commands_len;
 bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa);
 /* CXL.mem enabled (Mem_Enable in the CXL device DVSEC control register) */
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
+/* Platform firmware: set Mem_Enable. */
+void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
 /* Host pointer to @len bytes at @dpa, or NULL if they are not all memory. */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /* Mark the backend covering @dpa dirty after a write (migration, etc.) */

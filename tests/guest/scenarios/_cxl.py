@@ -42,6 +42,17 @@ kernel_cxl_trouble() {
 }
 # the only region's name
 only_region() { cxl list -R 2>/dev/null | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
+# wait_memdevs N: until N memdevs have an endpoint port (probing goes on
+# after /init's settle on a loaded machine); at most 90 s
+wait_memdevs() {
+    local i=0
+    while [ $i -lt 180 ]; do
+        [ "$(ls -d /sys/bus/cxl/devices/endpoint* 2>/dev/null | wc -l)" -ge "$1" ] && return 0
+        sleep 0.5
+        i=$((i + 1))
+    done
+    return 1
+}
 # memdev_of SERIAL: the memdev with that serial number
 memdev_of() {
     cxl list -M | awk -v s="$1" '/"memdev"/ { m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m) }
@@ -64,6 +75,7 @@ report_layout() {
 }
 # devdax REGION: bind the region's DAX device to device_dax; sets $dax
 devdax() {
+    [ -n "$1" ] || return 1
     dax=$(ls /sys/bus/cxl/devices/$1/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
     daxctl reconfigure-device --mode=devdax "$dax" && dax=/dev/$dax
 }
@@ -108,6 +120,30 @@ def cxims_maps(cedt, gran):
     return maps
 
 
+def expected_words(offset, length, seed, ways, gran, dpa_base=0, xor=None):
+    """Per position, {DPA: 8 bytes} of the words daxpoke writes at region
+    offsets [offset, offset + length) (see check_interleave)."""
+    want = [dict() for _ in range(ways)]
+    for x in range(offset, offset + length, 8):
+        pos, dpa = spec_dpa(x, ways, gran)
+        if xor:
+            base, maps = xor
+            pos = ((xor_fold(base + x, maps) - base) // gran) % ways
+        want[pos][dpa_base + dpa] = dax_word(x, seed).to_bytes(8, "little")
+    return want
+
+
+def prewrite_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0):
+    """Write into the backend files (by position) what daxpoke would write
+    through the region: the host's side of data that is there at boot."""
+    want = expected_words(offset, length, seed, ways, gran, dpa_base)
+    for pos, name in enumerate(files):
+        with open(ctx.path(f"{name}.img"), "r+b") as f:
+            for dpa, word in want[pos].items():
+                f.seek(dpa)
+                f.write(word)
+
+
 def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0,
                      xor=None):
     """After daxpoke wrote [offset, offset + length) of a region whose
@@ -116,13 +152,7 @@ def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0,
     @xor: (region base HPA, XOR maps) when the window uses XOR arithmetic
     (the maps apply to the full HPA and pick the position; the DPA is
     that of modulo arithmetic). Returns (ok, detail)."""
-    want = [dict() for _ in range(ways)]          # dpa -> 8 bytes
-    for x in range(offset, offset + length, 8):
-        pos, dpa = spec_dpa(x, ways, gran)
-        if xor:
-            base, maps = xor
-            pos = ((xor_fold(base + x, maps) - base) // gran) % ways
-        want[pos][dpa_base + dpa] = dax_word(x, seed).to_bytes(8, "little")
+    want = expected_words(offset, length, seed, ways, gran, dpa_base, xor)
     bad = []
     chunk = 1 << 20
     for pos, name in enumerate(files):

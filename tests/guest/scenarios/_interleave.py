@@ -66,6 +66,7 @@ def make(topo, regions, description, timeout=400, extra_guest=""):
     ndev = len(topo.devices)
     script = GUEST_LIB + f'''
 step cedt-to-host host cedt $(od -An -v -tx1 /sys/firmware/acpi/tables/CEDT | tr -d ' \\n')
+step memdevs-probed wait_memdevs {ndev}
 step_eq memdevs {ndev} sh -c 'cxl list -M | grep -c "\\"memdev\\""'
 step_eq memdevs-enabled {ndev} sh -c 'ls -d /sys/bus/cxl/drivers/cxl_mem/mem* | wc -l'
 '''
@@ -75,7 +76,7 @@ step_eq memdevs-enabled {ndev} sh -c 'ls -d /sys/bus/cxl/drivers/cxl_mem/mem* | 
 order=""
 for sn in {serials}; do order="$order $(memdev_of $sn)"; done
 note "region {i}: serials {serials} are memdevs$order"
-step region{i} cxl create-region -t ram -d decoder0.{r["root"]} -w {r["ways"]} -g {r["gran"]} -m $order
+step region{i} cxl create-region -t ram -d decoder0.{r["root"]} -w {r["ways"]} -g {r["gran"]} -m $order || exit 1
 region=$(cxl list -R -d decoder0.{r["root"]} 2>/dev/null | sed -n 's/.*"region":"\\(region[0-9]*\\)".*/\\1/p' | head -1)
 step_match region{i}-committed '"decode_state":"commit"' cxl list -R -r "$region"
 step_match region{i}-ways '"interleave_ways":{r["ways"]},' cxl list -R -r "$region"

@@ -33,6 +33,8 @@ TOPOLOGY = [
 ]
 
 GUEST = r'''
+# wait for the four memdevs (as _cxl.GUEST_LIB's wait_memdevs does)
+i=0; while [ $(ls -d /sys/bus/cxl/devices/endpoint* 2>/dev/null | wc -l) -lt 4 ] && [ $i -lt 180 ]; do sleep 0.5; i=$((i + 1)); done
 # memdevs by serial, then one 2-way region of each kind across the bridges
 memdev_of() {
     cxl list -M | awk -v s="$1" '/"memdev"/ { m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m) }

@@ -55,6 +55,7 @@ def check(ctx):
 HOST = {"layout": layout}
 
 GUEST = GUEST_LIB + rf'''
+step memdevs-probed wait_memdevs 4
 step_eq memdevs 4 sh -c 'cxl list -M | grep -c "\"memdev\""'
 step_eq host-bridge-decoders 8 sh -c 'ls -d /sys/bus/cxl/devices/port*/decoder*.* | wc -l'
 # positions: 0 HB0/RP0, 1 HB1/RP0, 2 HB0/RP1, 3 HB1/RP1

@@ -61,6 +61,7 @@ def filled(ctx, base, nbytes):
 HOST = {"layout": layout, "exact": exact, "filled": filled}
 
 GUEST = GUEST_LIB + rf'''
+step memdevs-probed wait_memdevs 4
 step_eq memdevs 4 sh -c 'cxl list -M | grep -c "\"memdev\""'
 # the switch is the port whose parent port is not the root: its dports
 swport=$(for p in /sys/bus/cxl/devices/port*; do [ "$(basename $(readlink -f $p/..))" != root0 ] && basename $p; done | head -1)

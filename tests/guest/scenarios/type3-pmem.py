@@ -53,6 +53,7 @@ def check(ctx):
 
 
 COMMON = GUEST_LIB + r'''
+step memdevs-probed wait_memdevs 1
 step_match memdev '"memdev":"mem0"' cxl list -M
 step_match memdev-pmem-size '"pmem_size":268435456' cxl list -M
 step_match memdev-serial '"serial":1,' cxl list -M

@@ -69,6 +69,7 @@ def verify(ctx, region_base, pages):
 HOST = {"verify": verify}
 
 GUEST = GUEST_LIB + r'''
+step memdevs-probed wait_memdevs 1
 step_match memdev-ram-size '"ram_size":268435456' cxl list -M
 step region cxl create-region -t ram -d decoder0.0 -m mem0
 region=$(only_region)
