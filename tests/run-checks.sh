@@ -73,7 +73,8 @@ suite_cli() {
     echo "=== cli"
     out=$(mktemp)
     /usr/bin/python3 "$TOP/tests/cli/cxl-options.py" "$BUILD/bin/qemu-system-x86_64" \
-        "$BUILD/firmware" "$TOP/docs/system/devices/cxl.rst" > "$out" 2>&1
+        "$BUILD/firmware" "$TOP/docs/system/devices/cxl.rst" \
+        "$BASE_DIR/docs/system/devices/cxl.rst" > "$out" 2>&1
     rc=$?
     cat "$out"
     add_summary cli "$rc" "$out"

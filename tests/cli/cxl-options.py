@@ -8,10 +8,11 @@ an error that names the property and what is allowed. No crash, ever.
 
 Documentation examples are the literal blocks of cxl.rst whose first line
 starts with "qemu-system-x86_64" (backslash continuations joined); each must
-start. Options that only matter once a guest runs (-kernel, -append, -nographic,
+start. So must those of upstream QEMU's cxl.rst in the pristine base (the
+documented interface we keep), when its path is given. Options that only matter once a guest runs (-kernel, -append, -nographic,
 -serial, -m) are kept: QEMU is stopped before any guest code runs.
 
-Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST
+Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST [UPSTREAM_DOCS_RST]
 Prints one line per case and "N passed, N failed".
 """
 import json
@@ -195,7 +196,8 @@ def doc_examples(rst):
             while cmd.endswith("\\") and i + 1 < len(lines):
                 i += 1
                 cmd = cmd[:-1] + " " + lines[i].strip()
-            args = shlex.split(cmd)[1:]
+            # "..." stands for the options a real command line adds
+            args = [a for a in shlex.split(cmd)[1:] if a != "..."]
             examples.append(("docs:%s:%d" % (os.path.basename(rst), start), args))
         i += 1
     return examples
@@ -203,11 +205,17 @@ def doc_examples(rst):
 
 def main():
     qemu, fw, rst = sys.argv[1:4]
+    upstream = sys.argv[4] if len(sys.argv) > 4 else None
     passed = failed = 0
     # the examples' backend files (mem-path=/tmp/...) go to a private
     # directory, removed afterwards
     tmp = tempfile.mkdtemp(prefix="cxl-cli-")
-    docs = [(n, [a.replace("/tmp/", tmp + "/") for a in args]) for n, args in doc_examples(rst)]
+    examples = doc_examples(rst)
+    # the command lines upstream QEMU documented for CXL (the pristine
+    # base's cxl.rst) are the interface users rely on: they must start too
+    if upstream:
+        examples += [("upstream-" + n, a) for n, a in doc_examples(upstream)]
+    docs = [(n, [a.replace("/tmp/", tmp + "/") for a in args]) for n, args in examples]
     if not docs:
         print("  note: no command lines in %s" % rst)
     for name, args, expect in CASES + [(n, a, None) for n, a in docs]:
