@@ -18,7 +18,13 @@
  *    bridge, the root port, the USP's 2-way interleaving decoder and the
  *    DSPs down to two Type 3 devices, checked in their backend files;
  *  - command lines that must not start: a DSP not on a USP's bus, a USP
- *    on a root bus, two DSPs with one port number.
+ *    on a root bus, two DSPs with one port number;
+ *  - a firmware-committed region (-machine cxl-region.0.*, locked) across
+ *    both devices: the decoders of the host bridge (which gets HDM
+ *    decoders for it despite its single root port), the USP and the
+ *    devices committed, locked and enabled without any programming, data
+ *    where the spec puts it, the same again after a system reset, and the
+ *    region options QEMU must refuse.
  *
  * Register layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h,
  * core/cdat.c, include/uapi/linux/pci_regs.h). The test enables q35's
@@ -152,7 +158,8 @@ static void platform_init(Sw *s)
     }
 }
 
-static void sw_start(Sw *s)
+/* Start the topology with @extra appended to the command line */
+static void sw_start_with(Sw *s, const char *extra)
 {
     g_autofree char *args = NULL;
     GError *err = NULL;
@@ -172,11 +179,16 @@ static void sw_start(Sw *s)
         "-device cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=4 "
         "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 "
         "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a,sn=1 "
-        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2",
-        s->file[0], s->file[1], USP_SN);
+        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2 %s",
+        s->file[0], s->file[1], USP_SN, extra);
     s->qts = cxl_qtest_start(args);
     platform_init(s);
     s->window = cxl_qtest_mtree_addr(s->qts, "cxl-fixed-memory-window-0");
+}
+
+static void sw_start(Sw *s)
+{
+    sw_start_with(s, "");
 }
 
 static void sw_stop(Sw *s)
@@ -442,6 +454,34 @@ static uint64_t pattern(uint64_t off)
     return 0x5a5a000000000000ull ^ (off * 0x9e3779b97f4a7c15ull);
 }
 
+/* Write pattern(o) through the window at each of the @n offsets @offs */
+static void write_interleaved(Sw *s, const uint64_t *offs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        qtest_writeq(s->qts, s->window + offs[i], pattern(offs[i]));
+    }
+}
+
+/*
+ * pattern(o) reads back through the window at each of the @n offsets
+ * @offs, and is where a 2-way 1 KiB interleave puts it: position
+ * (o / 1 KiB) % 2 (EP1 then EP2), DPA (o / 2 KiB) * 1 KiB + o % 1 KiB.
+ */
+static void check_interleaved(Sw *s, const uint64_t *offs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t o = offs[i];
+        unsigned pos = (o / KiB) % 2;
+        uint64_t dpa = (o / (2 * KiB)) * KiB + o % KiB;
+
+        g_test_message("offset 0x%" PRIx64 ": device %u, DPA 0x%" PRIx64,
+                       o, pos, dpa);
+        g_assert_cmphex(qtest_readq(s->qts, s->window + o), ==, pattern(o));
+        g_assert_cmphex(cxl_qtest_file_read64(s->file[pos], dpa), ==,
+                        pattern(o));
+    }
+}
+
 static void test_routing(void)
 {
     /* 0..4 KiB every 512 bytes, and the last 8 bytes of the interleave */
@@ -479,20 +519,8 @@ static void test_routing(void)
                                                          HDM_DEC_TL_LO)),
                     ==, 3 | 5 << 8);
 
-    for (unsigned i = 0; i < ARRAY_SIZE(offs); i++) {
-        qtest_writeq(s.qts, s.window + offs[i], pattern(offs[i]));
-    }
-    for (unsigned i = 0; i < ARRAY_SIZE(offs); i++) {
-        uint64_t o = offs[i];
-        unsigned pos = (o / KiB) % 2;
-        uint64_t dpa = (o / (2 * KiB)) * KiB + o % KiB;
-
-        g_test_message("offset 0x%" PRIx64 ": device %u, DPA 0x%" PRIx64,
-                       o, pos, dpa);
-        g_assert_cmphex(qtest_readq(s.qts, s.window + o), ==, pattern(o));
-        g_assert_cmphex(cxl_qtest_file_read64(s.file[pos], dpa), ==,
-                        pattern(o));
-    }
+    write_interleaved(&s, offs, ARRAY_SIZE(offs));
+    check_interleaved(&s, offs, ARRAY_SIZE(offs));
 
     /* USP decoder uncommitted: unclaimed, reads all ones, writes dropped */
     qtest_writel(s.qts, cxl_qtest_hdm_dec(usp_hdm, 0, HDM_DEC_CTRL), 0);
@@ -533,18 +561,17 @@ static char *error_messages(const char *out)
 }
 
 /*
- * Run QEMU with @devices after a CXL host bridge and root port rp0 and
- * expect it to exit with status 1 and @msg in its error message. Should it
- * start anyway, QMP on stdin makes it quit (status 0).
+ * Run QEMU with @args and expect it to exit with status 1; returns its
+ * error messages. Should it start anyway, QMP on stdin makes it quit
+ * (status 0).
  */
-static void expect_start_error(const char *devices, const char *msg)
+static char *start_error(const char *args)
 {
     const char *qemu = g_getenv("QTEST_QEMU_BINARY");
     const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
     static const char qmp[] =
         "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n";
     g_autofree char *cmd = NULL;
-    g_autofree char *msgs = NULL;
     g_auto(GStrv) argv = NULL;
     g_autoptr(GString) err = g_string_new("");
     GError *gerr = NULL;
@@ -555,11 +582,7 @@ static void expect_start_error(const char *devices, const char *msg)
 
     g_assert_nonnull(qemu);
     cmd = g_strdup_printf("%s %s%s -nodefaults -display none -S -qmp stdio "
-                          "-machine q35,cxl=on "
-                          "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
-                          "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,"
-                          "slot=2 %s", qemu, fw ? "-L " : "", fw ? fw : "",
-                          devices);
+                          "%s", qemu, fw ? "-L " : "", fw ? fw : "", args);
     g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
     g_assert_no_error(gerr);
     g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL,
@@ -581,11 +604,33 @@ static void expect_start_error(const char *devices, const char *msg)
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_spawn_close_pid(pid);
 
-    g_test_message("%s: %s", devices, err->str);
+    g_test_message("%s: %s", args, err->str);
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 1);
-    msgs = error_messages(err->str);
+    return error_messages(err->str);
+}
+
+/*
+ * Run QEMU with @devices after a CXL host bridge and root port rp0 (and
+ * the machine options @machine, if any) and expect it to exit with status
+ * 1 and @msg in its error message.
+ */
+static void expect_start_error_machine(const char *machine,
+                                       const char *devices, const char *msg)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on%s%s "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 %s",
+        machine ? "," : "", machine ? machine : "", devices);
+    g_autofree char *msgs = start_error(args);
+
     g_assert_nonnull(strstr(msgs, msg));
+}
+
+static void expect_start_error(const char *devices, const char *msg)
+{
+    expect_start_error_machine(NULL, devices, msg);
 }
 
 static void test_bad_topologies(void)
@@ -604,6 +649,227 @@ static void test_bad_topologies(void)
                        "chassis=0,slot=5", "port 3");
 }
 
+/* ---- 6. a firmware-committed region through the switch ---- */
+
+/* 512 MiB at the window's base, 1 KiB across t3a (below ds3) and t3b */
+#define FW_REGION \
+    "-machine cxl-region.0.window=0,cxl-region.0.size=512M," \
+    "cxl-region.0.interleave-granularity=1k,cxl-region.0.targets.0=t3a," \
+    "cxl-region.0.targets.1=t3b,cxl-region.0.locked=on"
+#define FW_REGION_SIZE      (512 * MiB)
+
+/* Control of a decoder firmware committed locked for Type 3 memory */
+#define FW_CTRL_LOCKED      (HDM_CTRL_LOCK | HDM_CTRL_COMMIT | \
+                             HDM_CTRL_COMMITTED | HDM_CTRL_HOSTONLY)
+
+/* The decoders of the region: host bridge (f = -1), USP, EP1, EP2 */
+static const struct {
+    int f;
+    const char *name;
+    uint32_t ig_iw;         /* IG [3:0] and IW [7:4] of the control */
+    uint32_t tl;            /* ports: target list; devices: DPA skip */
+} fw_decs[] = {
+    /* 1 way, 1 KiB (region granularity times the window's 1 way) */
+    { -1,  "host bridge", 2 | 0 << 4, 0 },     /* root port 0 */
+    /* 2 ways of 1 KiB: position 0 port 3, position 1 port 5 */
+    { USP, "upstream port", 2 | 1 << 4, 3 | 5 << 8 },
+    { EP1, "t3a", 2 | 1 << 4, 0 },
+    { EP2, "t3b", 2 | 1 << 4, 0 },
+};
+
+/* HDM decoder capability of the host bridge (@f < 0) or of function @f */
+static uint64_t fw_hdm(Sw *s, int f)
+{
+    uint64_t comp = f >= 0 ? s->comp[f] :
+        cxl_qtest_mtree_addr(s->qts, "cxl-host-bridge-registers");
+    uint64_t hdm = cxl_qtest_cm_cap(s->qts, comp, 5);
+
+    g_assert_cmphex(hdm, !=, 0);
+    return hdm;
+}
+
+/* HDM decoder 0 registers, in this order */
+static const unsigned fw_regs[] = {
+    HDM_DEC_BASE_LO, HDM_DEC_BASE_HI, HDM_DEC_SIZE_LO, HDM_DEC_SIZE_HI,
+    HDM_DEC_CTRL, HDM_DEC_TL_LO, HDM_DEC_TL_HI,
+};
+
+/*
+ * Every decoder of the region is decoder 0 of its component, committed
+ * and locked with the region's range; the next decoder is free. The
+ * devices have HDM Decoder Enable and Mem_Enable.
+ */
+static void check_fw_decoders(Sw *s)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
+        uint64_t hdm = fw_hdm(s, fw_decs[i].f);
+        const uint32_t want[] = {
+            (uint32_t)s->window, s->window >> 32,
+            (uint32_t)FW_REGION_SIZE, FW_REGION_SIZE >> 32,
+            fw_decs[i].ig_iw | FW_CTRL_LOCKED, fw_decs[i].tl, 0,
+        };
+
+        g_test_message("%s: decoder 0", fw_decs[i].name);
+        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
+            g_assert_cmphex(qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, 0,
+                                                                  fw_regs[r])),
+                            ==, want[r]);
+        }
+        g_assert_cmphex(qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, 1,
+                                                              HDM_DEC_CTRL)) &
+                        (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, 0);
+    }
+    for (int f = EP1; f <= EP2; f++) {
+        uint16_t dvsec = find_dvsec(s, f, 0, NULL);
+
+        g_assert_cmphex(qtest_readl(s->qts, fw_hdm(s, f) + 4) &
+                        HDM_GLOBAL_ENABLE, ==, HDM_GLOBAL_ENABLE);
+        g_assert_cmphex(dvsec, !=, 0);
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, dvsec + DVSEC_CTRL)) &
+                        DVSEC_MEM_ENABLE, ==, DVSEC_MEM_ENABLE);
+    }
+}
+
+/* 0..4 KiB every 512 bytes, and the last 8 bytes of the region */
+static const uint64_t fw_offs[] = {
+    0, 512, 1024, 1536, 2048, 2560, 3072, 3584, 4096, FW_REGION_SIZE - 8,
+};
+
+static void test_fw_region_decoders(void)
+{
+    static const uint64_t offs[] = { 0, 1024 };
+    Sw s;
+
+    sw_start_with(&s, FW_REGION);
+    check_fw_decoders(&s);
+
+    /* locked: reprogramming and uncommitting are ignored */
+    for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
+        uint64_t hdm = fw_hdm(&s, fw_decs[i].f);
+        uint32_t was[ARRAY_SIZE(fw_regs)];
+        uint64_t ctrl = cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_CTRL);
+
+        g_test_message("%s: decoder 0 locked", fw_decs[i].name);
+        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
+            uint64_t at = cxl_qtest_hdm_dec(hdm, 0, fw_regs[r]);
+
+            was[r] = qtest_readl(s.qts, at);
+            if (fw_regs[r] != HDM_DEC_CTRL) {
+                qtest_writel(s.qts, at, was[r] ^ 0xf0000000u);
+            }
+        }
+        /* uncommit, then commit other ways and granularity */
+        qtest_writel(s.qts, ctrl, was[4] & ~HDM_CTRL_COMMIT);
+        qtest_writel(s.qts, ctrl, (was[4] & ~0xffu) | 0x3 | 2 << 4);
+        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
+            g_assert_cmphex(qtest_readl(s.qts, cxl_qtest_hdm_dec(hdm, 0,
+                                                                 fw_regs[r])),
+                            ==, was[r]);
+        }
+    }
+    /* and the region still decodes */
+    write_interleaved(&s, offs, ARRAY_SIZE(offs));
+    check_interleaved(&s, offs, ARRAY_SIZE(offs));
+    sw_stop(&s);
+}
+
+static void test_fw_region_data(void)
+{
+    Sw s;
+
+    sw_start_with(&s, FW_REGION);
+    write_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    sw_stop(&s);
+}
+
+static void test_fw_region_after_reset(void)
+{
+    Sw s;
+
+    sw_start_with(&s, FW_REGION);
+    write_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    /* what the guest may turn off, the next reset's firmware turns on */
+    for (int f = EP1; f <= EP2; f++) {
+        uint16_t dvsec = find_dvsec(&s, f, 0, NULL);
+        uint64_t at = cfg(f, dvsec + DVSEC_CTRL);
+
+        qtest_writew(s.qts, at, qtest_readw(s.qts, at) & ~DVSEC_MEM_ENABLE);
+        g_assert_cmphex(qtest_readw(s.qts, at) & DVSEC_MEM_ENABLE, ==, 0);
+        qtest_writel(s.qts, fw_hdm(&s, f) + 4, 0);
+        g_assert_cmphex(qtest_readl(s.qts, fw_hdm(&s, f) + 4) &
+                        HDM_GLOBAL_ENABLE, ==, 0);
+    }
+    /* nothing decodes now */
+    g_assert_cmphex(qtest_readq(s.qts, s.window), ==, UINT64_MAX);
+    qtest_system_reset(s.qts);
+    /* the reset undid the bus numbers and BARs */
+    platform_init(&s);
+    check_fw_decoders(&s);
+    check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    sw_stop(&s);
+}
+
+/*
+ * Expect -machine cxl-region.0.window=0,@region (with a 4 GiB window 0 on
+ * the host bridge) to be refused with @msg, with the switch topology and
+ * its 256 MiB devices t3a (below port 3) and t3b (port 5) below rp0.
+ */
+static void expect_region_error(const char *region, const char *msg)
+{
+    g_autofree char *machine = g_strdup_printf(
+        "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,%s", region);
+
+    expect_start_error_machine(machine,
+        "-object memory-backend-ram,id=vmem1,size=256M "
+        "-object memory-backend-ram,id=vmem2,size=256M "
+        "-device cxl-upstream,bus=rp0,id=us0 "
+        "-device cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=4 "
+        "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 "
+        "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a "
+        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b", msg);
+}
+
+#define FW_BOTH "cxl-region.0.targets.0=t3a,cxl-region.0.targets.1=t3b"
+
+static void test_fw_region_errors(void)
+{
+    g_autofree char *msgs = NULL;
+
+    /* window 1 does not exist */
+    expect_region_error("cxl-region.0.window=1,cxl-region.0.size=512M,"
+                        FW_BOTH, "cxl-region.0.window");
+    /* targets are cxl-type3 devices */
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=512M,"
+                        "cxl-region.0.targets.0=us0,"
+                        "cxl-region.0.targets.1=t3b",
+                        "cxl-region.0.targets.0");
+    /* 256 MiB per target */
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=256M,"
+                        FW_BOTH, "cxl-region.0.size");
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=512M,"
+                        "cxl-region.0.targets.0=t3a,"
+                        "cxl-region.0.targets.1=t3a", "already target");
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=512M,"
+                        "cxl-region.0.type=bogus," FW_BOTH,
+                        "cxl-region.0.type");
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=512M,"
+                        "cxl-region.0.interleave-granularity=3000," FW_BOTH,
+                        "cxl-region.0.interleave-granularity");
+    /* 8 GiB in the 4 GiB window */
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=8G,"
+                        FW_BOTH, "do not fit");
+    /* 512 MiB from each 256 MiB device */
+    expect_region_error("cxl-region.0.window=0,cxl-region.0.size=1G,"
+                        FW_BOTH, "not enough");
+
+    /* no CXL at all */
+    msgs = start_error("-machine q35,cxl-region.0.window=0,"
+                       "cxl-region.0.size=256M,cxl-region.0.targets.0=t3a");
+    g_assert_nonnull(strstr(msgs, "cxl-region"));
+    g_assert_nonnull(strstr(msgs, "cxl=on"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -612,5 +878,10 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/cdat", test_cdat);
     qtest_add_func("/cxl/switch/routing", test_routing);
     qtest_add_func("/cxl/switch/bad-topologies", test_bad_topologies);
+    qtest_add_func("/cxl/switch/fw-region-decoders", test_fw_region_decoders);
+    qtest_add_func("/cxl/switch/fw-region-data", test_fw_region_data);
+    qtest_add_func("/cxl/switch/fw-region-after-reset",
+                   test_fw_region_after_reset);
+    qtest_add_func("/cxl/switch/fw-region-errors", test_fw_region_errors);
     return g_test_run();
 }
