@@ -87,6 +87,10 @@ enum {
     CXL_OP_SET_ALERT_CONFIG = 0x4202,
     CXL_OP_GET_SHUTDOWN_STATE = 0x4203,
     CXL_OP_SET_SHUTDOWN_STATE = 0x4204,
+    /* FM API physical switch command set (CXL r3.1 7.6.7.1) */
+    CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
+    CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
+    CXL_OP_PHYSICAL_PORT_CONTROL = 0x5102,
 };
 
 /* Command Effects Log effect bits (CXL r3.1 8.2.9.5.2.1, Table 8-75) */
