@@ -19,6 +19,17 @@ for hb in hbs:
 T.window(hbs, size="8G", granularity="256")
 
 PROBE = r'''
+# cxl list: 2 host bridge ports and 4 switch ports below root0, 16 endpoints;
+# dports: 2 root ports per host bridge, 4 downstream ports per switch
+step_eq cxl-ports 6 sh -c 'ls -d /sys/bus/cxl/devices/port* | wc -l'
+step_eq cxl-endpoints 16 sh -c 'ls -d /sys/bus/cxl/devices/endpoint* | wc -l'
+step_eq cxl-dports 20 sh -c 'ls -d /sys/bus/cxl/devices/port*/dport* | wc -l'
+# sysfs names dports by their port id: root ports 0 and 1, downstream ports 0..3
+step_eq switch-dport-ids 4 sh -c 'n=0; for p in /sys/bus/cxl/devices/port*; do [ -e $p/dport3 ] && [ -e $p/dport0 ] && [ -e $p/dport1 ] && [ -e $p/dport2 ] && n=$((n + 1)); done; echo $n'
+step_eq root-port-dport-ids 2 sh -c 'n=0; for p in /sys/bus/cxl/devices/port*; do [ -e $p/dport0 ] && [ -e $p/dport1 ] && [ ! -e $p/dport2 ] && n=$((n + 1)); done; echo $n'
+step_eq port-decoders 40 sh -c 'ls -d /sys/bus/cxl/devices/port*/decoder*.* | wc -l'
+step_eq endpoint-decoders 64 sh -c 'ls -d /sys/bus/cxl/devices/endpoint*/decoder*.* | wc -l'
+
 step_eq pci-devices-enabled 0 sh -c 'n=0; for d in /sys/bus/pci/devices/*; do [ "$(cat $d/class)" = 0x050210 ] && [ "$(cat $d/enable)" != 1 ] && n=$((n + 1)); done; echo $n'
 step_nomatch no-unassigned-bars 'BAR .* no space|failed to assign|can.t assign' dmesg
 '''
