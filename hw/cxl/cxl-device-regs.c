@@ -107,7 +107,7 @@ static uint64_t mbox_read(CXLDeviceRegs *r, hwaddr off, unsigned size)
 static void mbox_write(CXLDeviceRegs *r, hwaddr off, uint64_t data,
                        unsigned size)
 {
-    uint32_t ctrl;
+    uint32_t ctrl, old = ldl_le_p(r->mbox_regs + A_CXL_MBOX_CTRL);
 
     if (off >= CXL_DEV_MBOX_PAYLOAD) {
         off -= CXL_DEV_MBOX_PAYLOAD;
@@ -131,6 +131,13 @@ static void mbox_write(CXLDeviceRegs *r, hwaddr off, uint64_t data,
     }
     ctrl &= R_CXL_MBOX_CTRL_DOORBELL_MASK | R_CXL_MBOX_CTRL_BG_IRQ_MASK;
     if (FIELD_EX32(ctrl, CXL_MBOX_CTRL, DOORBELL)) {
+        /*
+         * Linux rings the doorbell by writing the doorbell bit alone
+         * (__cxl_pci_mbox_send_cmd()): that keeps the background
+         * interrupt it enabled at probe (cxl_pci_setup_mailbox()).
+         */
+        ctrl = FIELD_DP32(ctrl, CXL_MBOX_CTRL, BG_IRQ,
+                          FIELD_EX32(old, CXL_MBOX_CTRL, BG_IRQ));
         mbox_doorbell(r);
         ctrl = FIELD_DP32(ctrl, CXL_MBOX_CTRL, DOORBELL, 0);
     }

@@ -42,7 +42,7 @@ static uint8_t *rec(CXLEventLog *l, unsigned i)
 
 void cxl_events_reset(CXLEventLogs *e, unsigned first_vector)
 {
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         CXLEventLog *l = &e->log[t];
 
         memset(l, 0, sizeof(*l));
@@ -55,7 +55,7 @@ uint32_t cxl_events_status(const CXLEventLogs *e)
 {
     uint32_t s = 0;
 
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         if (e->log[t].count) {
             s |= BIT(t);
         }
@@ -99,7 +99,7 @@ static CXLRetCode cmd_get_records(CXLCCI *cci, const uint8_t *in,
     CXLEventLog *l;
     unsigned n, max = (cci->payload_max - GET_HDR_SIZE) / CXL_EVENT_RECORD_SIZE;
 
-    if (in[0] >= CXL_EVENT_LOG_COUNT) {
+    if (in[0] >= CXL_EVLOG_COUNT) {
         return CXL_RC_INVALID_INPUT;
     }
     l = &cci->events->log[in[0]];
@@ -142,7 +142,7 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
     if (in_len != CLEAR_HDR_SIZE + 2 * nr) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    if (in[0] >= CXL_EVENT_LOG_COUNT || (all && nr)) {
+    if (in[0] >= CXL_EVLOG_COUNT || (all && nr)) {
         return CXL_RC_INVALID_INPUT;
     }
     l = &cci->events->log[in[0]];
@@ -177,13 +177,13 @@ static CXLRetCode cmd_get_int_policy(CXLCCI *cci, const uint8_t *in,
                                      size_t in_len, uint8_t *out,
                                      size_t *out_len)
 {
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         CXLEventLog *l = &cci->events->log[t];
 
         out[t] = l->int_mode |
             (l->int_mode == CXL_EVENT_INT_MSI_MSIX ? (l->vector & 0xf) << 4 : 0);
     }
-    out[CXL_EVENT_LOG_COUNT] = 0;       /* dynamic capacity: none */
+    out[CXL_EVLOG_COUNT] = 0;       /* dynamic capacity: none */
     *out_len = POLICY_LEN_DCD;
     return CXL_RC_SUCCESS;
 }
@@ -195,7 +195,7 @@ static CXLRetCode cmd_set_int_policy(CXLCCI *cci, const uint8_t *in,
     if (in_len > POLICY_LEN_DCD) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         uint8_t mode = in[t] & 3;
 
         if (mode > CXL_EVENT_INT_FW ||
@@ -206,7 +206,7 @@ static CXLRetCode cmd_set_int_policy(CXLCCI *cci, const uint8_t *in,
     if (in_len == POLICY_LEN_DCD && (in[4] & 3) != CXL_EVENT_INT_NONE) {
         return CXL_RC_INVALID_INPUT;
     }
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         cci->events->log[t].int_mode = in[t] & 3;
     }
     return CXL_RC_SUCCESS;

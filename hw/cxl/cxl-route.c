@@ -14,7 +14,8 @@
  *  - the Type 3 device's decoders give the DPA, if the device has CXL.mem
  *    enabled.
  * An access that some level does not claim is an unclaimed request: reads
- * return all ones and writes are dropped (and traced).
+ * return all ones and writes are dropped (and traced). Reads of a
+ * poisoned line also return all ones (cxl-type3-poison.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -146,6 +147,12 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
 
     if (in_one_granule(hpa, size)) {
         p = route_ptr(w, hpa, size, &dev, &dpa);
+        if (p && unlikely(cxl_type3_poisoned(dev, dpa, size))) {
+            /* a poisoned line reads all ones (cxl-type3-poison.c) */
+            trace_cxl_type3_poison_read(dpa, size);
+            *data = MAKE_64BIT_MASK(0, size * 8);
+            return MEMTX_OK;
+        }
         if (p) {
             *data = ldn_le_p(p, size);
             return MEMTX_OK;
@@ -159,6 +166,8 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
         p = route_ptr(w, hpa + i, 1, &dev, &dpa);
         if (!p) {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
+        } else if (unlikely(cxl_type3_poisoned(dev, dpa, 1))) {
+            p = NULL;
         }
         *data |= (uint64_t)(p ? *p : 0xff) << (8 * i);
     }

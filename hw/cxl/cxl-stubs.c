@@ -9,6 +9,8 @@
 #include "qemu/osdep.h"
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-acpi.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
 
 CXLMachineState *cxl_machine_create(Object *machine)
 {
@@ -52,3 +54,92 @@ void cxl_acpi_build_cedt(CXLMachineState *s, GArray *table_offsets,
                          const char *oem_id, const char *oem_table_id)
 {
 }
+
+/* QMP commands of cxl-type3 (qapi/cxl.json) */
+static void cxl_unavailable(Error **errp)
+{
+    error_setg(errp, "CXL is not available in this QEMU");
+}
+
+void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
+                                        uint8_t flags, uint64_t dpa,
+                                        uint8_t descriptor, uint8_t type,
+                                        uint8_t transaction_type,
+                                        bool has_channel, uint8_t channel,
+                                        bool has_rank, uint8_t rank,
+                                        bool has_device, uint32_t device,
+                                        const char *component_id,
+                                        Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
+                               uint8_t flags, uint64_t dpa,
+                               uint8_t descriptor, uint8_t type,
+                               uint8_t transaction_type, bool has_channel,
+                               uint8_t channel, bool has_rank, uint8_t rank,
+                               bool has_nibble_mask, uint32_t nibble_mask,
+                               bool has_bank_group, uint8_t bank_group,
+                               bool has_bank, uint8_t bank, bool has_row,
+                               uint32_t row, bool has_column, uint16_t column,
+                               bool has_correction_mask,
+                               uint64List *correction_mask, Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
+                                        uint8_t flags, uint8_t type,
+                                        uint8_t health_status,
+                                        uint8_t media_status,
+                                        uint8_t additional_status,
+                                        uint8_t life_used,
+                                        int16_t temperature,
+                                        uint32_t dirty_shutdown_count,
+                                        uint32_t corrected_volatile_error_count,
+                                        uint32_t corrected_persistent_error_count,
+                                        Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
+                                         uint8_t flags, uint8_t sparing_flags,
+                                         uint8_t result,
+                                         uint16_t resources_available,
+                                         bool has_channel, uint8_t channel,
+                                         bool has_rank, uint8_t rank,
+                                         bool has_nibble_mask,
+                                         uint32_t nibble_mask,
+                                         bool has_bank_group,
+                                         uint8_t bank_group, bool has_bank,
+                                         uint8_t bank, bool has_row,
+                                         uint32_t row, bool has_column,
+                                         uint16_t column,
+                                         const char *component_id,
+                                         bool has_sub_channel,
+                                         uint8_t sub_channel, Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_poison(const char *path, uint64_t start, uint64_t length,
+                           Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_uncorrectable_errors(const char *path,
+                                         CXLUncorErrorRecordList *errors,
+                                         Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
+                                      Error **errp)
+{
+    cxl_unavailable(errp);
+}
+

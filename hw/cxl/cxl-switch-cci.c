@@ -74,7 +74,8 @@ unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports)
     for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
         PCIDevice *d = sec->devices[devfn];
 
-        if (d && object_dynamic_cast(OBJECT(d), TYPE_CXL_DSP)) {
+        if (d && object_dynamic_cast(OBJECT(d), TYPE_CXL_DSP) &&
+            n < CXL_SWITCH_MAX_PORTS) {
             ports[n].id = PCIE_PORT(d)->port;
             ports[n].port = d;
             ports[n++].upstream = false;

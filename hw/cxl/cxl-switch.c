@@ -264,9 +264,16 @@ static void dsp_realize(PCIDevice *d, Error **errp)
                    "id>)", TYPE_CXL_DSP);
         return;
     }
-    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+    for (int devfn = 0, n = 0; devfn < PCI_DEVFN_MAX; devfn++) {
         PCIDevice *o = bus->devices[devfn];
 
+        if (o && o != d && object_dynamic_cast(OBJECT(o), TYPE_CXL_DSP) &&
+            ++n == CXL_SWITCH_MAX_DSPS) {
+            error_setg(errp, "%s: a switch has at most %d downstream ports "
+                       "(the FM API counts a switch's ports in one byte)",
+                       TYPE_CXL_DSP, CXL_SWITCH_MAX_DSPS);
+            return;
+        }
         if (o && o != d && object_dynamic_cast(OBJECT(o), TYPE_CXL_DSP) &&
             PCIE_PORT(o)->port == PCIE_PORT(d)->port) {
             error_setg(errp, "%s: port %u is already used by downstream port "

@@ -1,6 +1,6 @@
 /*
- * The memory device command set of cxl-type3 (CXL r3.1 8.2.9.9) and the
- * firmware information command. Layouts are those of Linux's
+ * The memory device command set of cxl-type3 (CXL r3.1 8.2.9.9); the
+ * firmware commands are in cxl-type3-fw.c. Layouts are those of Linux's
  * drivers/cxl/cxlmem.h and ndctl's cxl/lib/private.h structures (all
  * little-endian, packed):
  *
@@ -25,8 +25,6 @@
  *    used warning threshold, rsvd, over/under-temperature warning,
  *    corrected volatile/persistent warning thresholds (2 each).
  *  Get/Set Shutdown State (1 byte): bit 0 dirty.
- *  Get FW Info (0x50): slots supported, slot info (active [2:0], staged
- *    [5:3]), activation capabilities, 13 reserved, 4 revisions of 16.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -34,7 +32,6 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
-#include "qemu/cutils.h"
 #include "qemu/units.h"
 #include "hw/cxl/cxl-type3.h"
 
@@ -45,9 +42,6 @@
 #define HEALTH_INFO_LEN         0x12
 #define GET_ALERT_LEN           0x10
 #define SET_ALERT_LEN           0x0c
-#define FW_INFO_LEN             0x50
-#define FW_SLOTS                2
-#define FW_REVISION_LEN         16
 
 /* Alert bits (valid/programmable/enable) */
 #define ALERT_LIFE_USED         BIT(0)
@@ -85,15 +79,21 @@ static CXLRetCode cmd_identify_memdev(CXLCCI *cci, const uint8_t *in,
     CXLType3Dev *ct3 = ct3_of(cci);
 
     memset(out, 0, IDENTIFY_MEMDEV_LEN);
-    strpadcpy((char *)out, FW_REVISION_LEN, CXL_TYPE3_FW_REVISION, '\0');
+    memcpy(out, cxl_type3_fw_revision(ct3), CXL_TYPE3_FW_REVISION_LEN);
     stq_le_p(out + 0x10, (ct3->vsize + ct3->psize) / CAPACITY_UNIT);
     stq_le_p(out + 0x18, ct3->vsize / CAPACITY_UNIT);
     stq_le_p(out + 0x20, ct3->psize / CAPACITY_UNIT);
     stq_le_p(out + 0x28, 0);    /* not partitionable */
-    for (unsigned t = 0; t < CXL_EVENT_LOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         stw_le_p(out + 0x30 + 2 * t, CXL_EVENT_LOG_CAPACITY);
     }
     stl_le_p(out + 0x38, lsa_size(ct3));
+    /* poison list maximum (3 bytes), inject poison limit, capabilities */
+    out[0x3c] = CXL_TYPE3_POISON_LIST_MAX & 0xff;
+    out[0x3d] = (CXL_TYPE3_POISON_LIST_MAX >> 8) & 0xff;
+    out[0x3e] = (CXL_TYPE3_POISON_LIST_MAX >> 16) & 0xff;
+    stw_le_p(out + 0x3f, CXL_TYPE3_INJECT_POISON_LIMIT);
+    out[0x41] = cxl_type3_poison_caps();
     *out_len = IDENTIFY_MEMDEV_LEN;
     return CXL_RC_SUCCESS;
 }
@@ -284,23 +284,7 @@ static CXLRetCode cmd_set_shutdown_state(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
-static CXLRetCode cmd_get_fw_info(CXLCCI *cci, const uint8_t *in,
-                                  size_t in_len, uint8_t *out,
-                                  size_t *out_len)
-{
-    memset(out, 0, FW_INFO_LEN);
-    out[0] = FW_SLOTS;
-    out[1] = 1;                 /* slot 1 active, nothing staged */
-    out[2] = 0;                 /* no online activation */
-    strpadcpy((char *)out + 0x10, FW_REVISION_LEN, CXL_TYPE3_FW_REVISION,
-              '\0');
-    *out_len = FW_INFO_LEN;
-    return CXL_RC_SUCCESS;
-}
-
 const CXLCCICommand cxl_type3_commands[] = {
-    { CXL_OP_GET_FW_INFO, "Get FW Info", cmd_get_fw_info,
-      CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_IDENTIFY_MEMDEV, "Identify Memory Device", cmd_identify_memdev,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_GET_PARTITION_INFO, "Get Partition Info", cmd_get_partition_info,

@@ -50,7 +50,7 @@
 #define CT3_VEC_MBOX            0
 #define CT3_VEC_DOE             1
 #define CT3_VEC_EVENTS          2
-#define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVENT_LOG_COUNT)
+#define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVLOG_COUNT)
 
 /* CXL device DVSEC (CXL r3.1 8.1.3), revision 1 layout */
 #define DEV_DVSEC_REV           1
@@ -162,6 +162,42 @@ void cxl_type3_fw_enable_mem(CXLType3Dev *ct3)
 
     pci_set_word(d->config + o, pci_get_word(d->config + o) |
                  DEV_CTRL_MEM_ENABLE);
+}
+
+CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp)
+{
+    bool ambiguous = false;
+    Object *obj = object_resolve_path(path, &ambiguous);
+
+    if (!obj) {
+        error_setg(errp, "path: '%s' %s", path, ambiguous ?
+                   "matches more than one object; give the full QOM path" :
+                   "is not a device (give its QOM path or id)");
+        return NULL;
+    }
+    if (!object_dynamic_cast(obj, TYPE_CXL_TYPE3)) {
+        error_setg(errp, "path: '%s' is a %s, not a %s device", path,
+                   object_get_typename(obj), TYPE_CXL_TYPE3);
+        return NULL;
+    }
+    return CXL_TYPE3(obj);
+}
+
+/*
+ * CXL.mem errors reach the host as AER internal errors (CXL r3.1 12.2.2),
+ * which PCIe masks by default. Platform firmware that hands RAS to the OS
+ * unmasks them, as Linux does itself only for RCH ports: do it at reset,
+ * the way such firmware would, so that injected RAS errors are signalled.
+ */
+static void ct3_aer_unmask_internal(PCIDevice *d)
+{
+    uint32_t unc = pci_get_long(d->config + CT3_AER_OFFSET + PCI_ERR_UNCOR_MASK);
+    uint32_t cor = pci_get_long(d->config + CT3_AER_OFFSET + PCI_ERR_COR_MASK);
+
+    pci_set_long(d->config + CT3_AER_OFFSET + PCI_ERR_UNCOR_MASK,
+                 unc & ~PCI_ERR_UNC_INTN);
+    pci_set_long(d->config + CT3_AER_OFFSET + PCI_ERR_COR_MASK,
+                 cor & ~PCI_ERR_COR_INTERNAL);
 }
 
 /* ---- interrupts ---- */
@@ -402,6 +438,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
 
     pci_config_set_prog_interface(d->config, 0x10);
     pcie_endpoint_cap_init(d, CT3_PCIE_OFFSET);
+    /* error reporting enables in Device Control (AER needs them) */
+    pcie_cap_deverr_init(d);
 
     /* component registers: 4 HDM decoders, every interleave the spec has */
     caps = (CXLHDMCaps) {
@@ -423,6 +461,10 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     ct3->cci.events = &ct3->events;
     cxl_cci_add_commands(&ct3->cci, cxl_event_commands, cxl_event_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_commands, cxl_type3_commands_len);
+    cxl_type3_poison_init(ct3);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_fw_commands,
+                         cxl_type3_fw_commands_len);
+    cxl_type3_fw_init(ct3);
     cxl_cci_finalize(&ct3->cci);
     ct3->events.irq = ct3_irq;
     ct3->events.opaque = d;
@@ -447,6 +489,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (pcie_aer_init(d, PCI_ERR_VER, CT3_AER_OFFSET, PCI_ERR_SIZEOF, errp)) {
         goto fail_msix;
     }
+    ct3_aer_unmask_internal(d);
     pcie_dev_ser_num_init(d, CT3_DSN_OFFSET, ct3->sn);
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
@@ -461,6 +504,7 @@ fail_msix:
 fail_regs:
     cxl_device_regs_cleanup(&ct3->devregs);
     cxl_cci_cleanup(&ct3->cci);
+    cxl_type3_poison_cleanup(ct3);
 fail_backends:
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
     if (ct3->vptr) {
@@ -481,6 +525,8 @@ static void ct3_exit(PCIDevice *d)
     msix_uninit_exclusive_bar(d);
     cxl_device_regs_cleanup(&ct3->devregs);
     cxl_cci_cleanup(&ct3->cci);
+    cxl_type3_poison_cleanup(ct3);
+    cxl_type3_fw_cleanup(ct3);
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
     if (ct3->hostvmem) {
         host_memory_backend_set_mapped(ct3->hostvmem, false);
@@ -502,6 +548,8 @@ static void ct3_reset(DeviceState *dev)
 
     cxl_component_reset(&ct3->comp);
     cxl_cci_reset(&ct3->cci);
+    cxl_type3_poison_reset(ct3);
+    cxl_type3_fw_reset(ct3);
     cxl_device_regs_reset(&ct3->devregs);
     cxl_events_reset(&ct3->events, CT3_VEC_EVENTS);
     ct3->shutdown_dirty = false;
@@ -519,6 +567,7 @@ static void ct3_reset(DeviceState *dev)
                      RANGE_BASE_LO_MASK);
     }
     pcie_cap_deverr_reset(d);
+    ct3_aer_unmask_internal(d);
 }
 
 static void ct3_instance_init(Object *obj)
@@ -545,6 +594,10 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
                        CXL_TYPE3_DEFAULT_PAYLOAD),
+    DEFINE_PROP_UINT32("scan-media-ms", CXLType3Dev, scan_media_ms,
+                       CXL_TYPE3_SCAN_MEDIA_MS),
+    DEFINE_PROP_UINT32("fw-transfer-ms-per-mib", CXLType3Dev,
+                       fw_transfer_ms_per_mib, CXL_TYPE3_FW_MS_PER_MIB),
 };
 
 static const VMStateDescription ct3_vmstate = {

@@ -6,10 +6,11 @@
  * DVSECs, the register locator), BAR and bridge window assignment as
  * firmware does it, addresses from the memory map, the CXL.cache/mem
  * capability array and HDM decoder registers of a component register
- * block, DOE exchanges and the CDAT read over DOE Table Access, and
- * reading backend files.
+ * block, DOE exchanges and the CDAT read over DOE Table Access, the CXL
+ * device register capability array and the mailbox (sending a command as
+ * Linux does, reading the Command Effects Log), and reading backend files.
  *
- * Register layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h,
+ * Register layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h, cxlmem.h,
  * drivers/pci/doe.c, include/uapi/linux/pci_regs.h). Everything here is
  * static inline, so a test only has to include this header.
  *
@@ -39,6 +40,31 @@
 #define   DOE_STATUS_READY      0x80000000u
 #define DOE_WRITE           0x10
 #define DOE_READ            0x14
+
+/* Device registers (Linux's CXLDEV_*), offsets within the mailbox */
+#define MBOX_CAPS           0x00
+#define MBOX_CTRL           0x04
+#define   MBOX_CTRL_DOORBELL    (1u << 0)
+#define   MBOX_CTRL_BG_IRQ      (1u << 2)
+#define MBOX_CMD            0x08
+#define MBOX_STATUS         0x10
+#define MBOX_BG_STATUS      0x18
+#define MBOX_PAYLOAD        0x20
+
+/* Mailbox return codes (CXL r3.1 Table 8-34) */
+#define RC_SUCCESS          0x00
+#define RC_BACKGROUND       0x01
+#define RC_INVALID_INPUT    0x02
+#define RC_UNSUPPORTED      0x03
+#define RC_INVALID_HANDLE   0x0e
+#define RC_PAYLOAD_LEN      0x16
+#define RC_INVALID_LOG      0x17
+
+/* Log UUID of the Command Effects Log (CXL r3.1 8.2.9.5.2.1) */
+static const uint8_t cxl_qtest_cel_uuid[16] = {
+    0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
+    0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
+};
 
 /* HDM decoder n's registers: cxl_qtest_hdm_dec(hdm, n, reg) */
 enum {
@@ -91,29 +117,37 @@ static inline uint64_t cxl_qtest_cfg(int bus, int dev, int fn, int off)
            (fn << 12) + off;
 }
 
-/* Offset of PCI capability @id of @bus:@dev.0, 0 if absent */
-static inline uint8_t cxl_qtest_find_cap(QTestState *qts, int bus, int dev,
-                                         uint8_t id)
+/* Offset of PCI capability @id of @bus:@dev.@fn, 0 if absent */
+static inline uint8_t cxl_qtest_find_cap_fn(QTestState *qts, int bus, int dev,
+                                            int fn, uint8_t id)
 {
-    uint8_t p = qtest_readb(qts, cxl_qtest_cfg(bus, dev, 0, 0x34));
+    uint8_t p = qtest_readb(qts, cxl_qtest_cfg(bus, dev, fn, 0x34));
     unsigned guard = 0;
 
     while (p && guard++ < 48) {
-        if (qtest_readb(qts, cxl_qtest_cfg(bus, dev, 0, p)) == id) {
+        if (qtest_readb(qts, cxl_qtest_cfg(bus, dev, fn, p)) == id) {
             return p;
         }
-        p = qtest_readb(qts, cxl_qtest_cfg(bus, dev, 0, p + 1));
+        p = qtest_readb(qts, cxl_qtest_cfg(bus, dev, fn, p + 1));
     }
     return 0;
 }
 
+/* The same for function 0 */
+static inline uint8_t cxl_qtest_find_cap(QTestState *qts, int bus, int dev,
+                                         uint8_t id)
+{
+    return cxl_qtest_find_cap_fn(qts, bus, dev, 0, id);
+}
+
 /*
  * Offset of the first CXL DVSEC (vendor 0x1e98) with DVSEC ID @id of
- * @bus:@dev.0, 0 if absent. If @nr_cxl is not NULL, it is set to the
+ * @bus:@dev.@fn, 0 if absent. If @nr_cxl is not NULL, it is set to the
  * number of CXL DVSECs of the function.
  */
-static inline uint16_t cxl_qtest_find_dvsec(QTestState *qts, int bus, int dev,
-                                            uint16_t id, unsigned *nr_cxl)
+static inline uint16_t cxl_qtest_find_dvsec_fn(QTestState *qts, int bus,
+                                               int dev, int fn, uint16_t id,
+                                               unsigned *nr_cxl)
 {
     uint16_t off = 0x100, found = 0;
     unsigned guard = 0;
@@ -122,22 +156,29 @@ static inline uint16_t cxl_qtest_find_dvsec(QTestState *qts, int bus, int dev,
         *nr_cxl = 0;
     }
     while (off && guard++ < 64) {
-        uint32_t hdr = qtest_readl(qts, cxl_qtest_cfg(bus, dev, 0, off));
+        uint32_t hdr = qtest_readl(qts, cxl_qtest_cfg(bus, dev, fn, off));
 
         if ((hdr & 0xffff) == 0x23 &&
-            (qtest_readl(qts, cxl_qtest_cfg(bus, dev, 0, off + 4)) & 0xffff) ==
-            CXL_QTEST_VENDOR) {
+            (qtest_readl(qts, cxl_qtest_cfg(bus, dev, fn, off + 4)) &
+             0xffff) == CXL_QTEST_VENDOR) {
             if (nr_cxl) {
                 (*nr_cxl)++;
             }
             if (!found &&
-                qtest_readw(qts, cxl_qtest_cfg(bus, dev, 0, off + 8)) == id) {
+                qtest_readw(qts, cxl_qtest_cfg(bus, dev, fn, off + 8)) == id) {
                 found = off;
             }
         }
         off = hdr >> 20;
     }
     return found;
+}
+
+/* The same for function 0 */
+static inline uint16_t cxl_qtest_find_dvsec(QTestState *qts, int bus, int dev,
+                                            uint16_t id, unsigned *nr_cxl)
+{
+    return cxl_qtest_find_dvsec_fn(qts, bus, dev, 0, id, nr_cxl);
 }
 
 /* Guest physical address of memory region @name in `info mtree -f` */
@@ -200,24 +241,25 @@ static inline uint16_t cxl_qtest_find_ext_cap(QTestState *qts, int bus,
 }
 
 /*
- * Size every memory BAR of @bus:@dev.0 (6 for a device, 2 for a bridge)
+ * Size every memory BAR of @bus:@dev.@fn (6 for a device, 2 for a bridge)
  * by writing all ones as a guest does, place each from @cursor (naturally
  * aligned) and enable memory decoding and bus mastering. @bar and @size (6
  * entries each) receive the addresses and sizes, 0 for unused BARs.
  * Returns the first free address.
  */
-static inline uint64_t cxl_qtest_assign_bars(QTestState *qts, int bus,
-                                             int dev, uint64_t cursor,
-                                             uint64_t *bar, uint64_t *size)
+static inline uint64_t cxl_qtest_assign_bars_fn(QTestState *qts, int bus,
+                                                int dev, int fn,
+                                                uint64_t cursor,
+                                                uint64_t *bar, uint64_t *size)
 {
-    bool bridge = (qtest_readb(qts, cxl_qtest_cfg(bus, dev, 0, 0x0e)) &
+    bool bridge = (qtest_readb(qts, cxl_qtest_cfg(bus, dev, fn, 0x0e)) &
                    0x7f) == 1;
     int nr = bridge ? 2 : 6;
 
     memset(bar, 0, 6 * sizeof(*bar));
     memset(size, 0, 6 * sizeof(*size));
     for (int i = 0; i < nr; i++) {
-        uint64_t at = cxl_qtest_cfg(bus, dev, 0, 0x10 + 4 * i);
+        uint64_t at = cxl_qtest_cfg(bus, dev, fn, 0x10 + 4 * i);
         uint32_t orig = qtest_readl(qts, at);
         bool is64 = (orig & 0x7) == 0x4;
         uint64_t mask;
@@ -244,8 +286,16 @@ static inline uint64_t cxl_qtest_assign_bars(QTestState *qts, int bus,
             i++;
         }
     }
-    qtest_writew(qts, cxl_qtest_cfg(bus, dev, 0, 0x04), 0x6);
+    qtest_writew(qts, cxl_qtest_cfg(bus, dev, fn, 0x04), 0x6);
     return cursor;
+}
+
+/* The same for function 0 */
+static inline uint64_t cxl_qtest_assign_bars(QTestState *qts, int bus,
+                                             int dev, uint64_t cursor,
+                                             uint64_t *bar, uint64_t *size)
+{
+    return cxl_qtest_assign_bars_fn(qts, bus, dev, 0, cursor, bar, size);
 }
 
 /*
@@ -266,21 +316,23 @@ static inline void cxl_qtest_bridge_window(QTestState *qts, int bus, int dev,
 
 /*
  * Address of register block @id (1 component registers, 3 memory device
- * registers) that the register locator DVSEC of @bus:@dev.0 lists, with
+ * registers) that the register locator DVSEC of @bus:@dev.@fn lists, with
  * the BARs at @bar; 0 if it lists none.
  */
-static inline uint64_t cxl_qtest_regloc(QTestState *qts, int bus, int dev,
-                                        const uint64_t *bar, unsigned id)
+static inline uint64_t cxl_qtest_regloc_fn(QTestState *qts, int bus, int dev,
+                                           int fn, const uint64_t *bar,
+                                           unsigned id)
 {
-    uint16_t loc = cxl_qtest_find_dvsec(qts, bus, dev, 8, NULL);
+    uint16_t loc = cxl_qtest_find_dvsec_fn(qts, bus, dev, fn, 8, NULL);
     uint32_t len;
 
     g_assert_cmphex(loc, !=, 0);
-    len = qtest_readl(qts, cxl_qtest_cfg(bus, dev, 0, loc + 4)) >> 20;
+    len = qtest_readl(qts, cxl_qtest_cfg(bus, dev, fn, loc + 4)) >> 20;
     for (unsigned off = 0x0c; off + 8 <= len; off += 8) {
-        uint32_t lo = qtest_readl(qts, cxl_qtest_cfg(bus, dev, 0, loc + off));
+        uint32_t lo = qtest_readl(qts,
+                                  cxl_qtest_cfg(bus, dev, fn, loc + off));
         uint32_t hi = qtest_readl(qts,
-                                  cxl_qtest_cfg(bus, dev, 0, loc + off + 4));
+                                  cxl_qtest_cfg(bus, dev, fn, loc + off + 4));
 
         if (((lo >> 8) & 0xff) == id) {
             g_assert_cmpuint(lo & 7, <, 6);
@@ -289,6 +341,13 @@ static inline uint64_t cxl_qtest_regloc(QTestState *qts, int bus, int dev,
         }
     }
     return 0;
+}
+
+/* The same for function 0 */
+static inline uint64_t cxl_qtest_regloc(QTestState *qts, int bus, int dev,
+                                        const uint64_t *bar, unsigned id)
+{
+    return cxl_qtest_regloc_fn(qts, bus, dev, 0, bar, id);
 }
 
 /*
@@ -395,6 +454,367 @@ static inline GByteArray *cxl_qtest_read_cdat(QTestState *qts, int bus,
     }
     g_assert_cmphex(sum, ==, 0);
     return cdat;
+}
+
+/*
+ * Address of capability @id (1 device status, 2 primary mailbox, 0x4000
+ * memory device status) in the CXL device register capability array at
+ * @devregs, 0 if absent; *@len (if not NULL) receives its length.
+ */
+static inline uint64_t cxl_qtest_dev_cap(QTestState *qts, uint64_t devregs,
+                                         uint16_t id, uint32_t *len)
+{
+    uint64_t arr = qtest_readq(qts, devregs);
+
+    for (unsigned i = 1; i <= ((arr >> 32) & 0xffff); i++) {
+        uint64_t h = devregs + 16 * i;
+
+        if ((qtest_readl(qts, h) & 0xffff) == id) {
+            if (len) {
+                *len = qtest_readl(qts, h + 8);
+            }
+            return devregs + qtest_readl(qts, h + 4);
+        }
+    }
+    return 0;
+}
+
+/*
+ * Send @opcode to the mailbox at @mbox (payload registers of @payload_max
+ * bytes) exactly as Linux's __cxl_pci_mbox_send_cmd() does: @copy bytes
+ * of @in go to the payload registers and @len to the command register's
+ * payload length (normally the same). Returns the return code; on success
+ * copies up to @out_size bytes of the output to @out and sets *@out_len
+ * to the output payload length the device gave.
+ */
+static inline uint16_t cxl_qtest_mbox_send_raw(QTestState *qts, uint64_t mbox,
+                                               uint32_t payload_max,
+                                               uint16_t opcode, const void *in,
+                                               size_t copy, uint32_t len,
+                                               void *out, size_t out_size,
+                                               uint32_t *out_len)
+{
+    uint64_t status, cmd;
+    uint16_t rc;
+    uint32_t olen;
+    unsigned i;
+
+    /* #1: doorbell clear */
+    g_assert_cmphex(qtest_readl(qts, mbox + MBOX_CTRL) &
+                    MBOX_CTRL_DOORBELL, ==, 0);
+    /* #2, #3: payload and command register */
+    if (copy) {
+        qtest_memwrite(qts, mbox + MBOX_PAYLOAD, in, copy);
+    }
+    qtest_writeq(qts, mbox + MBOX_CMD,
+                 opcode | ((uint64_t)len & 0x1fffff) << 16);
+    /* #4: doorbell */
+    qtest_writel(qts, mbox + MBOX_CTRL, MBOX_CTRL_DOORBELL);
+    /* #5: wait for the doorbell to clear */
+    for (i = 0; i < 1000; i++) {
+        if (!(qtest_readl(qts, mbox + MBOX_CTRL) & MBOX_CTRL_DOORBELL)) {
+            break;
+        }
+        qtest_clock_step(qts, 1000000);
+    }
+    g_assert_cmpuint(i, <, 1000);
+    /* #6: return code; #7: output length; #8: output payload */
+    status = qtest_readq(qts, mbox + MBOX_STATUS);
+    rc = (status >> 32) & 0xffff;
+    cmd = qtest_readq(qts, mbox + MBOX_CMD);
+    olen = (cmd >> 16) & 0x1fffff;
+    g_assert_cmpuint(olen, <=, payload_max);
+    if (rc == RC_SUCCESS && out && olen) {
+        qtest_memread(qts, mbox + MBOX_PAYLOAD, out, MIN(olen, out_size));
+    }
+    if (out_len) {
+        *out_len = olen;
+    }
+    return rc;
+}
+
+/*
+ * Read the whole Command Effects Log of the mailbox at @mbox as Linux
+ * does: its size from Get Supported Logs (0400h), then one Get Log
+ * (0401h). Returns its entries (4 bytes each) and sets *@cel_len.
+ */
+static inline uint8_t *cxl_qtest_read_cel(QTestState *qts, uint64_t mbox,
+                                          uint32_t payload_max,
+                                          uint32_t *cel_len)
+{
+    g_autofree uint8_t *gsl = g_malloc0(4096);
+    uint8_t in[24];
+    uint32_t len, size = 0;
+    bool found = false;
+    uint8_t *cel;
+    unsigned n;
+
+    g_assert_cmphex(cxl_qtest_mbox_send_raw(qts, mbox, payload_max, 0x0400,
+                                            NULL, 0, 0, gsl, 4096, &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, >=, 8);
+    n = lduw_le_p(gsl);
+    g_assert_cmpuint(len, >=, 8 + 20 * n);
+    for (unsigned i = 0; i < n && 8 + 20 * (i + 1) <= 4096; i++) {
+        if (!memcmp(gsl + 8 + 20 * i, cxl_qtest_cel_uuid, 16)) {
+            size = ldl_le_p(gsl + 8 + 20 * i + 16);
+            found = true;
+        }
+    }
+    g_assert_true(found);
+    g_assert_cmpuint(size, >, 0);
+    g_assert_cmpuint(size % 4, ==, 0);
+    g_assert_cmpuint(size, <=, payload_max);
+
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 16, 0);
+    stl_le_p(in + 20, size);
+    cel = g_malloc0(size);
+    g_assert_cmphex(cxl_qtest_mbox_send_raw(qts, mbox, payload_max, 0x0401,
+                                            in, 24, 24, cel, size, &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, size);
+    *cel_len = size;
+    return cel;
+}
+
+/*
+ * Set Timestamp (0301h), let 1 ms of virtual time pass, then Get Timestamp
+ * (0300h): the value set plus at least that millisecond (and less than a
+ * minute).
+ */
+static inline void cxl_qtest_check_timestamp(QTestState *qts, uint64_t mbox,
+                                             uint32_t payload_max)
+{
+    const uint64_t ts = 0x1700000000000000ull;
+    uint8_t buf[8];
+    uint32_t len;
+
+    stq_le_p(buf, ts);
+    g_assert_cmphex(cxl_qtest_mbox_send_raw(qts, mbox, payload_max, 0x0301,
+                                            buf, 8, 8, NULL, 0, NULL),
+                    ==, RC_SUCCESS);
+    qtest_clock_step(qts, 1000000);
+    g_assert_cmphex(cxl_qtest_mbox_send_raw(qts, mbox, payload_max, 0x0300,
+                                            NULL, 0, 0, buf, 8, &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 8);
+    g_assert_cmpuint(ldq_le_p(buf), >=, ts + 1000000);
+    g_assert_cmpuint(ldq_le_p(buf), <, ts + 60000000000ull);
+}
+
+/* A command a test covers: the CEL must list it and nothing else */
+typedef struct CXLQtestOp {
+    uint16_t opcode;
+    const char *name;
+} CXLQtestOp;
+
+static inline bool cxl_qtest_op_known(const CXLQtestOp *ops, unsigned nops,
+                                      uint16_t opcode)
+{
+    for (unsigned i = 0; i < nops; i++) {
+        if (ops[i].opcode == opcode) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The CEL (@size bytes at @cel) lists each opcode once, exactly the @nops
+ * commands of @ops: fails naming the listed opcodes without a test and
+ * the tested ones the CEL lacks.
+ */
+static inline void cxl_qtest_check_cel(const uint8_t *cel, uint32_t size,
+                                       const CXLQtestOp *ops, unsigned nops)
+{
+    g_autoptr(GString) untested = g_string_new("");
+    g_autoptr(GString) unlisted = g_string_new("");
+
+    g_assert_cmpuint(size % 4, ==, 0);
+    for (uint32_t o = 0; o < size; o += 4) {
+        uint16_t op = lduw_le_p(cel + o);
+
+        if (!cxl_qtest_op_known(ops, nops, op)) {
+            g_string_append_printf(untested, " %04xh", op);
+        }
+        /* each opcode once */
+        for (uint32_t p = o + 4; p < size; p += 4) {
+            g_assert_cmphex(lduw_le_p(cel + p), !=, op);
+        }
+    }
+    for (unsigned i = 0; i < nops; i++) {
+        bool listed = false;
+
+        for (uint32_t o = 0; o < size; o += 4) {
+            listed |= lduw_le_p(cel + o) == ops[i].opcode;
+        }
+        if (!listed) {
+            g_string_append_printf(unlisted, " %04xh (%s)", ops[i].opcode,
+                                   ops[i].name);
+        }
+    }
+    if (untested->len) {
+        g_test_message("CEL opcodes without a test:%s", untested->str);
+    }
+    if (unlisted->len) {
+        g_test_message("tested opcodes missing from the CEL:%s",
+                       unlisted->str);
+    }
+    g_assert_cmpstr(untested->str, ==, "");
+    g_assert_cmpstr(unlisted->str, ==, "");
+}
+
+/* Longest input a case may have (UUID included); the rest is zero */
+#define CXL_QTEST_CASE_IN_MAX   512
+
+/*
+ * One mailbox command and the return code the spec asks for. For a
+ * success, the reply must be at least @min_out bytes (Linux's structure
+ * size: it rejects shorter replies), exactly @min_out with @exact.
+ * @len_over: instead of @in_len, claim a payload one byte longer than the
+ * mailbox can hold. @uuid: the input starts with a log UUID.
+ */
+typedef struct CXLQtestMboxCase {
+    const char *what;
+    uint16_t opcode;
+    uint8_t in[72];             /* little-endian fields, after the UUID */
+    uint32_t in_len;            /* total, UUID included */
+    bool len_over;
+    uint16_t rc;
+    uint32_t min_out;
+    uint8_t uuid;
+    bool exact;
+} CXLQtestMboxCase;
+
+enum { NO_UUID, CEL_UUID, BAD_UUID };
+
+static const uint8_t cxl_qtest_bad_uuid[16] = {
+    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x47, 0x88,
+    0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
+};
+
+/*
+ * The generic commands every CCI serves (CXL r3.1 8.2.9.1, 8.2.9.4,
+ * 8.2.9.5), when no background operation runs.
+ */
+static const CXLQtestMboxCase cxl_qtest_generic_cases[] = {
+    { "identify", 0x0001, {}, 0, false, RC_SUCCESS, 18, .exact = true },
+    { "identify long", 0x0001, {}, 1, false, RC_PAYLOAD_LEN },
+    { "bg status", 0x0002, {}, 0, false, RC_SUCCESS, 8, .exact = true },
+    { "bg status long", 0x0002, {}, 1, false, RC_PAYLOAD_LEN },
+    { "abort bg (none running)", 0x0005, {}, 0, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "abort bg long", 0x0005, {}, 1, false, RC_PAYLOAD_LEN },
+    /* timestamp */
+    { "get timestamp", 0x0300, {}, 0, false, RC_SUCCESS, 8, .exact = true },
+    { "get timestamp long", 0x0300, {}, 1, false, RC_PAYLOAD_LEN },
+    { "set timestamp", 0x0301, { 1 }, 8, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "set timestamp short", 0x0301, {}, 7, false, RC_PAYLOAD_LEN },
+    { "set timestamp long", 0x0301, {}, 9, false, RC_PAYLOAD_LEN },
+    /* logs: Get Log is UUID, offset, length; Get Log Caps the UUID */
+    { "get supported logs", 0x0400, {}, 0, false, RC_SUCCESS, 8 + 20 },
+    { "get supported logs long", 0x0400, {}, 1, false, RC_PAYLOAD_LEN },
+    { "get log", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 24, false,
+      RC_SUCCESS, 4, CEL_UUID, true },
+    { "get log short", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 23, false,
+      RC_PAYLOAD_LEN, 0, CEL_UUID },
+    { "get log long", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 25, false,
+      RC_PAYLOAD_LEN, 0, CEL_UUID },
+    { "get log unknown uuid", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 24,
+      false, RC_INVALID_LOG, 0, BAD_UUID },
+    { "get log offset past the log", 0x0401,
+      { 0, 0, 0x10, 0, 4, 0, 0, 0 }, 24, false, RC_INVALID_INPUT, 0,
+      CEL_UUID },
+    { "get log longer than the payload", 0x0401,
+      { 0, 0, 0, 0, 0, 0, 0x20, 0 }, 24, false, RC_INVALID_INPUT, 0,
+      CEL_UUID },
+    { "get log caps", 0x0402, {}, 16, false, RC_SUCCESS, 4, CEL_UUID, true },
+    { "get log caps short", 0x0402, {}, 15, false, RC_PAYLOAD_LEN, 0,
+      CEL_UUID },
+    { "get log caps long", 0x0402, {}, 17, false, RC_PAYLOAD_LEN, 0,
+      CEL_UUID },
+    { "get log caps unknown uuid", 0x0402, {}, 16, false, RC_INVALID_LOG,
+      0, BAD_UUID },
+};
+
+/*
+ * Every command of @ops has a success and an invalid payload length case
+ * among the @n @cases and cxl_qtest_generic_cases; returns the number of
+ * commands that lack one.
+ */
+static inline unsigned cxl_qtest_cases_cover(const CXLQtestOp *ops,
+                                             unsigned nops,
+                                             const CXLQtestMboxCase *cases,
+                                             unsigned n)
+{
+    unsigned failures = 0;
+
+    for (unsigned i = 0; i < nops; i++) {
+        bool good = false, len = false;
+
+        for (unsigned c = 0; c < n + ARRAY_SIZE(cxl_qtest_generic_cases);
+             c++) {
+            const CXLQtestMboxCase *m = c < n ? &cases[c] :
+                &cxl_qtest_generic_cases[c - n];
+
+            if (m->opcode == ops[i].opcode) {
+                /* a background command succeeds by starting */
+                good |= m->rc == RC_SUCCESS || m->rc == RC_BACKGROUND;
+                len |= m->rc == RC_PAYLOAD_LEN;
+            }
+        }
+        if (!good || !len) {
+            g_test_message("%s (%04xh) lacks a %s case", ops[i].name,
+                           ops[i].opcode, good ? "length" : "success");
+            failures++;
+        }
+    }
+    return failures;
+}
+
+/*
+ * Send each of the @n @cases to the mailbox at @mbox; returns the number
+ * of cases whose return code or reply length is not the expected one,
+ * each described with g_test_message().
+ */
+static inline unsigned cxl_qtest_run_cases(QTestState *qts, uint64_t mbox,
+                                           uint32_t payload_max,
+                                           const CXLQtestMboxCase *cases,
+                                           unsigned n)
+{
+    g_autofree uint8_t *out = g_malloc0(payload_max);
+    unsigned failures = 0;
+
+    for (unsigned c = 0; c < n; c++) {
+        const CXLQtestMboxCase *m = &cases[c];
+        uint32_t len = m->len_over ? payload_max + 1 : m->in_len;
+        uint8_t in[CXL_QTEST_CASE_IN_MAX] = { 0 };
+        size_t at = m->uuid == NO_UUID ? 0 : 16;
+        uint32_t out_len = 0;
+        uint16_t rc;
+
+        g_assert_cmpuint(m->in_len, <=, sizeof(in));
+        if (m->uuid != NO_UUID) {
+            memcpy(in, m->uuid == CEL_UUID ? cxl_qtest_cel_uuid
+                                           : cxl_qtest_bad_uuid, 16);
+        }
+        memcpy(in + at, m->in, sizeof(m->in));
+        rc = cxl_qtest_mbox_send_raw(qts, mbox, payload_max, m->opcode, in,
+                                     m->in_len, len, out, payload_max,
+                                     &out_len);
+        if (rc != m->rc || (rc == RC_SUCCESS &&
+                            (out_len < m->min_out ||
+                             (m->exact && out_len != m->min_out)))) {
+            g_test_message("%04xh %s: return code %02xh (expected %02xh), "
+                           "output %u bytes (expected %s%u)", m->opcode,
+                           m->what, rc, m->rc, out_len,
+                           m->exact ? "" : ">= ", m->min_out);
+            failures++;
+        }
+    }
+    return failures;
 }
 
 /* The little-endian 64-bit value at offset @off of file @path */

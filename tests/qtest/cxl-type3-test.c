@@ -17,6 +17,8 @@
  *  - CXL.mem through the fixed memory window down to the backend files;
  *  - the CDAT read over DOE Table Access as Linux's cxl_cdat_read_table()
  *    does it.
+ *  - poison: Get/Inject/Clear Poison, Scan Media, reads of poisoned lines
+ *    through the window, QMP cxl-inject-poison.
  *
  * Register and payload layouts are Linux's (drivers/cxl/cxl.h, cxlmem.h,
  * cxlpci.h, include/uapi/linux/pci_regs.h). Extended configuration space is
@@ -31,7 +33,10 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qemu/bswap.h"
+#include "qemu/crc32c.h"
+#include "qemu/cutils.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
 #define MMIO_BASE           0xc0000000ull
@@ -42,6 +47,18 @@
 #define VMEM_SIZE           (256 * MiB)
 #define PMEM_SIZE           (512 * MiB)
 #define LSA_SIZE            (1 * MiB)
+
+/* Return codes of background and firmware commands (CXL r3.1 Table 8-34) */
+#define RC_BACKGROUND       0x01
+#define RC_BUSY             0x06
+#define RC_FW_IN_PROGRESS   0x08
+#define RC_FW_OUT_OF_ORDER  0x09
+#define RC_FW_VERIFY_FAILED 0x0a
+#define RC_INVALID_SLOT     0x0b
+#define RC_ABORTED          0x12
+/* ... and of the poison commands */
+#define RC_INVALID_PA       0x0f
+#define RC_POISON_LIMIT     0x10
 
 /* CXL device DVSEC (Linux's PCI_DVSEC_CXL_*) */
 #define DVSEC_CAP           0x0a
@@ -57,29 +74,6 @@
 #define DVSEC_BASE_HI(i)    (0x20 + (i) * 0x10)
 #define DVSEC_BASE_LO(i)    (0x24 + (i) * 0x10)
 
-/* Device registers (Linux's CXLDEV_*), offsets within the mailbox */
-#define MBOX_CAPS           0x00
-#define MBOX_CTRL           0x04
-#define   MBOX_CTRL_DOORBELL    (1u << 0)
-#define   MBOX_CTRL_BG_IRQ      (1u << 2)
-#define MBOX_CMD            0x08
-#define MBOX_STATUS         0x10
-#define MBOX_BG_STATUS      0x18
-#define MBOX_PAYLOAD        0x20
-
-/* Mailbox return codes (CXL r3.1 Table 8-34) */
-#define RC_SUCCESS          0x00
-#define RC_INVALID_INPUT    0x02
-#define RC_UNSUPPORTED      0x03
-#define RC_INVALID_HANDLE   0x0e
-#define RC_PAYLOAD_LEN      0x16
-#define RC_INVALID_LOG      0x17
-
-static const uint8_t cel_uuid[16] = {
-    0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
-    0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-};
-
 typedef struct T3 {
     QTestState *qts;
     uint64_t bar[6];
@@ -87,7 +81,7 @@ typedef struct T3 {
     uint64_t comp;          /* component registers (register locator) */
     uint64_t devregs;       /* memory device registers */
     uint64_t mbox;          /* primary mailbox */
-    uint64_t mbox_len;      /* its length in the capability header */
+    uint32_t mbox_len;      /* its length in the capability header */
     uint64_t memdev;        /* memory device status */
     uint64_t status;        /* device status (event status) */
     uint64_t hdm;           /* HDM decoder capability */
@@ -151,21 +145,9 @@ static void find_regs(T3 *t)
     g_assert_cmphex(t->devregs, !=, 0);
 
     /* device capability array: find the mailbox and memdev status */
-    uint64_t arr = qtest_readq(t->qts, t->devregs);
-    for (unsigned i = 1; i <= ((arr >> 32) & 0xffff); i++) {
-        uint64_t h = t->devregs + 16 * i;
-        uint16_t id = qtest_readl(t->qts, h) & 0xffff;
-        uint64_t at = t->devregs + qtest_readl(t->qts, h + 4);
-
-        if (id == 2) {
-            t->mbox = at;
-            t->mbox_len = qtest_readl(t->qts, h + 8);
-        } else if (id == 0x4000) {
-            t->memdev = at;
-        } else if (id == 1) {
-            t->status = at;
-        }
-    }
+    t->mbox = cxl_qtest_dev_cap(t->qts, t->devregs, 2, &t->mbox_len);
+    t->memdev = cxl_qtest_dev_cap(t->qts, t->devregs, 0x4000, NULL);
+    t->status = cxl_qtest_dev_cap(t->qts, t->devregs, 1, NULL);
     if (t->mbox) {
         t->payload_max = 1u << (qtest_readl(t->qts, t->mbox + MBOX_CAPS) &
                                 0x1f);
@@ -195,7 +177,8 @@ static void platform_init(T3 *t)
 }
 
 /* Start QEMU with the test topology; @files: file backends in a tmp dir */
-static void t3_start(T3 *t, bool files)
+/* ... with @dev_opts appended to the cxl-type3 device's options */
+static void t3_start_opts(T3 *t, bool files, const char *dev_opts)
 {
     g_autofree char *mem = NULL;
     g_autofree char *args = NULL;
@@ -223,14 +206,19 @@ static void t3_start(T3 *t, bool files)
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x",
-        mem, SERIAL);
+        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s",
+        mem, SERIAL, dev_opts);
     t->qts = cxl_qtest_start(args);
     platform_init(t);
     t->dvsec = find_dvsec(t, 0, NULL);
     g_assert_cmphex(t->dvsec, !=, 0);
     find_regs(t);
     t->window = cxl_qtest_mtree_addr(t->qts, "cxl-fixed-memory-window-0");
+}
+
+static void t3_start(T3 *t, bool files)
+{
+    t3_start_opts(t, files, "");
 }
 
 static void t3_stop(T3 *t)
@@ -248,54 +236,13 @@ static void t3_stop(T3 *t)
 
 /* ---- mailbox, as Linux's __cxl_pci_mbox_send_cmd() ---- */
 
-/*
- * Send @opcode with @copy bytes of @in in the payload registers and @len in
- * the command register's payload length (normally the same). Returns the
- * return code; on success copies up to @out_size bytes of the output to
- * @out and sets *@out_len to the output payload length the device gave.
- */
+/* Send @opcode as cxl_qtest_mbox_send_raw() does */
 static uint16_t mbox_send_raw(T3 *t, uint16_t opcode, const void *in,
                               size_t copy, uint32_t len, void *out,
                               size_t out_size, uint32_t *out_len)
 {
-    QTestState *qts = t->qts;
-    uint64_t status, cmd;
-    uint16_t rc;
-    uint32_t olen;
-    unsigned i;
-
-    /* #1: doorbell clear */
-    g_assert_cmphex(qtest_readl(qts, t->mbox + MBOX_CTRL) &
-                    MBOX_CTRL_DOORBELL, ==, 0);
-    /* #2, #3: payload and command register */
-    if (copy) {
-        qtest_memwrite(qts, t->mbox + MBOX_PAYLOAD, in, copy);
-    }
-    qtest_writeq(qts, t->mbox + MBOX_CMD,
-                 opcode | ((uint64_t)len & 0x1fffff) << 16);
-    /* #4: doorbell */
-    qtest_writel(qts, t->mbox + MBOX_CTRL, MBOX_CTRL_DOORBELL);
-    /* #5: wait for the doorbell to clear */
-    for (i = 0; i < 1000; i++) {
-        if (!(qtest_readl(qts, t->mbox + MBOX_CTRL) & MBOX_CTRL_DOORBELL)) {
-            break;
-        }
-        qtest_clock_step(qts, 1000000);
-    }
-    g_assert_cmpuint(i, <, 1000);
-    /* #6: return code; #7: output length; #8: output payload */
-    status = qtest_readq(qts, t->mbox + MBOX_STATUS);
-    rc = (status >> 32) & 0xffff;
-    cmd = qtest_readq(qts, t->mbox + MBOX_CMD);
-    olen = (cmd >> 16) & 0x1fffff;
-    g_assert_cmpuint(olen, <=, t->payload_max);
-    if (rc == RC_SUCCESS && out && olen) {
-        qtest_memread(qts, t->mbox + MBOX_PAYLOAD, out, MIN(olen, out_size));
-    }
-    if (out_len) {
-        *out_len = olen;
-    }
-    return rc;
+    return cxl_qtest_mbox_send_raw(t->qts, t->mbox, t->payload_max, opcode,
+                                   in, copy, len, out, out_size, out_len);
 }
 
 static uint16_t mbox_send(T3 *t, uint16_t opcode, const void *in,
@@ -526,10 +473,7 @@ static void test_mailbox_basics(void)
 /* ---- 4./5. the command table ---- */
 
 /* Every command the device may list in its CEL, and this test covers. */
-static const struct {
-    uint16_t opcode;
-    const char *name;
-} tested_ops[] = {
+static const CXLQtestOp tested_ops[] = {
     { 0x0001, "Identify" },
     { 0x0002, "Background Operation Status" },
     { 0x0005, "Request Abort Background Operation" },
@@ -538,6 +482,8 @@ static const struct {
     { 0x0102, "Get Event Interrupt Policy" },
     { 0x0103, "Set Event Interrupt Policy" },
     { 0x0200, "Get FW Info" },
+    { 0x0201, "Transfer FW" },
+    { 0x0202, "Activate FW" },
     { 0x0300, "Get Timestamp" },
     { 0x0301, "Set Timestamp" },
     { 0x0400, "Get Supported Logs" },
@@ -553,133 +499,34 @@ static const struct {
     { 0x4202, "Set Alert Configuration" },
     { 0x4203, "Get Shutdown State" },
     { 0x4204, "Set Shutdown State" },
+    { 0x4300, "Get Poison List" },
+    { 0x4301, "Inject Poison" },
+    { 0x4302, "Clear Poison" },
+    { 0x4303, "Get Scan Media Capabilities" },
+    { 0x4304, "Scan Media" },
+    { 0x4305, "Get Scan Media Results" },
 };
-
-static bool op_tested(uint16_t opcode)
-{
-    for (unsigned i = 0; i < ARRAY_SIZE(tested_ops); i++) {
-        if (tested_ops[i].opcode == opcode) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Read the whole CEL: returns its entries (4 bytes each), sets *@len. */
-static uint8_t *read_cel(T3 *t, uint32_t *cel_len)
-{
-    g_autofree uint8_t *gsl = g_malloc0(4096);
-    uint8_t in[24];
-    uint32_t len, size = 0;
-    bool found = false;
-    uint8_t *cel;
-
-    g_assert_cmphex(mbox_send(t, 0x0400, NULL, 0, gsl, 4096, &len), ==,
-                    RC_SUCCESS);
-    g_assert_cmpuint(len, >=, 8);
-    unsigned n = lduw_le_p(gsl);
-    g_assert_cmpuint(len, >=, 8 + 20 * n);
-    for (unsigned i = 0; i < n && 8 + 20 * (i + 1) <= 4096; i++) {
-        if (!memcmp(gsl + 8 + 20 * i, cel_uuid, 16)) {
-            size = ldl_le_p(gsl + 8 + 20 * i + 16);
-            found = true;
-        }
-    }
-    g_assert_true(found);
-    g_assert_cmpuint(size, >, 0);
-    g_assert_cmpuint(size % 4, ==, 0);
-    g_assert_cmpuint(size, <=, t->payload_max);
-
-    memcpy(in, cel_uuid, 16);
-    stl_le_p(in + 16, 0);
-    stl_le_p(in + 20, size);
-    cel = g_malloc0(size);
-    g_assert_cmphex(mbox_send(t, 0x0401, in, 24, cel, size, &len), ==,
-                    RC_SUCCESS);
-    g_assert_cmpuint(len, ==, size);
-    *cel_len = size;
-    return cel;
-}
 
 static void test_cel(void)
 {
     T3 t;
     uint32_t size;
     g_autofree uint8_t *cel = NULL;
-    g_autoptr(GString) untested = g_string_new("");
-    g_autoptr(GString) unlisted = g_string_new("");
 
     t3_start(&t, false);
-    cel = read_cel(&t, &size);
-    for (uint32_t o = 0; o < size; o += 4) {
-        uint16_t op = lduw_le_p(cel + o);
-
-        if (!op_tested(op)) {
-            g_string_append_printf(untested, " %04xh", op);
-        }
-        /* each opcode once */
-        for (uint32_t p = o + 4; p < size; p += 4) {
-            g_assert_cmphex(lduw_le_p(cel + p), !=, op);
-        }
-    }
-    for (unsigned i = 0; i < ARRAY_SIZE(tested_ops); i++) {
-        bool listed = false;
-
-        for (uint32_t o = 0; o < size; o += 4) {
-            listed |= lduw_le_p(cel + o) == tested_ops[i].opcode;
-        }
-        if (!listed) {
-            g_string_append_printf(unlisted, " %04xh (%s)",
-                                   tested_ops[i].opcode, tested_ops[i].name);
-        }
-    }
-    if (untested->len) {
-        g_test_message("CEL opcodes without a test:%s", untested->str);
-    }
-    if (unlisted->len) {
-        g_test_message("tested opcodes missing from the CEL:%s",
-                       unlisted->str);
-    }
-    g_assert_cmpstr(untested->str, ==, "");
-    g_assert_cmpstr(unlisted->str, ==, "");
+    cel = cxl_qtest_read_cel(t.qts, t.mbox, t.payload_max, &size);
+    cxl_qtest_check_cel(cel, size, tested_ops, ARRAY_SIZE(tested_ops));
     t3_stop(&t);
 }
 
 /*
- * One mailbox command and the return code the spec asks for. For a
- * success, the reply must be at least @min_out bytes (Linux's structure
- * size: it rejects shorter replies). @len_over: instead of @in_len, claim a
- * payload one byte longer than the mailbox can hold.
- *
- * No command of this device starts a background operation yet, so there is
- * no Busy case ("one background operation at a time") to test here.
+ * The command table (see CXLQtestMboxCase). Busy ("one background
+ * operation at a time"), progress and abort need a running background
+ * operation: test_fw_update covers them with Transfer FW; the last cases
+ * here start a Scan Media and check Busy while it runs (the table never
+ * steps the clock).
  */
-typedef struct MboxCase {
-    const char *what;
-    uint16_t opcode;
-    uint8_t in[32];             /* little-endian fields, after the UUID */
-    uint32_t in_len;            /* total, UUID included */
-    bool len_over;
-    uint16_t rc;
-    uint32_t min_out;
-    uint8_t uuid;               /* input starts with a log UUID */
-} MboxCase;
-
-enum { NO_UUID, CEL_UUID, BAD_UUID };
-
-static const uint8_t bad_uuid[16] = {
-    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x47, 0x88,
-    0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
-};
-
-static const MboxCase mbox_cases[] = {
-    /* generic */
-    { "identify", 0x0001, {}, 0, false, RC_SUCCESS, 0x12 },
-    { "identify long", 0x0001, {}, 1, false, RC_PAYLOAD_LEN },
-    { "bg status", 0x0002, {}, 0, false, RC_SUCCESS, 8 },
-    { "bg status long", 0x0002, {}, 1, false, RC_PAYLOAD_LEN },
-    { "abort bg (none running)", 0x0005, {}, 0, false, RC_SUCCESS, 0 },
-    { "abort bg long", 0x0005, {}, 1, false, RC_PAYLOAD_LEN },
+static const CXLQtestMboxCase mbox_cases[] = {
     /* events */
     { "get events info", 0x0100, { 0 }, 1, false, RC_SUCCESS, 0x20 },
     { "get events fatal", 0x0100, { 3 }, 1, false, RC_SUCCESS, 0x20 },
@@ -708,36 +555,48 @@ static const MboxCase mbox_cases[] = {
     /* firmware */
     { "get fw info", 0x0200, {}, 0, false, RC_SUCCESS, 0x50 },
     { "get fw info long", 0x0200, {}, 1, false, RC_PAYLOAD_LEN },
-    /* timestamp */
-    { "get timestamp", 0x0300, {}, 0, false, RC_SUCCESS, 8 },
-    { "get timestamp long", 0x0300, {}, 1, false, RC_PAYLOAD_LEN },
-    { "set timestamp", 0x0301, { 1 }, 8, false, RC_SUCCESS, 0 },
-    { "set timestamp short", 0x0301, {}, 7, false, RC_PAYLOAD_LEN },
-    { "set timestamp long", 0x0301, {}, 9, false, RC_PAYLOAD_LEN },
-    /* logs: Get Log is UUID, offset, length; Get Log Caps the UUID */
-    { "get supported logs", 0x0400, {}, 0, false, RC_SUCCESS, 8 + 20 },
-    { "get supported logs long", 0x0400, {}, 1, false, RC_PAYLOAD_LEN },
-    { "get log", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 24, false,
-      RC_SUCCESS, 4, CEL_UUID },
-    { "get log short", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 23, false,
-      RC_PAYLOAD_LEN, 0, CEL_UUID },
-    { "get log long", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 25, false,
-      RC_PAYLOAD_LEN, 0, CEL_UUID },
-    { "get log unknown uuid", 0x0401, { 0, 0, 0, 0, 4, 0, 0, 0 }, 24,
-      false, RC_INVALID_LOG, 0, BAD_UUID },
-    { "get log offset past the log", 0x0401,
-      { 0, 0, 0x10, 0, 4, 0, 0, 0 }, 24, false, RC_INVALID_INPUT, 0,
-      CEL_UUID },
-    { "get log longer than the payload", 0x0401,
-      { 0, 0, 0, 0, 0, 0, 0x20, 0 }, 24, false, RC_INVALID_INPUT, 0,
-      CEL_UUID },
-    { "get log caps", 0x0402, {}, 16, false, RC_SUCCESS, 4, CEL_UUID },
-    { "get log caps short", 0x0402, {}, 15, false, RC_PAYLOAD_LEN, 0,
-      CEL_UUID },
-    { "get log caps long", 0x0402, {}, 17, false, RC_PAYLOAD_LEN, 0,
-      CEL_UUID },
-    { "get log caps unknown uuid", 0x0402, {}, 16, false, RC_INVALID_LOG,
-      0, BAD_UUID },
+    /*
+     * Transfer FW: action, slot, offset (128-byte units) in a 0x80-byte
+     * header, then data. Only cases that end before the background
+     * operation would start; test_fw_update covers the rest.
+     */
+    { "transfer fw abort, none in progress", 0x0201, { 4 }, 0x80, false,
+      RC_SUCCESS, 0 },
+    { "transfer fw short", 0x0201, { 4 }, 0x7f, false, RC_PAYLOAD_LEN },
+    { "transfer fw longer than the mailbox", 0x0201, { 0, 2 }, 0x80, true,
+      RC_PAYLOAD_LEN },
+    { "transfer fw reserved action", 0x0201, { 5, 2 }, 0x100, false,
+      RC_INVALID_INPUT },
+    { "transfer fw full to slot 0", 0x0201, { 0, 0 }, 0x100, false,
+      RC_INVALID_SLOT },
+    { "transfer fw full to the active slot", 0x0201, { 0, 1 }, 0x100, false,
+      RC_INVALID_SLOT },
+    { "transfer fw full beyond the slots", 0x0201, { 0, 3 }, 0x100, false,
+      RC_INVALID_SLOT },
+    { "transfer fw full without data", 0x0201, { 0, 2 }, 0x80, false,
+      RC_INVALID_INPUT },
+    { "transfer fw initiate not at 0", 0x0201, { 1, 0, 0, 0, 1 }, 0x100,
+      false, RC_FW_OUT_OF_ORDER },
+    { "transfer fw initiate, part of a unit", 0x0201, { 1 }, 0x80 + 64,
+      false, RC_INVALID_INPUT },
+    { "transfer fw continue without initiate", 0x0201, { 2, 0, 0, 0, 1 },
+      0x100, false, RC_FW_OUT_OF_ORDER },
+    { "transfer fw end without initiate", 0x0201, { 3, 2, 0, 0, 1 }, 0x100,
+      false, RC_FW_OUT_OF_ORDER },
+    /* Activate FW: action (0 online, 1 on reset), slot */
+    { "activate fw active slot on reset", 0x0202, { 1, 1 }, 2, false,
+      RC_SUCCESS, 0 },
+    { "activate fw active slot online", 0x0202, { 0, 1 }, 2, false,
+      RC_SUCCESS, 0 },
+    { "activate fw short", 0x0202, { 1 }, 1, false, RC_PAYLOAD_LEN },
+    { "activate fw long", 0x0202, { 1, 1 }, 3, false, RC_PAYLOAD_LEN },
+    { "activate fw reserved action", 0x0202, { 2, 1 }, 2, false,
+      RC_INVALID_INPUT },
+    { "activate fw slot 0", 0x0202, { 1, 0 }, 2, false, RC_INVALID_SLOT },
+    { "activate fw beyond the slots", 0x0202, { 0, 3 }, 2, false,
+      RC_INVALID_SLOT },
+    { "activate fw empty slot", 0x0202, { 1, 2 }, 2, false,
+      RC_INVALID_SLOT },
     /* memory device */
     { "identify memdev", 0x4000, {}, 0, false, RC_SUCCESS, 0x45 },
     { "identify memdev long", 0x4000, {}, 1, false, RC_PAYLOAD_LEN },
@@ -789,56 +648,108 @@ static const MboxCase mbox_cases[] = {
       RC_INVALID_INPUT },
     { "set shutdown state reserved bit 7", 0x4204, { 0x81 }, 1, false,
       RC_INVALID_INPUT },
+    /*
+     * poison: DPA (8) and length in 64-byte units (8); the capacity is
+     * 0x30000000 bytes (0xc00000 units)
+     */
+    { "get poison list", 0x4300, { [8] = 1 }, 16, false, RC_SUCCESS, 0x20,
+      NO_UUID, true },
+    { "get poison list short", 0x4300, { [8] = 1 }, 15, false,
+      RC_PAYLOAD_LEN },
+    { "get poison list long", 0x4300, { [8] = 1 }, 17, false,
+      RC_PAYLOAD_LEN },
+    { "get poison list misaligned", 0x4300, { 0x20, [8] = 1 }, 16, false,
+      RC_INVALID_INPUT },
+    { "get poison list no length", 0x4300, {}, 16, false, RC_INVALID_INPUT },
+    { "get poison list beyond capacity", 0x4300, { [3] = 0x30, [8] = 1 },
+      16, false, RC_INVALID_PA },
+    { "get poison list past capacity", 0x4300,
+      { [8] = 0x01, [9] = 0, [10] = 0xc0 }, 16, false, RC_INVALID_PA },
+    { "get poison list length wraps", 0x4300,
+      { [0] = 0x40, [8] = 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+      16, false, RC_INVALID_PA },
+    { "inject poison", 0x4301, { 0x00, 0x10 }, 8, false, RC_SUCCESS, 0,
+      NO_UUID, true },
+    { "inject poison again", 0x4301, { 0x00, 0x10 }, 8, false, RC_SUCCESS,
+      0, NO_UUID, true },
+    { "inject poison short", 0x4301, { 0x00, 0x10 }, 7, false,
+      RC_PAYLOAD_LEN },
+    { "inject poison long", 0x4301, { 0x00, 0x10 }, 9, false,
+      RC_PAYLOAD_LEN },
+    { "inject poison misaligned", 0x4301, { 0x08, 0x10 }, 8, false,
+      RC_INVALID_INPUT },
+    { "inject poison beyond capacity", 0x4301, { [3] = 0x30 }, 8, false,
+      RC_INVALID_PA },
+    { "inject poison far beyond", 0x4301,
+      { 0xc0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8, false,
+      RC_INVALID_PA },
+    { "get poison list with a record", 0x4300, { [8] = 0x80 }, 16, false,
+      RC_SUCCESS, 0x30, NO_UUID, true },
+    { "clear poison", 0x4302, { 0x00, 0x10 }, 72, false, RC_SUCCESS, 0,
+      NO_UUID, true },
+    { "clear poison not poisoned", 0x4302, { 0x40, 0x10 }, 72, false,
+      RC_SUCCESS, 0, NO_UUID, true },
+    { "clear poison short", 0x4302, { 0x00, 0x10 }, 71, false,
+      RC_PAYLOAD_LEN },
+    { "clear poison long", 0x4302, { 0x00, 0x10 }, 73, false,
+      RC_PAYLOAD_LEN },
+    { "clear poison no data", 0x4302, { 0x00, 0x10 }, 8, false,
+      RC_PAYLOAD_LEN },
+    { "clear poison misaligned", 0x4302, { 0x01, 0x10 }, 72, false,
+      RC_INVALID_INPUT },
+    { "clear poison beyond capacity", 0x4302, { [3] = 0x30 }, 72, false,
+      RC_INVALID_PA },
+    { "get poison list empty again", 0x4300, { [8] = 0x80 }, 16, false,
+      RC_SUCCESS, 0x20, NO_UUID, true },
+    { "get scan media caps", 0x4303, { [8] = 1 }, 16, false, RC_SUCCESS, 4,
+      NO_UUID, true },
+    { "get scan media caps short", 0x4303, { [8] = 1 }, 15, false,
+      RC_PAYLOAD_LEN },
+    { "get scan media caps long", 0x4303, { [8] = 1 }, 17, false,
+      RC_PAYLOAD_LEN },
+    { "get scan media caps misaligned", 0x4303, { 0x10, [8] = 1 }, 16,
+      false, RC_INVALID_INPUT },
+    { "get scan media caps no length", 0x4303, {}, 16, false,
+      RC_INVALID_INPUT },
+    { "get scan media caps beyond capacity", 0x4303,
+      { [3] = 0x30, [8] = 1 }, 16, false, RC_INVALID_PA },
+    { "get scan media results (none)", 0x4305, {}, 0, false, RC_SUCCESS,
+      0x20, NO_UUID, true },
+    { "get scan media results long", 0x4305, {}, 1, false, RC_PAYLOAD_LEN },
+    { "scan media short", 0x4304, { [8] = 1 }, 16, false, RC_PAYLOAD_LEN },
+    { "scan media long", 0x4304, { [8] = 1 }, 18, false, RC_PAYLOAD_LEN },
+    { "scan media misaligned", 0x4304, { 0x04, [8] = 1 }, 17, false,
+      RC_INVALID_INPUT },
+    { "scan media no length", 0x4304, {}, 17, false, RC_INVALID_INPUT },
+    { "scan media beyond capacity", 0x4304, { [3] = 0x30, [8] = 1 }, 17,
+      false, RC_INVALID_PA },
+    { "scan media reserved flags", 0x4304, { [8] = 1, [16] = 0x2 }, 17,
+      false, RC_INVALID_INPUT },
+    /* the last cases: a scan runs */
+    { "scan media", 0x4304, { [8] = 1 }, 17, false, RC_BACKGROUND, 0 },
+    { "scan media while scanning", 0x4304, { [8] = 1 }, 17, false,
+      RC_BUSY },
+    { "get scan media results while scanning", 0x4305, {}, 0, false,
+      RC_BUSY },
+    { "get poison list while scanning", 0x4300, { [8] = 1 }, 16, false,
+      RC_SUCCESS, 0x20, NO_UUID, true },
 };
 
 static void test_command_table(void)
 {
     T3 t;
-    g_autofree uint8_t *out = NULL;
-    unsigned failures = 0;
+    unsigned failures;
 
     /* the table covers every tested opcode with a success and a length case */
-    for (unsigned i = 0; i < ARRAY_SIZE(tested_ops); i++) {
-        bool good = false, len = false;
-
-        for (unsigned c = 0; c < ARRAY_SIZE(mbox_cases); c++) {
-            if (mbox_cases[c].opcode == tested_ops[i].opcode) {
-                good |= mbox_cases[c].rc == RC_SUCCESS;
-                len |= mbox_cases[c].rc == RC_PAYLOAD_LEN;
-            }
-        }
-        if (!good || !len) {
-            g_test_message("%s (%04xh) lacks a %s case", tested_ops[i].name,
-                           tested_ops[i].opcode, good ? "length" : "success");
-            failures++;
-        }
-    }
-    g_assert_cmpuint(failures, ==, 0);
-
+    g_assert_cmpuint(cxl_qtest_cases_cover(tested_ops, ARRAY_SIZE(tested_ops),
+                                           mbox_cases,
+                                           ARRAY_SIZE(mbox_cases)), ==, 0);
     t3_start(&t, false);
-    out = g_malloc0(t.payload_max);
-    for (unsigned c = 0; c < ARRAY_SIZE(mbox_cases); c++) {
-        const MboxCase *m = &mbox_cases[c];
-        uint32_t len = m->len_over ? t.payload_max + 1 : m->in_len;
-        uint8_t in[16 + sizeof(m->in)] = { 0 };
-        size_t at = m->uuid == NO_UUID ? 0 : 16;
-        uint32_t out_len = 0;
-        uint16_t rc;
-
-        g_assert_cmpuint(m->in_len, <=, sizeof(in));
-        if (m->uuid != NO_UUID) {
-            memcpy(in, m->uuid == CEL_UUID ? cel_uuid : bad_uuid, 16);
-        }
-        memcpy(in + at, m->in, sizeof(m->in));
-        rc = mbox_send_raw(&t, m->opcode, in, m->in_len, len, out,
-                           t.payload_max, &out_len);
-        if (rc != m->rc || (rc == RC_SUCCESS && out_len < m->min_out)) {
-            g_test_message("%04xh %s: return code %02xh (expected %02xh), "
-                           "output %u bytes (expected >= %u)", m->opcode,
-                           m->what, rc, m->rc, out_len, m->min_out);
-            failures++;
-        }
-    }
+    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
+                                   cxl_qtest_generic_cases,
+                                   ARRAY_SIZE(cxl_qtest_generic_cases));
+    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max, mbox_cases,
+                                    ARRAY_SIZE(mbox_cases));
     t3_stop(&t);
     g_assert_cmpuint(failures, ==, 0);
 }
@@ -908,16 +819,7 @@ static void test_command_functions(void)
     g_assert_cmphex((uint32_t)ldl_le_p(out), ==, 0xdeadbeef);
 
     /* Set Timestamp then Get Timestamp: at least the value set */
-    uint64_t ts = 0x1700000000000000ull;
-    stq_le_p(in, ts);
-    g_assert_cmphex(mbox_send(&t, 0x0301, in, 8, NULL, 0, NULL), ==,
-                    RC_SUCCESS);
-    qtest_clock_step(t.qts, 1000000);
-    g_assert_cmphex(mbox_send(&t, 0x0300, NULL, 0, out, sizeof(out), &len),
-                    ==, RC_SUCCESS);
-    g_assert_cmpuint(len, ==, 8);
-    g_assert_cmpuint(ldq_le_p(out), >=, ts);
-    g_assert_cmpuint(ldq_le_p(out), <, ts + 60000000000ull);
+    cxl_qtest_check_timestamp(t.qts, t.mbox, t.payload_max);
 
     /* Alert configuration round trip */
     g_assert_cmphex(mbox_send(&t, 0x4201, NULL, 0, out, sizeof(out), &len),
@@ -1027,6 +929,280 @@ static void test_command_functions(void)
     g_assert_cmphex(mbox_send(&t, 0x0002, NULL, 0, out, sizeof(out), &len),
                     ==, RC_SUCCESS);
     g_assert_cmphex(out[0] & 1, ==, 0);
+    t3_stop(&t);
+}
+
+/* ---- 5b. firmware update ---- */
+
+#define FW_INFO_LEN         0x50
+#define FW_REV(slot)        (0x10 + 16 * ((slot) - 1))
+#define FW_MSI_ADDR         0x200000ull     /* guest RAM the MSI writes */
+#define FW_MSI_DATA         0xf1f2f3f4u
+
+/* Transfer FW (0201h): @len bytes of @data at byte @offset */
+static uint16_t fw_transfer(T3 *t, uint8_t action, uint8_t slot,
+                            uint32_t offset, const uint8_t *data, size_t len)
+{
+    g_autofree uint8_t *in = g_malloc0(0x80 + len);
+
+    in[0] = action;
+    in[1] = slot;
+    stl_le_p(in + 4, offset / 128);
+    if (len) {
+        memcpy(in + 0x80, data, len);
+    }
+    return mbox_send(t, 0x0201, in, 0x80 + len, NULL, 0, NULL);
+}
+
+static uint16_t fw_activate(T3 *t, uint8_t action, uint8_t slot)
+{
+    uint8_t in[2] = { action, slot };
+
+    return mbox_send(t, 0x0202, in, 2, NULL, 0, NULL);
+}
+
+static void fw_info(T3 *t, uint8_t *out)
+{
+    uint32_t len;
+
+    g_assert_cmphex(mbox_send(t, 0x0200, NULL, 0, out, FW_INFO_LEN, &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, FW_INFO_LEN);
+}
+
+/* Background Operation Status (0002h): in progress; percent, opcode, rc */
+static bool bg_status(T3 *t, unsigned *pct, uint16_t *op, uint16_t *rc)
+{
+    uint8_t out[8];
+    uint32_t len;
+
+    g_assert_cmphex(mbox_send(t, 0x0002, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 8);
+    *pct = out[0] >> 1;
+    *op = lduw_le_p(out + 2);
+    *rc = lduw_le_p(out + 4);
+    return out[0] & 1;
+}
+
+/* Let the running background operation of @opcode end; its return code */
+static uint16_t bg_wait(T3 *t, uint16_t opcode)
+{
+    unsigned pct;
+    uint16_t op, rc;
+
+    for (unsigned i = 0; i < 100000; i++) {
+        if (!bg_status(t, &pct, &op, &rc)) {
+            g_assert_cmphex(op, ==, opcode);
+            g_assert_cmpuint(pct, ==, 100);
+            return rc;
+        }
+        qtest_clock_step(t->qts, 1000000);
+    }
+    g_assert_not_reached();
+}
+
+/* Transfer FW that starts a background operation, then its return code */
+static uint16_t fw_transfer_wait(T3 *t, uint8_t action, uint8_t slot,
+                                 uint32_t offset, const uint8_t *data,
+                                 size_t len)
+{
+    g_assert_cmphex(fw_transfer(t, action, slot, offset, data, len), ==,
+                    RC_BACKGROUND);
+    return bg_wait(t, 0x0201);
+}
+
+/* The active firmware revision of Identify Memory Device (4000h) */
+static void identify_fw_revision(T3 *t, char *rev)
+{
+    uint8_t out[0x45];
+    uint32_t len;
+
+    g_assert_cmphex(mbox_send(t, 0x4000, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    memcpy(rev, out, 16);
+}
+
+/* MSI-X vector 0 (the mailbox) writes FW_MSI_DATA to FW_MSI_ADDR */
+static void enable_mbox_msix(T3 *t)
+{
+    uint8_t msix = cxl_qtest_find_cap(t->qts, DEV_BUS, 0, 0x11);
+    uint64_t table;
+
+    g_assert_cmphex(dcfgl(t, msix + 4) & 7, ==, 4);     /* table in BAR 4 */
+    table = t->bar[4] + (dcfgl(t, msix + 4) & ~7u);
+    qtest_writel(t->qts, table + 0, (uint32_t)FW_MSI_ADDR);
+    qtest_writel(t->qts, table + 4, FW_MSI_ADDR >> 32);
+    qtest_writel(t->qts, table + 8, FW_MSI_DATA);
+    qtest_writel(t->qts, table + 12, 0);                /* unmasked */
+    dcfg_writew(t, msix + 2, 1u << 15);                 /* MSI-X enable */
+    qtest_writel(t->qts, t->mbox + MBOX_CTRL, MBOX_CTRL_BG_IRQ);
+    qtest_writel(t->qts, FW_MSI_ADDR, 0);
+}
+
+/* A firmware image: a revision string, then deterministic bytes */
+static uint8_t *fw_image(const char *rev, size_t len)
+{
+    uint8_t *img = g_malloc0(len);
+
+    for (size_t i = 16; i < len; i++) {
+        img[i] = i * 7 + 3;
+    }
+    memcpy(img, rev, MIN(strlen(rev), 16));
+    return img;
+}
+
+static void test_fw_update(void)
+{
+    T3 t;
+    uint8_t info[FW_INFO_LEN];
+    char rev[16], want[16] = "QTEST-FW 2.0";
+    unsigned pct;
+    uint16_t op, rc;
+    size_t part, len;
+    g_autofree uint8_t *img = NULL;
+    g_autofree uint8_t *blank = g_malloc0(1024);
+    g_autofree uint8_t *binary = NULL;
+
+    t3_start(&t, false);
+    part = t.payload_max - 0x80;                /* what Linux sends */
+    len = 2 * part + 1000;                      /* the last part is short */
+    img = fw_image(want, len);
+
+    /* 2 slots, slot 1 active with the built-in revision, online capable */
+    fw_info(&t, info);
+    g_assert_cmpuint(info[0], ==, 2);
+    g_assert_cmphex(info[1], ==, 1);
+    g_assert_cmphex(info[2] & 1, ==, 1);
+    g_assert_cmpstr((char *)info + FW_REV(1), ==, "QEMU CXL 1.0");
+    g_assert_true(buffer_is_zero(info + FW_REV(2), 16));
+
+    /* part 1: a background operation; the mailbox interrupt at its end */
+    enable_mbox_msix(&t);
+    g_assert_cmphex(fw_transfer(&t, 1, 0, 0, img, part), ==, RC_BACKGROUND);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x0201);
+    g_assert_cmpuint(pct, <, 100);
+    /* mailbox status register: background operation */
+    g_assert_cmphex(qtest_readq(t.qts, t.mbox + MBOX_STATUS) & 1, ==, 1);
+    /* one background operation at a time */
+    g_assert_cmphex(fw_transfer(&t, 2, 0, part, img + part, part), ==,
+                    RC_BUSY);
+    /* 256 KiB at 100 ms/MiB: about 25 ms; half way, half done */
+    qtest_clock_step(t.qts, 12 * 1000000);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmpuint(pct, >=, 25);
+    g_assert_cmpuint(pct, <=, 75);
+    g_assert_cmphex(qtest_readl(t.qts, FW_MSI_ADDR), ==, 0);
+    g_assert_cmphex(bg_wait(&t, 0x0201), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readl(t.qts, FW_MSI_ADDR), ==, FW_MSI_DATA);
+    g_assert_cmphex(qtest_readq(t.qts, t.mbox + MBOX_STATUS) & 1, ==, 0);
+
+    /* part 2, then the end: not into the active slot, then slot 2 */
+    g_assert_cmphex(fw_transfer_wait(&t, 2, 0, part, img + part, part), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(fw_transfer(&t, 3, 1, 2 * part, img + 2 * part,
+                                len - 2 * part), ==, RC_INVALID_SLOT);
+    g_assert_cmphex(fw_transfer_wait(&t, 3, 2, 2 * part, img + 2 * part,
+                                     len - 2 * part), ==, RC_SUCCESS);
+    fw_info(&t, info);
+    g_assert_cmphex(info[1], ==, 1);                    /* nothing staged */
+    g_assert_cmpmem(info + FW_REV(2), 16, want, 16);
+
+    /* activate on reset: staged; the active revision changes at reset */
+    g_assert_cmphex(fw_activate(&t, 1, 2), ==, RC_SUCCESS);
+    fw_info(&t, info);
+    g_assert_cmphex(info[1], ==, 1 | 2 << 3);
+    identify_fw_revision(&t, rev);
+    g_assert_cmpstr(rev, ==, "QEMU CXL 1.0");
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    fw_info(&t, info);
+    g_assert_cmphex(info[1], ==, 2);
+    identify_fw_revision(&t, rev);
+    g_assert_cmpmem(rev, 16, want, 16);
+    /* slot 2 is active now: transfers go elsewhere */
+    g_assert_cmphex(fw_transfer(&t, 0, 2, 0, img, 256), ==, RC_INVALID_SLOT);
+    /* online activation of slot 1 */
+    g_assert_cmphex(fw_activate(&t, 0, 1), ==, RC_SUCCESS);
+    fw_info(&t, info);
+    g_assert_cmphex(info[1], ==, 1);
+    identify_fw_revision(&t, rev);
+    g_assert_cmpstr(rev, ==, "QEMU CXL 1.0");
+
+    /* out of order: the package is abandoned */
+    g_assert_cmphex(fw_transfer_wait(&t, 1, 0, 0, img, part), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(fw_transfer(&t, 2, 0, 0, img, part), ==,
+                    RC_FW_OUT_OF_ORDER);
+    g_assert_cmphex(fw_transfer(&t, 2, 0, part, img + part, part), ==,
+                    RC_FW_OUT_OF_ORDER);
+
+    /* one package at a time; the abort action ends it */
+    g_assert_cmphex(fw_transfer_wait(&t, 1, 0, 0, img, part), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(fw_transfer(&t, 0, 2, 0, img, 256), ==,
+                    RC_FW_IN_PROGRESS);
+    g_assert_cmphex(fw_transfer(&t, 1, 0, 0, img, 256), ==,
+                    RC_FW_IN_PROGRESS);
+    g_assert_cmphex(fw_transfer(&t, 4, 0, 0, NULL, 0), ==, RC_SUCCESS);
+    g_assert_cmphex(fw_transfer(&t, 2, 0, part, img + part, part), ==,
+                    RC_FW_OUT_OF_ORDER);
+
+    /* Request Abort Background Operation (0005h) abandons the transfer */
+    g_assert_cmphex(fw_transfer(&t, 1, 0, 0, img, part), ==, RC_BACKGROUND);
+    g_assert_cmphex(mbox_send(&t, 0x0005, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_false(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x0201);
+    g_assert_cmphex(rc, ==, RC_ABORTED);
+    g_assert_cmphex(fw_transfer(&t, 2, 0, part, img + part, part), ==,
+                    RC_FW_OUT_OF_ORDER);
+    /* a full transfer of a blank image fails verification */
+    g_assert_cmphex(fw_transfer_wait(&t, 0, 2, 0, blank, 1024), ==,
+                    RC_FW_VERIFY_FAILED);
+    memset(blank, 0xff, 1024);
+    g_assert_cmphex(fw_transfer_wait(&t, 0, 2, 0, blank, 1024), ==,
+                    RC_FW_VERIFY_FAILED);
+    /* slot 2 keeps its image through all of this */
+    fw_info(&t, info);
+    g_assert_cmpmem(info + FW_REV(2), 16, want, 16);
+
+    /* an image without a printable revision: "image <crc32c>" */
+    binary = fw_image("\x01\x02", 4096);
+    g_assert_cmphex(fw_transfer_wait(&t, 0, 2, 0, binary, 4096), ==,
+                    RC_SUCCESS);
+    fw_info(&t, info);
+    g_snprintf(want, sizeof(want), "image %08x",
+               crc32c(0xffffffff, binary, 4096));
+    g_assert_cmpmem(info + FW_REV(2), 16, want, 16);
+    g_assert_cmpstr((char *)info + FW_REV(1), ==, "QEMU CXL 1.0");
+    t3_stop(&t);
+}
+
+/* Images are capped at 16 MiB: a part beyond is invalid input */
+static void test_fw_image_cap(void)
+{
+    T3 t;
+    size_t part, off = 0;
+    g_autofree uint8_t *img = NULL;
+
+    t3_start(&t, false);
+    part = t.payload_max - 0x80;
+    img = fw_image("QTEST-FW BIG", part);
+    g_assert_cmphex(fw_transfer_wait(&t, 1, 0, 0, img, part), ==,
+                    RC_SUCCESS);
+    for (off = part; off + part <= 16 * MiB; off += part) {
+        g_assert_cmphex(fw_transfer_wait(&t, 2, 0, off, img, part), ==,
+                        RC_SUCCESS);
+    }
+    g_assert_cmphex(fw_transfer(&t, 2, 0, off, img, part), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(fw_transfer(&t, 3, 2, off, img, part), ==,
+                    RC_INVALID_INPUT);
+    /* the bytes up to the cap form an image */
+    g_assert_cmphex(fw_transfer_wait(&t, 3, 2, off, img,
+                                     16 * MiB - off), ==, RC_SUCCESS);
     t3_stop(&t);
 }
 
@@ -1274,6 +1450,428 @@ static void test_cdat(void)
     t3_stop(&t);
 }
 
+/* ---- 9. poison ---- */
+
+#define POISON_LIST_MAX     256
+#define INJECT_LIMIT        32
+#define SRC_INTERNAL        2
+#define SRC_INJECTED        3
+
+/* Get Poison List of [@dpa, @dpa + @len): the reply's flags and count */
+static uint16_t poison_list(T3 *t, uint64_t dpa, uint64_t len, uint8_t *out,
+                            size_t out_size, uint8_t *flags)
+{
+    uint8_t in[16];
+    uint32_t olen;
+
+    stq_le_p(in, dpa);
+    stq_le_p(in + 8, len / 64);
+    g_assert_cmphex(mbox_send(t, 0x4300, in, 16, out, out_size, &olen), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(olen, ==, 0x20 + 16 * lduw_le_p(out + 10));
+    *flags = out[0];
+    return lduw_le_p(out + 10);
+}
+
+static void check_record(const uint8_t *out, unsigned i, uint64_t dpa,
+                         uint64_t len, unsigned source)
+{
+    const uint8_t *r = out + 0x20 + 16 * i;
+
+    g_assert_cmphex(ldq_le_p(r), ==, dpa | source);
+    g_assert_cmpuint(ldl_le_p(r + 8), ==, len / 64);
+}
+
+static uint16_t poison_inject(T3 *t, uint64_t dpa)
+{
+    uint8_t in[8];
+
+    stq_le_p(in, dpa);
+    return mbox_send(t, 0x4301, in, 8, NULL, 0, NULL);
+}
+
+static uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill)
+{
+    uint8_t in[72];
+
+    stq_le_p(in, dpa);
+    memset(in + 8, fill, 64);
+    return mbox_send(t, 0x4302, in, 72, NULL, 0, NULL);
+}
+
+/* cxl-inject-poison; NULL on success, else the error's description */
+static char *qmp_poison(T3 *t, const char *path, uint64_t start,
+                        uint64_t length)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-inject-poison', "
+                           "'arguments': {'path': %s, 'start': %" PRIu64
+                           ", 'length': %" PRIu64 "}}", path, start, length);
+    char *desc = NULL;
+
+    g_assert(rsp);
+    if (qdict_haskey(rsp, "error")) {
+        desc = g_strdup(qdict_get_str(qdict_get_qdict(rsp, "error"),
+                                      "desc"));
+    } else {
+        g_assert(qdict_haskey(rsp, "return"));
+    }
+    qobject_unref(rsp);
+    return desc;
+}
+
+static void test_poison(void)
+{
+    T3 t;
+    g_autofree uint8_t *out = NULL;
+    uint8_t flags;
+    unsigned n;
+
+    t3_start(&t, true);
+    out = g_malloc0(t.payload_max);
+
+    /* Identify Memory Device: list maximum, inject limit, capabilities */
+    g_assert_cmphex(mbox_send(&t, 0x4000, NULL, 0, out, t.payload_max, NULL),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(out[0x3c] | out[0x3d] << 8 | out[0x3e] << 16, ==,
+                     POISON_LIST_MAX);
+    g_assert_cmpuint(lduw_le_p(out + 0x3f), ==, INJECT_LIMIT);
+
+    /* CXL.mem: both capacities mapped at the window */
+    qtest_writel(t.qts, t.hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(&t, 0, t.window, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 512 * MiB, 0),
+                    ==, HDM_CTRL_COMMITTED);
+    set_mem_enable(&t, true);
+    qtest_writeq(t.qts, t.window + 0x2000, 0x1111222233334444ull);
+    qtest_writeq(t.qts, t.window + 0x2040, 0x5555666677778888ull);
+
+    /* inject: adjacent lines merge, the list is by DPA */
+    g_assert_cmphex(poison_inject(&t, 0x2000), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_inject(&t, 0x1040), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_inject(&t, 0x1000), ==, RC_SUCCESS);
+    n = poison_list(&t, 0, 768 * MiB, out, t.payload_max, &flags);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(flags, ==, 0);
+    check_record(out, 0, 0x1000, 128, SRC_INJECTED);
+    check_record(out, 1, 0x2000, 64, SRC_INJECTED);
+    /* a query range clips the records */
+    n = poison_list(&t, 0x1040, 0x40, out, t.payload_max, &flags);
+    g_assert_cmpuint(n, ==, 1);
+    check_record(out, 0, 0x1040, 64, SRC_INJECTED);
+
+    /* reads of a poisoned line return all ones, writes store but keep it */
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x2000), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readb(t.qts, t.window + 0x203f), ==, 0xff);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x2040), ==,
+                    0x5555666677778888ull);
+    qtest_writeq(t.qts, t.window + 0x2008, 0xabcdull);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x2008), ==, UINT64_MAX);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x2008), ==, 0xabcd);
+    /* a read that touches a poisoned line reads all ones */
+    g_assert_cmphex(qtest_readw(t.qts, t.window + 0x203f), ==, 0xffff);
+
+    /* clear: writes the data, unpoisons, splits a range */
+    g_assert_cmphex(poison_clear(&t, 0x2000, 0x5a), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x2000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x2038), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+    g_assert_null(qmp_poison(&t, "t3", 0x10000, 0x100));
+    g_assert_cmphex(poison_clear(&t, 0x10040, 0), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_clear(&t, 0x1000, 0), ==, RC_SUCCESS);
+    n = poison_list(&t, 0, 768 * MiB, out, t.payload_max, &flags);
+    g_assert_cmpuint(n, ==, 3);
+    check_record(out, 0, 0x1040, 64, SRC_INJECTED);
+    check_record(out, 1, 0x10000, 64, SRC_INTERNAL);
+    check_record(out, 2, 0x10080, 128, SRC_INTERNAL);
+    /* persistent capacity through the window: DPA 256M + x */
+    g_assert_null(qmp_poison(&t, "t3", 256 * MiB + 0x40, 64));
+    g_assert_cmphex(qtest_readl(t.qts, t.window + 256 * MiB + 0x44), ==,
+                    UINT32_MAX);
+    g_assert_cmphex(poison_clear(&t, 256 * MiB + 0x40, 0x11), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0x40), ==,
+                    0x1111111111111111ull);
+
+    /* Inject Poison Limit: injected ranges, not internal ones */
+    for (n = 1; n < INJECT_LIMIT; n++) {
+        g_assert_cmphex(poison_inject(&t, 0x100000 + n * 0x1000), ==,
+                        RC_SUCCESS);
+    }
+    g_assert_cmphex(poison_inject(&t, 0x200000), ==, RC_POISON_LIMIT);
+    g_assert_cmphex(poison_inject(&t, 0x1040), ==, RC_SUCCESS);
+    g_assert_null(qmp_poison(&t, "t3", 0x200000, 64));
+    g_assert_cmphex(poison_clear(&t, 0x101000, 0), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_inject(&t, 0x300000), ==, RC_SUCCESS);
+
+    /* reset keeps the poison (media state) */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    n = poison_list(&t, 0, 768 * MiB, out, t.payload_max, &flags);
+    g_assert_cmpuint(n, ==, 3 + INJECT_LIMIT);
+    t3_stop(&t);
+}
+
+/* More Media Error Records and overflow, with a 256-byte mailbox */
+static void test_poison_more_overflow(void)
+{
+    T3 t;
+    uint8_t out[256], in[8];
+    uint8_t flags;
+    unsigned n, total = 0, calls = 0;
+    uint64_t ts = 0x1800000000000000ull;
+
+    t3_start_opts(&t, false, ",mailbox-payload-size=256");
+    g_assert_cmpuint(t.payload_max, ==, 256);
+    stq_le_p(in, ts);
+    g_assert_cmphex(mbox_send(&t, 0x0301, in, 8, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+
+    /* 20 records: 14 fit in a 256-byte reply, then the next 6 */
+    for (unsigned i = 0; i < 20; i++) {
+        g_assert_null(qmp_poison(&t, "t3", 0x10000 * i, 64));
+    }
+    n = poison_list(&t, 0, 768 * MiB, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 14);
+    g_assert_cmphex(flags, ==, 0x1);
+    check_record(out, 13, 0x10000 * 13, 64, SRC_INTERNAL);
+    n = poison_list(&t, 0, 768 * MiB, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 6);
+    g_assert_cmphex(flags, ==, 0);
+    check_record(out, 0, 0x10000 * 14, 64, SRC_INTERNAL);
+    check_record(out, 5, 0x10000 * 19, 64, SRC_INTERNAL);
+    /* done: the same request starts over */
+    n = poison_list(&t, 0, 768 * MiB, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 14);
+    check_record(out, 0, 0, 64, SRC_INTERNAL);
+
+    /* fill the list: the range beyond the maximum overflows */
+    for (unsigned i = 20; i < POISON_LIST_MAX; i++) {
+        g_assert_null(qmp_poison(&t, "t3", 0x10000 * i, 64));
+    }
+    n = poison_list(&t, 0, 64, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmphex(flags, ==, 0);
+    g_assert_null(qmp_poison(&t, "t3", 0x8000000, 64));
+    do {
+        n = poison_list(&t, 0, 768 * MiB, out, sizeof(out), &flags);
+        total += n;
+        g_assert_cmphex(flags & 0x2, ==, 0x2);
+        g_assert_cmpuint(ldq_le_p(out + 2), >=, ts);
+        g_assert_cmpuint(ldq_le_p(out + 2), <, ts + 60000000000ull);
+        g_assert_cmpuint(++calls, <=, POISON_LIST_MAX);
+    } while (flags & 0x1);
+    g_assert_cmpuint(total, ==, POISON_LIST_MAX);
+    /* the untracked line is not poisoned */
+    n = poison_list(&t, 0x8000000, 64, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 0);
+    g_assert_cmphex(poison_inject(&t, 0x8000000), ==, RC_SUCCESS);
+    n = poison_list(&t, 0x8000000, 64, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 0);
+
+    /* clearing everything empties the list and ends the overflow */
+    for (unsigned i = 0; i < POISON_LIST_MAX; i++) {
+        g_assert_cmphex(poison_clear(&t, 0x10000 * i, 0), ==, RC_SUCCESS);
+    }
+    n = poison_list(&t, 0, 768 * MiB, out, sizeof(out), &flags);
+    g_assert_cmpuint(n, ==, 0);
+    g_assert_cmphex(flags, ==, 0);
+    t3_stop(&t);
+}
+
+static uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len)
+{
+    uint8_t in[17] = { 0 };
+
+    stq_le_p(in, dpa);
+    stq_le_p(in + 8, len / 64);
+    return mbox_send(t, 0x4304, in, 17, NULL, 0, NULL);
+}
+
+static void test_scan_media(void)
+{
+    T3 t;
+    uint8_t out[256], in[16];
+    uint32_t len, ms;
+    uint8_t flags;
+
+    t3_start_opts(&t, false, ",scan-media-ms=50");
+    g_assert_null(qmp_poison(&t, "t3", 0x1000, 0x80));
+    g_assert_null(qmp_poison(&t, "t3", 0x3000, 0x40));
+    g_assert_cmphex(poison_inject(&t, 0x20000000), ==, RC_SUCCESS);
+
+    stq_le_p(in, 0);
+    stq_le_p(in + 8, 0x4000 / 64);
+    g_assert_cmphex(mbox_send(&t, 0x4303, in, 16, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 4);
+    ms = ldl_le_p(out);
+    g_assert_cmpuint(ms, ==, 50);
+
+    /* scan [0, 0x4000): busy while it runs, then its records */
+    g_assert_cmphex(scan_media(&t, 0, 0x4000), ==, RC_BACKGROUND);
+    g_assert_cmphex(scan_media(&t, 0, 0x4000), ==, RC_BUSY);
+    g_assert_cmphex(mbox_send(&t, 0x4305, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_BUSY);
+    poison_list(&t, 0, 0x4000, out, sizeof(out), &flags);
+    g_assert_cmphex(flags & 0x4, ==, 0x4);          /* scan in progress */
+    g_assert_cmphex(mbox_send(&t, 0x0002, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmphex(out[0] & 1, ==, 1);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 0x4304);
+    qtest_clock_step(t.qts, (ms + 1) * 1000000ull);
+    g_assert_cmphex(mbox_send(&t, 0x0002, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmphex(out[0], ==, 100 << 1);
+    g_assert_cmphex(lduw_le_p(out + 4), ==, RC_SUCCESS);
+    poison_list(&t, 0, 0x4000, out, sizeof(out), &flags);
+    g_assert_cmphex(flags, ==, 0);
+    g_assert_cmphex(mbox_send(&t, 0x4305, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 18), ==, 2);
+    g_assert_cmpuint(len, ==, 0x20 + 2 * 16);
+    g_assert_cmphex(out[16], ==, 0);
+    check_record(out, 0, 0x1000, 0x80, SRC_INTERNAL);
+    check_record(out, 1, 0x3000, 0x40, SRC_INTERNAL);
+    /* read: nothing more */
+    g_assert_cmphex(mbox_send(&t, 0x4305, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 18), ==, 0);
+
+    /* abort: stopped prematurely, restart from the start */
+    g_assert_cmphex(scan_media(&t, 0x20000000, 0x10000000), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(mbox_send(&t, 0x0005, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(mbox_send(&t, 0x0002, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmphex(out[0] & 1, ==, 0);
+    g_assert_cmphex(lduw_le_p(out + 4), ==, RC_ABORTED);
+    g_assert_cmphex(mbox_send(&t, 0x4305, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmphex(out[16], ==, 0x2);
+    g_assert_cmphex(ldq_le_p(out), ==, 0x20000000);
+    g_assert_cmphex(ldq_le_p(out + 8), ==, 0x10000000 / 64);
+    g_assert_cmpuint(lduw_le_p(out + 18), ==, 0);
+    t3_stop(&t);
+}
+
+static void test_qmp_inject_poison(void)
+{
+    T3 t;
+    static const struct {
+        const char *path;
+        uint64_t start, length;
+        const char *arg;
+    } bad[] = {
+        { "no-such-device", 0, 64, "path" },
+        { "rp0", 0, 64, "path" },
+        { "t3", 0, 0, "length" },
+        { "t3", 0, 63, "length" },
+        { "t3", 0, 96, "length" },
+        { "t3", 0x20, 64, "start" },
+        { "t3", 768 * MiB, 64, "start" },
+        { "t3", UINT64_MAX - 63, 64, "start" },
+        { "t3", 768 * MiB - 64, 128, "length" },
+        { "t3", 0x40, UINT64_MAX - 63, "length" },
+    };
+    uint8_t out[256], flags;
+
+    t3_start(&t, false);
+    for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+        g_autofree char *err = qmp_poison(&t, bad[i].path, bad[i].start,
+                                          bad[i].length);
+        g_autofree char *prefix = g_strdup_printf("%s: ", bad[i].arg);
+
+        g_assert_nonnull(err);
+        g_test_message("%s 0x%" PRIx64 " 0x%" PRIx64 ": %s", bad[i].path,
+                       bad[i].start, bad[i].length, err);
+        g_assert_true(g_str_has_prefix(err, prefix));
+    }
+    /* nothing was poisoned, and the device still works */
+    g_assert_cmpuint(poison_list(&t, 0, 768 * MiB, out, sizeof(out),
+                                 &flags), ==, 0);
+    /* the full QOM path and the last line work */
+    g_assert_null(qmp_poison(&t, "/machine/peripheral/t3", 768 * MiB - 64,
+                             64));
+    g_assert_cmpuint(poison_list(&t, 0, 768 * MiB, out, sizeof(out),
+                                 &flags), ==, 1);
+    check_record(out, 0, 768 * MiB - 64, 64, SRC_INTERNAL);
+    t3_stop(&t);
+}
+
+/*
+ * RAS error injection over QMP (cxl-inject-uncorrectable-errors,
+ * cxl-inject-correctable-error) as seen in the RAS capability (CXL r3.1
+ * 8.2.4.17, Linux's cxl_handle_ras()): status bits (internal is bit 14),
+ * First Error Pointer and header log of the first error; clearing the
+ * first error's bit makes the next one first; masked errors are not
+ * recorded; bad arguments name the argument.
+ */
+static void test_ras_injection(void)
+{
+    T3 t;
+    uint64_t ras;
+    QDict *r;
+
+    t3_start(&t, false);
+    ras = cxl_qtest_cm_cap(t.qts, t.comp, 2);
+    g_assert_cmphex(ras, !=, 0);
+
+    r = qtest_qmp(t.qts, "{'execute': 'cxl-inject-uncorrectable-errors',"
+                  " 'arguments': { 'path': 't3', 'errors': ["
+                  "  { 'type': 'mem-data-ecc', 'header': [ 17, 34, 51 ] },"
+                  "  { 'type': 'internal', 'header': [ 68 ] } ] } }");
+    g_assert_true(qdict_haskey(r, "return"));
+    qobject_unref(r);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x00), ==, (1u << 7) | (1u << 14));
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x14) & 0x3f, ==, 7);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x18), ==, 17);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x1c), ==, 34);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x20), ==, 51);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x24), ==, 0);
+    /* clearing the first error makes the internal error first */
+    qtest_writel(t.qts, ras + 0x00, 1u << 7);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x00), ==, 1u << 14);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x14) & 0x3f, ==, 14);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x18), ==, 68);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x1c), ==, 0);
+    qtest_writel(t.qts, ras + 0x00, 1u << 14);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x00), ==, 0);
+
+    /* masked: not recorded */
+    qtest_writel(t.qts, ras + 0x04, 1u << 0);
+    qtest_qmp_assert_success(t.qts,
+        "{'execute': 'cxl-inject-uncorrectable-errors', 'arguments': {"
+        " 'path': 't3', 'errors': [ { 'type': 'cache-data-parity',"
+        " 'header': [] } ] } }");
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x00), ==, 0);
+
+    /* correctable: status bit, RW1C */
+    qtest_qmp_assert_success(t.qts,
+        "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': { 'path': 't3', 'type': 'physical' } }");
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x0c), ==, 1u << 6);
+    qtest_writel(t.qts, ras + 0x0c, 1u << 6);
+    g_assert_cmphex(qtest_readl(t.qts, ras + 0x0c), ==, 0);
+
+    /* bad arguments name the argument */
+    r = qtest_qmp(t.qts, "{'execute': 'cxl-inject-correctable-error',"
+                  " 'arguments': { 'path': 'rp0', 'type': 'physical' } }");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"),
+                                          "desc"), "path"));
+    qobject_unref(r);
+    r = qtest_qmp(t.qts, "{'execute': 'cxl-inject-uncorrectable-errors',"
+                  " 'arguments': { 'path': 't3', 'errors': ["
+                  "  { 'type': 'internal', 'header': [ 1, 2, 3, 4, 5, 6, 7,"
+                  "    8, 9, 10, 11, 12, 13, 14, 15, 16, 17 ] } ] } }");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"),
+                                          "desc"), "header"));
+    qobject_unref(r);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1284,9 +1882,17 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/command-table", test_command_table);
     qtest_add_func("/cxl/type3/command-functions", test_command_functions);
     qtest_add_func("/cxl/type3/lsa-offset-wrap", test_lsa_offset_wrap);
+    qtest_add_func("/cxl/type3/fw-update", test_fw_update);
+    qtest_add_func("/cxl/type3/fw-image-cap", test_fw_image_cap);
     qtest_add_func("/cxl/type3/hdm-decoders", test_hdm);
     qtest_add_func("/cxl/type3/cxl-mem", test_cxl_mem);
     qtest_add_func("/cxl/type3/cxl-mem-dvsec-range", test_cxl_mem_dvsec_range);
     qtest_add_func("/cxl/type3/cdat", test_cdat);
+    qtest_add_func("/cxl/type3/poison", test_poison);
+    qtest_add_func("/cxl/type3/poison-more-overflow",
+                   test_poison_more_overflow);
+    qtest_add_func("/cxl/type3/scan-media", test_scan_media);
+    qtest_add_func("/cxl/type3/qmp-inject-poison", test_qmp_inject_poison);
+    qtest_add_func("/cxl/type3/ras-injection", test_ras_injection);
     return g_test_run();
 }

@@ -93,6 +93,14 @@ REG32(CXL_HDM_DEC_TL_LO, 0x14)
     FIELD(CXL_HDM_DEC_TL_LO, SKIP, 28, 4)
 REG32(CXL_HDM_DEC_TL_HI, 0x18)
 
+/* An uncorrectable error waiting to be the first error (RAS capability) */
+typedef struct CXLRasRecord {
+    uint8_t bit;                /* its bit in the status register */
+    uint32_t header[CXL_RAS_HEADER_LOG_DWORDS];
+} CXLRasRecord;
+
+#define CXL_RAS_MAX_PENDING     32
+
 typedef struct CXLComponentRegs {
     MemoryRegion mr;                /* the 64 KiB block */
     bool has_hdm;
@@ -101,6 +109,9 @@ typedef struct CXLComponentRegs {
     CXLHDMDecoderSet hdm;
     bool commit_bit[CXL_HDM_MAX_DECODERS];  /* Commit as written by software */
     uint32_t ras[CXL_RAS_LENGTH / 4];
+    /* uncorrectable errors in order; the first is the first error */
+    CXLRasRecord ras_pending[CXL_RAS_MAX_PENDING];
+    unsigned ras_nr_pending;
     /* called after a decoder commits or uncommits, or the enable changes */
     void (*hdm_changed)(void *opaque);
     void *opaque;
@@ -124,6 +135,18 @@ void cxl_component_reset(CXLComponentRegs *c);
  */
 bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
                              const CXLHDMDecoder *d, const char **why);
+/*
+ * RAS error injection (CXL r3.1 8.2.4.17): record uncorrectable error
+ * @bit with @header (16 DWORDs of header log) or correctable error @bit.
+ * Masked errors are not recorded. Returns true if the error was recorded
+ * (and should be signalled, e.g. through AER). The first uncorrectable
+ * error sets the First Error Pointer and the header log; clearing its
+ * status bit makes the next recorded one the first.
+ */
+bool cxl_ras_inject_uncorrectable(CXLComponentRegs *c, unsigned bit,
+                                  const uint32_t *header);
+bool cxl_ras_inject_correctable(CXLComponentRegs *c, unsigned bit);
+
 /* Platform firmware: set HDM Decoder Enable (endpoints). */
 void cxl_component_fw_enable_hdm(CXLComponentRegs *c);
 

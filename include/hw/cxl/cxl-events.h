@@ -13,11 +13,11 @@
 #include "hw/cxl/cxl-cci.h"
 
 typedef enum CXLEventLogType {
-    CXL_EVENT_LOG_INFO = 0,
-    CXL_EVENT_LOG_WARN = 1,
-    CXL_EVENT_LOG_FAIL = 2,
-    CXL_EVENT_LOG_FATAL = 3,
-    CXL_EVENT_LOG_COUNT,
+    CXL_EVLOG_INFO = 0,
+    CXL_EVLOG_WARN = 1,
+    CXL_EVLOG_FAIL = 2,
+    CXL_EVLOG_FATAL = 3,
+    CXL_EVLOG_COUNT,
 } CXLEventLogType;
 
 #define CXL_EVENT_RECORD_SIZE       128
@@ -43,7 +43,7 @@ typedef struct CXLEventLog {
 } CXLEventLog;
 
 typedef struct CXLEventLogs {
-    CXLEventLog log[CXL_EVENT_LOG_COUNT];
+    CXLEventLog log[CXL_EVLOG_COUNT];
     /* raise an interrupt (NULL: the device has none) */
     void (*irq)(void *opaque, unsigned vector);
     void *opaque;

@@ -19,6 +19,13 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLUpstreamPort, CXL_USP)
 #define TYPE_CXL_DSP "cxl-downstream"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLDownstreamPort, CXL_DSP)
 
+/*
+ * Downstream ports per switch: with the upstream port, the FM API's one-byte
+ * port count must hold them, and one port ID stays free for the upstream
+ * port
+ */
+#define CXL_SWITCH_MAX_DSPS     254
+
 /* HDM decoders of an upstream port (each with an 8-entry target list) */
 #define CXL_USP_DECODERS        8
 

@@ -22,6 +22,11 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLType3Dev, CXL_TYPE3)
 #define CXL_TYPE3_DECODERS              4
 #define CXL_TYPE3_DEFAULT_PAYLOAD       (256 * 1024)
 #define CXL_TYPE3_FW_REVISION           "QEMU CXL 1.0"
+#define CXL_TYPE3_FW_REVISION_LEN       16
+#define CXL_TYPE3_FW_SLOTS              2
+#define CXL_TYPE3_FW_MAX_SLOTS          4
+#define CXL_TYPE3_FW_MAX_IMAGE          (16 * 1024 * 1024)
+#define CXL_TYPE3_FW_MS_PER_MIB         100
 
 /* Get/Set Alert Configuration state (CXL r3.1 8.2.9.9.3.2) */
 typedef struct CXLAlertConfig {
@@ -46,6 +51,27 @@ typedef struct CXLHealth {
     uint32_t corrected_volatile;
     uint32_t corrected_persistent;
 } CXLHealth;
+
+/* A firmware slot (Get FW Info, CXL r3.1 8.2.9.3.1) */
+typedef struct CXLType3FWSlot {
+    bool valid;                 /* holds firmware that can be activated */
+    char revision[CXL_TYPE3_FW_REVISION_LEN];
+    uint8_t *image;             /* transferred image; NULL: built in */
+    size_t image_len;
+} CXLType3FWSlot;
+
+/* Firmware slots and the transfer in progress (cxl-type3-fw.c) */
+typedef struct CXLType3FW {
+    uint8_t nr_slots;
+    uint8_t active;             /* 1..nr_slots */
+    uint8_t staged;             /* active after the next reset; 0: none */
+    CXLType3FWSlot slot[CXL_TYPE3_FW_MAX_SLOTS];
+    bool xfer_open;             /* initiated, end not yet received */
+    uint8_t xfer_slot;          /* target of the running last part */
+    uint8_t *xfer_buf;
+    size_t xfer_len;            /* bytes received by completed parts */
+    size_t xfer_pending;        /* ... and with the running part */
+} CXLType3FW;
 
 struct CXLType3Dev {
     PCIDevice parent_obj;
@@ -75,11 +101,50 @@ struct CXLType3Dev {
     bool shutdown_dirty;        /* Set Shutdown State */
     CXLHealth health;
     CXLAlertConfig alerts;
+
+    /* poison (cxl-type3-poison.c) */
+    uint32_t scan_media_ms;     /* Scan Media duration, property */
+    struct CXLType3Poison *poison;
+
+    /* firmware update (cxl-type3-fw.c) */
+    uint32_t fw_transfer_ms_per_mib;    /* property */
+    CXLType3FW fw;
 };
 
 /* The memory device command set (cxl-type3-cmds.c) */
 extern const CXLCCICommand cxl_type3_commands[];
 extern const size_t cxl_type3_commands_len;
+
+/* Firmware update: Get FW Info, Transfer FW, Activate FW (cxl-type3-fw.c) */
+extern const CXLCCICommand cxl_type3_fw_commands[];
+extern const size_t cxl_type3_fw_commands_len;
+void cxl_type3_fw_init(CXLType3Dev *ct3);
+void cxl_type3_fw_cleanup(CXLType3Dev *ct3);
+/* Device reset: a partial transfer is dropped, a staged slot activated. */
+void cxl_type3_fw_reset(CXLType3Dev *ct3);
+/* The revision of the active firmware (16 bytes, NUL padded) */
+const char *cxl_type3_fw_revision(CXLType3Dev *ct3);
+
+/*
+ * Poison (cxl-type3-poison.c): the device's list of poisoned DPA ranges,
+ * at most CXL_TYPE3_POISON_LIST_MAX of them; at most
+ * CXL_TYPE3_INJECT_POISON_LIMIT may come from Inject Poison.
+ */
+#define CXL_TYPE3_POISON_LIST_MAX       256
+#define CXL_TYPE3_INJECT_POISON_LIMIT   32
+#define CXL_TYPE3_SCAN_MEDIA_MS         20
+extern const CXLCCICommand cxl_type3_poison_commands[];
+extern const size_t cxl_type3_poison_commands_len;
+void cxl_type3_poison_init(CXLType3Dev *ct3);
+void cxl_type3_poison_reset(CXLType3Dev *ct3);
+void cxl_type3_poison_cleanup(CXLType3Dev *ct3);
+/* Poison Handling Capabilities of Identify Memory Device */
+uint8_t cxl_type3_poison_caps(void);
+/*
+ * Whether any of the @len bytes at @dpa is poisoned (CXL.mem reads of
+ * them return all ones); cheap when the device has no poison.
+ */
+bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 
 /*
  * Routing: the DPA the device's committed decoders map @hpa to. False if
@@ -88,6 +153,11 @@ extern const size_t cxl_type3_commands_len;
 bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa);
 /* CXL.mem enabled (Mem_Enable in the CXL device DVSEC control register) */
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
+/*
+ * The cxl-type3 device a QMP command's @path argument names (a QOM path,
+ * or a partial one such as the device id); errors name the argument.
+ */
+CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp);
 /* Platform firmware: set Mem_Enable. */
 void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
 /* Host pointer to @len bytes at @dpa, or NULL if they are not all memory. */

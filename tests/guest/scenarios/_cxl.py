@@ -298,3 +298,20 @@ class Topology:
                 mul *= fan
             return p
         return sorted(serials, key=pos)
+
+
+def qmp_refusals(ctx, cases):
+    """Run each (command, arguments, argument name) of @cases over QMP:
+    each must fail with a message naming the argument. A HOST handler."""
+    wrong = []
+    for cmd, args, name in cases:
+        try:
+            ctx.qmp(cmd, **args)
+            wrong.append(f"{cmd} {name}: accepted")
+        except Exception as e:
+            if name not in str(e):
+                wrong.append(f"{cmd} {name}: {e}")
+    if wrong:
+        raise RuntimeError("; ".join(wrong))
+    return f"{len(cases)} refused"
+

@@ -1,0 +1,317 @@
+/*
+ * Firmware update of cxl-type3: Get FW Info, Transfer FW and Activate FW
+ * (CXL r3.1 8.2.9.3). Layouts are those of Linux's drivers/cxl/cxlmem.h
+ * (struct cxl_mbox_get_fw_info, cxl_mbox_transfer_fw, cxl_mbox_activate_fw;
+ * little-endian, packed):
+ *
+ *  Get FW Info (0x50 out): slots supported, slot info (active slot [2:0],
+ *    staged slot [5:3]), activation capabilities (bit 0 online
+ *    activation), 13 reserved, the revisions of slots 1 to 4 (16 each).
+ *  Transfer FW (0x80 + data in): action (0 full, 1 initiate, 2 continue,
+ *    3 end, 4 abort), slot (full and end only), 2 reserved, offset in
+ *    128-byte units, 0x78 reserved, then the data.
+ *  Activate FW (2 in): action (0 online, 1 on the next cold reset), slot.
+ *
+ * Slot 1 holds the device's built-in firmware. A transfer goes to another
+ * slot; each part is a background operation whose duration follows the
+ * fw-transfer-ms-per-mib property, and Request Abort Background Operation
+ * abandons the whole transfer. The received bytes are kept; when the last
+ * part completes the image is verified (a blank image of only 00h or only
+ * FFh bytes fails verification) and stored in the slot. Its revision is
+ * its first 16 bytes if they are printable ASCII (NUL padding allowed),
+ * otherwise "image " and the CRC-32C of the image in hex. Activate FW
+ * makes a slot active at once (online) or at the next device reset
+ * (staged).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/crc32c.h"
+#include "qemu/cutils.h"
+#include "qemu/units.h"
+#include "hw/registerfields.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+/* Get FW Info output */
+#define FW_INFO_LEN             0x50
+#define FW_INFO_SLOTS           0x00
+#define FW_INFO_SLOT_INFO       0x01
+FIELD(FW_SLOT_INFO, ACTIVE, 0, 3)
+FIELD(FW_SLOT_INFO, STAGED, 3, 3)
+#define FW_INFO_ACT_CAPS        0x02
+FIELD(FW_ACT_CAPS, ONLINE, 0, 1)
+#define FW_INFO_REVISION(slot)  (0x10 + 16 * ((slot) - 1))
+
+/* Transfer FW input */
+#define XFER_ACTION             0x00
+#define XFER_SLOT               0x01
+#define XFER_OFFSET             0x04
+#define XFER_DATA               0x80
+#define XFER_UNIT               128
+
+enum {
+    XFER_FULL = 0,
+    XFER_INITIATE = 1,
+    XFER_CONTINUE = 2,
+    XFER_END = 3,
+    XFER_ABORT = 4,
+};
+
+/* Activate FW input */
+#define ACTIVATE_LEN            2
+#define ACTIVATE_ACTION         0x00
+#define ACTIVATE_SLOT           0x01
+
+enum {
+    ACTIVATE_ONLINE = 0,
+    ACTIVATE_ON_RESET = 1,
+};
+
+static CXLType3FW *fw_of(CXLCCI *cci)
+{
+    return &((CXLType3Dev *)cci->opaque)->fw;
+}
+
+static bool slot_valid(CXLType3FW *fw, unsigned slot)
+{
+    return slot >= 1 && slot <= fw->nr_slots;
+}
+
+/* Forget a transfer in progress and the bytes it brought. */
+static void xfer_discard(CXLType3FW *fw)
+{
+    g_clear_pointer(&fw->xfer_buf, g_free);
+    fw->xfer_len = fw->xfer_pending = 0;
+    fw->xfer_open = false;
+}
+
+/* The revision an image carries (see the top of the file). */
+static void image_revision(const uint8_t *image, size_t len, char *rev)
+{
+    size_t n = MIN(len, CXL_TYPE3_FW_REVISION_LEN), text = 0;
+    bool printable = true;
+
+    while (text < n && image[text] >= 0x20 && image[text] < 0x7f) {
+        text++;
+    }
+    for (size_t i = text; i < n; i++) {
+        printable &= image[i] == 0;
+    }
+    memset(rev, 0, CXL_TYPE3_FW_REVISION_LEN);
+    if (printable && text) {
+        memcpy(rev, image, text);
+    } else {
+        snprintf(rev, CXL_TYPE3_FW_REVISION_LEN, "image %08" PRIx32,
+                 crc32c(0xffffffff, image, len));
+    }
+}
+
+static bool image_blank(const uint8_t *image, size_t len)
+{
+    return buffer_is_zero(image, len) ||
+        (image[0] == 0xff && !memcmp(image, image + 1, len - 1));
+}
+
+void cxl_type3_fw_init(CXLType3Dev *ct3)
+{
+    CXLType3FW *fw = &ct3->fw;
+
+    fw->nr_slots = CXL_TYPE3_FW_SLOTS;
+    fw->active = 1;
+    fw->staged = 0;
+    fw->slot[0].valid = true;
+    strpadcpy(fw->slot[0].revision, CXL_TYPE3_FW_REVISION_LEN,
+              CXL_TYPE3_FW_REVISION, '\0');
+}
+
+void cxl_type3_fw_cleanup(CXLType3Dev *ct3)
+{
+    xfer_discard(&ct3->fw);
+    for (unsigned i = 0; i < CXL_TYPE3_FW_MAX_SLOTS; i++) {
+        g_clear_pointer(&ct3->fw.slot[i].image, g_free);
+    }
+}
+
+void cxl_type3_fw_reset(CXLType3Dev *ct3)
+{
+    CXLType3FW *fw = &ct3->fw;
+
+    /* a reset abandons a transfer; a staged slot becomes the active one */
+    xfer_discard(fw);
+    if (fw->staged) {
+        trace_cxl_type3_fw_activate(1, fw->staged, "reset", 0);
+        fw->active = fw->staged;
+        fw->staged = 0;
+    }
+}
+
+const char *cxl_type3_fw_revision(CXLType3Dev *ct3)
+{
+    return ct3->fw.slot[ct3->fw.active - 1].revision;
+}
+
+static CXLRetCode cmd_get_fw_info(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    CXLType3FW *fw = fw_of(cci);
+    uint8_t info = 0;
+
+    memset(out, 0, FW_INFO_LEN);
+    out[FW_INFO_SLOTS] = fw->nr_slots;
+    info = FIELD_DP8(info, FW_SLOT_INFO, ACTIVE, fw->active);
+    info = FIELD_DP8(info, FW_SLOT_INFO, STAGED, fw->staged);
+    out[FW_INFO_SLOT_INFO] = info;
+    out[FW_INFO_ACT_CAPS] = FIELD_DP8(0, FW_ACT_CAPS, ONLINE, 1);
+    for (unsigned s = 1; s <= fw->nr_slots; s++) {
+        memcpy(out + FW_INFO_REVISION(s), fw->slot[s - 1].revision,
+               CXL_TYPE3_FW_REVISION_LEN);
+    }
+    *out_len = FW_INFO_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+/* The running transfer part is done: take its bytes, store the image. */
+static CXLRetCode xfer_complete(CXLCCI *cci)
+{
+    CXLType3FW *fw = fw_of(cci);
+    CXLType3FWSlot *slot;
+
+    fw->xfer_len = fw->xfer_pending;
+    if (fw->xfer_open) {
+        trace_cxl_type3_fw_transfer_done(0, fw->xfer_len, "part");
+        return CXL_RC_SUCCESS;
+    }
+    if (!fw->xfer_len || image_blank(fw->xfer_buf, fw->xfer_len)) {
+        trace_cxl_type3_fw_transfer_done(fw->xfer_slot, fw->xfer_len,
+                                         "verification failed");
+        xfer_discard(fw);
+        return CXL_RC_FW_VERIFICATION_FAILED;
+    }
+    slot = &fw->slot[fw->xfer_slot - 1];
+    g_free(slot->image);
+    slot->image = g_steal_pointer(&fw->xfer_buf);
+    slot->image_len = fw->xfer_len;
+    slot->valid = true;
+    image_revision(slot->image, slot->image_len, slot->revision);
+    /* the image that was staged there is gone */
+    if (fw->staged == fw->xfer_slot) {
+        fw->staged = 0;
+    }
+    trace_cxl_type3_fw_transfer_done(fw->xfer_slot, fw->xfer_len, "stored");
+    xfer_discard(fw);
+    return CXL_RC_SUCCESS;
+}
+
+static void xfer_abort(CXLCCI *cci)
+{
+    trace_cxl_type3_fw_transfer_done(0, fw_of(cci)->xfer_pending, "aborted");
+    xfer_discard(fw_of(cci));
+}
+
+static CXLRetCode cmd_transfer_fw(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    CXLType3Dev *ct3 = cci->opaque;
+    CXLType3FW *fw = &ct3->fw;
+    uint8_t action = in[XFER_ACTION], slot = in[XFER_SLOT];
+    uint64_t offset = (uint64_t)ldl_le_p(in + XFER_OFFSET) * XFER_UNIT;
+    size_t len = in_len - XFER_DATA;
+    bool last = action == XFER_FULL || action == XFER_END;
+
+    trace_cxl_type3_fw_transfer(action, slot, offset, len);
+    switch (action) {
+    case XFER_ABORT:
+        xfer_discard(fw);
+        return CXL_RC_SUCCESS;
+    case XFER_FULL:
+    case XFER_INITIATE:
+        /* one package at a time */
+        if (fw->xfer_open) {
+            return CXL_RC_FW_TRANSFER_IN_PROGRESS;
+        }
+        if (action == XFER_FULL) {
+            offset = 0;         /* ignored for a full transfer */
+        } else if (offset) {
+            return CXL_RC_FW_TRANSFER_OUT_OF_ORDER;
+        }
+        break;
+    case XFER_CONTINUE:
+    case XFER_END:
+        if (!fw->xfer_open || offset != fw->xfer_len) {
+            /* the package is abandoned */
+            xfer_discard(fw);
+            return CXL_RC_FW_TRANSFER_OUT_OF_ORDER;
+        }
+        break;
+    default:
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (last && (!slot_valid(fw, slot) || slot == fw->active)) {
+        return CXL_RC_INVALID_SLOT;
+    }
+    /* parts before the last come in 128-byte units; no empty image */
+    if ((!last && (!len || len % XFER_UNIT)) ||
+        (action == XFER_FULL && !len)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (offset + len > CXL_TYPE3_FW_MAX_IMAGE) {
+        return CXL_RC_INVALID_INPUT;
+    }
+
+    if (action == XFER_FULL || action == XFER_INITIATE) {
+        xfer_discard(fw);
+    }
+    fw->xfer_buf = g_realloc(fw->xfer_buf, offset + len);
+    memcpy(fw->xfer_buf + offset, in + XFER_DATA, len);
+    fw->xfer_pending = offset + len;
+    fw->xfer_open = !last;
+    fw->xfer_slot = last ? slot : 0;
+    cxl_cci_bg_start(cci, CXL_OP_TRANSFER_FW,
+                     DIV_ROUND_UP((uint64_t)len * ct3->fw_transfer_ms_per_mib,
+                                  MiB),
+                     xfer_complete, xfer_abort);
+    return CXL_RC_BACKGROUND;
+}
+
+static CXLRetCode cmd_activate_fw(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    CXLType3FW *fw = fw_of(cci);
+    uint8_t action = in[ACTIVATE_ACTION], slot = in[ACTIVATE_SLOT];
+    CXLRetCode rc = CXL_RC_SUCCESS;
+
+    if (action != ACTIVATE_ONLINE && action != ACTIVATE_ON_RESET) {
+        rc = CXL_RC_INVALID_INPUT;
+    } else if (!slot_valid(fw, slot) || !fw->slot[slot - 1].valid) {
+        rc = CXL_RC_INVALID_SLOT;
+    } else if (action == ACTIVATE_ONLINE) {
+        fw->active = slot;
+        fw->staged = 0;
+    } else {
+        /* staging the active slot cancels a staged activation */
+        fw->staged = slot == fw->active ? 0 : slot;
+    }
+    trace_cxl_type3_fw_activate(action, slot,
+                                action == ACTIVATE_ONLINE ? "online" :
+                                "on reset", rc);
+    return rc;
+}
+
+const CXLCCICommand cxl_type3_fw_commands[] = {
+    { CXL_OP_GET_FW_INFO, "Get FW Info", cmd_get_fw_info,
+      CXL_CCI_IN_EXACT, 0, 0 },
+    { CXL_OP_TRANSFER_FW, "Transfer FW", cmd_transfer_fw,
+      CXL_CCI_IN_MIN, XFER_DATA,
+      CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+    { CXL_OP_ACTIVATE_FW, "Activate FW", cmd_activate_fw,
+      CXL_CCI_IN_EXACT, ACTIVATE_LEN,
+      CXL_CEL_CONFIG_CHANGE_COLD_RESET | CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
+};
+const size_t cxl_type3_fw_commands_len = ARRAY_SIZE(cxl_type3_fw_commands);

@@ -1,0 +1,442 @@
+/*
+ * QMP commands that make a cxl-type3 device report events, as its
+ * firmware would (qapi/cxl.json): General Media, DRAM, Memory Module and
+ * Memory Sparing event records; and RAS errors: uncorrectable and
+ * correctable errors in its RAS capability, signalled through AER as
+ * internal errors (the AER severity register decides whether an
+ * uncorrectable one is fatal).
+ *
+ * Record layouts (CXL r3.1 8.2.9.2.1, Linux's include/cxl/event.h): the
+ * 16-byte record UUID, the common header (length 0x10, flags 0x11..0x13,
+ * handle 0x14, related handle 0x16, timestamp 0x18, maintenance class
+ * 0x20..), then from 0x30:
+ *  General Media: DPA 0x30, descriptor 0x38, type 0x39, transaction type
+ *    0x3a, validity flags 0x3b, channel 0x3d, rank 0x3e, device 0x3f (3
+ *    bytes), component ID 0x42 (16 bytes);
+ *  DRAM: as General Media up to rank, then nibble mask 0x3f (3), bank
+ *    group 0x42, bank 0x43, row 0x44 (3), column 0x47 (2), correction
+ *    masks 0x49 (4 x 8);
+ *  Memory Module: device event type 0x30, health info 0x31 (health,
+ *    media, additional status, life used, temperature (2), dirty
+ *    shutdowns (4), corrected volatile and persistent errors (4 each)),
+ *    validity flags 0x43;
+ *  Memory Sparing: flags 0x32, result 0x33, validity flags 0x34,
+ *    resources available 0x3c, channel 0x3e, rank 0x3f, nibble mask 0x40
+ *    (3), bank group 0x43, bank 0x44, row 0x45 (3), column 0x48 (2),
+ *    component ID 0x4a (16), sub-channel 0x5a.
+ * Validity flags say which optional fields are given.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
+#include "hw/pci/pcie_aer.h"
+#include "hw/cxl/cxl-type3.h"
+
+#define REC_FLAGS               0x11
+#define DPA_FLAGS_MASK          0x3full
+#define COMPONENT_ID_LEN        16
+
+/* Record UUIDs (CXL r3.1 Tables 8-45 to 8-47, r3.2 memory sparing) */
+static const uint8_t gen_media_uuid[16] = {
+    0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f,
+    0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
+};
+static const uint8_t dram_uuid[16] = {
+    0x60, 0x1d, 0xcb, 0xb3, 0x9c, 0x06, 0x4e, 0xab,
+    0xb8, 0xaf, 0x4e, 0x9b, 0xfb, 0x5c, 0x96, 0x24,
+};
+static const uint8_t mem_module_uuid[16] = {
+    0xfe, 0x92, 0x74, 0x75, 0xdd, 0x59, 0x43, 0x39,
+    0xa5, 0x86, 0x79, 0xba, 0xb1, 0x13, 0xb7, 0x74,
+};
+static const uint8_t mem_sparing_uuid[16] = {
+    0xe7, 0x1f, 0x3a, 0x40, 0x2d, 0x29, 0x40, 0x92,
+    0x8a, 0x39, 0x4d, 0x1c, 0x96, 0x6c, 0x7c, 0x65,
+};
+
+/* General Media validity flags */
+#define GMER_CHANNEL            BIT(0)
+#define GMER_RANK               BIT(1)
+#define GMER_DEVICE             BIT(2)
+#define GMER_COMPONENT          BIT(3)
+/* DRAM validity flags */
+#define DER_CHANNEL             BIT(0)
+#define DER_RANK                BIT(1)
+#define DER_NIBBLE              BIT(2)
+#define DER_BANK_GROUP          BIT(3)
+#define DER_BANK                BIT(4)
+#define DER_ROW                 BIT(5)
+#define DER_COLUMN              BIT(6)
+#define DER_CORRECTION_MASK     BIT(7)
+/* Memory Sparing validity flags */
+#define MSER_CHANNEL            BIT(0)
+#define MSER_RANK               BIT(1)
+#define MSER_NIBBLE             BIT(2)
+#define MSER_BANK_GROUP         BIT(3)
+#define MSER_BANK               BIT(4)
+#define MSER_ROW                BIT(5)
+#define MSER_COLUMN             BIT(6)
+#define MSER_COMPONENT          BIT(7)
+#define MSER_SUB_CHANNEL        BIT(9)
+
+#define MAX_24BIT               0xffffffu
+#define CORRECTION_MASKS        4
+
+/* The device, and a record with its UUID and flags */
+static CXLType3Dev *record_start(const char *path, uint8_t flags,
+                                 const uint8_t *uuid, uint8_t *rec,
+                                 Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+
+    if (!ct3) {
+        return NULL;
+    }
+    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
+    memcpy(rec, uuid, 16);
+    rec[REC_FLAGS] = flags;
+    return ct3;
+}
+
+static void record_add(CXLType3Dev *ct3, CxlEventLog log, uint8_t *rec)
+{
+    cxl_events_add(&ct3->events, (CXLEventLogType)log, rec,
+                   cxl_cci_timestamp(&ct3->cci));
+}
+
+static bool check_dpa(CXLType3Dev *ct3, uint64_t dpa, Error **errp)
+{
+    uint64_t cap = ct3->vsize + ct3->psize;
+    uint64_t addr = dpa & ~DPA_FLAGS_MASK;
+
+    if (addr >= cap) {
+        error_setg(errp, "dpa: 0x%" PRIx64 " is beyond the device's capacity "
+                   "(0x%" PRIx64 " bytes)", addr, cap);
+        return false;
+    }
+    return true;
+}
+
+static bool check_24bit(const char *name, bool has, uint32_t v, Error **errp)
+{
+    if (has && v > MAX_24BIT) {
+        error_setg(errp, "%s: 0x%" PRIx32 " does not fit the field's 24 bits",
+                   name, v);
+        return false;
+    }
+    return true;
+}
+
+static bool put_component_id(uint8_t *dst, const char *id, Error **errp)
+{
+    size_t len = strlen(id);
+
+    if (len > COMPONENT_ID_LEN) {
+        error_setg(errp, "component-id: at most %d characters (got %zu)",
+                   COMPONENT_ID_LEN, len);
+        return false;
+    }
+    memcpy(dst, id, len);
+    return true;
+}
+
+static void st24(uint8_t *p, uint32_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+    p[2] = v >> 16;
+}
+
+/* The fields General Media and DRAM records share (media header) */
+static void media_header(uint8_t *rec, uint64_t dpa, uint8_t descriptor,
+                         uint8_t type, uint8_t transaction_type,
+                         bool has_channel, uint8_t channel, bool has_rank,
+                         uint8_t rank, uint16_t *valid)
+{
+    stq_le_p(rec + 0x30, dpa);
+    rec[0x38] = descriptor;
+    rec[0x39] = type;
+    rec[0x3a] = transaction_type;
+    if (has_channel) {
+        rec[0x3d] = channel;
+        *valid |= BIT(0);
+    }
+    if (has_rank) {
+        rec[0x3e] = rank;
+        *valid |= BIT(1);
+    }
+}
+
+void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
+                                        uint8_t flags, uint64_t dpa,
+                                        uint8_t descriptor, uint8_t type,
+                                        uint8_t transaction_type,
+                                        bool has_channel, uint8_t channel,
+                                        bool has_rank, uint8_t rank,
+                                        bool has_device, uint32_t device,
+                                        const char *component_id,
+                                        Error **errp)
+{
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    uint16_t valid = 0;
+    CXLType3Dev *ct3 = record_start(path, flags, gen_media_uuid, rec, errp);
+
+    if (!ct3 || !check_dpa(ct3, dpa, errp) ||
+        !check_24bit("device", has_device, device, errp) ||
+        (component_id && !put_component_id(rec + 0x42, component_id, errp))) {
+        return;
+    }
+    media_header(rec, dpa, descriptor, type, transaction_type, has_channel,
+                 channel, has_rank, rank, &valid);
+    if (has_device) {
+        st24(rec + 0x3f, device);
+        valid |= GMER_DEVICE;
+    }
+    if (component_id) {
+        valid |= GMER_COMPONENT;
+    }
+    stw_le_p(rec + 0x3b, valid);
+    record_add(ct3, log, rec);
+}
+
+void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
+                               uint8_t flags, uint64_t dpa,
+                               uint8_t descriptor, uint8_t type,
+                               uint8_t transaction_type, bool has_channel,
+                               uint8_t channel, bool has_rank, uint8_t rank,
+                               bool has_nibble_mask, uint32_t nibble_mask,
+                               bool has_bank_group, uint8_t bank_group,
+                               bool has_bank, uint8_t bank, bool has_row,
+                               uint32_t row, bool has_column, uint16_t column,
+                               bool has_correction_mask,
+                               uint64List *correction_mask, Error **errp)
+{
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    uint16_t valid = 0;
+    unsigned n = 0;
+    CXLType3Dev *ct3 = record_start(path, flags, dram_uuid, rec, errp);
+
+    if (!ct3 || !check_dpa(ct3, dpa, errp) ||
+        !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
+        !check_24bit("row", has_row, row, errp)) {
+        return;
+    }
+    if (has_correction_mask && !correction_mask) {
+        error_setg(errp, "correction-mask: give at least one mask, or leave "
+                   "the argument out");
+        return;
+    }
+    for (uint64List *m = correction_mask; m; m = m->next) {
+        if (n == CORRECTION_MASKS) {
+            error_setg(errp, "correction-mask: at most %d masks",
+                       CORRECTION_MASKS);
+            return;
+        }
+        stq_le_p(rec + 0x49 + 8 * n++, m->value);
+    }
+    media_header(rec, dpa, descriptor, type, transaction_type, has_channel,
+                 channel, has_rank, rank, &valid);
+    if (has_nibble_mask) {
+        st24(rec + 0x3f, nibble_mask);
+        valid |= DER_NIBBLE;
+    }
+    if (has_bank_group) {
+        rec[0x42] = bank_group;
+        valid |= DER_BANK_GROUP;
+    }
+    if (has_bank) {
+        rec[0x43] = bank;
+        valid |= DER_BANK;
+    }
+    if (has_row) {
+        st24(rec + 0x44, row);
+        valid |= DER_ROW;
+    }
+    if (has_column) {
+        stw_le_p(rec + 0x47, column);
+        valid |= DER_COLUMN;
+    }
+    if (n) {
+        valid |= DER_CORRECTION_MASK;
+    }
+    stw_le_p(rec + 0x3b, valid);
+    record_add(ct3, log, rec);
+}
+
+void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
+                                        uint8_t flags, uint8_t type,
+                                        uint8_t health_status,
+                                        uint8_t media_status,
+                                        uint8_t additional_status,
+                                        uint8_t life_used,
+                                        int16_t temperature,
+                                        uint32_t dirty_shutdown_count,
+                                        uint32_t corrected_volatile_error_count,
+                                        uint32_t corrected_persistent_error_count,
+                                        Error **errp)
+{
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    CXLType3Dev *ct3 = record_start(path, flags, mem_module_uuid, rec, errp);
+
+    if (!ct3) {
+        return;
+    }
+    if (life_used > 100) {
+        error_setg(errp, "life-used: %u is not a percentage (0 to 100)",
+                   life_used);
+        return;
+    }
+    rec[0x30] = type;
+    rec[0x31] = health_status;
+    rec[0x32] = media_status;
+    rec[0x33] = additional_status;
+    rec[0x34] = life_used;
+    stw_le_p(rec + 0x35, temperature);
+    stl_le_p(rec + 0x37, dirty_shutdown_count);
+    stl_le_p(rec + 0x3b, corrected_volatile_error_count);
+    stl_le_p(rec + 0x3f, corrected_persistent_error_count);
+    record_add(ct3, log, rec);
+}
+
+void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
+                                         uint8_t flags, uint8_t sparing_flags,
+                                         uint8_t result,
+                                         uint16_t resources_available,
+                                         bool has_channel, uint8_t channel,
+                                         bool has_rank, uint8_t rank,
+                                         bool has_nibble_mask,
+                                         uint32_t nibble_mask,
+                                         bool has_bank_group,
+                                         uint8_t bank_group, bool has_bank,
+                                         uint8_t bank, bool has_row,
+                                         uint32_t row, bool has_column,
+                                         uint16_t column,
+                                         const char *component_id,
+                                         bool has_sub_channel,
+                                         uint8_t sub_channel, Error **errp)
+{
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    uint16_t valid = 0;
+    CXLType3Dev *ct3 = record_start(path, flags, mem_sparing_uuid, rec, errp);
+
+    if (!ct3 ||
+        !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
+        !check_24bit("row", has_row, row, errp) ||
+        (component_id && !put_component_id(rec + 0x4a, component_id, errp))) {
+        return;
+    }
+    rec[0x32] = sparing_flags;
+    rec[0x33] = result;
+    stw_le_p(rec + 0x3c, resources_available);
+    if (has_channel) {
+        rec[0x3e] = channel;
+        valid |= MSER_CHANNEL;
+    }
+    if (has_rank) {
+        rec[0x3f] = rank;
+        valid |= MSER_RANK;
+    }
+    if (has_nibble_mask) {
+        st24(rec + 0x40, nibble_mask);
+        valid |= MSER_NIBBLE;
+    }
+    if (has_bank_group) {
+        rec[0x43] = bank_group;
+        valid |= MSER_BANK_GROUP;
+    }
+    if (has_bank) {
+        rec[0x44] = bank;
+        valid |= MSER_BANK;
+    }
+    if (has_row) {
+        st24(rec + 0x45, row);
+        valid |= MSER_ROW;
+    }
+    if (has_column) {
+        stw_le_p(rec + 0x48, column);
+        valid |= MSER_COLUMN;
+    }
+    if (component_id) {
+        valid |= MSER_COMPONENT;
+    }
+    if (has_sub_channel) {
+        rec[0x5a] = sub_channel;
+        valid |= MSER_SUB_CHANNEL;
+    }
+    stw_le_p(rec + 0x34, valid);
+    record_add(ct3, log, rec);
+}
+
+/* ---- RAS ---- */
+
+/* Uncorrectable status bit of each CxlUncorErrorType (bits 12-13 rsvd) */
+static unsigned uncor_bit(CxlUncorErrorType t)
+{
+    return t < CXL_UNCOR_ERROR_TYPE_INTERNAL ? t :
+           14 + (t - CXL_UNCOR_ERROR_TYPE_INTERNAL);
+}
+
+void qmp_cxl_inject_uncorrectable_errors(const char *path,
+                                         CXLUncorErrorRecordList *errors,
+                                         Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+    PCIEAERErr aer = { .status = PCI_ERR_UNC_INTN };
+    bool signal = false;
+    unsigned i = 0;
+
+    if (!ct3) {
+        return;
+    }
+    if (!errors) {
+        error_setg(errp, "errors: give at least one error");
+        return;
+    }
+    for (CXLUncorErrorRecordList *e = errors; e; e = e->next, i++) {
+        unsigned n = 0;
+
+        for (uint32List *h = e->value->header; h; h = h->next) {
+            if (++n > CXL_RAS_HEADER_LOG_DWORDS) {
+                error_setg(errp, "errors[%u].header: at most %d DWORDs", i,
+                           CXL_RAS_HEADER_LOG_DWORDS);
+                return;
+            }
+        }
+    }
+    for (CXLUncorErrorRecordList *e = errors; e; e = e->next) {
+        uint32_t header[CXL_RAS_HEADER_LOG_DWORDS] = { 0 };
+        unsigned n = 0;
+
+        for (uint32List *h = e->value->header; h; h = h->next) {
+            header[n++] = h->value;
+        }
+        signal |= cxl_ras_inject_uncorrectable(&ct3->comp,
+                                               uncor_bit(e->value->type),
+                                               header);
+    }
+    if (signal) {
+        aer.source_id = pci_requester_id(PCI_DEVICE(ct3));
+        pcie_aer_inject_error(PCI_DEVICE(ct3), &aer);
+    }
+}
+
+void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
+                                      Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+    PCIEAERErr aer = {
+        .status = PCI_ERR_COR_INTERNAL,
+        .flags = PCIE_AER_ERR_IS_CORRECTABLE,
+    };
+
+    if (ct3 && cxl_ras_inject_correctable(&ct3->comp, type)) {
+        aer.source_id = pci_requester_id(PCI_DEVICE(ct3));
+        pcie_aer_inject_error(PCI_DEVICE(ct3), &aer);
+    }
+}
+

@@ -1,0 +1,593 @@
+/*
+ * Poison and media scan for cxl-type3 (CXL r3.1 8.2.9.9.4): the device's
+ * poison list, the commands that read, inject and clear it, Scan Media as
+ * a background operation, and QMP cxl-inject-poison.
+ *
+ * The model. The device keeps a list of poisoned DPA ranges (64-byte
+ * lines), sorted and disjoint; adjacent ranges of the same source merge,
+ * clearing part of a range splits it. The list holds at most
+ * CXL_TYPE3_POISON_LIST_MAX ranges (reported in Identify Memory Device):
+ * poison that does not fit is not tracked (the lines read normally) and
+ * the list's Overflow flag is set with the timestamp of the first
+ * overflow, until the list is empty again. Sources: Inject Poison records
+ * "injected" (at most CXL_TYPE3_INJECT_POISON_LIMIT such ranges, then
+ * Inject Poison Limit Reached), QMP cxl-inject-poison records "internal"
+ * (as if the device had found the error itself). The list survives
+ * device resets; it lasts for the QEMU run.
+ *
+ * CXL.mem reads of a poisoned line return all ones (a real device returns
+ * poisoned data the host turns into a machine check; the emulator has no
+ * such path, and all ones is what an unclaimed read returns). Writes
+ * through CXL.mem store their data and do not clear poison: only Clear
+ * Poison does, writing its 64 bytes of data to the line.
+ *
+ * Payloads (little-endian, packed; Linux's struct cxl_mbox_poison_in/out,
+ * cxl_mbox_inject_poison, cxl_mbox_clear_poison):
+ *  Get Poison List (4300h) in: DPA (8, 64-byte aligned), length in 64-byte
+ *    units (8); out: flags (1: more records, overflow, scan media in
+ *    progress), rsvd, overflow timestamp (8), record count (2), 20 rsvd,
+ *    then records of DPA | source [2:0] (8), length in 64-byte units (4),
+ *    rsvd (4). A reply holds what fits in the payload; with More Media
+ *    Error Records set, the same request returns the next records.
+ *  Inject Poison (4301h) in: DPA (8). Clear Poison (4302h) in: DPA (8),
+ *    write data (64).
+ *  Get Scan Media Capabilities (4303h) in: DPA, length in units; out:
+ *    estimated scan time in ms (4).
+ *  Scan Media (4304h, background) in: DPA, length in units, flags (1,
+ *    bit 0 no event log; this device never logs events for what a scan
+ *    finds).
+ *  Get Scan Media Results (4305h) out: restart DPA (8), restart length in
+ *    units (8), flags (1: more records, scan stopped prematurely), rsvd,
+ *    record count (2), 12 rsvd, records as in Get Poison List.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define LINE                    64      /* poison granule, bytes */
+#define LIST_HDR_LEN            0x20
+#define RECORD_LEN              16
+#define RECORD_MAX_UNITS        UINT32_MAX
+#define RANGE_IN_LEN            16      /* DPA, length in units */
+#define SCAN_IN_LEN             17      /* ... and flags */
+#define CLEAR_IN_LEN            (8 + LINE)
+
+/* Get Poison List flags */
+#define LIST_MORE               BIT(0)
+#define LIST_OVERFLOW           BIT(1)
+#define LIST_SCANNING           BIT(2)
+/* Get Scan Media Results flags */
+#define SCAN_MORE               BIT(0)
+#define SCAN_STOPPED            BIT(1)
+#define SCAN_FLAGS_VALID        BIT(0)  /* no event log */
+
+/* Poison sources (record address bits [2:0]) */
+#define SOURCE_INTERNAL         2
+#define SOURCE_INJECTED         3
+
+/* Poison Handling Capabilities: injected poison persists (across resets) */
+#define CAPS_PERSISTENT_INJECT  BIT(0)
+
+typedef struct PoisonRange {
+    uint64_t start;
+    uint64_t len;
+    uint8_t source;
+} PoisonRange;
+
+typedef struct CXLType3Poison {
+    GArray *list;               /* PoisonRange, sorted, disjoint */
+    bool overflow;
+    uint64_t overflow_ts;
+
+    /* Get Poison List continuation: the request and where it stopped */
+    bool more;
+    uint64_t more_start;
+    uint64_t more_len;
+    uint64_t more_next;
+
+    /* Scan Media: the range scanned and what it found */
+    uint64_t scan_start;
+    uint64_t scan_len;
+    GArray *results;            /* PoisonRange, one record each */
+    unsigned results_next;
+    bool stopped;
+    uint64_t restart;
+    uint64_t restart_len;
+} CXLType3Poison;
+
+static CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
+static uint64_t capacity(CXLType3Dev *ct3)
+{
+    return ct3->vsize + ct3->psize;
+}
+
+static PoisonRange *range_at(GArray *a, unsigned i)
+{
+    return &g_array_index(a, PoisonRange, i);
+}
+
+/* Append @r to the sorted @a, merging with the last range when it can. */
+static void range_append(GArray *a, PoisonRange r)
+{
+    PoisonRange *last = a->len ? range_at(a, a->len - 1) : NULL;
+
+    if (!r.len) {
+        return;
+    }
+    if (last && last->source == r.source && last->start + last->len == r.start) {
+        last->len += r.len;
+    } else {
+        g_array_append_val(a, r);
+    }
+}
+
+static void set_overflow(CXLType3Dev *ct3)
+{
+    CXLType3Poison *p = ct3->poison;
+
+    trace_cxl_type3_poison_overflow();
+    if (!p->overflow) {
+        p->overflow = true;
+        p->overflow_ts = cxl_cci_timestamp(&ct3->cci);
+    }
+}
+
+/* Replace the list with @n if it fits; otherwise record an overflow. */
+static bool list_replace(CXLType3Dev *ct3, GArray *n)
+{
+    CXLType3Poison *p = ct3->poison;
+
+    if (n->len > CXL_TYPE3_POISON_LIST_MAX) {
+        set_overflow(ct3);
+        g_array_unref(n);
+        return false;
+    }
+    g_array_unref(p->list);
+    p->list = n;
+    p->more = false;
+    if (!n->len) {
+        p->overflow = false;
+        p->overflow_ts = 0;
+    }
+    return true;
+}
+
+/*
+ * Poison [@start, @start + @len): the lines not yet poisoned get @source.
+ * False if the list would hold too many ranges (then it is unchanged and
+ * has overflowed).
+ */
+static bool poison_add(CXLType3Dev *ct3, uint64_t start, uint64_t len,
+                       uint8_t source)
+{
+    GArray *old = ct3->poison->list;
+    GArray *n = g_array_new(false, false, sizeof(PoisonRange));
+    uint64_t end = start + len, cur = start;
+
+    trace_cxl_type3_poison_add(start, len, source);
+    for (unsigned i = 0; i < old->len; i++) {
+        PoisonRange r = *range_at(old, i);
+
+        if (cur < end && r.start > cur) {
+            range_append(n, (PoisonRange) {
+                cur, MIN(end, r.start) - cur, source });
+        }
+        cur = MAX(cur, r.start + r.len);
+        range_append(n, r);
+    }
+    if (cur < end) {
+        range_append(n, (PoisonRange) { cur, end - cur, source });
+    }
+    return list_replace(ct3, n);
+}
+
+/* Unpoison [@start, @start + @len), splitting ranges. */
+static void poison_remove(CXLType3Dev *ct3, uint64_t start, uint64_t len)
+{
+    GArray *old = ct3->poison->list;
+    GArray *n = g_array_new(false, false, sizeof(PoisonRange));
+    uint64_t end = start + len;
+
+    trace_cxl_type3_poison_clear(start, len);
+    for (unsigned i = 0; i < old->len; i++) {
+        PoisonRange r = *range_at(old, i);
+        uint64_t rend = r.start + r.len;
+
+        if (rend <= start || r.start >= end) {
+            g_array_append_val(n, r);
+            continue;
+        }
+        if (r.start < start) {
+            g_array_append_val(n, ((PoisonRange) {
+                r.start, start - r.start, r.source }));
+        }
+        if (rend > end) {
+            g_array_append_val(n, ((PoisonRange) {
+                end, rend - end, r.source }));
+        }
+    }
+    if (n->len > CXL_TYPE3_POISON_LIST_MAX) {
+        /* a split of a full list: its last range is no longer tracked */
+        g_array_set_size(n, CXL_TYPE3_POISON_LIST_MAX);
+        set_overflow(ct3);
+    }
+    list_replace(ct3, n);
+}
+
+bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    GArray *l = ct3->poison ? ct3->poison->list : NULL;
+
+    if (!l || !l->len) {
+        return false;
+    }
+    for (unsigned i = 0; i < l->len; i++) {
+        PoisonRange *r = range_at(l, i);
+
+        if (r->start >= dpa + len) {
+            break;
+        }
+        if (dpa < r->start + r->len) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static unsigned injected_ranges(CXLType3Dev *ct3)
+{
+    GArray *l = ct3->poison->list;
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < l->len; i++) {
+        n += range_at(l, i)->source == SOURCE_INJECTED;
+    }
+    return n;
+}
+
+uint8_t cxl_type3_poison_caps(void)
+{
+    return CAPS_PERSISTENT_INJECT;
+}
+
+/* ---- commands ---- */
+
+/* A DPA range from a request: 64-byte aligned, non-empty, in capacity. */
+static CXLRetCode check_range(CXLType3Dev *ct3, uint64_t start,
+                              uint64_t units, uint64_t *len)
+{
+    uint64_t cap = capacity(ct3);
+
+    if (start % LINE || !units) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (start >= cap || units > (cap - start) / LINE) {
+        return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+    }
+    *len = units * LINE;
+    return CXL_RC_SUCCESS;
+}
+
+/* The line at @dpa for Inject/Clear Poison */
+static CXLRetCode check_line(CXLType3Dev *ct3, uint64_t dpa)
+{
+    if (dpa % LINE) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (dpa >= capacity(ct3)) {
+        return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static void put_record(uint8_t *rec, uint64_t start, uint64_t len,
+                       uint8_t source)
+{
+    stq_le_p(rec, start | source);
+    stl_le_p(rec + 8, len / LINE);
+    stl_le_p(rec + 12, 0);
+}
+
+static bool scanning(CXLCCI *cci)
+{
+    return cxl_cci_bg_running(cci) &&
+           cxl_cci_bg_opcode(cci) == CXL_OP_SCAN_MEDIA;
+}
+
+static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
+                                      size_t in_len, uint8_t *out,
+                                      size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLType3Poison *p = ct3->poison;
+    uint64_t start = ldq_le_p(in), len, end, from;
+    unsigned max = (cci->payload_max - LIST_HDR_LEN) / RECORD_LEN, n = 0;
+    bool more = false;
+    CXLRetCode rc;
+
+    rc = check_range(ct3, start, ldq_le_p(in + 8), &len);
+    if (rc) {
+        return rc;
+    }
+    end = start + len;
+    from = start;
+    if (p->more && p->more_start == start && p->more_len == len) {
+        from = p->more_next;
+    }
+    for (unsigned i = 0; i < p->list->len && !more; i++) {
+        PoisonRange *r = range_at(p->list, i);
+        uint64_t s = MAX(r->start, from), e = MIN(r->start + r->len, end);
+
+        while (s < e) {
+            uint64_t chunk = MIN(e - s, (uint64_t)RECORD_MAX_UNITS * LINE);
+
+            if (n == max) {
+                more = true;
+                from = s;
+                break;
+            }
+            put_record(out + LIST_HDR_LEN + n * RECORD_LEN, s, chunk,
+                       r->source);
+            s += chunk;
+            n++;
+        }
+    }
+    p->more = more;
+    p->more_start = start;
+    p->more_len = len;
+    p->more_next = from;
+
+    memset(out, 0, LIST_HDR_LEN);
+    out[0] = (more ? LIST_MORE : 0) | (p->overflow ? LIST_OVERFLOW : 0) |
+             (scanning(cci) ? LIST_SCANNING : 0);
+    stq_le_p(out + 2, p->overflow ? p->overflow_ts : 0);
+    stw_le_p(out + 10, n);
+    *out_len = LIST_HDR_LEN + n * RECORD_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
+                                    size_t in_len, uint8_t *out,
+                                    size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    uint64_t dpa = ldq_le_p(in);
+    CXLRetCode rc = check_line(ct3, dpa);
+
+    if (rc) {
+        return rc;
+    }
+    if (cxl_type3_poisoned(ct3, dpa, LINE)) {
+        return CXL_RC_SUCCESS;      /* already poisoned: nothing to do */
+    }
+    if (injected_ranges(ct3) >= CXL_TYPE3_INJECT_POISON_LIMIT) {
+        return CXL_RC_INJECT_POISON_LIMIT;
+    }
+    /* a full list overflows: the poison is injected but not listed */
+    poison_add(ct3, dpa, LINE, SOURCE_INJECTED);
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    uint64_t dpa = ldq_le_p(in);
+    CXLRetCode rc = check_line(ct3, dpa);
+    uint8_t *ptr;
+
+    if (rc) {
+        return rc;
+    }
+    ptr = cxl_type3_dpa_ptr(ct3, dpa, LINE);
+    if (!ptr) {
+        return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+    }
+    memcpy(ptr, in + 8, LINE);
+    cxl_type3_dpa_written(ct3, dpa, LINE);
+    poison_remove(ct3, dpa, LINE);
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_get_scan_media_caps(CXLCCI *cci, const uint8_t *in,
+                                          size_t in_len, uint8_t *out,
+                                          size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    uint64_t len;
+    CXLRetCode rc = check_range(ct3, ldq_le_p(in), ldq_le_p(in + 8), &len);
+
+    if (rc) {
+        return rc;
+    }
+    /* every scan takes the configured time, whatever its length */
+    stl_le_p(out, ct3->scan_media_ms);
+    *out_len = 4;
+    return CXL_RC_SUCCESS;
+}
+
+static void results_clear(CXLType3Poison *p)
+{
+    g_array_set_size(p->results, 0);
+    p->results_next = 0;
+    p->stopped = false;
+    p->restart = p->restart_len = 0;
+}
+
+static CXLRetCode scan_complete(CXLCCI *cci)
+{
+    CXLType3Poison *p = ct3_of(cci)->poison;
+    uint64_t end = p->scan_start + p->scan_len;
+
+    results_clear(p);
+    for (unsigned i = 0; i < p->list->len; i++) {
+        PoisonRange *r = range_at(p->list, i);
+        uint64_t s = MAX(r->start, p->scan_start);
+        uint64_t e = MIN(r->start + r->len, end);
+
+        while (s < e) {
+            uint64_t chunk = MIN(e - s, (uint64_t)RECORD_MAX_UNITS * LINE);
+
+            g_array_append_val(p->results, ((PoisonRange) {
+                s, chunk, r->source }));
+            s += chunk;
+        }
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static void scan_abort(CXLCCI *cci)
+{
+    CXLType3Poison *p = ct3_of(cci)->poison;
+
+    /* nothing was scanned: restart from the beginning */
+    results_clear(p);
+    p->stopped = true;
+    p->restart = p->scan_start;
+    p->restart_len = p->scan_len;
+}
+
+static CXLRetCode cmd_scan_media(CXLCCI *cci, const uint8_t *in,
+                                 size_t in_len, uint8_t *out, size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLType3Poison *p = ct3->poison;
+    uint64_t start = ldq_le_p(in), len;
+    CXLRetCode rc = check_range(ct3, start, ldq_le_p(in + 8), &len);
+
+    if (rc) {
+        return rc;
+    }
+    if (in[16] & ~SCAN_FLAGS_VALID) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    results_clear(p);
+    p->scan_start = start;
+    p->scan_len = len;
+    cxl_cci_bg_start(cci, CXL_OP_SCAN_MEDIA, ct3->scan_media_ms,
+                     scan_complete, scan_abort);
+    return CXL_RC_BACKGROUND;
+}
+
+static CXLRetCode cmd_get_scan_media_results(CXLCCI *cci, const uint8_t *in,
+                                             size_t in_len, uint8_t *out,
+                                             size_t *out_len)
+{
+    CXLType3Poison *p = ct3_of(cci)->poison;
+    unsigned max = (cci->payload_max - LIST_HDR_LEN) / RECORD_LEN, n;
+
+    if (scanning(cci)) {
+        return CXL_RC_BUSY;
+    }
+    n = MIN(max, p->results->len - p->results_next);
+    for (unsigned i = 0; i < n; i++) {
+        PoisonRange *r = range_at(p->results, p->results_next + i);
+
+        put_record(out + LIST_HDR_LEN + i * RECORD_LEN, r->start, r->len,
+                   r->source);
+    }
+    p->results_next += n;
+    memset(out, 0, LIST_HDR_LEN);
+    stq_le_p(out, p->restart);
+    stq_le_p(out + 8, p->restart_len / LINE);
+    out[16] = (p->results_next < p->results->len ? SCAN_MORE : 0) |
+              (p->stopped ? SCAN_STOPPED : 0);
+    stw_le_p(out + 18, n);
+    *out_len = LIST_HDR_LEN + n * RECORD_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+const CXLCCICommand cxl_type3_poison_commands[] = {
+    { CXL_OP_GET_POISON_LIST, "Get Poison List", cmd_get_poison_list,
+      CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0 },
+    { CXL_OP_INJECT_POISON, "Inject Poison", cmd_inject_poison,
+      CXL_CCI_IN_EXACT, 8, CXL_CEL_IMMEDIATE_DATA_CHANGE },
+    { CXL_OP_CLEAR_POISON, "Clear Poison", cmd_clear_poison,
+      CXL_CCI_IN_EXACT, CLEAR_IN_LEN, CXL_CEL_IMMEDIATE_DATA_CHANGE },
+    { CXL_OP_GET_SCAN_MEDIA_CAPS, "Get Scan Media Capabilities",
+      cmd_get_scan_media_caps, CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0 },
+    { CXL_OP_SCAN_MEDIA, "Scan Media", cmd_scan_media, CXL_CCI_IN_EXACT,
+      SCAN_IN_LEN, CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+    { CXL_OP_GET_SCAN_MEDIA_RESULTS, "Get Scan Media Results",
+      cmd_get_scan_media_results, CXL_CCI_IN_EXACT, 0, 0 },
+};
+const size_t cxl_type3_poison_commands_len =
+    ARRAY_SIZE(cxl_type3_poison_commands);
+
+/* ---- life cycle ---- */
+
+void cxl_type3_poison_init(CXLType3Dev *ct3)
+{
+    CXLType3Poison *p = g_new0(CXLType3Poison, 1);
+
+    p->list = g_array_new(false, false, sizeof(PoisonRange));
+    p->results = g_array_new(false, false, sizeof(PoisonRange));
+    ct3->poison = p;
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_poison_commands,
+                         cxl_type3_poison_commands_len);
+}
+
+void cxl_type3_poison_reset(CXLType3Dev *ct3)
+{
+    /* the poison itself is media state and stays */
+    ct3->poison->more = false;
+    results_clear(ct3->poison);
+}
+
+void cxl_type3_poison_cleanup(CXLType3Dev *ct3)
+{
+    if (ct3->poison) {
+        g_array_unref(ct3->poison->list);
+        g_array_unref(ct3->poison->results);
+        g_clear_pointer(&ct3->poison, g_free);
+    }
+}
+
+/* ---- QMP ---- */
+
+void qmp_cxl_inject_poison(const char *path, uint64_t start, uint64_t length,
+                           Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+    uint64_t cap;
+
+    if (!ct3) {
+        return;
+    }
+    cap = capacity(ct3);
+    if (!length || length % LINE) {
+        error_setg(errp, "length: must be a non-zero multiple of %d bytes "
+                   "(got 0x%" PRIx64 ")", LINE, length);
+        return;
+    }
+    if (start % LINE) {
+        error_setg(errp, "start: 0x%" PRIx64 " is not a multiple of %d "
+                   "bytes", start, LINE);
+        return;
+    }
+    if (start >= cap) {
+        error_setg(errp, "start: 0x%" PRIx64 " is beyond the capacity of "
+                   "'%s' (0x%" PRIx64 " bytes)", start, path, cap);
+        return;
+    }
+    if (length > cap - start) {
+        error_setg(errp, "length: 0x%" PRIx64 " bytes from start 0x%"
+                   PRIx64 " run past the capacity of '%s' (0x%" PRIx64
+                   " bytes)", length, start, path, cap);
+        return;
+    }
+    /* as on a device: poison that does not fit overflows the list */
+    poison_add(ct3, start, length, SOURCE_INTERNAL);
+}

@@ -1,0 +1,89 @@
+"""Event records injected through QMP reach the guest's CXL driver.
+
+One volatile cxl-type3. The guest enables the cxl_general_media,
+cxl_dram, cxl_memory_module and cxl_memory_sparing trace events; the host
+injects one record of each kind with cxl-inject-*-event (upstream QEMU's
+commands and arguments, and our memory sparing one) into the four logs;
+the device raises the logs' MSI-X interrupts, Linux reads and clears the
+records, and each trace line carries the injected values. Bad arguments
+are refused with messages naming the argument, and the guest keeps
+running.
+"""
+
+from _cxl import GUEST_LIB, Topology, qmp_refusals
+
+DESCRIPTION = "QMP-injected general media, DRAM, memory module and sparing events reach Linux's trace events"
+MACHINE = "q35,cxl=on"
+
+T = Topology()
+T.memdev(T.root_port(T.host_bridge(12), 0))
+T.window(["cxl.1"])
+
+GM = dict(path="t3-1", log="informational", flags=0x08, dpa=0x1000040, descriptor=1, type=0,
+          **{"transaction-type": 2, "channel": 3, "rank": 5, "device": 0x1234,
+             "component-id": "DIMM7"})
+DRAM = dict(path="t3-1", log="warning", flags=0x04, dpa=0x2000080, descriptor=2, type=1,
+            **{"transaction-type": 1, "channel": 6, "rank": 2, "nibble-mask": 0xabcdef,
+               "bank-group": 3, "bank": 7, "row": 0x12345, "column": 0x2aa,
+               "correction-mask": [0x1122334455667788, 0x99]})
+MM = dict(path="t3-1", log="failure", flags=0x10, type=3,
+          **{"health-status": 2, "media-status": 0, "additional-status": 0, "life-used": 42,
+             "temperature": -7, "dirty-shutdown-count": 12345,
+             "corrected-volatile-error-count": 777, "corrected-persistent-error-count": 888})
+SPARE = dict(path="t3-1", log="fatal", flags=0x08,
+             **{"sparing-flags": 0x2, "result": 0, "resources-available": 9, "channel": 4,
+                "rank": 1, "bank-group": 2, "bank": 6, "row": 4097, "column": 80,
+                "sub-channel": 1})
+
+BAD = [
+    ("cxl-inject-general-media-event", dict(GM, path="/machine/nope"), "path"),
+    ("cxl-inject-general-media-event", dict(GM, path="cxl.1"), "path"),
+    ("cxl-inject-general-media-event", dict(GM, dpa=1 << 40), "dpa"),
+    ("cxl-inject-general-media-event", dict(GM, device=1 << 24), "device"),
+    ("cxl-inject-general-media-event", dict(GM, **{"component-id": "x" * 17}), "component-id"),
+    ("cxl-inject-general-media-event", dict(GM, log="verbose"), "log"),
+    ("cxl-inject-dram-event", dict(DRAM, **{"correction-mask": []}), "correction-mask"),
+    ("cxl-inject-dram-event", dict(DRAM, **{"correction-mask": [1, 2, 3, 4, 5]}), "correction-mask"),
+    ("cxl-inject-dram-event", dict(DRAM, row=1 << 24), "row"),
+    ("cxl-inject-memory-module-event", dict(MM, **{"life-used": 101}), "life-used"),
+    ("cxl-inject-memory-sparing-event", dict(SPARE, **{"nibble-mask": 1 << 30}), "nibble-mask"),
+]
+
+
+def topology(ctx):
+    return T.args(ctx)
+
+
+HOST = {
+    "inject": [("cxl-inject-general-media-event", GM), ("cxl-inject-dram-event", DRAM),
+               ("cxl-inject-memory-module-event", MM), ("cxl-inject-memory-sparing-event", SPARE)],
+    "bad": lambda ctx: qmp_refusals(ctx, BAD),
+}
+
+GUEST = GUEST_LIB + r'''
+step memdevs-probed wait_memdevs 1
+TR=/sys/kernel/tracing
+for e in cxl_general_media cxl_dram cxl_memory_module cxl_memory_sparing; do
+    echo 1 > $TR/events/cxl/$e/enable
+done
+step inject host inject
+# Linux reads and clears the records from its interrupt thread
+got_all() {
+    local i=0
+    while [ $i -lt 40 ]; do
+        [ "$(grep -cE 'cxl_(general_media|dram|memory_module|memory_sparing):' $TR/trace)" -ge 4 ] && return 0
+        sleep 0.25; i=$((i + 1))
+    done
+    return 1
+}
+step all-four-traced got_all
+grep cxl_ $TR/trace > /tmp/trace.txt
+step_match general-media 'cxl_general_media: memdev=mem0 .* log=Informational .*dpa=1000040 .*transaction_type=.* channel=3 rank=5 device=1234 ' cat /tmp/trace.txt
+step_match general-media-component 'cxl_general_media: .*comp_id=44 49 4d 4d 37 00' cat /tmp/trace.txt
+step_match dram 'cxl_dram: memdev=mem0 .* log=Warning .*dpa=2000080 .*channel=6 rank=2 nibble_mask=abcdef bank_group=3 bank=7 row=74565 column=682 cor_mask=88 77 66 55 44 33 22 11 99 00' cat /tmp/trace.txt
+step_match memory-module 'cxl_memory_module: memdev=mem0 .* log=Failure .*life_used=42 device_temp=-7 dirty_shutdown_cnt=12345 cor_vol_err_cnt=777 cor_per_err_cnt=888' cat /tmp/trace.txt
+step_match memory-sparing 'cxl_memory_sparing: memdev=mem0 .* log=Fatal .*result=0 .*avail=9 channel=4 rank=1 nibble_mask=0 bank_group=2 bank=6 row=4097 column=80 sub_channel=1' cat /tmp/trace.txt
+step_match flags-permanent "cxl_dram: .*flags='PERMANENT_CONDITION'" cat /tmp/trace.txt
+step bad-arguments-refused host bad
+step_eq kernel-log-clean "" kernel_cxl_trouble
+'''
