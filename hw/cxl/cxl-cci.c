@@ -419,6 +419,8 @@ CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                (cmd->in_rule == CXL_CCI_IN_EXACT && in_len != cmd->in_len) ||
                (cmd->in_rule == CXL_CCI_IN_MIN && in_len < cmd->in_len)) {
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
+    } else if ((cmd->flags & CXL_CCI_F_MEDIA) && cci->media_disabled) {
+        rc = CXL_RC_MEDIA_DISABLED;
     } else if ((cmd->effects & CXL_CEL_BACKGROUND_OP) && cci->bg.running) {
         /* one background operation at a time */
         rc = CXL_RC_BUSY;

@@ -175,11 +175,8 @@ static uint8_t level(int64_t value, bool warn_on, int64_t warn, int64_t crit,
     return STATUS_NORMAL;
 }
 
-static CXLRetCode cmd_get_health_info(CXLCCI *cci, const uint8_t *in,
-                                      size_t in_len, uint8_t *out,
-                                      size_t *out_len)
+uint8_t cxl_type3_additional_status(CXLType3Dev *ct3)
 {
-    CXLType3Dev *ct3 = ct3_of(cci);
     CXLHealth *h = &ct3->health;
     CXLAlertConfig *a = &ct3->alerts;
     uint8_t life, temp;
@@ -190,13 +187,23 @@ static CXLRetCode cmd_get_health_info(CXLCCI *cci, const uint8_t *in,
                      a->over_temp_warn, a->over_temp_crit, true),
                level(h->temperature, a->valid & ALERT_UNDER_TEMP,
                      a->under_temp_warn, a->under_temp_crit, false));
-    out[0] = h->health_status;
-    out[1] = h->media_status;
-    out[2] = life | temp << 2 |
+    return life | temp << 2 |
         ((a->valid & ALERT_CORR_VOLATILE) &&
          h->corrected_volatile >= a->corr_volatile_warn) << 4 |
         ((a->valid & ALERT_CORR_PERSISTENT) &&
          h->corrected_persistent >= a->corr_persistent_warn) << 5;
+}
+
+static CXLRetCode cmd_get_health_info(CXLCCI *cci, const uint8_t *in,
+                                      size_t in_len, uint8_t *out,
+                                      size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLHealth *h = &ct3->health;
+
+    out[0] = h->health_status;
+    out[1] = h->media_status;
+    out[2] = cxl_type3_additional_status(ct3);
     out[3] = h->life_used;
     stw_le_p(out + 4, h->temperature);
     stl_le_p(out + 6, h->dirty_shutdowns);
@@ -261,6 +268,7 @@ static CXLRetCode cmd_set_alert_config(CXLCCI *cci, const uint8_t *in,
         return CXL_RC_INVALID_INPUT;
     }
     *a = n;
+    cxl_type3_state_save(ct3_of(cci));
     return CXL_RC_SUCCESS;
 }
 
@@ -281,6 +289,7 @@ static CXLRetCode cmd_set_shutdown_state(CXLCCI *cci, const uint8_t *in,
         return CXL_RC_INVALID_INPUT;
     }
     ct3_of(cci)->shutdown_dirty = in[0] & 1;
+    cxl_type3_state_save(ct3_of(cci));
     return CXL_RC_SUCCESS;
 }
 
@@ -292,9 +301,11 @@ const CXLCCICommand cxl_type3_commands[] = {
     { CXL_OP_SET_PARTITION_INFO, "Set Partition Info", cmd_set_partition_info,
       CXL_CCI_IN_EXACT, SET_PARTITION_LEN,
       CXL_CEL_CONFIG_CHANGE_COLD_RESET | CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
-    { CXL_OP_GET_LSA, "Get LSA", cmd_get_lsa, CXL_CCI_IN_EXACT, 8, 0 },
+    { CXL_OP_GET_LSA, "Get LSA", cmd_get_lsa, CXL_CCI_IN_EXACT, 8, 0,
+      CXL_CCI_F_MEDIA },
     { CXL_OP_SET_LSA, "Set LSA", cmd_set_lsa, CXL_CCI_IN_MIN, 8,
-      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE },
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE,
+      CXL_CCI_F_MEDIA },
     { CXL_OP_GET_HEALTH_INFO, "Get Health Info", cmd_get_health_info,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_GET_ALERT_CONFIG, "Get Alert Configuration",

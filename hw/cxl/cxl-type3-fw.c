@@ -204,6 +204,7 @@ static CXLRetCode xfer_complete(CXLCCI *cci)
     }
     trace_cxl_type3_fw_transfer_done(fw->xfer_slot, fw->xfer_len, "stored");
     xfer_discard(fw);
+    cxl_type3_state_save(cci->opaque);
     return CXL_RC_SUCCESS;
 }
 
@@ -301,6 +302,9 @@ static CXLRetCode cmd_activate_fw(CXLCCI *cci, const uint8_t *in,
     trace_cxl_type3_fw_activate(action, slot,
                                 action == ACTIVATE_ONLINE ? "online" :
                                 "on reset", rc);
+    if (rc == CXL_RC_SUCCESS) {
+        cxl_type3_state_save(cci->opaque);
+    }
     return rc;
 }
 

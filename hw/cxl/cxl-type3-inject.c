@@ -38,6 +38,8 @@
 #include "hw/cxl/cxl-type3.h"
 
 #define REC_FLAGS               0x11
+#define REC_MAINT_CLASS         0x20
+#define REC_MAINT_SUBCLASS      0x21
 #define DPA_FLAGS_MASK          0x3full
 #define COMPONENT_ID_LEN        16
 
@@ -268,6 +270,21 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
     record_add(ct3, log, rec);
 }
 
+/* The Memory Module Event Record's event type and health information */
+static void mem_module_fill(uint8_t *rec, uint8_t type, const CXLHealth *h,
+                            uint8_t additional_status)
+{
+    rec[0x30] = type;
+    rec[0x31] = h->health_status;
+    rec[0x32] = h->media_status;
+    rec[0x33] = additional_status;
+    rec[0x34] = h->life_used;
+    stw_le_p(rec + 0x35, h->temperature);
+    stl_le_p(rec + 0x37, h->dirty_shutdowns);
+    stl_le_p(rec + 0x3b, h->corrected_volatile);
+    stl_le_p(rec + 0x3f, h->corrected_persistent);
+}
+
 void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                                         uint8_t flags, uint8_t type,
                                         uint8_t health_status,
@@ -291,16 +308,124 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                    life_used);
         return;
     }
-    rec[0x30] = type;
-    rec[0x31] = health_status;
-    rec[0x32] = media_status;
-    rec[0x33] = additional_status;
-    rec[0x34] = life_used;
-    stw_le_p(rec + 0x35, temperature);
-    stl_le_p(rec + 0x37, dirty_shutdown_count);
-    stl_le_p(rec + 0x3b, corrected_volatile_error_count);
-    stl_le_p(rec + 0x3f, corrected_persistent_error_count);
+    mem_module_fill(rec, type, &(CXLHealth) {
+                        .health_status = health_status,
+                        .media_status = media_status,
+                        .life_used = life_used,
+                        .temperature = temperature,
+                        .dirty_shutdowns = dirty_shutdown_count,
+                        .corrected_volatile = corrected_volatile_error_count,
+                        .corrected_persistent = corrected_persistent_error_count,
+                    }, additional_status);
     record_add(ct3, log, rec);
+    /*
+     * The record reports the device's health: it becomes the device's
+     * (Get Health Info), and alert thresholds it crosses raise warnings.
+     * The dirty shutdown count stays the device's own.
+     */
+    cxl_type3_health_update(ct3, &(CXLHealth) {
+                                .health_status = health_status,
+                                .media_status = media_status,
+                                .life_used = life_used,
+                                .temperature = temperature,
+                                .dirty_shutdowns = ct3->health.dirty_shutdowns,
+                                .corrected_volatile =
+                                    corrected_volatile_error_count,
+                                .corrected_persistent =
+                                    corrected_persistent_error_count,
+                            });
+}
+
+/* Memory Module Event Types (CXL r3.1 Table 8-47) */
+#define MMER_HEALTH_STATUS_CHANGE   0x00
+#define MMER_LIFE_USED_CHANGE       0x02
+#define MMER_TEMPERATURE_CHANGE     0x03
+
+/* Additional Status fields */
+#define ADD_STATUS_LIFE_USED        0x03
+#define ADD_STATUS_TEMPERATURE      0x0c
+#define ADD_STATUS_CORR_VOLATILE    0x10
+#define ADD_STATUS_CORR_PERSISTENT  0x20
+
+void cxl_type3_health_update(CXLType3Dev *ct3, const CXLHealth *h)
+{
+    static const struct {
+        uint8_t mask;
+        uint8_t event_type;
+    } alerts[] = {
+        { ADD_STATUS_LIFE_USED, MMER_LIFE_USED_CHANGE },
+        { ADD_STATUS_TEMPERATURE, MMER_TEMPERATURE_CHANGE },
+        { ADD_STATUS_CORR_VOLATILE, MMER_HEALTH_STATUS_CHANGE },
+        { ADD_STATUS_CORR_PERSISTENT, MMER_HEALTH_STATUS_CHANGE },
+    };
+    uint8_t before = cxl_type3_additional_status(ct3), after;
+
+    ct3->health = *h;
+    after = cxl_type3_additional_status(ct3);
+    for (unsigned i = 0; i < ARRAY_SIZE(alerts); i++) {
+        uint8_t rec[CXL_EVENT_RECORD_SIZE];
+
+        if ((after & alerts[i].mask) <= (before & alerts[i].mask)) {
+            continue;
+        }
+        memset(rec, 0, sizeof(rec));
+        memcpy(rec, mem_module_uuid, 16);
+        mem_module_fill(rec, alerts[i].event_type, &ct3->health, after);
+        cxl_events_add(&ct3->events, CXL_EVLOG_WARN, rec,
+                       cxl_cci_timestamp(&ct3->cci));
+    }
+}
+
+void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev)
+{
+    uint16_t valid = 0;
+
+    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
+    memcpy(rec, mem_sparing_uuid, 16);
+    rec[REC_FLAGS] = ev->flags;
+    rec[REC_MAINT_CLASS] = ev->op_class;
+    rec[REC_MAINT_SUBCLASS] = ev->op_subclass;
+    rec[0x32] = ev->sparing_flags;
+    rec[0x33] = ev->result;
+    stw_le_p(rec + 0x3c, ev->resources_available);
+    if (ev->has_channel) {
+        rec[0x3e] = ev->channel;
+        valid |= MSER_CHANNEL;
+    }
+    if (ev->has_rank) {
+        rec[0x3f] = ev->rank;
+        valid |= MSER_RANK;
+    }
+    if (ev->has_nibble_mask) {
+        st24(rec + 0x40, ev->nibble_mask);
+        valid |= MSER_NIBBLE;
+    }
+    if (ev->has_bank_group) {
+        rec[0x43] = ev->bank_group;
+        valid |= MSER_BANK_GROUP;
+    }
+    if (ev->has_bank) {
+        rec[0x44] = ev->bank;
+        valid |= MSER_BANK;
+    }
+    if (ev->has_row) {
+        st24(rec + 0x45, ev->row);
+        valid |= MSER_ROW;
+    }
+    if (ev->has_column) {
+        stw_le_p(rec + 0x48, ev->column);
+        valid |= MSER_COLUMN;
+    }
+    if (ev->component_id) {
+        memcpy(rec + 0x4a, ev->component_id,
+               strnlen(ev->component_id, COMPONENT_ID_LEN));
+        valid |= MSER_COMPONENT;
+    }
+    if (ev->has_sub_channel) {
+        rec[0x5a] = ev->sub_channel;
+        valid |= MSER_SUB_CHANNEL;
+    }
+    stw_le_p(rec + 0x34, valid);
 }
 
 void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
@@ -321,8 +446,19 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
                                          uint8_t sub_channel, Error **errp)
 {
     uint8_t rec[CXL_EVENT_RECORD_SIZE];
-    uint16_t valid = 0;
     CXLType3Dev *ct3 = record_start(path, flags, mem_sparing_uuid, rec, errp);
+    CXLSparingEvent ev = {
+        .flags = flags, .sparing_flags = sparing_flags, .result = result,
+        .resources_available = resources_available,
+        .has_channel = has_channel, .channel = channel,
+        .has_rank = has_rank, .rank = rank,
+        .has_nibble_mask = has_nibble_mask, .nibble_mask = nibble_mask,
+        .has_bank_group = has_bank_group, .bank_group = bank_group,
+        .has_bank = has_bank, .bank = bank, .has_row = has_row, .row = row,
+        .has_column = has_column, .column = column,
+        .component_id = component_id,
+        .has_sub_channel = has_sub_channel, .sub_channel = sub_channel,
+    };
 
     if (!ct3 ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
@@ -330,45 +466,7 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
         (component_id && !put_component_id(rec + 0x4a, component_id, errp))) {
         return;
     }
-    rec[0x32] = sparing_flags;
-    rec[0x33] = result;
-    stw_le_p(rec + 0x3c, resources_available);
-    if (has_channel) {
-        rec[0x3e] = channel;
-        valid |= MSER_CHANNEL;
-    }
-    if (has_rank) {
-        rec[0x3f] = rank;
-        valid |= MSER_RANK;
-    }
-    if (has_nibble_mask) {
-        st24(rec + 0x40, nibble_mask);
-        valid |= MSER_NIBBLE;
-    }
-    if (has_bank_group) {
-        rec[0x43] = bank_group;
-        valid |= MSER_BANK_GROUP;
-    }
-    if (has_bank) {
-        rec[0x44] = bank;
-        valid |= MSER_BANK;
-    }
-    if (has_row) {
-        st24(rec + 0x45, row);
-        valid |= MSER_ROW;
-    }
-    if (has_column) {
-        stw_le_p(rec + 0x48, column);
-        valid |= MSER_COLUMN;
-    }
-    if (component_id) {
-        valid |= MSER_COMPONENT;
-    }
-    if (has_sub_channel) {
-        rec[0x5a] = sub_channel;
-        valid |= MSER_SUB_CHANNEL;
-    }
-    stw_le_p(rec + 0x34, valid);
+    cxl_type3_sparing_record(rec, &ev);
     record_add(ct3, log, rec);
 }
 

@@ -245,6 +245,12 @@ bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     return false;
 }
 
+void cxl_type3_poison_clear_all(CXLType3Dev *ct3)
+{
+    trace_cxl_type3_poison_clear(0, capacity(ct3));
+    list_replace(ct3, g_array_new(false, false, sizeof(PoisonRange)));
+}
+
 static unsigned injected_ranges(CXLType3Dev *ct3)
 {
     GArray *l = ct3->poison->list;
@@ -511,17 +517,20 @@ static CXLRetCode cmd_get_scan_media_results(CXLCCI *cci, const uint8_t *in,
 
 const CXLCCICommand cxl_type3_poison_commands[] = {
     { CXL_OP_GET_POISON_LIST, "Get Poison List", cmd_get_poison_list,
-      CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0 },
+      CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0, CXL_CCI_F_MEDIA },
     { CXL_OP_INJECT_POISON, "Inject Poison", cmd_inject_poison,
-      CXL_CCI_IN_EXACT, 8, CXL_CEL_IMMEDIATE_DATA_CHANGE },
+      CXL_CCI_IN_EXACT, 8, CXL_CEL_IMMEDIATE_DATA_CHANGE, CXL_CCI_F_MEDIA },
     { CXL_OP_CLEAR_POISON, "Clear Poison", cmd_clear_poison,
-      CXL_CCI_IN_EXACT, CLEAR_IN_LEN, CXL_CEL_IMMEDIATE_DATA_CHANGE },
+      CXL_CCI_IN_EXACT, CLEAR_IN_LEN, CXL_CEL_IMMEDIATE_DATA_CHANGE,
+      CXL_CCI_F_MEDIA },
     { CXL_OP_GET_SCAN_MEDIA_CAPS, "Get Scan Media Capabilities",
-      cmd_get_scan_media_caps, CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0 },
+      cmd_get_scan_media_caps, CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0,
+      CXL_CCI_F_MEDIA },
     { CXL_OP_SCAN_MEDIA, "Scan Media", cmd_scan_media, CXL_CCI_IN_EXACT,
-      SCAN_IN_LEN, CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+      SCAN_IN_LEN, CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED,
+      CXL_CCI_F_MEDIA },
     { CXL_OP_GET_SCAN_MEDIA_RESULTS, "Get Scan Media Results",
-      cmd_get_scan_media_results, CXL_CCI_IN_EXACT, 0, 0 },
+      cmd_get_scan_media_results, CXL_CCI_IN_EXACT, 0, 0, CXL_CCI_F_MEDIA },
 };
 const size_t cxl_type3_poison_commands_len =
     ARRAY_SIZE(cxl_type3_poison_commands);

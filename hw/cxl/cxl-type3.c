@@ -83,6 +83,9 @@
 
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
+    if (unlikely(ct3->cci.media_disabled)) {
+        return NULL;            /* Sanitize runs: reads all ones */
+    }
     if (dpa < ct3->vsize) {
         return len <= ct3->vsize - dpa ? ct3->vptr + dpa : NULL;
     }
@@ -220,7 +223,9 @@ static uint64_t ct3_memdev_status(void *opaque)
 {
     uint64_t v = 0;
 
-    v = FIELD_DP64(v, CXL_MEMDEV_STATUS, MEDIA_STATUS, CXL_MEDIA_READY);
+    v = FIELD_DP64(v, CXL_MEMDEV_STATUS, MEDIA_STATUS,
+                   CXL_TYPE3(opaque)->cci.media_disabled ? CXL_MEDIA_DISABLED
+                                                         : CXL_MEDIA_READY);
     return FIELD_DP64(v, CXL_MEMDEV_STATUS, MBOX_READY, 1);
 }
 
@@ -465,6 +470,14 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_cci_add_commands(&ct3->cci, cxl_type3_fw_commands,
                          cxl_type3_fw_commands_len);
     cxl_type3_fw_init(ct3);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_sanitize_commands,
+                         cxl_type3_sanitize_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,
+                         cxl_type3_feature_commands_len);
+    cxl_type3_features_init(ct3);
+    if (!cxl_type3_state_load(ct3, errp)) {
+        goto fail_cci;
+    }
     cxl_cci_finalize(&ct3->cci);
     ct3->events.irq = ct3_irq;
     ct3->events.opaque = d;
@@ -497,14 +510,18 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (ct3->lsa) {
         host_memory_backend_set_mapped(ct3->lsa, true);
     }
+    cxl_type3_state_init(ct3);
     return;
 
 fail_msix:
     msix_uninit_exclusive_bar(d);
 fail_regs:
     cxl_device_regs_cleanup(&ct3->devregs);
+fail_cci:
     cxl_cci_cleanup(&ct3->cci);
     cxl_type3_poison_cleanup(ct3);
+    cxl_type3_fw_cleanup(ct3);
+    cxl_type3_features_cleanup(ct3);
 fail_backends:
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
     if (ct3->vptr) {
@@ -520,6 +537,7 @@ static void ct3_exit(PCIDevice *d)
 {
     CXLType3Dev *ct3 = CXL_TYPE3(d);
 
+    cxl_type3_state_cleanup(ct3);
     pcie_doe_fini(&ct3->doe);
     pcie_aer_exit(d);
     msix_uninit_exclusive_bar(d);
@@ -527,6 +545,7 @@ static void ct3_exit(PCIDevice *d)
     cxl_cci_cleanup(&ct3->cci);
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
+    cxl_type3_features_cleanup(ct3);
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
     if (ct3->hostvmem) {
         host_memory_backend_set_mapped(ct3->hostvmem, false);
@@ -550,9 +569,12 @@ static void ct3_reset(DeviceState *dev)
     cxl_cci_reset(&ct3->cci);
     cxl_type3_poison_reset(ct3);
     cxl_type3_fw_reset(ct3);
+    cxl_type3_features_reset(ct3);
     cxl_device_regs_reset(&ct3->devregs);
     cxl_events_reset(&ct3->events, CT3_VEC_EVENTS);
+    /* a reset goes through the flush: the shutdown state is clean again */
     ct3->shutdown_dirty = false;
+    cxl_type3_state_save(ct3);
 
     /* DVSEC: memory disabled, unlocked, range bases 0 */
     pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
@@ -592,12 +614,15 @@ static const Property ct3_properties[] = {
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, 0),
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
+    DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
                        CXL_TYPE3_DEFAULT_PAYLOAD),
     DEFINE_PROP_UINT32("scan-media-ms", CXLType3Dev, scan_media_ms,
                        CXL_TYPE3_SCAN_MEDIA_MS),
     DEFINE_PROP_UINT32("fw-transfer-ms-per-mib", CXLType3Dev,
                        fw_transfer_ms_per_mib, CXL_TYPE3_FW_MS_PER_MIB),
+    DEFINE_PROP_UINT32("sanitize-ms", CXLType3Dev, sanitize_ms,
+                       CXL_TYPE3_SANITIZE_MS),
 };
 
 static const VMStateDescription ct3_vmstate = {

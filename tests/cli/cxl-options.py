@@ -168,6 +168,13 @@ CASES = [
                                    "-device", "cxl-type3,bus=pcie.0,volatile-memdev=m0"],
      r"cxl-type3: a CXL memory device must be below a CXL root port or switch downstream port "
      r"\(bus=<cxl-rp or cxl-downstream id>\)"),
+    ("type3-device-state-unwritable", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                       "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                                  "device-state=/nonexistent/dir/t3.state"],
+     r"cxl-type3: device-state: cannot write '/nonexistent/dir/t3\.state'"),
+    ("type3-device-state-unreadable", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                       "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,device-state=/"],
+     r"cxl-type3: device-state: cannot read '/'"),
     ("type3-unknown-backend", ["-device", "cxl-type3,bus=rp0,volatile-memdev=nope"],
      r"volatile-memdev=nope: Device 'nope' not found"),
     ("type3-missing-cdat-file", ["-object", "memory-backend-ram,id=m0,size=256M",

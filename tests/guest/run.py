@@ -207,6 +207,8 @@ class Context:
         self.image = image                  # the guest image directory
         self.opts = opts
         self.qmp_client = None
+        self.proc = None                    # the running QEMU
+        self.killed = False                 # kill_qemu() ended this boot
         self.checks = []                    # (name, ok, detail)
         self._console = logdir / "console.log"
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -255,6 +257,15 @@ class Context:
                 if left <= 0 or c.closed:
                     raise QMPError(f"no {name} event {data or ''} within {timeout}s")
                 c.cond.wait(left)
+
+    def kill_qemu(self):
+        """Kill QEMU with SIGKILL, as a power failure would: this boot ends
+        there (the next one, if GUEST lists one, starts on the same files).
+        For a HOST handler; the guest's request gets no answer."""
+        self.killed = True
+        if self.proc is not None:
+            self.proc.kill()
+        return "killed"
 
     def check(self, name, ok, detail=""):
         """Record a host-side check; a false one fails the scenario."""
@@ -542,6 +553,7 @@ class Run:
         qlog = open(self.logdir / "qemu.log", "ab")
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
         self.proc = proc
+        ctx.proc, ctx.killed = proc, False
         try:
             try:
                 ctx.qmp_client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0,
@@ -563,7 +575,7 @@ class Run:
             if ctx.qmp_client:
                 ctx.qmp_client.close()
             shutil.rmtree(sockdir, ignore_errors=True)
-        if proc.returncode not in (0, None) and not self.res.reasons:
+        if proc.returncode not in (0, None) and not self.res.reasons and not ctx.killed:
             self.res.reasons.append(f"QEMU exit status {proc.returncode}")
             self._tail_qemu_log()
         return True
@@ -590,6 +602,8 @@ class Run:
                 end_at = time.monotonic()
                 if self.res.end_status != 0:
                     self.res.reasons.append(f"scenario script exit status {self.res.end_status}")
+            if exited and self.ctx.killed:
+                return                      # the scenario killed it on purpose
             if exited:
                 if partial:
                     self._on_line(partial.decode(errors="replace").replace("\r", ""))

@@ -56,6 +56,7 @@
 #define RC_FW_VERIFY_FAILED 0x0a
 #define RC_INVALID_SLOT     0x0b
 #define RC_ABORTED          0x12
+#define RC_MEDIA_DISABLED   0x07
 /* ... and of the poison commands */
 #define RC_INVALID_PA       0x0f
 #define RC_POISON_LIMIT     0x10
@@ -489,6 +490,10 @@ static const CXLQtestOp tested_ops[] = {
     { 0x0400, "Get Supported Logs" },
     { 0x0401, "Get Log" },
     { 0x0402, "Get Log Capabilities" },
+    { 0x0500, "Get Supported Features" },
+    { 0x0501, "Get Feature" },
+    { 0x0502, "Set Feature" },
+    { 0x0600, "Perform Maintenance" },
     { 0x4000, "Identify Memory Device" },
     { 0x4100, "Get Partition Info" },
     { 0x4101, "Set Partition Info" },
@@ -505,6 +510,9 @@ static const CXLQtestOp tested_ops[] = {
     { 0x4303, "Get Scan Media Capabilities" },
     { 0x4304, "Scan Media" },
     { 0x4305, "Get Scan Media Results" },
+    { 0x4400, "Sanitize" },
+    { 0x4401, "Secure Erase" },
+    { 0x4500, "Get Security State" },
 };
 
 static void test_cel(void)
@@ -733,23 +741,325 @@ static const CXLQtestMboxCase mbox_cases[] = {
       RC_BUSY },
     { "get poison list while scanning", 0x4300, { [8] = 1 }, 16, false,
       RC_SUCCESS, 0x20, NO_UUID, true },
+    { "sanitize while scanning", 0x4400, {}, 0, false, RC_BUSY },
+    { "secure erase while scanning", 0x4401, {}, 0, false, RC_BUSY },
+};
+
+/*
+ * Run after mbox_cases once the scan has ended (no decoder is committed):
+ * the sanitize commands, then, while Sanitize runs (the clock is not
+ * stepped), Media Disabled for every command that accesses the media,
+ * Busy for other background commands, and the rest served. Input length
+ * is checked first.
+ */
+static const CXLQtestMboxCase sanitize_cases[] = {
+    { "get security state", 0x4500, {}, 0, false, RC_SUCCESS, 4,
+      .exact = true },
+    { "get security state long", 0x4500, {}, 1, false, RC_PAYLOAD_LEN },
+    { "secure erase", 0x4401, {}, 0, false, RC_SUCCESS, 0, .exact = true },
+    { "secure erase long", 0x4401, {}, 1, false, RC_PAYLOAD_LEN },
+    { "sanitize long", 0x4400, {}, 1, false, RC_PAYLOAD_LEN },
+    { "sanitize", 0x4400, {}, 0, false, RC_BACKGROUND, 0 },
+    /* the last cases: Sanitize runs */
+    { "sanitize while sanitizing", 0x4400, {}, 0, false, RC_MEDIA_DISABLED },
+    { "sanitize long while sanitizing", 0x4400, {}, 1, false,
+      RC_PAYLOAD_LEN },
+    { "secure erase while sanitizing", 0x4401, {}, 0, false,
+      RC_MEDIA_DISABLED },
+    { "get lsa while sanitizing", 0x4102, { 0, 0, 0, 0, 0x10, 0, 0, 0 }, 8,
+      false, RC_MEDIA_DISABLED },
+    { "get lsa short while sanitizing", 0x4102, {}, 7, false,
+      RC_PAYLOAD_LEN },
+    { "set lsa while sanitizing", 0x4103, { [8] = 1 }, 12, false,
+      RC_MEDIA_DISABLED },
+    { "get poison list while sanitizing", 0x4300, { [8] = 1 }, 16, false,
+      RC_MEDIA_DISABLED },
+    { "inject poison while sanitizing", 0x4301, {}, 8, false,
+      RC_MEDIA_DISABLED },
+    { "clear poison while sanitizing", 0x4302, {}, 72, false,
+      RC_MEDIA_DISABLED },
+    { "get scan media caps while sanitizing", 0x4303, { [8] = 1 }, 16,
+      false, RC_MEDIA_DISABLED },
+    { "scan media while sanitizing", 0x4304, { [8] = 1 }, 17, false,
+      RC_MEDIA_DISABLED },
+    { "get scan media results while sanitizing", 0x4305, {}, 0, false,
+      RC_MEDIA_DISABLED },
+    { "transfer fw while sanitizing", 0x0201, { 0, 2 }, 0x100, false,
+      RC_BUSY },
+    { "abort sanitize", 0x0005, {}, 0, false, RC_BUSY },
+    { "get security state while sanitizing", 0x4500, {}, 0, false,
+      RC_SUCCESS, 4, .exact = true },
+    { "get health info while sanitizing", 0x4200, {}, 0, false, RC_SUCCESS,
+      0x12 },
+    { "identify memdev while sanitizing", 0x4000, {}, 0, false, RC_SUCCESS,
+      0x45 },
+};
+
+/* ---- features and maintenance ---- */
+
+/* Feature UUIDs (Linux's include/cxl/features.h), as input bytes */
+#define UUID_SCRUB      0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b, \
+                        0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a
+#define UUID_ECS        0xe5, 0xb1, 0x3f, 0x22, 0x23, 0x28, 0x4a, 0x14, \
+                        0xb8, 0xba, 0xb9, 0x69, 0x1e, 0x89, 0x33, 0x86
+#define UUID_SPPR       0x89, 0x2b, 0xa4, 0x75, 0xfa, 0xd8, 0x47, 0x4e, \
+                        0x9d, 0x3e, 0x69, 0x2c, 0x91, 0x75, 0x68, 0xbb
+#define UUID_HPPR       0x80, 0xea, 0x45, 0x21, 0x78, 0x6f, 0x41, 0x27, \
+                        0xaf, 0xb1, 0xec, 0x74, 0x59, 0xfb, 0x0e, 0x24
+#define UUID_CACHELINE  0x96, 0xc3, 0x33, 0x86, 0x91, 0xdd, 0x44, 0xc7, \
+                        0x9e, 0xcb, 0xfd, 0xaf, 0x65, 0x03, 0xba, 0xc4
+#define UUID_ROW        0x45, 0x0e, 0xbf, 0x67, 0xb1, 0x35, 0x4f, 0x97, \
+                        0xa4, 0x98, 0xc2, 0xd5, 0x7f, 0x27, 0x9b, 0xed
+#define UUID_BANK       0x78, 0xb7, 0x96, 0x36, 0x90, 0xac, 0x4b, 0x64, \
+                        0xa4, 0xef, 0xfa, 0xac, 0x5d, 0x18, 0xa8, 0x63
+#define UUID_RANK       0x34, 0xdb, 0xaf, 0xf5, 0x05, 0x52, 0x42, 0x81, \
+                        0x8f, 0x76, 0xda, 0x0b, 0x5e, 0x7a, 0x76, 0xa7
+
+#define NR_FEATURES     8
+#define FEAT_ENTRY      48
+#define RC_FEAT_VERSION         0x19
+#define RC_FEAT_SELECTION       0x1a
+#define RC_FEAT_IN_PROGRESS     0x1b
+#define RC_FEAT_OUT_OF_ORDER    0x1c
+#define RC_RESOURCES_EXHAUSTED  0x1d
+
+/*
+ * Set Feature input: UUID, flags (action [2:0], saved across reset [3]) at
+ * 16, offset at 20, version at 22, data from 32. Get Feature: UUID, offset
+ * at 16, count at 18, selection at 20. Perform Maintenance: class,
+ * subclass, then for PPR flags, DPA (8), nibble mask (3); for sparing
+ * flags, channel, rank, nibble mask (3), bank group, bank, row (3),
+ * column (2), sub-channel.
+ */
+static const CXLQtestMboxCase feature_cases[] = {
+    /* Get Supported Features: count (output bytes), start index */
+    { "get supported features", 0x0500, { 0x00, 0x02 }, 8, false,
+      RC_SUCCESS, 8 + NR_FEATURES * FEAT_ENTRY, .exact = true },
+    { "get supported features header only", 0x0500, { 8 }, 8, false,
+      RC_SUCCESS, 8, .exact = true },
+    { "get supported features short", 0x0500, { 0x00, 0x02 }, 7, false,
+      RC_PAYLOAD_LEN },
+    { "get supported features long", 0x0500, { 0x00, 0x02 }, 9, false,
+      RC_PAYLOAD_LEN },
+    { "get supported features count below header", 0x0500, { 7 }, 8, false,
+      RC_INVALID_INPUT },
+    { "get supported features start past the end", 0x0500,
+      { 0x00, 0x02, 0, 0, NR_FEATURES }, 8, false, RC_INVALID_INPUT },
+    { "get supported features reserved", 0x0500, { 0x00, 0x02, [6] = 1 },
+      8, false, RC_INVALID_INPUT },
+    /* Get Feature */
+    { "get feature scrub", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 0 }, 21,
+      false, RC_SUCCESS, 4, .exact = true },
+    { "get feature scrub default", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 1 },
+      21, false, RC_SUCCESS, 4, .exact = true },
+    { "get feature scrub saved", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 2 }, 21,
+      false, RC_SUCCESS, 4, .exact = true },
+    { "get feature ecs from 1, more than there is", 0x0501,
+      { UUID_ECS, 1, 0, 0xff, 0, 0 }, 21, false, RC_SUCCESS, 8,
+      .exact = true },
+    { "get feature soft ppr", 0x0501, { UUID_SPPR, 0, 0, 20, 0, 0 }, 21,
+      false, RC_SUCCESS, 20, .exact = true },
+    { "get feature rank sparing", 0x0501, { UUID_RANK, 0, 0, 19, 0, 0 }, 21,
+      false, RC_SUCCESS, 19, .exact = true },
+    { "get feature short", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 0 }, 20, false,
+      RC_PAYLOAD_LEN },
+    { "get feature long", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 0 }, 22, false,
+      RC_PAYLOAD_LEN },
+    { "get feature unknown uuid", 0x0501, { 0, 0, 4, 0, 0 }, 21, false,
+      RC_UNSUPPORTED, 0, BAD_UUID },
+    { "get feature selection 3", 0x0501, { UUID_SCRUB, 0, 0, 4, 0, 3 }, 21,
+      false, RC_FEAT_SELECTION },
+    { "get feature offset past the end", 0x0501,
+      { UUID_SCRUB, 4, 0, 1, 0, 0 }, 21, false, RC_INVALID_INPUT },
+    { "get feature count 0", 0x0501, { UUID_SCRUB, 0, 0, 0, 0, 0 }, 21,
+      false, RC_INVALID_INPUT },
+    /* Set Feature, full transfers */
+    { "set feature scrub", 0x0502, { UUID_SCRUB, [22] = 1, [32] = 6, 1 },
+      34, false, RC_SUCCESS, 0, .exact = true },
+    { "set feature scrub saved", 0x0502,
+      { UUID_SCRUB, [16] = 0x8, [22] = 1, [32] = 6, 1 }, 34, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set feature short", 0x0502, { UUID_SCRUB, [22] = 1 }, 31, false,
+      RC_PAYLOAD_LEN },
+    { "set feature scrub data too long", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 6, 1 }, 35, false, RC_PAYLOAD_LEN },
+    { "set feature scrub data too short", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 6 }, 33, false, RC_PAYLOAD_LEN },
+    { "set feature unknown uuid", 0x0502, { [6] = 1, [16] = 6, 1 }, 34,
+      false, RC_UNSUPPORTED, 0, BAD_UUID },
+    { "set feature version 2", 0x0502, { UUID_SCRUB, [22] = 2, [32] = 6, 1 },
+      34, false, RC_FEAT_VERSION },
+    { "set feature version 0", 0x0502, { UUID_SCRUB, [32] = 6, 1 }, 34,
+      false, RC_FEAT_VERSION },
+    { "set feature reserved action", 0x0502,
+      { UUID_SCRUB, [16] = 5, [22] = 1, [32] = 6, 1 }, 34, false,
+      RC_INVALID_INPUT },
+    { "set feature reserved flag", 0x0502,
+      { UUID_SCRUB, [16] = 0x10, [22] = 1, [32] = 6, 1 }, 34, false,
+      RC_INVALID_INPUT },
+    { "set feature reserved bytes", 0x0502,
+      { UUID_SCRUB, [22] = 1, [31] = 1, [32] = 6, 1 }, 34, false,
+      RC_INVALID_INPUT },
+    { "set feature full with an offset", 0x0502,
+      { UUID_SCRUB, [20] = 1, [22] = 1, [32] = 6, 1 }, 34, false,
+      RC_INVALID_INPUT },
+    { "set feature scrub cycle below minimum", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 0, 1 }, 34, false, RC_INVALID_INPUT },
+    { "set feature scrub reserved flags", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 6, 3 }, 34, false, RC_INVALID_INPUT },
+    { "set feature ecs", 0x0502,
+      { UUID_ECS, [22] = 1, [32] = 1, 0x0b, 0, 0x05, 0 }, 37, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set feature ecs reserved log entry type", 0x0502,
+      { UUID_ECS, [22] = 1, [32] = 2, 4, 0, 4, 0 }, 37, false,
+      RC_INVALID_INPUT },
+    { "set feature ecs threshold index 2", 0x0502,
+      { UUID_ECS, [22] = 1, [32] = 0, 4, 0, 2, 0 }, 37, false,
+      RC_INVALID_INPUT },
+    { "set feature ecs reserved config bits", 0x0502,
+      { UUID_ECS, [22] = 1, [32] = 0, 4, 0x01, 4, 0 }, 37, false,
+      RC_INVALID_INPUT },
+    { "set feature soft ppr", 0x0502, { UUID_SPPR, [22] = 1, [34] = 1 },
+      35, false, RC_SUCCESS, 0, .exact = true },
+    { "set feature hard ppr device initiated", 0x0502,
+      { UUID_HPPR, [22] = 1, [32] = 1 }, 35, false, RC_INVALID_INPUT },
+    { "set feature hard ppr at boot", 0x0502,
+      { UUID_HPPR, [22] = 1, [34] = 2 }, 35, false, RC_INVALID_INPUT },
+    { "set feature hard ppr reserved mode", 0x0502,
+      { UUID_HPPR, [22] = 1, [34] = 4 }, 35, false, RC_INVALID_INPUT },
+    { "set feature row sparing", 0x0502, { UUID_ROW, [22] = 1 }, 34, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set feature bank sparing device initiated", 0x0502,
+      { UUID_BANK, [22] = 1, [32] = 1 }, 34, false, RC_INVALID_INPUT },
+    { "set feature cacheline sparing reserved mode", 0x0502,
+      { UUID_CACHELINE, [22] = 1, [33] = 1 }, 34, false, RC_INVALID_INPUT },
+    /* Set Feature, partial transfers of the ECS feature (5 bytes) */
+    { "set feature continue without initiate", 0x0502,
+      { UUID_ECS, [16] = 2, [22] = 1, [32] = 0 }, 33, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature finish without initiate", 0x0502,
+      { UUID_ECS, [16] = 3, [22] = 1, [32] = 0 }, 33, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature initiate not at 0", 0x0502,
+      { UUID_ECS, [16] = 1, [20] = 1, [22] = 1, [32] = 0 }, 33, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature initiate past the feature", 0x0502,
+      { UUID_ECS, [16] = 1, [22] = 1 }, 38, false, RC_INVALID_INPUT },
+    { "set feature initiate", 0x0502,
+      { UUID_ECS, [16] = 1, [22] = 1, [32] = 0, 4 }, 34, false, RC_SUCCESS,
+      0, .exact = true },
+    { "set feature initiate again", 0x0502,
+      { UUID_ECS, [16] = 1, [22] = 1, [32] = 0, 4 }, 34, false,
+      RC_FEAT_IN_PROGRESS },
+    { "set feature full during a transfer", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 6, 1 }, 34, false,
+      RC_FEAT_IN_PROGRESS },
+    { "set feature continue of another feature", 0x0502,
+      { UUID_SCRUB, [16] = 2, [20] = 2, [22] = 1, [32] = 1 }, 33, false,
+      RC_FEAT_IN_PROGRESS },
+    { "set feature continue repeating an offset", 0x0502,
+      { UUID_ECS, [16] = 2, [22] = 1, [32] = 0, 4 }, 34, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature continue skipping bytes", 0x0502,
+      { UUID_ECS, [16] = 2, [20] = 3, [22] = 1, [32] = 0 }, 33, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature continue", 0x0502,
+      { UUID_ECS, [16] = 2, [20] = 2, [22] = 1, [32] = 0, 4 }, 34, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set feature finish", 0x0502,
+      { UUID_ECS, [16] = 3, [20] = 4, [22] = 1, [32] = 0 }, 33, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set feature abort, none in progress", 0x0502,
+      { UUID_ECS, [16] = 4, [22] = 1 }, 32, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "set feature finish short of the feature", 0x0502,
+      { UUID_ECS, [16] = 1, [22] = 1, [32] = 0, 4 }, 34, false, RC_SUCCESS,
+      0, .exact = true },
+    { "... finish", 0x0502, { UUID_ECS, [16] = 3, [20] = 2, [22] = 1,
+      [32] = 0 }, 33, false, RC_INVALID_INPUT },
+    { "... dropped the transfer", 0x0502,
+      { UUID_ECS, [16] = 2, [20] = 3, [22] = 1, [32] = 0 }, 33, false,
+      RC_FEAT_OUT_OF_ORDER },
+    { "set feature initiate, then abort", 0x0502,
+      { UUID_ECS, [16] = 1, [22] = 1, [32] = 0, 4 }, 34, false, RC_SUCCESS,
+      0, .exact = true },
+    { "set feature abort", 0x0502, { UUID_ECS, [16] = 4, [22] = 1 }, 32,
+      false, RC_SUCCESS, 0, .exact = true },
+    { "set feature continue after abort", 0x0502,
+      { UUID_ECS, [16] = 2, [20] = 2, [22] = 1, [32] = 0, 4 }, 34, false,
+      RC_FEAT_OUT_OF_ORDER },
+    /* Perform Maintenance (the capacity is 0x30000000 bytes) */
+    { "perform maintenance short", 0x0600, { 1 }, 1, false,
+      RC_PAYLOAD_LEN },
+    { "perform maintenance soft ppr short", 0x0600, { 1, 0 }, 13, false,
+      RC_PAYLOAD_LEN },
+    { "perform maintenance soft ppr long", 0x0600, { 1, 0 }, 15, false,
+      RC_PAYLOAD_LEN },
+    { "perform maintenance row sparing long", 0x0600, { 2, 1 }, 18, false,
+      RC_PAYLOAD_LEN },
+    { "perform maintenance unknown class", 0x0600, { 3, 0 }, 14, false,
+      RC_UNSUPPORTED },
+    { "perform maintenance unknown ppr subclass", 0x0600, { 1, 2 }, 14,
+      false, RC_UNSUPPORTED },
+    { "perform maintenance unknown sparing subclass", 0x0600, { 2, 4 }, 17,
+      false, RC_UNSUPPORTED },
+    { "perform maintenance ppr reserved flags", 0x0600, { 1, 0, 0x2 }, 14,
+      false, RC_INVALID_INPUT },
+    { "perform maintenance ppr beyond capacity", 0x0600,
+      { 1, 1, 0, [6] = 0x30 }, 14, false, RC_INVALID_PA },
+    { "perform maintenance sparing reserved flags", 0x0600, { 2, 3, 0x10 },
+      17, false, RC_INVALID_INPUT },
+    { "perform maintenance sparing channel 8", 0x0600, { 2, 3, 0, 8 }, 17,
+      false, RC_INVALID_INPUT },
+    { "perform maintenance sparing rank 4", 0x0600, { 2, 3, 0, 0, 4 }, 17,
+      false, RC_INVALID_INPUT },
+    { "perform maintenance bank sparing bank group 8", 0x0600,
+      { 2, 2, [8] = 8 }, 17, false, RC_INVALID_INPUT },
+    { "perform maintenance bank sparing bank 4", 0x0600, { 2, 2, [9] = 4 },
+      17, false, RC_INVALID_INPUT },
+    { "perform maintenance row sparing row 0x40000", 0x0600,
+      { 2, 1, [12] = 0x04 }, 17, false, RC_INVALID_INPUT },
+    { "perform maintenance cacheline column 0x800", 0x0600,
+      { 2, 0, [14] = 0x08 }, 17, false, RC_INVALID_INPUT },
+    { "perform maintenance cacheline sub-channel 2", 0x0600,
+      { 2, 0, 0x4, [15] = 2 }, 17, false, RC_INVALID_INPUT },
+    /* the last cases: a maintenance operation runs */
+    { "perform maintenance soft ppr", 0x0600, { 1, 0, 0, 0x00, 0x10 }, 14,
+      false, RC_BACKGROUND, 0 },
+    { "perform maintenance while one runs", 0x0600, { 2, 3 }, 17, false,
+      RC_BUSY },
+    { "scan media while maintenance runs", 0x4304, { [8] = 1 }, 17, false,
+      RC_BUSY },
+    { "set feature while maintenance runs", 0x0502,
+      { UUID_SCRUB, [22] = 1, [32] = 6, 1 }, 34, false, RC_SUCCESS, 0,
+      .exact = true },
 };
 
 static void test_command_table(void)
 {
     T3 t;
     unsigned failures;
+    g_autoptr(GArray) all = g_array_new(false, false,
+                                        sizeof(CXLQtestMboxCase));
 
-    /* the table covers every tested opcode with a success and a length case */
+    /* the tables cover every tested opcode with a success and a length case */
+    g_array_append_vals(all, mbox_cases, ARRAY_SIZE(mbox_cases));
+    g_array_append_vals(all, sanitize_cases, ARRAY_SIZE(sanitize_cases));
+    g_array_append_vals(all, feature_cases, ARRAY_SIZE(feature_cases));
     g_assert_cmpuint(cxl_qtest_cases_cover(tested_ops, ARRAY_SIZE(tested_ops),
-                                           mbox_cases,
-                                           ARRAY_SIZE(mbox_cases)), ==, 0);
+                                           (CXLQtestMboxCase *)all->data,
+                                           all->len), ==, 0);
     t3_start(&t, false);
     failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
                                    cxl_qtest_generic_cases,
                                    ARRAY_SIZE(cxl_qtest_generic_cases));
     failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max, mbox_cases,
                                     ARRAY_SIZE(mbox_cases));
+    /* let the scan end */
+    qtest_clock_step(t.qts, 1000 * 1000000ull);
+    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
+                                    sanitize_cases,
+                                    ARRAY_SIZE(sanitize_cases));
     t3_stop(&t);
     g_assert_cmpuint(failures, ==, 0);
 }
@@ -1872,6 +2182,595 @@ static void test_ras_injection(void)
     t3_stop(&t);
 }
 
+/* ---- 11. Sanitize and Secure Erase ---- */
+
+#define MEDIA_STATUS(v)     (((v) >> 2) & 3)
+#define MEDIA_READY         1
+#define MEDIA_DISABLED      3
+#define SANITIZE_MS         200
+
+static unsigned media_status(T3 *t)
+{
+    return MEDIA_STATUS(qtest_readq(t->qts, t->memdev));
+}
+
+/* Commit decoders 0 (volatile) and 1 (persistent) at the window base */
+static void map_all(T3 *t)
+{
+    qtest_writel(t->qts, t->hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(t, 0, t->window, VMEM_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(t, 1, t->window + VMEM_SIZE, PMEM_SIZE, 0),
+                    ==, HDM_CTRL_COMMITTED);
+    set_mem_enable(t, true);
+}
+
+static void unmap_all(T3 *t)
+{
+    dec_clear(t, 1);
+    dec_clear(t, 0);
+}
+
+/* Write a word near the start and the end of both capacities */
+static void write_pattern(T3 *t, uint64_t v)
+{
+    qtest_writeq(t->qts, t->window + 0x1000, v);
+    qtest_writeq(t->qts, t->window + VMEM_SIZE - 8, ~v);
+    qtest_writeq(t->qts, t->window + VMEM_SIZE + 0x2000, v + 1);
+    qtest_writeq(t->qts, t->window + VMEM_SIZE + PMEM_SIZE - 8, v - 1);
+    g_assert_cmphex(cxl_qtest_file_read64(t->vfile, 0x1000), ==, v);
+    g_assert_cmphex(cxl_qtest_file_read64(t->vfile, VMEM_SIZE - 8), ==, ~v);
+    g_assert_cmphex(cxl_qtest_file_read64(t->pfile, 0x2000), ==, v + 1);
+    g_assert_cmphex(cxl_qtest_file_read64(t->pfile, PMEM_SIZE - 8), ==,
+                    v - 1);
+}
+
+/* Every byte of the file at @path is zero */
+static bool file_is_zero(const char *path)
+{
+    g_autofree uint8_t *buf = g_malloc(1 * MiB);
+    bool zero = true;
+    ssize_t n;
+    int fd = open(path, O_RDONLY);
+
+    g_assert_cmpint(fd, >=, 0);
+    while (zero && (n = read(fd, buf, 1 * MiB)) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i]) {
+                g_test_message("%s: byte 0x%" PRIx64 " is 0x%02x", path,
+                               (uint64_t)(lseek(fd, 0, SEEK_CUR) - n + i),
+                               buf[i]);
+                zero = false;
+                break;
+            }
+        }
+    }
+    close(fd);
+    return zero;
+}
+
+/* Number of records in the poison list of the whole capacity */
+static unsigned poison_count(T3 *t)
+{
+    uint8_t out[0x20 + 16 * 8], flags;
+
+    return poison_list(t, 0, VMEM_SIZE + PMEM_SIZE, out, sizeof(out), &flags);
+}
+
+/*
+ * Sanitize: refused while a decoder is committed; otherwise a background
+ * operation of sanitize-ms with progress, Media Status "disabled" and
+ * CXL.mem reads of all ones (writes dropped) while it runs, the completion
+ * interrupt, then all capacity zero in the backend files, poison gone and
+ * the media enabled again. A reset ends a running Sanitize.
+ */
+static void test_sanitize(void)
+{
+    T3 t;
+    unsigned pct;
+    uint16_t op, rc;
+
+    t3_start_opts(&t, true, ",sanitize-ms=" stringify(SANITIZE_MS));
+    enable_mbox_msix(&t);
+    map_all(&t);
+    write_pattern(&t, 0x1122334455667788ull);
+    g_assert_cmphex(poison_inject(&t, 0x4000), ==, RC_SUCCESS);
+    g_assert_null(qmp_poison(&t, "t3", VMEM_SIZE + 0x8000, 0x100));
+    g_assert_cmpuint(poison_count(&t), ==, 2);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+
+    /* the memory is mapped: refused, nothing changes */
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BUSY);
+    g_assert_false(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==,
+                    0x1122334455667788ull);
+    dec_clear(&t, 1);
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BUSY);
+    dec_clear(&t, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0x2000), ==,
+                    0x1122334455667789ull);
+
+    /* unmapped: starts */
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x4400);
+    g_assert_cmpuint(pct, <, 100);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_DISABLED);
+    /* interrupt only at the end */
+    g_assert_cmphex(qtest_readl(t.qts, FW_MSI_ADDR), ==, 0);
+
+    /* the guest maps the memory meanwhile: all ones, writes dropped */
+    map_all(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    UINT64_MAX);
+    qtest_writeq(t.qts, t.window + 0x3000, 0xabcdull);
+
+    /* half way */
+    qtest_clock_step(t.qts, SANITIZE_MS / 2 * 1000000ull);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmpuint(pct, >=, 40);
+    g_assert_cmpuint(pct, <=, 60);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_DISABLED);
+    g_assert_cmphex(qtest_readl(t.qts, FW_MSI_ADDR), ==, 0);
+
+    /* done: interrupt, media back, everything zero */
+    qtest_clock_step(t.qts, (SANITIZE_MS / 2 + 1) * 1000000ull);
+    g_assert_false(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x4400);
+    g_assert_cmpuint(pct, ==, 100);
+    g_assert_cmphex(rc, ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readl(t.qts, FW_MSI_ADDR), ==, FW_MSI_DATA);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmpuint(poison_count(&t), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3000), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+
+    /* a reset while Sanitize runs ends it with the media enabled */
+    write_pattern(&t, 0x0102030405060708ull);
+    unmap_all(&t);
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_DISABLED);
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    g_assert_false(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    t3_stop(&t);
+}
+
+/*
+ * Secure Erase: refused while a decoder is committed or a background
+ * operation runs; otherwise completes at once with all capacity zero in
+ * the backend files and the poison gone.
+ */
+static void test_secure_erase(void)
+{
+    T3 t;
+    uint8_t state[4];
+    uint32_t len;
+
+    t3_start(&t, true);
+    g_assert_cmphex(mbox_send(&t, 0x4500, NULL, 0, state, sizeof(state),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 4);
+    g_assert_cmphex(ldl_le_p(state), ==, 0);   /* no passphrase, unlocked */
+
+    map_all(&t);
+    write_pattern(&t, 0x8877665544332211ull);
+    g_assert_null(qmp_poison(&t, "t3", 0x40, 0x40));
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BUSY);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x1000), ==,
+                    0x8877665544332211ull);
+    unmap_all(&t);
+
+    /* while Scan Media runs: busy */
+    g_assert_cmphex(scan_media(&t, 0, 0x1000), ==, RC_BACKGROUND);
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BUSY);
+    g_assert_cmphex(bg_wait(&t, 0x4304), ==, RC_SUCCESS);
+
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmpuint(poison_count(&t), ==, 0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    t3_stop(&t);
+}
+
+static void test_feature_table(void)
+{
+    T3 t;
+    unsigned failures;
+
+    t3_start(&t, false);
+    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
+                                   feature_cases, ARRAY_SIZE(feature_cases));
+    t3_stop(&t);
+    g_assert_cmpuint(failures, ==, 0);
+}
+
+static const uint8_t feature_uuids[NR_FEATURES][16] = {
+    { UUID_SCRUB }, { UUID_ECS }, { UUID_SPPR }, { UUID_HPPR },
+    { UUID_CACHELINE }, { UUID_ROW }, { UUID_BANK }, { UUID_RANK },
+};
+
+/* Get Feature @uuid from 0, @len bytes of selection @sel */
+static void get_feature(T3 *t, const uint8_t *uuid, uint8_t sel, uint8_t *out,
+                        uint16_t len)
+{
+    uint8_t in[21] = { 0 };
+    uint32_t out_len;
+
+    memcpy(in, uuid, 16);
+    stw_le_p(in + 18, len);
+    in[20] = sel;
+    g_assert_cmphex(mbox_send(t, 0x0501, in, 21, out, len, &out_len), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(out_len, ==, len);
+}
+
+/* Set Feature @uuid: @action and flags, @len bytes at @offset */
+static uint16_t set_feature(T3 *t, const uint8_t *uuid, uint32_t flags,
+                            uint16_t offset, const uint8_t *data, size_t len)
+{
+    uint8_t in[64] = { 0 };
+
+    memcpy(in, uuid, 16);
+    stl_le_p(in + 16, flags);
+    stw_le_p(in + 20, offset);
+    in[22] = 1;
+    memcpy(in + 32, data, len);
+    return mbox_send(t, 0x0502, in, 32 + len, NULL, 0, NULL);
+}
+
+/*
+ * Get Supported Features paging: the entries of every window are those of
+ * the whole list, as Linux's get_supported_features() pages through them.
+ */
+static void test_supported_features(void)
+{
+    static const struct { uint16_t get, set; } sizes[NR_FEATURES] = {
+        { 4, 2 }, { 9, 5 }, { 20, 3 }, { 20, 3 },
+        { 19, 2 }, { 19, 2 }, { 19, 2 }, { 19, 2 },
+    };
+    uint8_t in[8] = { 0 }, out[8 + NR_FEATURES * FEAT_ENTRY];
+    T3 t;
+    uint32_t len;
+
+    t3_start(&t, false);
+    for (unsigned start = 0; start < NR_FEATURES; start++) {
+        for (unsigned want = 0; want <= NR_FEATURES; want++) {
+            unsigned n = MIN(want, NR_FEATURES - start);
+
+            /* room for @want entries and half of another */
+            stl_le_p(in, 8 + want * FEAT_ENTRY + FEAT_ENTRY / 2);
+            stw_le_p(in + 4, start);
+            g_assert_cmphex(mbox_send(&t, 0x0500, in, 8, out, sizeof(out),
+                                      &len), ==, RC_SUCCESS);
+            g_assert_cmpuint(len, ==, 8 + n * FEAT_ENTRY);
+            g_assert_cmpuint(lduw_le_p(out), ==, n);
+            g_assert_cmpuint(lduw_le_p(out + 2), ==, NR_FEATURES);
+            for (unsigned i = 0; i < n; i++) {
+                const uint8_t *e = out + 8 + i * FEAT_ENTRY;
+                unsigned f = start + i;
+
+                g_assert_cmpmem(e, 16, feature_uuids[f], 16);
+                g_assert_cmpuint(lduw_le_p(e + 16), ==, f);
+                g_assert_cmpuint(lduw_le_p(e + 18), ==, sizes[f].get);
+                g_assert_cmpuint(lduw_le_p(e + 20), ==, sizes[f].set);
+                /* changeable, cold reset persistence, default and saved */
+                g_assert_cmphex(ldl_le_p(e + 22), ==, 0x1 | 4 << 1 | 0x60);
+                g_assert_cmpuint(e[26], ==, 1);
+                g_assert_cmpuint(e[27], ==, 1);
+                /* effects valid, an immediate change, nothing else */
+                g_assert_cmphex(lduw_le_p(e + 28) & ~0xau, ==, 0x200);
+                g_assert_cmphex(lduw_le_p(e + 28) & 0xau, !=, 0);
+            }
+        }
+    }
+    t3_stop(&t);
+}
+
+/*
+ * Set Feature then Get Feature, for every feature: the current value
+ * changes, the default does not, the saved one only with "saved across
+ * reset", and a reset makes the saved value current.
+ */
+static void test_feature_round_trip(void)
+{
+    uint8_t out[32], w[8];
+    T3 t;
+
+    t3_start(&t, false);
+
+    /* patrol scrub: 12 hours (minimum 1) and enabled by default */
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(out[0], ==, 0x1);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    w[0] = 48;
+    w[1] = 0;
+    g_assert_cmphex(set_feature(&t, feature_uuids[0], 0, 0, w, 2), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 48 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 0);
+    get_feature(&t, feature_uuids[0], 1, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    get_feature(&t, feature_uuids[0], 2, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+
+    /* DDR5 ECS, saved across reset: log entry type, two FRU configs */
+    w[0] = 1;
+    stw_le_p(w + 1, 3 | 1 << 3 | 1 << 4);   /* 256, codewords, reset */
+    stw_le_p(w + 3, 5);                     /* 4096, rows */
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 0x8, 0, w, 5), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);  /* reset clears */
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 5);
+    get_feature(&t, feature_uuids[1], 2, out, 9);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);
+    get_feature(&t, feature_uuids[1], 1, out, 9);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 4);
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 4);
+
+    /* soft and hard PPR: header, capabilities, the event record enable */
+    for (unsigned f = 2; f <= 3; f++) {
+        get_feature(&t, feature_uuids[f], 0, out, 20);
+        g_assert_cmphex(out[0], ==, 3 << 4 | 10);     /* 10 ms */
+        g_assert_cmphex(out[5], ==, 1);               /* class PPR */
+        g_assert_cmphex(out[6], ==, f - 2);           /* soft 0, hard 1 */
+        g_assert_cmphex(out[16], ==, 0x7);            /* DPA, nibble, event */
+        g_assert_cmphex(out[19], ==, 1);
+        memset(w, 0, 3);
+        g_assert_cmphex(set_feature(&t, feature_uuids[f], 0, 0, w, 3), ==,
+                        RC_SUCCESS);
+        get_feature(&t, feature_uuids[f], 0, out, 20);
+        g_assert_cmphex(out[19], ==, 0);
+        get_feature(&t, feature_uuids[f], 1, out, 20);
+        g_assert_cmphex(out[19], ==, 1);
+    }
+
+    /* sparing: class 2, subclass by granularity, hard and soft sparing */
+    for (unsigned f = 4; f < NR_FEATURES; f++) {
+        get_feature(&t, feature_uuids[f], 0, out, 19);
+        g_assert_cmphex(out[5], ==, 2);
+        g_assert_cmphex(out[6], ==, f - 4);
+        g_assert_cmphex(lduw_le_p(out + 3), ==, 0);
+        g_assert_cmphex(lduw_le_p(out + 17), ==, 0x6);
+        memset(w, 0, 2);
+        g_assert_cmphex(set_feature(&t, feature_uuids[f], 0x8, 0, w, 2), ==,
+                        RC_SUCCESS);
+    }
+
+    /* a reset: saved values become current, unsaved ones are lost */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);
+    get_feature(&t, feature_uuids[2], 0, out, 20);
+    g_assert_cmphex(out[19], ==, 1);
+
+    /* a partial transfer: initiate, continue, finish */
+    w[0] = 0;
+    stw_le_p(w + 1, 4);
+    stw_le_p(w + 3, 3 | 1 << 3);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 1, 0, w, 2), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 2, 2, w + 2, 2), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);             /* not applied yet */
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 3, 4, w + 4, 1), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 4);
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 3 | 1 << 3);
+    t3_stop(&t);
+}
+
+/* Perform Maintenance (0600h) and let it complete */
+static void maintenance(T3 *t, const uint8_t *in, size_t len)
+{
+    g_assert_cmphex(mbox_send(t, 0x0600, in, len, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(t, 0x0600), ==, RC_SUCCESS);
+}
+
+/* The informational log's records: their number, the first at @rec */
+static unsigned info_records(T3 *t, uint8_t *rec)
+{
+    uint8_t log = 0, out[0x20 + 128 * 4];
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    if (n) {
+        memcpy(rec, out + 0x20, 128);
+    }
+    return n;
+}
+
+/* Clear the informational log's first record */
+static void info_clear(T3 *t, const uint8_t *rec)
+{
+    uint8_t in[8] = { 0, 0, 1 };
+
+    stw_le_p(in + 6, lduw_le_p(rec + 0x14));
+    g_assert_cmphex(mbox_send(t, 0x0101, in, 8, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+}
+
+/*
+ * Soft PPR and memory sparing through Perform Maintenance: each is a
+ * background operation whose Memory Sparing Event Record (CXL r3.2
+ * 8.2.10.2.1.4, Linux's struct cxl_event_mem_sparing) Get Event Records
+ * returns; each uses a spare resource until none is left.
+ */
+static void test_maintenance(void)
+{
+    static const uint8_t mser_uuid[16] = {
+        0xe7, 0x1f, 0x3a, 0x40, 0x2d, 0x29, 0x40, 0x92,
+        0x8a, 0x39, 0x4d, 0x1c, 0x96, 0x6c, 0x7c, 0x65,
+    };
+    uint8_t in[17], rec[128], w[3] = { 0 };
+    T3 t;
+
+    t3_start(&t, false);
+    g_assert_cmpuint(info_records(&t, rec), ==, 0);
+
+    /* soft PPR of DPA 0x1000, nibbles 0xabcdef */
+    memset(in, 0, sizeof(in));
+    in[0] = 1;
+    stq_le_p(in + 3, 0x1000);
+    in[11] = 0xef;
+    in[12] = 0xcd;
+    in[13] = 0xab;
+    maintenance(&t, in, 14);
+    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpmem(rec, 16, mser_uuid, 16);
+    g_assert_cmphex(rec[0x20], ==, 1);          /* class PPR */
+    g_assert_cmphex(rec[0x21], ==, 0);          /* soft */
+    g_assert_cmphex(rec[0x32], ==, 0);          /* soft, no query */
+    g_assert_cmphex(rec[0x33], ==, 0);          /* success */
+    g_assert_cmphex(lduw_le_p(rec + 0x34), ==, 1 << 2);   /* nibble */
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);       /* spares left */
+    g_assert_cmphex(ldl_le_p(rec + 0x40) & 0xffffff, ==, 0xabcdef);
+    info_clear(&t, rec);
+
+    /* with the record disabled in the PPR operation mode: none */
+    g_assert_cmphex(set_feature(&t, feature_uuids[2], 0, 0, w, 3), ==,
+                    RC_SUCCESS);
+    maintenance(&t, in, 14);
+    g_assert_cmpuint(info_records(&t, rec), ==, 0);
+
+    /* hard row sparing: channel 1, rank 2, bank group 3, bank 1, row */
+    memset(in, 0, sizeof(in));
+    in[0] = 2;
+    in[1] = 1;
+    in[2] = 0x2 | 0x8;                          /* hard, nibble mask valid */
+    in[3] = 1;
+    in[4] = 2;
+    in[5] = 0x0f;
+    in[8] = 3;
+    in[9] = 1;
+    in[10] = 0x34;
+    in[11] = 0x12;
+    in[12] = 0x01;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpmem(rec, 16, mser_uuid, 16);
+    g_assert_cmphex(rec[0x20], ==, 2);
+    g_assert_cmphex(rec[0x21], ==, 1);
+    g_assert_cmphex(rec[0x32], ==, 0x2);        /* hard sparing */
+    /* channel, rank, nibble, bank group, bank, row */
+    g_assert_cmphex(lduw_le_p(rec + 0x34), ==, 0x3f);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);
+    g_assert_cmphex(rec[0x3e], ==, 1);
+    g_assert_cmphex(rec[0x3f], ==, 2);
+    g_assert_cmphex(ldl_le_p(rec + 0x40) & 0xffffff, ==, 0x0f);
+    g_assert_cmphex(rec[0x43], ==, 3);
+    g_assert_cmphex(rec[0x44], ==, 1);
+    g_assert_cmphex(ldl_le_p(rec + 0x45) & 0xffffff, ==, 0x11234);
+    info_clear(&t, rec);
+
+    /* a resource query uses no resource */
+    in[2] = 0x1;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmphex(rec[0x32], ==, 0x1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);
+    info_clear(&t, rec);
+
+    /* three more row sparings use the spares; then none is left */
+    in[2] = 0;
+    for (unsigned i = 0; i < 3; i++) {
+        maintenance(&t, in, 17);
+        g_assert_cmpuint(info_records(&t, rec), ==, 1);
+        g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 2 - i);
+        info_clear(&t, rec);
+    }
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, 17, NULL, 0, NULL), ==,
+                    RC_RESOURCES_EXHAUSTED);
+    /* ... a query still reports it */
+    in[2] = 0x1;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 0);
+    t3_stop(&t);
+}
+
+/*
+ * device-state=FILE: the device's own state outlives QEMU. Alert settings
+ * and the dirty shutdown count come back after a restart; a clean exit
+ * (QEMU quits) leaves the shutdown state clean, so the count does not
+ * move. (Unreadable and unwritable files are refused at start-up:
+ * tests/cli. The count rising after QEMU is killed is checked by the
+ * type3-dirty-shutdown guest scenario.)
+ */
+static void test_device_state(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxl-state-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "t3.state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s", file);
+    g_autofree char *text = NULL;
+    uint8_t set[12] = { 0 }, out[64];
+    uint32_t len;
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    /* life used warning at 42 %, over-temperature warning at 70 C */
+    set[0] = 0x3;
+    set[1] = 0x3;
+    set[2] = 42;
+    stw_le_p(set + 4, 70);
+    g_assert_cmphex(mbox_send(&t, 0x4202, set, sizeof(set), NULL, 0, NULL),
+                    ==, 0);
+    /* arm dirty shutdown, then quit cleanly */
+    g_assert_cmphex(mbox_send(&t, 0x4204, (uint8_t[]){ 1 }, 1, NULL, 0, NULL),
+                    ==, 0);
+    t3_stop(&t);
+    g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "armed=false"));
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(mbox_send(&t, 0x4201, NULL, 0, out, sizeof(out), &len),
+                    ==, 0);
+    g_assert_cmphex(out[0] & 0x3, ==, 0x3);
+    g_assert_cmpuint(out[3], ==, 42);
+    g_assert_cmpint((int16_t)lduw_le_p(out + 8), ==, 70);
+    g_assert_cmphex(mbox_send(&t, 0x4200, NULL, 0, out, sizeof(out), &len),
+                    ==, 0);
+    g_assert_cmpuint(ldl_le_p(out + 6), ==, 0);     /* no dirty shutdown */
+    t3_stop(&t);
+
+    unlink(file);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1880,6 +2779,10 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/mailbox-basics", test_mailbox_basics);
     qtest_add_func("/cxl/type3/cel", test_cel);
     qtest_add_func("/cxl/type3/command-table", test_command_table);
+    qtest_add_func("/cxl/type3/feature-table", test_feature_table);
+    qtest_add_func("/cxl/type3/supported-features", test_supported_features);
+    qtest_add_func("/cxl/type3/feature-round-trip", test_feature_round_trip);
+    qtest_add_func("/cxl/type3/maintenance", test_maintenance);
     qtest_add_func("/cxl/type3/command-functions", test_command_functions);
     qtest_add_func("/cxl/type3/lsa-offset-wrap", test_lsa_offset_wrap);
     qtest_add_func("/cxl/type3/fw-update", test_fw_update);
@@ -1894,5 +2797,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/scan-media", test_scan_media);
     qtest_add_func("/cxl/type3/qmp-inject-poison", test_qmp_inject_poison);
     qtest_add_func("/cxl/type3/ras-injection", test_ras_injection);
+    qtest_add_func("/cxl/type3/device-state", test_device_state);
+    qtest_add_func("/cxl/type3/sanitize", test_sanitize);
+    qtest_add_func("/cxl/type3/secure-erase", test_secure_erase);
     return g_test_run();
 }

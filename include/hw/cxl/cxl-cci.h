@@ -77,6 +77,10 @@ enum {
     CXL_OP_GET_SUPPORTED_LOGS = 0x0400,
     CXL_OP_GET_LOG = 0x0401,
     CXL_OP_GET_LOG_CAPS = 0x0402,
+    CXL_OP_GET_SUPPORTED_FEATURES = 0x0500,
+    CXL_OP_GET_FEATURE = 0x0501,
+    CXL_OP_SET_FEATURE = 0x0502,
+    CXL_OP_PERFORM_MAINTENANCE = 0x0600,
     CXL_OP_IDENTIFY_MEMDEV = 0x4000,
     CXL_OP_GET_PARTITION_INFO = 0x4100,
     CXL_OP_SET_PARTITION_INFO = 0x4101,
@@ -93,6 +97,9 @@ enum {
     CXL_OP_GET_SCAN_MEDIA_CAPS = 0x4303,
     CXL_OP_SCAN_MEDIA = 0x4304,
     CXL_OP_GET_SCAN_MEDIA_RESULTS = 0x4305,
+    CXL_OP_SANITIZE = 0x4400,
+    CXL_OP_SECURE_ERASE = 0x4401,
+    CXL_OP_GET_SECURITY_STATE = 0x4500,
     /* FM API physical switch command set (CXL r3.1 7.6.7.1) */
     CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
     CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
@@ -140,7 +147,15 @@ struct CXLCCICommand {
     uint32_t in_len;
     uint16_t effects;           /* CEL effects; CXL_CEL_BACKGROUND_OP: may
                                  * start a background operation */
+    uint8_t flags;              /* CXL_CCI_F_* */
 };
+
+/*
+ * The command accesses the media: while the component has its media
+ * disabled (CXLCCI.media_disabled, e.g. during Sanitize) the engine
+ * returns Media Disabled instead of running it.
+ */
+#define CXL_CCI_F_MEDIA         BIT(0)
 
 /*
  * A background operation in progress. Handlers start one with
@@ -194,6 +209,9 @@ struct CXLCCI {
     bool timestamp_set;
     uint64_t timestamp;
     int64_t timestamp_at_ns;
+
+    /* media disabled: CXL_CCI_F_MEDIA commands return Media Disabled */
+    bool media_disabled;
 
     /* background operation */
     struct {

@@ -99,6 +99,8 @@ struct CXLType3Dev {
     uint16_t dvsec_device;      /* config offset of the CXL device DVSEC */
 
     bool shutdown_dirty;        /* Set Shutdown State */
+    char *state_file;           /* device-state property (cxl-type3-state.c) */
+    Notifier state_exit;
     CXLHealth health;
     CXLAlertConfig alerts;
 
@@ -109,7 +111,37 @@ struct CXLType3Dev {
     /* firmware update (cxl-type3-fw.c) */
     uint32_t fw_transfer_ms_per_mib;    /* property */
     CXLType3FW fw;
+
+    /* features and maintenance (cxl-type3-features.c) */
+    struct CXLType3Features *features;
+
+    /* Sanitize duration, property (cxl-type3-sanitize.c) */
+    uint32_t sanitize_ms;
 };
+
+/*
+ * The device's own state across power cycles (cxl-type3-state.c): load at
+ * realize (counting a dirty shutdown if power went away while armed),
+ * save after every change of it.
+ */
+bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp);
+void cxl_type3_state_save(CXLType3Dev *ct3);
+void cxl_type3_state_init(CXLType3Dev *ct3);
+void cxl_type3_state_cleanup(CXLType3Dev *ct3);
+
+/*
+ * Additional Status of Get Health Info (cxl-type3-cmds.c): life used
+ * [1:0] and temperature [3:2] normal/warning/critical, corrected volatile
+ * [4] and persistent [5] error counts over their warning thresholds, from
+ * the device's health and its alert configuration.
+ */
+uint8_t cxl_type3_additional_status(CXLType3Dev *ct3);
+/*
+ * The device's health changes to @h (cxl-type3-inject.c): each alert
+ * whose status rose (to warning, or to critical) adds a Memory Module
+ * Event Record to the warning log, as CXL r3.1 8.2.9.9.3.2 describes.
+ */
+void cxl_type3_health_update(CXLType3Dev *ct3, const CXLHealth *h);
 
 /* The memory device command set (cxl-type3-cmds.c) */
 extern const CXLCCICommand cxl_type3_commands[];
@@ -145,6 +177,59 @@ uint8_t cxl_type3_poison_caps(void);
  * them return all ones); cheap when the device has no poison.
  */
 bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* Forget all poison (the media was overwritten: Sanitize, Secure Erase) */
+void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
+
+/*
+ * Sanitize, Secure Erase and Get Security State (cxl-type3-sanitize.c);
+ * while Sanitize runs the media is disabled (cci.media_disabled).
+ */
+#define CXL_TYPE3_SANITIZE_MS           50
+extern const CXLCCICommand cxl_type3_sanitize_commands[];
+extern const size_t cxl_type3_sanitize_commands_len;
+
+/*
+ * Features (Get Supported Features, Get/Set Feature) and Perform
+ * Maintenance (cxl-type3-features.c): patrol scrub, DDR5 ECS, soft/hard
+ * PPR and cacheline/row/bank/rank sparing. Each maintenance operation has
+ * CXL_TYPE3_MAINT_SPARES spare resources for the QEMU run.
+ */
+#define CXL_TYPE3_MAINT_SPARES          4
+typedef struct CXLType3Features CXLType3Features;
+extern const CXLCCICommand cxl_type3_feature_commands[];
+extern const size_t cxl_type3_feature_commands_len;
+void cxl_type3_features_init(CXLType3Dev *ct3);
+/* Device reset: saved feature values become current. */
+void cxl_type3_features_reset(CXLType3Dev *ct3);
+void cxl_type3_features_cleanup(CXLType3Dev *ct3);
+
+/*
+ * A Memory Sparing Event Record (CXL r3.2 8.2.10.2.1.4): the operation
+ * that caused it (class and subclass, 0 for none), the sparing flags,
+ * result and resources available, and the optional fields with has_*
+ * set (they make the validity flags).
+ */
+typedef struct CXLSparingEvent {
+    uint8_t flags;              /* record header flags */
+    uint8_t op_class;
+    uint8_t op_subclass;
+    uint8_t sparing_flags;
+    uint8_t result;
+    uint16_t resources_available;
+    bool has_channel, has_rank, has_nibble_mask, has_bank_group, has_bank;
+    bool has_row, has_column, has_sub_channel;
+    uint8_t channel;
+    uint8_t rank;
+    uint32_t nibble_mask;       /* 24 bits */
+    uint8_t bank_group;
+    uint8_t bank;
+    uint32_t row;               /* 24 bits */
+    uint16_t column;
+    uint8_t sub_channel;
+    const char *component_id;   /* NULL or at most 16 characters */
+} CXLSparingEvent;
+/* @ev's record, in @rec (CXL_EVENT_RECORD_SIZE bytes; cxl-type3-inject.c) */
+void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
 
 /*
  * Routing: the DPA the device's committed decoders map @hpa to. False if
@@ -160,7 +245,10 @@ bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp);
 /* Platform firmware: set Mem_Enable. */
 void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
-/* Host pointer to @len bytes at @dpa, or NULL if they are not all memory. */
+/*
+ * Host pointer to @len bytes at @dpa, or NULL if they are not all memory
+ * or the media is disabled.
+ */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /* Mark the backend covering @dpa dirty after a write (migration, etc.) */
 void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);

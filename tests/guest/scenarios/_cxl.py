@@ -53,6 +53,16 @@ wait_memdevs() {
     done
     return 1
 }
+# wait_lines N REGEX: until the trace buffer has N lines matching the
+# extended REGEX (events are read by Linux's interrupt threads); 10 s at most
+wait_lines() {
+    local i=0
+    while [ $i -lt 40 ]; do
+        [ "$(grep -cE "$2" /sys/kernel/tracing/trace)" -ge "$1" ] && return 0
+        sleep 0.25; i=$((i + 1))
+    done
+    return 1
+}
 # memdev_of SERIAL: the memdev with that serial number
 memdev_of() {
     cxl list -M | awk -v s="$1" '/"memdev"/ { m = $0; sub(/.*"memdev":"/, "", m); sub(/".*/, "", m) }

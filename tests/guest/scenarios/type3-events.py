@@ -68,15 +68,7 @@ for e in cxl_general_media cxl_dram cxl_memory_module cxl_memory_sparing; do
 done
 step inject host inject
 # Linux reads and clears the records from its interrupt thread
-got_all() {
-    local i=0
-    while [ $i -lt 40 ]; do
-        [ "$(grep -cE 'cxl_(general_media|dram|memory_module|memory_sparing):' $TR/trace)" -ge 4 ] && return 0
-        sleep 0.25; i=$((i + 1))
-    done
-    return 1
-}
-step all-four-traced got_all
+step all-four-traced wait_lines 4 'cxl_(general_media|dram|memory_module|memory_sparing):'
 grep cxl_ $TR/trace > /tmp/trace.txt
 step_match general-media 'cxl_general_media: memdev=mem0 .* log=Informational .*dpa=1000040 .*transaction_type=.* channel=3 rank=5 device=1234 ' cat /tmp/trace.txt
 step_match general-media-component 'cxl_general_media: .*comp_id=44 49 4d 4d 37 00' cat /tmp/trace.txt

@@ -48,20 +48,12 @@ step memdevs-probed wait_memdevs 1
 TR=/sys/kernel/tracing
 echo 1 > $TR/events/cxl/cxl_aer_correctable_error/enable
 echo 1 > $TR/events/cxl/cxl_aer_uncorrectable_error/enable
-traced() {
-    local i=0
-    while [ $i -lt 40 ]; do
-        grep -q "$1" $TR/trace && return 0
-        sleep 0.25; i=$((i + 1))
-    done
-    return 1
-}
 step inject-correctable host correctable
-step correctable-traced traced cxl_aer_correctable_error
+step correctable-traced wait_lines 1 cxl_aer_correctable_error
 step_match correctable-status "cxl_aer_correctable_error: memdev=mem0 .*status: 'Memory Data ECC Error'" grep cxl_aer $TR/trace
 step_match aer-correctable 'cxl_pci .*CXL Bus Error: severity=Correctable' dmesg
 step inject-uncorrectable host uncorrectable
-step uncorrectable-traced traced cxl_aer_uncorrectable_error
+step uncorrectable-traced wait_lines 1 cxl_aer_uncorrectable_error
 # internal error is bit 14, "Component Specific Error" to Linux; the
 # header log is checked by cxl-type3-test (Linux does not print it)
 step_match uncorrectable-status "cxl_aer_uncorrectable_error: memdev=mem0 .*status: 'Memory Data ECC Error [|] Component Specific Error' first_error: 'Memory Data ECC Error'" grep cxl_aer $TR/trace

@@ -1,0 +1,746 @@
+/*
+ * Features and maintenance of cxl-type3 (CXL r3.2 8.2.10.6, 8.2.10.7):
+ * Get Supported Features (0500h), Get Feature (0501h), Set Feature (0502h)
+ * and Perform Maintenance (0600h).
+ *
+ * Payloads are those of Linux's include/uapi/cxl/features.h and
+ * drivers/cxl/core/features.c (little-endian, packed):
+ *  Get Supported Features in (8): count (bytes of output room), start
+ *    index, 2 reserved; out: entry count, number of supported features,
+ *    4 reserved, then 48-byte entries: UUID, feature index, get size, set
+ *    size, attribute flags (4), get version, set version, set feature
+ *    effects, 18 reserved.
+ *  Get Feature in (21): UUID, offset, count, selection (0 current,
+ *    1 default, 2 saved); out: count bytes of the readable attributes.
+ *  Set Feature in (32 + data): UUID, flags (action [2:0]: 0 full,
+ *    1 initiate, 2 continue, 3 finish, 4 abort; bit 3 saved across reset),
+ *    offset, version, 9 reserved, then the writable attribute bytes.
+ *  Perform Maintenance in: class, subclass, then the operation's payload.
+ *
+ * Feature layouts are those Linux's drivers/cxl/core/edac.c uses:
+ *  patrol scrub: read cycle capability, cycle (le16: current hours [7:0],
+ *    minimum hours [15:8]), flags (enabled [0]); write cycle hours, flags;
+ *  DDR5 ECS: read log entry type, then per media FRU capability, config
+ *    (le16: threshold index [2:0] (3: 256, 4: 1024, 5: 4096), count mode
+ *    [3], reset counter [4]) and flags; write log entry type and the
+ *    config of each FRU;
+ *  soft/hard PPR and cacheline/row/bank/rank sparing: a 16-byte
+ *    maintenance header (maximum latency, operation capability, operation
+ *    mode, class, subclass, 9 reserved), then for PPR the PPR flags,
+ *    restriction flags and PPR operation mode, for sparing a reserved byte
+ *    and the restriction flags; written: the operation mode (le16), and for
+ *    PPR the PPR operation mode (Memory Sparing Event Record enable [0]).
+ *
+ * Each feature keeps its writable attributes per device: the current value
+ * and the saved one (Set Feature with "saved across reset"); a device
+ * reset makes the saved value current. Maintenance operations are
+ * background operations; each uses one of the operation's spare resources
+ * (CXL_TYPE3_MAINT_SPARES for the QEMU run) and reports a Memory Sparing
+ * Event Record in the informational log (for PPR when the PPR operation
+ * mode enables it).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/cutils.h"
+#include "hw/registerfields.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+/* Get Supported Features */
+#define GSF_IN_LEN              8
+#define GSF_IN_COUNT            0x00
+#define GSF_IN_START            0x04
+#define GSF_IN_RSVD             0x06
+#define GSF_OUT_HDR             8
+#define GSF_OUT_ENTRIES         0x00
+#define GSF_OUT_SUPPORTED       0x02
+#define FEAT_ENTRY_LEN          48
+#define ENTRY_INDEX             0x10
+#define ENTRY_GET_SIZE          0x12
+#define ENTRY_SET_SIZE          0x14
+#define ENTRY_FLAGS             0x16
+#define ENTRY_GET_VER           0x1a
+#define ENTRY_SET_VER           0x1b
+#define ENTRY_EFFECTS           0x1c
+/* Supported Feature Entry attribute flags */
+FIELD(FEAT_FLAGS, CHANGEABLE, 0, 1)
+FIELD(FEAT_FLAGS, PERSISTENCE, 1, 3)
+FIELD(FEAT_FLAGS, PERSIST_FW_UPDATE, 4, 1)
+FIELD(FEAT_FLAGS, DEFAULT_SEL, 5, 1)
+FIELD(FEAT_FLAGS, SAVED_SEL, 6, 1)
+#define PERSISTENCE_COLD_RESET  4
+/* Set Feature Effects (as the CEL's, plus "effects valid") */
+#define FEAT_EFFECTS_VALID      BIT(9)
+
+/* Get Feature */
+#define GF_IN_LEN               21
+#define GF_IN_OFFSET            0x10
+#define GF_IN_COUNT             0x12
+#define GF_IN_SELECTION         0x14
+enum { SEL_CURRENT, SEL_DEFAULT, SEL_SAVED };
+
+/* Set Feature */
+#define SF_HDR_LEN              32
+#define SF_IN_FLAGS             0x10
+#define SF_IN_OFFSET            0x14
+#define SF_IN_VERSION           0x16
+#define SF_IN_RSVD              0x17
+#define SF_RSVD_LEN             9
+FIELD(SF_FLAGS, ACTION, 0, 3)
+FIELD(SF_FLAGS, SAVED, 3, 1)
+#define SF_FLAGS_RSVD           0xfffffff0u
+enum { SF_FULL, SF_INITIATE, SF_CONTINUE, SF_FINISH, SF_ABORT };
+
+/* Patrol scrub */
+#define SCRUB_GET_LEN           4
+#define SCRUB_SET_LEN           2
+FIELD(SCRUB_CAP, CHANGEABLE, 0, 1)
+FIELD(SCRUB_CAP, REALTIME, 1, 1)
+FIELD(SCRUB_CYCLE, HOURS, 0, 8)
+FIELD(SCRUB_CYCLE, MIN_HOURS, 8, 8)
+FIELD(SCRUB_FLAGS, ENABLE, 0, 1)
+#define SCRUB_FLAGS_RSVD        0xfe
+#define SCRUB_DEF_HOURS         12
+#define SCRUB_MIN_HOURS         1
+
+/* DDR5 ECS */
+#define ECS_FRUS                2
+#define ECS_GET_LEN             (1 + 4 * ECS_FRUS)
+#define ECS_SET_LEN             (1 + 2 * ECS_FRUS)
+FIELD(ECS_LOG_CAP, ENTRY_TYPE, 0, 2)
+#define ECS_LOG_CAP_RSVD        0xfc
+FIELD(ECS_CONFIG, THRESHOLD, 0, 3)
+FIELD(ECS_CONFIG, COUNT_MODE, 3, 1)
+FIELD(ECS_CONFIG, RESET_COUNTER, 4, 1)
+#define ECS_CONFIG_RSVD         0xffe0
+#define ECS_THRESHOLD_256       3
+#define ECS_THRESHOLD_1024      4
+#define ECS_THRESHOLD_4096      5
+
+/* Maintenance features: the common readable header */
+#define MAINT_HDR_LEN           16
+#define MAINT_LATENCY           0x00
+#define MAINT_OP_CAP            0x01
+#define MAINT_OP_MODE           0x03
+#define MAINT_CLASS             0x05
+#define MAINT_SUBCLASS          0x06
+FIELD(MAINT_OP_MODE, DEV_INITIATED, 0, 1)
+#define MAINT_OP_MODE_RSVD      0xfffe
+/* maximum latency: value [3:0] in units of scale [7:4] (3: 1 ms) */
+FIELD(MAINT_LATENCY, VALUE, 0, 4)
+FIELD(MAINT_LATENCY, SCALE, 4, 4)
+#define MAINT_LATENCY_SCALE_MS  3
+/* PPR: readable flags, restriction flags, PPR operation mode */
+#define PPR_GET_LEN             (MAINT_HDR_LEN + 4)
+#define PPR_SET_LEN             3
+#define PPR_FLAGS               0x10
+#define PPR_RESTRICTION         0x11
+#define PPR_OP_MODE             0x13
+FIELD(PPR_FLAGS, DPA, 0, 1)
+FIELD(PPR_FLAGS, NIBBLE, 1, 1)
+FIELD(PPR_FLAGS, SPARING_EVENT, 2, 1)
+FIELD(PPR_FLAGS, BOOT_PPR, 3, 1)
+FIELD(PPR_OP_MODE, SPARING_EVENT_EN, 0, 1)
+FIELD(PPR_OP_MODE, BOOT_PPR_EN, 1, 1)
+#define PPR_OP_MODE_RSVD        0xfc
+/* sparing: readable reserved byte, restriction flags */
+#define SPARING_GET_LEN         (MAINT_HDR_LEN + 3)
+#define SPARING_SET_LEN         2
+#define SPARING_RESTRICTION     0x11
+FIELD(SPARING_RESTRICTION, NOT_SAFE_IN_USE, 0, 1)
+FIELD(SPARING_RESTRICTION, HARD, 1, 1)
+FIELD(SPARING_RESTRICTION, SOFT, 2, 1)
+
+/* Perform Maintenance */
+#define PM_HDR_LEN              2
+#define PM_CLASS_PPR            1
+#define PM_CLASS_SPARING        2
+/* PPR input: flags, DPA, nibble mask */
+#define PM_PPR_LEN              (PM_HDR_LEN + 12)
+#define PM_PPR_FLAGS            0x02
+#define PM_PPR_DPA              0x03
+#define PM_PPR_NIBBLE           0x0b
+FIELD(PM_PPR_FLAGS, QUERY, 0, 1)
+#define PM_PPR_FLAGS_RSVD       0xfe
+/*
+ * sparing input: flags, channel, rank, nibble mask, bank group, bank,
+ * row, column, sub-channel
+ */
+#define PM_SPARING_LEN          (PM_HDR_LEN + 15)
+#define PM_SP_FLAGS             0x02
+#define PM_SP_CHANNEL           0x03
+#define PM_SP_RANK              0x04
+#define PM_SP_NIBBLE            0x05
+#define PM_SP_BANK_GROUP        0x08
+#define PM_SP_BANK              0x09
+#define PM_SP_ROW               0x0a
+#define PM_SP_COLUMN            0x0d
+#define PM_SP_SUB_CHANNEL       0x0f
+FIELD(PM_SP_FLAGS, QUERY, 0, 1)
+FIELD(PM_SP_FLAGS, HARD, 1, 1)
+FIELD(PM_SP_FLAGS, SUB_CHANNEL_VALID, 2, 1)
+FIELD(PM_SP_FLAGS, NIBBLE_VALID, 3, 1)
+#define PM_SP_FLAGS_RSVD        0xf0
+
+/* The emulated DRAM geometry that sparing addresses */
+#define GEO_CHANNELS            8
+#define GEO_RANKS               4
+#define GEO_BANK_GROUPS         8
+#define GEO_BANKS               4
+#define GEO_ROWS                0x40000
+#define GEO_COLUMNS             0x800
+#define GEO_SUB_CHANNELS        2
+
+#define MAINT_MS                10
+#define FEAT_VERSION            1
+#define FEAT_SET_MAX            ECS_SET_LEN
+#define FEAT_GET_MAX            PPR_GET_LEN
+
+typedef enum {
+    FEAT_SCRUB, FEAT_ECS, FEAT_SPPR, FEAT_HPPR, FEAT_SP_CACHELINE,
+    FEAT_SP_ROW, FEAT_SP_BANK, FEAT_SP_RANK, FEAT_COUNT,
+} FeatId;
+
+typedef struct FeatDesc {
+    const char *name;
+    uint8_t uuid[16];
+    uint16_t get_size;
+    uint16_t set_size;
+    uint16_t effects;
+    uint8_t op_class;           /* maintenance features: class, subclass */
+    uint8_t op_subclass;
+    uint8_t defaults[FEAT_SET_MAX];
+} FeatDesc;
+
+/* A memory sparing feature: operation mode 0, as all defaults */
+#define SPARING(name, subclass, ...) {                                      \
+    name, { __VA_ARGS__ }, SPARING_GET_LEN, SPARING_SET_LEN,                \
+    CXL_CEL_IMMEDIATE_POLICY_CHANGE, PM_CLASS_SPARING, subclass,            \
+}
+
+static const FeatDesc feats[FEAT_COUNT] = {
+    [FEAT_SCRUB] = {
+        "patrol scrub",
+        { 0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b,
+          0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a },
+        SCRUB_GET_LEN, SCRUB_SET_LEN, CXL_CEL_IMMEDIATE_CONFIG_CHANGE,
+        .defaults = { SCRUB_DEF_HOURS, 1 },
+    },
+    [FEAT_ECS] = {
+        "DDR5 ECS",
+        { 0xe5, 0xb1, 0x3f, 0x22, 0x23, 0x28, 0x4a, 0x14,
+          0xb8, 0xba, 0xb9, 0x69, 0x1e, 0x89, 0x33, 0x86 },
+        ECS_GET_LEN, ECS_SET_LEN, CXL_CEL_IMMEDIATE_CONFIG_CHANGE,
+        .defaults = { 0, ECS_THRESHOLD_1024, 0, ECS_THRESHOLD_1024, 0 },
+    },
+    [FEAT_SPPR] = {
+        "soft PPR",
+        { 0x89, 0x2b, 0xa4, 0x75, 0xfa, 0xd8, 0x47, 0x4e,
+          0x9d, 0x3e, 0x69, 0x2c, 0x91, 0x75, 0x68, 0xbb },
+        PPR_GET_LEN, PPR_SET_LEN, CXL_CEL_IMMEDIATE_POLICY_CHANGE,
+        PM_CLASS_PPR, 0, { 0, 0, 1 },
+    },
+    [FEAT_HPPR] = {
+        "hard PPR",
+        { 0x80, 0xea, 0x45, 0x21, 0x78, 0x6f, 0x41, 0x27,
+          0xaf, 0xb1, 0xec, 0x74, 0x59, 0xfb, 0x0e, 0x24 },
+        PPR_GET_LEN, PPR_SET_LEN, CXL_CEL_IMMEDIATE_POLICY_CHANGE,
+        PM_CLASS_PPR, 1, { 0, 0, 1 },
+    },
+    [FEAT_SP_CACHELINE] = SPARING("cacheline sparing", 0,
+        0x96, 0xc3, 0x33, 0x86, 0x91, 0xdd, 0x44, 0xc7,
+        0x9e, 0xcb, 0xfd, 0xaf, 0x65, 0x03, 0xba, 0xc4),
+    [FEAT_SP_ROW] = SPARING("row sparing", 1,
+        0x45, 0x0e, 0xbf, 0x67, 0xb1, 0x35, 0x4f, 0x97,
+        0xa4, 0x98, 0xc2, 0xd5, 0x7f, 0x27, 0x9b, 0xed),
+    [FEAT_SP_BANK] = SPARING("bank sparing", 2,
+        0x78, 0xb7, 0x96, 0x36, 0x90, 0xac, 0x4b, 0x64,
+        0xa4, 0xef, 0xfa, 0xac, 0x5d, 0x18, 0xa8, 0x63),
+    [FEAT_SP_RANK] = SPARING("rank sparing", 3,
+        0x34, 0xdb, 0xaf, 0xf5, 0x05, 0x52, 0x42, 0x81,
+        0x8f, 0x76, 0xda, 0x0b, 0x5e, 0x7a, 0x76, 0xa7),
+};
+
+struct CXLType3Features {
+    uint8_t current[FEAT_COUNT][FEAT_SET_MAX];
+    uint8_t saved[FEAT_COUNT][FEAT_SET_MAX];
+    uint8_t spares[FEAT_COUNT];         /* maintenance resources left */
+    /* a partial Set Feature transfer */
+    bool xfer;
+    FeatId xfer_feat;
+    uint16_t xfer_next;                 /* offset the next part must have */
+    uint8_t xfer_buf[FEAT_SET_MAX];
+    /* the running Perform Maintenance */
+    FeatId maint_feat;
+    uint8_t maint_in[PM_SPARING_LEN];
+};
+
+static CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
+static int feat_find(const uint8_t *uuid)
+{
+    for (int i = 0; i < FEAT_COUNT; i++) {
+        if (!memcmp(feats[i].uuid, uuid, 16)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static bool feat_is_ppr(FeatId f)
+{
+    return f == FEAT_SPPR || f == FEAT_HPPR;
+}
+
+/* ---- readable attributes ---- */
+
+static void maint_header(FeatId f, const uint8_t *w, uint8_t *out)
+{
+    uint8_t lat = 0;
+
+    lat = FIELD_DP8(lat, MAINT_LATENCY, VALUE, MAINT_MS);
+    lat = FIELD_DP8(lat, MAINT_LATENCY, SCALE, MAINT_LATENCY_SCALE_MS);
+    out[MAINT_LATENCY] = lat;
+    stw_le_p(out + MAINT_OP_CAP, 0);    /* no device-initiated operation */
+    stw_le_p(out + MAINT_OP_MODE, lduw_le_p(w));
+    out[MAINT_CLASS] = feats[f].op_class;
+    out[MAINT_SUBCLASS] = feats[f].op_subclass;
+}
+
+/* The readable attributes of @f whose writable ones are @w */
+static void feat_read(FeatId f, const uint8_t *w, uint8_t *out)
+{
+    uint16_t cycle = 0;
+    uint8_t v = 0;
+
+    memset(out, 0, feats[f].get_size);
+    switch (f) {
+    case FEAT_SCRUB:
+        out[0] = FIELD_DP8(0, SCRUB_CAP, CHANGEABLE, 1);
+        cycle = FIELD_DP16(cycle, SCRUB_CYCLE, HOURS, w[0]);
+        cycle = FIELD_DP16(cycle, SCRUB_CYCLE, MIN_HOURS, SCRUB_MIN_HOURS);
+        stw_le_p(out + 1, cycle);
+        out[3] = w[1];
+        break;
+    case FEAT_ECS:
+        out[0] = w[0];
+        for (unsigned i = 0; i < ECS_FRUS; i++) {
+            /* capability and flags 0: no real-time report, no error */
+            stw_le_p(out + 1 + 4 * i + 1, lduw_le_p(w + 1 + 2 * i));
+        }
+        break;
+    case FEAT_SPPR:
+    case FEAT_HPPR:
+        maint_header(f, w, out);
+        v = FIELD_DP8(v, PPR_FLAGS, DPA, 1);
+        v = FIELD_DP8(v, PPR_FLAGS, NIBBLE, 1);
+        out[PPR_FLAGS] = FIELD_DP8(v, PPR_FLAGS, SPARING_EVENT, 1);
+        /* media accessible and data retained during the repair */
+        stw_le_p(out + PPR_RESTRICTION, 0);
+        out[PPR_OP_MODE] = w[2];
+        break;
+    default:
+        maint_header(f, w, out);
+        v = FIELD_DP8(v, SPARING_RESTRICTION, HARD, 1);
+        stw_le_p(out + SPARING_RESTRICTION,
+                 FIELD_DP8(v, SPARING_RESTRICTION, SOFT, 1));
+        break;
+    }
+}
+
+/* ---- writable attributes ---- */
+
+static bool ecs_config_valid(uint16_t c)
+{
+    unsigned t = FIELD_EX16(c, ECS_CONFIG, THRESHOLD);
+
+    return !(c & ECS_CONFIG_RSVD) &&
+        (t == ECS_THRESHOLD_256 || t == ECS_THRESHOLD_1024 ||
+         t == ECS_THRESHOLD_4096);
+}
+
+/* Whether @w is a valid value of @f's writable attributes */
+static bool feat_valid(FeatId f, const uint8_t *w)
+{
+    switch (f) {
+    case FEAT_SCRUB:
+        return w[0] >= SCRUB_MIN_HOURS && !(w[1] & SCRUB_FLAGS_RSVD);
+    case FEAT_ECS:
+        if (w[0] & ECS_LOG_CAP_RSVD ||
+            FIELD_EX8(w[0], ECS_LOG_CAP, ENTRY_TYPE) > 1) {
+            return false;
+        }
+        for (unsigned i = 0; i < ECS_FRUS; i++) {
+            if (!ecs_config_valid(lduw_le_p(w + 1 + 2 * i))) {
+                return false;
+            }
+        }
+        return true;
+    case FEAT_SPPR:
+    case FEAT_HPPR:
+        /* no device-initiated operation, no PPR at boot */
+        return !lduw_le_p(w) && !(w[2] & PPR_OP_MODE_RSVD) &&
+            !FIELD_EX8(w[2], PPR_OP_MODE, BOOT_PPR_EN);
+    default:
+        return !lduw_le_p(w);
+    }
+}
+
+/* Apply @w to @f: ECS's reset counter bits act and do not stick. */
+static void feat_store(CXLType3Features *fs, FeatId f, const uint8_t *w,
+                       bool saved)
+{
+    uint8_t v[FEAT_SET_MAX];
+
+    memcpy(v, w, feats[f].set_size);
+    if (f == FEAT_ECS) {
+        for (unsigned i = 0; i < ECS_FRUS; i++) {
+            stw_le_p(v + 1 + 2 * i, FIELD_DP16(lduw_le_p(v + 1 + 2 * i),
+                                               ECS_CONFIG, RESET_COUNTER, 0));
+        }
+    }
+    memcpy(fs->current[f], v, feats[f].set_size);
+    if (saved) {
+        memcpy(fs->saved[f], v, feats[f].set_size);
+    }
+    trace_cxl_type3_feature_set(feats[f].name, saved);
+}
+
+/* ---- commands ---- */
+
+static CXLRetCode cmd_get_supported_features(CXLCCI *cci, const uint8_t *in,
+                                             size_t in_len, uint8_t *out,
+                                             size_t *out_len)
+{
+    uint32_t count = ldl_le_p(in + GSF_IN_COUNT);
+    uint16_t start = lduw_le_p(in + GSF_IN_START);
+    unsigned n;
+
+    if (count < GSF_OUT_HDR || start >= FEAT_COUNT ||
+        lduw_le_p(in + GSF_IN_RSVD)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    count = MIN(count, cci->payload_max);
+    n = MIN((count - GSF_OUT_HDR) / FEAT_ENTRY_LEN, FEAT_COUNT - start);
+    memset(out, 0, GSF_OUT_HDR + n * FEAT_ENTRY_LEN);
+    stw_le_p(out + GSF_OUT_ENTRIES, n);
+    stw_le_p(out + GSF_OUT_SUPPORTED, FEAT_COUNT);
+    for (unsigned i = 0; i < n; i++) {
+        const FeatDesc *d = &feats[start + i];
+        uint8_t *e = out + GSF_OUT_HDR + i * FEAT_ENTRY_LEN;
+        uint32_t flags = 0;
+
+        flags = FIELD_DP32(flags, FEAT_FLAGS, CHANGEABLE, 1);
+        flags = FIELD_DP32(flags, FEAT_FLAGS, PERSISTENCE,
+                           PERSISTENCE_COLD_RESET);
+        flags = FIELD_DP32(flags, FEAT_FLAGS, DEFAULT_SEL, 1);
+        flags = FIELD_DP32(flags, FEAT_FLAGS, SAVED_SEL, 1);
+        memcpy(e, d->uuid, 16);
+        stw_le_p(e + ENTRY_INDEX, start + i);
+        stw_le_p(e + ENTRY_GET_SIZE, d->get_size);
+        stw_le_p(e + ENTRY_SET_SIZE, d->set_size);
+        stl_le_p(e + ENTRY_FLAGS, flags);
+        e[ENTRY_GET_VER] = FEAT_VERSION;
+        e[ENTRY_SET_VER] = FEAT_VERSION;
+        stw_le_p(e + ENTRY_EFFECTS, d->effects | FEAT_EFFECTS_VALID);
+    }
+    *out_len = GSF_OUT_HDR + n * FEAT_ENTRY_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_get_feature(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    CXLType3Features *fs = ct3_of(cci)->features;
+    int f = feat_find(in);
+    uint16_t offset = lduw_le_p(in + GF_IN_OFFSET);
+    uint16_t count = lduw_le_p(in + GF_IN_COUNT);
+    uint8_t sel = in[GF_IN_SELECTION];
+    uint8_t buf[FEAT_GET_MAX];
+    const uint8_t *w;
+
+    if (f < 0) {
+        return CXL_RC_UNSUPPORTED;
+    }
+    switch (sel) {
+    case SEL_CURRENT:
+        w = fs->current[f];
+        break;
+    case SEL_DEFAULT:
+        w = feats[f].defaults;
+        break;
+    case SEL_SAVED:
+        w = fs->saved[f];
+        break;
+    default:
+        return CXL_RC_UNSUPPORTED_FEATURE_SELECTION;
+    }
+    if (!count || offset >= feats[f].get_size) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    feat_read(f, w, buf);
+    *out_len = MIN(count, feats[f].get_size - offset);
+    memcpy(out, buf + offset, *out_len);
+    return CXL_RC_SUCCESS;
+}
+
+static void xfer_end(CXLType3Features *fs)
+{
+    fs->xfer = false;
+    fs->xfer_next = 0;
+}
+
+static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    CXLType3Features *fs = ct3_of(cci)->features;
+    int f = feat_find(in);
+    uint32_t flags = ldl_le_p(in + SF_IN_FLAGS);
+    unsigned action = FIELD_EX32(flags, SF_FLAGS, ACTION);
+    bool saved = FIELD_EX32(flags, SF_FLAGS, SAVED);
+    uint16_t offset = lduw_le_p(in + SF_IN_OFFSET);
+    size_t len = in_len - SF_HDR_LEN;
+    const uint8_t *data = in + SF_HDR_LEN;
+
+    trace_cxl_type3_feature_set_part(f < 0 ? "unknown" : feats[f].name,
+                                     action, offset, len);
+    if (f < 0) {
+        return CXL_RC_UNSUPPORTED;
+    }
+    if (flags & SF_FLAGS_RSVD || action > SF_ABORT ||
+        !buffer_is_zero(in + SF_IN_RSVD, SF_RSVD_LEN)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (in[SF_IN_VERSION] != FEAT_VERSION) {
+        return CXL_RC_UNSUPPORTED_FEATURE_VERSION;
+    }
+    /* a transfer in progress: only its own parts, or an abort */
+    if (fs->xfer && (f != fs->xfer_feat ||
+                     action == SF_FULL || action == SF_INITIATE)) {
+        return CXL_RC_FEATURE_TRANSFER_IN_PROGRESS;
+    }
+    switch (action) {
+    case SF_ABORT:
+        xfer_end(fs);
+        return CXL_RC_SUCCESS;
+    case SF_FULL:
+        if (offset) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        if (len != feats[f].set_size) {
+            return CXL_RC_INVALID_PAYLOAD_LENGTH;
+        }
+        if (!feat_valid(f, data)) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        feat_store(fs, f, data, saved);
+        return CXL_RC_SUCCESS;
+    case SF_INITIATE:
+    case SF_CONTINUE:
+    case SF_FINISH:
+        if (action != SF_INITIATE && !fs->xfer) {
+            return CXL_RC_FEATURE_TRANSFER_OUT_OF_ORDER;
+        }
+        if (offset != fs->xfer_next) {
+            return CXL_RC_FEATURE_TRANSFER_OUT_OF_ORDER;
+        }
+        if (!len || len > feats[f].set_size - offset) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        memcpy(fs->xfer_buf + offset, data, len);
+        fs->xfer = true;
+        fs->xfer_feat = f;
+        fs->xfer_next = offset + len;
+        if (action != SF_FINISH) {
+            return CXL_RC_SUCCESS;
+        }
+        xfer_end(fs);
+        if (offset + len != feats[f].set_size ||
+            !feat_valid(f, fs->xfer_buf)) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        feat_store(fs, f, fs->xfer_buf, saved);
+        return CXL_RC_SUCCESS;
+    }
+    g_assert_not_reached();
+}
+
+/* ---- Perform Maintenance ---- */
+
+static const char *const maint_results[] = { "done", "query" };
+
+static CXLRetCode maint_complete(CXLCCI *cci)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLType3Features *fs = ct3->features;
+    FeatId f = fs->maint_feat;
+    const uint8_t *in = fs->maint_in;
+    CXLSparingEvent ev = {
+        .op_class = feats[f].op_class,
+        .op_subclass = feats[f].op_subclass,
+    };
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    bool query;
+
+    if (feat_is_ppr(f)) {
+        query = FIELD_EX8(in[PM_PPR_FLAGS], PM_PPR_FLAGS, QUERY);
+        ev.sparing_flags = f == FEAT_HPPR ? R_PM_SP_FLAGS_HARD_MASK : 0;
+        ev.has_nibble_mask = true;
+        ev.nibble_mask = ldl_le_p(in + PM_PPR_NIBBLE) & 0xffffff;
+    } else {
+        uint8_t fl = in[PM_SP_FLAGS];
+
+        query = FIELD_EX8(fl, PM_SP_FLAGS, QUERY);
+        ev.sparing_flags = fl & (R_PM_SP_FLAGS_QUERY_MASK |
+                                 R_PM_SP_FLAGS_HARD_MASK);
+        ev.has_channel = ev.has_rank = true;
+        ev.channel = in[PM_SP_CHANNEL];
+        ev.rank = in[PM_SP_RANK];
+        ev.has_nibble_mask = FIELD_EX8(fl, PM_SP_FLAGS, NIBBLE_VALID);
+        ev.nibble_mask = ldl_le_p(in + PM_SP_NIBBLE) & 0xffffff;
+        ev.has_bank_group = ev.has_bank = f != FEAT_SP_RANK;
+        ev.bank_group = in[PM_SP_BANK_GROUP];
+        ev.bank = in[PM_SP_BANK];
+        ev.has_row = f == FEAT_SP_ROW || f == FEAT_SP_CACHELINE;
+        ev.row = ldl_le_p(in + PM_SP_ROW) & 0xffffff;
+        ev.has_column = f == FEAT_SP_CACHELINE;
+        ev.column = lduw_le_p(in + PM_SP_COLUMN);
+        ev.has_sub_channel = f == FEAT_SP_CACHELINE &&
+            FIELD_EX8(fl, PM_SP_FLAGS, SUB_CHANNEL_VALID);
+        ev.sub_channel = in[PM_SP_SUB_CHANNEL];
+    }
+    if (query) {
+        ev.sparing_flags |= R_PM_SP_FLAGS_QUERY_MASK;
+    } else {
+        fs->spares[f]--;
+    }
+    ev.resources_available = fs->spares[f];
+    trace_cxl_type3_maintenance(feats[f].name, maint_results[query],
+                                fs->spares[f]);
+    if (!feat_is_ppr(f) ||
+        FIELD_EX8(fs->current[f][2], PPR_OP_MODE, SPARING_EVENT_EN)) {
+        cxl_type3_sparing_record(rec, &ev);
+        cxl_events_add(&ct3->events, CXL_EVLOG_INFO, rec,
+                       cxl_cci_timestamp(cci));
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* Check a sparing request against the emulated geometry */
+static bool sparing_valid(FeatId f, const uint8_t *in)
+{
+    uint8_t fl = in[PM_SP_FLAGS];
+
+    if (fl & PM_SP_FLAGS_RSVD || in[PM_SP_CHANNEL] >= GEO_CHANNELS ||
+        in[PM_SP_RANK] >= GEO_RANKS) {
+        return false;
+    }
+    if (f != FEAT_SP_RANK && (in[PM_SP_BANK_GROUP] >= GEO_BANK_GROUPS ||
+                              in[PM_SP_BANK] >= GEO_BANKS)) {
+        return false;
+    }
+    if ((f == FEAT_SP_ROW || f == FEAT_SP_CACHELINE) &&
+        (ldl_le_p(in + PM_SP_ROW) & 0xffffff) >= GEO_ROWS) {
+        return false;
+    }
+    return f != FEAT_SP_CACHELINE ||
+        (lduw_le_p(in + PM_SP_COLUMN) < GEO_COLUMNS &&
+         (!FIELD_EX8(fl, PM_SP_FLAGS, SUB_CHANNEL_VALID) ||
+          in[PM_SP_SUB_CHANNEL] < GEO_SUB_CHANNELS));
+}
+
+static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
+                                          size_t in_len, uint8_t *out,
+                                          size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLType3Features *fs = ct3->features;
+    int f = -1;
+    bool query;
+
+    for (int i = 0; i < FEAT_COUNT; i++) {
+        if (feats[i].op_class && feats[i].op_class == in[0] &&
+            feats[i].op_subclass == in[1]) {
+            f = i;
+        }
+    }
+    if (f < 0) {
+        return CXL_RC_UNSUPPORTED;
+    }
+    if (in_len != (feat_is_ppr(f) ? PM_PPR_LEN : PM_SPARING_LEN)) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (feat_is_ppr(f)) {
+        if (in[PM_PPR_FLAGS] & PM_PPR_FLAGS_RSVD) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        if (ldq_le_p(in + PM_PPR_DPA) >= ct3->vsize + ct3->psize) {
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        query = FIELD_EX8(in[PM_PPR_FLAGS], PM_PPR_FLAGS, QUERY);
+    } else {
+        if (!sparing_valid(f, in)) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        query = FIELD_EX8(in[PM_SP_FLAGS], PM_SP_FLAGS, QUERY);
+    }
+    if (!query && !fs->spares[f]) {
+        return CXL_RC_RESOURCES_EXHAUSTED;
+    }
+    fs->maint_feat = f;
+    memcpy(fs->maint_in, in, in_len);
+    cxl_cci_bg_start(cci, CXL_OP_PERFORM_MAINTENANCE, MAINT_MS,
+                     maint_complete, NULL);
+    return CXL_RC_BACKGROUND;
+}
+
+const CXLCCICommand cxl_type3_feature_commands[] = {
+    { CXL_OP_GET_SUPPORTED_FEATURES, "Get Supported Features",
+      cmd_get_supported_features, CXL_CCI_IN_EXACT, GSF_IN_LEN, 0 },
+    { CXL_OP_GET_FEATURE, "Get Feature", cmd_get_feature, CXL_CCI_IN_EXACT,
+      GF_IN_LEN, 0 },
+    { CXL_OP_SET_FEATURE, "Set Feature", cmd_set_feature, CXL_CCI_IN_MIN,
+      SF_HDR_LEN,
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_POLICY_CHANGE },
+    { CXL_OP_PERFORM_MAINTENANCE, "Perform Maintenance",
+      cmd_perform_maintenance, CXL_CCI_IN_MIN, PM_HDR_LEN,
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_LOG_CHANGE |
+      CXL_CEL_BACKGROUND_OP },
+};
+const size_t cxl_type3_feature_commands_len =
+    ARRAY_SIZE(cxl_type3_feature_commands);
+
+void cxl_type3_features_init(CXLType3Dev *ct3)
+{
+    CXLType3Features *fs = g_new0(CXLType3Features, 1);
+
+    for (unsigned f = 0; f < FEAT_COUNT; f++) {
+        memcpy(fs->current[f], feats[f].defaults, FEAT_SET_MAX);
+        memcpy(fs->saved[f], feats[f].defaults, FEAT_SET_MAX);
+        fs->spares[f] = feats[f].op_class ? CXL_TYPE3_MAINT_SPARES : 0;
+    }
+    ct3->features = fs;
+}
+
+void cxl_type3_features_reset(CXLType3Dev *ct3)
+{
+    CXLType3Features *fs = ct3->features;
+
+    /* saved values become current; a partial transfer is dropped */
+    memcpy(fs->current, fs->saved, sizeof(fs->current));
+    xfer_end(fs);
+}
+
+void cxl_type3_features_cleanup(CXLType3Dev *ct3)
+{
+    g_clear_pointer(&ct3->features, g_free);
+}

@@ -1,0 +1,180 @@
+/*
+ * Sanitize and Secure Erase for cxl-type3 (CXL r3.1 8.2.9.9.5), and the
+ * Get Security State command Linux reads before either.
+ *
+ * Sanitize (4400h, no payload) is a background operation lasting the
+ * sanitize-ms property. When it starts the device overwrites all of its
+ * capacity, volatile and persistent, with zeros, clears its poison list,
+ * and disables its media until the operation completes:
+ *  - the memory device status register reports Media Status "disabled";
+ *  - mailbox commands that access the media (table entries with
+ *    CXL_CCI_F_MEDIA: LSA, poison, scan media, Secure Erase) return Media
+ *    Disabled (07h);
+ *  - CXL.mem reads return all ones and writes are dropped
+ *    (cxl_type3_dpa_ptr() finds no memory).
+ * The overwrite is done when the operation starts, so that data does not
+ * survive even if QEMU dies while the operation runs; a reset while it
+ * runs ends it with the media enabled again. Sanitize cannot be aborted
+ * (Request Abort Background Operation returns Busy).
+ *
+ * Secure Erase (4401h, no payload) makes all user data unrecoverable: this
+ * device has no media encryption key to change, so it overwrites the
+ * capacity with zeros and clears poison, as Sanitize does, and completes
+ * before returning (it is not a background operation; Linux sends it
+ * without polling).
+ *
+ * Both are refused with Busy (06h) while any HDM decoder of the device is
+ * committed: the host has the memory mapped, so it is in use (Linux's
+ * cxl_mem_sanitize() refuses with -EBUSY in the same case before asking
+ * the device). Secure Erase also returns Busy while a background
+ * operation runs (Sanitize itself gets Busy from the engine). The Label
+ * Storage Area is not touched.
+ *
+ * Get Security State (4500h) returns 4 bytes of security state flags
+ * (Linux's CXL_PMEM_SEC_STATE_*): this device supports no passphrases
+ * yet, so no passphrase is set and the device is never locked or frozen.
+ *
+ * Media Operations (4402h) is not implemented: Linux's headers on this
+ * machine do not describe it.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/cutils.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define SECURITY_STATE_LEN      4
+/* Overwrite granule: chunks already zero are left alone (no allocation) */
+#define SANITIZE_CHUNK          4096
+
+static CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
+/* Overwrite the @size bytes of backend @b at @ptr with zeros. */
+static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
+                             uint64_t size)
+{
+    MemoryRegion *mr = host_memory_backend_get_memory(b);
+    uint64_t written = 0;
+
+    for (uint64_t off = 0; off < size; off += SANITIZE_CHUNK) {
+        uint64_t len = MIN(SANITIZE_CHUNK, size - off);
+
+        if (!buffer_is_zero(ptr + off, len)) {
+            memset(ptr + off, 0, len);
+            memory_region_set_dirty(mr, off, len);
+            written += len;
+        }
+    }
+    return written;
+}
+
+/* Overwrite all capacity with zeros and forget the poison. */
+static void sanitize_media(CXLType3Dev *ct3, const char *what)
+{
+    uint64_t written = 0;
+
+    if (ct3->vptr) {
+        written += zero_backend(ct3->hostvmem, ct3->vptr, ct3->vsize);
+    }
+    if (ct3->pptr) {
+        written += zero_backend(ct3->hostpmem, ct3->pptr, ct3->psize);
+    }
+    cxl_type3_poison_clear_all(ct3);
+    trace_cxl_type3_sanitize_media(what, ct3->vsize + ct3->psize, written);
+}
+
+/* The host has memory of the device mapped: a decoder is committed. */
+static bool memory_in_use(CXLType3Dev *ct3)
+{
+    for (unsigned i = 0; i < CXL_TYPE3_DECODERS; i++) {
+        if (ct3->comp.hdm.dec[i].committed) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void media_set_disabled(CXLType3Dev *ct3, bool disabled)
+{
+    ct3->cci.media_disabled = disabled;
+    trace_cxl_type3_media_disabled(disabled);
+}
+
+static CXLRetCode sanitize_complete(CXLCCI *cci)
+{
+    media_set_disabled(ct3_of(cci), false);
+    return CXL_RC_SUCCESS;
+}
+
+/* A reset while Sanitize runs: the media was overwritten at the start */
+static void sanitize_abort(CXLCCI *cci)
+{
+    media_set_disabled(ct3_of(cci), false);
+}
+
+static CXLRetCode cmd_sanitize(CXLCCI *cci, const uint8_t *in, size_t in_len,
+                               uint8_t *out, size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+
+    if (memory_in_use(ct3)) {
+        trace_cxl_type3_sanitize_refused("sanitize", "a decoder is committed");
+        return CXL_RC_BUSY;
+    }
+    media_set_disabled(ct3, true);
+    sanitize_media(ct3, "sanitize");
+    cxl_cci_bg_start(cci, CXL_OP_SANITIZE, ct3->sanitize_ms,
+                     sanitize_complete, sanitize_abort);
+    return CXL_RC_BACKGROUND;
+}
+
+static CXLRetCode cmd_secure_erase(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+
+    if (memory_in_use(ct3)) {
+        trace_cxl_type3_sanitize_refused("secure erase",
+                                         "a decoder is committed");
+        return CXL_RC_BUSY;
+    }
+    if (cxl_cci_bg_running(cci)) {
+        trace_cxl_type3_sanitize_refused("secure erase",
+                                         "a background operation runs");
+        return CXL_RC_BUSY;
+    }
+    sanitize_media(ct3, "secure erase");
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_get_security_state(CXLCCI *cci, const uint8_t *in,
+                                         size_t in_len, uint8_t *out,
+                                         size_t *out_len)
+{
+    /* no passphrase set: not locked, not frozen, no retry limit reached */
+    stl_le_p(out, 0);
+    *out_len = SECURITY_STATE_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+const CXLCCICommand cxl_type3_sanitize_commands[] = {
+    { CXL_OP_SANITIZE, "Sanitize", cmd_sanitize, CXL_CCI_IN_EXACT, 0,
+      CXL_CEL_IMMEDIATE_DATA_CHANGE | CXL_CEL_SECURITY_STATE_CHANGE |
+      CXL_CEL_BACKGROUND_OP, CXL_CCI_F_MEDIA },
+    { CXL_OP_SECURE_ERASE, "Secure Erase", cmd_secure_erase,
+      CXL_CCI_IN_EXACT, 0,
+      CXL_CEL_IMMEDIATE_DATA_CHANGE | CXL_CEL_SECURITY_STATE_CHANGE,
+      CXL_CCI_F_MEDIA },
+    { CXL_OP_GET_SECURITY_STATE, "Get Security State",
+      cmd_get_security_state, CXL_CCI_IN_EXACT, 0, 0 },
+};
+const size_t cxl_type3_sanitize_commands_len =
+    ARRAY_SIZE(cxl_type3_sanitize_commands);

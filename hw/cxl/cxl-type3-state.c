@@ -1,0 +1,231 @@
+/*
+ * The state a cxl-type3 device keeps across power cycles, in the file its
+ * device-state property names (a GKeyFile; firmware images beside it as
+ * FILE.slotN). Guest data stays in the memory and LSA backends; this is
+ * the device's own state:
+ *
+ *   [shutdown]  armed: the host set the shutdown state dirty (Set Shutdown
+ *               State) and the device has not shut down cleanly since;
+ *               dirty-count: the Dirty Shutdown Count of Get Health Info.
+ *   [alerts]    the Set Alert Configuration settings.
+ *   [firmware]  active and staged slot, and each slot's revision; the
+ *               images of transferred slots in FILE.slotN.
+ *
+ * A clean shutdown is QEMU exiting normally (guest power-off, quit,
+ * SIGTERM): the platform's Global Persistent Flush completes and the
+ * device clears its dirty state. If QEMU dies instead (SIGKILL, a
+ * crash, the host losing power), the state stays armed in the file and
+ * the next start counts a dirty shutdown, as a device that lost power
+ * with its shutdown state dirty does. Without device-state the same
+ * state lasts for the QEMU run only.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "qemu/cutils.h"
+#include "system/system.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define GRP_SHUTDOWN    "shutdown"
+#define GRP_ALERTS      "alerts"
+#define GRP_FIRMWARE    "firmware"
+
+static char *slot_file(CXLType3Dev *ct3, unsigned slot)
+{
+    return g_strdup_printf("%s.slot%u", ct3->state_file, slot);
+}
+
+static void alerts_to_file(GKeyFile *kf, const CXLAlertConfig *a)
+{
+    g_key_file_set_integer(kf, GRP_ALERTS, "valid", a->valid);
+    g_key_file_set_integer(kf, GRP_ALERTS, "life-used-warn", a->life_used_warn);
+    g_key_file_set_integer(kf, GRP_ALERTS, "over-temp-warn", a->over_temp_warn);
+    g_key_file_set_integer(kf, GRP_ALERTS, "under-temp-warn",
+                           a->under_temp_warn);
+    g_key_file_set_integer(kf, GRP_ALERTS, "corr-volatile-warn",
+                           a->corr_volatile_warn);
+    g_key_file_set_integer(kf, GRP_ALERTS, "corr-persistent-warn",
+                           a->corr_persistent_warn);
+}
+
+static void alerts_from_file(GKeyFile *kf, CXLAlertConfig *a)
+{
+    if (!g_key_file_has_group(kf, GRP_ALERTS)) {
+        return;
+    }
+    a->valid = g_key_file_get_integer(kf, GRP_ALERTS, "valid", NULL) & 0x1f;
+    a->life_used_warn = g_key_file_get_integer(kf, GRP_ALERTS,
+                                               "life-used-warn", NULL);
+    a->over_temp_warn = g_key_file_get_integer(kf, GRP_ALERTS,
+                                               "over-temp-warn", NULL);
+    a->under_temp_warn = g_key_file_get_integer(kf, GRP_ALERTS,
+                                                "under-temp-warn", NULL);
+    a->corr_volatile_warn = g_key_file_get_integer(kf, GRP_ALERTS,
+                                                   "corr-volatile-warn", NULL);
+    a->corr_persistent_warn = g_key_file_get_integer(kf, GRP_ALERTS,
+                                                     "corr-persistent-warn",
+                                                     NULL);
+}
+
+static bool firmware_to_file(CXLType3Dev *ct3, GKeyFile *kf, Error **errp)
+{
+    CXLType3FW *fw = &ct3->fw;
+
+    g_key_file_set_integer(kf, GRP_FIRMWARE, "active", fw->active);
+    g_key_file_set_integer(kf, GRP_FIRMWARE, "staged", fw->staged);
+    for (unsigned i = 0; i < fw->nr_slots; i++) {
+        CXLType3FWSlot *slot = &fw->slot[i];
+        g_autofree char *key = g_strdup_printf("slot%u", i + 1);
+        g_autofree char *rev = g_strndup(slot->revision,
+                                         CXL_TYPE3_FW_REVISION_LEN);
+        g_autofree char *path = slot_file(ct3, i + 1);
+
+        if (!slot->valid) {
+            continue;
+        }
+        g_key_file_set_string(kf, GRP_FIRMWARE, key, rev);
+        if (slot->image && !g_file_set_contents(path, (char *)slot->image,
+                                                slot->image_len, NULL)) {
+            error_setg(errp, "cannot write firmware image to %s", path);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void firmware_from_file(CXLType3Dev *ct3, GKeyFile *kf)
+{
+    CXLType3FW *fw = &ct3->fw;
+    int active, staged;
+
+    if (!g_key_file_has_group(kf, GRP_FIRMWARE)) {
+        return;
+    }
+    for (unsigned i = 1; i < fw->nr_slots; i++) {
+        CXLType3FWSlot *slot = &fw->slot[i];
+        g_autofree char *key = g_strdup_printf("slot%u", i + 1);
+        g_autofree char *rev = g_key_file_get_string(kf, GRP_FIRMWARE, key,
+                                                     NULL);
+        g_autofree char *path = slot_file(ct3, i + 1);
+        gchar *image = NULL;
+        gsize len = 0;
+
+        /* slot 1 holds the built-in firmware; others need their image */
+        if (!rev || !g_file_get_contents(path, &image, &len, NULL) || !len) {
+            g_free(image);
+            continue;
+        }
+        g_free(slot->image);
+        slot->image = (uint8_t *)image;
+        slot->image_len = len;
+        slot->valid = true;
+        strpadcpy(slot->revision, CXL_TYPE3_FW_REVISION_LEN, rev, '\0');
+    }
+    active = g_key_file_get_integer(kf, GRP_FIRMWARE, "active", NULL);
+    staged = g_key_file_get_integer(kf, GRP_FIRMWARE, "staged", NULL);
+    if (active >= 1 && active <= fw->nr_slots && fw->slot[active - 1].valid) {
+        fw->active = active;
+    }
+    if (staged >= 1 && staged <= fw->nr_slots && fw->slot[staged - 1].valid &&
+        staged != fw->active) {
+        fw->staged = staged;
+    }
+}
+
+static bool state_write(CXLType3Dev *ct3, Error **errp)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *data = NULL;
+    gsize len;
+
+    g_key_file_set_boolean(kf, GRP_SHUTDOWN, "armed", ct3->shutdown_dirty);
+    g_key_file_set_uint64(kf, GRP_SHUTDOWN, "dirty-count",
+                          ct3->health.dirty_shutdowns);
+    alerts_to_file(kf, &ct3->alerts);
+    if (!firmware_to_file(ct3, kf, errp)) {
+        return false;
+    }
+    data = g_key_file_to_data(kf, &len, NULL);
+    if (!g_file_set_contents(ct3->state_file, data, len, NULL)) {
+        error_setg(errp, "cannot write '%s'", ct3->state_file);
+        return false;
+    }
+    trace_cxl_type3_state_save(ct3->state_file, ct3->shutdown_dirty,
+                               ct3->health.dirty_shutdowns);
+    return true;
+}
+
+void cxl_type3_state_save(CXLType3Dev *ct3)
+{
+    Error *err = NULL;
+
+    if (ct3->state_file && !state_write(ct3, &err)) {
+        /* the device goes on; its state will not outlive this run */
+        warn_report_once("%s: device-state: %s", TYPE_CXL_TYPE3,
+                         error_get_pretty(err));
+        error_free(err);
+    }
+}
+
+bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) gerr = NULL;
+
+    if (!ct3->state_file) {
+        return true;
+    }
+    if (!g_file_test(ct3->state_file, G_FILE_TEST_EXISTS)) {
+        /* a new device: create the file */
+        if (!state_write(ct3, errp)) {
+            error_prepend(errp, "%s: device-state: ", TYPE_CXL_TYPE3);
+            return false;
+        }
+        return true;
+    }
+    if (!g_key_file_load_from_file(kf, ct3->state_file, G_KEY_FILE_NONE,
+                                   &gerr)) {
+        error_setg(errp, "%s: device-state: cannot read '%s': %s",
+                   TYPE_CXL_TYPE3, ct3->state_file, gerr->message);
+        return false;
+    }
+    ct3->health.dirty_shutdowns = g_key_file_get_uint64(kf, GRP_SHUTDOWN,
+                                                        "dirty-count", NULL);
+    if (g_key_file_get_boolean(kf, GRP_SHUTDOWN, "armed", NULL)) {
+        /* power went away with the shutdown state dirty */
+        ct3->health.dirty_shutdowns++;
+    }
+    ct3->shutdown_dirty = false;
+    alerts_from_file(kf, &ct3->alerts);
+    firmware_from_file(ct3, kf);
+    cxl_type3_state_save(ct3);
+    return true;
+}
+
+/* QEMU exits normally: the Global Persistent Flush completes */
+static void state_exit(Notifier *n, void *data)
+{
+    CXLType3Dev *ct3 = container_of(n, CXLType3Dev, state_exit);
+
+    ct3->shutdown_dirty = false;
+    cxl_type3_state_save(ct3);
+}
+
+void cxl_type3_state_init(CXLType3Dev *ct3)
+{
+    ct3->state_exit.notify = state_exit;
+    qemu_add_exit_notifier(&ct3->state_exit);
+}
+
+void cxl_type3_state_cleanup(CXLType3Dev *ct3)
+{
+    if (ct3->state_exit.notify) {
+        qemu_remove_exit_notifier(&ct3->state_exit);
+        ct3->state_exit.notify = NULL;
+    }
+}

@@ -1,0 +1,102 @@
+"""Sanitize and Secure Erase of a cxl-type3 with volatile and persistent
+capacity, through the memdev's sysfs security files as ndctl's
+test/cxl-sanitize.sh drives them.
+
+The host fills both backend files with a pattern before boot. While a pmem
+region maps the device, the sanitize request is refused and the data stays.
+With the region gone, sanitize runs as a background operation (2 s here):
+the security state reads "sanitize" until it completes, `cxl wait-sanitize`
+returns once it has, and the host finds both backend files all zero. The
+host writes the pattern again, the guest writes security/erase, and the
+files are all zero once more. The kernel logs no CXL warning.
+"""
+
+from _cxl import GUEST_LIB, backend, check_interleave, pattern, MiB
+
+DESCRIPTION = "1 HB / 1 RP / ram + pmem: sysfs sanitize and erase zero the backend files"
+MACHINE = "q35,cxl=on"
+TIMEOUT = 400
+
+FILES_ = ("cxl-vmem1", "cxl-pmem1")
+SIZE = 256 * MiB
+# where the host writes the pattern in each backend file
+OFFSETS = (0, 1 * MiB, SIZE - 64 * 1024)
+LENGTH = 64 * 1024
+
+
+def prewrite(ctx, *args):
+    for name in FILES_:
+        with open(ctx.path(f"{name}.img"), "r+b") as f:
+            for i, off in enumerate(OFFSETS):
+                f.seek(off)
+                f.write(pattern(3 + i, LENGTH))
+    return "pattern written"
+
+
+def intact(ctx, *args):
+    for name in FILES_:
+        with open(ctx.path(f"{name}.img"), "rb") as f:
+            for i, off in enumerate(OFFSETS):
+                f.seek(off)
+                if f.read(LENGTH) != pattern(3 + i, LENGTH):
+                    raise RuntimeError(f"{name}: pattern at 0x{off:x} changed")
+    return "pattern intact"
+
+
+def zeroed(ctx, *args):
+    # check_interleave with nothing written: every byte of the files is zero
+    ok, detail = check_interleave(ctx, FILES_, 0, 0, 0, len(FILES_), 256)
+    if not ok:
+        raise RuntimeError(detail)
+    return "all zero"
+
+
+def topology(ctx):
+    args = (backend(ctx, "ram", "cxl-vmem1", "256M") + backend(ctx, "pmem", "cxl-pmem1", "256M") +
+            backend(ctx, "lsa", "cxl-lsa1", "1M") +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+             "-device", "cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem1,"
+                        "persistent-memdev=cxl-pmem1,lsa=cxl-lsa1,id=cxl-mem0,sn=0x1,"
+                        "sanitize-ms=2000",
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    prewrite(ctx)
+    return args
+
+
+HOST = {"prewrite": prewrite, "intact": intact, "zeroed": zeroed}
+
+
+def check(ctx):
+    ctx.check("files-zero-at-exit", zeroed(ctx) == "all zero",
+              "both backend files are all zero after the secure erase")
+
+
+GUEST = GUEST_LIB + r'''
+sec=/sys/bus/cxl/devices/mem0/security
+step memdevs-probed wait_memdevs 1
+step sanitize-offered test -w $sec/sanitize -a -w $sec/erase
+step_eq state-disabled disabled cat $sec/state
+step host-pattern-there host intact
+
+step region cxl create-region -t pmem -d decoder0.0 -m mem0
+region=$(only_region)
+step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region"
+step_fails sanitize-refused-while-mapped sh -c "echo 1 > $sec/sanitize"
+step_fails erase-refused-while-mapped sh -c "echo 1 > $sec/erase"
+step destroy-region cxl destroy-region -f "$region"
+step host-pattern-kept host intact
+
+start_sanitize() { echo 1 > $sec/sanitize && date +%s > /tmp/t0 && cat $sec/state; }
+step_eq sanitize sanitize start_sanitize
+step wait-sanitize cxl wait-sanitize mem0
+step took-a-while sh -c 'test $(date +%s) -ge $(($(cat /tmp/t0) + 1))'
+step_eq state-disabled-again disabled cat $sec/state
+step host-sanitized host zeroed
+
+step host-rewrite host prewrite
+step erase sh -c "echo 1 > $sec/erase"
+step host-erased host zeroed
+step_match memdev-still-there '"memdev":"mem0"' cxl list -M
+step_eq kernel-log-clean "" kernel_cxl_trouble
+'''
