@@ -8,7 +8,9 @@ background operations, completed through the mailbox interrupt, then
 Activate FW for the next reset. It must finish in under 10 s, measured in
 the guest. Afterwards slot 2 holds the new version and is staged; a
 secondary bus reset of the device (sysfs `reset`) makes it the active
-slot. The kernel log stays free of CXL warnings.
+slot. The kernel log stays free of CXL warnings. QEMU restarted with the
+same device-state file: slot 2 is still active with the new version, and
+the file beside it holds the image.
 """
 
 from _cxl import GUEST_LIB, MiB
@@ -27,15 +29,24 @@ def image():
 
 FILES = {"/fw.bin": image()}
 
-TOPOLOGY = [
-    "-object", "memory-backend-ram,id=vmem0,size=256M",
-    "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-    "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-    "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3,sn=0x7",
-    "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
-]
+def topology(ctx):
+    return ["-object", "memory-backend-ram,id=vmem0,size=256M",
+            "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+            "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+            "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3,sn=0x7,"
+                       "device-state=" + ctx.path("t3.state"),
+            "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
 
-GUEST = GUEST_LIB + r'''
+
+def check(ctx):
+    try:
+        kept = open(ctx.path("t3.state") + ".slot2", "rb").read()
+    except OSError as e:
+        kept = str(e).encode()
+    ctx.check("image-in-device-state", kept == image(), "FILE.slot2 holds the transferred image")
+
+
+GUEST = [GUEST_LIB + r'''
 step memdevs-probed wait_memdevs 1
 fw() { cxl list -F -m mem0; }
 step_match fw-slots '"num_slots":2' fw
@@ -66,4 +77,12 @@ step_match fw-slot2-kept '"slot_2_version":"QEMU-FW-TEST 2.0"' fw
 # the PCI core announces the reset it was asked for ("resetting"); nothing else
 after_reset_trouble() { kernel_cxl_trouble | grep -v "cxl_pci $pci: resetting\$" || true; }
 step_eq kernel-log-clean-after-reset "" after_reset_trouble
-'''
+''', GUEST_LIB + r'''
+# QEMU restarted with the same device-state file: the device still runs
+# the new firmware
+step memdevs-probed wait_memdevs 1
+fw() { cxl list -F -m mem0; }
+step_match fw-active-2-after-restart '"active_slot":2' fw
+step_match fw-slot2-version-after-restart '"slot_2_version":"QEMU-FW-TEST 2.0"' fw
+step_match identify-revision '"firmware_version":"QEMU-FW-TEST 2.0"' cxl list -m mem0
+''']
