@@ -421,6 +421,8 @@ CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
     } else if ((cmd->flags & CXL_CCI_F_MEDIA) && cci->media_disabled) {
         rc = CXL_RC_MEDIA_DISABLED;
+    } else if ((cmd->flags & CXL_CCI_F_MEDIA) && cci->media_locked) {
+        rc = CXL_RC_INVALID_SECURITY_STATE;
     } else if ((cmd->effects & CXL_CEL_BACKGROUND_OP) && cci->bg.running) {
         /* one background operation at a time */
         rc = CXL_RC_BUSY;

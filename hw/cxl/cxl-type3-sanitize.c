@@ -1,6 +1,5 @@
 /*
- * Sanitize and Secure Erase for cxl-type3 (CXL r3.1 8.2.9.9.5), and the
- * Get Security State command Linux reads before either.
+ * Sanitize and Secure Erase for cxl-type3 (CXL r3.1 8.2.9.9.5).
  *
  * Sanitize (4400h, no payload) is a background operation lasting the
  * sanitize-ms property. When it starts the device overwrites all of its
@@ -30,9 +29,9 @@
  * operation runs (Sanitize itself gets Busy from the engine). The Label
  * Storage Area is not touched.
  *
- * Get Security State (4500h) returns 4 bytes of security state flags
- * (Linux's CXL_PMEM_SEC_STATE_*): this device supports no passphrases
- * yet, so no passphrase is set and the device is never locked or frozen.
+ * Both are refused with Invalid Security State (13h) while a user
+ * passphrase is set (cxl-type3-security.c), as the kernel's mock device
+ * does: Passphrase Secure Erase erases such a device.
  *
  * Media Operations (4402h) is not implemented: Linux's headers on this
  * machine do not describe it.
@@ -42,12 +41,10 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-#define SECURITY_STATE_LEN      4
 /* Overwrite granule: chunks already zero are left alone (no allocation) */
 #define SANITIZE_CHUNK          4096
 
@@ -75,8 +72,7 @@ static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
     return written;
 }
 
-/* Overwrite all capacity with zeros and forget the poison. */
-static void sanitize_media(CXLType3Dev *ct3, const char *what)
+void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what)
 {
     uint64_t written = 0;
 
@@ -90,8 +86,7 @@ static void sanitize_media(CXLType3Dev *ct3, const char *what)
     trace_cxl_type3_sanitize_media(what, ct3->vsize + ct3->psize, written);
 }
 
-/* The host has memory of the device mapped: a decoder is committed. */
-static bool memory_in_use(CXLType3Dev *ct3)
+bool cxl_type3_memory_in_use(CXLType3Dev *ct3)
 {
     for (unsigned i = 0; i < CXL_TYPE3_DECODERS; i++) {
         if (ct3->comp.hdm.dec[i].committed) {
@@ -124,12 +119,16 @@ static CXLRetCode cmd_sanitize(CXLCCI *cci, const uint8_t *in, size_t in_len,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
 
-    if (memory_in_use(ct3)) {
+    if (cxl_type3_security_user_pass_set(ct3)) {
+        trace_cxl_type3_sanitize_refused("sanitize", "a passphrase is set");
+        return CXL_RC_INVALID_SECURITY_STATE;
+    }
+    if (cxl_type3_memory_in_use(ct3)) {
         trace_cxl_type3_sanitize_refused("sanitize", "a decoder is committed");
         return CXL_RC_BUSY;
     }
     media_set_disabled(ct3, true);
-    sanitize_media(ct3, "sanitize");
+    cxl_type3_erase_media(ct3, "sanitize");
     cxl_cci_bg_start(cci, CXL_OP_SANITIZE, ct3->sanitize_ms,
                      sanitize_complete, sanitize_abort);
     return CXL_RC_BACKGROUND;
@@ -141,7 +140,12 @@ static CXLRetCode cmd_secure_erase(CXLCCI *cci, const uint8_t *in,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
 
-    if (memory_in_use(ct3)) {
+    if (cxl_type3_security_user_pass_set(ct3)) {
+        trace_cxl_type3_sanitize_refused("secure erase",
+                                         "a passphrase is set");
+        return CXL_RC_INVALID_SECURITY_STATE;
+    }
+    if (cxl_type3_memory_in_use(ct3)) {
         trace_cxl_type3_sanitize_refused("secure erase",
                                          "a decoder is committed");
         return CXL_RC_BUSY;
@@ -151,17 +155,7 @@ static CXLRetCode cmd_secure_erase(CXLCCI *cci, const uint8_t *in,
                                          "a background operation runs");
         return CXL_RC_BUSY;
     }
-    sanitize_media(ct3, "secure erase");
-    return CXL_RC_SUCCESS;
-}
-
-static CXLRetCode cmd_get_security_state(CXLCCI *cci, const uint8_t *in,
-                                         size_t in_len, uint8_t *out,
-                                         size_t *out_len)
-{
-    /* no passphrase set: not locked, not frozen, no retry limit reached */
-    stl_le_p(out, 0);
-    *out_len = SECURITY_STATE_LEN;
+    cxl_type3_erase_media(ct3, "secure erase");
     return CXL_RC_SUCCESS;
 }
 
@@ -173,8 +167,6 @@ const CXLCCICommand cxl_type3_sanitize_commands[] = {
       CXL_CCI_IN_EXACT, 0,
       CXL_CEL_IMMEDIATE_DATA_CHANGE | CXL_CEL_SECURITY_STATE_CHANGE,
       CXL_CCI_F_MEDIA },
-    { CXL_OP_GET_SECURITY_STATE, "Get Security State",
-      cmd_get_security_state, CXL_CCI_IN_EXACT, 0, 0 },
 };
 const size_t cxl_type3_sanitize_commands_len =
     ARRAY_SIZE(cxl_type3_sanitize_commands);

@@ -10,6 +10,9 @@
  *   [alerts]    the Set Alert Configuration settings.
  *   [firmware]  active and staged slot, and each slot's revision; the
  *               images of transferred slots in FILE.slotN.
+ *   [security]  user-passphrase, master-passphrase: the passphrases that
+ *               are set (Set Passphrase), base64; a device with a user
+ *               passphrase starts locked.
  *
  * A clean shutdown is QEMU exiting normally (guest power-off, quit,
  * SIGTERM): the platform's Global Persistent Flush completes and the
@@ -34,6 +37,7 @@
 #define GRP_SHUTDOWN    "shutdown"
 #define GRP_ALERTS      "alerts"
 #define GRP_FIRMWARE    "firmware"
+#define GRP_SECURITY    "security"
 
 static char *slot_file(CXLType3Dev *ct3, unsigned slot)
 {
@@ -137,6 +141,57 @@ static void firmware_from_file(CXLType3Dev *ct3, GKeyFile *kf)
     }
 }
 
+static void security_pass_to_file(GKeyFile *kf, const char *key,
+                                  const uint8_t *pass, bool set)
+{
+    g_autofree char *b64 = NULL;
+
+    if (set) {
+        b64 = g_base64_encode(pass, CXL_TYPE3_PASS_LEN);
+        g_key_file_set_string(kf, GRP_SECURITY, key, b64);
+    }
+}
+
+static void security_to_file(GKeyFile *kf, const CXLType3Security *sec)
+{
+    security_pass_to_file(kf, "user-passphrase", sec->user_pass,
+                          sec->state & CXL_TYPE3_SEC_USER_PASS_SET);
+    security_pass_to_file(kf, "master-passphrase", sec->master_pass,
+                          sec->state & CXL_TYPE3_SEC_MASTER_PASS_SET);
+}
+
+/* A passphrase from the file: false if absent or not 32 bytes of base64 */
+static bool security_pass_from_file(GKeyFile *kf, const char *key,
+                                    uint8_t *pass)
+{
+    g_autofree char *b64 = g_key_file_get_string(kf, GRP_SECURITY, key, NULL);
+    g_autofree guchar *raw = NULL;
+    gsize len = 0;
+
+    if (!b64) {
+        return false;
+    }
+    raw = g_base64_decode(b64, &len);
+    if (len != CXL_TYPE3_PASS_LEN) {
+        warn_report("%s: device-state: [%s] %s is not %d bytes of base64; "
+                    "ignored", TYPE_CXL_TYPE3, GRP_SECURITY, key,
+                    CXL_TYPE3_PASS_LEN);
+        return false;
+    }
+    memcpy(pass, raw, CXL_TYPE3_PASS_LEN);
+    return true;
+}
+
+static void security_from_file(GKeyFile *kf, CXLType3Security *sec)
+{
+    if (security_pass_from_file(kf, "user-passphrase", sec->user_pass)) {
+        sec->state |= CXL_TYPE3_SEC_USER_PASS_SET;
+    }
+    if (security_pass_from_file(kf, "master-passphrase", sec->master_pass)) {
+        sec->state |= CXL_TYPE3_SEC_MASTER_PASS_SET;
+    }
+}
+
 static bool state_write(CXLType3Dev *ct3, Error **errp)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -147,6 +202,7 @@ static bool state_write(CXLType3Dev *ct3, Error **errp)
     g_key_file_set_uint64(kf, GRP_SHUTDOWN, "dirty-count",
                           ct3->health.dirty_shutdowns);
     alerts_to_file(kf, &ct3->alerts);
+    security_to_file(kf, &ct3->sec);
     if (!firmware_to_file(ct3, kf, errp)) {
         return false;
     }
@@ -203,6 +259,7 @@ bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
     ct3->shutdown_dirty = false;
     alerts_from_file(kf, &ct3->alerts);
     firmware_from_file(ct3, kf);
+    security_from_file(kf, &ct3->sec);
     cxl_type3_state_save(ct3);
     return true;
 }

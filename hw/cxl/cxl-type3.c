@@ -83,8 +83,8 @@
 
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
-    if (unlikely(ct3->cci.media_disabled)) {
-        return NULL;            /* Sanitize runs: reads all ones */
+    if (unlikely(ct3->cci.media_disabled || ct3->cci.media_locked)) {
+        return NULL;            /* Sanitize runs, or locked: all ones */
     }
     if (dpa < ct3->vsize) {
         return len <= ct3->vsize - dpa ? ct3->vptr + dpa : NULL;
@@ -472,6 +472,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_type3_fw_init(ct3);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_sanitize_commands,
                          cxl_type3_sanitize_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_security_commands,
+                         cxl_type3_security_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,
                          cxl_type3_feature_commands_len);
     cxl_type3_features_init(ct3);
@@ -570,6 +572,7 @@ static void ct3_reset(DeviceState *dev)
     cxl_type3_poison_reset(ct3);
     cxl_type3_fw_reset(ct3);
     cxl_type3_features_reset(ct3);
+    cxl_type3_security_reset(ct3);
     cxl_device_regs_reset(&ct3->devregs);
     cxl_events_reset(&ct3->events, CT3_VEC_EVENTS);
     /* a reset goes through the flush: the shutdown state is clean again */

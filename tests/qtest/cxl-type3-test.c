@@ -60,6 +60,9 @@
 /* ... and of the poison commands */
 #define RC_INVALID_PA       0x0f
 #define RC_POISON_LIMIT     0x10
+/* ... and of the security commands */
+#define RC_SECURITY_STATE   0x13
+#define RC_PASSPHRASE       0x14
 
 /* CXL device DVSEC (Linux's PCI_DVSEC_CXL_*) */
 #define DVSEC_CAP           0x0a
@@ -513,6 +516,11 @@ static const CXLQtestOp tested_ops[] = {
     { 0x4400, "Sanitize" },
     { 0x4401, "Secure Erase" },
     { 0x4500, "Get Security State" },
+    { 0x4501, "Set Passphrase" },
+    { 0x4502, "Disable Passphrase" },
+    { 0x4503, "Unlock" },
+    { 0x4504, "Freeze Security State" },
+    { 0x4505, "Passphrase Secure Erase" },
 };
 
 static void test_cel(void)
@@ -1035,6 +1043,83 @@ static const CXLQtestMboxCase feature_cases[] = {
       .exact = true },
 };
 
+/*
+ * The security commands on a new device (no passphrase, which compares as
+ * 32 zero bytes), in order. Set Passphrase: type (0 master, 1 user), 31
+ * reserved, current passphrase at 32, new at 64 (96 bytes); Disable
+ * Passphrase and Passphrase Secure Erase: type, 31 reserved, passphrase
+ * at 32 (64 bytes); Unlock: the passphrase (32 bytes). The state
+ * transitions, attempt limits and locking are in test_security.
+ */
+static const CXLQtestMboxCase security_cases[] = {
+    { "get security state", 0x4500, {}, 0, false, RC_SUCCESS, 4,
+      .exact = true },
+    { "set passphrase short", 0x4501, { 1 }, 95, false, RC_PAYLOAD_LEN },
+    { "set passphrase long", 0x4501, { 1 }, 97, false, RC_PAYLOAD_LEN },
+    { "set passphrase bad type", 0x4501, { 2 }, 96, false,
+      RC_INVALID_INPUT },
+    { "disable user passphrase (none set)", 0x4502, { 1 }, 64, false,
+      RC_SECURITY_STATE },
+    { "disable master passphrase (none set)", 0x4502, { 0 }, 64, false,
+      RC_SECURITY_STATE },
+    { "unlock (not locked)", 0x4503, {}, 32, false, RC_SECURITY_STATE },
+    { "unlock short", 0x4503, {}, 31, false, RC_PAYLOAD_LEN },
+    { "unlock long", 0x4503, {}, 33, false, RC_PAYLOAD_LEN },
+    { "set user passphrase wrong current", 0x4501, { 1, [32] = 9 }, 96,
+      false, RC_PASSPHRASE },
+    { "set user passphrase", 0x4501, { 1, [64] = 0x55 }, 96, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set master passphrase with user set", 0x4501, { 0 }, 96, false,
+      RC_SECURITY_STATE },
+    { "secure erase with user passphrase", 0x4401, {}, 0, false,
+      RC_SECURITY_STATE },
+    { "sanitize with user passphrase", 0x4400, {}, 0, false,
+      RC_SECURITY_STATE },
+    { "disable passphrase short", 0x4502, { 1 }, 63, false, RC_PAYLOAD_LEN },
+    { "disable passphrase long", 0x4502, { 1 }, 65, false, RC_PAYLOAD_LEN },
+    { "disable passphrase bad type", 0x4502, { 2 }, 64, false,
+      RC_INVALID_INPUT },
+    { "disable user passphrase wrong", 0x4502, { 1 }, 64, false,
+      RC_PASSPHRASE },
+    { "disable user passphrase", 0x4502, { 1, [32] = 0x55 }, 64, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set master passphrase", 0x4501, { 0, [64] = 0x66 }, 96, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "passphrase erase short", 0x4505, { 0 }, 63, false, RC_PAYLOAD_LEN },
+    { "passphrase erase long", 0x4505, { 0 }, 65, false, RC_PAYLOAD_LEN },
+    { "passphrase erase bad type", 0x4505, { 2 }, 64, false,
+      RC_INVALID_INPUT },
+    { "passphrase erase master wrong", 0x4505, { 0 }, 64, false,
+      RC_PASSPHRASE },
+    { "passphrase erase master", 0x4505, { 0, [32] = 0x66 }, 64, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "passphrase erase user (none set)", 0x4505, { 1, [32] = 7 }, 64,
+      false, RC_SUCCESS, 0, .exact = true },
+    { "freeze long", 0x4504, {}, 1, false, RC_PAYLOAD_LEN },
+    { "freeze", 0x4504, {}, 0, false, RC_SUCCESS, 0, .exact = true },
+    { "freeze again", 0x4504, {}, 0, false, RC_SUCCESS, 0, .exact = true },
+    { "set user passphrase frozen", 0x4501, { 1 }, 96, false,
+      RC_SECURITY_STATE },
+    { "disable master passphrase frozen", 0x4502, { 0, [32] = 0x66 }, 64,
+      false, RC_SECURITY_STATE },
+    { "unlock frozen", 0x4503, {}, 32, false, RC_SECURITY_STATE },
+    { "passphrase erase frozen", 0x4505, { 1 }, 64, false,
+      RC_SECURITY_STATE },
+    { "get security state frozen", 0x4500, {}, 0, false, RC_SUCCESS, 4,
+      .exact = true },
+};
+
+/* After a reset with the user passphrase 32 x 55h set: locked */
+static const CXLQtestMboxCase security_locked_cases[] = {
+    { "get lsa locked", 0x4102, { 0, 0, 0, 0, 0x10 }, 8, false,
+      RC_SECURITY_STATE },
+    { "unlock wrong", 0x4503, {}, 32, false, RC_PASSPHRASE },
+    { "unlock", 0x4503, { [0 ... 31] = 0x55 }, 32, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "get lsa unlocked", 0x4102, { 0, 0, 0, 0, 0x10 }, 8, false,
+      RC_SUCCESS, 0x10, .exact = true },
+};
+
 static void test_command_table(void)
 {
     T3 t;
@@ -1046,6 +1131,9 @@ static void test_command_table(void)
     g_array_append_vals(all, mbox_cases, ARRAY_SIZE(mbox_cases));
     g_array_append_vals(all, sanitize_cases, ARRAY_SIZE(sanitize_cases));
     g_array_append_vals(all, feature_cases, ARRAY_SIZE(feature_cases));
+    g_array_append_vals(all, security_cases, ARRAY_SIZE(security_cases));
+    g_array_append_vals(all, security_locked_cases,
+                        ARRAY_SIZE(security_locked_cases));
     g_assert_cmpuint(cxl_qtest_cases_cover(tested_ops, ARRAY_SIZE(tested_ops),
                                            (CXLQtestMboxCase *)all->data,
                                            all->len), ==, 0);
@@ -2389,6 +2477,30 @@ static void test_secure_erase(void)
     t3_stop(&t);
 }
 
+static uint16_t sec_set(T3 *t, uint8_t type, uint8_t cur, uint8_t new);
+#define PASS_USER           1
+
+static void test_security_table(void)
+{
+    T3 t;
+    unsigned failures;
+
+    t3_start(&t, false);
+    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
+                                   security_cases, ARRAY_SIZE(security_cases));
+    /* a reset ends the frozen state; set the user passphrase, lock */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x55), ==, RC_SUCCESS);
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
+                                    security_locked_cases,
+                                    ARRAY_SIZE(security_locked_cases));
+    t3_stop(&t);
+    g_assert_cmpuint(failures, ==, 0);
+}
+
 static void test_feature_table(void)
 {
     T3 t;
@@ -2771,6 +2883,234 @@ static void test_device_state(void)
     rmdir(dir);
 }
 
+/* ---- security ---- */
+
+#define SEC_USER_SET        (1u << 0)
+#define SEC_MASTER_SET      (1u << 1)
+#define SEC_LOCKED          (1u << 2)
+#define SEC_FROZEN          (1u << 3)
+#define SEC_USER_PLIMIT     (1u << 4)
+#define SEC_MASTER_PLIMIT   (1u << 5)
+#define PASS_MASTER         0
+
+static uint32_t sec_state(T3 *t)
+{
+    uint8_t out[4];
+    uint32_t len = 0;
+
+    g_assert_cmphex(mbox_send(t, 0x4500, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 4);
+    return ldl_le_p(out);
+}
+
+/* Set Passphrase of @type from 32 bytes of @cur to 32 bytes of @new */
+static uint16_t sec_set(T3 *t, uint8_t type, uint8_t cur, uint8_t new)
+{
+    uint8_t in[96] = { type };
+
+    memset(in + 32, cur, 32);
+    memset(in + 64, new, 32);
+    return mbox_send(t, 0x4501, in, sizeof(in), NULL, 0, NULL);
+}
+
+/* Disable Passphrase or Passphrase Secure Erase with 32 bytes of @pass */
+static uint16_t sec_pass(T3 *t, uint16_t opcode, uint8_t type, uint8_t pass)
+{
+    uint8_t in[64] = { type };
+
+    memset(in + 32, pass, 32);
+    return mbox_send(t, opcode, in, sizeof(in), NULL, 0, NULL);
+}
+
+static uint16_t sec_unlock(T3 *t, uint8_t pass)
+{
+    uint8_t in[32];
+
+    memset(in, pass, sizeof(in));
+    return mbox_send(t, 0x4503, in, sizeof(in), NULL, 0, NULL);
+}
+
+static uint16_t get_lsa(T3 *t)
+{
+    uint8_t in[8] = { 0, 0, 0, 0, 0x10 }, out[0x10];
+
+    return mbox_send(t, 0x4102, in, sizeof(in), out, sizeof(out), NULL);
+}
+
+static void sec_reset(T3 *t)
+{
+    qtest_system_reset(t->qts);
+    platform_init(t);
+}
+
+/*
+ * A user passphrase locks the device at reset: media commands return
+ * Invalid Security State and CXL.mem reads all ones (writes dropped) until
+ * Unlock. Wrong passphrases count up to the limit of 3, after which even
+ * the right one is refused until a reset. Freeze refuses every change
+ * until a reset. Passphrase Secure Erase with the master passphrase
+ * erases a locked device: backend files zero, unlocked, no user
+ * passphrase.
+ */
+static void test_security(void)
+{
+    T3 t;
+
+    t3_start(&t, true);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    g_assert_cmphex(sec_set(&t, PASS_MASTER, 0, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x11), ==, RC_SUCCESS);
+    /* change it: the current one is needed */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x55), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x11, 0x55), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET);
+    map_all(&t);
+    write_pattern(&t, 0x0123456789abcdefull);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+
+    /* reset: locked */
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==,
+                    SEC_USER_SET | SEC_MASTER_SET | SEC_LOCKED);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(poison_inject(&t, 0x4000), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(scan_media(&t, 0, 0x1000), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SECURITY_STATE);
+    /* no passphrase change while locked */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x55, 0x77), ==,
+                    RC_SECURITY_STATE);
+    map_all(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    UINT64_MAX);
+    qtest_writeq(t.qts, t.window + 0x1000, 0xdeadull);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x1000), ==,
+                    0x0123456789abcdefull);
+
+    /* two wrong attempts, then the right one: unlocked, data back */
+    g_assert_cmphex(sec_unlock(&t, 0x56), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==,
+                    0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    0x0123456789abcdf0ull);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+
+    /* the user attempt limit: the right passphrase no longer unlocks */
+    sec_reset(&t);
+    for (int i = 0; i < 3; i++) {
+        g_assert_cmphex(sec_state(&t) & SEC_USER_PLIMIT, ==, 0);
+        g_assert_cmphex(sec_unlock(&t, 0x99), ==, RC_PASSPHRASE);
+    }
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET |
+                    SEC_LOCKED | SEC_USER_PLIMIT);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x55), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x55), ==,
+                    RC_SECURITY_STATE);
+
+    /* the master passphrase erases the locked device */
+    map_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==, RC_BUSY);
+    unmap_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x55), ==,
+                    RC_PASSPHRASE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t) & (SEC_USER_SET | SEC_LOCKED), ==, 0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+    map_all(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, 0);
+
+    /* a reset ends the attempt limit; no user passphrase: not locked */
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET);
+
+    /* the master attempt limit */
+    for (int i = 0; i < 3; i++) {
+        g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x67), ==,
+                        RC_PASSPHRASE);
+    }
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET | SEC_MASTER_PLIMIT);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x66), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==,
+                    RC_SECURITY_STATE);
+    sec_reset(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    /* without a master passphrase, erasing with it is invalid */
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0), ==,
+                    RC_INVALID_INPUT);
+
+    /* frozen: no change until a reset, which locks */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x33), ==, RC_SUCCESS);
+    g_assert_cmphex(mbox_send(&t, 0x4504, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_FROZEN);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x33, 0x34), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x33), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x33), ==,
+                    RC_SECURITY_STATE);
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_LOCKED);
+    g_assert_cmphex(sec_unlock(&t, 0x33), ==, RC_SUCCESS);
+
+    /* Passphrase Secure Erase with the user passphrase */
+    map_all(&t);
+    write_pattern(&t, 0x5555aaaa5555aaaaull);
+    unmap_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x34), ==,
+                    RC_PASSPHRASE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x33), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    t3_stop(&t);
+}
+
+/* With device-state the passphrases outlive QEMU: locked at start */
+static void test_security_persist(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxl-sec-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "t3.state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s", file);
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_set(&t, PASS_MASTER, 0, 0x42), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x24), ==, RC_SUCCESS);
+    t3_stop(&t);
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_state(&t), ==,
+                    SEC_USER_SET | SEC_MASTER_SET | SEC_LOCKED);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(sec_unlock(&t, 0x42), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0x24), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x24), ==, RC_SUCCESS);
+    t3_stop(&t);
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET);
+    t3_stop(&t);
+
+    unlink(file);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -2800,5 +3140,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/device-state", test_device_state);
     qtest_add_func("/cxl/type3/sanitize", test_sanitize);
     qtest_add_func("/cxl/type3/secure-erase", test_secure_erase);
+    qtest_add_func("/cxl/type3/security-table", test_security_table);
+    qtest_add_func("/cxl/type3/security", test_security);
+    qtest_add_func("/cxl/type3/security-persist", test_security_persist);
     return g_test_run();
 }

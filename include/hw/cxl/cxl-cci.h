@@ -100,6 +100,11 @@ enum {
     CXL_OP_SANITIZE = 0x4400,
     CXL_OP_SECURE_ERASE = 0x4401,
     CXL_OP_GET_SECURITY_STATE = 0x4500,
+    CXL_OP_SET_PASSPHRASE = 0x4501,
+    CXL_OP_DISABLE_PASSPHRASE = 0x4502,
+    CXL_OP_UNLOCK = 0x4503,
+    CXL_OP_FREEZE_SECURITY = 0x4504,
+    CXL_OP_PASSPHRASE_SECURE_ERASE = 0x4505,
     /* FM API physical switch command set (CXL r3.1 7.6.7.1) */
     CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
     CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
@@ -153,7 +158,8 @@ struct CXLCCICommand {
 /*
  * The command accesses the media: while the component has its media
  * disabled (CXLCCI.media_disabled, e.g. during Sanitize) the engine
- * returns Media Disabled instead of running it.
+ * returns Media Disabled instead of running it; while it is locked
+ * (CXLCCI.media_locked, security) Invalid Security State.
  */
 #define CXL_CCI_F_MEDIA         BIT(0)
 
@@ -212,6 +218,11 @@ struct CXLCCI {
 
     /* media disabled: CXL_CCI_F_MEDIA commands return Media Disabled */
     bool media_disabled;
+    /*
+     * media locked (security): CXL_CCI_F_MEDIA commands return Invalid
+     * Security State
+     */
+    bool media_locked;
 
     /* background operation */
     struct {

@@ -60,6 +60,26 @@ typedef struct CXLType3FWSlot {
     size_t image_len;
 } CXLType3FWSlot;
 
+/*
+ * Security state (cxl-type3-security.c): Get Security State bits (Linux's
+ * CXL_PMEM_SEC_STATE_*), passphrases and wrong-passphrase attempts.
+ */
+#define CXL_TYPE3_PASS_LEN              32
+#define CXL_TYPE3_SEC_TRY_LIMIT         3
+#define CXL_TYPE3_SEC_USER_PASS_SET     BIT(0)
+#define CXL_TYPE3_SEC_MASTER_PASS_SET   BIT(1)
+#define CXL_TYPE3_SEC_LOCKED            BIT(2)
+#define CXL_TYPE3_SEC_FROZEN            BIT(3)
+#define CXL_TYPE3_SEC_USER_PLIMIT       BIT(4)
+#define CXL_TYPE3_SEC_MASTER_PLIMIT     BIT(5)
+typedef struct CXLType3Security {
+    uint32_t state;
+    uint8_t user_tries;
+    uint8_t master_tries;
+    uint8_t user_pass[CXL_TYPE3_PASS_LEN];
+    uint8_t master_pass[CXL_TYPE3_PASS_LEN];
+} CXLType3Security;
+
 /* Firmware slots and the transfer in progress (cxl-type3-fw.c) */
 typedef struct CXLType3FW {
     uint8_t nr_slots;
@@ -117,6 +137,9 @@ struct CXLType3Dev {
 
     /* Sanitize duration, property (cxl-type3-sanitize.c) */
     uint32_t sanitize_ms;
+
+    /* security (cxl-type3-security.c) */
+    CXLType3Security sec;
 };
 
 /*
@@ -181,12 +204,27 @@ bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
 
 /*
- * Sanitize, Secure Erase and Get Security State (cxl-type3-sanitize.c);
- * while Sanitize runs the media is disabled (cci.media_disabled).
+ * Sanitize and Secure Erase (cxl-type3-sanitize.c); while Sanitize runs
+ * the media is disabled (cci.media_disabled).
  */
 #define CXL_TYPE3_SANITIZE_MS           50
 extern const CXLCCICommand cxl_type3_sanitize_commands[];
 extern const size_t cxl_type3_sanitize_commands_len;
+/* Overwrite all capacity with zeros and forget the poison (@what: traces) */
+void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what);
+/* A HDM decoder of the device is committed: the host has it mapped. */
+bool cxl_type3_memory_in_use(CXLType3Dev *ct3);
+
+/*
+ * Security (cxl-type3-security.c): Get Security State, Set/Disable
+ * Passphrase, Unlock, Freeze Security State, Passphrase Secure Erase.
+ * While locked (cci.media_locked) the media is not accessible.
+ */
+extern const CXLCCICommand cxl_type3_security_commands[];
+extern const size_t cxl_type3_security_commands_len;
+/* Reset or power on: locked if a user passphrase is set. */
+void cxl_type3_security_reset(CXLType3Dev *ct3);
+bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
 
 /*
  * Features (Get Supported Features, Get/Set Feature) and Perform
