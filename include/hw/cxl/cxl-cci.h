@@ -181,7 +181,7 @@ typedef struct CXLCCILog {
     void (*read)(CXLCCI *cci, uint32_t offset, uint32_t len, uint8_t *out);
 } CXLCCILog;
 
-#define CXL_CCI_MAX_SETS        8
+#define CXL_CCI_MAX_SETS        16
 #define CXL_CCI_MAX_LOGS        4
 
 struct CXLCCI {
