@@ -175,6 +175,19 @@ static uint8_t level(int64_t value, bool warn_on, int64_t warn, int64_t crit,
     return STATUS_NORMAL;
 }
 
+void cxl_type3_health_info_put(uint8_t *out, const CXLHealth *h,
+                               uint8_t additional_status)
+{
+    out[0] = h->health_status;
+    out[1] = h->media_status;
+    out[2] = additional_status;
+    out[3] = h->life_used;
+    stw_le_p(out + 4, h->temperature);
+    stl_le_p(out + 6, h->dirty_shutdowns);
+    stl_le_p(out + 10, h->corrected_volatile);
+    stl_le_p(out + 14, h->corrected_persistent);
+}
+
 uint8_t cxl_type3_additional_status(CXLType3Dev *ct3)
 {
     CXLHealth *h = &ct3->health;
@@ -199,16 +212,9 @@ static CXLRetCode cmd_get_health_info(CXLCCI *cci, const uint8_t *in,
                                       size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    CXLHealth *h = &ct3->health;
 
-    out[0] = h->health_status;
-    out[1] = h->media_status;
-    out[2] = cxl_type3_additional_status(ct3);
-    out[3] = h->life_used;
-    stw_le_p(out + 4, h->temperature);
-    stl_le_p(out + 6, h->dirty_shutdowns);
-    stl_le_p(out + 10, h->corrected_volatile);
-    stl_le_p(out + 14, h->corrected_persistent);
+    cxl_type3_health_info_put(out, &ct3->health,
+                              cxl_type3_additional_status(ct3));
     *out_len = HEALTH_INFO_LEN;
     return CXL_RC_SUCCESS;
 }

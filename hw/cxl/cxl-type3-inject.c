@@ -271,18 +271,12 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
 }
 
 /* The Memory Module Event Record's event type and health information */
+/* The Memory Module Event Record's event type and health information */
 static void mem_module_fill(uint8_t *rec, uint8_t type, const CXLHealth *h,
                             uint8_t additional_status)
 {
     rec[0x30] = type;
-    rec[0x31] = h->health_status;
-    rec[0x32] = h->media_status;
-    rec[0x33] = additional_status;
-    rec[0x34] = h->life_used;
-    stw_le_p(rec + 0x35, h->temperature);
-    stl_le_p(rec + 0x37, h->dirty_shutdowns);
-    stl_le_p(rec + 0x3b, h->corrected_volatile);
-    stl_le_p(rec + 0x3f, h->corrected_persistent);
+    cxl_type3_health_info_put(rec + 0x31, h, additional_status);
 }
 
 void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
@@ -299,6 +293,15 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
 {
     uint8_t rec[CXL_EVENT_RECORD_SIZE];
     CXLType3Dev *ct3 = record_start(path, flags, mem_module_uuid, rec, errp);
+    CXLHealth health = {
+        .health_status = health_status,
+        .media_status = media_status,
+        .life_used = life_used,
+        .temperature = temperature,
+        .dirty_shutdowns = dirty_shutdown_count,
+        .corrected_volatile = corrected_volatile_error_count,
+        .corrected_persistent = corrected_persistent_error_count,
+    };
 
     if (!ct3) {
         return;
@@ -308,32 +311,15 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                    life_used);
         return;
     }
-    mem_module_fill(rec, type, &(CXLHealth) {
-                        .health_status = health_status,
-                        .media_status = media_status,
-                        .life_used = life_used,
-                        .temperature = temperature,
-                        .dirty_shutdowns = dirty_shutdown_count,
-                        .corrected_volatile = corrected_volatile_error_count,
-                        .corrected_persistent = corrected_persistent_error_count,
-                    }, additional_status);
+    mem_module_fill(rec, type, &health, additional_status);
     record_add(ct3, log, rec);
     /*
      * The record reports the device's health: it becomes the device's
      * (Get Health Info), and alert thresholds it crosses raise warnings.
      * The dirty shutdown count stays the device's own.
      */
-    cxl_type3_health_update(ct3, &(CXLHealth) {
-                                .health_status = health_status,
-                                .media_status = media_status,
-                                .life_used = life_used,
-                                .temperature = temperature,
-                                .dirty_shutdowns = ct3->health.dirty_shutdowns,
-                                .corrected_volatile =
-                                    corrected_volatile_error_count,
-                                .corrected_persistent =
-                                    corrected_persistent_error_count,
-                            });
+    health.dirty_shutdowns = ct3->health.dirty_shutdowns;
+    cxl_type3_health_update(ct3, &health);
 }
 
 /* Memory Module Event Types (CXL r3.1 Table 8-47) */

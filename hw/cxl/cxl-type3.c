@@ -504,7 +504,6 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (pcie_aer_init(d, PCI_ERR_VER, CT3_AER_OFFSET, PCI_ERR_SIZEOF, errp)) {
         goto fail_msix;
     }
-    ct3_aer_unmask_internal(d);
     pcie_dev_ser_num_init(d, CT3_DSN_OFFSET, ct3->sn);
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);

@@ -225,6 +225,11 @@ static void t3_start(T3 *t, bool files)
     t3_start_opts(t, files, "");
 }
 
+/* Run a table of mailbox cases on @t's device; returns the failures */
+#define t3_run_cases(t, cases) \
+    cxl_qtest_run_cases((t)->qts, (t)->mbox, (t)->payload_max, (cases), \
+                        ARRAY_SIZE(cases))
+
 static void t3_stop(T3 *t)
 {
     qtest_quit(t->qts);
@@ -1138,16 +1143,11 @@ static void test_command_table(void)
                                            (CXLQtestMboxCase *)all->data,
                                            all->len), ==, 0);
     t3_start(&t, false);
-    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
-                                   cxl_qtest_generic_cases,
-                                   ARRAY_SIZE(cxl_qtest_generic_cases));
-    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max, mbox_cases,
-                                    ARRAY_SIZE(mbox_cases));
+    failures = t3_run_cases(&t, cxl_qtest_generic_cases);
+    failures += t3_run_cases(&t, mbox_cases);
     /* let the scan end */
     qtest_clock_step(t.qts, 1000 * 1000000ull);
-    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
-                                    sanitize_cases,
-                                    ARRAY_SIZE(sanitize_cases));
+    failures += t3_run_cases(&t, sanitize_cases);
     t3_stop(&t);
     g_assert_cmpuint(failures, ==, 0);
 }
@@ -2486,17 +2486,14 @@ static void test_security_table(void)
     unsigned failures;
 
     t3_start(&t, false);
-    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
-                                   security_cases, ARRAY_SIZE(security_cases));
+    failures = t3_run_cases(&t, security_cases);
     /* a reset ends the frozen state; set the user passphrase, lock */
     qtest_system_reset(t.qts);
     platform_init(&t);
     g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x55), ==, RC_SUCCESS);
     qtest_system_reset(t.qts);
     platform_init(&t);
-    failures += cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
-                                    security_locked_cases,
-                                    ARRAY_SIZE(security_locked_cases));
+    failures += t3_run_cases(&t, security_locked_cases);
     t3_stop(&t);
     g_assert_cmpuint(failures, ==, 0);
 }
@@ -2507,8 +2504,7 @@ static void test_feature_table(void)
     unsigned failures;
 
     t3_start(&t, false);
-    failures = cxl_qtest_run_cases(t.qts, t.mbox, t.payload_max,
-                                   feature_cases, ARRAY_SIZE(feature_cases));
+    failures = t3_run_cases(&t, feature_cases);
     t3_stop(&t);
     g_assert_cmpuint(failures, ==, 0);
 }

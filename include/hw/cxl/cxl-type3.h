@@ -160,6 +160,12 @@ void cxl_type3_state_cleanup(CXLType3Dev *ct3);
  */
 uint8_t cxl_type3_additional_status(CXLType3Dev *ct3);
 /*
+ * The 18-byte Device Health Information of Get Health Info, also carried
+ * by Memory Module Event Records (Linux's struct cxl_get_health_info).
+ */
+void cxl_type3_health_info_put(uint8_t *out, const CXLHealth *h,
+                               uint8_t additional_status);
+/*
  * The device's health changes to @h (cxl-type3-inject.c): each alert
  * whose status rose (to warning, or to critical) adds a Memory Module
  * Event Record to the warning log, as CXL r3.1 8.2.9.9.3.2 describes.
