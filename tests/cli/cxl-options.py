@@ -9,7 +9,9 @@ an error that names the property and what is allowed. No crash, ever.
 Documentation examples are the literal blocks of cxl.rst whose first line
 starts with "qemu-system-x86_64" (backslash continuations joined); each must
 start. So must those of upstream QEMU's cxl.rst in the pristine base (the
-documented interface we keep), when its path is given. Options that only matter once a guest runs (-kernel, -append, -nographic,
+documented interface we keep), when its path is given. Every QMP example
+of cxl.rst (a literal block line starting '{ "execute"') must succeed
+against a machine with the cxl-type3 device they name. Options that only matter once a guest runs (-kernel, -append, -nographic,
 -serial, -m) are kept: QEMU is stopped before any guest code runs.
 
 Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST [UPSTREAM_DOCS_RST]
@@ -210,6 +212,58 @@ def doc_examples(rst):
     return examples
 
 
+# The device the docs' QMP examples name (path "cxl-pmem0")
+QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+                       ["-object", "memory-backend-ram,id=pm0,size=256M",
+                        "-object", "memory-backend-ram,id=lsa0,size=1M",
+                        "-device", "cxl-type3,bus=rp0,persistent-memdev=pm0,lsa=lsa0,"
+                                   "id=cxl-pmem0,sn=1"])
+
+
+def doc_qmp_examples(rst):
+    """(name, command) of each QMP command in cxl.rst's literal blocks: a
+    line starting with '{ "execute"', up to where its braces balance."""
+    lines = open(rst).read().split("\n")
+    out = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip().startswith('{ "execute"'):
+            start, text = i + 1, ""
+            while True:
+                text += lines[i].strip() + " "
+                if text.count("{") == text.count("}") or i + 1 == len(lines):
+                    break
+                i += 1
+            out.append(("docs-qmp:%s:%d" % (os.path.basename(rst), start), json.loads(text)))
+        i += 1
+    return out
+
+
+def run_qmp_examples(qemu, fw, examples):
+    """Send every example to one QEMU; returns [(name, error or None)]."""
+    cmd = [qemu, "-L", fw, "-S", "-display", "none", "-nodefaults", "-monitor", "none",
+           "-qmp", "stdio"] + QMP_EXAMPLE_MACHINE
+    qmp = json.dumps({"execute": "qmp_capabilities"})
+    qmp += "".join(json.dumps(dict(c, id=n)) for n, c in examples)
+    qmp += json.dumps({"execute": "quit"})
+    p = subprocess.run(cmd, input=qmp, capture_output=True, text=True, timeout=60)
+    replies = {}
+    for line in p.stdout.splitlines():
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        if "id" in r:
+            replies[r["id"]] = r
+    out = []
+    for n, _ in examples:
+        r = replies.get(n)
+        out.append((n, None if r is not None and "return" in r else
+                    (r or {}).get("error", "no reply (exit %d: %s)" % (p.returncode,
+                                                                      p.stderr.strip()))))
+    return out
+
+
 def main():
     qemu, fw, rst = sys.argv[1:4]
     upstream = sys.argv[4] if len(sys.argv) > 4 else None
@@ -240,6 +294,14 @@ def main():
         else:
             failed += 1
             print("  FAIL cli: %s (%s)" % (name, why))
+    # every QMP example of the docs runs against the device it names
+    for name, err in run_qmp_examples(qemu, fw, doc_qmp_examples(rst)):
+        if err is None:
+            passed += 1
+            print("  PASS cli: %s" % name)
+        else:
+            failed += 1
+            print("  FAIL cli: %s (%s)" % (name, err))
     shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
