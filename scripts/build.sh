@@ -30,6 +30,10 @@ CONFIGURE_FLAGS=(--python="$PYTHON" --target-list="$TARGETS" --disable-docs
     --enable-tcg --enable-fdt=system --enable-pixman)
 flags_sig=$(printf '%s\n' "${CONFIGURE_FLAGS[@]}" "$ccache_sig" | sha256sum | cut -d' ' -f1)
 
+# Several checkouts (git worktrees) on one 2-core machine: one build at a time.
+exec 9>"${TMPDIR:-/tmp}/cxl-qemu-build.lock"
+flock 9
+
 if [ ! -f "$OBJ/build.ninja" ] || [ "$(cat "$OBJ/.cxl-configure" 2>/dev/null)" != "$flags_sig" ]; then
     log "configuring in $OBJ"
     rm -rf "$OBJ"
