@@ -48,6 +48,7 @@
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -156,6 +157,8 @@ static bool list_replace(CXLType3Dev *ct3, GArray *n)
     g_array_unref(p->list);
     p->list = n;
     p->more = false;
+    /* poisoned pages are not mapped as RAM: they read all ones */
+    cxl_fast_path_flush();
     if (!n->len) {
         p->overflow = false;
         p->overflow_ts = 0;
@@ -401,8 +404,7 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
     if (!ptr) {
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
-    memcpy(ptr, in + 8, LINE);
-    cxl_type3_dpa_written(ct3, dpa, LINE);
+    cxl_type3_dpa_write(ct3, dpa, in + 8, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
 }

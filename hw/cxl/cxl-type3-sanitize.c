@@ -42,6 +42,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -99,6 +100,7 @@ bool cxl_type3_memory_in_use(CXLType3Dev *ct3)
 static void media_set_disabled(CXLType3Dev *ct3, bool disabled)
 {
     ct3->cci.media_disabled = disabled;
+    cxl_fast_path_flush();
     trace_cxl_type3_media_disabled(disabled);
 }
 

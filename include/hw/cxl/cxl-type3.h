@@ -108,6 +108,11 @@ struct CXLType3Dev {
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
     uint8_t *vptr;              /* host pointers to the backends */
     uint8_t *pptr;
+    /* the DPA space: both backends, volatile first (cxl-fast-path.c) */
+    MemoryRegion dpa_mr;
+    MemoryRegion dpa_alias[2];
+    AddressSpace dpa_as;
+    uint64_t fast_path_maps;    /* pages (or blocks) handed out as RAM */
 
     CXLComponentRegs comp;
     CXLDeviceRegs devregs;
@@ -276,10 +281,13 @@ typedef struct CXLSparingEvent {
 void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
 
 /*
- * Routing: the DPA the device's committed decoders map @hpa to. False if
- * no committed decoder claims it.
+ * Routing: the DPA the device's committed decoders map @hpa to, narrowing
+ * @ext (if not NULL) by the decoder used. False if no committed decoder
+ * claims it.
  */
-bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa);
+struct CXLRouteExtent;
+bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
+                      struct CXLRouteExtent *ext);
 /* CXL.mem enabled (Mem_Enable in the CXL device DVSEC control register) */
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 /*
@@ -294,7 +302,12 @@ void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
  * or the media is disabled.
  */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
-/* Mark the backend covering @dpa dirty after a write (migration, etc.) */
-void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/*
+ * Write @len bytes at @dpa as a memory access would: the backend is marked
+ * dirty (migration) and code translated from it is dropped (TCG). The
+ * caller has checked the range with cxl_type3_dpa_ptr().
+ */
+void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
+                         uint64_t len);
 
 #endif /* HW_CXL_TYPE3_H */
