@@ -251,6 +251,12 @@ void cxl_type3_poison_clear_all(CXLType3Dev *ct3)
     list_replace(ct3, g_array_new(false, false, sizeof(PoisonRange)));
 }
 
+void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
+                                  uint64_t len)
+{
+    poison_remove(ct3, dpa, len);
+}
+
 static unsigned injected_ranges(CXLType3Dev *ct3)
 {
     GArray *l = ct3->poison->list;

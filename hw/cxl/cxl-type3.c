@@ -472,6 +472,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_type3_fw_init(ct3);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_sanitize_commands,
                          cxl_type3_sanitize_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_media_ops_commands,
+                         cxl_type3_media_ops_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_security_commands,
                          cxl_type3_security_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,

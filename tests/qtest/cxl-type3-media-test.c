@@ -650,6 +650,83 @@ static void test_secure_erase(void)
     t3_stop(&t);
 }
 
+/* ---- Media Operations ---- */
+
+/* Media Operations (4402h) Sanitize class @subclass on one DPA range */
+static uint16_t media_op(T3 *t, uint8_t subclass, uint64_t dpa, uint64_t len)
+{
+    uint8_t in[24] = { 1, subclass, 0, 0, 1 };
+
+    stq_le_p(in + 8, dpa);
+    stq_le_p(in + 16, len);
+    return mbox_send(t, 0x4402, in, sizeof(in), NULL, 0, NULL);
+}
+
+/*
+ * Zero and Sanitize over DPA ranges really overwrite those ranges of the
+ * backend files and nothing else, forget their poison, run in the
+ * background (Sanitize with the media disabled, Zero without), and are
+ * refused with Busy for ranges a committed decoder maps and with Invalid
+ * Security State while a user passphrase is set. The return codes of
+ * every malformed request are in cxl-type3-test's media-op-table.
+ */
+static void test_media_ops(void)
+{
+    const uint64_t v = 0x0123456789abcdefull;
+    T3 t;
+
+    t3_start(&t, true);
+    map_all(&t);
+    write_pattern(&t, v);
+    /* only the volatile capacity stays mapped */
+    dec_clear(&t, 1);
+    g_assert_cmphex(poison_inject(&t, VMEM_SIZE + 0x2000), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_inject(&t, VMEM_SIZE + 0x100000), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(poison_count(&t), ==, 2);
+
+    /* ranges the committed decoder 0 maps, wholly or partly: busy */
+    g_assert_cmphex(media_op(&t, 1, 0x1000, 0x40), ==, RC_BUSY);
+    g_assert_cmphex(media_op(&t, 0, VMEM_SIZE - 0x40, 0x80), ==, RC_BUSY);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, v);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0), ==, 0);
+
+    /* Zero: in the background, media enabled, the range zeroed at once */
+    g_assert_cmphex(media_op(&t, 1, VMEM_SIZE + 0x2000, 0x40), ==,
+                    RC_BACKGROUND);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, 0x2000), ==, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, PMEM_SIZE - 8), ==,
+                    v - 1);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, v);
+    g_assert_cmpuint(poison_count(&t), ==, 1);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+
+    /* Sanitize: the media is disabled until it completes */
+    g_assert_cmphex(media_op(&t, 0, VMEM_SIZE + PMEM_SIZE - 0x1000, 0x1000),
+                    ==, RC_BACKGROUND);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_DISABLED);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, UINT64_MAX);
+    g_assert_cmphex(cxl_qtest_file_read64(t.pfile, PMEM_SIZE - 8), ==, 0);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, v);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, VMEM_SIZE - 8), ==, ~v);
+
+    /* the poisoned line outside both ranges is still poisoned */
+    g_assert_cmpuint(poison_count(&t), ==, 1);
+    g_assert_cmphex(media_op(&t, 1, VMEM_SIZE + 0x100000, 0x40), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+    g_assert_cmpuint(poison_count(&t), ==, 0);
+
+    /* with a user passphrase set, as for Sanitize */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x55), ==, RC_SUCCESS);
+    g_assert_cmphex(media_op(&t, 1, VMEM_SIZE, 0x40), ==,
+                    RC_SECURITY_STATE);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -662,5 +739,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/qmp-inject-poison", test_qmp_inject_poison);
     qtest_add_func("/cxl/type3/sanitize", test_sanitize);
     qtest_add_func("/cxl/type3/secure-erase", test_secure_erase);
+    qtest_add_func("/cxl/type3/media-ops", test_media_ops);
     return g_test_run();
 }

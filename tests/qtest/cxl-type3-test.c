@@ -299,6 +299,7 @@ static const CXLQtestOp tested_ops[] = {
     { 0x4305, "Get Scan Media Results" },
     { 0x4400, "Sanitize" },
     { 0x4401, "Secure Erase" },
+    { 0x4402, "Media Operations" },
     { 0x4500, "Get Security State" },
     { 0x4501, "Set Passphrase" },
     { 0x4502, "Disable Passphrase" },
@@ -535,6 +536,8 @@ static const CXLQtestMboxCase mbox_cases[] = {
       RC_SUCCESS, 0x20, NO_UUID, true },
     { "sanitize while scanning", 0x4400, {}, 0, false, RC_BUSY },
     { "secure erase while scanning", 0x4401, {}, 0, false, RC_BUSY },
+    { "media ops zero while scanning", 0x4402,
+      { 1, 1, 0, 0, 1, [17] = 0x10 }, 24, false, RC_BUSY },
 };
 
 /*
@@ -585,6 +588,99 @@ static const CXLQtestMboxCase sanitize_cases[] = {
       0x12 },
     { "identify memdev while sanitizing", 0x4000, {}, 0, false, RC_SUCCESS,
       0x45 },
+    { "media ops zero while sanitizing", 0x4402,
+      { 1, 1, 0, 0, 1, [17] = 0x10 }, 24, false, RC_MEDIA_DISABLED },
+    { "media ops discovery while sanitizing", 0x4402, { [10] = 8 }, 12,
+      false, RC_MEDIA_DISABLED },
+    { "media ops short while sanitizing", 0x4402, {}, 7, false,
+      RC_PAYLOAD_LEN },
+};
+
+/*
+ * Media Operations (4402h; layout in hw/cxl/cxl-type3-media-ops.c): class,
+ * subclass, 2 reserved, DPA range count (4), then Discovery's start index
+ * (2) and count (2), or the ranges: DPA (8), length (8). Discovery
+ * returns 12 bytes and 2 per operation (Discovery, Sanitize, Zero). The
+ * capacity is 768 MiB (0x30000000); the granule 64 bytes. On a new
+ * device, in order; the last cases run while a Zero runs (the table never
+ * steps the clock).
+ */
+static const CXLQtestMboxCase media_op_cases[] = {
+    { "media ops discovery", 0x4402, { [10] = 8 }, 12, false, RC_SUCCESS,
+      18, .exact = true },
+    { "media ops discovery from 2", 0x4402, { [8] = 2, [10] = 8 }, 12, false,
+      RC_SUCCESS, 14, .exact = true },
+    { "media ops discovery none", 0x4402, { [8] = 3, [10] = 8 }, 12, false,
+      RC_SUCCESS, 12, .exact = true },
+    { "media ops discovery beyond", 0x4402, { [8] = 4, [10] = 8 }, 12, false,
+      RC_INVALID_INPUT },
+    { "media ops discovery with a range", 0x4402, { [4] = 1, [10] = 8 }, 12,
+      false, RC_INVALID_INPUT },
+    { "media ops short", 0x4402, {}, 7, false, RC_PAYLOAD_LEN },
+    { "media ops discovery short", 0x4402, {}, 11, false, RC_PAYLOAD_LEN },
+    { "media ops discovery long", 0x4402, { [10] = 8 }, 13, false,
+      RC_PAYLOAD_LEN },
+    { "media ops unknown class", 0x4402, { 2 }, 8, false, RC_INVALID_INPUT },
+    { "media ops unknown general subclass", 0x4402, { 0, 1 }, 12, false,
+      RC_INVALID_INPUT },
+    { "media ops unknown sanitize subclass", 0x4402,
+      { 1, 2, 0, 0, 1, [17] = 0x10 }, 24, false, RC_INVALID_INPUT },
+    { "media ops zero without ranges", 0x4402, { 1, 1 }, 8, false,
+      RC_INVALID_INPUT },
+    { "media ops zero short", 0x4402, { 1, 1, 0, 0, 1, [17] = 0x10 }, 23,
+      false, RC_PAYLOAD_LEN },
+    { "media ops zero long", 0x4402, { 1, 1, 0, 0, 1, [17] = 0x10 }, 25,
+      false, RC_PAYLOAD_LEN },
+    { "media ops zero count 2, one range", 0x4402,
+      { 1, 1, 0, 0, 2, [17] = 0x10 }, 24, false, RC_PAYLOAD_LEN },
+    { "media ops zero count 2^28", 0x4402,
+      { 1, 1, 0, 0, 0, 0, 0, 0x10, [17] = 0x10 }, 24, false,
+      RC_PAYLOAD_LEN },
+    { "media ops zero misaligned dpa", 0x4402,
+      { 1, 1, 0, 0, 1, [8] = 0x20, [16] = 0x40 }, 24, false,
+      RC_INVALID_INPUT },
+    { "media ops zero misaligned length", 0x4402,
+      { 1, 1, 0, 0, 1, [16] = 0x20 }, 24, false, RC_INVALID_INPUT },
+    { "media ops zero empty range", 0x4402, { 1, 1, 0, 0, 1 }, 24, false,
+      RC_INVALID_INPUT },
+    { "media ops zero beyond capacity", 0x4402,
+      { 1, 1, 0, 0, 1, [11] = 0x30, [16] = 0x40 }, 24, false,
+      RC_INVALID_PA },
+    { "media ops zero across the end", 0x4402,
+      { 1, 1, 0, 0, 1, [8] = 0xc0, 0xff, 0xff, 0x2f, [16] = 0x80 }, 24,
+      false, RC_INVALID_PA },
+    { "media ops zero length wraps", 0x4402,
+      { 1, 1, 0, 0, 1, [8] = 0x40, [16] = 0xc0, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff }, 24, false, RC_INVALID_PA },
+    { "media ops sanitize second range misaligned", 0x4402,
+      { 1, 0, 0, 0, 2, [17] = 0x10, [25] = 0x20, [32] = 0x10 }, 40, false,
+      RC_INVALID_INPUT },
+    { "media ops zero", 0x4402,
+      { 1, 1, 0, 0, 2, [17] = 0x10, [25] = 0x20, [33] = 0x10 }, 40, false,
+      RC_BACKGROUND, 0 },
+    /* the last cases: Zero runs */
+    { "media ops zero while zeroing", 0x4402,
+      { 1, 1, 0, 0, 1, [17] = 0x10 }, 24, false, RC_BUSY },
+    { "media ops discovery while zeroing", 0x4402, { [10] = 8 }, 12, false,
+      RC_BUSY },
+    { "sanitize while zeroing", 0x4400, {}, 0, false, RC_BUSY },
+    { "abort zero", 0x0005, {}, 0, false, RC_BUSY },
+    { "get lsa while zeroing", 0x4102, { 0, 0, 0, 0, 0x10 }, 8, false,
+      RC_SUCCESS, 0x10, .exact = true },
+};
+
+/* After media_op_cases, once Zero has ended: a ranged Sanitize runs */
+static const CXLQtestMboxCase media_op_sanitize_cases[] = {
+    { "media ops sanitize", 0x4402, { 1, 0, 0, 0, 1, [17] = 0x10 }, 24,
+      false, RC_BACKGROUND, 0 },
+    { "media ops zero while range sanitizing", 0x4402,
+      { 1, 1, 0, 0, 1, [17] = 0x10 }, 24, false, RC_MEDIA_DISABLED },
+    { "get lsa while range sanitizing", 0x4102, { 0, 0, 0, 0, 0x10 }, 8,
+      false, RC_MEDIA_DISABLED },
+    { "sanitize while range sanitizing", 0x4400, {}, 0, false,
+      RC_MEDIA_DISABLED },
+    { "identify memdev while range sanitizing", 0x4000, {}, 0, false,
+      RC_SUCCESS, 0x45 },
 };
 
 /* ---- features and maintenance ---- */
@@ -888,6 +984,7 @@ static void test_command_table(void)
     /* the tables cover every tested opcode with a success and a length case */
     g_array_append_vals(all, mbox_cases, ARRAY_SIZE(mbox_cases));
     g_array_append_vals(all, sanitize_cases, ARRAY_SIZE(sanitize_cases));
+    g_array_append_vals(all, media_op_cases, ARRAY_SIZE(media_op_cases));
     g_array_append_vals(all, feature_cases, ARRAY_SIZE(feature_cases));
     g_array_append_vals(all, security_cases, ARRAY_SIZE(security_cases));
     g_array_append_vals(all, security_locked_cases,
@@ -1376,6 +1473,19 @@ static void test_security_table(void)
     g_assert_cmpuint(failures, ==, 0);
 }
 
+static void test_media_op_table(void)
+{
+    T3 t;
+    unsigned failures;
+
+    t3_start(&t, false);
+    failures = t3_run_cases(&t, media_op_cases);
+    qtest_clock_step(t.qts, 1000 * 1000000ull);
+    failures += t3_run_cases(&t, media_op_sanitize_cases);
+    t3_stop(&t);
+    g_assert_cmpuint(failures, ==, 0);
+}
+
 static void test_feature_table(void)
 {
     T3 t;
@@ -1444,6 +1554,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/cel", test_cel);
     qtest_add_func("/cxl/type3/command-table", test_command_table);
     qtest_add_func("/cxl/type3/feature-table", test_feature_table);
+    qtest_add_func("/cxl/type3/media-op-table", test_media_op_table);
     qtest_add_func("/cxl/type3/command-functions", test_command_functions);
     qtest_add_func("/cxl/type3/lsa-offset-wrap", test_lsa_offset_wrap);
     qtest_add_func("/cxl/type3/hdm-decoders", test_hdm);

@@ -208,6 +208,9 @@ uint8_t cxl_type3_poison_caps(void);
 bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /* Forget all poison (the media was overwritten: Sanitize, Secure Erase) */
 void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
+/* Forget the poison of [@dpa, @dpa + @len) (overwritten: Media Operations) */
+void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
+                                  uint64_t len);
 
 /*
  * Sanitize and Secure Erase (cxl-type3-sanitize.c); while Sanitize runs
@@ -218,6 +221,21 @@ extern const CXLCCICommand cxl_type3_sanitize_commands[];
 extern const size_t cxl_type3_sanitize_commands_len;
 /* Overwrite all capacity with zeros and forget the poison (@what: traces) */
 void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what);
+/*
+ * Overwrite the @len bytes at @dpa (within capacity) with zeros; returns
+ * how many of them were not zero. Poison is left alone.
+ */
+uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* Media Status "disabled": media commands get Media Disabled, CXL.mem 1s */
+void cxl_type3_media_set_disabled(CXLType3Dev *ct3, bool disabled);
+
+/*
+ * Media Operations (4402h, cxl-type3-media-ops.c): discovery, and
+ * Sanitize and Zero over DPA ranges as background operations.
+ */
+#define CXL_TYPE3_MEDIA_OP_GRANULE      64
+extern const CXLCCICommand cxl_type3_media_ops_commands[];
+extern const size_t cxl_type3_media_ops_commands_len;
 /* A HDM decoder of the device is committed: the host has it mapped. */
 bool cxl_type3_memory_in_use(CXLType3Dev *ct3);
 
