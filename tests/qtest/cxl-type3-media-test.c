@@ -472,6 +472,63 @@ static void test_scan_media(void)
     t3_stop(&t);
 }
 
+/*
+ * What Scan Media finds goes to the failure log as General Media Event
+ * Records (one per poisoned range: DPA with the volatile flag for
+ * volatile capacity, uncorrectable, ECC error, transaction type "host
+ * scan media"), unless the request's "no event log" flag is set.
+ */
+static void test_scan_media_events(void)
+{
+    static const uint8_t gen_media_uuid[16] = {
+        0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f,
+        0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
+    };
+    uint8_t rec[128 * 4], in[17] = { 0 };
+    T3 t;
+
+    t3_start(&t, false);
+    g_assert_null(qmp_poison(&t, "t3", 0x1000, 0x80));
+    g_assert_cmphex(poison_inject(&t, VMEM_SIZE + 0x40), ==, RC_SUCCESS);
+    g_assert_cmphex(poison_inject(&t, VMEM_SIZE + 0x100000), ==,
+                    RC_SUCCESS);      /* not scanned */
+    g_assert_cmphex(scan_media(&t, 0, VMEM_SIZE + 0x1000), ==,
+                    RC_BACKGROUND);
+    /* nothing is logged before the scan completes */
+    g_assert_cmpuint(event_records(&t, 2, rec, 4), ==, 0);
+    g_assert_cmphex(bg_wait(&t, 0x4304), ==, RC_SUCCESS);
+
+    g_assert_cmpuint(event_records(&t, 2, rec, 4), ==, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        uint8_t *r = rec + 128 * i;
+
+        g_assert_cmpmem(r, 16, gen_media_uuid, 16);
+        g_assert_cmpuint(r[0x10], ==, 128);             /* length */
+        g_assert_cmphex(r[0x38], ==, 0x1);              /* uncorrectable */
+        g_assert_cmphex(r[0x39], ==, 0x0);              /* ECC error */
+        g_assert_cmphex(r[0x3a], ==, 0x3);              /* host scan media */
+        g_assert_cmphex(lduw_le_p(r + 0x3b), ==, 0);    /* no optional */
+    }
+    g_assert_cmphex(ldq_le_p(rec + 0x30), ==, 0x1000 | 1);      /* volatile */
+    g_assert_cmphex(ldq_le_p(rec + 128 + 0x30), ==, VMEM_SIZE + 0x40);
+    /* the other logs stay empty */
+    g_assert_cmpuint(event_records(&t, 0, rec + 256, 1), ==, 0);
+    g_assert_cmpuint(event_records(&t, 1, rec + 256, 1), ==, 0);
+    g_assert_cmpuint(event_records(&t, 3, rec + 256, 1), ==, 0);
+    event_clear(&t, 2, rec);
+    event_clear(&t, 2, rec + 128);
+    g_assert_cmpuint(event_records(&t, 2, rec, 4), ==, 0);
+
+    /* "no event log": the results, but no records */
+    stq_le_p(in + 8, (VMEM_SIZE + 0x1000) / 64);
+    in[16] = 1;
+    g_assert_cmphex(mbox_send(&t, 0x4304, in, sizeof(in), NULL, 0, NULL),
+                    ==, RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(&t, 0x4304), ==, RC_SUCCESS);
+    g_assert_cmpuint(event_records(&t, 2, rec, 4), ==, 0);
+    t3_stop(&t);
+}
+
 static void test_qmp_inject_poison(void)
 {
     T3 t;
@@ -736,6 +793,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/poison-more-overflow",
                    test_poison_more_overflow);
     qtest_add_func("/cxl/type3/scan-media", test_scan_media);
+    qtest_add_func("/cxl/type3/scan-media-events", test_scan_media_events);
     qtest_add_func("/cxl/type3/qmp-inject-poison", test_qmp_inject_poison);
     qtest_add_func("/cxl/type3/sanitize", test_sanitize);
     qtest_add_func("/cxl/type3/secure-erase", test_secure_erase);

@@ -216,33 +216,6 @@ static void maintenance(T3 *t, const uint8_t *in, size_t len)
     g_assert_cmphex(bg_wait(t, 0x0600), ==, RC_SUCCESS);
 }
 
-/* The informational log's records: their number, the first at @rec */
-static unsigned info_records(T3 *t, uint8_t *rec)
-{
-    uint8_t log = 0, out[0x20 + 128 * 4];
-    uint32_t len;
-    unsigned n;
-
-    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
-                    ==, RC_SUCCESS);
-    n = lduw_le_p(out + 0x14);
-    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
-    if (n) {
-        memcpy(rec, out + 0x20, 128);
-    }
-    return n;
-}
-
-/* Clear the informational log's first record */
-static void info_clear(T3 *t, const uint8_t *rec)
-{
-    uint8_t in[8] = { 0, 0, 1 };
-
-    stw_le_p(in + 6, lduw_le_p(rec + 0x14));
-    g_assert_cmphex(mbox_send(t, 0x0101, in, 8, NULL, 0, NULL), ==,
-                    RC_SUCCESS);
-}
-
 /*
  * Soft PPR and memory sparing through Perform Maintenance: each is a
  * background operation whose Memory Sparing Event Record (CXL r3.2
@@ -259,7 +232,7 @@ static void test_maintenance(void)
     T3 t;
 
     t3_start(&t, false);
-    g_assert_cmpuint(info_records(&t, rec), ==, 0);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 0);
 
     /* soft PPR of DPA 0x1000, nibbles 0xabcdef */
     memset(in, 0, sizeof(in));
@@ -269,7 +242,7 @@ static void test_maintenance(void)
     in[12] = 0xcd;
     in[13] = 0xab;
     maintenance(&t, in, 14);
-    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
     g_assert_cmpmem(rec, 16, mser_uuid, 16);
     g_assert_cmphex(rec[0x20], ==, 1);          /* class PPR */
     g_assert_cmphex(rec[0x21], ==, 0);          /* soft */
@@ -278,13 +251,13 @@ static void test_maintenance(void)
     g_assert_cmphex(lduw_le_p(rec + 0x34), ==, 1 << 2);   /* nibble */
     g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);       /* spares left */
     g_assert_cmphex(ldl_le_p(rec + 0x40) & 0xffffff, ==, 0xabcdef);
-    info_clear(&t, rec);
+    event_clear(&t, 0, rec);
 
     /* with the record disabled in the PPR operation mode: none */
     g_assert_cmphex(set_feature(&t, feature_uuids[2], 0, 0, w, 3), ==,
                     RC_SUCCESS);
     maintenance(&t, in, 14);
-    g_assert_cmpuint(info_records(&t, rec), ==, 0);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 0);
 
     /* hard row sparing: channel 1, rank 2, bank group 3, bank 1, row */
     memset(in, 0, sizeof(in));
@@ -300,7 +273,7 @@ static void test_maintenance(void)
     in[11] = 0x12;
     in[12] = 0x01;
     maintenance(&t, in, 17);
-    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
     g_assert_cmpmem(rec, 16, mser_uuid, 16);
     g_assert_cmphex(rec[0x20], ==, 2);
     g_assert_cmphex(rec[0x21], ==, 1);
@@ -314,30 +287,30 @@ static void test_maintenance(void)
     g_assert_cmphex(rec[0x43], ==, 3);
     g_assert_cmphex(rec[0x44], ==, 1);
     g_assert_cmphex(ldl_le_p(rec + 0x45) & 0xffffff, ==, 0x11234);
-    info_clear(&t, rec);
+    event_clear(&t, 0, rec);
 
     /* a resource query uses no resource */
     in[2] = 0x1;
     maintenance(&t, in, 17);
-    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
     g_assert_cmphex(rec[0x32], ==, 0x1);
     g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);
-    info_clear(&t, rec);
+    event_clear(&t, 0, rec);
 
     /* three more row sparings use the spares; then none is left */
     in[2] = 0;
     for (unsigned i = 0; i < 3; i++) {
         maintenance(&t, in, 17);
-        g_assert_cmpuint(info_records(&t, rec), ==, 1);
+        g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
         g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 2 - i);
-        info_clear(&t, rec);
+        event_clear(&t, 0, rec);
     }
     g_assert_cmphex(mbox_send(&t, 0x0600, in, 17, NULL, 0, NULL), ==,
                     RC_RESOURCES_EXHAUSTED);
     /* ... a query still reports it */
     in[2] = 0x1;
     maintenance(&t, in, 17);
-    g_assert_cmpuint(info_records(&t, rec), ==, 1);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
     g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 0);
     t3_stop(&t);
 }

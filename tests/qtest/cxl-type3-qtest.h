@@ -303,6 +303,37 @@ static inline void enable_mbox_msix(T3 *t)
     qtest_writel(t->qts, FW_MSI_ADDR, 0);
 }
 
+/* ---- event logs ---- */
+
+/*
+ * Records of event log @log (0 info .. 3 fatal): their number; up to @max
+ * of them (128 bytes each) copied to @recs
+ */
+static inline unsigned event_records(T3 *t, uint8_t log, uint8_t *recs,
+                                     unsigned max)
+{
+    uint8_t out[0x20 + 128 * 4];
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    memcpy(recs, out + 0x20, 128 * MIN(n, max));
+    return n;
+}
+
+/* Clear Event Records: the record @rec of log @log */
+static inline void event_clear(T3 *t, uint8_t log, const uint8_t *rec)
+{
+    uint8_t in[8] = { log, 0, 1 };
+
+    stw_le_p(in + 6, lduw_le_p(rec + 0x14));
+    g_assert_cmphex(mbox_send(t, 0x0101, in, 8, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+}
+
 /* ---- HDM decoders and CXL.mem ---- */
 
 static inline uint64_t dec(T3 *t, unsigned n, unsigned reg)

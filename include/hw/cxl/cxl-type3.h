@@ -292,6 +292,12 @@ typedef struct CXLSparingEvent {
 } CXLSparingEvent;
 /* @ev's record, in @rec (CXL_EVENT_RECORD_SIZE bytes; cxl-type3-inject.c) */
 void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
+/*
+ * The General Media Event Record for poison Scan Media found at @dpa:
+ * uncorrectable ECC error, transaction type "host scan media".
+ */
+void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa,
+                                 bool volatile_dpa);
 
 /*
  * Routing: the DPA the device's committed decoders map @hpa to. False if
