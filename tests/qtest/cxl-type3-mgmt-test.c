@@ -315,6 +315,67 @@ static void test_maintenance(void)
     t3_stop(&t);
 }
 
+/*
+ * With device-state, feature values set "saved across reset" and the
+ * spare resources left outlive QEMU; values set without it do not (a
+ * power cycle is a reset). maintenance-spares sets the spares.
+ */
+static void test_feature_persist(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxl-feat-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "t3.state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s,"
+                                            "maintenance-spares=3", file);
+    g_autofree char *text = NULL;
+    uint8_t out[8], w[2] = { 6, 1 }, in[14] = { 1 }, rec[128];
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    /* patrol scrub: 6 hours, saved; then ECS without "saved" */
+    g_assert_cmphex(set_feature(&t, feature_uuids[0], 1u << 3, 0, w, 2), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 0, 0,
+                                (uint8_t[]){ 1, 4, 0, 4, 0 }, 5), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 1);
+    g_assert_cmphex(out[0], ==, 1);
+    /* soft PPR of DPA 0x1000: 2 of 3 spares left */
+    stq_le_p(in + 3, 0x1000);
+    maintenance(&t, in, sizeof(in));
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 2);
+    t3_stop(&t);
+    g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "[features]"));
+    g_assert_nonnull(strstr(text, "patrol-scrub=0601\n"));
+    g_assert_nonnull(strstr(text, "soft-ppr-spares=2\n"));
+    g_assert_nonnull(strstr(text, "hard-ppr-spares=3\n"));
+
+    t3_start_opts(&t, false, opts);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 6 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    get_feature(&t, feature_uuids[0], 2, out, 4);       /* saved */
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 6 | 1 << 8);
+    get_feature(&t, feature_uuids[1], 0, out, 1);       /* ECS: default */
+    g_assert_cmphex(out[0], ==, 0);
+    maintenance(&t, in, sizeof(in));
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 1);
+    t3_stop(&t);
+
+    /* a device with fewer spares than the file takes no more */
+    g_free(opts);
+    opts = g_strdup_printf(",device-state=%s,maintenance-spares=0", file);
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, sizeof(in), NULL, 0, NULL), ==,
+                    RC_RESOURCES_EXHAUSTED);
+    t3_stop(&t);
+
+    unlink(file);
+    rmdir(dir);
+}
+
 /* ---- security ---- */
 
 /*
@@ -490,6 +551,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/supported-features", test_supported_features);
     qtest_add_func("/cxl/type3/feature-round-trip", test_feature_round_trip);
     qtest_add_func("/cxl/type3/maintenance", test_maintenance);
+    qtest_add_func("/cxl/type3/feature-persist", test_feature_persist);
     qtest_add_func("/cxl/type3/security", test_security);
     qtest_add_func("/cxl/type3/security-persist", test_security_persist);
     return g_test_run();

@@ -133,6 +133,8 @@ struct CXLType3Dev {
     CXLType3FW fw;
 
     /* features and maintenance (cxl-type3-features.c) */
+    uint32_t maint_ms;          /* Perform Maintenance duration, property */
+    uint32_t maint_spares;      /* spare resources per operation, property */
     struct CXLType3Features *features;
 
     /* Sanitize duration, property (cxl-type3-sanitize.c) */
@@ -254,15 +256,22 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
  * Features (Get Supported Features, Get/Set Feature) and Perform
  * Maintenance (cxl-type3-features.c): patrol scrub, DDR5 ECS, soft/hard
  * PPR and cacheline/row/bank/rank sparing. Each maintenance operation has
- * CXL_TYPE3_MAINT_SPARES spare resources for the QEMU run.
+ * maintenance-spares spare resources (property) and lasts maintenance-ms.
  */
 #define CXL_TYPE3_MAINT_SPARES          4
+#define CXL_TYPE3_MAINT_SPARES_MAX      UINT16_MAX
+#define CXL_TYPE3_MAINT_MS              10
+#define CXL_TYPE3_MAINT_MS_MAX          15  /* the maximum latency field */
+#define CXL_TYPE3_FEATURES_GROUP        "features"
 typedef struct CXLType3Features CXLType3Features;
 extern const CXLCCICommand cxl_type3_feature_commands[];
 extern const size_t cxl_type3_feature_commands_len;
 void cxl_type3_features_init(CXLType3Dev *ct3);
 /* Device reset: saved feature values become current. */
 void cxl_type3_features_reset(CXLType3Dev *ct3);
+/* device-state: the saved values and the spares left, in [features] */
+void cxl_type3_features_to_file(CXLType3Dev *ct3, GKeyFile *kf);
+void cxl_type3_features_from_file(CXLType3Dev *ct3, GKeyFile *kf);
 void cxl_type3_features_cleanup(CXLType3Dev *ct3);
 
 /*
