@@ -416,6 +416,19 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                    ct3->payload_size);
         return false;
     }
+    if (ct3->maint_ms < 1 || ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
+        error_setg(errp, "%s: maintenance-ms must be from 1 to %d, the "
+                   "features' maximum latency field (got %" PRIu32 ")",
+                   TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_MS_MAX, ct3->maint_ms);
+        return false;
+    }
+    if (ct3->maint_spares > CXL_TYPE3_MAINT_SPARES_MAX) {
+        error_setg(errp, "%s: maintenance-spares must be at most %d, the "
+                   "event record's 16-bit field (got %" PRIu32 ")",
+                   TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_SPARES_MAX,
+                   ct3->maint_spares);
+        return false;
+    }
     if (ct3->lsa) {
         uint64_t lsa_size =
             memory_region_size(host_memory_backend_get_memory(ct3->lsa));
@@ -511,6 +524,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_type3_fw_init(ct3);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_sanitize_commands,
                          cxl_type3_sanitize_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_media_ops_commands,
+                         cxl_type3_media_ops_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_security_commands,
                          cxl_type3_security_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,
@@ -676,6 +691,10 @@ static const Property ct3_properties[] = {
                        fw_transfer_ms_per_mib, CXL_TYPE3_FW_MS_PER_MIB),
     DEFINE_PROP_UINT32("sanitize-ms", CXLType3Dev, sanitize_ms,
                        CXL_TYPE3_SANITIZE_MS),
+    DEFINE_PROP_UINT32("maintenance-ms", CXLType3Dev, maint_ms,
+                       CXL_TYPE3_MAINT_MS),
+    DEFINE_PROP_UINT32("maintenance-spares", CXLType3Dev, maint_spares,
+                       CXL_TYPE3_MAINT_SPARES),
 };
 
 static const VMStateDescription ct3_vmstate = {

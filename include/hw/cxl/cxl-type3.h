@@ -138,6 +138,8 @@ struct CXLType3Dev {
     CXLType3FW fw;
 
     /* features and maintenance (cxl-type3-features.c) */
+    uint32_t maint_ms;          /* Perform Maintenance duration, property */
+    uint32_t maint_spares;      /* spare resources per operation, property */
     struct CXLType3Features *features;
 
     /* Sanitize duration, property (cxl-type3-sanitize.c) */
@@ -213,6 +215,9 @@ uint8_t cxl_type3_poison_caps(void);
 bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /* Forget all poison (the media was overwritten: Sanitize, Secure Erase) */
 void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
+/* Forget the poison of [@dpa, @dpa + @len) (overwritten: Media Operations) */
+void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
+                                  uint64_t len);
 
 /*
  * Sanitize and Secure Erase (cxl-type3-sanitize.c); while Sanitize runs
@@ -223,6 +228,21 @@ extern const CXLCCICommand cxl_type3_sanitize_commands[];
 extern const size_t cxl_type3_sanitize_commands_len;
 /* Overwrite all capacity with zeros and forget the poison (@what: traces) */
 void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what);
+/*
+ * Overwrite the @len bytes at @dpa (within capacity) with zeros; returns
+ * how many of them were not zero. Poison is left alone.
+ */
+uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* Media Status "disabled": media commands get Media Disabled, CXL.mem 1s */
+void cxl_type3_media_set_disabled(CXLType3Dev *ct3, bool disabled);
+
+/*
+ * Media Operations (4402h, cxl-type3-media-ops.c): discovery, and
+ * Sanitize and Zero over DPA ranges as background operations.
+ */
+#define CXL_TYPE3_MEDIA_OP_GRANULE      64
+extern const CXLCCICommand cxl_type3_media_ops_commands[];
+extern const size_t cxl_type3_media_ops_commands_len;
 /* A HDM decoder of the device is committed: the host has it mapped. */
 bool cxl_type3_memory_in_use(CXLType3Dev *ct3);
 
@@ -241,15 +261,22 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
  * Features (Get Supported Features, Get/Set Feature) and Perform
  * Maintenance (cxl-type3-features.c): patrol scrub, DDR5 ECS, soft/hard
  * PPR and cacheline/row/bank/rank sparing. Each maintenance operation has
- * CXL_TYPE3_MAINT_SPARES spare resources for the QEMU run.
+ * maintenance-spares spare resources (property) and lasts maintenance-ms.
  */
 #define CXL_TYPE3_MAINT_SPARES          4
+#define CXL_TYPE3_MAINT_SPARES_MAX      UINT16_MAX
+#define CXL_TYPE3_MAINT_MS              10
+#define CXL_TYPE3_MAINT_MS_MAX          15  /* the maximum latency field */
+#define CXL_TYPE3_FEATURES_GROUP        "features"
 typedef struct CXLType3Features CXLType3Features;
 extern const CXLCCICommand cxl_type3_feature_commands[];
 extern const size_t cxl_type3_feature_commands_len;
 void cxl_type3_features_init(CXLType3Dev *ct3);
 /* Device reset: saved feature values become current. */
 void cxl_type3_features_reset(CXLType3Dev *ct3);
+/* device-state: the saved values and the spares left, in [features] */
+void cxl_type3_features_to_file(CXLType3Dev *ct3, GKeyFile *kf);
+void cxl_type3_features_from_file(CXLType3Dev *ct3, GKeyFile *kf);
 void cxl_type3_features_cleanup(CXLType3Dev *ct3);
 
 /*
@@ -279,6 +306,12 @@ typedef struct CXLSparingEvent {
 } CXLSparingEvent;
 /* @ev's record, in @rec (CXL_EVENT_RECORD_SIZE bytes; cxl-type3-inject.c) */
 void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
+/*
+ * The General Media Event Record for poison Scan Media found at @dpa:
+ * uncorrectable ECC error, transaction type "host scan media".
+ */
+void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa,
+                                 bool volatile_dpa);
 
 /*
  * Routing: the DPA the device's committed decoders map @hpa to, narrowing
