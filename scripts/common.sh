@@ -19,7 +19,7 @@ OVERLAY_DIRS="hw include qapi docs tests/qtest tests/unit"
 UNIT_TESTS="test-cxl-interleave test-cxl-hdm test-cxl-cdat"
 # Our qtests (tests/qtest/NAME.c): MMIO-level tests of the models, no guest.
 QTESTS="cxl-hdm-test cxl-port-test cxl-type3-test cxl-type3-media-test
-        cxl-type3-mgmt-test cxl-switch-test"
+        cxl-type3-mgmt-test cxl-switch-test cxl-fast-path-test"
 
 # apt-get options for a private configuration rooted at DIR (DIR/sources.list,
 # DIR/lists, DIR/cache, DIR/status): the system's sources, preferences and

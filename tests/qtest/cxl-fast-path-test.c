@@ -1,0 +1,458 @@
+/*
+ * QTest of the CXL fast path (hw/cxl/cxl-fast-path.c): committed memory
+ * mapped as RAM must be indistinguishable from the per-access path.
+ *
+ *  - equivalence: for each topology (1-way, interleave across root ports,
+ *    host bridges and switches, XOR windows, modulo 3, 1 KiB and 256 B),
+ *    the same randomised writes with -machine cxl-fast-path=on and =off
+ *    leave byte-identical backend files, and read back what was written;
+ *  - the fast path engages exactly where the interleave allows it;
+ *  - remapping: uncommit, recommit at another HPA, the data follows; poison,
+ *    Mem_Enable and sanitize take effect on mapped memory at once.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "cxl-type3-qtest.h"
+
+#define DEV_SIZE        (256 * MiB)
+#define MAX_DEVS        16
+/* what the writes touch: the region's start and its last 64 KiB */
+#define HEAD            (2 * MiB)
+#define TAIL            (64 * KiB)
+
+typedef struct Topo {
+    const char *name;
+    unsigned hbs, rps, dsps;    /* per host bridge, per root port (0: none) */
+    const char *gran;
+    bool xor;
+    bool mapped;                /* the fast path can map it */
+} Topo;
+
+static const Topo topos[] = {
+    { "1way",            1, 1, 0, "4k",  false, true },
+    { "2rp-4k",          1, 2, 0, "4k",  false, true },
+    { "2hb-2rp-4k",      2, 2, 0, "4k",  false, true },
+    { "2hb-2rp-256",     2, 2, 0, "256", false, false },
+    { "switch-4dsp-4k",  1, 1, 4, "4k",  false, true },
+    { "2hb-2rp-2dsp-4k", 2, 2, 2, "4k",  false, true },
+    { "xor-2hb-4k",      2, 1, 0, "4k",  true,  true },
+    { "3rp-4k",          1, 3, 0, "4k",  false, true },
+    { "3rp-1k",          1, 3, 0, "1k",  false, false },
+};
+
+typedef struct Run {
+    QTestState *qts;
+    char *dir;
+    unsigned ndev;
+    uint64_t window;
+    uint64_t size;              /* of the region, at the window's start */
+} Run;
+
+static char *dev_file(Run *r, unsigned p)
+{
+    return g_strdup_printf("%s/m%u", r->dir, p);
+}
+
+/*
+ * Start @t as a firmware-committed region over all its devices, in the
+ * interleave-position order the docs describe: position p is below host
+ * bridge p % hbs, root port (p / hbs) % rps, downstream port
+ * (p / hbs / rps) % dsps.
+ */
+static void run_start(Run *r, const Topo *t, bool fast)
+{
+    GString *a = g_string_new("");
+    unsigned dsps = t->dsps ? t->dsps : 1;
+    GError *err = NULL;
+
+    memset(r, 0, sizeof(*r));
+    r->ndev = t->hbs * t->rps * dsps;
+    g_assert_cmpuint(r->ndev, <=, MAX_DEVS);
+    r->size = r->ndev * DEV_SIZE;
+    r->dir = g_dir_make_tmp("cxl-fast-path-test-XXXXXX", &err);
+    g_assert_no_error(err);
+
+    g_string_append_printf(a, "-machine q35,cxl=on,cxl-fast-path=%s,"
+                           "cxl-fmw.0.size=16G,"
+                           "cxl-fmw.0.interleave-granularity=%s%s",
+                           fast ? "on" : "off", t->gran,
+                           t->xor ? ",cxl-fmw.0.interleave-arithmetic=xor"
+                                  : "");
+    for (unsigned h = 0; h < t->hbs; h++) {
+        g_string_append_printf(a, ",cxl-fmw.0.targets.%u=cxl.%u", h, h);
+    }
+    g_string_append_printf(a, ",cxl-region.0.window=0,"
+                           "cxl-region.0.size=%" PRIu64 "M,"
+                           "cxl-region.0.interleave-granularity=%s",
+                           r->size / MiB, t->gran);
+    for (unsigned p = 0; p < r->ndev; p++) {
+        g_string_append_printf(a, ",cxl-region.0.targets.%u=t%u", p, p);
+    }
+    for (unsigned h = 0; h < t->hbs; h++) {
+        g_string_append_printf(a, " -device pxb-cxl,bus_nr=%u,bus=pcie.0,"
+                               "id=cxl.%u", 10 + 60 * h, h);
+        for (unsigned rp = 0; rp < t->rps; rp++) {
+            g_string_append_printf(a, " -device cxl-rp,port=%u,bus=cxl.%u,"
+                                   "id=rp%u.%u,chassis=%u,slot=%u",
+                                   rp, h, h, rp, h, rp + 1);
+            if (t->dsps) {
+                g_string_append_printf(a, " -device cxl-upstream,"
+                                       "bus=rp%u.%u,id=us%u.%u",
+                                       h, rp, h, rp);
+                for (unsigned d = 0; d < t->dsps; d++) {
+                    g_string_append_printf(a, " -device cxl-downstream,"
+                                           "port=%u,bus=us%u.%u,"
+                                           "id=ds%u.%u.%u,chassis=%u,slot=%u",
+                                           d, h, rp, h, rp, d, 100 + h,
+                                           rp * 16 + d + 1);
+                }
+            }
+        }
+    }
+    for (unsigned p = 0; p < r->ndev; p++) {
+        unsigned h = p % t->hbs, rp = p / t->hbs % t->rps;
+        unsigned d = p / t->hbs / t->rps;
+        g_autofree char *f = dev_file(r, p);
+        g_autofree char *bus = t->dsps
+            ? g_strdup_printf("ds%u.%u.%u", h, rp, d)
+            : g_strdup_printf("rp%u.%u", h, rp);
+
+        g_string_append_printf(a, " -object memory-backend-file,id=m%u,"
+                               "size=256M,share=on,mem-path=%s"
+                               " -device cxl-type3,bus=%s,volatile-memdev=m%u,"
+                               "id=t%u,sn=%u", p, f, bus, p, p, p + 1);
+    }
+    r->qts = cxl_qtest_start(a->str);
+    g_string_free(a, true);
+    r->window = cxl_qtest_mtree_addr(r->qts, "cxl-fixed-memory-window-0");
+}
+
+static void run_stop(Run *r, bool keep_files)
+{
+    qtest_quit(r->qts);
+    if (!keep_files) {
+        for (unsigned p = 0; p < r->ndev; p++) {
+            g_autofree char *f = dev_file(r, p);
+
+            unlink(f);
+        }
+        rmdir(r->dir);
+        g_free(r->dir);
+    }
+}
+
+static uint64_t fast_maps(QTestState *qts, const char *id)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': 'x-fast-path-maps'}}",
+                           path);
+    uint64_t n;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    n = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    return n;
+}
+
+/* Region offset of the @i'th random location: head or tail */
+static uint64_t pick(GRand *g, uint64_t size, uint64_t len)
+{
+    if (g_rand_boolean(g)) {
+        return g_rand_int_range(g, 0, HEAD - len);
+    }
+    return size - TAIL + g_rand_int_range(g, 0, TAIL - len);
+}
+
+/*
+ * The same randomised writes for every run of a topology (seeded by its
+ * name): 8/4/2/1-byte stores at random, often unaligned, offsets, and
+ * bulk writes crossing pages and granules. @shadow (HEAD + TAIL bytes)
+ * follows what the region should hold.
+ */
+static void write_random(Run *r, const char *seed, uint8_t *shadow)
+{
+    GRand *g = g_rand_new_with_seed(g_str_hash(seed));
+    uint8_t buf[12 * KiB];
+
+    for (unsigned i = 0; i < 1500; i++) {
+        static const unsigned sizes[] = { 1, 2, 4, 8 };
+        unsigned size = sizes[g_rand_int_range(g, 0, 4)];
+        uint64_t off = pick(g, r->size, size);
+        uint64_t v = (uint64_t)g_rand_int(g) << 32 | g_rand_int(g);
+        uint8_t *s = off < HEAD ? shadow + off
+                                : shadow + HEAD + (off - (r->size - TAIL));
+
+        switch (size) {
+        case 1:
+            qtest_writeb(r->qts, r->window + off, v);
+            break;
+        case 2:
+            qtest_writew(r->qts, r->window + off, v);
+            break;
+        case 4:
+            qtest_writel(r->qts, r->window + off, v);
+            break;
+        default:
+            qtest_writeq(r->qts, r->window + off, v);
+        }
+        stn_le_p(s, size, v);
+    }
+    for (unsigned i = 0; i < 24; i++) {
+        unsigned len = g_rand_int_range(g, 1, sizeof(buf));
+        uint64_t off = pick(g, r->size, len);
+        uint8_t *s = off < HEAD ? shadow + off
+                                : shadow + HEAD + (off - (r->size - TAIL));
+
+        for (unsigned j = 0; j < len; j++) {
+            buf[j] = g_rand_int(g);
+        }
+        qtest_memwrite(r->qts, r->window + off, buf, len);
+        memcpy(s, buf, len);
+    }
+    g_rand_free(g);
+}
+
+/* The region reads back what the shadow says, through the window */
+static void check_readback(Run *r, const uint8_t *shadow)
+{
+    g_autofree uint8_t *head = g_malloc(HEAD);
+    g_autofree uint8_t *tail = g_malloc(TAIL);
+
+    qtest_memread(r->qts, r->window, head, HEAD);
+    g_assert(memcmp(head, shadow, HEAD) == 0);
+    qtest_memread(r->qts, r->window + r->size - TAIL, tail, TAIL);
+    g_assert(memcmp(tail, shadow + HEAD, TAIL) == 0);
+    /* and the same with 8-byte loads, as a CPU does */
+    for (uint64_t o = 0; o < HEAD; o += 4 * KiB + 8) {
+        g_assert_cmphex(qtest_readq(r->qts, r->window + o), ==,
+                        ldq_le_p(shadow + o));
+    }
+}
+
+/* Two backend files are equal, all of them */
+static void check_same_file(const char *a, const char *b)
+{
+    g_autofree uint8_t *ba = g_malloc(MiB);
+    g_autofree uint8_t *bb = g_malloc(MiB);
+    int fa = open(a, O_RDONLY), fb = open(b, O_RDONLY);
+
+    g_assert_cmpint(fa, >=, 0);
+    g_assert_cmpint(fb, >=, 0);
+    for (off_t o = 0; o < DEV_SIZE; o += MiB) {
+        g_assert_cmpint(pread(fa, ba, MiB, o), ==, MiB);
+        g_assert_cmpint(pread(fb, bb, MiB, o), ==, MiB);
+        if (memcmp(ba, bb, MiB)) {
+            for (unsigned i = 0; i < MiB; i++) {
+                if (ba[i] != bb[i]) {
+                    g_error("%s and %s differ at 0x%" PRIx64 ": %02x %02x",
+                            a, b, (uint64_t)o + i, ba[i], bb[i]);
+                }
+            }
+        }
+    }
+    close(fa);
+    close(fb);
+}
+
+static void test_equivalence(const void *opaque)
+{
+    const Topo *t = opaque;
+    g_autofree uint8_t *shadow = g_malloc0(HEAD + TAIL);
+    Run slow, fast;
+    uint64_t maps = 0;
+
+    run_start(&slow, t, false);
+    write_random(&slow, t->name, shadow);
+    check_readback(&slow, shadow);
+    for (unsigned p = 0; p < slow.ndev; p++) {
+        g_autofree char *id = g_strdup_printf("t%u", p);
+
+        g_assert_cmpuint(fast_maps(slow.qts, id), ==, 0);
+    }
+    run_stop(&slow, true);
+
+    memset(shadow, 0, HEAD + TAIL);
+    run_start(&fast, t, true);
+    write_random(&fast, t->name, shadow);
+    check_readback(&fast, shadow);
+    for (unsigned p = 0; p < fast.ndev; p++) {
+        g_autofree char *id = g_strdup_printf("t%u", p);
+        uint64_t n = fast_maps(fast.qts, id);
+
+        /* engaged on every device exactly when the interleave allows */
+        if (t->mapped) {
+            g_assert_cmpuint(n, >, 0);
+        } else {
+            g_assert_cmpuint(n, ==, 0);
+        }
+        maps += n;
+    }
+    if (t->mapped) {
+        g_autofree char *mtree = qtest_hmp(fast.qts, "info mtree");
+
+        g_assert(strstr(mtree, "cxl-fixed-memory-window-0-ram-0"));
+    }
+    run_stop(&fast, true);
+
+    for (unsigned p = 0; p < slow.ndev; p++) {
+        g_autofree char *a = dev_file(&slow, p);
+        g_autofree char *b = dev_file(&fast, p);
+
+        check_same_file(a, b);
+    }
+    slow.qts = fast.qts = NULL;
+    for (Run *r = &slow; r; r = r == &slow ? &fast : NULL) {
+        for (unsigned p = 0; p < r->ndev; p++) {
+            g_autofree char *f = dev_file(r, p);
+
+            unlink(f);
+        }
+        rmdir(r->dir);
+        g_free(r->dir);
+    }
+}
+
+/* ---- remapping, on the single-device topology of cxl-type3-test ---- */
+
+static uint64_t t3_maps(T3 *t)
+{
+    return fast_maps(t->qts, "t3");
+}
+
+/* Decoder 0 maps DPA 0.. (volatile) at @base; Mem_Enable on */
+static void t3_map(T3 *t, uint64_t base)
+{
+    qtest_writel(t->qts, t->hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(t, 0, base, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    set_mem_enable(t, true);
+}
+
+static void test_remap(void)
+{
+    const uint64_t a = 0x1122334455667788ull;
+    T3 t;
+    uint64_t n;
+
+    t3_start(&t, true);
+    t3_map(&t, t.window);
+    /* the first access maps the region, the next goes through the map */
+    qtest_writeq(t.qts, t.window + 0x3008, a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, a);
+    g_assert_cmpuint(t3_maps(&t), >, 0);
+
+    /* uncommitted: the old HPA no longer reaches the memory */
+    dec_clear(&t, 0);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, UINT64_MAX);
+    qtest_writeq(t.qts, t.window + 0x3008, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x3008), ==, a);
+
+    /* recommitted 1 GiB further: the data follows the DPA */
+    n = t3_maps(&t);
+    g_assert_cmphex(dec_commit(&t, 0, t.window + GiB, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + GiB + 0x3008), ==, a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + GiB + 0x3000), ==, 0);
+    g_assert_cmpuint(t3_maps(&t), >, n);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, UINT64_MAX);
+    t3_stop(&t);
+}
+
+/* Changes to mapped memory's state apply to the very next access */
+static void test_mapped_state_changes(void)
+{
+    const uint64_t a = 0x0102030405060708ull;
+    uint8_t in[16] = { 0 };
+    T3 t;
+
+    t3_start(&t, true);
+    t3_map(&t, t.window);
+    qtest_writeq(t.qts, t.window + 0x5000, a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, a);
+    g_assert_cmpuint(t3_maps(&t), >, 0);
+
+    /* poison injected into a mapped page reads all ones at once */
+    stq_le_p(in, 0x5000);
+    g_assert_cmphex(mbox_send(&t, 0x4301, in, 8, NULL, 0, NULL), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, UINT64_MAX);
+    /* the rest of the page and its neighbours keep their data */
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5040), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x6000), ==, 0);
+    /* cleared (with data 0x5a..): mapped again, with the new data */
+    {
+        uint8_t clr[72] = { 0 };
+
+        stq_le_p(clr, 0x5000);
+        memset(clr + 8, 0x5a, 64);
+        g_assert_cmphex(mbox_send(&t, 0x4302, clr, sizeof(clr), NULL, 0,
+                                  NULL),
+                        ==, RC_SUCCESS);
+    }
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+
+    /* Mem_Enable off: all ones and dropped writes, even though mapped */
+    set_mem_enable(&t, false);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, UINT64_MAX);
+    qtest_writeq(t.qts, t.window + 0x5000, a);
+    set_mem_enable(&t, true);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+
+    /* sanitize while mapped is refused: the data stays */
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==, RC_BUSY);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x5000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+    t3_stop(&t);
+}
+
+/* Turning the option off at run time unmaps, the data stays */
+static void test_option_off(void)
+{
+    const uint64_t a = 0xa5a5a5a55a5a5a5aull;
+    QDict *rsp;
+    T3 t;
+    uint64_t n;
+
+    t3_start(&t, true);
+    t3_map(&t, t.window);
+    qtest_writeq(t.qts, t.window + 0x7000, a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
+    g_assert_cmpuint(t3_maps(&t), >, 0);
+    rsp = qtest_qmp(t.qts, "{'execute': 'qom-set', 'arguments': "
+                    "{'path': '/machine', 'property': 'cxl-fast-path', "
+                    "'value': false}}");
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    n = t3_maps(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
+    qtest_writeq(t.qts, t.window + 0x7008, a);
+    g_assert_cmpuint(t3_maps(&t), ==, n);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x7008), ==, a);
+    t3_stop(&t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (unsigned i = 0; i < ARRAY_SIZE(topos); i++) {
+        g_autofree char *path = g_strdup_printf("/cxl/fast-path/equivalence/%s",
+                                                topos[i].name);
+
+        qtest_add_data_func(path, &topos[i], test_equivalence);
+    }
+    qtest_add_func("/cxl/fast-path/remap", test_remap);
+    qtest_add_func("/cxl/fast-path/mapped-state-changes",
+                   test_mapped_state_changes);
+    qtest_add_func("/cxl/fast-path/option-off", test_option_off);
+    return g_test_run();
+}
