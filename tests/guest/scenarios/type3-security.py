@@ -1,6 +1,6 @@
 """Persistent memory security of a cxl-type3 (pmem, an LSA and a
 device-state file) as a user drives it with ndctl and the kernel keyring,
-across three QEMU runs.
+across four QEMU runs.
 
 The guest's /etc/ndctl/keys holds a master key blob (a "user" key: the
 Debian kernel has no TRUSTED_KEYS). /init loads no module: the script
@@ -20,9 +20,16 @@ Erase) removes the passphrase and the host finds the pmem backend file all
 zero. A new passphrase is set and removed (`ndctl remove-passphrase`),
 another set and frozen (`ndctl freeze-security`): removing it is refused.
 Boot 3: the key blob is in place before the modules load: the kernel
-unlocks the DIMM when it probes; the freeze ended with the reset, and
-`ndctl remove-passphrase` removes the passphrase, which leaves the
-device-state file.
+unlocks the DIMM when it probes; the freeze ended with the reset.
+`ndctl remove-passphrase` removes the passphrase; one is set, changed
+(`ndctl update-passphrase`) and removed. A master passphrase is set
+(`setup-passphrase -m`), then a user passphrase, whose key is then "lost".
+Boot 4: only the master passphrase's blob is back: the device is locked
+and `ndctl enable-dimm` fails. The host writes data into the backend;
+`ndctl sanitize-dimm --crypto-erase --master-passphrase` erases the locked
+device (the backend file all zero) and removes the user passphrase; the
+DIMM enables; `ndctl remove-passphrase -m` leaves the device-state file
+without passphrases.
 """
 
 import base64
@@ -30,7 +37,7 @@ import base64
 from _cxl import (GUEST_LIB, kv_store, pmem_lsa_device, read_file, pattern, MiB,
                   PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH)
 
-DESCRIPTION = "1 HB / 1 RP / pmem + LSA: ndctl passphrase, unlock at boot, crypto-erase, freeze, remove"
+DESCRIPTION = "1 HB / 1 RP / pmem + LSA: ndctl passphrases, unlock at boot, crypto-erase, freeze, master erase"
 MACHINE = "q35,cxl=on"
 TIMEOUT = 600
 
@@ -73,6 +80,14 @@ def intact(ctx):
     return "pattern at DPA 1 MiB"
 
 
+def prewrite(ctx):
+    """The data a lost-passphrase device holds: the pattern at DPA 1 MiB."""
+    with open(ctx.path("pmem0.img"), "r+b") as f:
+        f.seek(OFFSET)
+        f.write(pattern(9, LENGTH))
+    return "pattern written"
+
+
 def zeroed(ctx):
     with open(ctx.path("pmem0.img"), "rb") as f:
         off = 0
@@ -89,7 +104,8 @@ def zeroed(ctx):
     return "pmem backend all zero"
 
 
-HOST = dict(kv_store(), kept=user_passphrase_kept, intact=intact, zeroed=zeroed)
+HOST = dict(kv_store(), kept=user_passphrase_kept, passphrases=state_passphrases,
+            prewrite=prewrite, intact=intact, zeroed=zeroed)
 
 
 def check(ctx):
@@ -103,6 +119,7 @@ COMMON = GUEST_LIB + r'''
 sec=/sys/bus/cxl/devices/mem0/security/state
 keys=/etc/ndctl/keys
 blob=$keys/nvdimm_1_$(hostname).blob
+mblob=$keys/nvdimm-master_1_$(hostname).blob
 # load the CXL and nvdimm modules with kmod's modprobe (busybox sh would
 # run its own applet, which ignores install commands): libnvdimm's install
 # hook runs ndctl load-keys first. Then wait until the memdev and the
@@ -194,5 +211,43 @@ step_eq nmem-not-frozen "" nmem_field security_frozen
 step remove-passphrase ndctl remove-passphrase nmem0
 step_eq nmem-disabled disabled nmem_field security
 step_eq cxl-state-disabled disabled cat $sec
+
+step setup-passphrase-to-update ndctl setup-passphrase nmem0 -k user:nvdimm-master
+step update-passphrase ndctl update-passphrase nmem0
+step_eq nmem-unlocked-after-update unlocked nmem_field security
+step remove-updated-passphrase ndctl remove-passphrase nmem0
+step_eq nmem-disabled-after-remove disabled nmem_field security
+
+step setup-master-passphrase ndctl setup-passphrase nmem0 -m -k user:nvdimm-master
+step_match host-master-kept '^master-passphrase$' host passphrases
+step_eq nmem-disabled-with-master disabled nmem_field security
+step setup-user-passphrase ndctl setup-passphrase nmem0 -k user:nvdimm-master
+step_match host-both-kept '^master-passphrase user-passphrase$' host passphrases
+save_master_blob() { test -s "$mblob" && host save mblob "$(base64 -w 0 "$mblob")"; }
+step save-master-key-blob save_master_blob
+step_eq kernel-log-clean "" kernel_cxl_trouble
+''', COMMON + r'''
+# the user passphrase is lost: only the master passphrase's blob is back
+restore_master_blob() { host load mblob | tail -n 1 | base64 -d > "$mblob" && test -s "$mblob"; }
+step restore-master-key-blob restore_master_blob
+step load-modules load_modules
+step_eq cxl-state-locked locked cat $sec
+step_eq nmem-security-locked locked nmem_field security
+step_fails enable-dimm-refused ndctl enable-dimm nmem0
+step host-prewrite host prewrite
+# ndctl 81 passes key 0 (the zero passphrase) when it has to load a key
+# from its blob itself (check_dimm_key() in ndctl/keys.c sets the key it
+# just loaded to 0), and load-keys loads only nvdimm_* blobs: put the
+# master passphrase's key in the keyring as load-keys does for user keys
+load_master_pass_key() { keyctl add encrypted nvdimm-master:1 "load $(cat "$mblob")" @u; }
+step master-passphrase-key-loaded load_master_pass_key
+step master-crypto-erase ndctl sanitize-dimm nmem0 --crypto-erase --master-passphrase
+step_eq cxl-state-disabled-after-erase disabled cat $sec
+step host-erased host zeroed
+step enable-dimm ndctl enable-dimm nmem0
+step_eq nmem-disabled-after-erase disabled nmem_field security
+step_match host-master-left '^master-passphrase$' host passphrases
+step remove-master-passphrase ndctl remove-passphrase -m nmem0
+step_match host-none-left '^none$' host passphrases
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''']
