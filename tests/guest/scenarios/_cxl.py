@@ -4,6 +4,9 @@ helpers. Not a scenario (the name starts with '_')."""
 import os
 
 MiB = 1 << 20
+# where the guest's pmem_write/pmem_cmp (GUEST_LIB) put their pattern in
+# /dev/pmem0
+PMEM_OFFSET, PMEM_LENGTH = 1 * MiB, 192 * 1024
 
 
 def backend(ctx, kind, name, size):
@@ -11,6 +14,36 @@ def backend(ctx, kind, name, size):
     (share=on, so the host can check the file after the run)."""
     path = ctx.file(f"{name}.img", size=size)
     return ["-object", f"memory-backend-file,id={name},share=on,mem-path={path},size={size}"]
+
+
+def pmem_lsa_device(ctx, sn, state=None):
+    """One host bridge, one root port and a cxl-type3 "t3" with 256 MiB of
+    pmem (backend pmem0.img) and a 1 MiB LSA (lsa0.img), serial @sn, and the
+    per-run device-state file named @state if given."""
+    dev = f"cxl-type3,bus=rp0,persistent-memdev=pmem0,lsa=lsa0,id=t3,sn={sn}"
+    if state:
+        dev += f",device-state={ctx.path(state)}"
+    return (backend(ctx, "pmem", "pmem0", "256M") + backend(ctx, "lsa", "lsa0", "1M") +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+             "-device", dev,
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+
+
+def kv_store():
+    """HOST handlers "save KEY VALUE" and "load KEY": values a boot of a
+    multi-boot scenario leaves for the next (the guest reads the reply's
+    last line: `host load KEY | tail -n 1`)."""
+    saved = {}
+
+    def save(ctx, key, value):
+        saved[key] = value
+        return "saved"
+
+    def load(ctx, key):
+        return saved[key]
+
+    return {"save": save, "load": load}
 
 
 def read_file(ctx, name, offset, length):
@@ -40,6 +73,12 @@ pattern() { seq $(($1 * 1000000 + 1)) $(($1 * 1000000 + $2)) | head -c "$2"; }
 kernel_cxl_trouble() {
     dmesg -r | grep -E '^<[0-4]>' | grep -iE 'cxl|nvdimm|nd_|pmem|dax|region' || true
 }
+# pmem_write SEED / pmem_cmp SEED: write / compare 192 KiB of pattern SEED
+# at offset 1 MiB of /dev/pmem0
+pmem_write() { pattern $1 196608 > /tmp/pat && dd if=/tmp/pat of=/dev/pmem0 bs=4096 seek=256 conv=fsync; }
+pmem_cmp() { pattern $1 196608 > /tmp/pat && dd if=/dev/pmem0 of=/tmp/got bs=4096 skip=256 count=48 && cmp /tmp/pat /tmp/got; }
+# the only namespace's UUID
+only_ns_uuid() { ndctl list -N | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p'; }
 # the only region's name
 only_region() { cxl list -R 2>/dev/null | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
 # wait_memdevs N: until N memdevs have an endpoint port (probing goes on

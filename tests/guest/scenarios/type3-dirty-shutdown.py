@@ -9,7 +9,7 @@ list -H) and powers off cleanly. Boot 3 still finds 1. The device-state
 file ends with the count and the shutdown state clean.
 """
 
-from _cxl import GUEST_LIB, Topology, backend
+from _cxl import GUEST_LIB, pmem_lsa_device
 
 DESCRIPTION = "dirty shutdown count: +1 after SIGKILL of QEMU, unchanged after a clean shutdown"
 MACHINE = "q35,cxl=on"
@@ -17,13 +17,7 @@ TIMEOUT = 400
 
 
 def topology(ctx):
-    state = ctx.path("t3.state")
-    return (backend(ctx, "pmem", "pmem0", "256M") + backend(ctx, "lsa", "lsa0", "1M") +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-             "-device", f"cxl-type3,bus=rp0,persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=7,"
-                        f"device-state={state}",
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    return pmem_lsa_device(ctx, 7, state="t3.state")
 
 
 def check(ctx):

@@ -10,14 +10,13 @@ DPA the 1-way decoder maps it to in the pmem backend file, and the LSA
 holds the labels.
 """
 
-from _cxl import GUEST_LIB, backend, read_file, pattern, MiB
+from _cxl import (GUEST_LIB, backend, kv_store, read_file, pattern, MiB,
+                  PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH)
 
 DESCRIPTION = "1 HB / 1 RP / pmem + LSA: region, labelled namespace, data survive a QEMU restart"
 MACHINE = "q35,cxl=on"
 TIMEOUT = 400
 
-OFFSET = 1 * MiB          # where the guest writes in /dev/pmem0
-LENGTH = 192 * 1024
 
 
 def topology(ctx):
@@ -29,19 +28,7 @@ def topology(ctx):
              "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
 
 
-saved = {}
-
-
-def save(ctx, key, value):
-    saved[key] = value
-    return "saved"
-
-
-def load(ctx, key):
-    return saved[key]
-
-
-HOST = {"save": save, "load": load}
+HOST = kv_store()
 
 
 def check(ctx):
@@ -66,17 +53,15 @@ step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region"
 GUEST = [COMMON + r'''
 step_match nvdimm-bridge 'nmem' ndctl list -D
 step namespace ndctl create-namespace -r "$region" -m raw
-uuid=$(ndctl list -N | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p')
+uuid=$(only_ns_uuid)
 step save-uuid host save uuid "$uuid"
-write_pattern() { pattern 7 $((192 * 1024)) > /tmp/pat && dd if=/tmp/pat of=/dev/pmem0 bs=4096 seek=256 conv=fsync; }
-step write-pattern write_pattern
+step write-pattern pmem_write 7
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''', COMMON + r'''
 step namespace-from-labels test -b /dev/pmem0
-want=$(host load uuid)
+want=$(host load uuid | tail -n 1)
 step_match namespace-same-uuid "\"uuid\":\"$want\"" ndctl list -N
-read_pattern() { pattern 7 $((192 * 1024)) > /tmp/pat && dd if=/dev/pmem0 of=/tmp/got bs=4096 skip=256 count=48 && cmp /tmp/pat /tmp/got; }
-step read-pattern read_pattern
+step read-pattern pmem_cmp 7
 step destroy-namespace ndctl destroy-namespace -f all
 step destroy-region cxl destroy-region -f "$region"
 step_eq kernel-log-clean "" kernel_cxl_trouble
