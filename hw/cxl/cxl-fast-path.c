@@ -5,9 +5,9 @@
  * I/O region that routes each access, cxl-route.c) and, above it, up to
  * CXL_FAST_PATH_OVERLAYS overlays. An overlay is an IOMMU memory region
  * over a run of pages that route, each as a whole, to RAM: its translate
- * function routes the page and hands out the device's memory (the
- * device's DPA address space, cxl-type3.c), which TCG caches in its TLB
- * and DMA uses directly. That covers 1-way regions at any depth and every
+ * function looks the page up in the map the scan made and hands out the
+ * device's memory (the device's DPA address space, cxl-type3.c), which
+ * TCG caches in its TLB and DMA uses directly. That covers 1-way regions at any depth and every
  * interleave whose granules, at every level, are at least a target page.
  *
  * What cannot be mapped stays on the per-access path, under the overlays:
@@ -34,8 +34,8 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/main-loop.h"
 #include "qemu/range.h"
+#include "qemu/rcu.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "exec/target_page.h"
@@ -85,57 +85,131 @@ static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
 
 /* ---- the overlays ---- */
 
+/*
+ * What an overlay maps, computed by the scan and fixed until the flush
+ * that unmaps it: translating is a lookup, without the BQL or a route
+ * (a vCPU fills its TLB this way once per page per TLB flush).
+ */
+#define FAST_MAP_MAX_DEVS       64
+/* page entries: the DPA of the page, the device's index in the low bits */
+#define FAST_MAP_DEV_MASK       (FAST_MAP_MAX_DEVS - 1)
+/* beyond this many pages, a run that is not linear stays per access */
+#define FAST_MAP_MAX_PAGES      (4 * MiB)
+
+struct CXLFastMap {
+    struct rcu_head rcu;
+    uint64_t size;
+    unsigned nr_devs;
+    CXLType3Dev *devs[FAST_MAP_MAX_DEVS];
+    bool linear;                /* all of it on devs[0], from dpa0 on */
+    uint64_t dpa0;
+    uint64_t pages[];           /* else, per page */
+};
+
+/* An extent the scan found mappable */
+typedef struct FastExtent {
+    CXLType3Dev *dev;
+    uint64_t dpa;
+    uint64_t len;
+} FastExtent;
+
 static IOMMUTLBEntry cxl_fast_translate(IOMMUMemoryRegion *iommu,
                                         hwaddr addr, IOMMUAccessFlags flags,
                                         int iommu_idx)
 {
     CXLFastOverlay *ov = container_of(iommu, CXLFastOverlay, iommu);
-    CXLWindow *w = ov->w;
-    uint64_t page = page_size();
-    hwaddr ov_lo = w->base + ov->offset, ov_hi = ov_lo + ov->size;
-    hwaddr hpa = ov_lo + QEMU_ALIGN_DOWN(addr, page);
+    CXLFastMap *map = qatomic_rcu_read(&ov->map);
+    uint64_t page = page_size(), mask = page - 1;
     IOMMUTLBEntry e = {
         .target_as = &address_space_memory,
-        .iova = QEMU_ALIGN_DOWN(addr, page),
-        .addr_mask = page - 1,
+        .iova = addr & ~mask,
+        .addr_mask = mask,
         .perm = IOMMU_NONE,
     };
-    CXLRouteExtent ext;
     CXLType3Dev *dev;
-    uint64_t dpa, mask = page - 1;
-    hwaddr lo;
+    uint64_t dpa;
 
-    /* vCPUs fill their TLBs without the BQL; routes read device state */
-    BQL_LOCK_GUARD();
-    if (!cxl_route(w, hpa, &dev, &dpa, &ext) || ext.lo > hpa ||
-        ext.hi < hpa + page || !cxl_type3_dpa_ptr(dev, dpa, page) ||
-        cxl_type3_poisoned(dev, dpa, page)) {
-        /* a change that did not flush: a bug, but no access goes astray */
-        trace_cxl_fast_path_stale(w->index, hpa);
+    if (!map || addr >= map->size) {
+        /* unmapped under our feet: the TLB flush that follows drops it */
         return e;
     }
-    /* the largest aligned block inside the extent, overlay and memory */
-    for (;;) {
-        uint64_t m = mask << 1 | 1;
+    if (map->linear) {
+        dev = map->devs[0];
+        /* the largest aligned block of the overlay, aligned in DPA too */
+        for (;;) {
+            uint64_t m = mask << 1 | 1, lo = addr & ~m;
 
-        lo = hpa & ~m;
-        if (m >= FAST_PATH_MAX_BLOCK || lo < MAX(ext.lo, ov_lo) ||
-            lo + m >= MIN(ext.hi, ov_hi) || ((dpa - (hpa - lo)) & m) ||
-            !cxl_type3_dpa_ptr(dev, dpa - (hpa - lo), m + 1) ||
-            cxl_type3_poisoned(dev, dpa - (hpa - lo), m + 1)) {
-            break;
+            if (m >= FAST_PATH_MAX_BLOCK || lo + m >= map->size ||
+                ((map->dpa0 + lo) & m)) {
+                break;
+            }
+            mask = m;
         }
-        mask = m;
+        dpa = map->dpa0 + (addr & ~mask);
+    } else {
+        uint64_t ent = map->pages[addr / page];
+
+        dev = map->devs[ent & FAST_MAP_DEV_MASK];
+        dpa = ent & ~(uint64_t)FAST_MAP_DEV_MASK;
     }
-    lo = hpa & ~mask;
     e.target_as = &dev->dpa_as;
-    e.iova = lo - ov_lo;
-    e.translated_addr = dpa - (hpa - lo);
+    e.iova = addr & ~mask;
+    e.translated_addr = dpa;
     e.addr_mask = mask;
     e.perm = IOMMU_RW;
-    dev->fast_path_maps++;
-    trace_cxl_fast_path_translate(w->index, lo, e.translated_addr, mask + 1);
+    qatomic_inc(&dev->fast_path_maps);
+    trace_cxl_fast_path_translate(ov->w->index, ov->w->base + ov->offset +
+                                  e.iova, dpa, mask + 1);
     return e;
+}
+
+/* The map of a run of @size bytes made of the extents @ext, or NULL */
+static CXLFastMap *fast_map_new(GArray *ext, uint64_t size)
+{
+    uint64_t page = page_size(), at = 0;
+    FastExtent *f0 = &g_array_index(ext, FastExtent, 0);
+    bool linear = true;
+    CXLFastMap *map;
+
+    for (unsigned i = 1; i < ext->len; i++) {
+        FastExtent *f = &g_array_index(ext, FastExtent, i);
+        FastExtent *prev = f - 1;
+
+        linear &= f->dev == f0->dev && f->dpa == prev->dpa + prev->len;
+    }
+    if (linear) {
+        map = g_new0(CXLFastMap, 1);
+        map->linear = true;
+        map->dpa0 = f0->dpa;
+        map->devs[0] = f0->dev;
+        map->nr_devs = 1;
+        map->size = size;
+        return map;
+    }
+    if (size / page > FAST_MAP_MAX_PAGES) {
+        return NULL;
+    }
+    map = g_malloc0(sizeof(*map) + size / page * sizeof(uint64_t));
+    map->size = size;
+    for (unsigned i = 0; i < ext->len; i++) {
+        FastExtent *f = &g_array_index(ext, FastExtent, i);
+        unsigned d;
+
+        for (d = 0; d < map->nr_devs && map->devs[d] != f->dev; d++) {
+            continue;
+        }
+        if (d == map->nr_devs) {
+            if (d == FAST_MAP_MAX_DEVS) {
+                g_free(map);
+                return NULL;
+            }
+            map->devs[map->nr_devs++] = f->dev;
+        }
+        for (uint64_t o = 0; o < f->len; o += page, at += page) {
+            map->pages[at / page] = (f->dpa + o) | d;
+        }
+    }
+    return map;
 }
 
 /* The overlay mapped over @hpa: its end; else 0, and the next start */
@@ -159,21 +233,31 @@ static hwaddr overlay_at(CXLWindow *w, hwaddr hpa, hwaddr *next)
     return 0;
 }
 
-static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi)
+/* Map the run [@lo, @hi) of extents @ext; false when out of overlays */
+static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
 {
+    CXLFastMap *map;
+
     for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
         CXLFastOverlay *ov = &w->overlays[i];
 
         if (ov->mapped) {
             continue;
         }
+        map = fast_map_new(ext, hi - lo);
+        if (!map) {
+            trace_cxl_fast_path_too_big(w->index, lo, hi - lo);
+            return true;
+        }
         ov->offset = lo - w->base;
         ov->size = hi - lo;
         ov->mapped = true;
+        qatomic_rcu_set(&ov->map, map);
         memory_region_set_size(MEMORY_REGION(&ov->iommu), ov->size);
         memory_region_add_subregion_overlap(&w->container, ov->offset,
                                             MEMORY_REGION(&ov->iommu), 1);
-        trace_cxl_fast_path_map(w->index, i, lo, hi - lo);
+        trace_cxl_fast_path_map(w->index, i, lo, hi - lo, map->nr_devs,
+                                map->linear);
         return true;
     }
     trace_cxl_fast_path_full(w->index, lo, hi - lo);
@@ -197,9 +281,9 @@ void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext)
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr run = 0, p = lo, end, next;
     bool in_run = false, room = true;
+    g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
+    FastExtent f;
     Range r;
-    CXLType3Dev *dev;
-    uint64_t dpa, n;
 
     if (!w->machine->fast_path || scanned(w, hpa)) {
         return;
@@ -210,18 +294,22 @@ void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext)
     memory_region_transaction_begin();
     while (p < hi && room) {
         end = overlay_at(w, p, &next);
-        n = end ? 0 : mappable(w, p, MIN(hi, next), &dev, &dpa);
-        if (n && !in_run) {
-            run = p;
-            in_run = true;
-        } else if (!n && in_run) {
-            room = overlay_map(w, run, p);
+        f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa);
+        if (f.len) {
+            if (!in_run) {
+                run = p;
+                in_run = true;
+                g_array_set_size(exts, 0);
+            }
+            g_array_append_val(exts, f);
+        } else if (in_run) {
+            room = overlay_map(w, run, p, exts);
             in_run = false;
         }
-        p = end ? end : p + (n ? n : page);
+        p = end ? end : p + (f.len ? f.len : page);
     }
     if (in_run && room) {
-        overlay_map(w, run, MIN(p, hi));
+        overlay_map(w, run, MIN(p, hi), exts);
     }
     memory_region_transaction_commit();
     trace_cxl_fast_path_scan(w->index, ext->claim_lo,
@@ -235,11 +323,11 @@ void cxl_fast_path_flush(void)
     if (!s) {
         return;
     }
+    cxl_route_changed();
     memory_region_transaction_begin();
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
 
-        w->slow.valid = false;
         if (!w->overlays) {
             continue;           /* not mapped yet */
         }
@@ -248,9 +336,14 @@ void cxl_fast_path_flush(void)
             CXLFastOverlay *ov = &w->overlays[j];
 
             if (ov->mapped) {
+                CXLFastMap *map = ov->map;
+
                 memory_region_del_subregion(&w->container,
                                             MEMORY_REGION(&ov->iommu));
                 ov->mapped = false;
+                qatomic_rcu_set(&ov->map, NULL);
+                /* a vCPU may be filling its TLB from it right now */
+                g_free_rcu(map, rcu);
             }
         }
     }
@@ -266,6 +359,8 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
 
     memory_region_init(&w->container, owner, name, w->size);
     memory_region_init_io(&w->mr, owner, &cxl_window_ops, w, io, w->size);
+    /* cxl-route.c serialises what needs it: vCPUs access in parallel */
+    memory_region_enable_lockless_io(&w->mr);
     memory_region_add_subregion(&w->container, 0, &w->mr);
     w->scanned = g_array_new(false, false, sizeof(Range));
     w->overlays = g_new0(CXLFastOverlay, CXL_FAST_PATH_OVERLAYS);

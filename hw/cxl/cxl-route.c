@@ -28,6 +28,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/main-loop.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-host.h"
@@ -184,58 +185,86 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa,
 }
 
 /*
- * The per-access path: the window's last decode is cached (until
- * cxl_fast_path_flush() drops it) as the extent it holds for, when the
- * extent is all memory and free of poison.
+ * The per-access path runs without the BQL, so that vCPUs reach CXL memory
+ * in parallel. Each thread caches its last decode: the extent it holds
+ * for, when that is all memory and free of poison. cxl_route_changed()
+ * (every change a route depends on) makes all of them stale; misses take
+ * the BQL, route, and may map the region for the fast path.
  */
-static bool slow_cache_fill(CXLWindow *w, hwaddr hpa)
+static unsigned route_gen = 1;
+
+void cxl_route_changed(void)
 {
-    CXLSlowCache *c = &w->slow;
+    qatomic_inc(&route_gen);
+}
+
+typedef struct SlowCache {
+    CXLWindow *w;
+    unsigned gen;
+    hwaddr lo, hi;              /* routes linearly to dev's memory... */
+    CXLType3Dev *dev;
+    uint64_t dpa;               /* ... from here */
+    uint8_t *ptr;               /* its host memory */
+} SlowCache;
+
+static __thread SlowCache slow_cache;
+
+/* The cached decode of [hpa, hpa + size), if the cache covers it */
+static inline SlowCache *cache_hit(CXLWindow *w, hwaddr hpa, unsigned size)
+{
+    SlowCache *c = &slow_cache;
+
+    if (c->w == w && c->gen == qatomic_read(&route_gen) && hpa >= c->lo &&
+        hpa + size <= c->hi) {
+        return c;
+    }
+    return NULL;
+}
+
+static SlowCache *cache_fill(CXLWindow *w, hwaddr hpa, unsigned size)
+{
+    SlowCache *c = &slow_cache;
     CXLRouteExtent ext;
     CXLType3Dev *dev;
     uint64_t dpa, len;
+    uint8_t *ptr;
+    unsigned gen;
 
-    c->valid = false;
+    BQL_LOCK_GUARD();
+    c->w = NULL;
+    gen = qatomic_read(&route_gen);
     if (!cxl_route(w, hpa, &dev, &dpa, &ext)) {
-        return false;
+        return NULL;
     }
     /* a first access to a region since the last change: map what we can */
     cxl_fast_path_miss(w, hpa, &ext);
 
     len = ext.hi - ext.lo;
     dpa -= hpa - ext.lo;
-    c->ptr = cxl_type3_dpa_ptr(dev, dpa, len);
-    if (!c->ptr || cxl_type3_poisoned(dev, dpa, len)) {
+    ptr = cxl_type3_dpa_ptr(dev, dpa, len);
+    if (!ptr || cxl_type3_poisoned(dev, dpa, len)) {
         /* per access, with the poison and media checks */
-        return false;
+        return NULL;
     }
-    c->lo = ext.lo;
-    c->hi = ext.hi;
-    c->dev = dev;
-    c->dpa = dpa;
-    c->valid = true;
-    return true;
+    *c = (SlowCache) {
+        .w = w, .gen = gen, .lo = ext.lo, .hi = ext.hi, .dev = dev,
+        .dpa = dpa, .ptr = ptr,
+    };
+    return cache_hit(w, hpa, size);
 }
 
-/* The cached decode of [hpa, hpa + size), if it covers it */
-static inline bool slow_cache_hit(CXLWindow *w, hwaddr hpa, unsigned size)
-{
-    CXLSlowCache *c = &w->slow;
-
-    return c->valid && hpa >= c->lo && hpa + size <= c->hi;
-}
-
-/* One access that some level claims but the cache could not serve */
-static uint8_t *route_ptr(CXLWindow *w, hwaddr hpa, unsigned size,
-                          CXLType3Dev **dev, uint64_t *dpa, bool *poisoned)
+/* One byte that some level claims but the cache could not serve */
+static uint8_t *route_byte(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev,
+                           uint64_t *dpa, bool *poisoned)
 {
     uint8_t *p;
 
+    BQL_LOCK_GUARD();
     if (!cxl_route(w, hpa, dev, dpa, NULL)) {
         return NULL;
     }
-    p = cxl_type3_dpa_ptr(*dev, *dpa, size);
-    *poisoned = p && cxl_type3_poisoned(*dev, *dpa, size);
+    p = cxl_type3_dpa_ptr(*dev, *dpa, 1);
+    *poisoned = p && cxl_type3_poisoned(*dev, *dpa, 1);
     return p;
 }
 
@@ -251,18 +280,18 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa, v = 0;
+    SlowCache *c = cache_hit(w, hpa, size);
     bool poisoned;
     uint8_t *p;
 
-    if (slow_cache_hit(w, hpa, size) ||
-        (in_one_granule(hpa, size) && slow_cache_fill(w, hpa) &&
-         slow_cache_hit(w, hpa, size))) {
-        *data = ldn_le_p(w->slow.ptr + (hpa - w->slow.lo), size);
+    if (likely(c) || (in_one_granule(hpa, size) &&
+                      (c = cache_fill(w, hpa, size)))) {
+        *data = ldn_le_p(c->ptr + (hpa - c->lo), size);
         return MEMTX_OK;
     }
     /* byte by byte: an unaligned access may span granules */
     for (unsigned i = 0; i < size; i++) {
-        p = route_ptr(w, hpa + i, 1, &dev, &dpa, &poisoned);
+        p = route_byte(w, hpa + i, &dev, &dpa, &poisoned);
         if (!p) {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
         } else if (unlikely(poisoned)) {
@@ -284,19 +313,18 @@ static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa;
+    SlowCache *c = cache_hit(w, hpa, size);
     bool poisoned;
     uint8_t buf[8];
 
     stn_le_p(buf, size, data);
-    if (slow_cache_hit(w, hpa, size) ||
-        (in_one_granule(hpa, size) && slow_cache_fill(w, hpa) &&
-         slow_cache_hit(w, hpa, size))) {
-        cxl_type3_dpa_write(w->slow.dev, w->slow.dpa + (hpa - w->slow.lo),
-                            buf, size);
+    if (likely(c) || (in_one_granule(hpa, size) &&
+                      (c = cache_fill(w, hpa, size)))) {
+        cxl_type3_dpa_write(c->dev, c->dpa + (hpa - c->lo), buf, size);
         return MEMTX_OK;
     }
     for (unsigned i = 0; i < size; i++) {
-        if (route_ptr(w, hpa + i, 1, &dev, &dpa, &poisoned)) {
+        if (route_byte(w, hpa + i, &dev, &dpa, &poisoned)) {
             cxl_type3_dpa_write(dev, dpa, &buf[i], 1);
         } else {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, true);

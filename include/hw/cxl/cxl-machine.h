@@ -44,17 +44,10 @@ typedef struct CXLHostBridge CXLHostBridge;
 typedef struct CXLMachineState CXLMachineState;
 typedef struct CXLWindow CXLWindow;
 
-/* The per-access path's last decode (hw/cxl/cxl-route.c) */
-typedef struct CXLSlowCache {
-    bool valid;
-    hwaddr lo, hi;              /* routes linearly to dev's dpa... */
-    struct CXLType3Dev *dev;
-    uint64_t dpa;               /* ... from here */
-    uint8_t *ptr;               /* its host memory */
-} CXLSlowCache;
-
 /* Overlays per window mapping committed memory (hw/cxl/cxl-fast-path.c) */
 #define CXL_FAST_PATH_OVERLAYS  16
+
+typedef struct CXLFastMap CXLFastMap;
 
 typedef struct CXLFastOverlay {
     IOMMUMemoryRegion iommu;
@@ -62,6 +55,7 @@ typedef struct CXLFastOverlay {
     hwaddr offset;              /* in the window, when mapped */
     uint64_t size;
     bool mapped;
+    CXLFastMap *map;            /* what it maps (RCU: translate reads it) */
 } CXLFastOverlay;
 
 struct CXLWindow {
@@ -83,7 +77,6 @@ struct CXLWindow {
     MemoryRegion mr;            /* in it: the per-access path, below... */
     CXLFastOverlay *overlays;   /* ... RAM overlays (the fast path) */
     GArray *scanned;            /* Range: regions looked at since a flush */
-    CXLSlowCache slow;
 };
 
 struct CXLMachineState {

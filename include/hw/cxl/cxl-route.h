@@ -44,6 +44,12 @@ void cxl_route_clip_decoder(CXLRouteExtent *ext, const CXLHDMDecoder *d,
 /* Narrow @ext to [lo, hi) (both the extent and the claim). */
 void cxl_route_clip(CXLRouteExtent *ext, hwaddr lo, hwaddr hi);
 
+/*
+ * Something a route depends on changed: the per-access path's cached
+ * decodes are stale (cxl_fast_path_flush() calls it).
+ */
+void cxl_route_changed(void);
+
 /* The MMIO operations of a window: routed accesses, all-ones otherwise. */
 extern const MemoryRegionOps cxl_window_ops;
 
