@@ -12,9 +12,10 @@ tests/guest/scenarios/, run by tests/guest/run.py's machinery but never by
 in the guest: REPS rounds (default 5) in which every measurement (read,
 write, copy, exec) runs on guest RAM and on the CXL memory back to back.
 The table gives each memory's median and the median of the per-round
-CXL/RAM ratios, which is what the target is checked against. The boot case
-boots BOOTS times (default 1) and gives the median time from QEMU's start
-to each mark.
+CXL/RAM ratios, which is what the target is checked against, and the
+devices' x-fast-path-maps counters after the run ("n/a" without the fast
+path). The boot case boots BOOTS times (default 5) and gives the median
+time from QEMU's start to each mark.
 
 Prints the table (also written to build/bench/results.txt) and exits
 non-zero if a case failed to run or a target was missed.
@@ -63,10 +64,11 @@ def bandwidth_rows(name, scn, ctx):
     """Rows for a bandwidth case from the "result" lines the guest sent."""
     results = getattr(ctx, "results", {})
     targets = scn.get("TARGETS", {})
+    maps = str(getattr(ctx, "fast_path_maps", "?"))
     rows = []
     for m in METRICS:
         if ("cxl", m) not in results or ("ram", m) not in results:
-            rows.append([name, m, "", "", "", "", fmt_target(targets.get(m)), "FAIL (no result)"])
+            rows.append([name, m, "", "", "", "", fmt_target(targets.get(m)), maps, "FAIL (no result)"])
             continue
         unit, cxl = results[("cxl", m)]
         _, ram = results[("ram", m)]
@@ -74,7 +76,7 @@ def bandwidth_rows(name, scn, ctx):
         target = targets.get(m)
         verdict = "info" if target is None else ("pass" if ratio >= target else "FAIL")
         rows.append([name, m, unit, num(statistics.median(cxl)), num(statistics.median(ram)),
-                     f"{ratio:.3g}", fmt_target(target), verdict])
+                     f"{ratio:.3g}", fmt_target(target), maps, verdict])
     return rows
 
 
@@ -104,7 +106,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="rounds per bandwidth case (default 5)")
     ap.add_argument("--ms", type=int, default=400, help="milliseconds per measurement (default 400)")
     ap.add_argument("--mib", type=int, default=32, help="MiB of each memory measured (default 32)")
-    ap.add_argument("--boots", type=int, default=1, help="boots of the boot-time case (default 1)")
+    ap.add_argument("--boots", type=int, default=5, help="boots of the boot-time case (default 5)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show the guest scripts' output")
     ap.add_argument("--qemu", default=os.environ.get("CXL_QEMU", str(run.DEFAULT_QEMU)))
     ap.add_argument("--image", default=None, help="guest image directory (default: image.sh)")
@@ -169,7 +171,8 @@ def main():
         print(header)
         out.write(header + "\n\n")
         if rows:
-            print_table(rows, ["case", "metric", "unit", "CXL", "RAM", "ratio", "target", "result"], out)
+            print_table(rows, ["case", "metric", "unit", "CXL", "RAM", "ratio", "target",
+                                    "fast-path maps", "result"], out)
         if boot_rows:
             print()
             out.write("\n")

@@ -28,6 +28,7 @@ bench() {
     while read -r line; do
         host $line >/dev/null || return 1
     done </tmp/bench.res
+    host fastpath
 }
 '''
 
@@ -64,7 +65,25 @@ def mark(ctx, name):
     return name
 
 
-HOST = {"result": result, "mark": mark}
+def fast_path_maps(ctx):
+    """HOST["fastpath"]: the sum of the cxl-type3 devices' x-fast-path-maps
+    counters (translations the fast path handed out), "n/a" if this QEMU
+    has no such property. Kept in ctx.fast_path_maps."""
+    total = 0
+    for child in ctx.qmp("qom-list", path="/machine/peripheral"):
+        if child["type"] != "child<cxl-type3>":
+            continue
+        try:
+            total += ctx.qmp("qom-get", path=f"/machine/peripheral/{child['name']}",
+                             property="x-fast-path-maps")
+        except Exception:
+            total = "n/a"
+            break
+    ctx.fast_path_maps = total
+    return str(total)
+
+
+HOST = {"result": result, "mark": mark, "fastpath": fast_path_maps}
 
 
 def devdax_case(topo, ways, gran, serials, description, targets, root=0):
