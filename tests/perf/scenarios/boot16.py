@@ -5,7 +5,8 @@ has probed every memdev and when a 16-way ram region at 256 B over them
 is committed and its device DAX device bound; bench.py reports both from
 QEMU's start."""
 
-from _bench import BENCH_LIB, DEVDAX_MODULES, HOST, tree  # noqa: F401
+import _bench
+from _bench import BENCH_LIB, DEVDAX_MODULES, tree
 
 T, hbs = tree([12, 128], 1, 2, 4)
 T.window(hbs, size="8G", granularity="256")
@@ -21,6 +22,8 @@ MARKS = ["memdevs-probed", "region-ready"]
 def topology(ctx):
     return T.args(ctx)
 
+
+HOST = _bench.HOST
 
 GUEST = BENCH_LIB + rf'''
 step memdevs-probed wait_memdevs 16 || exit 1

@@ -2,7 +2,8 @@
 (the window gets a node because the machine has a NUMA description), its
 memory against node 0's, both through anonymous memory bound with mbind."""
 
-from _bench import BENCH_LIB, HOST, tree  # noqa: F401 (HOST is the scenario's)
+import _bench
+from _bench import BENCH_LIB, tree
 
 T, hbs = tree([12], 1)
 T.window(hbs)
@@ -21,6 +22,8 @@ def topology(ctx):
     return ["-object", "memory-backend-ram,id=ram0,size=2G",
             "-numa", "node,nodeid=0,memdev=ram0"] + T.args(ctx)
 
+
+HOST = _bench.HOST
 
 GUEST = BENCH_LIB + r'''
 step memdevs-probed wait_memdevs 1 || exit 1
