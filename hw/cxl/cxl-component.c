@@ -14,6 +14,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "hw/cxl/cxl-component.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "trace.h"
 
 #define CAP_VERSION_RAS     2
@@ -82,6 +83,7 @@ static uint32_t hdm_cap_value(CXLComponentRegs *c)
 /* Tell the owner that what the decoders claim may have changed. */
 static void hdm_notify(CXLComponentRegs *c)
 {
+    cxl_fast_path_flush();
     if (c->hdm_changed) {
         c->hdm_changed(c->opaque);
     }
@@ -391,6 +393,7 @@ void cxl_component_reset(CXLComponentRegs *c)
 
     memset(&c->hdm, 0, sizeof(c->hdm));
     c->hdm.caps = caps;
+    cxl_fast_path_flush();
     memset(c->commit_bit, 0, sizeof(c->commit_bit));
     memset(c->ras, 0, sizeof(c->ras));
     c->ras_nr_pending = 0;

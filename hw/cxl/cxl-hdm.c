@@ -57,6 +57,11 @@ static uint64_t dec_dpa_len(const CXLHDMDecoder *d)
     return d->size / ways;
 }
 
+uint64_t cxl_hdm_dpa_len(const CXLHDMDecoderSet *s, unsigned idx)
+{
+    return dec_dpa_len(&s->dec[idx]);
+}
+
 uint64_t cxl_hdm_dpa_base(const CXLHDMDecoderSet *s, unsigned idx)
 {
     uint64_t dpa = 0;

@@ -18,7 +18,7 @@
 #include "hw/qdev-core.h"
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-fw-region.h"
-#include "hw/cxl/cxl-route.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
 
@@ -60,6 +60,10 @@ static void cxl_windows_free(CXLWindow *windows, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         for (unsigned t = 0; t < windows[i].nr_targets; t++) {
             g_free(windows[i].target_ids[t]);
+        }
+        /* the overlays' memory regions belong to the machine: kept */
+        if (windows[i].scanned) {
+            g_array_free(windows[i].scanned, true);
         }
     }
     g_free(windows);
@@ -255,6 +259,7 @@ CXLMachineState *cxl_machine_create(Object *machine)
         "CXL Fixed Memory Windows: cxl-fmw.N.size=SIZE,"
         "cxl-fmw.N.targets.M=HOSTBRIDGE[,cxl-fmw.N.interleave-granularity=G]"
         "[,cxl-fmw.N.interleave-arithmetic=modulo|xor]");
+    cxl_fast_path_add_option(s);
     cxl_fw_regions_init(s);
     return s;
 }
@@ -297,11 +302,9 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
 
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
-        g_autofree char *name = g_strdup_printf("cxl-fixed-memory-window-%u", i);
 
-        memory_region_init_io(&w->mr, s->machine, &cxl_window_ops, w, name,
-                              w->size);
-        memory_region_add_subregion(sysmem, w->base, &w->mr);
+        cxl_fast_path_init_window(w, s->machine);
+        memory_region_add_subregion(sysmem, w->base, &w->container);
         trace_cxl_window_map(i, w->base, w->size, w->nr_targets, w->granularity);
     }
     return end;

@@ -17,6 +17,11 @@
  * return all ones and writes are dropped (and traced). Reads of a
  * poisoned line also return all ones (cxl-type3-poison.c).
  *
+ * The route also tells how far its answer holds (CXLRouteExtent): that is
+ * what lets the per-access path below cache its last decode, and the fast
+ * path (cxl-fast-path.c) map whole pages as RAM. The per-access path
+ * serves only what the fast path does not map.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,9 +31,40 @@
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-host.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-route.h"
 #include "hw/cxl/cxl-switch.h"
 #include "trace.h"
+
+void cxl_route_clip(CXLRouteExtent *ext, hwaddr lo, hwaddr hi)
+{
+    ext->lo = MAX(ext->lo, lo);
+    ext->hi = MIN(ext->hi, hi);
+    ext->claim_lo = MAX(ext->claim_lo, lo);
+    ext->claim_hi = MIN(ext->claim_hi, hi);
+}
+
+/* Narrow the extent (not the claim) to @hpa's aligned 2^@bits block */
+static void clip_block(CXLRouteExtent *ext, hwaddr hpa, unsigned bits)
+{
+    hwaddr lo = hpa & ~MAKE_64BIT_MASK(0, bits);
+
+    ext->lo = MAX(ext->lo, lo);
+    ext->hi = MIN(ext->hi, lo + BIT_ULL(bits));
+}
+
+void cxl_route_clip_decoder(CXLRouteExtent *ext, const CXLHDMDecoder *d,
+                            hwaddr hpa)
+{
+    cxl_route_clip(ext, d->base, d->base + d->size);
+    /*
+     * Decoder bases are 256 MiB aligned, so a granule of the decoder's
+     * interleave is an aligned block of the HPA space too.
+     */
+    if (d->eiw) {
+        clip_block(ext, hpa, CXL_IG_BITS(d->eig));
+    }
+}
 
 /*
  * The PCIe port with port number @port on @bus; with @port < 0, the only
@@ -37,18 +73,19 @@
 static PCIDevice *port_by_number(PCIBus *bus, int port)
 {
     PCIDevice *only = NULL;
+    BusChild *kid;
     unsigned n = 0;
 
-    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
-        PCIDevice *d = bus->devices[devfn];
+    QTAILQ_FOREACH(kid, &BUS(bus)->children, sibling) {
+        DeviceState *d = kid->child;
 
-        if (!d || !object_dynamic_cast(OBJECT(d), TYPE_PCIE_PORT)) {
+        if (!object_dynamic_cast(OBJECT(d), TYPE_PCIE_PORT)) {
             continue;
         }
         if (port >= 0 && PCIE_PORT(d)->port == port) {
-            return d;
+            return PCI_DEVICE(d);
         }
-        only = d;
+        only = PCI_DEVICE(d);
         n++;
     }
     return port < 0 && n == 1 ? only : NULL;
@@ -67,35 +104,63 @@ static PCIDevice *device_below(PCIDevice *port)
  * decoder capability (pass-through).
  */
 static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
-                                 hwaddr hpa)
+                                 hwaddr hpa, CXLRouteExtent *ext)
 {
     uint8_t target;
+    int i;
 
     if (!regs->has_hdm) {
         return port_by_number(bus, -1);
     }
-    if (cxl_hdm_decode(&regs->hdm, hpa, &target, NULL) < 0) {
+    i = cxl_hdm_decode(&regs->hdm, hpa, &target, NULL);
+    if (i < 0) {
         return NULL;
     }
+    cxl_route_clip_decoder(ext, &regs->hdm.dec[i], hpa);
     return port_by_number(bus, target);
 }
 
 /* Switches nest at most this deep (PCIe bus numbers run out long before) */
 #define CXL_ROUTE_MAX_DEPTH     32
 
-bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa)
+/* The window level: which host bridge, and over which block that holds */
+static CXLHostBridge *window_decode(CXLWindow *w, hwaddr hpa,
+                                   CXLRouteExtent *ext)
 {
     /* XOR arithmetic folds the (full) address before the modulo step */
     hwaddr a = w->xor ? cxl_xor_fold(hpa, w->xor_maps, w->nr_xor_maps) : hpa;
-    unsigned pos = cxl_interleave_position(a - w->base, w->eiw, w->eig);
-    CXLHostBridge *hb = w->targets[pos];
+    unsigned bits = CXL_IG_BITS(w->eig);
+
+    *ext = (CXLRouteExtent) {
+        .lo = w->base, .hi = w->base + w->size,
+        .claim_lo = w->base, .claim_hi = w->base + w->size,
+    };
+    if (w->nr_targets > 1) {
+        /* the fold reads address bits at and above each map's lowest */
+        for (unsigned i = 0; w->xor && i < w->nr_xor_maps; i++) {
+            if (w->xor_maps[i]) {
+                bits = MIN(bits, ctz64(w->xor_maps[i]));
+            }
+        }
+        clip_block(ext, hpa, bits);
+    }
+    return w->targets[cxl_interleave_position(a - w->base, w->eiw, w->eig)];
+}
+
+bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa,
+               CXLRouteExtent *ext)
+{
+    CXLRouteExtent local;
+    CXLHostBridge *hb;
     PCIDevice *port, *below;
 
+    ext = ext ? ext : &local;
+    hb = window_decode(w, hpa, ext);
     if (!hb) {
         return false;
     }
     /* host bridge -> root port */
-    port = decode_to_port(&hb->regs, hb->root_bus, hpa);
+    port = decode_to_port(&hb->regs, hb->root_bus, hpa, ext);
     /* root or downstream port -> the device below, through switches */
     for (unsigned depth = 0; port && depth < CXL_ROUTE_MAX_DEPTH; depth++) {
         below = device_below(port);
@@ -105,30 +170,73 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa)
         if (object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
             *dev = CXL_TYPE3(below);
             return cxl_type3_mem_enabled(*dev) &&
-                   cxl_type3_decode(*dev, hpa, dpa);
+                   cxl_type3_decode(*dev, hpa, dpa, ext);
         }
         if (!object_dynamic_cast(OBJECT(below), TYPE_CXL_USP)) {
             return false;
         }
         /* upstream port -> one of its downstream ports */
         port = decode_to_port(&CXL_USP(below)->regs,
-                              pci_bridge_get_sec_bus(PCI_BRIDGE(below)), hpa);
+                              pci_bridge_get_sec_bus(PCI_BRIDGE(below)), hpa,
+                              ext);
     }
     return false;
 }
 
 /*
- * The host memory @size bytes at @hpa reach, or NULL. Accesses never span
- * two interleave granules unless they are unaligned; those go byte by
- * byte.
+ * The per-access path: the window's last decode is cached (until
+ * cxl_fast_path_flush() drops it) as the extent it holds for, when the
+ * extent is all memory and free of poison.
  */
-static uint8_t *route_ptr(CXLWindow *w, hwaddr hpa, unsigned size,
-                          CXLType3Dev **dev, uint64_t *dpa)
+static bool slow_cache_fill(CXLWindow *w, hwaddr hpa)
 {
-    if (!cxl_route(w, hpa, dev, dpa)) {
+    CXLSlowCache *c = &w->slow;
+    CXLRouteExtent ext;
+    CXLType3Dev *dev;
+    uint64_t dpa, len;
+
+    c->valid = false;
+    if (!cxl_route(w, hpa, &dev, &dpa, &ext)) {
+        return false;
+    }
+    /* a first access to a region since the last change: map what we can */
+    cxl_fast_path_miss(w, hpa, &ext);
+
+    len = ext.hi - ext.lo;
+    dpa -= hpa - ext.lo;
+    c->ptr = cxl_type3_dpa_ptr(dev, dpa, len);
+    if (!c->ptr || cxl_type3_poisoned(dev, dpa, len)) {
+        /* per access, with the poison and media checks */
+        return false;
+    }
+    c->lo = ext.lo;
+    c->hi = ext.hi;
+    c->dev = dev;
+    c->dpa = dpa;
+    c->valid = true;
+    return true;
+}
+
+/* The cached decode of [hpa, hpa + size), if it covers it */
+static inline bool slow_cache_hit(CXLWindow *w, hwaddr hpa, unsigned size)
+{
+    CXLSlowCache *c = &w->slow;
+
+    return c->valid && hpa >= c->lo && hpa + size <= c->hi;
+}
+
+/* One access that some level claims but the cache could not serve */
+static uint8_t *route_ptr(CXLWindow *w, hwaddr hpa, unsigned size,
+                          CXLType3Dev **dev, uint64_t *dpa, bool *poisoned)
+{
+    uint8_t *p;
+
+    if (!cxl_route(w, hpa, dev, dpa, NULL)) {
         return NULL;
     }
-    return cxl_type3_dpa_ptr(*dev, *dpa, size);
+    p = cxl_type3_dpa_ptr(*dev, *dpa, size);
+    *poisoned = p && cxl_type3_poisoned(*dev, *dpa, size);
+    return p;
 }
 
 static bool in_one_granule(hwaddr hpa, unsigned size)
@@ -142,35 +250,30 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
     CXLWindow *w = opaque;
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
-    uint64_t dpa;
+    uint64_t dpa, v = 0;
+    bool poisoned;
     uint8_t *p;
 
-    if (in_one_granule(hpa, size)) {
-        p = route_ptr(w, hpa, size, &dev, &dpa);
-        if (p && unlikely(cxl_type3_poisoned(dev, dpa, size))) {
-            /* a poisoned line reads all ones (cxl-type3-poison.c) */
-            trace_cxl_type3_poison_read(dpa, size);
-            *data = MAKE_64BIT_MASK(0, size * 8);
-            return MEMTX_OK;
-        }
-        if (p) {
-            *data = ldn_le_p(p, size);
-            return MEMTX_OK;
-        }
-        trace_cxl_window_unclaimed(w->index, hpa, size, false);
-        *data = MAKE_64BIT_MASK(0, size * 8);
+    if (slow_cache_hit(w, hpa, size) ||
+        (in_one_granule(hpa, size) && slow_cache_fill(w, hpa) &&
+         slow_cache_hit(w, hpa, size))) {
+        *data = ldn_le_p(w->slow.ptr + (hpa - w->slow.lo), size);
         return MEMTX_OK;
     }
-    *data = 0;
+    /* byte by byte: an unaligned access may span granules */
     for (unsigned i = 0; i < size; i++) {
-        p = route_ptr(w, hpa + i, 1, &dev, &dpa);
+        p = route_ptr(w, hpa + i, 1, &dev, &dpa, &poisoned);
         if (!p) {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
-        } else if (unlikely(cxl_type3_poisoned(dev, dpa, 1))) {
-            p = NULL;
+        } else if (unlikely(poisoned)) {
+            /* a read touching a poisoned line reads all ones */
+            trace_cxl_type3_poison_read(dpa, size);
+            v = UINT64_MAX;
+            break;
         }
-        *data |= (uint64_t)(p ? *p : 0xff) << (8 * i);
+        v |= (uint64_t)(p ? *p : 0xff) << (8 * i);
     }
+    *data = v & MAKE_64BIT_MASK(0, size * 8);
     return MEMTX_OK;
 }
 
@@ -181,23 +284,20 @@ static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa;
-    uint8_t *p;
+    bool poisoned;
+    uint8_t buf[8];
 
-    if (in_one_granule(hpa, size)) {
-        p = route_ptr(w, hpa, size, &dev, &dpa);
-        if (p) {
-            stn_le_p(p, size, data);
-            cxl_type3_dpa_written(dev, dpa, size);
-        } else {
-            trace_cxl_window_unclaimed(w->index, hpa, size, true);
-        }
+    stn_le_p(buf, size, data);
+    if (slow_cache_hit(w, hpa, size) ||
+        (in_one_granule(hpa, size) && slow_cache_fill(w, hpa) &&
+         slow_cache_hit(w, hpa, size))) {
+        cxl_type3_dpa_write(w->slow.dev, w->slow.dpa + (hpa - w->slow.lo),
+                            buf, size);
         return MEMTX_OK;
     }
     for (unsigned i = 0; i < size; i++) {
-        p = route_ptr(w, hpa + i, 1, &dev, &dpa);
-        if (p) {
-            *p = data >> (8 * i);
-            cxl_type3_dpa_written(dev, dpa, 1);
+        if (route_ptr(w, hpa + i, 1, &dev, &dpa, &poisoned)) {
+            cxl_type3_dpa_write(dev, dpa, &buf[i], 1);
         } else {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, true);
         }

@@ -34,10 +34,19 @@
  * Each feature keeps its writable attributes per device: the current value
  * and the saved one (Set Feature with "saved across reset"); a device
  * reset makes the saved value current. Maintenance operations are
- * background operations; each uses one of the operation's spare resources
- * (CXL_TYPE3_MAINT_SPARES for the QEMU run) and reports a Memory Sparing
- * Event Record in the informational log (for PPR when the PPR operation
- * mode enables it).
+ * background operations of the maintenance-ms property (also the maximum
+ * latency the features report); each uses one of the operation's spare
+ * resources (the maintenance-spares property per operation) and reports a
+ * Memory Sparing Event Record in the informational log (for PPR when the
+ * PPR operation mode enables it).
+ *
+ * With device-state, the saved values and the spare resources left are
+ * kept in its [features] group (cxl_type3_features_to_file()): per
+ * feature, KEY = the saved writable bytes in hex and KEY-spares, KEY
+ * being the feature's name in lower case with dashes ("patrol-scrub",
+ * "soft-ppr", ...). At start the saved values become current, as at a
+ * reset; a value that is not valid for its feature is ignored with a
+ * warning, and no more spares are taken than maintenance-spares gives.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -46,6 +55,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
+#include "qemu/error-report.h"
 #include "hw/registerfields.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
@@ -195,7 +205,6 @@ FIELD(PM_SP_FLAGS, NIBBLE_VALID, 3, 1)
 #define GEO_COLUMNS             0x800
 #define GEO_SUB_CHANNELS        2
 
-#define MAINT_MS                10
 #define FEAT_VERSION            1
 #define FEAT_SET_MAX            ECS_SET_LEN
 #define FEAT_GET_MAX            PPR_GET_LEN
@@ -268,7 +277,7 @@ static const FeatDesc feats[FEAT_COUNT] = {
 struct CXLType3Features {
     uint8_t current[FEAT_COUNT][FEAT_SET_MAX];
     uint8_t saved[FEAT_COUNT][FEAT_SET_MAX];
-    uint8_t spares[FEAT_COUNT];         /* maintenance resources left */
+    uint16_t spares[FEAT_COUNT];        /* maintenance resources left */
     /* a partial Set Feature transfer */
     bool xfer;
     FeatId xfer_feat;
@@ -301,11 +310,12 @@ static bool feat_is_ppr(FeatId f)
 
 /* ---- readable attributes ---- */
 
-static void maint_header(FeatId f, const uint8_t *w, uint8_t *out)
+static void maint_header(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
+                         uint8_t *out)
 {
     uint8_t lat = 0;
 
-    lat = FIELD_DP8(lat, MAINT_LATENCY, VALUE, MAINT_MS);
+    lat = FIELD_DP8(lat, MAINT_LATENCY, VALUE, ct3->maint_ms);
     lat = FIELD_DP8(lat, MAINT_LATENCY, SCALE, MAINT_LATENCY_SCALE_MS);
     out[MAINT_LATENCY] = lat;
     stw_le_p(out + MAINT_OP_CAP, 0);    /* no device-initiated operation */
@@ -315,7 +325,8 @@ static void maint_header(FeatId f, const uint8_t *w, uint8_t *out)
 }
 
 /* The readable attributes of @f whose writable ones are @w */
-static void feat_read(FeatId f, const uint8_t *w, uint8_t *out)
+static void feat_read(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
+                      uint8_t *out)
 {
     uint16_t cycle = 0;
     uint8_t v = 0;
@@ -338,7 +349,7 @@ static void feat_read(FeatId f, const uint8_t *w, uint8_t *out)
         break;
     case FEAT_SPPR:
     case FEAT_HPPR:
-        maint_header(f, w, out);
+        maint_header(ct3, f, w, out);
         v = FIELD_DP8(v, PPR_FLAGS, DPA, 1);
         v = FIELD_DP8(v, PPR_FLAGS, NIBBLE, 1);
         out[PPR_FLAGS] = FIELD_DP8(v, PPR_FLAGS, SPARING_EVENT, 1);
@@ -347,7 +358,7 @@ static void feat_read(FeatId f, const uint8_t *w, uint8_t *out)
         out[PPR_OP_MODE] = w[2];
         break;
     default:
-        maint_header(f, w, out);
+        maint_header(ct3, f, w, out);
         v = FIELD_DP8(v, SPARING_RESTRICTION, HARD, 1);
         stw_le_p(out + SPARING_RESTRICTION,
                  FIELD_DP8(v, SPARING_RESTRICTION, SOFT, 1));
@@ -411,6 +422,86 @@ static void feat_store(CXLType3Features *fs, FeatId f, const uint8_t *w,
         memcpy(fs->saved[f], v, feats[f].set_size);
     }
     trace_cxl_type3_feature_set(feats[f].name, saved);
+}
+
+/* The feature's key in the device-state file: "patrol-scrub", ... */
+static char *feat_key(FeatId f)
+{
+    char *key = g_ascii_strdown(feats[f].name, -1);
+
+    return g_strdelimit(key, " ", '-');
+}
+
+void cxl_type3_features_to_file(CXLType3Dev *ct3, GKeyFile *kf)
+{
+    CXLType3Features *fs = ct3->features;
+
+    for (unsigned f = 0; f < FEAT_COUNT; f++) {
+        g_autofree char *key = feat_key(f);
+        g_autofree char *spares = g_strconcat(key, "-spares", NULL);
+        g_autoptr(GString) hex = g_string_new("");
+
+        for (unsigned i = 0; i < feats[f].set_size; i++) {
+            g_string_append_printf(hex, "%02x", fs->saved[f][i]);
+        }
+        g_key_file_set_string(kf, CXL_TYPE3_FEATURES_GROUP, key, hex->str);
+        if (feats[f].op_class) {
+            g_key_file_set_integer(kf, CXL_TYPE3_FEATURES_GROUP, spares,
+                                   fs->spares[f]);
+        }
+    }
+}
+
+/* @hex as the @len bytes of @out; false if it is not exactly that */
+static bool hex_decode(const char *hex, uint8_t *out, size_t len)
+{
+    if (strlen(hex) != len * 2) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        int hi = g_ascii_xdigit_value(hex[2 * i]);
+        int lo = g_ascii_xdigit_value(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i] = hi << 4 | lo;
+    }
+    return true;
+}
+
+void cxl_type3_features_from_file(CXLType3Dev *ct3, GKeyFile *kf)
+{
+    CXLType3Features *fs = ct3->features;
+
+    for (unsigned f = 0; f < FEAT_COUNT; f++) {
+        g_autofree char *key = feat_key(f);
+        g_autofree char *spares = g_strconcat(key, "-spares", NULL);
+        g_autofree char *hex = g_key_file_get_string(kf,
+                                                     CXL_TYPE3_FEATURES_GROUP,
+                                                     key, NULL);
+        uint8_t v[FEAT_SET_MAX] = { 0 };
+        g_autoptr(GError) err = NULL;
+        int n;
+
+        if (hex) {
+            if (hex_decode(hex, v, feats[f].set_size) && feat_valid(f, v)) {
+                feat_store(fs, f, v, true);
+            } else {
+                warn_report("%s: device-state: [%s] %s is not a valid value "
+                            "of the %s feature; ignored", TYPE_CXL_TYPE3,
+                            CXL_TYPE3_FEATURES_GROUP, key, feats[f].name);
+            }
+        }
+        if (!feats[f].op_class) {
+            continue;
+        }
+        n = g_key_file_get_integer(kf, CXL_TYPE3_FEATURES_GROUP, spares,
+                                   &err);
+        if (!err && n >= 0) {
+            fs->spares[f] = MIN(n, fs->spares[f]);
+        }
+    }
 }
 
 /* ---- commands ---- */
@@ -486,7 +577,7 @@ static CXLRetCode cmd_get_feature(CXLCCI *cci, const uint8_t *in,
     if (!count || offset >= feats[f].get_size) {
         return CXL_RC_INVALID_INPUT;
     }
-    feat_read(f, w, buf);
+    feat_read(ct3_of(cci), f, w, buf);
     *out_len = MIN(count, feats[f].get_size - offset);
     memcpy(out, buf + offset, *out_len);
     return CXL_RC_SUCCESS;
@@ -543,6 +634,9 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
             return CXL_RC_INVALID_INPUT;
         }
         feat_store(fs, f, data, saved);
+        if (saved) {
+            cxl_type3_state_save(ct3_of(cci));
+        }
         return CXL_RC_SUCCESS;
     case SF_INITIATE:
     case SF_CONTINUE:
@@ -569,6 +663,9 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
             return CXL_RC_INVALID_INPUT;
         }
         feat_store(fs, f, fs->xfer_buf, saved);
+        if (saved) {
+            cxl_type3_state_save(ct3_of(cci));
+        }
         return CXL_RC_SUCCESS;
     }
     g_assert_not_reached();
@@ -626,6 +723,9 @@ static CXLRetCode maint_complete(CXLCCI *cci)
     ev.resources_available = fs->spares[f];
     trace_cxl_type3_maintenance(feats[f].name, maint_results[query],
                                 fs->spares[f]);
+    if (!query) {
+        cxl_type3_state_save(ct3);
+    }
     if (!feat_is_ppr(f) ||
         FIELD_EX8(fs->current[f][2], PPR_OP_MODE, SPARING_EVENT_EN)) {
         cxl_type3_sparing_record(rec, &ev);
@@ -698,7 +798,7 @@ static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
     }
     fs->maint_feat = f;
     memcpy(fs->maint_in, in, in_len);
-    cxl_cci_bg_start(cci, CXL_OP_PERFORM_MAINTENANCE, MAINT_MS,
+    cxl_cci_bg_start(cci, CXL_OP_PERFORM_MAINTENANCE, ct3->maint_ms,
                      maint_complete, NULL);
     return CXL_RC_BACKGROUND;
 }
@@ -726,7 +826,7 @@ void cxl_type3_features_init(CXLType3Dev *ct3)
     for (unsigned f = 0; f < FEAT_COUNT; f++) {
         memcpy(fs->current[f], feats[f].defaults, FEAT_SET_MAX);
         memcpy(fs->saved[f], feats[f].defaults, FEAT_SET_MAX);
-        fs->spares[f] = feats[f].op_class ? CXL_TYPE3_MAINT_SPARES : 0;
+        fs->spares[f] = feats[f].op_class ? ct3->maint_spares : 0;
     }
     ct3->features = fs;
 }

@@ -61,6 +61,14 @@ static const uint8_t mem_sparing_uuid[16] = {
     0x8a, 0x39, 0x4d, 0x1c, 0x96, 0x6c, 0x7c, 0x65,
 };
 
+/*
+ * General Media DPA flags, descriptor, memory event type and transaction
+ * type (Linux's CXL_GMER_* in drivers/cxl/core/trace.h)
+ */
+#define GMER_DPA_VOLATILE       BIT(0)
+#define GMER_DESC_UNCORRECTABLE BIT(0)
+#define GMER_TYPE_ECC           0x00
+#define GMER_TRANS_HOST_SCAN_MEDIA 0x03
 /* General Media validity flags */
 #define GMER_CHANNEL            BIT(0)
 #define GMER_RANK               BIT(1)
@@ -172,6 +180,18 @@ static void media_header(uint8_t *rec, uint64_t dpa, uint8_t descriptor,
         rec[0x3e] = rank;
         *valid |= BIT(1);
     }
+}
+
+void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa, bool volatile_dpa)
+{
+    uint16_t valid = 0;
+
+    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
+    memcpy(rec, gen_media_uuid, 16);
+    media_header(rec, dpa | (volatile_dpa ? GMER_DPA_VOLATILE : 0),
+                 GMER_DESC_UNCORRECTABLE, GMER_TYPE_ECC,
+                 GMER_TRANS_HOST_SCAN_MEDIA, false, 0, false, 0, &valid);
+    stw_le_p(rec + 0x3b, valid);
 }
 
 void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,

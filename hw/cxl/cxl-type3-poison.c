@@ -34,8 +34,11 @@
  *  Get Scan Media Capabilities (4303h) in: DPA, length in units; out:
  *    estimated scan time in ms (4).
  *  Scan Media (4304h, background) in: DPA, length in units, flags (1,
- *    bit 0 no event log; this device never logs events for what a scan
- *    finds).
+ *    bit 0 no event log). Unless that flag is set, when the scan
+ *    completes each poisoned range it found (one per result record) adds
+ *    a General Media Event Record to the failure log: DPA of the range's
+ *    start (volatile flag for volatile capacity), uncorrectable, ECC
+ *    error, transaction type "host scan media" (03h).
  *  Get Scan Media Results (4305h) out: restart DPA (8), restart length in
  *    units (8), flags (1: more records, scan stopped prematurely), rsvd,
  *    record count (2), 12 rsvd, records as in Get Poison List.
@@ -48,6 +51,7 @@
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -95,6 +99,7 @@ typedef struct CXLType3Poison {
     /* Scan Media: the range scanned and what it found */
     uint64_t scan_start;
     uint64_t scan_len;
+    bool scan_no_event;         /* Scan Media's "no event log" flag */
     GArray *results;            /* PoisonRange, one record each */
     unsigned results_next;
     bool stopped;
@@ -156,6 +161,8 @@ static bool list_replace(CXLType3Dev *ct3, GArray *n)
     g_array_unref(p->list);
     p->list = n;
     p->more = false;
+    /* poisoned pages are not mapped as RAM: they read all ones */
+    cxl_fast_path_flush();
     if (!n->len) {
         p->overflow = false;
         p->overflow_ts = 0;
@@ -249,6 +256,12 @@ void cxl_type3_poison_clear_all(CXLType3Dev *ct3)
 {
     trace_cxl_type3_poison_clear(0, capacity(ct3));
     list_replace(ct3, g_array_new(false, false, sizeof(PoisonRange)));
+}
+
+void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
+                                  uint64_t len)
+{
+    poison_remove(ct3, dpa, len);
 }
 
 static unsigned injected_ranges(CXLType3Dev *ct3)
@@ -401,8 +414,7 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
     if (!ptr) {
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
-    memcpy(ptr, in + 8, LINE);
-    cxl_type3_dpa_written(ct3, dpa, LINE);
+    cxl_type3_dpa_write(ct3, dpa, in + 8, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
 }
@@ -432,6 +444,21 @@ static void results_clear(CXLType3Poison *p)
     p->restart = p->restart_len = 0;
 }
 
+/* A General Media Event Record for each range the scan found */
+static void scan_log_events(CXLType3Dev *ct3)
+{
+    CXLType3Poison *p = ct3->poison;
+    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+
+    for (unsigned i = 0; i < p->results->len; i++) {
+        PoisonRange *r = range_at(p->results, i);
+
+        cxl_type3_scan_media_record(rec, r->start, r->start < ct3->vsize);
+        cxl_events_add(&ct3->events, CXL_EVLOG_FAIL, rec,
+                       cxl_cci_timestamp(&ct3->cci));
+    }
+}
+
 static CXLRetCode scan_complete(CXLCCI *cci)
 {
     CXLType3Poison *p = ct3_of(cci)->poison;
@@ -450,6 +477,9 @@ static CXLRetCode scan_complete(CXLCCI *cci)
                 s, chunk, r->source }));
             s += chunk;
         }
+    }
+    if (!p->scan_no_event) {
+        scan_log_events(ct3_of(cci));
     }
     return CXL_RC_SUCCESS;
 }
@@ -482,6 +512,7 @@ static CXLRetCode cmd_scan_media(CXLCCI *cci, const uint8_t *in,
     results_clear(p);
     p->scan_start = start;
     p->scan_len = len;
+    p->scan_no_event = in[16] & SCAN_FLAGS_VALID;
     cxl_cci_bg_start(cci, CXL_OP_SCAN_MEDIA, ct3->scan_media_ms,
                      scan_complete, scan_abort);
     return CXL_RC_BACKGROUND;

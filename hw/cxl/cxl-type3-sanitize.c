@@ -33,8 +33,8 @@
  * passphrase is set (cxl-type3-security.c), as the kernel's mock device
  * does: Passphrase Secure Erase erases such a device.
  *
- * Media Operations (4402h) is not implemented: Linux's headers on this
- * machine do not describe it.
+ * Media Operations (4402h), the same over DPA ranges, is in
+ * cxl-type3-media-ops.c; it shares the overwrite and media disabling here.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -42,6 +42,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -53,9 +54,12 @@ static CXLType3Dev *ct3_of(CXLCCI *cci)
     return cci->opaque;
 }
 
-/* Overwrite the @size bytes of backend @b at @ptr with zeros. */
+/*
+ * Overwrite the @size bytes at offset @base of backend @b (host pointer
+ * @ptr) with zeros; returns how many were not zero.
+ */
 static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
-                             uint64_t size)
+                             uint64_t base, uint64_t size)
 {
     MemoryRegion *mr = host_memory_backend_get_memory(b);
     uint64_t written = 0;
@@ -65,23 +69,36 @@ static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
 
         if (!buffer_is_zero(ptr + off, len)) {
             memset(ptr + off, 0, len);
-            memory_region_set_dirty(mr, off, len);
+            memory_region_set_dirty(mr, base + off, len);
             written += len;
         }
     }
     return written;
 }
 
-void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what)
+uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
     uint64_t written = 0;
 
-    if (ct3->vptr) {
-        written += zero_backend(ct3->hostvmem, ct3->vptr, ct3->vsize);
+    if (dpa < ct3->vsize) {
+        uint64_t n = MIN(len, ct3->vsize - dpa);
+
+        written += zero_backend(ct3->hostvmem, ct3->vptr + dpa, dpa, n);
+        dpa += n;
+        len -= n;
     }
-    if (ct3->pptr) {
-        written += zero_backend(ct3->hostpmem, ct3->pptr, ct3->psize);
+    if (len) {
+        dpa -= ct3->vsize;
+        assert(dpa <= ct3->psize && len <= ct3->psize - dpa);
+        written += zero_backend(ct3->hostpmem, ct3->pptr + dpa, dpa, len);
     }
+    return written;
+}
+
+void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what)
+{
+    uint64_t written = cxl_type3_zero_dpa(ct3, 0, ct3->vsize + ct3->psize);
+
     cxl_type3_poison_clear_all(ct3);
     trace_cxl_type3_sanitize_media(what, ct3->vsize + ct3->psize, written);
 }
@@ -96,22 +113,23 @@ bool cxl_type3_memory_in_use(CXLType3Dev *ct3)
     return false;
 }
 
-static void media_set_disabled(CXLType3Dev *ct3, bool disabled)
+void cxl_type3_media_set_disabled(CXLType3Dev *ct3, bool disabled)
 {
     ct3->cci.media_disabled = disabled;
+    cxl_fast_path_flush();
     trace_cxl_type3_media_disabled(disabled);
 }
 
 static CXLRetCode sanitize_complete(CXLCCI *cci)
 {
-    media_set_disabled(ct3_of(cci), false);
+    cxl_type3_media_set_disabled(ct3_of(cci), false);
     return CXL_RC_SUCCESS;
 }
 
 /* A reset while Sanitize runs: the media was overwritten at the start */
 static void sanitize_abort(CXLCCI *cci)
 {
-    media_set_disabled(ct3_of(cci), false);
+    cxl_type3_media_set_disabled(ct3_of(cci), false);
 }
 
 static CXLRetCode cmd_sanitize(CXLCCI *cci, const uint8_t *in, size_t in_len,
@@ -127,7 +145,7 @@ static CXLRetCode cmd_sanitize(CXLCCI *cci, const uint8_t *in, size_t in_len,
         trace_cxl_type3_sanitize_refused("sanitize", "a decoder is committed");
         return CXL_RC_BUSY;
     }
-    media_set_disabled(ct3, true);
+    cxl_type3_media_set_disabled(ct3, true);
     cxl_type3_erase_media(ct3, "sanitize");
     cxl_cci_bg_start(cci, CXL_OP_SANITIZE, ct3->sanitize_ms,
                      sanitize_complete, sanitize_abort);

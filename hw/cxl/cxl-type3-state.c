@@ -13,6 +13,9 @@
  *   [security]  user-passphrase, master-passphrase: the passphrases that
  *               are set (Set Passphrase), base64; a device with a user
  *               passphrase starts locked.
+ *   [features]  the saved feature values (Set Feature, saved across
+ *               reset) and the maintenance spares left
+ *               (cxl-type3-features.c).
  *
  * A clean shutdown is QEMU exiting normally (guest power-off, quit,
  * SIGTERM): the platform's Global Persistent Flush completes and the
@@ -203,6 +206,7 @@ static bool state_write(CXLType3Dev *ct3, Error **errp)
                           ct3->health.dirty_shutdowns);
     alerts_to_file(kf, &ct3->alerts);
     security_to_file(kf, &ct3->sec);
+    cxl_type3_features_to_file(ct3, kf);
     if (!firmware_to_file(ct3, kf, errp)) {
         return false;
     }
@@ -260,6 +264,7 @@ bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
     alerts_from_file(kf, &ct3->alerts);
     firmware_from_file(ct3, kf);
     security_from_file(kf, &ct3->sec);
+    cxl_type3_features_from_file(ct3, kf);
     cxl_type3_state_save(ct3);
     return true;
 }

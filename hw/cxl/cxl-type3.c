@@ -23,6 +23,7 @@
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
 #include "qemu/host-utils.h"
+#include "qemu/range.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "hw/pci/msix.h"
@@ -34,6 +35,7 @@
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -96,14 +98,10 @@ uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     return NULL;
 }
 
-void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
+                         uint64_t len)
 {
-    HostMemoryBackend *b = dpa < ct3->vsize ? ct3->hostvmem : ct3->hostpmem;
-
-    if (dpa >= ct3->vsize) {
-        dpa -= ct3->vsize;
-    }
-    memory_region_set_dirty(host_memory_backend_get_memory(b), dpa, len);
+    address_space_write(&ct3->dpa_as, dpa, MEMTXATTRS_UNSPECIFIED, buf, len);
 }
 
 /*
@@ -114,7 +112,7 @@ void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
  * ranges.
  */
 static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
-                                   uint64_t *dpa)
+                                   uint64_t *dpa, CXLRouteExtent *ext)
 {
     PCIDevice *d = PCI_DEVICE(ct3);
     uint16_t o = ct3->dvsec_device;
@@ -134,6 +132,9 @@ static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
                 RANGE_BASE_LO_MASK);
         if (hpa >= base && hpa - base < sizes[i]) {
             *dpa = dpa_base + (hpa - base);
+            if (ext) {
+                cxl_route_clip(ext, base, base + sizes[i]);
+            }
             return true;
         }
         dpa_base += sizes[i];
@@ -142,12 +143,19 @@ static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
     return false;
 }
 
-bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa)
+bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
+                      CXLRouteExtent *ext)
 {
+    int i;
+
     if (!ct3->comp.hdm.enabled) {
-        return ct3_dvsec_range_decode(ct3, hpa, dpa);
+        return ct3_dvsec_range_decode(ct3, hpa, dpa, ext);
     }
-    return cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL, dpa) >= 0;
+    i = cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL, dpa);
+    if (i >= 0 && ext) {
+        cxl_route_clip_decoder(ext, &ct3->comp.hdm.dec[i], hpa);
+    }
+    return i >= 0;
 }
 
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3)
@@ -321,6 +329,10 @@ static void ct3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
     pcie_doe_write_config(&ct3->doe, addr, val, len);
     pci_default_write_config(d, addr, val, len);
     pcie_aer_write_config(d, addr, val, len);
+    if (ranges_overlap(o, DEV_DVSEC_LENGTH, addr, len)) {
+        /* Mem_Enable, the range registers: what the device decodes */
+        cxl_fast_path_flush();
+    }
 
     /* Config Lock (RWO): control and range bases become read-only */
     if (pci_get_word(d->config + o + DEV_DVSEC_LOCK) & DEV_LOCK_CONFIG) {
@@ -404,6 +416,19 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                    ct3->payload_size);
         return false;
     }
+    if (ct3->maint_ms < 1 || ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
+        error_setg(errp, "%s: maintenance-ms must be from 1 to %d, the "
+                   "features' maximum latency field (got %" PRIu32 ")",
+                   TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_MS_MAX, ct3->maint_ms);
+        return false;
+    }
+    if (ct3->maint_spares > CXL_TYPE3_MAINT_SPARES_MAX) {
+        error_setg(errp, "%s: maintenance-spares must be at most %d, the "
+                   "event record's 16-bit field (got %" PRIu32 ")",
+                   TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_SPARES_MAX,
+                   ct3->maint_spares);
+        return false;
+    }
     if (ct3->lsa) {
         uint64_t lsa_size =
             memory_region_size(host_memory_backend_get_memory(ct3->lsa));
@@ -421,6 +446,33 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
         }
     }
     return true;
+}
+
+/*
+ * The DPA space: what the fast path maps (cxl-fast-path.c) and device
+ * writes go through, so TCG drops code translated from what they change.
+ */
+static void ct3_dpa_space_init(CXLType3Dev *ct3)
+{
+    HostMemoryBackend *b[2] = { ct3->hostvmem, ct3->hostpmem };
+    uint64_t size[2] = { ct3->vsize, ct3->psize };
+    Object *obj = OBJECT(ct3);
+
+    memory_region_init(&ct3->dpa_mr, obj, "cxl-type3-dpa",
+                       ct3->vsize + ct3->psize);
+    for (unsigned i = 0; i < 2; i++) {
+        if (!size[i]) {
+            continue;
+        }
+        memory_region_init_alias(&ct3->dpa_alias[i], obj,
+                                 i ? "cxl-type3-dpa-persistent"
+                                   : "cxl-type3-dpa-volatile",
+                                 host_memory_backend_get_memory(b[i]), 0,
+                                 size[i]);
+        memory_region_add_subregion(&ct3->dpa_mr, i ? ct3->vsize : 0,
+                                    &ct3->dpa_alias[i]);
+    }
+    address_space_init(&ct3->dpa_as, &ct3->dpa_mr, "cxl-type3-dpa");
 }
 
 static void ct3_realize(PCIDevice *d, Error **errp)
@@ -472,6 +524,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_type3_fw_init(ct3);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_sanitize_commands,
                          cxl_type3_sanitize_commands_len);
+    cxl_cci_add_commands(&ct3->cci, cxl_type3_media_ops_commands,
+                         cxl_type3_media_ops_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_security_commands,
                          cxl_type3_security_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,
@@ -511,7 +565,10 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (ct3->lsa) {
         host_memory_backend_set_mapped(ct3->lsa, true);
     }
+    ct3_dpa_space_init(ct3);
     cxl_type3_state_init(ct3);
+    /* a window may now reach memory it found nothing behind before */
+    cxl_fast_path_flush();
     return;
 
 fail_msix:
@@ -537,6 +594,10 @@ fail_backends:
 static void ct3_exit(PCIDevice *d)
 {
     CXLType3Dev *ct3 = CXL_TYPE3(d);
+
+    /* no window may keep mapping the memory */
+    cxl_fast_path_flush();
+    address_space_destroy(&ct3->dpa_as);
 
     cxl_type3_state_cleanup(ct3);
     pcie_doe_fini(&ct3->doe);
@@ -602,6 +663,11 @@ static void ct3_instance_init(Object *obj)
     ct3->alerts.life_used_crit = 100;
     ct3->alerts.over_temp_crit = 90;
     ct3->alerts.under_temp_crit = -10;
+    object_property_add_uint64_ptr(obj, "x-fast-path-maps",
+                                   &ct3->fast_path_maps, OBJ_PROP_FLAG_READ);
+    object_property_set_description(obj, "x-fast-path-maps",
+        "How many times a window mapped this device's memory as RAM "
+        "(cxl-fast-path; a TLB fill or a DMA translation each)");
 }
 
 static const Property ct3_properties[] = {
@@ -625,6 +691,10 @@ static const Property ct3_properties[] = {
                        fw_transfer_ms_per_mib, CXL_TYPE3_FW_MS_PER_MIB),
     DEFINE_PROP_UINT32("sanitize-ms", CXLType3Dev, sanitize_ms,
                        CXL_TYPE3_SANITIZE_MS),
+    DEFINE_PROP_UINT32("maintenance-ms", CXLType3Dev, maint_ms,
+                       CXL_TYPE3_MAINT_MS),
+    DEFINE_PROP_UINT32("maintenance-spares", CXLType3Dev, maint_spares,
+                       CXL_TYPE3_MAINT_SPARES),
 };
 
 static const VMStateDescription ct3_vmstate = {

@@ -166,6 +166,17 @@ CASES = [
     ("type3-payload-too-small", ["-object", "memory-backend-ram,id=m0,size=256M",
                                  "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,mailbox-payload-size=128"],
      r"mailbox-payload-size must be a power of two from 256 to 1048576 \(got 128\)"),
+    ("type3-maintenance-ms-zero", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                   "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,maintenance-ms=0"],
+     r"cxl-type3: maintenance-ms must be from 1 to 15, the features' maximum latency field \(got 0\)"),
+    ("type3-maintenance-ms-too-long", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                       "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,maintenance-ms=16"],
+     r"cxl-type3: maintenance-ms must be from 1 to 15, the features' maximum latency field \(got 16\)"),
+    ("type3-maintenance-spares-too-many", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                           "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                                      "maintenance-spares=65536"],
+     r"cxl-type3: maintenance-spares must be at most 65535, the event record's 16-bit field "
+     r"\(got 65536\)"),
     ("type3-not-below-root-port", ["-object", "memory-backend-ram,id=m0,size=256M",
                                    "-device", "cxl-type3,bus=pcie.0,volatile-memdev=m0"],
      r"cxl-type3: a CXL memory device must be below a CXL root port or switch downstream port "

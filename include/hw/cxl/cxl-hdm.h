@@ -72,6 +72,8 @@ bool cxl_hdm_uncommit(CXLHDMDecoderSet *s, unsigned idx);
 
 /* Endpoint: first DPA decoder @idx maps (after its skip). */
 uint64_t cxl_hdm_dpa_base(const CXLHDMDecoderSet *s, unsigned idx);
+/* Endpoint: how many bytes of DPA decoder @idx maps (size / ways). */
+uint64_t cxl_hdm_dpa_len(const CXLHDMDecoderSet *s, unsigned idx);
 
 /*
  * Decode @hpa. Returns the index of the committed decoder that claims it,

@@ -26,6 +26,8 @@
 
 #define CXL_IG_MIN_BYTES        256
 #define CXL_IG_MAX_ENCODED      6       /* 16 KiB */
+/* log2 of the bytes of an encoded granularity */
+#define CXL_IG_BITS(eig)        ((eig) + 8)
 #define CXL_INTERLEAVE_MAX_WAYS 16
 #define CXL_XOR_MAX_MAPS        4       /* 16 ways need 4 maps */
 

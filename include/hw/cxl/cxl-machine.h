@@ -42,8 +42,29 @@
 
 typedef struct CXLHostBridge CXLHostBridge;
 typedef struct CXLMachineState CXLMachineState;
+typedef struct CXLWindow CXLWindow;
 
-typedef struct CXLWindow {
+/* The per-access path's last decode (hw/cxl/cxl-route.c) */
+typedef struct CXLSlowCache {
+    bool valid;
+    hwaddr lo, hi;              /* routes linearly to dev's dpa... */
+    struct CXLType3Dev *dev;
+    uint64_t dpa;               /* ... from here */
+    uint8_t *ptr;               /* its host memory */
+} CXLSlowCache;
+
+/* Overlays per window mapping committed memory (hw/cxl/cxl-fast-path.c) */
+#define CXL_FAST_PATH_OVERLAYS  16
+
+typedef struct CXLFastOverlay {
+    IOMMUMemoryRegion iommu;
+    CXLWindow *w;
+    hwaddr offset;              /* in the window, when mapped */
+    uint64_t size;
+    bool mapped;
+} CXLFastOverlay;
+
+struct CXLWindow {
     CXLMachineState *machine;
     unsigned index;
     hwaddr base;
@@ -58,12 +79,17 @@ typedef struct CXLWindow {
     unsigned nr_targets;
     char *target_ids[CXL_INTERLEAVE_MAX_WAYS];
     CXLHostBridge *targets[CXL_INTERLEAVE_MAX_WAYS];
-    MemoryRegion mr;
-} CXLWindow;
+    MemoryRegion container;     /* what the address space maps */
+    MemoryRegion mr;            /* in it: the per-access path, below... */
+    CXLFastOverlay *overlays;   /* ... RAM overlays (the fast path) */
+    GArray *scanned;            /* Range: regions looked at since a flush */
+    CXLSlowCache slow;
+};
 
 struct CXLMachineState {
     Object *machine;
     bool enabled;               /* -machine cxl=on */
+    bool fast_path;             /* -machine cxl-fast-path=on|off */
     unsigned nr_windows;
     CXLWindow *windows;         /* from -machine cxl-fmw.N... */
     hwaddr area_base;           /* set by cxl_machine_map() */

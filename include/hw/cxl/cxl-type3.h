@@ -108,6 +108,11 @@ struct CXLType3Dev {
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
     uint8_t *vptr;              /* host pointers to the backends */
     uint8_t *pptr;
+    /* the DPA space: both backends, volatile first (cxl-fast-path.c) */
+    MemoryRegion dpa_mr;
+    MemoryRegion dpa_alias[2];
+    AddressSpace dpa_as;
+    uint64_t fast_path_maps;    /* pages (or blocks) handed out as RAM */
 
     CXLComponentRegs comp;
     CXLDeviceRegs devregs;
@@ -133,6 +138,8 @@ struct CXLType3Dev {
     CXLType3FW fw;
 
     /* features and maintenance (cxl-type3-features.c) */
+    uint32_t maint_ms;          /* Perform Maintenance duration, property */
+    uint32_t maint_spares;      /* spare resources per operation, property */
     struct CXLType3Features *features;
 
     /* Sanitize duration, property (cxl-type3-sanitize.c) */
@@ -208,6 +215,9 @@ uint8_t cxl_type3_poison_caps(void);
 bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /* Forget all poison (the media was overwritten: Sanitize, Secure Erase) */
 void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
+/* Forget the poison of [@dpa, @dpa + @len) (overwritten: Media Operations) */
+void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
+                                  uint64_t len);
 
 /*
  * Sanitize and Secure Erase (cxl-type3-sanitize.c); while Sanitize runs
@@ -218,6 +228,21 @@ extern const CXLCCICommand cxl_type3_sanitize_commands[];
 extern const size_t cxl_type3_sanitize_commands_len;
 /* Overwrite all capacity with zeros and forget the poison (@what: traces) */
 void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what);
+/*
+ * Overwrite the @len bytes at @dpa (within capacity) with zeros; returns
+ * how many of them were not zero. Poison is left alone.
+ */
+uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* Media Status "disabled": media commands get Media Disabled, CXL.mem 1s */
+void cxl_type3_media_set_disabled(CXLType3Dev *ct3, bool disabled);
+
+/*
+ * Media Operations (4402h, cxl-type3-media-ops.c): discovery, and
+ * Sanitize and Zero over DPA ranges as background operations.
+ */
+#define CXL_TYPE3_MEDIA_OP_GRANULE      64
+extern const CXLCCICommand cxl_type3_media_ops_commands[];
+extern const size_t cxl_type3_media_ops_commands_len;
 /* A HDM decoder of the device is committed: the host has it mapped. */
 bool cxl_type3_memory_in_use(CXLType3Dev *ct3);
 
@@ -236,15 +261,22 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
  * Features (Get Supported Features, Get/Set Feature) and Perform
  * Maintenance (cxl-type3-features.c): patrol scrub, DDR5 ECS, soft/hard
  * PPR and cacheline/row/bank/rank sparing. Each maintenance operation has
- * CXL_TYPE3_MAINT_SPARES spare resources for the QEMU run.
+ * maintenance-spares spare resources (property) and lasts maintenance-ms.
  */
 #define CXL_TYPE3_MAINT_SPARES          4
+#define CXL_TYPE3_MAINT_SPARES_MAX      UINT16_MAX
+#define CXL_TYPE3_MAINT_MS              10
+#define CXL_TYPE3_MAINT_MS_MAX          15  /* the maximum latency field */
+#define CXL_TYPE3_FEATURES_GROUP        "features"
 typedef struct CXLType3Features CXLType3Features;
 extern const CXLCCICommand cxl_type3_feature_commands[];
 extern const size_t cxl_type3_feature_commands_len;
 void cxl_type3_features_init(CXLType3Dev *ct3);
 /* Device reset: saved feature values become current. */
 void cxl_type3_features_reset(CXLType3Dev *ct3);
+/* device-state: the saved values and the spares left, in [features] */
+void cxl_type3_features_to_file(CXLType3Dev *ct3, GKeyFile *kf);
+void cxl_type3_features_from_file(CXLType3Dev *ct3, GKeyFile *kf);
 void cxl_type3_features_cleanup(CXLType3Dev *ct3);
 
 /*
@@ -274,12 +306,21 @@ typedef struct CXLSparingEvent {
 } CXLSparingEvent;
 /* @ev's record, in @rec (CXL_EVENT_RECORD_SIZE bytes; cxl-type3-inject.c) */
 void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
+/*
+ * The General Media Event Record for poison Scan Media found at @dpa:
+ * uncorrectable ECC error, transaction type "host scan media".
+ */
+void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa,
+                                 bool volatile_dpa);
 
 /*
- * Routing: the DPA the device's committed decoders map @hpa to. False if
- * no committed decoder claims it.
+ * Routing: the DPA the device's committed decoders map @hpa to, narrowing
+ * @ext (if not NULL) by the decoder used. False if no committed decoder
+ * claims it.
  */
-bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa);
+struct CXLRouteExtent;
+bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
+                      struct CXLRouteExtent *ext);
 /* CXL.mem enabled (Mem_Enable in the CXL device DVSEC control register) */
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 /*
@@ -294,7 +335,12 @@ void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
  * or the media is disabled.
  */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
-/* Mark the backend covering @dpa dirty after a write (migration, etc.) */
-void cxl_type3_dpa_written(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/*
+ * Write @len bytes at @dpa as a memory access would: the backend is marked
+ * dirty (migration) and code translated from it is dropped (TCG). The
+ * caller has checked the range with cxl_type3_dpa_ptr().
+ */
+void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
+                         uint64_t len);
 
 #endif /* HW_CXL_TYPE3_H */

@@ -1,0 +1,244 @@
+/*
+ * Media Operations (opcode 4402h) for cxl-type3: Sanitize and Zero over
+ * ranges of device physical addresses, and their discovery.
+ *
+ * Linux 7.3 (our oracle) does not send this command and its headers do
+ * not describe it, so the payload layout below is from memory of CXL r3.2
+ * 8.2.10.9.5.3 and has not been checked against the specification text
+ * or another implementation:
+ *
+ *  in:  class (1), subclass (1), reserved (2), DPA range count (4), then
+ *       - for class 0 (General), subclass 0 (Discovery): start index (2),
+ *         number of operations to return (2); the range count must be 0;
+ *       - for class 1 (Sanitize), subclass 0 (Sanitize) or 1 (Zero): the
+ *         DPA ranges, each a starting DPA (8) and a length in bytes (8),
+ *         both multiples of the DPA range granularity.
+ *  out (Discovery only): DPA range granularity in bytes (8), total number
+ *       of supported operations (2), number returned (2), then one entry
+ *       per operation: class (1), subclass (1).
+ *
+ * Behaviour (the parts the spec leaves to the device are our choices, as
+ * documented in docs/system/devices/cxl.rst):
+ *  - the granularity is CXL_TYPE3_MEDIA_OP_GRANULE (64 bytes, a cache
+ *    line, the poison granule); the operations listed are Discovery,
+ *    Sanitize and Zero;
+ *  - the payload length must be exactly what the class needs (12 bytes
+ *    for Discovery, 8 + 16 x count for the Sanitize class; count 0 is
+ *    invalid input): Invalid Payload Length otherwise;
+ *  - a range that is empty or misaligned is Invalid Input, one beyond
+ *    the capacity Invalid Physical Address, unknown class or subclass
+ *    Invalid Input;
+ *  - a range overlapping the DPA of a committed HDM decoder is refused
+ *    with Busy: the host has it mapped (as whole-device Sanitize is
+ *    refused while any decoder is committed); ranges elsewhere can be
+ *    sanitized while other regions are in use;
+ *  - with a user passphrase set the Sanitize class is refused with
+ *    Invalid Security State, as Sanitize is; while locked the engine
+ *    returns Invalid Security State (CXL_CCI_F_MEDIA);
+ *  - Sanitize and Zero are background operations of the sanitize-ms
+ *    property's duration; the ranges are overwritten with zeros and
+ *    their poison forgotten when the operation starts (as Sanitize does,
+ *    so nothing survives QEMU dying meanwhile). Sanitize disables the
+ *    media until it completes, as whole-device Sanitize does; Zero leaves
+ *    the media enabled. Neither can be aborted (Request Abort returns
+ *    Busy);
+ *  - the engine serializes by opcode: while another background operation
+ *    runs every Media Operations request, Discovery included, gets Busy,
+ *    and while the media is disabled (Sanitize) Media Disabled.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "hw/cxl/cxl-type3.h"
+#include "hw/cxl/cxl-hdm.h"
+#include "trace.h"
+
+#define HDR_LEN                 8
+#define DISCOVERY_IN_LEN        (HDR_LEN + 4)
+#define RANGE_LEN               16
+#define DISCOVERY_OUT_HDR       12
+#define ENTRY_LEN               2
+
+#define CLASS_GENERAL           0
+#define   SUBCLASS_DISCOVERY    0
+#define CLASS_SANITIZE          1
+#define   SUBCLASS_SANITIZE     0
+#define   SUBCLASS_ZERO         1
+
+static const uint8_t supported[][2] = {
+    { CLASS_GENERAL, SUBCLASS_DISCOVERY },
+    { CLASS_SANITIZE, SUBCLASS_SANITIZE },
+    { CLASS_SANITIZE, SUBCLASS_ZERO },
+};
+
+static CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
+static CXLRetCode discovery(CXLCCI *cci, const uint8_t *in, size_t in_len,
+                            uint8_t *out, size_t *out_len)
+{
+    uint16_t start, count;
+    size_t room = (cci->payload_max - DISCOVERY_OUT_HDR) / ENTRY_LEN;
+
+    if (in_len != DISCOVERY_IN_LEN) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (ldl_le_p(in + 4)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    start = lduw_le_p(in + HDR_LEN);
+    count = lduw_le_p(in + HDR_LEN + 2);
+    if (start > ARRAY_SIZE(supported)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    count = MIN(MIN(count, ARRAY_SIZE(supported) - start), room);
+    stq_le_p(out, CXL_TYPE3_MEDIA_OP_GRANULE);
+    stw_le_p(out + 8, ARRAY_SIZE(supported));
+    stw_le_p(out + 10, count);
+    for (unsigned i = 0; i < count; i++) {
+        out[DISCOVERY_OUT_HDR + i * ENTRY_LEN] = supported[start + i][0];
+        out[DISCOVERY_OUT_HDR + i * ENTRY_LEN + 1] = supported[start + i][1];
+    }
+    *out_len = DISCOVERY_OUT_HDR + count * ENTRY_LEN;
+    return CXL_RC_SUCCESS;
+}
+
+/* Whether [@dpa, @dpa + @len) overlaps the DPA of a committed decoder */
+static bool range_mapped(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    CXLHDMDecoderSet *s = &ct3->comp.hdm;
+
+    for (unsigned i = 0; i < CXL_TYPE3_DECODERS; i++) {
+        uint64_t base, size;
+
+        if (!s->dec[i].committed) {
+            continue;
+        }
+        base = cxl_hdm_dpa_base(s, i);
+        size = cxl_hdm_dpa_len(s, i);
+        if (dpa < base + size && base < dpa + len) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static CXLRetCode check_ranges(CXLType3Dev *ct3, const uint8_t *ranges,
+                               uint32_t count)
+{
+    uint64_t cap = ct3->vsize + ct3->psize;
+
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t dpa = ldq_le_p(ranges + i * RANGE_LEN);
+        uint64_t len = ldq_le_p(ranges + i * RANGE_LEN + 8);
+
+        if (!len || dpa % CXL_TYPE3_MEDIA_OP_GRANULE ||
+            len % CXL_TYPE3_MEDIA_OP_GRANULE) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        if (dpa >= cap || len > cap - dpa) {
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        if (range_mapped(ct3, dpa, len)) {
+            trace_cxl_type3_media_op_refused(dpa, len,
+                                             "a committed decoder maps it");
+            return CXL_RC_BUSY;
+        }
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode sanitize_complete(CXLCCI *cci)
+{
+    cxl_type3_media_set_disabled(ct3_of(cci), false);
+    return CXL_RC_SUCCESS;
+}
+
+/* A reset while it runs: the ranges were overwritten at the start */
+static void sanitize_abort(CXLCCI *cci)
+{
+    cxl_type3_media_set_disabled(ct3_of(cci), false);
+}
+
+static CXLRetCode zero_complete(CXLCCI *cci)
+{
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode sanitize_class(CXLCCI *cci, uint8_t subclass,
+                                 const uint8_t *in, size_t in_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    uint32_t count = ldl_le_p(in + 4);
+    const uint8_t *ranges = in + HDR_LEN;
+    CXLRetCode rc;
+
+    if (in_len != HDR_LEN + (uint64_t)count * RANGE_LEN) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (subclass != SUBCLASS_SANITIZE && subclass != SUBCLASS_ZERO) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (!count) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    rc = check_ranges(ct3, ranges, count);
+    if (rc) {
+        return rc;
+    }
+    if (cxl_type3_security_user_pass_set(ct3)) {
+        trace_cxl_type3_media_op_refused(0, 0, "a passphrase is set");
+        return CXL_RC_INVALID_SECURITY_STATE;
+    }
+    if (subclass == SUBCLASS_SANITIZE) {
+        cxl_type3_media_set_disabled(ct3, true);
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t dpa = ldq_le_p(ranges + i * RANGE_LEN);
+        uint64_t len = ldq_le_p(ranges + i * RANGE_LEN + 8);
+        uint64_t written = cxl_type3_zero_dpa(ct3, dpa, len);
+
+        cxl_type3_poison_clear_range(ct3, dpa, len);
+        trace_cxl_type3_media_op(subclass == SUBCLASS_SANITIZE ?
+                                 "sanitize" : "zero", dpa, len, written);
+    }
+    if (subclass == SUBCLASS_SANITIZE) {
+        cxl_cci_bg_start(cci, CXL_OP_MEDIA_OPERATIONS, ct3->sanitize_ms,
+                         sanitize_complete, sanitize_abort);
+    } else {
+        cxl_cci_bg_start(cci, CXL_OP_MEDIA_OPERATIONS, ct3->sanitize_ms,
+                         zero_complete, NULL);
+    }
+    return CXL_RC_BACKGROUND;
+}
+
+static CXLRetCode cmd_media_operations(CXLCCI *cci, const uint8_t *in,
+                                       size_t in_len, uint8_t *out,
+                                       size_t *out_len)
+{
+    switch (in[0]) {
+    case CLASS_GENERAL:
+        if (in[1] != SUBCLASS_DISCOVERY) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        return discovery(cci, in, in_len, out, out_len);
+    case CLASS_SANITIZE:
+        return sanitize_class(cci, in[1], in, in_len);
+    default:
+        return CXL_RC_INVALID_INPUT;
+    }
+}
+
+const CXLCCICommand cxl_type3_media_ops_commands[] = {
+    { CXL_OP_MEDIA_OPERATIONS, "Media Operations", cmd_media_operations,
+      CXL_CCI_IN_MIN, HDR_LEN,
+      CXL_CEL_IMMEDIATE_DATA_CHANGE | CXL_CEL_BACKGROUND_OP,
+      CXL_CCI_F_MEDIA },
+};
+const size_t cxl_type3_media_ops_commands_len =
+    ARRAY_SIZE(cxl_type3_media_ops_commands);

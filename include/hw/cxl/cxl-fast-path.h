@@ -1,0 +1,36 @@
+/*
+ * The fast path for CXL memory: committed memory mapped as RAM in the
+ * fixed memory windows (see hw/cxl/cxl-fast-path.c).
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_CXL_FAST_PATH_H
+#define HW_CXL_FAST_PATH_H
+
+#include "hw/cxl/cxl-machine.h"
+#include "hw/cxl/cxl-route.h"
+
+#define TYPE_CXL_WINDOW_IOMMU   "cxl-window-iommu"
+
+/* Set up @w's memory: the per-access region and the (unmapped) overlays */
+void cxl_fast_path_init_window(CXLWindow *w, Object *owner);
+
+/*
+ * Something a route depends on changed (a decoder, Mem_Enable, the media
+ * state, poison, the topology): unmap every window's overlays and drop
+ * the per-access cache. Regions are mapped again at their next access.
+ */
+void cxl_fast_path_flush(void);
+
+/*
+ * The per-access path routed @hpa (with extent @ext): if its region was
+ * not looked at since the last flush, map every page of it that can be.
+ */
+void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext);
+
+/* The machine option cxl-fast-path (on by default) */
+void cxl_fast_path_add_option(CXLMachineState *s);
+
+#endif /* HW_CXL_FAST_PATH_H */

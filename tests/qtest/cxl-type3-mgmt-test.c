@@ -1,0 +1,558 @@
+/*
+ * qtest: features, maintenance and security of the cxl-type3 device
+ * through its mailbox (see cxl-type3-qtest.h for the topology): Get
+ * Supported Features, Get/Set Feature round trips, Perform Maintenance
+ * and its events, the security state machine and passphrases, and what
+ * outlives QEMU in the device-state file.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bswap.h"
+#include "qemu/crc32c.h"
+#include "qemu/cutils.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "cxl-type3-qtest.h"
+
+/* ---- features and maintenance ---- */
+
+static const uint8_t feature_uuids[NR_FEATURES][16] = {
+    { UUID_SCRUB }, { UUID_ECS }, { UUID_SPPR }, { UUID_HPPR },
+    { UUID_CACHELINE }, { UUID_ROW }, { UUID_BANK }, { UUID_RANK },
+};
+
+/* Get Feature @uuid from 0, @len bytes of selection @sel */
+static void get_feature(T3 *t, const uint8_t *uuid, uint8_t sel, uint8_t *out,
+                        uint16_t len)
+{
+    uint8_t in[21] = { 0 };
+    uint32_t out_len;
+
+    memcpy(in, uuid, 16);
+    stw_le_p(in + 18, len);
+    in[20] = sel;
+    g_assert_cmphex(mbox_send(t, 0x0501, in, 21, out, len, &out_len), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(out_len, ==, len);
+}
+
+/* Set Feature @uuid: @action and flags, @len bytes at @offset */
+static uint16_t set_feature(T3 *t, const uint8_t *uuid, uint32_t flags,
+                            uint16_t offset, const uint8_t *data, size_t len)
+{
+    uint8_t in[64] = { 0 };
+
+    memcpy(in, uuid, 16);
+    stl_le_p(in + 16, flags);
+    stw_le_p(in + 20, offset);
+    in[22] = 1;
+    memcpy(in + 32, data, len);
+    return mbox_send(t, 0x0502, in, 32 + len, NULL, 0, NULL);
+}
+
+/*
+ * Get Supported Features paging: the entries of every window are those of
+ * the whole list, as Linux's get_supported_features() pages through them.
+ */
+static void test_supported_features(void)
+{
+    static const struct { uint16_t get, set; } sizes[NR_FEATURES] = {
+        { 4, 2 }, { 9, 5 }, { 20, 3 }, { 20, 3 },
+        { 19, 2 }, { 19, 2 }, { 19, 2 }, { 19, 2 },
+    };
+    uint8_t in[8] = { 0 }, out[8 + NR_FEATURES * FEAT_ENTRY];
+    T3 t;
+    uint32_t len;
+
+    t3_start(&t, false);
+    for (unsigned start = 0; start < NR_FEATURES; start++) {
+        for (unsigned want = 0; want <= NR_FEATURES; want++) {
+            unsigned n = MIN(want, NR_FEATURES - start);
+
+            /* room for @want entries and half of another */
+            stl_le_p(in, 8 + want * FEAT_ENTRY + FEAT_ENTRY / 2);
+            stw_le_p(in + 4, start);
+            g_assert_cmphex(mbox_send(&t, 0x0500, in, 8, out, sizeof(out),
+                                      &len), ==, RC_SUCCESS);
+            g_assert_cmpuint(len, ==, 8 + n * FEAT_ENTRY);
+            g_assert_cmpuint(lduw_le_p(out), ==, n);
+            g_assert_cmpuint(lduw_le_p(out + 2), ==, NR_FEATURES);
+            for (unsigned i = 0; i < n; i++) {
+                const uint8_t *e = out + 8 + i * FEAT_ENTRY;
+                unsigned f = start + i;
+
+                g_assert_cmpmem(e, 16, feature_uuids[f], 16);
+                g_assert_cmpuint(lduw_le_p(e + 16), ==, f);
+                g_assert_cmpuint(lduw_le_p(e + 18), ==, sizes[f].get);
+                g_assert_cmpuint(lduw_le_p(e + 20), ==, sizes[f].set);
+                /* changeable, cold reset persistence, default and saved */
+                g_assert_cmphex(ldl_le_p(e + 22), ==, 0x1 | 4 << 1 | 0x60);
+                g_assert_cmpuint(e[26], ==, 1);
+                g_assert_cmpuint(e[27], ==, 1);
+                /* effects valid, an immediate change, nothing else */
+                g_assert_cmphex(lduw_le_p(e + 28) & ~0xau, ==, 0x200);
+                g_assert_cmphex(lduw_le_p(e + 28) & 0xau, !=, 0);
+            }
+        }
+    }
+    t3_stop(&t);
+}
+
+/*
+ * Set Feature then Get Feature, for every feature: the current value
+ * changes, the default does not, the saved one only with "saved across
+ * reset", and a reset makes the saved value current.
+ */
+static void test_feature_round_trip(void)
+{
+    uint8_t out[32], w[8];
+    T3 t;
+
+    t3_start(&t, false);
+
+    /* patrol scrub: 12 hours (minimum 1) and enabled by default */
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(out[0], ==, 0x1);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    w[0] = 48;
+    w[1] = 0;
+    g_assert_cmphex(set_feature(&t, feature_uuids[0], 0, 0, w, 2), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 48 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 0);
+    get_feature(&t, feature_uuids[0], 1, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    get_feature(&t, feature_uuids[0], 2, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+
+    /* DDR5 ECS, saved across reset: log entry type, two FRU configs */
+    w[0] = 1;
+    stw_le_p(w + 1, 3 | 1 << 3 | 1 << 4);   /* 256, codewords, reset */
+    stw_le_p(w + 3, 5);                     /* 4096, rows */
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 0x8, 0, w, 5), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);  /* reset clears */
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 5);
+    get_feature(&t, feature_uuids[1], 2, out, 9);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);
+    get_feature(&t, feature_uuids[1], 1, out, 9);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 4);
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 4);
+
+    /* soft and hard PPR: header, capabilities, the event record enable */
+    for (unsigned f = 2; f <= 3; f++) {
+        get_feature(&t, feature_uuids[f], 0, out, 20);
+        g_assert_cmphex(out[0], ==, 3 << 4 | 10);     /* 10 ms */
+        g_assert_cmphex(out[5], ==, 1);               /* class PPR */
+        g_assert_cmphex(out[6], ==, f - 2);           /* soft 0, hard 1 */
+        g_assert_cmphex(out[16], ==, 0x7);            /* DPA, nibble, event */
+        g_assert_cmphex(out[19], ==, 1);
+        memset(w, 0, 3);
+        g_assert_cmphex(set_feature(&t, feature_uuids[f], 0, 0, w, 3), ==,
+                        RC_SUCCESS);
+        get_feature(&t, feature_uuids[f], 0, out, 20);
+        g_assert_cmphex(out[19], ==, 0);
+        get_feature(&t, feature_uuids[f], 1, out, 20);
+        g_assert_cmphex(out[19], ==, 1);
+    }
+
+    /* sparing: class 2, subclass by granularity, hard and soft sparing */
+    for (unsigned f = 4; f < NR_FEATURES; f++) {
+        get_feature(&t, feature_uuids[f], 0, out, 19);
+        g_assert_cmphex(out[5], ==, 2);
+        g_assert_cmphex(out[6], ==, f - 4);
+        g_assert_cmphex(lduw_le_p(out + 3), ==, 0);
+        g_assert_cmphex(lduw_le_p(out + 17), ==, 0x6);
+        memset(w, 0, 2);
+        g_assert_cmphex(set_feature(&t, feature_uuids[f], 0x8, 0, w, 2), ==,
+                        RC_SUCCESS);
+    }
+
+    /* a reset: saved values become current, unsaved ones are lost */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 12 | 1 << 8);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 3 | 1 << 3);
+    get_feature(&t, feature_uuids[2], 0, out, 20);
+    g_assert_cmphex(out[19], ==, 1);
+
+    /* a partial transfer: initiate, continue, finish */
+    w[0] = 0;
+    stw_le_p(w + 1, 4);
+    stw_le_p(w + 3, 3 | 1 << 3);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 1, 0, w, 2), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 2, 2, w + 2, 2), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 1);             /* not applied yet */
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 3, 4, w + 4, 1), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 9);
+    g_assert_cmphex(out[0], ==, 0);
+    g_assert_cmphex(lduw_le_p(out + 2), ==, 4);
+    g_assert_cmphex(lduw_le_p(out + 6), ==, 3 | 1 << 3);
+    t3_stop(&t);
+}
+
+/* Perform Maintenance (0600h) and let it complete */
+static void maintenance(T3 *t, const uint8_t *in, size_t len)
+{
+    g_assert_cmphex(mbox_send(t, 0x0600, in, len, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(t, 0x0600), ==, RC_SUCCESS);
+}
+
+/*
+ * Soft PPR and memory sparing through Perform Maintenance: each is a
+ * background operation whose Memory Sparing Event Record (CXL r3.2
+ * 8.2.10.2.1.4, Linux's struct cxl_event_mem_sparing) Get Event Records
+ * returns; each uses a spare resource until none is left.
+ */
+static void test_maintenance(void)
+{
+    static const uint8_t mser_uuid[16] = {
+        0xe7, 0x1f, 0x3a, 0x40, 0x2d, 0x29, 0x40, 0x92,
+        0x8a, 0x39, 0x4d, 0x1c, 0x96, 0x6c, 0x7c, 0x65,
+    };
+    uint8_t in[17], rec[128], w[3] = { 0 };
+    T3 t;
+
+    t3_start(&t, false);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 0);
+
+    /* soft PPR of DPA 0x1000, nibbles 0xabcdef */
+    memset(in, 0, sizeof(in));
+    in[0] = 1;
+    stq_le_p(in + 3, 0x1000);
+    in[11] = 0xef;
+    in[12] = 0xcd;
+    in[13] = 0xab;
+    maintenance(&t, in, 14);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpmem(rec, 16, mser_uuid, 16);
+    g_assert_cmphex(rec[0x20], ==, 1);          /* class PPR */
+    g_assert_cmphex(rec[0x21], ==, 0);          /* soft */
+    g_assert_cmphex(rec[0x32], ==, 0);          /* soft, no query */
+    g_assert_cmphex(rec[0x33], ==, 0);          /* success */
+    g_assert_cmphex(lduw_le_p(rec + 0x34), ==, 1 << 2);   /* nibble */
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);       /* spares left */
+    g_assert_cmphex(ldl_le_p(rec + 0x40) & 0xffffff, ==, 0xabcdef);
+    event_clear(&t, 0, rec);
+
+    /* with the record disabled in the PPR operation mode: none */
+    g_assert_cmphex(set_feature(&t, feature_uuids[2], 0, 0, w, 3), ==,
+                    RC_SUCCESS);
+    maintenance(&t, in, 14);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 0);
+
+    /* hard row sparing: channel 1, rank 2, bank group 3, bank 1, row */
+    memset(in, 0, sizeof(in));
+    in[0] = 2;
+    in[1] = 1;
+    in[2] = 0x2 | 0x8;                          /* hard, nibble mask valid */
+    in[3] = 1;
+    in[4] = 2;
+    in[5] = 0x0f;
+    in[8] = 3;
+    in[9] = 1;
+    in[10] = 0x34;
+    in[11] = 0x12;
+    in[12] = 0x01;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpmem(rec, 16, mser_uuid, 16);
+    g_assert_cmphex(rec[0x20], ==, 2);
+    g_assert_cmphex(rec[0x21], ==, 1);
+    g_assert_cmphex(rec[0x32], ==, 0x2);        /* hard sparing */
+    /* channel, rank, nibble, bank group, bank, row */
+    g_assert_cmphex(lduw_le_p(rec + 0x34), ==, 0x3f);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);
+    g_assert_cmphex(rec[0x3e], ==, 1);
+    g_assert_cmphex(rec[0x3f], ==, 2);
+    g_assert_cmphex(ldl_le_p(rec + 0x40) & 0xffffff, ==, 0x0f);
+    g_assert_cmphex(rec[0x43], ==, 3);
+    g_assert_cmphex(rec[0x44], ==, 1);
+    g_assert_cmphex(ldl_le_p(rec + 0x45) & 0xffffff, ==, 0x11234);
+    event_clear(&t, 0, rec);
+
+    /* a resource query uses no resource */
+    in[2] = 0x1;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmphex(rec[0x32], ==, 0x1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);
+    event_clear(&t, 0, rec);
+
+    /* three more row sparings use the spares; then none is left */
+    in[2] = 0;
+    for (unsigned i = 0; i < 3; i++) {
+        maintenance(&t, in, 17);
+        g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+        g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 2 - i);
+        event_clear(&t, 0, rec);
+    }
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, 17, NULL, 0, NULL), ==,
+                    RC_RESOURCES_EXHAUSTED);
+    /* ... a query still reports it */
+    in[2] = 0x1;
+    maintenance(&t, in, 17);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 0);
+    t3_stop(&t);
+}
+
+/*
+ * With device-state, feature values set "saved across reset" and the
+ * spare resources left outlive QEMU; values set without it do not (a
+ * power cycle is a reset). maintenance-spares sets the spares.
+ */
+static void test_feature_persist(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxl-feat-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "t3.state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s,"
+                                            "maintenance-spares=3", file);
+    g_autofree char *text = NULL;
+    uint8_t out[8], w[2] = { 6, 1 }, in[14] = { 1 }, rec[128];
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    /* patrol scrub: 6 hours, saved; then ECS without "saved" */
+    g_assert_cmphex(set_feature(&t, feature_uuids[0], 1u << 3, 0, w, 2), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(set_feature(&t, feature_uuids[1], 0, 0,
+                                (uint8_t[]){ 1, 4, 0, 4, 0 }, 5), ==,
+                    RC_SUCCESS);
+    get_feature(&t, feature_uuids[1], 0, out, 1);
+    g_assert_cmphex(out[0], ==, 1);
+    /* soft PPR of DPA 0x1000: 2 of 3 spares left */
+    stq_le_p(in + 3, 0x1000);
+    maintenance(&t, in, sizeof(in));
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 2);
+    t3_stop(&t);
+    g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "[features]"));
+    g_assert_nonnull(strstr(text, "patrol-scrub=0601\n"));
+    g_assert_nonnull(strstr(text, "soft-ppr-spares=2\n"));
+    g_assert_nonnull(strstr(text, "hard-ppr-spares=3\n"));
+
+    t3_start_opts(&t, false, opts);
+    get_feature(&t, feature_uuids[0], 0, out, 4);
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 6 | 1 << 8);
+    g_assert_cmphex(out[3], ==, 1);
+    get_feature(&t, feature_uuids[0], 2, out, 4);       /* saved */
+    g_assert_cmphex(lduw_le_p(out + 1), ==, 6 | 1 << 8);
+    get_feature(&t, feature_uuids[1], 0, out, 1);       /* ECS: default */
+    g_assert_cmphex(out[0], ==, 0);
+    maintenance(&t, in, sizeof(in));
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 1);
+    t3_stop(&t);
+
+    /* a device with fewer spares than the file takes no more */
+    g_free(opts);
+    opts = g_strdup_printf(",device-state=%s,maintenance-spares=0", file);
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, sizeof(in), NULL, 0, NULL), ==,
+                    RC_RESOURCES_EXHAUSTED);
+    t3_stop(&t);
+
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- security ---- */
+
+/*
+ * A user passphrase locks the device at reset: media commands return
+ * Invalid Security State and CXL.mem reads all ones (writes dropped) until
+ * Unlock. Wrong passphrases count up to the limit of 3, after which even
+ * the right one is refused until a reset. Freeze refuses every change
+ * until a reset. Passphrase Secure Erase with the master passphrase
+ * erases a locked device: backend files zero, unlocked, no user
+ * passphrase.
+ */
+static void test_security(void)
+{
+    T3 t;
+
+    t3_start(&t, true);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    g_assert_cmphex(sec_set(&t, PASS_MASTER, 0, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x11), ==, RC_SUCCESS);
+    /* change it: the current one is needed */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x55), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x11, 0x55), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET);
+    map_all(&t);
+    write_pattern(&t, 0x0123456789abcdefull);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+
+    /* reset: locked */
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==,
+                    SEC_USER_SET | SEC_MASTER_SET | SEC_LOCKED);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_READY);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(poison_inject(&t, 0x4000), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(scan_media(&t, 0, 0x1000), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SECURITY_STATE);
+    /* no passphrase change while locked */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x55, 0x77), ==,
+                    RC_SECURITY_STATE);
+    map_all(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    UINT64_MAX);
+    qtest_writeq(t.qts, t.window + 0x1000, 0xdeadull);
+    g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x1000), ==,
+                    0x0123456789abcdefull);
+
+    /* two wrong attempts, then the right one: unlocked, data back */
+    g_assert_cmphex(sec_unlock(&t, 0x56), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==,
+                    0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + VMEM_SIZE + 0x2000), ==,
+                    0x0123456789abcdf0ull);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+
+    /* the user attempt limit: the right passphrase no longer unlocks */
+    sec_reset(&t);
+    for (int i = 0; i < 3; i++) {
+        g_assert_cmphex(sec_state(&t) & SEC_USER_PLIMIT, ==, 0);
+        g_assert_cmphex(sec_unlock(&t, 0x99), ==, RC_PASSPHRASE);
+    }
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_MASTER_SET |
+                    SEC_LOCKED | SEC_USER_PLIMIT);
+    g_assert_cmphex(sec_unlock(&t, 0x55), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x55), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x55), ==,
+                    RC_SECURITY_STATE);
+
+    /* the master passphrase erases the locked device */
+    map_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==, RC_BUSY);
+    unmap_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x55), ==,
+                    RC_PASSPHRASE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t) & (SEC_USER_SET | SEC_LOCKED), ==, 0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+    map_all(&t);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, 0);
+
+    /* a reset ends the attempt limit; no user passphrase: not locked */
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET);
+
+    /* the master attempt limit */
+    for (int i = 0; i < 3; i++) {
+        g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x67), ==,
+                        RC_PASSPHRASE);
+    }
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET | SEC_MASTER_PLIMIT);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x66), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0x66), ==,
+                    RC_SECURITY_STATE);
+    sec_reset(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_MASTER, 0x66), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    /* without a master passphrase, erasing with it is invalid */
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_MASTER, 0), ==,
+                    RC_INVALID_INPUT);
+
+    /* frozen: no change until a reset, which locks */
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x33), ==, RC_SUCCESS);
+    g_assert_cmphex(mbox_send(&t, 0x4504, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_FROZEN);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0x33, 0x34), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x33), ==,
+                    RC_SECURITY_STATE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x33), ==,
+                    RC_SECURITY_STATE);
+    sec_reset(&t);
+    g_assert_cmphex(sec_state(&t), ==, SEC_USER_SET | SEC_LOCKED);
+    g_assert_cmphex(sec_unlock(&t, 0x33), ==, RC_SUCCESS);
+
+    /* Passphrase Secure Erase with the user passphrase */
+    map_all(&t);
+    write_pattern(&t, 0x5555aaaa5555aaaaull);
+    unmap_all(&t);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x34), ==,
+                    RC_PASSPHRASE);
+    g_assert_cmphex(sec_pass(&t, 0x4505, PASS_USER, 0x33), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t), ==, 0);
+    g_assert_true(file_is_zero(t.vfile));
+    g_assert_true(file_is_zero(t.pfile));
+    t3_stop(&t);
+}
+
+/* With device-state the passphrases outlive QEMU: locked at start */
+static void test_security_persist(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cxl-sec-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "t3.state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s", file);
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_set(&t, PASS_MASTER, 0, 0x42), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x24), ==, RC_SUCCESS);
+    t3_stop(&t);
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_state(&t), ==,
+                    SEC_USER_SET | SEC_MASTER_SET | SEC_LOCKED);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SECURITY_STATE);
+    g_assert_cmphex(sec_unlock(&t, 0x42), ==, RC_PASSPHRASE);
+    g_assert_cmphex(sec_unlock(&t, 0x24), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_pass(&t, 0x4502, PASS_USER, 0x24), ==, RC_SUCCESS);
+    t3_stop(&t);
+
+    t3_start_opts(&t, false, opts);
+    g_assert_cmphex(sec_state(&t), ==, SEC_MASTER_SET);
+    t3_stop(&t);
+
+    unlink(file);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/cxl/type3/supported-features", test_supported_features);
+    qtest_add_func("/cxl/type3/feature-round-trip", test_feature_round_trip);
+    qtest_add_func("/cxl/type3/maintenance", test_maintenance);
+    qtest_add_func("/cxl/type3/feature-persist", test_feature_persist);
+    qtest_add_func("/cxl/type3/security", test_security);
+    qtest_add_func("/cxl/type3/security-persist", test_security_persist);
+    return g_test_run();
+}
