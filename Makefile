@@ -3,12 +3,15 @@
 #   make            install missing packages, assemble the tree, build QEMU
 #   make demo       ... and boot a Linux guest on a CXL topology
 #   make check      every test (strip check, series check, qtests, guests)
+#   make bench      CXL memory against guest RAM (not part of make check);
+#                   BENCH="1way online" picks cases, BENCH_MACHINE=opts
+#                   adds -machine options (e.g. cxl-fast-path=off)
 #
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest series refresh-patches guest-image clean distclean help
+        check-guest bench series refresh-patches guest-image clean distclean help
 
 all: build
 
@@ -47,6 +50,10 @@ check-qtest: build
 # One scenario: make check-guest SCENARIO=name
 check-guest: build
 	@tests/run-checks.sh guest $(SCENARIO)
+
+# Benchmarks (tests/perf): make bench [BENCH="case..."] [BENCH_MACHINE=opts]
+bench: build
+	@/usr/bin/python3 tests/perf/bench.py $(BENCH) $(if $(BENCH_MACHINE),--machine $(BENCH_MACHINE))
 
 guest-image:
 	@tests/guest/image.sh

@@ -35,6 +35,8 @@ sys.dont_write_bytecode = True    # no __pycache__ next to the scenarios
 TOP = Path(__file__).resolve().parents[2]
 HERE = TOP / "tests" / "guest"
 SCENARIOS = HERE / "scenarios"
+# where TOOLS are found (NAME.c); tests/perf/bench.py adds its own directory
+TOOL_DIRS = [HERE / "tools"]
 LOGS = TOP / "build" / "guest-logs"
 DEFAULT_QEMU = TOP / "build" / "bin" / "qemu-system-x86_64"
 FIRMWARE = TOP / "build" / "firmware"
@@ -645,10 +647,11 @@ _tool_lock = threading.Lock()
 
 
 def guest_tool(name):
-    """tests/guest/tools/NAME.c built as a static program for the guest
-    (which has no compiler), in build/guest-tools/; rebuilt when older than
-    its source."""
-    src = HERE / "tools" / f"{name}.c"
+    """NAME.c (in tests/guest/tools/ or another of TOOL_DIRS) built as a
+    static program for the guest (which has no compiler), in
+    build/guest-tools/; rebuilt when older than its source."""
+    src = next((d / f"{name}.c" for d in TOOL_DIRS if (d / f"{name}.c").exists()),
+               HERE / "tools" / f"{name}.c")
     out = TOP / "build" / "guest-tools" / name
     with _tool_lock:
         if not out.exists() or out.stat().st_mtime < src.stat().st_mtime:

@@ -1,0 +1,114 @@
+"""Shared pieces of the benchmark scenarios (tests/perf/scenarios): the
+guest side of a measurement and the host handlers that collect it. Not a
+scenario (the name starts with '_'). The guest scenarios' helpers
+(tests/guest/scenarios/_cxl.py) are importable too: bench.py puts both
+directories on sys.path."""
+
+import time
+
+from _cxl import GUEST_LIB, Topology
+
+# device DAX only: without kmem the region's DAX device stays unbound until
+# the script binds it to device_dax
+DEVDAX_MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl"]
+
+# Guest helpers. /etc/cxlbench.conf (written by bench.py) may set
+# BENCH_MIB, BENCH_REPS and BENCH_MS, cxlbench's -s, -n and -t.
+BENCH_LIB = GUEST_LIB + r'''
+BENCH_MIB=32 BENCH_REPS=5 BENCH_MS=400
+[ -f /etc/cxlbench.conf ] && . /etc/cxlbench.conf
+# bench MEM...: run cxlbench on the memories (the first is the reference),
+# print its output, send each "result" line to the host (HOST["result"])
+bench() {
+    cxlbench -s "$BENCH_MIB" -n "$BENCH_REPS" -t "$BENCH_MS" "$@" >/tmp/bench.out 2>&1
+    local rc=$?
+    cat /tmp/bench.out
+    [ $rc -eq 0 ] || return $rc
+    grep '^result ' /tmp/bench.out >/tmp/bench.res
+    while read -r line; do
+        host $line >/dev/null || return 1
+    done </tmp/bench.res
+    host fastpath
+}
+'''
+
+
+def tree(buses, rps, *switches):
+    """A _cxl.Topology: a host bridge at each PCI bus number of @buses,
+    each with @rps root ports; below each root port a switch with
+    switches[0] downstream ports, below each of those one with switches[1],
+    and so on; a volatile device at each leaf. Returns the topology and its
+    host bridges."""
+    T = Topology()
+    hbs = [T.host_bridge(bus) for bus in buses]
+    ports = [T.root_port(hb, rp) for hb in hbs for rp in range(rps)]
+    for n in switches:
+        ports = [ds for p in ports for ds in T.switch(p, n)]
+    for p in ports:
+        T.memdev(p)
+    return T, hbs
+
+
+def result(ctx, mem, metric, unit, *values):
+    """HOST["result"]: one "result" line of cxlbench."""
+    if not hasattr(ctx, "results"):
+        ctx.results = {}
+    ctx.results[(mem, metric)] = (unit, [float(v) for v in values])
+    return f"{len(values)} values"
+
+
+def mark(ctx, name):
+    """HOST["mark"]: the host's clock when the guest got to NAME."""
+    if not hasattr(ctx, "marks"):
+        ctx.marks = {}
+    ctx.marks[name] = time.monotonic()
+    return name
+
+
+def fast_path_maps(ctx):
+    """HOST["fastpath"]: the sum of the cxl-type3 devices' x-fast-path-maps
+    counters (translations the fast path handed out), "n/a" if this QEMU
+    has no such property. Kept in ctx.fast_path_maps."""
+    total = 0
+    for child in ctx.qmp("qom-list", path="/machine/peripheral"):
+        if child["type"] != "child<cxl-type3>":
+            continue
+        try:
+            total += ctx.qmp("qom-get", path=f"/machine/peripheral/{child['name']}",
+                             property="x-fast-path-maps")
+        except Exception:
+            total = "n/a"
+            break
+    ctx.fast_path_maps = total
+    return str(total)
+
+
+HOST = {"result": result, "mark": mark, "fastpath": fast_path_maps}
+
+
+def devdax_case(topo, ways, gran, serials, description, targets, root=0):
+    """A scenario measuring a `ways`-way ram region at `gran` bytes over the
+    devices `serials` (in interleave-position order) of the _cxl.Topology
+    `topo`, through its device DAX device, against anonymous guest RAM."""
+    geometry = f"-w {ways} -g {gran}" if ways > 1 else ""     # 1-way: the window's
+    script = BENCH_LIB + f'''
+step memdevs-probed wait_memdevs {len(topo.devices)} || exit 1
+order=""
+for sn in {" ".join(map(str, serials))}; do order="$order $(memdev_of $sn)"; done
+step region cxl create-region -t ram -d decoder0.{root} {geometry} -m $order || exit 1
+region=$(only_region)
+step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region" || exit 1
+step devdax devdax "$region" || exit 1
+step bench bench ram=anon cxl=dax:$dax
+'''
+    return {
+        "DESCRIPTION": description,
+        "MACHINE": "q35,cxl=on",
+        "MODULES": DEVDAX_MODULES,
+        "TOOLS": ["cxlbench"],
+        "TIMEOUT": 600,
+        "TARGETS": targets,
+        "topology": topo.args,
+        "HOST": HOST,
+        "GUEST": script,
+    }
