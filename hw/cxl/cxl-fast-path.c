@@ -35,6 +35,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/range.h"
+#include "qemu/main-loop.h"
 #include "qemu/rcu.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
@@ -349,6 +350,36 @@ void cxl_fast_path_flush(void)
     }
     memory_region_transaction_commit();
     trace_cxl_fast_path_flush();
+    /* map again soon, whether the CPUs or DMA come first */
+    if (s->fast_path && s->fast_path_bh) {
+        qemu_bh_schedule(s->fast_path_bh);
+    }
+}
+
+/*
+ * After a change: map every committed region of the windows, so that DMA
+ * (which does not go through the per-access path first) finds RAM too.
+ * Decoder ranges are 256 MiB aligned, so a route at every 256 MiB finds
+ * each region; addresses of a region scanned already are skipped.
+ */
+static void cxl_fast_path_map_all(void *opaque)
+{
+    CXLMachineState *s = opaque;
+
+    for (unsigned i = 0; s->fast_path && i < s->nr_windows; i++) {
+        CXLWindow *w = &s->windows[i];
+
+        for (hwaddr p = w->base; w->overlays && p < w->base + w->size;
+             p += CXL_HDM_ALIGN) {
+            CXLRouteExtent ext;
+            CXLType3Dev *dev;
+            uint64_t dpa;
+
+            if (!scanned(w, p) && cxl_route(w, p, &dev, &dpa, &ext)) {
+                cxl_fast_path_miss(w, p, &ext);
+            }
+        }
+    }
 }
 
 void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
@@ -394,14 +425,13 @@ static void set_fast_path(Object *obj, Visitor *v, const char *name,
         return;
     }
     s->fast_path = on;
-    if (!on) {
-        cxl_fast_path_flush();
-    }
+    cxl_fast_path_flush();
 }
 
 void cxl_fast_path_add_option(CXLMachineState *s)
 {
     s->fast_path = true;
+    s->fast_path_bh = qemu_bh_new(cxl_fast_path_map_all, s);
     object_property_add(s->machine, "cxl-fast-path", "bool", get_fast_path,
                         set_fast_path, NULL, s);
     object_property_set_description(s->machine, "cxl-fast-path",

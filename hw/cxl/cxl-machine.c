@@ -16,6 +16,8 @@
 #include "qapi/util.h"
 #include "qom/object.h"
 #include "hw/qdev-core.h"
+#include "hw/pci/pci.h"
+#include "system/address-spaces.h"
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-fw-region.h"
 #include "hw/cxl/cxl-fast-path.h"
@@ -51,7 +53,17 @@ static void cxl_machine_set_enabled(Object *obj, Visitor *v, const char *name,
 {
     CXLMachineState *s = opaque;
 
-    visit_type_bool(v, name, &s->enabled, errp);
+    if (!visit_type_bool(v, name, &s->enabled, errp) || !s->enabled) {
+        return;
+    }
+    /*
+     * DMA to CXL memory the fast path does not map (an interleave finer
+     * than a page, or cxl-fast-path=off) is served per access, which for
+     * a device means bounce buffers: allow requests of a few MiB in
+     * flight instead of 4 KiB (a device's own setting still wins).
+     */
+    object_register_sugar_prop(TYPE_PCI_DEVICE, "x-max-bounce-buffer-size",
+                               stringify(CXL_DMA_BOUNCE_BYTES), true);
 }
 
 /* Free an array of @n windows (their target ids, then the array). */
@@ -296,6 +308,14 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
     }
     end = cxl_machine_layout(s, start, true);
     s->area_base = ROUND_UP(start, CXL_WINDOW_ALIGN);
+    /*
+     * Devices that DMA in the system address space directly (virtio
+     * without iommu_platform) bounce through address_space_memory's own
+     * buffers for memory served per access: the same allowance as for
+     * PCI bus masters (cxl_machine_set_enabled()).
+     */
+    address_space_memory.max_bounce_buffer_size =
+        MAX(address_space_memory.max_bounce_buffer_size, CXL_DMA_BOUNCE_BYTES);
     memory_region_init(&s->host_regs, s->machine, "cxl-host-registers",
                        CXL_HOST_REGS_SIZE);
     memory_region_add_subregion(sysmem, s->area_base, &s->host_regs);

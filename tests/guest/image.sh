@@ -34,7 +34,7 @@ USER_PKGS=(cxl ndctl daxctl keyutils busybox-static kmod acpica-tools)
 SKIP_PKGS=(init-system-helpers gcc-14-base)
 # Kernel module directories to ship (plus their dependencies).
 MODULE_DIRS=(kernel/drivers/cxl kernel/drivers/dax kernel/drivers/nvdimm
-             kernel/drivers/acpi/nfit)
+             kernel/drivers/acpi/nfit kernel/drivers/block/virtio_blk)
 SUITE=trixie
 MIRROR=http://deb.debian.org/debian
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -193,7 +193,7 @@ KM=$W/kernel/usr/lib/modules/$KERNEL_RELEASE
 guestrun /usr/sbin/depmod -b "$W/kernel/usr" "$KERNEL_RELEASE"
 # modules.dep lines: "kernel/a.ko.xz: kernel/b.ko.xz kernel/c.ko.xz"
 mods=$(for d in "${MODULE_DIRS[@]}"; do
-           grep -E "^$d/[^:]*:" "$KM/modules.dep" || true
+           grep -E "^$d(/[^:]*|\.ko[^:/]*):" "$KM/modules.dep" || true
        done | tr -d ':' | tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u)
 [ -n "$mods" ] || die "no module found under ${MODULE_DIRS[*]}"
 RM=$R/usr/lib/modules/$KERNEL_RELEASE

@@ -129,7 +129,8 @@ _cxlt_sync_open() {
 host() {
     local _tag=$1 _kw _t _st _rest
     _cxlt_sync_open || return 1
-    echo "@@HOST $*@@"
+    # to the console, not stdout: $(host TAG) captures only the reply
+    echo "@@HOST $*@@" >/dev/console
     echo "REQ $*" >&8
     while read -r _kw _t _st _rest <&8; do
         [ "$_kw" = ACK ] && [ "$_t" = "$_tag" ] || continue

@@ -39,6 +39,8 @@
 
 /* Windows are 256 MiB aligned and sized (CEDT CFMWS) */
 #define CXL_WINDOW_ALIGN        (256 * MiB)
+/* Bounce buffers a PCI device may have in flight with cxl=on (32 MiB) */
+#define CXL_DMA_BOUNCE_BYTES    33554432
 
 typedef struct CXLHostBridge CXLHostBridge;
 typedef struct CXLMachineState CXLMachineState;
@@ -83,6 +85,7 @@ struct CXLMachineState {
     Object *machine;
     bool enabled;               /* -machine cxl=on */
     bool fast_path;             /* -machine cxl-fast-path=on|off */
+    QEMUBH *fast_path_bh;       /* maps committed regions after a change */
     unsigned nr_windows;
     CXLWindow *windows;         /* from -machine cxl-fmw.N... */
     hwaddr area_base;           /* set by cxl_machine_map() */

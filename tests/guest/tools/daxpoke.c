@@ -3,6 +3,8 @@
  *
  *   daxpoke write DEV OFFSET LEN SEED
  *   daxpoke check DEV OFFSET LEN SEED
+ *   daxpoke dma-in DEV OFFSET LEN DISK DISKOFF
+ *   daxpoke dma-out DEV OFFSET LEN DISK DISKOFF
  *
  * Device DAX only supports mmap, so shell tools cannot reach it. daxpoke
  * maps the whole device and writes (or compares) LEN bytes at OFFSET (both
@@ -11,9 +13,15 @@
  * so a host that knows where the device's bytes live can check them.
  * Exit status 0 on success; check prints the first mismatch.
  *
+ * dma-in reads LEN bytes of the block device DISK at DISKOFF into the DAX
+ * device at OFFSET, dma-out writes them the other way, both with O_DIRECT:
+ * the disk's controller (virtio-blk, say) moves the data to or from the
+ * DAX device's memory by DMA. Offsets and LEN: multiples of 4 KiB.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,22 +47,57 @@ static uint64_t dev_size(const char *dev)
     return size;
 }
 
+/* O_DIRECT transfer between the disk and the mapped DAX device */
+static int dma(int in, const char *disk, uint8_t *buf, uint64_t len,
+               uint64_t diskoff)
+{
+    int fd = open(disk, (in ? O_RDONLY : O_WRONLY) | O_DIRECT);
+    uint64_t done = 0;
+
+    if (fd < 0) {
+        perror(disk);
+        return 1;
+    }
+    while (done < len) {
+        ssize_t n = in ? pread(fd, buf + done, len - done, diskoff + done)
+                       : pwrite(fd, buf + done, len - done, diskoff + done);
+
+        if (n <= 0) {
+            perror(in ? "daxpoke: read" : "daxpoke: write");
+            return 1;
+        }
+        done += n;
+    }
+    if (!in && fsync(fd)) {
+        perror("daxpoke: fsync");
+        return 1;
+    }
+    close(fd);
+    printf("%s 0x%llx bytes by DMA\n", in ? "read" : "wrote",
+           (unsigned long long)len);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t off, len, seed, size, k;
     volatile uint64_t *map;
-    int fd, write_mode;
+    int fd, write_mode, dma_mode;
 
-    if (argc != 6 || (strcmp(argv[1], "write") && strcmp(argv[1], "check"))) {
-        fprintf(stderr, "usage: daxpoke write|check DEV OFFSET LEN SEED\n");
+    dma_mode = argc == 7 && (!strcmp(argv[1], "dma-in") ||
+                             !strcmp(argv[1], "dma-out"));
+    if (!dma_mode &&
+        (argc != 6 || (strcmp(argv[1], "write") && strcmp(argv[1], "check")))) {
+        fprintf(stderr, "usage: daxpoke write|check DEV OFFSET LEN SEED\n"
+                "       daxpoke dma-in|dma-out DEV OFFSET LEN DISK DISKOFF\n");
         return 2;
     }
     write_mode = !strcmp(argv[1], "write");
     off = strtoull(argv[3], NULL, 0);
     len = strtoull(argv[4], NULL, 0);
-    seed = strtoull(argv[5], NULL, 0);
+    seed = dma_mode ? 0 : strtoull(argv[5], NULL, 0);
     size = dev_size(argv[2]);
-    if ((off | len) % 8 || off > size || len > size - off) {
+    if ((off | len) % (dma_mode ? 4096 : 8) || off > size || len > size - off) {
         fprintf(stderr, "daxpoke: bad range 0x%llx+0x%llx (size 0x%llx)\n",
                 (unsigned long long)off, (unsigned long long)len,
                 (unsigned long long)size);
@@ -69,6 +112,10 @@ int main(int argc, char **argv)
     if (map == MAP_FAILED) {
         perror("daxpoke: mmap");
         return 1;
+    }
+    if (dma_mode) {
+        return dma(!strcmp(argv[1], "dma-in"), argv[5], (uint8_t *)map + off,
+                   len, strtoull(argv[6], NULL, 0));
     }
     k = seed * 0x9e3779b97f4a7c15ull;
     for (uint64_t x = off; x < off + len; x += 8) {
