@@ -103,6 +103,9 @@ CASES = [
     ("xor-window", ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.2,cxl-fmw.0.size=8G,"
                     "cxl-fmw.0.interleave-arithmetic=xor"] + HB1 + HB2, None),
     ("modulo-window", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=modulo"] + HB1, None),
+    ("fast-path-off", ["-M", "q35,cxl=on,cxl-fast-path=off," + W1] + HB1, None),
+    ("fast-path-bad", ["-M", "q35,cxl=on,cxl-fast-path=maybe," + W1] + HB1,
+     r"Parameter 'cxl-fast-path' expects 'on' or 'off'"),
     ("arithmetic-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=hash"] + HB1,
      r"cxl-fmw\.0\.interleave-arithmetic: 'hash' is not allowed; use modulo or xor"),
     ("xor-three-way", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=cxl.%d" % (i, i + 1) for i in range(3))
