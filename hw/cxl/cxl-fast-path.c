@@ -234,6 +234,51 @@ static hwaddr overlay_at(CXLWindow *w, hwaddr hpa, hwaddr *next)
     return 0;
 }
 
+/* ---- every device's DPA space in one container ---- */
+
+static MemoryRegion *dpa_all;
+static unsigned dpa_all_slots;
+
+static MemoryRegion *cxl_fast_path_dpa_all(void)
+{
+    if (!dpa_all) {
+        dpa_all = g_new0(MemoryRegion, 1);
+        memory_region_init(dpa_all, NULL, "cxl-dpa-all", UINT64_MAX);
+    }
+    return dpa_all;
+}
+
+void cxl_fast_path_add_device(CXLType3Dev *ct3)
+{
+    ct3->fast_path_slot = dpa_all_slots++;
+    memory_region_init_alias(&ct3->dpa_all_alias, OBJECT(ct3),
+                             "cxl-type3-dpa-all", &ct3->dpa_mr, 0,
+                             memory_region_size(&ct3->dpa_mr));
+    memory_region_add_subregion(cxl_fast_path_dpa_all(),
+                                (uint64_t)ct3->fast_path_slot <<
+                                CXL_FAST_PATH_SLOT_BITS, &ct3->dpa_all_alias);
+}
+
+void cxl_fast_path_del_device(CXLType3Dev *ct3)
+{
+    memory_region_del_subregion(cxl_fast_path_dpa_all(), &ct3->dpa_all_alias);
+}
+
+/* How much of each device's memory @map maps: +/- @sign */
+static void account(CXLFastMap *map, int sign)
+{
+    uint64_t page = page_size();
+
+    if (map->linear) {
+        map->devs[0]->fast_path_mapped += sign * map->size;
+        return;
+    }
+    for (uint64_t i = 0; i < map->size / page; i++) {
+        map->devs[map->pages[i] & FAST_MAP_DEV_MASK]->fast_path_mapped +=
+            sign * page;
+    }
+}
+
 /* Map the run [@lo, @hi) of extents @ext; false when out of overlays */
 static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
 {
@@ -254,9 +299,19 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
         ov->size = hi - lo;
         ov->mapped = true;
         qatomic_rcu_set(&ov->map, map);
-        memory_region_set_size(MEMORY_REGION(&ov->iommu), ov->size);
+        if (map->linear) {
+            /* plain RAM: the device's memory from dpa0 on */
+            ov->in_use = &ov->alias;
+            memory_region_set_alias_offset(&ov->alias,
+                ((uint64_t)map->devs[0]->fast_path_slot <<
+                 CXL_FAST_PATH_SLOT_BITS) + map->dpa0);
+        } else {
+            ov->in_use = MEMORY_REGION(&ov->iommu);
+        }
+        memory_region_set_size(ov->in_use, ov->size);
         memory_region_add_subregion_overlap(&w->container, ov->offset,
-                                            MEMORY_REGION(&ov->iommu), 1);
+                                            ov->in_use, 1);
+        account(map, 1);
         trace_cxl_fast_path_map(w->index, i, lo, hi - lo, map->nr_devs,
                                 map->linear);
         return true;
@@ -339,8 +394,8 @@ void cxl_fast_path_flush(void)
             if (ov->mapped) {
                 CXLFastMap *map = ov->map;
 
-                memory_region_del_subregion(&w->container,
-                                            MEMORY_REGION(&ov->iommu));
+                account(map, -1);
+                memory_region_del_subregion(&w->container, ov->in_use);
                 ov->mapped = false;
                 qatomic_rcu_set(&ov->map, NULL);
                 /* a vCPU may be filling its TLB from it right now */
@@ -402,6 +457,8 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
         memory_region_init_iommu(&w->overlays[i].iommu,
                                  sizeof(w->overlays[i].iommu),
                                  TYPE_CXL_WINDOW_IOMMU, owner, ov, w->size);
+        memory_region_init_alias(&w->overlays[i].alias, owner, ov,
+                                 cxl_fast_path_dpa_all(), 0, w->size);
     }
 }
 

@@ -566,6 +566,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         host_memory_backend_set_mapped(ct3->lsa, true);
     }
     ct3_dpa_space_init(ct3);
+    cxl_fast_path_add_device(ct3);
     cxl_type3_state_init(ct3);
     /* a window may now reach memory it found nothing behind before */
     cxl_fast_path_flush();
@@ -597,6 +598,7 @@ static void ct3_exit(PCIDevice *d)
 
     /* no window may keep mapping the memory */
     cxl_fast_path_flush();
+    cxl_fast_path_del_device(ct3);
     address_space_destroy(&ct3->dpa_as);
 
     cxl_type3_state_cleanup(ct3);
@@ -666,8 +668,14 @@ static void ct3_instance_init(Object *obj)
     object_property_add_uint64_ptr(obj, "x-fast-path-maps",
                                    &ct3->fast_path_maps, OBJ_PROP_FLAG_READ);
     object_property_set_description(obj, "x-fast-path-maps",
-        "How many times a window mapped this device's memory as RAM "
-        "(cxl-fast-path; a TLB fill or a DMA translation each)");
+        "How many times a window translated an access to this device's "
+        "interleaved memory to RAM (cxl-fast-path; a TLB fill or a DMA "
+        "translation each)");
+    object_property_add_uint64_ptr(obj, "x-fast-path-mapped",
+                                   &ct3->fast_path_mapped, OBJ_PROP_FLAG_READ);
+    object_property_set_description(obj, "x-fast-path-mapped",
+        "How many bytes of this device's memory the windows map as RAM "
+        "right now (cxl-fast-path)");
 }
 
 static const Property ct3_properties[] = {

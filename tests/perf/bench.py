@@ -13,8 +13,9 @@ in the guest: REPS rounds (default 5) in which every measurement (read,
 write, copy, exec) runs on guest RAM and on the CXL memory back to back.
 The table gives each memory's median and the median of the per-round
 CXL/RAM ratios, which is what the target is checked against, and the
-devices' x-fast-path-maps counters after the run ("n/a" without the fast
-path). The boot case boots BOOTS times (default 5) and gives the median
+devices' fast-path counters after the run: MiB mapped as RAM
+(x-fast-path-mapped) / translations of interleaved memory
+(x-fast-path-maps), "n/a" without the fast path. The boot case boots BOOTS times (default 5) and gives the median
 time from QEMU's start to each mark.
 
 Prints the table (also written to build/bench/results.txt) and exits
@@ -172,7 +173,7 @@ def main():
         out.write(header + "\n\n")
         if rows:
             print_table(rows, ["case", "metric", "unit", "CXL", "RAM", "ratio", "target",
-                                    "fast-path maps", "result"], out)
+                                    "fast-path MiB/xlat", "result"], out)
         if boot_rows:
             print()
             out.write("\n")

@@ -130,7 +130,7 @@ static void run_start(Run *r, const Topo *t, bool fast)
     }
     r->qts = cxl_qtest_start(a->str);
     g_string_free(a, true);
-    r->window = cxl_qtest_mtree_addr(r->qts, "cxl-fixed-memory-window-0");
+    r->window = cxl_qtest_window(r->qts, 0);
 }
 
 static void run_stop(Run *r, bool keep_files)
@@ -147,12 +147,15 @@ static void run_stop(Run *r, bool keep_files)
     }
 }
 
-static uint64_t fast_maps(QTestState *qts, const char *id)
+/*
+ * A cxl-type3's fast-path counter @prop: x-fast-path-mapped (bytes mapped
+ * as RAM now) or x-fast-path-maps (translations of interleaved memory)
+ */
+static uint64_t fast_prop(QTestState *qts, const char *id, const char *prop)
 {
     g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
     QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
-                           "{'path': %s, 'property': 'x-fast-path-maps'}}",
-                           path);
+                           "{'path': %s, 'property': %s}}", path, prop);
     uint64_t n;
 
     g_assert(qdict_haskey(rsp, "return"));
@@ -274,7 +277,8 @@ static void test_equivalence(const void *opaque)
     for (unsigned p = 0; p < slow.ndev; p++) {
         g_autofree char *id = g_strdup_printf("t%u", p);
 
-        g_assert_cmpuint(fast_maps(slow.qts, id), ==, 0);
+        g_assert_cmpuint(fast_prop(slow.qts, id, "x-fast-path-mapped"), ==, 0);
+        g_assert_cmpuint(fast_prop(slow.qts, id, "x-fast-path-maps"), ==, 0);
     }
     run_stop(&slow, true);
 
@@ -284,15 +288,20 @@ static void test_equivalence(const void *opaque)
     check_readback(&fast, shadow);
     for (unsigned p = 0; p < fast.ndev; p++) {
         g_autofree char *id = g_strdup_printf("t%u", p);
-        uint64_t n = fast_maps(fast.qts, id);
+        uint64_t n = fast_prop(fast.qts, id, "x-fast-path-mapped");
 
-        /* engaged on every device exactly when the interleave allows */
-        if (t->mapped) {
-            g_assert_cmpuint(n, >, 0);
-        } else {
-            g_assert_cmpuint(n, ==, 0);
-        }
-        maps += n;
+        /*
+         * engaged on every device exactly when the interleave allows: all
+         * of each device's share of the region is mapped
+         */
+        g_assert_cmpuint(n, ==, t->mapped ? DEV_SIZE : 0);
+        maps += fast_prop(fast.qts, id, "x-fast-path-maps");
+    }
+    /* interleaved regions are translated page by page, 1-way ones not */
+    if (!t->mapped || fast.ndev == 1) {
+        g_assert_cmpuint(maps, ==, 0);
+    } else {
+        g_assert_cmpuint(maps, >, 0);
     }
     if (t->mapped) {
         g_autofree char *mtree = qtest_hmp(fast.qts, "info mtree");
@@ -321,9 +330,10 @@ static void test_equivalence(const void *opaque)
 
 /* ---- remapping, on the single-device topology of cxl-type3-test ---- */
 
-static uint64_t t3_maps(T3 *t)
+/* Bytes of the device's memory mapped as RAM */
+static uint64_t t3_mapped(T3 *t)
 {
-    return fast_maps(t->qts, "t3");
+    return fast_prop(t->qts, "t3", "x-fast-path-mapped");
 }
 
 /* Decoder 0 maps DPA 0.. (volatile) at @base; Mem_Enable on */
@@ -339,32 +349,28 @@ static void test_remap(void)
 {
     const uint64_t a = 0x1122334455667788ull;
     T3 t;
-    uint64_t n;
 
     t3_start(&t, true);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
     t3_map(&t, t.window);
-    /*
-     * mapped right after the commit, before any access (as DMA needs):
-     * the very first access goes through the map
-     */
-    g_assert_cmpuint(t3_maps(&t), ==, 0);
+    /* mapped right after the commit, before any access (as DMA needs) */
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
     qtest_writeq(t.qts, t.window + 0x3008, a);
-    g_assert_cmpuint(t3_maps(&t), ==, 1);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, a);
 
-    /* uncommitted: the old HPA no longer reaches the memory */
+    /* uncommitted: unmapped, the old HPA no longer reaches the memory */
     dec_clear(&t, 0);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, UINT64_MAX);
     qtest_writeq(t.qts, t.window + 0x3008, 0);
     g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x3008), ==, a);
 
-    /* recommitted 1 GiB further: the data follows the DPA */
-    n = t3_maps(&t);
+    /* recommitted 1 GiB further: mapped again, the data follows the DPA */
     g_assert_cmphex(dec_commit(&t, 0, t.window + GiB, 256 * MiB, 0), ==,
                     HDM_CTRL_COMMITTED);
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
     g_assert_cmphex(qtest_readq(t.qts, t.window + GiB + 0x3008), ==, a);
     g_assert_cmphex(qtest_readq(t.qts, t.window + GiB + 0x3000), ==, 0);
-    g_assert_cmpuint(t3_maps(&t), >, n);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x3008), ==, UINT64_MAX);
     t3_stop(&t);
 }
@@ -380,12 +386,14 @@ static void test_mapped_state_changes(void)
     t3_map(&t, t.window);
     qtest_writeq(t.qts, t.window + 0x5000, a);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, a);
-    g_assert_cmpuint(t3_maps(&t), >, 0);
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
 
     /* poison injected into a mapped page reads all ones at once */
     stq_le_p(in, 0x5000);
     g_assert_cmphex(mbox_send(&t, 0x4301, in, 8, NULL, 0, NULL), ==, RC_SUCCESS);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, UINT64_MAX);
+    /* only that page is left to the per-access path */
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB - 4 * KiB);
     /* the rest of the page and its neighbours keep their data */
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5040), ==, 0);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x6000), ==, 0);
@@ -401,9 +409,11 @@ static void test_mapped_state_changes(void)
     }
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==,
                     0x5a5a5a5a5a5a5a5aull);
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
 
-    /* Mem_Enable off: all ones and dropped writes, even though mapped */
+    /* Mem_Enable off: unmapped, all ones and dropped writes */
     set_mem_enable(&t, false);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x5000), ==, UINT64_MAX);
     qtest_writeq(t.qts, t.window + 0x5000, a);
     set_mem_enable(&t, true);
@@ -425,22 +435,21 @@ static void test_option_off(void)
     const uint64_t a = 0xa5a5a5a55a5a5a5aull;
     QDict *rsp;
     T3 t;
-    uint64_t n;
 
     t3_start(&t, true);
     t3_map(&t, t.window);
     qtest_writeq(t.qts, t.window + 0x7000, a);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
-    g_assert_cmpuint(t3_maps(&t), >, 0);
+    g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
     rsp = qtest_qmp(t.qts, "{'execute': 'qom-set', 'arguments': "
                     "{'path': '/machine', 'property': 'cxl-fast-path', "
                     "'value': false}}");
     g_assert(qdict_haskey(rsp, "return"));
     qobject_unref(rsp);
-    n = t3_maps(&t);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
     qtest_writeq(t.qts, t.window + 0x7008, a);
-    g_assert_cmpuint(t3_maps(&t), ==, n);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
     g_assert_cmphex(cxl_qtest_file_read64(t.vfile, 0x7008), ==, a);
     t3_stop(&t);
 }

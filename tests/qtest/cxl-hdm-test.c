@@ -32,7 +32,7 @@ static void env_start(Env *e, const char *extra)
 
     e->qts = cxl_qtest_start(args);
     e->chbcr = cxl_qtest_mtree_addr(e->qts, "cxl-host-bridge-registers");
-    e->window = cxl_qtest_mtree_addr(e->qts, "cxl-fixed-memory-window-0");
+    e->window = cxl_qtest_window(e->qts, 0);
     e->hdm = cxl_qtest_cm_cap(e->qts, e->chbcr, 5);
 }
 

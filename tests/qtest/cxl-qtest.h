@@ -196,6 +196,26 @@ static inline uint64_t cxl_qtest_mtree_addr(QTestState *qts, const char *name)
 }
 
 /*
+ * Base of CXL fixed memory window @n: its container in the (not flattened)
+ * memory tree; the flat view shows what is mapped in it, which with the
+ * fast path may be a device's memory at the window's start.
+ */
+static inline uint64_t cxl_qtest_window(QTestState *qts, unsigned n)
+{
+    g_autofree char *mtree = qtest_hmp(qts, "info mtree");
+    g_autofree char *name = g_strdup_printf(": cxl-fixed-memory-window-%u", n);
+    g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
+
+    for (char **l = lines; *l; l++) {
+        g_strchomp(*l);
+        if (g_str_has_suffix(*l, name)) {
+            return g_ascii_strtoull(g_strstrip(*l), NULL, 16);
+        }
+    }
+    g_error("window %u not in the memory tree", n);
+}
+
+/*
  * Address of the CXL.cache/mem capability @id (2 RAS, 4 link, 5 HDM
  * decoder) of the component register block at @comp, 0 if it has none.
  */

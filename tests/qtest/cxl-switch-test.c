@@ -229,7 +229,7 @@ static void sw_start_with(Sw *s, const char *extra)
         s->file[0], s->file[1], USP_SN, extra);
     s->qts = cxl_qtest_start(args);
     platform_init(s);
-    s->window = cxl_qtest_mtree_addr(s->qts, "cxl-fixed-memory-window-0");
+    s->window = cxl_qtest_window(s->qts, 0);
 }
 
 static void sw_start(Sw *s)

@@ -202,7 +202,7 @@ static inline void t3_start_opts(T3 *t, bool files, const char *dev_opts)
     t->dvsec = find_dvsec(t, 0, NULL);
     g_assert_cmphex(t->dvsec, !=, 0);
     find_regs(t);
-    t->window = cxl_qtest_mtree_addr(t->qts, "cxl-fixed-memory-window-0");
+    t->window = cxl_qtest_window(t->qts, 0);
 }
 
 static inline void t3_start(T3 *t, bool files)

@@ -30,6 +30,15 @@ void cxl_fast_path_flush(void);
  */
 void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext);
 
+/*
+ * Every cxl-type3's DPA space at (slot << CXL_FAST_PATH_SLOT_BITS) of one
+ * container, which the overlays of linear runs alias: plain RAM, which
+ * accelerators other than TCG (KVM) map into the guest too.
+ */
+#define CXL_FAST_PATH_SLOT_BITS 46
+void cxl_fast_path_add_device(CXLType3Dev *ct3);
+void cxl_fast_path_del_device(CXLType3Dev *ct3);
+
 /* The machine option cxl-fast-path (on by default) */
 void cxl_fast_path_add_option(CXLMachineState *s);
 

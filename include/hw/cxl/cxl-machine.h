@@ -52,7 +52,9 @@ typedef struct CXLWindow CXLWindow;
 typedef struct CXLFastMap CXLFastMap;
 
 typedef struct CXLFastOverlay {
-    IOMMUMemoryRegion iommu;
+    IOMMUMemoryRegion iommu;    /* maps an interleaved run, page by page */
+    MemoryRegion alias;         /* or a linear one (cxl_fast_path_dpa_all) */
+    MemoryRegion *in_use;       /* which of the two is mapped */
     CXLWindow *w;
     hwaddr offset;              /* in the window, when mapped */
     uint64_t size;

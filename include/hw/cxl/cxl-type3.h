@@ -113,6 +113,9 @@ struct CXLType3Dev {
     MemoryRegion dpa_alias[2];
     AddressSpace dpa_as;
     uint64_t fast_path_maps;    /* pages (or blocks) handed out as RAM */
+    uint64_t fast_path_mapped;  /* bytes windows map as RAM right now */
+    unsigned fast_path_slot;    /* where cxl_fast_path_dpa_all has it */
+    MemoryRegion dpa_all_alias;
 
     CXLComponentRegs comp;
     CXLDeviceRegs devregs;

@@ -66,21 +66,23 @@ def mark(ctx, name):
 
 
 def fast_path_maps(ctx):
-    """HOST["fastpath"]: the sum of the cxl-type3 devices' x-fast-path-maps
-    counters (translations the fast path handed out), "n/a" if this QEMU
-    has no such property. Kept in ctx.fast_path_maps."""
-    total = 0
-    for child in ctx.qmp("qom-list", path="/machine/peripheral"):
-        if child["type"] != "child<cxl-type3>":
-            continue
-        try:
-            total += ctx.qmp("qom-get", path=f"/machine/peripheral/{child['name']}",
-                             property="x-fast-path-maps")
-        except Exception:
-            total = "n/a"
-            break
+    """HOST["fastpath"]: over the cxl-type3 devices, the MiB the windows
+    map as RAM (x-fast-path-mapped) and the translations of interleaved
+    memory handed out (x-fast-path-maps), as "MIB/TRANSLATIONS"; "n/a" if
+    this QEMU has no such properties. Kept in ctx.fast_path_maps."""
+    mapped = maps = 0
+    try:
+        for child in ctx.qmp("qom-list", path="/machine/peripheral"):
+            if child["type"] != "child<cxl-type3>":
+                continue
+            path = f"/machine/peripheral/{child['name']}"
+            mapped += ctx.qmp("qom-get", path=path, property="x-fast-path-mapped")
+            maps += ctx.qmp("qom-get", path=path, property="x-fast-path-maps")
+        total = f"{mapped >> 20}/{maps}"
+    except Exception:
+        total = "n/a"
     ctx.fast_path_maps = total
-    return str(total)
+    return total
 
 
 HOST = {"result": result, "mark": mark, "fastpath": fast_path_maps}
