@@ -28,7 +28,7 @@ A=$ORACLES/apt
 # Members of the kernel tarball to keep (extended regex on the path below the
 # tarball's top-level directory). include/linux/cxl*, include/cxl/ and the
 # documentation are taken when the version has them.
-LINUX_PATHS='drivers/cxl/|include/uapi/linux/pci_regs\.h$|include/uapi/linux/cxl_mem\.h$|include/linux/cxl[^/]*$|include/cxl/|tools/testing/cxl/|drivers/dax/|drivers/nvdimm/[^/]*\.h$|Documentation/driver-api/cxl/'
+LINUX_PATHS='drivers/cxl/|include/uapi/linux/pci_regs\.h$|include/uapi/linux/cxl_mem\.h$|include/linux/cxl[^/]*$|include/cxl/|tools/testing/cxl/|drivers/dax/|drivers/nvdimm/|Documentation/driver-api/cxl/'
 LINUX_REQUIRED="drivers/cxl/core include/uapi/linux/cxl_mem.h tools/testing/cxl/test/mem.c tools/testing/cxl/test/cxl_translate.c"
 
 mkdir -p "$ORACLES"
