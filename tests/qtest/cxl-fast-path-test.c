@@ -3,9 +3,10 @@
  * mapped as RAM must be indistinguishable from the per-access path.
  *
  *  - equivalence: for each topology (1-way, interleave across root ports,
- *    host bridges and switches, XOR windows, modulo 3, 1 KiB and 256 B),
- *    the same randomised writes with -machine cxl-fast-path=on and =off
- *    leave byte-identical backend files, and read back what was written;
+ *    host bridges and one or two levels of switches up to 16 ways, XOR
+ *    windows, 3 and 6 ways, 1 KiB and 256 B), the same randomised writes
+ *    with -machine cxl-fast-path=on and =off leave byte-identical backend
+ *    files, and read back what was written;
  *  - the fast path engages exactly where the interleave allows it;
  *  - remapping: uncommit, recommit at another HPA, the data follows; poison,
  *    Mem_Enable and sanitize take effect on mapped memory at once.
@@ -29,21 +30,25 @@
 typedef struct Topo {
     const char *name;
     unsigned hbs, rps, dsps;    /* per host bridge, per root port (0: none) */
+    unsigned dsps2;             /* a second switch level per DSP (0: none) */
     const char *gran;
     bool xor;
     bool mapped;                /* the fast path can map it */
 } Topo;
 
 static const Topo topos[] = {
-    { "1way",            1, 1, 0, "4k",  false, true },
-    { "2rp-4k",          1, 2, 0, "4k",  false, true },
-    { "2hb-2rp-4k",      2, 2, 0, "4k",  false, true },
-    { "2hb-2rp-256",     2, 2, 0, "256", false, false },
-    { "switch-4dsp-4k",  1, 1, 4, "4k",  false, true },
-    { "2hb-2rp-2dsp-4k", 2, 2, 2, "4k",  false, true },
-    { "xor-2hb-4k",      2, 1, 0, "4k",  true,  true },
-    { "3rp-4k",          1, 3, 0, "4k",  false, true },
-    { "3rp-1k",          1, 3, 0, "1k",  false, false },
+    { "1way",            1, 1, 0, 0, "4k",  false, true },
+    { "2rp-4k",          1, 2, 0, 0, "4k",  false, true },
+    { "2hb-2rp-4k",      2, 2, 0, 0, "4k",  false, true },
+    { "2hb-2rp-256",     2, 2, 0, 0, "256", false, false },
+    { "switch-4dsp-4k",  1, 1, 4, 0, "4k",  false, true },
+    { "2hb-2rp-2dsp-4k", 2, 2, 2, 0, "4k",  false, true },
+    { "16way-4k",        2, 2, 4, 0, "4k",  false, true },
+    { "2-switch-levels", 1, 1, 2, 2, "4k",  false, true },
+    { "xor-2hb-4k",      2, 1, 0, 0, "4k",  true,  true },
+    { "3rp-4k",          1, 3, 0, 0, "4k",  false, true },
+    { "6way-2hb-3rp-4k", 2, 3, 0, 0, "4k",  false, true },
+    { "3rp-1k",          1, 3, 0, 0, "1k",  false, false },
 };
 
 typedef struct Run {
@@ -63,16 +68,17 @@ static char *dev_file(Run *r, unsigned p)
  * Start @t as a firmware-committed region over all its devices, in the
  * interleave-position order the docs describe: position p is below host
  * bridge p % hbs, root port (p / hbs) % rps, downstream port
- * (p / hbs / rps) % dsps.
+ * (p / hbs / rps) % dsps, second-level downstream port p / hbs / rps /
+ * dsps.
  */
 static void run_start(Run *r, const Topo *t, bool fast)
 {
     GString *a = g_string_new("");
-    unsigned dsps = t->dsps ? t->dsps : 1;
+    unsigned dsps = t->dsps ? t->dsps : 1, dsps2 = t->dsps2 ? t->dsps2 : 1;
     GError *err = NULL;
 
     memset(r, 0, sizeof(*r));
-    r->ndev = t->hbs * t->rps * dsps;
+    r->ndev = t->hbs * t->rps * dsps * dsps2;
     g_assert_cmpuint(r->ndev, <=, MAX_DEVS);
     r->size = r->ndev * DEV_SIZE;
     r->dir = g_dir_make_tmp("cxl-fast-path-test-XXXXXX", &err);
@@ -111,17 +117,30 @@ static void run_start(Run *r, const Topo *t, bool fast)
                                            "id=ds%u.%u.%u,chassis=%u,slot=%u",
                                            d, h, rp, h, rp, d, 100 + h,
                                            rp * 16 + d + 1);
+                    if (t->dsps2) {
+                        g_string_append_printf(a, " -device cxl-upstream,"
+                                               "bus=ds%u.%u.%u,id=vs%u.%u.%u",
+                                               h, rp, d, h, rp, d);
+                    }
+                    for (unsigned e = 0; e < t->dsps2; e++) {
+                        g_string_append_printf(a, " -device cxl-downstream,"
+                            "port=%u,bus=vs%u.%u.%u,id=es%u.%u.%u.%u,"
+                            "chassis=%u,slot=%u", e, h, rp, d, h, rp, d, e,
+                            200 + h * 16 + rp, d * 16 + e + 1);
+                    }
                 }
             }
         }
     }
     for (unsigned p = 0; p < r->ndev; p++) {
         unsigned h = p % t->hbs, rp = p / t->hbs % t->rps;
-        unsigned d = p / t->hbs / t->rps;
+        unsigned d = p / t->hbs / t->rps % dsps;
+        unsigned e = p / t->hbs / t->rps / dsps;
         g_autofree char *f = dev_file(r, p);
-        g_autofree char *bus = t->dsps
-            ? g_strdup_printf("ds%u.%u.%u", h, rp, d)
-            : g_strdup_printf("rp%u.%u", h, rp);
+        g_autofree char *bus = t->dsps2
+            ? g_strdup_printf("es%u.%u.%u.%u", h, rp, d, e)
+            : t->dsps ? g_strdup_printf("ds%u.%u.%u", h, rp, d)
+                      : g_strdup_printf("rp%u.%u", h, rp);
 
         g_string_append_printf(a, " -object memory-backend-file,id=m%u,"
                                "size=256M,share=on,mem-path=%s"
