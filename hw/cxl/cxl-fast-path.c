@@ -62,7 +62,7 @@ static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
                          CXLType3Dev **dev, uint64_t *dpa)
 {
     uint64_t page = page_size();
-    CXLRouteExtent ext;
+    CXLExtent ext;
     hwaddr end;
 
     if (!cxl_route(w, hpa, dev, dpa, &ext) || ext.lo > hpa) {
@@ -330,7 +330,7 @@ static bool scanned(CXLWindow *w, hwaddr hpa)
     return false;
 }
 
-void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext)
+void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLExtent *ext)
 {
     uint64_t page = page_size();
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
@@ -426,7 +426,7 @@ static void cxl_fast_path_map_all(void *opaque)
 
         for (hwaddr p = w->base; w->overlays && p < w->base + w->size;
              p += CXL_HDM_ALIGN) {
-            CXLRouteExtent ext;
+            CXLExtent ext;
             CXLType3Dev *dev;
             uint64_t dpa;
 

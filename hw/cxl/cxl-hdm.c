@@ -18,6 +18,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bitops.h"
 #include "hw/cxl/cxl-hdm.h"
 
 bool cxl_hdm_count_encode(unsigned n, uint8_t *field)
@@ -190,4 +191,38 @@ int cxl_hdm_decode(const CXLHDMDecoderSet *s, uint64_t hpa,
         return i;
     }
     return -1;
+}
+
+void cxl_extent_init(CXLExtent *e, uint64_t lo, uint64_t hi)
+{
+    *e = (CXLExtent) { .lo = lo, .hi = hi, .claim_lo = lo, .claim_hi = hi };
+}
+
+void cxl_extent_clip(CXLExtent *e, uint64_t lo, uint64_t hi)
+{
+    e->lo = MAX(e->lo, lo);
+    e->hi = MIN(e->hi, hi);
+    e->claim_lo = MAX(e->claim_lo, lo);
+    e->claim_hi = MIN(e->claim_hi, hi);
+}
+
+void cxl_extent_clip_block(CXLExtent *e, uint64_t hpa, unsigned bits)
+{
+    uint64_t lo = hpa & ~MAKE_64BIT_MASK(0, bits);
+
+    e->lo = MAX(e->lo, lo);
+    e->hi = MIN(e->hi, lo + BIT_ULL(bits));
+}
+
+void cxl_extent_clip_decoder(CXLExtent *e, const CXLHDMDecoder *d,
+                             uint64_t hpa)
+{
+    cxl_extent_clip(e, d->base, d->base + d->size);
+    /*
+     * Decoder bases are 256 MiB aligned, so a granule of the decoder's
+     * interleave is an aligned block of the HPA space too.
+     */
+    if (d->eiw) {
+        cxl_extent_clip_block(e, hpa, CXL_IG_BITS(d->eig));
+    }
 }

@@ -160,3 +160,17 @@ void cxl_xor_platform_maps(uint8_t eig, uint64_t maps[CXL_XOR_MAX_MAPS])
         maps[i] = BIT_ULL(g + i) | BIT_ULL(g + i + 5) | BIT_ULL(g + i + 13);
     }
 }
+
+unsigned cxl_interleave_block_bits(uint8_t eig, const uint64_t *maps,
+                                   unsigned nr_maps)
+{
+    unsigned bits = CXL_IG_BITS(eig);
+
+    /* the fold reads the address bits each map selects */
+    for (unsigned i = 0; i < nr_maps; i++) {
+        if (maps[i]) {
+            bits = MIN(bits, ctz64(maps[i]));
+        }
+    }
+    return bits;
+}

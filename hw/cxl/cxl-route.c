@@ -17,7 +17,7 @@
  * return all ones and writes are dropped (and traced). Reads of a
  * poisoned line also return all ones (cxl-type3-poison.c).
  *
- * The route also tells how far its answer holds (CXLRouteExtent): that is
+ * The route also tells how far its answer holds (CXLExtent): that is
  * what lets the per-access path below cache its last decode, and the fast
  * path (cxl-fast-path.c) map whole pages as RAM. The per-access path
  * serves only what the fast path does not map.
@@ -36,36 +36,6 @@
 #include "hw/cxl/cxl-route.h"
 #include "hw/cxl/cxl-switch.h"
 #include "trace.h"
-
-void cxl_route_clip(CXLRouteExtent *ext, hwaddr lo, hwaddr hi)
-{
-    ext->lo = MAX(ext->lo, lo);
-    ext->hi = MIN(ext->hi, hi);
-    ext->claim_lo = MAX(ext->claim_lo, lo);
-    ext->claim_hi = MIN(ext->claim_hi, hi);
-}
-
-/* Narrow the extent (not the claim) to @hpa's aligned 2^@bits block */
-static void clip_block(CXLRouteExtent *ext, hwaddr hpa, unsigned bits)
-{
-    hwaddr lo = hpa & ~MAKE_64BIT_MASK(0, bits);
-
-    ext->lo = MAX(ext->lo, lo);
-    ext->hi = MIN(ext->hi, lo + BIT_ULL(bits));
-}
-
-void cxl_route_clip_decoder(CXLRouteExtent *ext, const CXLHDMDecoder *d,
-                            hwaddr hpa)
-{
-    cxl_route_clip(ext, d->base, d->base + d->size);
-    /*
-     * Decoder bases are 256 MiB aligned, so a granule of the decoder's
-     * interleave is an aligned block of the HPA space too.
-     */
-    if (d->eiw) {
-        clip_block(ext, hpa, CXL_IG_BITS(d->eig));
-    }
-}
 
 /*
  * The PCIe port with port number @port on @bus; with @port < 0, the only
@@ -105,7 +75,7 @@ static PCIDevice *device_below(PCIDevice *port)
  * decoder capability (pass-through).
  */
 static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
-                                 hwaddr hpa, CXLRouteExtent *ext)
+                                 hwaddr hpa, CXLExtent *ext)
 {
     uint8_t target;
     int i;
@@ -117,7 +87,7 @@ static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
     if (i < 0) {
         return NULL;
     }
-    cxl_route_clip_decoder(ext, &regs->hdm.dec[i], hpa);
+    cxl_extent_clip_decoder(ext, &regs->hdm.dec[i], hpa);
     return port_by_number(bus, target);
 }
 
@@ -126,32 +96,25 @@ static PCIDevice *decode_to_port(CXLComponentRegs *regs, PCIBus *bus,
 
 /* The window level: which host bridge, and over which block that holds */
 static CXLHostBridge *window_decode(CXLWindow *w, hwaddr hpa,
-                                   CXLRouteExtent *ext)
+                                   CXLExtent *ext)
 {
     /* XOR arithmetic folds the (full) address before the modulo step */
     hwaddr a = w->xor ? cxl_xor_fold(hpa, w->xor_maps, w->nr_xor_maps) : hpa;
-    unsigned bits = CXL_IG_BITS(w->eig);
 
-    *ext = (CXLRouteExtent) {
-        .lo = w->base, .hi = w->base + w->size,
-        .claim_lo = w->base, .claim_hi = w->base + w->size,
-    };
+    cxl_extent_init(ext, w->base, w->base + w->size);
     if (w->nr_targets > 1) {
-        /* the fold reads address bits at and above each map's lowest */
-        for (unsigned i = 0; w->xor && i < w->nr_xor_maps; i++) {
-            if (w->xor_maps[i]) {
-                bits = MIN(bits, ctz64(w->xor_maps[i]));
-            }
-        }
-        clip_block(ext, hpa, bits);
+        cxl_extent_clip_block(ext, hpa,
+                              cxl_interleave_block_bits(w->eig, w->xor_maps,
+                                                        w->xor ? w->nr_xor_maps
+                                                               : 0));
     }
     return w->targets[cxl_interleave_position(a - w->base, w->eiw, w->eig)];
 }
 
 bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa,
-               CXLRouteExtent *ext)
+               CXLExtent *ext)
 {
-    CXLRouteExtent local;
+    CXLExtent local;
     CXLHostBridge *hb;
     PCIDevice *port, *below;
 
@@ -224,7 +187,7 @@ static inline SlowCache *cache_hit(CXLWindow *w, hwaddr hpa, unsigned size)
 static SlowCache *cache_fill(CXLWindow *w, hwaddr hpa, unsigned size)
 {
     SlowCache *c = &slow_cache;
-    CXLRouteExtent ext;
+    CXLExtent ext;
     CXLType3Dev *dev;
     uint64_t dpa, len;
     uint8_t *ptr;

@@ -112,7 +112,7 @@ void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
  * ranges.
  */
 static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
-                                   uint64_t *dpa, CXLRouteExtent *ext)
+                                   uint64_t *dpa, CXLExtent *ext)
 {
     PCIDevice *d = PCI_DEVICE(ct3);
     uint16_t o = ct3->dvsec_device;
@@ -133,7 +133,7 @@ static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
         if (hpa >= base && hpa - base < sizes[i]) {
             *dpa = dpa_base + (hpa - base);
             if (ext) {
-                cxl_route_clip(ext, base, base + sizes[i]);
+                cxl_extent_clip(ext, base, base + sizes[i]);
             }
             return true;
         }
@@ -144,7 +144,7 @@ static bool ct3_dvsec_range_decode(CXLType3Dev *ct3, uint64_t hpa,
 }
 
 bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
-                      CXLRouteExtent *ext)
+                      CXLExtent *ext)
 {
     int i;
 
@@ -153,7 +153,7 @@ bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
     }
     i = cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL, dpa);
     if (i >= 0 && ext) {
-        cxl_route_clip_decoder(ext, &ct3->comp.hdm.dec[i], hpa);
+        cxl_extent_clip_decoder(ext, &ct3->comp.hdm.dec[i], hpa);
     }
     return i >= 0;
 }

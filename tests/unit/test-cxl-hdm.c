@@ -238,6 +238,74 @@ static void test_decode_endpoint(void)
     g_assert_cmpint(cxl_hdm_decode(s, 32 * GiB, &t, &dpa), ==, -1);
 }
 
+/*
+ * The extent of a decode (what the fast path maps from): for every
+ * interleave a decoder can hold, random addresses' extents hold the
+ * address, lie inside the claim, and every address sampled in them
+ * decodes to the same target (switch) or at the linear DPA (endpoint);
+ * just outside an interleaved extent, that no longer holds.
+ */
+static void test_extent(void)
+{
+    static const unsigned ways[] = { 1, 2, 3, 4, 6, 8, 12, 16 };
+    GRand *g = g_rand_new_with_seed(7);
+
+    for (unsigned w = 0; w < ARRAY_SIZE(ways); w++) {
+        for (unsigned gran = 256; gran <= 16 * KiB; gran *= 2) {
+            g_autofree CXLHDMDecoderSet *ep = endpoint(4 * GiB);
+            g_autofree CXLHDMDecoderSet *sw = switch_port(16, true);
+            uint64_t base = 64 * GiB, size = ways[w] * 256 * MiB;
+
+            sw->caps.iw_16 = true;
+            program(ep, 0, base, size, ways[w], gran);
+            expect_commit(ep, 0);
+            program(sw, 0, base, size, ways[w], gran);
+            for (unsigned t = 0; t < ways[w]; t++) {
+                sw->dec[0].targets[t] = t;
+            }
+            expect_commit(sw, 0);
+
+            for (unsigned i = 0; i < 50; i++) {
+                uint64_t hpa = base + ((uint64_t)g_rand_int(g) << 8 |
+                                       g_rand_int_range(g, 0, 256)) % size;
+                CXLExtent e, es;
+                uint64_t dpa, d;
+                uint8_t t, t0;
+
+                cxl_extent_init(&e, 0, UINT64_MAX);
+                cxl_extent_init(&es, 0, UINT64_MAX);
+                g_assert_cmpint(cxl_hdm_decode(ep, hpa, NULL, &dpa), ==, 0);
+                cxl_extent_clip_decoder(&e, &ep->dec[0], hpa);
+                g_assert_cmpint(cxl_hdm_decode(sw, hpa, &t0, NULL), ==, 0);
+                cxl_extent_clip_decoder(&es, &sw->dec[0], hpa);
+                g_assert_true(e.lo <= hpa && hpa < e.hi);
+                g_assert_cmphex(e.claim_lo, ==, base);
+                g_assert_cmphex(e.claim_hi, ==, base + size);
+                g_assert_true(e.lo >= e.claim_lo && e.hi <= e.claim_hi);
+                /* the ends and random addresses inside */
+                for (unsigned k = 0; k < 34; k++) {
+                    uint64_t x = k == 0 ? e.lo : k == 1 ? e.hi - 1 :
+                        e.lo + ((uint64_t)g_rand_int(g) << 12 |
+                                g_rand_int_range(g, 0, 4096)) % (e.hi - e.lo);
+
+                    g_assert_cmpint(cxl_hdm_decode(ep, x, NULL, &d), ==, 0);
+                    g_assert_cmphex(d, ==, dpa + (x - hpa));
+                    g_assert_cmpint(cxl_hdm_decode(sw, x, &t, NULL), ==, 0);
+                    g_assert_cmpuint(t, ==, t0);
+                }
+                g_assert_cmphex(es.lo, ==, e.lo);
+                g_assert_cmphex(es.hi, ==, e.hi);
+                /* the extent of an interleave is no larger than it can be */
+                if (ways[w] > 1 && e.hi < base + size) {
+                    g_assert_cmpint(cxl_hdm_decode(sw, e.hi, &t, NULL), ==, 0);
+                    g_assert_cmpuint(t, !=, t0);
+                }
+            }
+        }
+    }
+    g_rand_free(g);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -247,5 +315,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/hdm/lock", test_lock);
     g_test_add_func("/cxl/hdm/decode-switch", test_decode_switch);
     g_test_add_func("/cxl/hdm/decode-endpoint", test_decode_endpoint);
+    g_test_add_func("/cxl/hdm/extent", test_extent);
     return g_test_run();
 }

@@ -19,6 +19,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bitops.h"
 #include "qemu/host-utils.h"
 #include "hw/cxl/cxl-interleave.h"
 
@@ -305,6 +306,52 @@ static void test_xor_platform_maps(void)
     }
 }
 
+/*
+ * cxl_interleave_block_bits(): inside each aligned block it gives, every
+ * address has the position of the block's start, for every way count and
+ * granularity, with modulo and with XOR arithmetic (the platform maps);
+ * with the platform's maps, which start at the granule, a block is the
+ * granule.
+ */
+static void test_block_bits(void)
+{
+    static const unsigned ways[] = { 2, 3, 4, 6, 8, 12, 16 };
+    GRand *g = g_rand_new_with_seed(11);
+
+    for (uint8_t eig = 0; eig <= CXL_IG_MAX_ENCODED; eig++) {
+        uint64_t maps[CXL_XOR_MAX_MAPS];
+
+        cxl_xor_platform_maps(eig, maps);
+        for (unsigned w = 0; w < ARRAY_SIZE(ways); w++) {
+            uint8_t eiw;
+            bool pow2 = is_power_of_2(ways[w]);
+            unsigned n = pow2 ? cxl_xor_maps_for_ways(ways[w]) : 0;
+
+            g_assert_true(cxl_ways_to_iw(ways[w], &eiw));
+            for (unsigned xor = 0; xor <= pow2; xor++) {
+                unsigned bits = cxl_interleave_block_bits(eig, maps,
+                                                          xor ? n : 0);
+
+                for (unsigned i = 0; i < 200; i++) {
+                    uint64_t a = (uint64_t)g_rand_int(g) << 20 ^
+                                 g_rand_int(g);
+                    uint64_t lo = a & ~MAKE_64BIT_MASK(0, bits);
+                    uint64_t x = lo + (g_rand_int(g) &
+                                       MAKE_64BIT_MASK(0, bits));
+                    uint64_t fl = xor ? cxl_xor_fold(lo, maps, n) : lo;
+                    uint64_t fx = xor ? cxl_xor_fold(x, maps, n) : x;
+
+                    g_assert_cmpuint(cxl_interleave_position(fx, eiw, eig), ==,
+                                     cxl_interleave_position(fl, eiw, eig));
+                }
+                /* not finer than needed: the granule itself */
+                g_assert_cmpuint(bits, ==, CXL_IG_BITS(eig));
+            }
+        }
+    }
+    g_rand_free(g);
+}
+
 /* Vectors from Linux's cxl_calculate_*() and cxl_do_xormap_calc(). */
 static void test_linux_vectors(void)
 {
@@ -352,5 +399,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/interleave/xor", test_xor);
     g_test_add_func("/cxl/interleave/xor-platform-maps", test_xor_platform_maps);
     g_test_add_func("/cxl/interleave/linux-vectors", test_linux_vectors);
+    g_test_add_func("/cxl/interleave/block-bits", test_block_bits);
     return g_test_run();
 }

@@ -28,7 +28,7 @@ void cxl_fast_path_flush(void);
  * The per-access path routed @hpa (with extent @ext): if its region was
  * not looked at since the last flush, map every page of it that can be.
  */
-void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLRouteExtent *ext);
+void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLExtent *ext);
 
 /*
  * Every cxl-type3's DPA space at (slot << CXL_FAST_PATH_SLOT_BITS) of one

@@ -83,4 +83,30 @@ uint64_t cxl_hdm_dpa_len(const CXLHDMDecoderSet *s, unsigned idx);
 int cxl_hdm_decode(const CXLHDMDecoderSet *s, uint64_t hpa,
                    uint8_t *target, uint64_t *dpa);
 
+/*
+ * What a decode tells about the addresses around it (the unit of the fast
+ * path, hw/cxl/cxl-fast-path.c). Every address in [lo, hi) decodes as the
+ * decoded address did: to the same target, at DPAs linear in the address
+ * (no level's interleave changes inside it). [claim_lo, claim_hi) is the
+ * intersection of the decoder ranges the decode went through: the region
+ * the address belongs to, whose other addresses may go elsewhere.
+ */
+typedef struct CXLExtent {
+    uint64_t lo, hi;
+    uint64_t claim_lo, claim_hi;
+} CXLExtent;
+
+/* An extent (and claim) of [@lo, @hi) */
+void cxl_extent_init(CXLExtent *e, uint64_t lo, uint64_t hi);
+/* Narrow @e to [@lo, @hi) (both the extent and the claim) */
+void cxl_extent_clip(CXLExtent *e, uint64_t lo, uint64_t hi);
+/* Narrow the extent (not the claim) to @hpa's aligned block of 2^@bits */
+void cxl_extent_clip_block(CXLExtent *e, uint64_t hpa, unsigned bits);
+/*
+ * Narrow @e by decoder @d, which decoded @hpa: to its range, and to
+ * @hpa's interleave granule if it interleaves.
+ */
+void cxl_extent_clip_decoder(CXLExtent *e, const CXLHDMDecoder *d,
+                             uint64_t hpa);
+
 #endif /* HW_CXL_HDM_H */

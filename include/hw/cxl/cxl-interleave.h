@@ -75,4 +75,12 @@ unsigned cxl_xor_maps_for_ways(unsigned ways);
  */
 void cxl_xor_platform_maps(uint8_t eig, uint64_t maps[CXL_XOR_MAX_MAPS]);
 
+/*
+ * log2 of the aligned blocks inside which an interleave set (granularity
+ * @eig; with XOR arithmetic, its @nr_maps maps) sends every address to the
+ * same position.
+ */
+unsigned cxl_interleave_block_bits(uint8_t eig, const uint64_t *maps,
+                                   unsigned nr_maps);
+
 #endif /* HW_CXL_INTERLEAVE_H */

@@ -321,9 +321,8 @@ void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa,
  * @ext (if not NULL) by the decoder used. False if no committed decoder
  * claims it.
  */
-struct CXLRouteExtent;
 bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
-                      struct CXLRouteExtent *ext);
+                      CXLExtent *ext);
 /* CXL.mem enabled (Mem_Enable in the CXL device DVSEC control register) */
 bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 /*
