@@ -5,6 +5,8 @@
  *   daxpoke check DEV OFFSET LEN SEED
  *   daxpoke dma-in DEV OFFSET LEN DISK DISKOFF
  *   daxpoke dma-out DEV OFFSET LEN DISK DISKOFF
+ *   daxpoke exec DEV OFFSET VALUE
+ *   daxpoke call DEV OFFSET VALUE
  *
  * Device DAX only supports mmap, so shell tools cannot reach it. daxpoke
  * maps the whole device and writes (or compares) LEN bytes at OFFSET (both
@@ -17,6 +19,11 @@
  * device at OFFSET, dma-out writes them the other way, both with O_DIRECT:
  * the disk's controller (virtio-blk, say) moves the data to or from the
  * DAX device's memory by DMA. Offsets and LEN: multiples of 4 KiB.
+ *
+ * exec writes, at OFFSET, x86-64 code returning VALUE (movabs rax, VALUE;
+ * ret), then calls it; call only calls what is there. Both fail unless the
+ * call returns VALUE: code run from the device's memory must be the code
+ * last written there, however it was written.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -78,18 +85,62 @@ static int dma(int in, const char *disk, uint8_t *buf, uint64_t len,
     return 0;
 }
 
+/* exec / call: run the code at @code, expecting @value */
+static int run_code(uint8_t *code, int write, uint64_t value)
+{
+    uint64_t (*fn)(void) = (uint64_t (*)(void))code;
+    uint64_t got;
+
+    if (write) {
+        code[0] = 0x48;                 /* movabs rax, imm64 */
+        code[1] = 0xb8;
+        memcpy(code + 2, &value, 8);
+        code[10] = 0xc3;                /* ret */
+        __builtin___clear_cache((char *)code, (char *)code + 11);
+    }
+    got = fn();
+    if (got != value) {
+        printf("the code returned 0x%llx, expected 0x%llx\n",
+               (unsigned long long)got, (unsigned long long)value);
+        return 1;
+    }
+    printf("the code returned 0x%llx\n", (unsigned long long)got);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t off, len, seed, size, k;
     volatile uint64_t *map;
-    int fd, write_mode, dma_mode;
+    int fd, write_mode, dma_mode, code_mode;
 
     dma_mode = argc == 7 && (!strcmp(argv[1], "dma-in") ||
                              !strcmp(argv[1], "dma-out"));
+    code_mode = argc == 5 && (!strcmp(argv[1], "exec") ||
+                              !strcmp(argv[1], "call"));
+    if (code_mode) {
+        off = strtoull(argv[3], NULL, 0);
+        size = dev_size(argv[2]);
+        fd = open(argv[2], O_RDWR);
+        if (fd < 0 || off % 16 || off + 16 > size) {
+            fprintf(stderr, "daxpoke: cannot run code at 0x%llx of %s\n",
+                    (unsigned long long)off, argv[2]);
+            return 2;
+        }
+        map = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_SHARED, fd, 0);
+        if (map == MAP_FAILED) {
+            perror("daxpoke: mmap");
+            return 1;
+        }
+        return run_code((uint8_t *)map + off, !strcmp(argv[1], "exec"),
+                        strtoull(argv[4], NULL, 0));
+    }
     if (!dma_mode &&
         (argc != 6 || (strcmp(argv[1], "write") && strcmp(argv[1], "check")))) {
         fprintf(stderr, "usage: daxpoke write|check DEV OFFSET LEN SEED\n"
-                "       daxpoke dma-in|dma-out DEV OFFSET LEN DISK DISKOFF\n");
+                "       daxpoke dma-in|dma-out DEV OFFSET LEN DISK DISKOFF\n"
+                "       daxpoke exec|call DEV OFFSET VALUE\n");
         return 2;
     }
     write_mode = !strcmp(argv[1], "write");
