@@ -3,11 +3,13 @@
  *
  * A fixed memory window is a container holding the per-access path (an
  * I/O region that routes each access, cxl-route.c) and, above it, up to
- * CXL_FAST_PATH_OVERLAYS overlays. An overlay is an IOMMU memory region
- * over a run of pages that route, each as a whole, to RAM: its translate
- * function looks the page up in the map the scan made and hands out the
- * device's memory (the device's DPA address space, cxl-type3.c), which
- * TCG caches in its TLB and DMA uses directly. That covers 1-way regions at any depth and every
+ * CXL_FAST_PATH_OVERLAYS overlays over runs of pages that route, each as a
+ * whole, to RAM. A run linear on one device (a 1-way region) is an alias
+ * of that device's memory (its DPA space, cxl-type3.c, in cxl-dpa-all):
+ * plain RAM to every accelerator. Any other run is an IOMMU memory region
+ * whose translate function looks the page up in the table the scan made
+ * and hands out the device's memory, which TCG caches in its TLB and DMA
+ * uses directly. That covers 1-way regions at any depth and every
  * interleave whose granules, at every level, are at least a target page.
  *
  * What cannot be mapped stays on the per-access path, under the overlays:
@@ -16,14 +18,13 @@
  * TCG resolves an I/O region behind an IOMMU in the CPU's own address
  * space, so the per-access path can never be an overlay's target.
  *
- * Overlays are made lazily: the first access through the per-access path
- * to a region (the intersection of the decoder ranges its route went
- * through) since the last flush scans that region page by page (an extent
- * at a time, so a 1-way region costs one route) and maps its runs of
- * mappable pages. Any change a route depends on (decoder commit or reset,
- * Mem_Enable, poison, media state, hot-plug) calls cxl_fast_path_flush(),
- * which unmaps every overlay: the memory transaction flushes the CPUs'
- * TLBs, so no CPU keeps a stale mapping.
+ * Any change a route depends on (decoder commit or reset, Mem_Enable,
+ * poison, media state, hot-plug) calls cxl_fast_path_flush(), which
+ * unmaps every overlay: the memory transaction flushes the CPUs' TLBs, so
+ * no CPU keeps a stale mapping. A bottom half then scans every committed
+ * region (the intersection of the decoder ranges a route goes through)
+ * page by page, an extent at a time (a 1-way region costs one route), and
+ * maps its runs of mappable pages, before the CPUs or DMA use them.
  *
  * -machine cxl-fast-path=off keeps every access on the per-access path;
  * the backends see the same bytes either way (tests/qtest/cxl-fast-path-
@@ -34,7 +35,6 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/range.h"
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
 #include "qapi/error.h"
@@ -320,17 +320,11 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
     return false;
 }
 
-static bool scanned(CXLWindow *w, hwaddr hpa)
-{
-    for (unsigned i = 0; i < w->scanned->len; i++) {
-        if (range_contains(&g_array_index(w->scanned, Range, i), hpa)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLExtent *ext)
+/*
+ * Map every page of the region @ext claims that can be: runs of pages
+ * that route whole to RAM, skipping what overlays map already.
+ */
+static void map_region(CXLWindow *w, const CXLExtent *ext)
 {
     uint64_t page = page_size();
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
@@ -339,13 +333,6 @@ void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLExtent *ext)
     bool in_run = false, room = true;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
     FastExtent f;
-    Range r;
-
-    if (!w->machine->fast_path || scanned(w, hpa)) {
-        return;
-    }
-    range_init_nofail(&r, ext->claim_lo, ext->claim_hi - ext->claim_lo);
-    g_array_append_val(w->scanned, r);
 
     memory_region_transaction_begin();
     while (p < hi && room) {
@@ -387,7 +374,6 @@ void cxl_fast_path_flush(void)
         if (!w->overlays) {
             continue;           /* not mapped yet */
         }
-        g_array_set_size(w->scanned, 0);
         for (unsigned j = 0; j < CXL_FAST_PATH_OVERLAYS; j++) {
             CXLFastOverlay *ov = &w->overlays[j];
 
@@ -405,17 +391,16 @@ void cxl_fast_path_flush(void)
     }
     memory_region_transaction_commit();
     trace_cxl_fast_path_flush();
-    /* map again soon, whether the CPUs or DMA come first */
+    /* map again before the CPUs or DMA come back */
     if (s->fast_path && s->fast_path_bh) {
         qemu_bh_schedule(s->fast_path_bh);
     }
 }
 
 /*
- * After a change: map every committed region of the windows, so that DMA
- * (which does not go through the per-access path first) finds RAM too.
- * Decoder ranges are 256 MiB aligned, so a route at every 256 MiB finds
- * each region; addresses of a region scanned already are skipped.
+ * After a change: map every committed region of the windows, before the
+ * CPUs or DMA use it. Decoder ranges are 256 MiB aligned, so a route at
+ * every 256 MiB finds each region; the rest of a region found is skipped.
  */
 static void cxl_fast_path_map_all(void *opaque)
 {
@@ -424,14 +409,17 @@ static void cxl_fast_path_map_all(void *opaque)
     for (unsigned i = 0; s->fast_path && i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
 
-        for (hwaddr p = w->base; w->overlays && p < w->base + w->size;
-             p += CXL_HDM_ALIGN) {
+        if (!w->overlays) {
+            continue;           /* not mapped yet */
+        }
+        for (hwaddr p = w->base; p < w->base + w->size; p += CXL_HDM_ALIGN) {
             CXLExtent ext;
             CXLType3Dev *dev;
             uint64_t dpa;
 
-            if (!scanned(w, p) && cxl_route(w, p, &dev, &dpa, &ext)) {
-                cxl_fast_path_miss(w, p, &ext);
+            if (cxl_route(w, p, &dev, &dpa, &ext)) {
+                map_region(w, &ext);
+                p = MAX(p, QEMU_ALIGN_DOWN(ext.claim_hi - 1, CXL_HDM_ALIGN));
             }
         }
     }
@@ -448,7 +436,6 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
     /* cxl-route.c serialises what needs it: vCPUs access in parallel */
     memory_region_enable_lockless_io(&w->mr);
     memory_region_add_subregion(&w->container, 0, &w->mr);
-    w->scanned = g_array_new(false, false, sizeof(Range));
     w->overlays = g_new0(CXLFastOverlay, CXL_FAST_PATH_OVERLAYS);
     for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
         g_autofree char *ov = g_strdup_printf("%s-ram-%u", name, i);

@@ -73,10 +73,6 @@ static void cxl_windows_free(CXLWindow *windows, unsigned n)
         for (unsigned t = 0; t < windows[i].nr_targets; t++) {
             g_free(windows[i].target_ids[t]);
         }
-        /* the overlays' memory regions belong to the machine: kept */
-        if (windows[i].scanned) {
-            g_array_free(windows[i].scanned, true);
-        }
     }
     g_free(windows);
 }

@@ -152,7 +152,7 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLType3Dev **dev, uint64_t *dpa,
  * in parallel. Each thread caches its last decode: the extent it holds
  * for, when that is all memory and free of poison. cxl_route_changed()
  * (every change a route depends on) makes all of them stale; misses take
- * the BQL, route, and may map the region for the fast path.
+ * the BQL (routes read device state) and route.
  */
 static unsigned route_gen = 1;
 
@@ -199,9 +199,6 @@ static SlowCache *cache_fill(CXLWindow *w, hwaddr hpa, unsigned size)
     if (!cxl_route(w, hpa, &dev, &dpa, &ext)) {
         return NULL;
     }
-    /* a first access to a region since the last change: map what we can */
-    cxl_fast_path_miss(w, hpa, &ext);
-
     len = ext.hi - ext.lo;
     dpa -= hpa - ext.lo;
     ptr = cxl_type3_dpa_ptr(dev, dpa, len);

@@ -25,12 +25,6 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner);
 void cxl_fast_path_flush(void);
 
 /*
- * The per-access path routed @hpa (with extent @ext): if its region was
- * not looked at since the last flush, map every page of it that can be.
- */
-void cxl_fast_path_miss(CXLWindow *w, hwaddr hpa, const CXLExtent *ext);
-
-/*
  * Every cxl-type3's DPA space at (slot << CXL_FAST_PATH_SLOT_BITS) of one
  * container, which the overlays of linear runs alias: plain RAM, which
  * accelerators other than TCG (KVM) map into the guest too.

@@ -80,7 +80,6 @@ struct CXLWindow {
     MemoryRegion container;     /* what the address space maps */
     MemoryRegion mr;            /* in it: the per-access path, below... */
     CXLFastOverlay *overlays;   /* ... RAM overlays (the fast path) */
-    GArray *scanned;            /* Range: regions looked at since a flush */
 };
 
 struct CXLMachineState {
