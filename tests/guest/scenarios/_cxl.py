@@ -349,6 +349,25 @@ class Topology:
         return sorted(serials, key=pos)
 
 
+def type3_sum(ctx, prop, serials):
+    """The sum of the integer property @prop of the cxl-type3 devices
+    t3-<serial> (as Topology.memdev names them) for @serials."""
+    return sum(ctx.qmp("qom-get", path=f"/machine/peripheral/t3-{sn}", property=prop)
+               for sn in serials)
+
+
+def two_rp_topology():
+    """One host bridge, two root ports, a 256 MiB volatile cxl-type3 below
+    each (serials 1 and 2, backend files mem1.img and mem2.img) and a 4 GiB
+    window on the host bridge."""
+    topo = Topology()
+    hb = topo.host_bridge(12)
+    for port in (0, 1):
+        topo.memdev(topo.root_port(hb, port))
+    topo.window([hb])
+    return topo
+
+
 def qmp_refusals(ctx, cases):
     """Run each (command, arguments, argument name) of @cases over QMP:
     each must fail with a message naming the argument. A HOST handler."""

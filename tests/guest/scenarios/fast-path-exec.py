@@ -19,37 +19,25 @@ translation in this sequence, so this is a test of correct execution,
 not of that invalidation.
 """
 
-from _cxl import GUEST_LIB, backend
+from _cxl import GUEST_LIB, two_rp_topology, type3_sum
 
 DESCRIPTION = "1 HB x 2 RP: code written and run in a 2-way region, fast path on, off, on again"
 MACHINE = "q35,cxl=on"
 TOOLS = ["daxpoke"]
 MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl"]
 TIMEOUT = 300
-SERIALS = (1, 2)
+TOPO = two_rp_topology()
 
 
 def topology(ctx):
-    args = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-            "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-            "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3",
-            "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
-    for sn in SERIALS:
-        args += backend(ctx, "ram", f"vmem{sn}", "256M")
-        args += ["-device", f"cxl-type3,bus=rp{sn - 1},volatile-memdev=vmem{sn},id=t3-{sn},sn={sn}"]
-    return args
-
-
-def mapped(ctx):
-    return sum(ctx.qmp("qom-get", path=f"/machine/peripheral/t3-{sn}", property="x-fast-path-mapped")
-               for sn in SERIALS)
+    return TOPO.args(ctx)
 
 
 def fast_path(ctx, mode):
     """HOST["fast-path"] on|off: set the option; the region is mapped as
     RAM exactly when it is on."""
     ctx.qmp("qom-set", path="/machine", property="cxl-fast-path", value=mode == "on")
-    n = mapped(ctx)
+    n = type3_sum(ctx, "x-fast-path-mapped", TOPO.devices)
     ctx.check(f"fast-path-{mode}-mapped-{n >> 20}MiB", (n > 0) == (mode == "on"), f"{n} bytes mapped")
     return str(n)
 

@@ -13,7 +13,7 @@ arithmetic puts them, with every other byte zero. The fast path must
 not serve a translation while it is off.
 """
 
-from _cxl import GUEST_LIB, backend, dax_word, expected_words, layout, MiB
+from _cxl import GUEST_LIB, dax_word, expected_words, layout, two_rp_topology, type3_sum, MiB
 
 DESCRIPTION = "1 HB x 2 RP: virtio-blk DMA into and out of a 2-way CXL region, fast path on and off"
 MACHINE = "q35,cxl=on"
@@ -27,7 +27,7 @@ LEN = 2 * MiB
 IN_FAST, OUT_FAST = (4 * MiB, 21, 0), (8 * MiB + 12 * 4096, 22, 2 * MiB)
 IN_SLOW, OUT_SLOW = (16 * MiB + 4096, 23, 4 * MiB), (24 * MiB, 24, 6 * MiB)
 DISK = 8 * MiB
-SERIALS = (1, 2)
+TOPO = two_rp_topology()
 
 
 def words(off, seed):
@@ -41,21 +41,13 @@ def topology(ctx):
     for off, seed, doff in (IN_FAST, IN_SLOW):
         disk[doff:doff + LEN] = words(off, seed)
     ctx.file("disk.img", data=bytes(disk))
-    args = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-            "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-            "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3",
-            "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G",
-            "-drive", f"file={ctx.path('disk.img')},if=none,id=disk0,format=raw",
-            "-device", "virtio-blk-pci,drive=disk0,bus=pcie.0"]
-    for sn in SERIALS:
-        args += backend(ctx, "ram", f"vmem{sn}", "256M")
-        args += ["-device", f"cxl-type3,bus=rp{sn - 1},volatile-memdev=vmem{sn},id=t3-{sn},sn={sn}"]
-    return args
+    return TOPO.args(ctx) + [
+        "-drive", f"file={ctx.path('disk.img')},if=none,id=disk0,format=raw",
+        "-device", "virtio-blk-pci,drive=disk0,bus=pcie.0"]
 
 
 def maps(ctx):
-    return sum(ctx.qmp("qom-get", path=f"/machine/peripheral/t3-{sn}", property="x-fast-path-maps")
-               for sn in SERIALS)
+    return type3_sum(ctx, "x-fast-path-maps", TOPO.devices)
 
 
 def fast_path(ctx, mode):
@@ -87,19 +79,19 @@ def check(ctx):
             want[pos].update(w)
     bad = []
     for pos, sn in enumerate(order):
-        with open(ctx.path(f"vmem{sn}.img"), "rb") as f:
+        with open(ctx.path(f"mem{sn}.img"), "rb") as f:
             data = f.read(64 * MiB)
         exp = bytearray(len(data))
         for dpa, word in want[pos].items():
             exp[dpa:dpa + 8] = word
         if data != exp:
             i = next(i for i in range(len(data)) if data[i] != exp[i])
-            bad.append(f"vmem{sn} (position {pos}) differs at DPA 0x{i:x}")
-        with open(ctx.path(f"vmem{sn}.img"), "rb") as f:
+            bad.append(f"mem{sn} (position {pos}) differs at DPA 0x{i:x}")
+        with open(ctx.path(f"mem{sn}.img"), "rb") as f:
             f.seek(64 * MiB)
             rest = f.read()
         if rest.strip(b"\0"):
-            bad.append(f"vmem{sn} has data beyond 64 MiB")
+            bad.append(f"mem{sn} has data beyond 64 MiB")
     ctx.check("transfers-where-the-spec-puts-them", not bad,
               "; ".join(bad) or f"4 transfers of 0x{LEN:x} bytes in {WAYS} files, all other bytes zero")
 
