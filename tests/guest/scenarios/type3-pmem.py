@@ -10,7 +10,7 @@ DPA the 1-way decoder maps it to in the pmem backend file, and the LSA
 holds the labels.
 """
 
-from _cxl import (GUEST_LIB, backend, kv_store, read_file, pattern, MiB,
+from _cxl import (GUEST_LIB, kv_store, pmem_lsa_device, read_file, pattern, MiB,
                   PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH)
 
 DESCRIPTION = "1 HB / 1 RP / pmem + LSA: region, labelled namespace, data survive a QEMU restart"
@@ -18,24 +18,18 @@ MACHINE = "q35,cxl=on"
 TIMEOUT = 400
 
 
-
 def topology(ctx):
-    return (backend(ctx, "pmem", "cxl-mem1", "256M") + backend(ctx, "lsa", "cxl-lsa1", "1M") +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-             "-device", "cxl-type3,bus=root_port13,persistent-memdev=cxl-mem1,"
-                        "lsa=cxl-lsa1,id=cxl-pmem0,sn=0x1",
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    return pmem_lsa_device(ctx, 1)
 
 
 HOST = kv_store()
 
 
 def check(ctx):
-    data = read_file(ctx, "cxl-mem1", OFFSET, LENGTH)
+    data = read_file(ctx, "pmem0", OFFSET, LENGTH)
     ctx.check("pattern-at-dpa", data == pattern(7, LENGTH),
               "the bytes written at /dev/pmem0 offset 1 MiB are at DPA 1 MiB of the backend")
-    lsa = read_file(ctx, "cxl-lsa1", 0, 1 * MiB)
+    lsa = read_file(ctx, "lsa0", 0, 1 * MiB)
     ctx.check("labels-in-lsa", b"NAMESPACE_INDEX" in lsa, "the LSA holds namespace index blocks")
 
 

@@ -12,7 +12,7 @@ the middle of that range splits it. The kernel logs no CXL warning.
 region maps; the debugfs steps therefore run without a region.)
 """
 
-from _cxl import GUEST_LIB, backend
+from _cxl import GUEST_LIB, pmem_lsa_device
 
 DESCRIPTION = "1 HB / 1 RP / pmem: poison via QMP and debugfs in cxl list --media-errors"
 MACHINE = "q35,cxl=on"
@@ -20,18 +20,13 @@ TIMEOUT = 400
 
 
 def topology(ctx):
-    return (backend(ctx, "pmem", "cxl-mem1", "256M") + backend(ctx, "lsa", "cxl-lsa1", "1M") +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-             "-device", "cxl-type3,bus=root_port13,persistent-memdev=cxl-mem1,"
-                        "lsa=cxl-lsa1,id=cxl-pmem0,sn=0x1",
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    return pmem_lsa_device(ctx, 1)
 
 
 HOST = {
     # four 64-byte lines at DPA 0x1000
     "inject": [("cxl-inject-poison",
-                {"path": "cxl-pmem0", "start": 0x1000, "length": 0x100})],
+                {"path": "t3", "start": 0x1000, "length": 0x100})],
 }
 
 
