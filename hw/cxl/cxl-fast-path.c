@@ -45,9 +45,6 @@
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-/* Translations hand out at most this much at once (DMA, qtest) */
-#define FAST_PATH_MAX_BLOCK     (1 * GiB)
-
 static uint64_t page_size(void)
 {
     return qemu_target_page_size();
@@ -128,39 +125,21 @@ static IOMMUTLBEntry cxl_fast_translate(IOMMUMemoryRegion *iommu,
         .perm = IOMMU_NONE,
     };
     CXLType3Dev *dev;
-    uint64_t dpa;
+    uint64_t ent;
 
-    if (!map || addr >= map->size) {
+    /* linear runs are aliases: only page tables are translated */
+    if (!map || map->linear || addr >= map->size) {
         /* unmapped under our feet: the TLB flush that follows drops it */
         return e;
     }
-    if (map->linear) {
-        dev = map->devs[0];
-        /* the largest aligned block of the overlay, aligned in DPA too */
-        for (;;) {
-            uint64_t m = mask << 1 | 1, lo = addr & ~m;
-
-            if (m >= FAST_PATH_MAX_BLOCK || lo + m >= map->size ||
-                ((map->dpa0 + lo) & m)) {
-                break;
-            }
-            mask = m;
-        }
-        dpa = map->dpa0 + (addr & ~mask);
-    } else {
-        uint64_t ent = map->pages[addr / page];
-
-        dev = map->devs[ent & FAST_MAP_DEV_MASK];
-        dpa = ent & ~(uint64_t)FAST_MAP_DEV_MASK;
-    }
+    ent = map->pages[addr / page];
+    dev = map->devs[ent & FAST_MAP_DEV_MASK];
     e.target_as = &dev->dpa_as;
-    e.iova = addr & ~mask;
-    e.translated_addr = dpa;
-    e.addr_mask = mask;
+    e.translated_addr = ent & ~(uint64_t)FAST_MAP_DEV_MASK;
     e.perm = IOMMU_RW;
     qatomic_inc(&dev->fast_path_maps);
     trace_cxl_fast_path_translate(ov->w->index, ov->w->base + ov->offset +
-                                  e.iova, dpa, mask + 1);
+                                  e.iova, e.translated_addr, page);
     return e;
 }
 
