@@ -42,6 +42,7 @@
 #include "exec/target_page.h"
 #include "system/address-spaces.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -299,41 +300,86 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
     return false;
 }
 
+/* Map the shadow run @b has built, up to @hi; false when out of overlays */
+static bool overlay_map_shadow(CXLWindow *w, CXLShadowBuild *b, hwaddr hi)
+{
+    for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
+        CXLFastOverlay *ov = &w->overlays[i];
+        CXLShadow *sh;
+
+        if (ov->mapped) {
+            continue;
+        }
+        sh = cxl_shadow_new(b, ov);
+        if (!sh) {
+            return true;        /* per access, then */
+        }
+        ov->offset = b->lo - w->base;
+        ov->size = hi - b->lo;
+        ov->mapped = true;
+        ov->shadow = sh;
+        ov->in_use = &ov->shadow_alias;
+        memory_region_set_size(ov->in_use, ov->size);
+        memory_region_add_subregion_overlap(&w->container, ov->offset,
+                                            ov->in_use, 1);
+        cxl_shadow_account(sh, 1);
+        trace_cxl_fast_path_map(w->index, i, b->lo, ov->size, 0, false);
+        return true;
+    }
+    trace_cxl_fast_path_full(w->index, b->lo, hi - b->lo);
+    return false;
+}
+
 /*
  * Map every page of the region @ext claims that can be: runs of pages
- * that route whole to RAM, skipping what overlays map already.
+ * that route whole to RAM, and runs of pages interleaved finer than that
+ * as shadows (cxl-shadow.c), skipping what overlays map already.
  */
 static void map_region(CXLWindow *w, const CXLExtent *ext)
 {
+    enum { NONE, PAGES, SHADOW } run = NONE, kind;
     uint64_t page = page_size();
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
-    hwaddr run = 0, p = lo, end, next;
-    bool in_run = false, room = true;
+    hwaddr start = 0, p = lo, end, next;
+    bool room = true, shadows = w->machine->fast_path_shadow;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
+    CXLShadowBuild build = { 0 };
     FastExtent f;
 
     memory_region_transaction_begin();
     while (p < hi && room) {
         end = overlay_at(w, p, &next);
         f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa);
-        if (f.len) {
-            if (!in_run) {
-                run = p;
-                in_run = true;
-                g_array_set_size(exts, 0);
+        kind = f.len ? PAGES : NONE;
+        if (!end && !f.len && shadows) {
+            if (run != SHADOW) {
+                cxl_shadow_build_init(&build, w, p);
             }
+            kind = cxl_shadow_add_page(&build, p) ? SHADOW : NONE;
+        }
+        if (run != kind && run == PAGES) {
+            room = overlay_map(w, start, p, exts);
+        } else if (run != kind && run == SHADOW) {
+            room = overlay_map_shadow(w, &build, p);
+        }
+        if (run != kind) {
+            start = p;
+            g_array_set_size(exts, 0);
+        }
+        run = kind;
+        if (kind == PAGES) {
             g_array_append_val(exts, f);
-        } else if (in_run) {
-            room = overlay_map(w, run, p, exts);
-            in_run = false;
         }
         p = end ? end : p + (f.len ? f.len : page);
     }
-    if (in_run && room) {
-        overlay_map(w, run, MIN(p, hi), exts);
+    if (room && run == PAGES) {
+        overlay_map(w, start, MIN(p, hi), exts);
+    } else if (room && run == SHADOW) {
+        overlay_map_shadow(w, &build, MIN(p, hi));
     }
     memory_region_transaction_commit();
+    cxl_shadow_build_clear(&build);
     trace_cxl_fast_path_scan(w->index, ext->claim_lo,
                              ext->claim_hi - ext->claim_lo);
 }
@@ -356,7 +402,14 @@ void cxl_fast_path_flush(void)
         for (unsigned j = 0; j < CXL_FAST_PATH_OVERLAYS; j++) {
             CXLFastOverlay *ov = &w->overlays[j];
 
-            if (ov->mapped) {
+            if (ov->mapped && ov->shadow) {
+                cxl_shadow_account(ov->shadow, -1);
+                memory_region_del_subregion(&w->container, ov->in_use);
+                ov->mapped = false;
+                /* the memory of its range until written back */
+                cxl_shadow_unmapped(ov->shadow);
+                ov->shadow = NULL;
+            } else if (ov->mapped) {
                 CXLFastMap *map = ov->map;
 
                 account(map, -1);
@@ -370,6 +423,8 @@ void cxl_fast_path_flush(void)
     }
     memory_region_transaction_commit();
     trace_cxl_fast_path_flush();
+    /* shadows go back to the devices once no CPU can write them */
+    cxl_shadow_writeback_schedule(s);
     /* map again before the CPUs or DMA come back */
     if (s->fast_path && s->fast_path_bh) {
         qemu_bh_schedule(s->fast_path_bh);
@@ -385,6 +440,9 @@ static void cxl_fast_path_map_all(void *opaque)
 {
     CXLMachineState *s = opaque;
 
+    if (cxl_shadow_writeback_pending()) {
+        return;                 /* the write-back maps again when done */
+    }
     for (unsigned i = 0; s->fast_path && i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
 
@@ -430,36 +488,41 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
 
 /* ---- the machine option ---- */
 
-static void get_fast_path(Object *obj, Visitor *v, const char *name,
-                          void *opaque, Error **errp)
+/* The options: @opaque is the flag; a change flushes every mapping */
+static void get_flag(Object *obj, Visitor *v, const char *name,
+                     void *opaque, Error **errp)
 {
-    CXLMachineState *s = opaque;
-
-    visit_type_bool(v, name, &s->fast_path, errp);
+    visit_type_bool(v, name, opaque, errp);
 }
 
-static void set_fast_path(Object *obj, Visitor *v, const char *name,
-                          void *opaque, Error **errp)
+static void set_flag(Object *obj, Visitor *v, const char *name,
+                     void *opaque, Error **errp)
 {
-    CXLMachineState *s = opaque;
     bool on;
 
     if (!visit_type_bool(v, name, &on, errp)) {
         return;
     }
-    s->fast_path = on;
+    *(bool *)opaque = on;
     cxl_fast_path_flush();
 }
 
 void cxl_fast_path_add_option(CXLMachineState *s)
 {
     s->fast_path = true;
+    s->fast_path_shadow = true;
     s->fast_path_bh = qemu_bh_new(cxl_fast_path_map_all, s);
-    object_property_add(s->machine, "cxl-fast-path", "bool", get_fast_path,
-                        set_fast_path, NULL, s);
+    object_property_add(s->machine, "cxl-fast-path", "bool", get_flag,
+                        set_flag, NULL, &s->fast_path);
     object_property_set_description(s->machine, "cxl-fast-path",
         "Map committed CXL memory as RAM where the interleave allows "
         "(default on); off serves every access through the decoders");
+    object_property_add(s->machine, "cxl-fast-path-shadow", "bool",
+                        get_flag, set_flag, NULL, &s->fast_path_shadow);
+    object_property_set_description(s->machine, "cxl-fast-path-shadow",
+        "Serve committed CXL memory interleaved finer than a page from a "
+        "copy in RAM, written back when the decoders change (default on; "
+        "only memory whose backends have share=off)");
 }
 
 /* One translation for every kind of transaction (TCG asks for an index) */

@@ -34,6 +34,7 @@
 #include "hw/cxl/cxl-host.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-route.h"
+#include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-switch.h"
 #include "trace.h"
 
@@ -240,17 +241,32 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa, v = 0;
-    SlowCache *c = cache_hit(w, hpa, size);
-    bool poisoned;
-    uint8_t *p;
+    SlowCache *c = NULL;
+    bool poisoned, pending = qatomic_read(&w->shadow_pending);
+    uint8_t *p, b;
 
-    if (likely(c) || (in_one_granule(hpa, size) &&
+    if (unlikely(pending)) {
+        uint8_t buf[8];
+
+        /* a shadow waiting for its write-back is the memory there */
+        if (cxl_shadow_access(w, addr, buf, size, false) == size) {
+            *data = ldn_le_p(buf, size);
+            return MEMTX_OK;
+        }
+    } else {
+        c = cache_hit(w, hpa, size);
+    }
+    if (likely(c) || (!pending && in_one_granule(hpa, size) &&
                       (c = cache_fill(w, hpa, size)))) {
         *data = ldn_le_p(c->ptr + (hpa - c->lo), size);
         return MEMTX_OK;
     }
     /* byte by byte: an unaligned access may span granules */
     for (unsigned i = 0; i < size; i++) {
+        if (pending && cxl_shadow_access(w, addr + i, &b, 1, false)) {
+            v |= (uint64_t)b << (8 * i);
+            continue;
+        }
         p = route_byte(w, hpa + i, &dev, &dpa, &poisoned);
         if (!p) {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
@@ -273,17 +289,28 @@ static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa;
-    SlowCache *c = cache_hit(w, hpa, size);
-    bool poisoned;
+    SlowCache *c = NULL;
+    bool poisoned, pending = qatomic_read(&w->shadow_pending);
     uint8_t buf[8];
 
     stn_le_p(buf, size, data);
-    if (likely(c) || (in_one_granule(hpa, size) &&
+    if (unlikely(pending)) {
+        /* a shadow waiting for its write-back is the memory there */
+        if (cxl_shadow_access(w, addr, buf, size, true) == size) {
+            return MEMTX_OK;
+        }
+    } else {
+        c = cache_hit(w, hpa, size);
+    }
+    if (likely(c) || (!pending && in_one_granule(hpa, size) &&
                       (c = cache_fill(w, hpa, size)))) {
         cxl_type3_dpa_write(c->dev, c->dpa + (hpa - c->lo), buf, size);
         return MEMTX_OK;
     }
     for (unsigned i = 0; i < size; i++) {
+        if (pending && cxl_shadow_access(w, addr + i, &buf[i], 1, true)) {
+            continue;
+        }
         if (route_byte(w, hpa + i, &dev, &dpa, &poisoned)) {
             cxl_type3_dpa_write(dev, dpa, &buf[i], 1);
         } else {

@@ -52,6 +52,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -415,6 +416,7 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
     cxl_type3_dpa_write(ct3, dpa, in + 8, LINE);
+    cxl_shadow_dpa_changed(ct3, dpa, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
 }

@@ -43,6 +43,7 @@
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -78,7 +79,7 @@ static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
 
 uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
-    uint64_t written = 0;
+    uint64_t written = 0, dpa0 = dpa, len0 = len;
 
     if (dpa < ct3->vsize) {
         uint64_t n = MIN(len, ct3->vsize - dpa);
@@ -92,6 +93,8 @@ uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
         assert(dpa <= ct3->psize && len <= ct3->psize - dpa);
         written += zero_backend(ct3->hostpmem, ct3->pptr + dpa, dpa, len);
     }
+    /* a shadow not written back yet must not bring the old bytes back */
+    cxl_shadow_dpa_changed(ct3, dpa0, len0);
     return written;
 }
 

@@ -36,6 +36,7 @@
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -96,6 +97,14 @@ uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
         return ct3->pptr + dpa;
     }
     return NULL;
+}
+
+bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    if (dpa < ct3->vsize && len > ct3->vsize - dpa) {
+        return false;           /* both backends: keep it simple */
+    }
+    return !(dpa < ct3->vsize ? ct3->hostvmem : ct3->hostpmem)->share;
 }
 
 void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
@@ -598,6 +607,7 @@ static void ct3_exit(PCIDevice *d)
 
     /* no window may keep mapping the memory */
     cxl_fast_path_flush();
+    cxl_shadow_del_device(ct3);
     cxl_fast_path_del_device(ct3);
     address_space_destroy(&ct3->dpa_as);
 

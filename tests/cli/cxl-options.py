@@ -106,6 +106,9 @@ CASES = [
     ("fast-path-off", ["-M", "q35,cxl=on,cxl-fast-path=off," + W1] + HB1, None),
     ("fast-path-bad", ["-M", "q35,cxl=on,cxl-fast-path=maybe," + W1] + HB1,
      r"Parameter 'cxl-fast-path' expects 'on' or 'off'"),
+    ("fast-path-shadow-off", ["-M", "q35,cxl=on,cxl-fast-path-shadow=off," + W1] + HB1, None),
+    ("fast-path-shadow-bad", ["-M", "q35,cxl=on,cxl-fast-path-shadow=2," + W1] + HB1,
+     r"Parameter 'cxl-fast-path-shadow' expects 'on' or 'off'"),
     ("arithmetic-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=hash"] + HB1,
      r"cxl-fmw\.0\.interleave-arithmetic: 'hash' is not allowed; use modulo or xor"),
     ("xor-three-way", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=cxl.%d" % (i, i + 1) for i in range(3))

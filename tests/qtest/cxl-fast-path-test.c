@@ -49,6 +49,8 @@ static const Topo topos[] = {
     { "3rp-4k",          1, 3, 0, 0, "4k",  false, true },
     { "6way-2hb-3rp-4k", 2, 3, 0, 0, "4k",  false, true },
     { "3rp-1k",          1, 3, 0, 0, "1k",  false, false },
+    { "16way-256",       2, 2, 4, 0, "256", false, false },
+    { "xor-2hb-256",     2, 1, 0, 0, "256", true,  false },
 };
 
 typedef struct Run {
@@ -71,7 +73,7 @@ static char *dev_file(Run *r, unsigned p)
  * (p / hbs / rps) % dsps, second-level downstream port p / hbs / rps /
  * dsps.
  */
-static void run_start(Run *r, const Topo *t, bool fast)
+static void run_start_opts(Run *r, const Topo *t, bool fast, bool priv)
 {
     GString *a = g_string_new("");
     unsigned dsps = t->dsps ? t->dsps : 1, dsps2 = t->dsps2 ? t->dsps2 : 1;
@@ -142,14 +144,26 @@ static void run_start(Run *r, const Topo *t, bool fast)
             : t->dsps ? g_strdup_printf("ds%u.%u.%u", h, rp, d)
                       : g_strdup_printf("rp%u.%u", h, rp);
 
-        g_string_append_printf(a, " -object memory-backend-file,id=m%u,"
-                               "size=256M,share=on,mem-path=%s"
-                               " -device cxl-type3,bus=%s,volatile-memdev=m%u,"
-                               "id=t%u,sn=%u", p, f, bus, p, p, p + 1);
+        if (priv) {
+            g_string_append_printf(a, " -object memory-backend-ram,id=m%u,"
+                                   "size=256M", p);
+        } else {
+            g_string_append_printf(a, " -object memory-backend-file,id=m%u,"
+                                   "size=256M,share=on,mem-path=%s", p, f);
+        }
+        g_string_append_printf(a, " -device cxl-type3,bus=%s,"
+                               "volatile-memdev=m%u,id=t%u,sn=%u",
+                               bus, p, p, p + 1);
     }
     r->qts = cxl_qtest_start(a->str);
     g_string_free(a, true);
     r->window = cxl_qtest_window(r->qts, 0);
+}
+
+/* ... with file backends (share=on), which the test can read */
+static void run_start(Run *r, const Topo *t, bool fast)
+{
+    run_start_opts(r, t, fast, false);
 }
 
 static void run_stop(Run *r, bool keep_files)
@@ -347,6 +361,95 @@ static void test_equivalence(const void *opaque)
     }
 }
 
+/* ---- shadows: interleaves finer than a page, private backends ---- */
+
+static void set_machine_bool(QTestState *qts, const char *prop, bool on)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-set', 'arguments': "
+                           "{'path': '/machine', 'property': %s, "
+                           "'value': %i}}", prop, on);
+
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+}
+
+/* x-fast-path-mapped over every device of @r */
+static uint64_t mapped_sum(Run *r)
+{
+    uint64_t sum = 0;
+
+    for (unsigned p = 0; p < r->ndev; p++) {
+        g_autofree char *id = g_strdup_printf("t%u", p);
+
+        sum += fast_prop(r->qts, id, "x-fast-path-mapped");
+    }
+    return sum;
+}
+
+/*
+ * Served from a shadow copy (cxl-shadow.c): what goes through the copy
+ * is what the per-access path finds in the devices' memory afterwards,
+ * and the other way round. (Backends with share=off cannot be read from
+ * here; the equivalence test shows the per-access path puts each byte
+ * where the spec says.)
+ */
+static void test_shadow(const void *opaque)
+{
+    const Topo *t = opaque;
+    g_autofree uint8_t *expect = g_malloc0(HEAD + TAIL);
+    g_autofree uint8_t *head = g_malloc(HEAD);
+    g_autofree char *mtree = NULL;
+    g_autofree char *seed2 = g_strdup_printf("%s-again", t->name);
+    unsigned bad = 0;
+    QDict *rsp;
+    Run r;
+
+    run_start_opts(&r, t, true, true);
+    /* all of each device's share, before any access */
+    for (unsigned p = 0; p < r.ndev; p++) {
+        g_autofree char *id = g_strdup_printf("t%u", p);
+
+        g_assert_cmpuint(fast_prop(r.qts, id, "x-fast-path-mapped"), ==,
+                         DEV_SIZE);
+    }
+    mtree = qtest_hmp(r.qts, "info mtree");
+    g_assert(strstr(mtree, "cxl-fixed-memory-window-0-shadow-0"));
+    write_random(&r, t->name, expect);
+    check_readback(&r, expect);
+
+    /* shadows off: written back, and read per access from the devices */
+    set_machine_bool(r.qts, "cxl-fast-path-shadow", false);
+    g_assert_cmpuint(mapped_sum(&r), ==, 0);
+    check_readback(&r, expect);
+
+    /* written per access, then shadowed again: the copy has it all */
+    write_random(&r, seed2, expect);
+    set_machine_bool(r.qts, "cxl-fast-path-shadow", true);
+    g_assert_cmpuint(mapped_sum(&r), ==, r.ndev * DEV_SIZE);
+    check_readback(&r, expect);
+
+    /*
+     * Poison in t0's first line: its page goes back to the per-access
+     * path, whose reads of that line are all ones; nothing else changes
+     */
+    rsp = qtest_qmp(r.qts, "{'execute': 'cxl-inject-poison', 'arguments': "
+                    "{'path': 't0', 'start': 0, 'length': 64}}");
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    g_assert_cmpuint(mapped_sum(&r), ==, r.ndev * DEV_SIZE - 4 * KiB);
+    qtest_memread(r.qts, r.window, head, HEAD);
+    for (uint64_t o = 0; o < HEAD; o += 64) {
+        if (memcmp(head + o, expect + o, 64)) {
+            for (unsigned i = 0; i < 64; i++) {
+                g_assert_cmphex(head[o + i], ==, 0xff);
+            }
+            bad++;
+        }
+    }
+    g_assert_cmpuint(bad, ==, 1);
+    run_stop(&r, false);
+}
+
 /* ---- remapping, on the single-device topology of cxl-type3-test ---- */
 
 /* Bytes of the device's memory mapped as RAM */
@@ -481,6 +584,12 @@ int main(int argc, char **argv)
                                                 topos[i].name);
 
         qtest_add_data_func(path, &topos[i], test_equivalence);
+        if (!topos[i].mapped) {
+            g_autofree char *sp = g_strdup_printf("/cxl/fast-path/shadow/%s",
+                                                  topos[i].name);
+
+            qtest_add_data_func(sp, &topos[i], test_shadow);
+        }
     }
     qtest_add_func("/cxl/fast-path/remap", test_remap);
     qtest_add_func("/cxl/fast-path/mapped-state-changes",

@@ -20,7 +20,8 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner);
 /*
  * Something a route depends on changed (a decoder, Mem_Enable, the media
  * state, poison, the topology): unmap every window's overlays and drop
- * the per-access cache. Regions are mapped again at their next access.
+ * the per-access cache. A bottom half maps every region again, after
+ * shadows (cxl-shadow.c) have been written back.
  */
 void cxl_fast_path_flush(void);
 

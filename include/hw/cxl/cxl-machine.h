@@ -50,16 +50,20 @@ typedef struct CXLWindow CXLWindow;
 #define CXL_FAST_PATH_OVERLAYS  16
 
 typedef struct CXLFastMap CXLFastMap;
+typedef struct CXLShadow CXLShadow;
 
 typedef struct CXLFastOverlay {
     IOMMUMemoryRegion iommu;    /* maps an interleaved run, page by page */
     MemoryRegion alias;         /* or a linear one (cxl_fast_path_dpa_all) */
-    MemoryRegion *in_use;       /* which of the two is mapped */
+    MemoryRegion shadow_alias;  /* or a finer interleave's shadow copy */
+    bool shadow_alias_ready;    /* (made with the window's shadow) */
+    MemoryRegion *in_use;       /* which of the three is mapped */
     CXLWindow *w;
     hwaddr offset;              /* in the window, when mapped */
     uint64_t size;
     bool mapped;
     CXLFastMap *map;            /* what it maps (RCU: translate reads it) */
+    CXLShadow *shadow;          /* or the shadow copy it maps */
 } CXLFastOverlay;
 
 struct CXLWindow {
@@ -80,12 +84,17 @@ struct CXLWindow {
     MemoryRegion container;     /* what the address space maps */
     MemoryRegion mr;            /* in it: the per-access path, below... */
     CXLFastOverlay *overlays;   /* ... RAM overlays (the fast path) */
+    /* interleaves finer than a page, copied in HPA order (cxl-shadow.c) */
+    MemoryRegion *shadow_ram;   /* as big as the window, made on demand */
+    AddressSpace shadow_as;     /* writes to it (dirty and TB tracking) */
+    int shadow_pending;         /* unmapped shadows not written back yet */
 };
 
 struct CXLMachineState {
     Object *machine;
     bool enabled;               /* -machine cxl=on */
     bool fast_path;             /* -machine cxl-fast-path=on|off */
+    bool fast_path_shadow;      /* -machine cxl-fast-path-shadow=on|off */
     QEMUBH *fast_path_bh;       /* maps committed regions after a change */
     unsigned nr_windows;
     CXLWindow *windows;         /* from -machine cxl-fmw.N... */

@@ -337,6 +337,8 @@ void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
  * or the media is disabled.
  */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* No one outside QEMU sees the backend of [@dpa, @dpa + @len) (share=off) */
+bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /*
  * Write @len bytes at @dpa as a memory access would: the backend is marked
  * dirty (migration) and code translated from it is dropped (TCG). The

@@ -1,0 +1,556 @@
+/*
+ * Shadow copies: CXL memory interleaved finer than a page, at RAM speed.
+ *
+ * A page of a 256 B interleave belongs to up to 16 devices, so no mapping
+ * of the devices' memory can serve it: every access would go through the
+ * per-access path (cxl-route.c), about 100x slower than RAM under TCG.
+ * Instead, the fast path (cxl-fast-path.c) maps a run of such pages as a
+ * shadow: plain RAM holding the run's bytes in HPA order, filled from the
+ * devices' memory when mapped, and written back to the devices' memory,
+ * the pages the guest dirtied, when unmapped. In between, the shadow is
+ * the memory of its range: CPUs and DMA use it directly, and a device-
+ * side change (Clear Poison's data, Sanitize, Media Operations) is copied
+ * into it (cxl_shadow_dpa_changed()).
+ *
+ * Unmapping happens on every change a route depends on (the fast path's
+ * flush), with the BQL; a vCPU may keep writing through its TLB until it
+ * processes the TLB flush queued for it. So the write-back runs as safe
+ * work (no vCPU executes, every TLB is flushed before any runs again),
+ * and until it has run, the per-access path serves the shadow's range
+ * from the shadow (cxl_shadow_access()); then the fast path maps again.
+ *
+ * The devices' memory is out of date while a shadow is mapped, so only
+ * memory no one outside QEMU can see is shadowed: backends with
+ * share=off (memory-backend-ram, private file mappings). A shared file
+ * stays per access, byte-exact at all times. Each window has one RAM
+ * region as big as the window, allocated on demand without reserve; the
+ * write-back discards the pages it wrote back, so the host memory a
+ * shadow takes is what the guest wrote, plus 1/32 for its table.
+ * -machine cxl-fast-path-shadow=off turns shadows off.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/lockable.h"
+#include "qemu/main-loop.h"
+#include "qapi/error.h"
+#include "exec/target_page.h"
+#include "exec/translation-block.h"
+#include "hw/core/cpu.h"
+#include "system/physmem.h"
+#include "system/qtest.h"
+#include "system/ramblock.h"
+#include "system/runstate.h"
+#include "system/tcg.h"
+#include "hw/cxl/cxl-shadow.h"
+#include "hw/cxl/cxl-route.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define CHUNK           CXL_SHADOW_CHUNK
+#define DEV_MASK        63u     /* chunk entries: DPA | device index */
+#define MAX_DEVS        (DEV_MASK + 1)
+
+struct CXLShadow {
+    CXLWindow *w;
+    hwaddr offset;              /* in the window and its shadow RAM */
+    uint64_t size;
+    bool pending;               /* unmapped, not written back yet */
+    unsigned nr_devs;
+    CXLType3Dev *devs[MAX_DEVS];    /* NULL: unplugged since */
+    uint64_t *chunks;           /* per CHUNK bytes, in HPA order */
+};
+
+/*
+ * Every shadow, mapped or waiting for its write-back. The lock orders
+ * the write-back (safe work, without the BQL) against the per-access path
+ * and device-side changes.
+ */
+static GPtrArray *shadows;
+static QemuMutex shadow_lock;
+static bool writeback_queued;
+
+static uint64_t nr_chunks(CXLShadow *s)
+{
+    return s->size / CHUNK;
+}
+
+static uint8_t *shadow_ptr(CXLShadow *s, uint64_t chunk)
+{
+    return (uint8_t *)memory_region_get_ram_ptr(s->w->shadow_ram) +
+           s->offset + chunk * CHUNK;
+}
+
+/* ---- building ---- */
+
+void cxl_shadow_build_init(CXLShadowBuild *b, CXLWindow *w, hwaddr lo)
+{
+    if (!b->chunks) {
+        b->chunks = g_array_new(false, false, sizeof(uint64_t));
+    }
+    g_array_set_size(b->chunks, 0);
+    b->w = w;
+    b->lo = lo;
+    b->nr_devs = 0;
+}
+
+void cxl_shadow_build_clear(CXLShadowBuild *b)
+{
+    if (b->chunks) {
+        g_array_free(b->chunks, true);
+        b->chunks = NULL;
+    }
+}
+
+static int build_dev_index(CXLShadowBuild *b, CXLType3Dev *dev)
+{
+    for (unsigned i = 0; i < b->nr_devs; i++) {
+        if (b->devs[i] == dev) {
+            return i;
+        }
+    }
+    if (b->nr_devs == MAX_DEVS) {
+        return -1;
+    }
+    b->devs[b->nr_devs] = dev;
+    return b->nr_devs++;
+}
+
+/* Where @dev's next chunk may be, in the DPA order check of @b */
+static uint64_t *build_next_dpa(CXLShadowBuild *b, CXLType3Dev *dev)
+{
+    for (unsigned i = 0; i < b->nr_seen; i++) {
+        if (b->seen[i].dev == dev) {
+            return &b->seen[i].next_dpa;
+        }
+    }
+    if (b->nr_seen == ARRAY_SIZE(b->seen)) {
+        return NULL;
+    }
+    b->seen[b->nr_seen].dev = dev;
+    b->seen[b->nr_seen].next_dpa = 0;
+    return &b->seen[b->nr_seen++].next_dpa;
+}
+
+bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
+{
+    uint64_t page = qemu_target_page_size();
+    unsigned chunks0 = b->chunks->len, devs0 = b->nr_devs;
+    unsigned seen0 = b->nr_seen;
+    uint64_t next0[ARRAY_SIZE(b->seen)];
+    hwaddr a = hpa, end;
+
+    for (unsigned i = 0; i < seen0; i++) {
+        next0[i] = b->seen[i].next_dpa;
+    }
+    while (a < hpa + page) {
+        CXLType3Dev *dev;
+        CXLExtent ext;
+        uint64_t dpa, len, *next;
+        int idx;
+
+        if (!cxl_route(b->w, a, &dev, &dpa, &ext) || ext.lo > a) {
+            goto fail;
+        }
+        end = MIN(ext.hi, hpa + page);
+        len = end - a;
+        if ((a | len | dpa) & (CHUNK - 1) ||
+            !cxl_type3_dpa_ptr(dev, dpa, len) ||
+            cxl_type3_poisoned(dev, dpa, len) ||
+            !cxl_type3_dpa_private(dev, dpa, len)) {
+            goto fail;
+        }
+        next = build_next_dpa(b, dev);
+        if (!next || dpa < *next) {
+            goto fail;          /* no room to check, or an alias */
+        }
+        *next = dpa + len;
+        idx = build_dev_index(b, dev);
+        if (idx < 0) {
+            goto fail;
+        }
+        for (uint64_t o = 0; o < len; o += CHUNK) {
+            uint64_t e = (dpa + o) | idx;
+
+            g_array_append_val(b->chunks, e);
+        }
+        a = end;
+    }
+    return true;
+
+fail:
+    g_array_set_size(b->chunks, chunks0);
+    b->nr_devs = devs0;
+    b->nr_seen = seen0;
+    for (unsigned i = 0; i < seen0; i++) {
+        b->seen[i].next_dpa = next0[i];
+    }
+    return false;
+}
+
+/* The window's shadow RAM, made on first use; false if it cannot have one */
+static bool window_shadow_init(CXLWindow *w)
+{
+    g_autofree char *name = NULL;
+    Error *err = NULL;
+    MemoryRegion *mr;
+
+    if (w->shadow_ram) {
+        return true;
+    }
+    if (w->size > CXL_SHADOW_MAX_WINDOW) {
+        return false;
+    }
+    name = g_strdup_printf("cxl-fixed-memory-window-%u-shadow", w->index);
+    mr = g_new0(MemoryRegion, 1);
+    /* address space only: pages exist once written */
+    if (!memory_region_init_ram_flags_nomigrate(mr, w->machine->machine, name,
+                                                w->size, RAM_NORESERVE,
+                                                &err)) {
+        trace_cxl_shadow_no_ram(w->index, error_get_pretty(err));
+        error_free(err);
+        g_free(mr);
+        return false;
+    }
+    /* which pages the guest wrote: those are written back */
+    memory_region_set_log(mr, true, DIRTY_MEMORY_VGA);
+    address_space_init(&w->shadow_as, mr, name);
+    w->shadow_ram = mr;
+    if (!shadows) {
+        shadows = g_ptr_array_new();
+        qemu_mutex_init(&shadow_lock);
+    }
+    return true;
+}
+
+/* Copy the devices' memory in; false if some of it went away */
+static bool shadow_fill(CXLShadow *s)
+{
+    uint64_t page = qemu_target_page_size(), per = page / CHUNK, copied = 0;
+    ram_addr_t ram = memory_region_get_ram_addr(s->w->shadow_ram);
+    g_autofree uint8_t *buf = g_malloc(page);
+
+    for (uint64_t p = 0; p < s->size / page; p++) {
+        for (uint64_t c = 0; c < per; c++) {
+            uint64_t e = s->chunks[p * per + c];
+            uint8_t *src = cxl_type3_dpa_ptr(s->devs[e & DEV_MASK],
+                                             e & ~(uint64_t)DEV_MASK, CHUNK);
+
+            if (!src) {
+                return false;
+            }
+            memcpy(buf + c * CHUNK, src, CHUNK);
+        }
+        /* the shadow starts out zero, without stale translated code */
+        if (!buffer_is_zero(buf, page)) {
+            address_space_write(&s->w->shadow_as, s->offset + p * page,
+                                MEMTXATTRS_UNSPECIFIED, buf, page);
+            copied += page;
+        }
+    }
+    /* nothing to write back yet */
+    physical_memory_test_and_clear_dirty(ram + s->offset, s->size,
+                                         DIRTY_MEMORY_VGA);
+    trace_cxl_shadow_fill(s->w->index, s->w->base + s->offset, s->size,
+                          copied);
+    return true;
+}
+
+CXLShadow *cxl_shadow_new(CXLShadowBuild *b, CXLFastOverlay *ov)
+{
+    uint64_t page = qemu_target_page_size();
+    CXLWindow *w = b->w;
+    CXLShadow *s;
+
+    if (!w->machine->fast_path_shadow || !b->chunks->len ||
+        !window_shadow_init(w)) {
+        return NULL;
+    }
+    s = g_new0(CXLShadow, 1);
+    s->w = w;
+    s->offset = b->lo - w->base;
+    s->size = (uint64_t)b->chunks->len * CHUNK;
+    g_assert(s->size % page == 0);
+    s->nr_devs = b->nr_devs;
+    memcpy(s->devs, b->devs, sizeof(s->devs[0]) * b->nr_devs);
+    s->chunks = (uint64_t *)g_array_steal(b->chunks, NULL);
+    if (!shadow_fill(s)) {
+        g_free(s->chunks);
+        g_free(s);
+        return NULL;
+    }
+    if (!ov->shadow_alias_ready) {
+        g_autofree char *name = g_strdup_printf(
+            "cxl-fixed-memory-window-%u-shadow-%td", w->index,
+            ov - w->overlays);
+
+        memory_region_init_alias(&ov->shadow_alias, w->machine->machine,
+                                 name, w->shadow_ram, 0, w->size);
+        ov->shadow_alias_ready = true;
+    }
+    memory_region_set_alias_offset(&ov->shadow_alias, s->offset);
+    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+        g_ptr_array_add(shadows, s);
+    }
+    return s;
+}
+
+void cxl_shadow_account(CXLShadow *s, int sign)
+{
+    for (uint64_t i = 0; i < nr_chunks(s); i++) {
+        CXLType3Dev *dev = s->devs[s->chunks[i] & DEV_MASK];
+
+        if (dev) {
+            dev->fast_path_mapped += sign * CHUNK;
+        }
+    }
+}
+
+/* ---- unmapping and writing back ---- */
+
+void cxl_shadow_unmapped(CXLShadow *s)
+{
+    QEMU_LOCK_GUARD(&shadow_lock);
+    s->pending = true;
+    qatomic_inc(&s->w->shadow_pending);
+}
+
+bool cxl_shadow_writeback_pending(void)
+{
+    bool any = false;
+
+    if (!shadows) {
+        return false;
+    }
+    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+        for (unsigned i = 0; i < shadows->len && !any; i++) {
+            any = ((CXLShadow *)g_ptr_array_index(shadows, i))->pending;
+        }
+    }
+    return any || qatomic_read(&writeback_queued);
+}
+
+/* Write @s's chunks of device index @only (or all, if negative) back */
+static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only)
+{
+    uint64_t per = qemu_target_page_size() / CHUNK;
+
+    for (uint64_t c = page_nr * per; c < (page_nr + 1) * per; c++) {
+        uint64_t e = s->chunks[c];
+        CXLType3Dev *dev = s->devs[e & DEV_MASK];
+
+        if (dev && (only < 0 || (e & DEV_MASK) == only)) {
+            address_space_write(&dev->dpa_as, e & ~(uint64_t)DEV_MASK,
+                                MEMTXATTRS_UNSPECIFIED, shadow_ptr(s, c),
+                                CHUNK);
+        }
+    }
+}
+
+/* Write @s back, the pages @snap has dirty, and give its memory back */
+static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
+{
+    uint64_t page = qemu_target_page_size(), written = 0;
+    CXLWindow *w = s->w;
+    ram_addr_t ram = memory_region_get_ram_addr(w->shadow_ram);
+
+    for (uint64_t p = 0; p < s->size / page; p++) {
+        if (memory_region_snapshot_get_dirty(w->shadow_ram, snap,
+                                             s->offset + p * page, page)) {
+            shadow_put_page(s, p, -1);
+            written += page;
+        }
+    }
+    /* its translated code goes with the memory */
+    ram_block_discard_range(w->shadow_ram->ram_block, s->offset, s->size);
+    if (tcg_enabled()) {
+        tb_invalidate_phys_range(NULL, ram + s->offset,
+                                 ram + s->offset + s->size - 1);
+    }
+    trace_cxl_shadow_writeback(w->index, w->base + s->offset, s->size,
+                               written);
+}
+
+/* With shadow_lock, and no vCPU running (or able to use a stale TLB) */
+static void shadow_writeback(void)
+{
+    uint64_t page = qemu_target_page_size();
+    CXLShadow *s;
+
+    while (true) {
+        DirtyBitmapSnapshot *snap;
+        CXLWindow *w = NULL;
+
+        for (unsigned i = 0; i < shadows->len && !w; i++) {
+            s = g_ptr_array_index(shadows, i);
+            w = s->pending ? s->w : NULL;
+        }
+        if (!w) {
+            return;
+        }
+        /*
+         * One snapshot of the whole window: clearing is by 64 pages, so a
+         * smaller one could lose a neighbouring shadow's dirty pages
+         */
+        snap = physical_memory_snapshot_and_clear_dirty(w->shadow_ram, 0,
+                                                        w->size,
+                                                        DIRTY_MEMORY_VGA);
+        for (unsigned i = 0; i < shadows->len;) {
+            s = g_ptr_array_index(shadows, i);
+            if (s->w != w) {
+                i++;
+            } else if (!s->pending) {
+                /* (mapped ones wait for their turn, still dirty) */
+                for (uint64_t o = 0; o < s->size; o += page) {
+                    if (memory_region_snapshot_get_dirty(w->shadow_ram, snap,
+                                                         s->offset + o,
+                                                         page)) {
+                        memory_region_set_dirty(w->shadow_ram, s->offset + o,
+                                                page);
+                    }
+                }
+                i++;
+            } else {
+                shadow_put(s, snap);
+                qatomic_dec(&w->shadow_pending);
+                g_ptr_array_remove_index_fast(shadows, i);
+                g_free(s->chunks);
+                g_free(s);
+            }
+        }
+        g_free(snap);
+    }
+}
+
+static void shadow_writeback_work(CPUState *cpu, run_on_cpu_data data)
+{
+    CXLMachineState *ms = data.host_ptr;
+
+    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+        shadow_writeback();
+    }
+    qatomic_set(&writeback_queued, false);
+    /* and map again */
+    qemu_bh_schedule(ms->fast_path_bh);
+}
+
+void cxl_shadow_writeback_schedule(CXLMachineState *ms)
+{
+    bool any = false;
+
+    if (!shadows || qatomic_read(&writeback_queued)) {
+        return;
+    }
+    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+        for (unsigned i = 0; i < shadows->len && !any; i++) {
+            any = ((CXLShadow *)g_ptr_array_index(shadows, i))->pending;
+        }
+    }
+    if (!any) {
+        return;
+    }
+    /* no vCPU executes: nothing can write through a stale mapping */
+    if (qtest_enabled() || !runstate_is_running() || !first_cpu) {
+        WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+            shadow_writeback();
+        }
+        return;
+    }
+    qatomic_set(&writeback_queued, true);
+    async_safe_run_on_cpu(first_cpu, shadow_writeback_work,
+                          RUN_ON_CPU_HOST_PTR(ms));
+}
+
+unsigned cxl_shadow_access(CXLWindow *w, hwaddr addr, uint8_t *buf,
+                           unsigned size, bool write)
+{
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+        unsigned n;
+
+        if (s->w != w || !s->pending || addr < s->offset ||
+            addr >= s->offset + s->size) {
+            continue;
+        }
+        n = MIN(size, s->offset + s->size - addr);
+        if (n < size) {
+            return n;           /* the caller goes byte by byte */
+        }
+        if (write) {
+            address_space_write(&w->shadow_as, addr, MEMTXATTRS_UNSPECIFIED,
+                                buf, size);
+        } else {
+            memcpy(buf, shadow_ptr(s, 0) + (addr - s->offset), size);
+        }
+        return size;
+    }
+    return 0;
+}
+
+static int shadow_dev_index(CXLShadow *s, CXLType3Dev *dev)
+{
+    for (unsigned i = 0; i < s->nr_devs; i++) {
+        if (s->devs[i] == dev) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void cxl_shadow_dpa_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    uint8_t tmp[CHUNK];
+
+    if (!shadows || !len) {
+        return;
+    }
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+        int idx = shadow_dev_index(s, ct3);
+
+        for (uint64_t c = 0; idx >= 0 && c < nr_chunks(s); c++) {
+            uint64_t e = s->chunks[c], cd = e & ~(uint64_t)DEV_MASK;
+            uint64_t lo = MAX(cd, dpa), hi = MIN(cd + CHUNK, dpa + len);
+
+            if ((e & DEV_MASK) != idx || lo >= hi) {
+                continue;
+            }
+            address_space_read(&ct3->dpa_as, lo, MEMTXATTRS_UNSPECIFIED, tmp,
+                               hi - lo);
+            address_space_write(&s->w->shadow_as,
+                                s->offset + c * CHUNK + (lo - cd),
+                                MEMTXATTRS_UNSPECIFIED, tmp, hi - lo);
+        }
+    }
+}
+
+void cxl_shadow_del_device(CXLType3Dev *ct3)
+{
+    uint64_t page = qemu_target_page_size();
+
+    if (!shadows) {
+        return;
+    }
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+        ram_addr_t ram = memory_region_get_ram_addr(s->w->shadow_ram);
+        int idx = shadow_dev_index(s, ct3);
+
+        if (idx < 0) {
+            continue;
+        }
+        for (uint64_t p = 0; p < s->size / page; p++) {
+            if (physical_memory_get_dirty_flag(ram + s->offset + p * page,
+                                               DIRTY_MEMORY_VGA)) {
+                shadow_put_page(s, p, idx);
+            }
+        }
+        s->devs[idx] = NULL;
+    }
+}
