@@ -9,9 +9,13 @@ MiB = 1 << 20
 PMEM_OFFSET, PMEM_LENGTH = 1 * MiB, 192 * 1024
 
 
-def backend(ctx, kind, name, size):
+def backend(ctx, kind, name, size, shared=True):
     """-object args for a file-backed memory backend in the work dir
-    (share=on, so the host can check the file after the run)."""
+    (share=on, so the host can check the file after the run); with
+    shared=False a memory-backend-ram, which only QEMU sees (the fast path
+    may then serve interleaves finer than a page from a shadow copy)."""
+    if not shared:
+        return ["-object", f"memory-backend-ram,id={name},size={size}"]
     path = ctx.file(f"{name}.img", size=size)
     return ["-object", f"memory-backend-file,id={name},share=on,mem-path={path},size={size}"]
 
@@ -264,11 +268,12 @@ def count_hpa_pattern(ctx, files, base, ways, gran, seed):
 class Topology:
     """Builds the arguments of a CXL tree: host bridges, root ports,
     switches (upstream + downstream ports) and cxl-type3 devices with file
-    backends mem<serial>.img (serials from 1, in order). Built at import
-    time; args(ctx) creates the backend files and returns the arguments."""
+    backends mem<serial>.img (serials from 1, in order), or with
+    shared=False memory-backend-ram backends. Built at import time;
+    args(ctx) creates the backend files and returns the arguments."""
 
-    def __init__(self, size="256M"):
-        self.size = size
+    def __init__(self, size="256M", shared=True):
+        self.size, self.shared = size, shared
         self._args, self.hbs, self.windows = [], [], []
         self.slot, self.sn, self.nsw = 1, 0, 0
         self.devices = {}           # serial -> parent port id
@@ -278,7 +283,7 @@ class Topology:
     def args(self, ctx):
         out = []
         for sn, kind in self.kinds.items():
-            out += backend(ctx, kind, f"mem{sn}", self.size)
+            out += backend(ctx, kind, f"mem{sn}", self.size, self.shared)
         if self.windows:
             out += ["-M", ",".join(self.windows)]
         return out + self._args

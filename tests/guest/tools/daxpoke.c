@@ -3,6 +3,7 @@
  *
  *   daxpoke write DEV OFFSET LEN SEED
  *   daxpoke check DEV OFFSET LEN SEED
+ *   daxpoke zero DEV OFFSET LEN
  *   daxpoke dma-in DEV OFFSET LEN DISK DISKOFF
  *   daxpoke dma-out DEV OFFSET LEN DISK DISKOFF
  *   daxpoke exec DEV OFFSET VALUE
@@ -13,7 +14,8 @@
  * multiples of 8): the 64-bit little-endian word at device offset x is
  *     x ^ (SEED * 0x9e3779b97f4a7c15)
  * so a host that knows where the device's bytes live can check them.
- * Exit status 0 on success; check prints the first mismatch.
+ * Exit status 0 on success; check prints the first mismatch. zero checks
+ * that the LEN bytes at OFFSET are all zero.
  *
  * dma-in reads LEN bytes of the block device DISK at DISKOFF into the DAX
  * device at OFFSET, dma-out writes them the other way, both with O_DIRECT:
@@ -112,7 +114,7 @@ int main(int argc, char **argv)
 {
     uint64_t off, len, seed, size, k;
     volatile uint64_t *map;
-    int fd, write_mode, dma_mode, code_mode;
+    int fd, write_mode, dma_mode, code_mode, zero_mode;
 
     dma_mode = argc == 7 && (!strcmp(argv[1], "dma-in") ||
                              !strcmp(argv[1], "dma-out"));
@@ -136,9 +138,11 @@ int main(int argc, char **argv)
         return run_code((uint8_t *)map + off, !strcmp(argv[1], "exec"),
                         strtoull(argv[4], NULL, 0));
     }
-    if (!dma_mode &&
+    zero_mode = argc == 5 && !strcmp(argv[1], "zero");
+    if (!dma_mode && !zero_mode &&
         (argc != 6 || (strcmp(argv[1], "write") && strcmp(argv[1], "check")))) {
         fprintf(stderr, "usage: daxpoke write|check DEV OFFSET LEN SEED\n"
+                "       daxpoke zero DEV OFFSET LEN\n"
                 "       daxpoke dma-in|dma-out DEV OFFSET LEN DISK DISKOFF\n"
                 "       daxpoke exec|call DEV OFFSET VALUE\n");
         return 2;
@@ -146,7 +150,7 @@ int main(int argc, char **argv)
     write_mode = !strcmp(argv[1], "write");
     off = strtoull(argv[3], NULL, 0);
     len = strtoull(argv[4], NULL, 0);
-    seed = dma_mode ? 0 : strtoull(argv[5], NULL, 0);
+    seed = dma_mode || zero_mode ? 0 : strtoull(argv[5], NULL, 0);
     size = dev_size(argv[2]);
     if ((off | len) % (dma_mode ? 4096 : 8) || off > size || len > size - off) {
         fprintf(stderr, "daxpoke: bad range 0x%llx+0x%llx (size 0x%llx)\n",
@@ -170,12 +174,14 @@ int main(int argc, char **argv)
     }
     k = seed * 0x9e3779b97f4a7c15ull;
     for (uint64_t x = off; x < off + len; x += 8) {
+        uint64_t want = zero_mode ? 0 : x ^ k;
+
         if (write_mode) {
-            map[x / 8] = x ^ k;
-        } else if (map[x / 8] != (x ^ k)) {
+            map[x / 8] = want;
+        } else if (map[x / 8] != want) {
             printf("mismatch at 0x%llx: 0x%016llx, expected 0x%016llx\n",
                    (unsigned long long)x, (unsigned long long)map[x / 8],
-                   (unsigned long long)(x ^ k));
+                   (unsigned long long)want);
             return 1;
         }
     }
