@@ -41,6 +41,9 @@ LOGS = TOP / "build" / "guest-logs"
 DEFAULT_QEMU = TOP / "build" / "bin" / "qemu-system-x86_64"
 FIRMWARE = TOP / "build" / "firmware"
 
+# CXL_GUEST_DIAG=1: when the guest resets or powers off before the end
+# marker, pause QEMU there and write its CPU state to diag.txt.
+DIAG = os.environ.get("CXL_GUEST_DIAG") == "1"
 DEFAULT_TIMEOUT = 300          # seconds per scenario (boot included)
 POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
 # Kernel console options: warnings (level 4) still reach the console.
@@ -547,7 +550,13 @@ class Run:
                "-serial", "chardev:cxltest-con",
                "-chardev", f"socket,id=cxltest-sync,path={sync_sock},server=on,wait=off",
                "-serial", "chardev:cxltest-sync",
-               "-qmp", f"unix:{qmp_sock},server=on,wait=off"] + [str(a) for a in topo]
+               "-qmp", f"unix:{qmp_sock},server=on,wait=off",
+               # why a guest died: "Triple fault", rejected accesses
+               "-d", "cpu_reset,guest_errors,invalid_mem",
+               "-D", str(self.logdir / "qemu-debug.log")]
+        if DIAG:
+            cmd += ["-action", "shutdown=pause"]
+        cmd += [str(a) for a in topo]
         with open(self.logdir / "qemu-cmdline.txt", "a") as f:
             f.write(" ".join(a if re.fullmatch(r"[\w@%+=:,./-]+", a) else repr(a) for a in cmd) + "\n")
 
@@ -604,14 +613,17 @@ class Run:
                 end_at = time.monotonic()
                 if self.res.end_status != 0:
                     self.res.reasons.append(f"scenario script exit status {self.res.end_status}")
+            if DIAG and not exited and self.ctx.qmp_events("SHUTDOWN"):
+                self._diag_dump(proc)
+                continue
             if exited and self.ctx.killed:
                 return                      # the scenario killed it on purpose
             if exited:
                 if partial:
                     self._on_line(partial.decode(errors="replace").replace("\r", ""))
                 if self.res.end_status is None:
-                    self.res.reasons.append(f"no end marker: QEMU exited (status {proc.returncode}) "
-                                            "before the scenario finished")
+                    self.res.reasons.append(f"no end marker: QEMU exited (status {proc.returncode}"
+                                            f"{self._exit_cause()}) before the scenario finished")
                     self.want_tail = True
                 return
             now = time.monotonic()
@@ -624,6 +636,42 @@ class Run:
                 self.want_tail = True
                 return
             time.sleep(0.2)
+
+    def _exit_cause(self):
+        """Why the guest stopped: the SHUTDOWN event's reason, and a
+        triple fault if QEMU logged one."""
+        why = [e.get("data", {}).get("reason", "?") for e in self.ctx.qmp_events("SHUTDOWN")
+               if e.get("data", {}).get("guest")]
+        try:
+            with open(self.logdir / "qemu-debug.log", errors="replace") as f:
+                if any(line.startswith("Triple fault") for line in f):
+                    why.append("triple fault, see qemu-debug.log")
+        except OSError:
+            pass
+        return ", " + ", ".join(why[:2]) if why else ""
+
+    def _diag_dump(self, proc):
+        """CXL_GUEST_DIAG: QEMU paused at the guest's reset or poweroff."""
+        ctx = self.ctx
+        if self.res.end_status is None:
+            with open(self.logdir / "diag.txt", "w") as out:
+                def hmp(line):
+                    try:
+                        r = ctx.qmp("human-monitor-command", **{"command-line": line})
+                    except QMPError as e:
+                        r = f"error: {e}"
+                    out.write(f"===== {line}\n{r}\n")
+                    return r
+                regs = hmp("info registers -a")
+                hmp("info mtree -f")
+                # each CPU's top-level page table
+                for cr3 in sorted(set(re.findall(r"CR3=([0-9a-f]+)", regs))):
+                    hmp(f"xp /512gx 0x{cr3}")
+        try:
+            ctx.qmp("quit")
+        except QMPError:
+            pass
+        proc.wait(timeout=30)
 
     def _kernel_trouble(self, text):
         lines = text.splitlines()
