@@ -128,9 +128,13 @@ static IOMMUTLBEntry cxl_fast_translate(IOMMUMemoryRegion *iommu,
     CXLType3Dev *dev;
     uint64_t ent;
 
-    /* linear runs are aliases: only page tables are translated */
+    /*
+     * Linear runs are aliases: only page tables are translated. A refusal
+     * is not harmless: TCG maps the page to unassigned memory for the
+     * access in progress (reads 0), so an overlay keeps its map after it
+     * is unmapped (cxl_fast_path_flush()).
+     */
     if (!map || map->linear || addr >= map->size) {
-        /* unmapped under our feet: the TLB flush that follows drops it */
         return e;
     }
     ent = map->pages[addr / page];
@@ -278,6 +282,10 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
         ov->offset = lo - w->base;
         ov->size = hi - lo;
         ov->mapped = true;
+        /* the map it kept since the flush that unmapped it */
+        if (ov->map) {
+            g_free_rcu(ov->map, rcu);
+        }
         qatomic_rcu_set(&ov->map, map);
         if (map->linear) {
             /* plain RAM: the device's memory from dpa0 on */
@@ -410,14 +418,18 @@ void cxl_fast_path_flush(void)
                 cxl_shadow_unmapped(ov->shadow);
                 ov->shadow = NULL;
             } else if (ov->mapped) {
-                CXLFastMap *map = ov->map;
-
-                account(map, -1);
+                account(ov->map, -1);
                 memory_region_del_subregion(&w->container, ov->in_use);
                 ov->mapped = false;
-                qatomic_rcu_set(&ov->map, NULL);
-                /* a vCPU may be filling its TLB from it right now */
-                g_free_rcu(map, rcu);
+                /*
+                 * Keep ov->map: vCPUs fill their TLBs without the BQL, from
+                 * the flat view current when they look, which still holds
+                 * this overlay until the commit below. Translating to
+                 * nothing there gave them unassigned memory (a page-table
+                 * walk reading zeroes). What the old map answers is still
+                 * the devices' memory; overlay_map() frees it when it
+                 * reuses the overlay.
+                 */
             }
         }
     }
