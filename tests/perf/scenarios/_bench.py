@@ -33,13 +33,14 @@ bench() {
 '''
 
 
-def tree(buses, rps, *switches):
-    """A _cxl.Topology: a host bridge at each PCI bus number of @buses,
+def tree(buses, rps, *switches, shared=True):
+    """A _cxl.Topology (shared: its backends, see _cxl.Topology): a host
+    bridge at each PCI bus number of @buses,
     each with @rps root ports; below each root port a switch with
     switches[0] downstream ports, below each of those one with switches[1],
     and so on; a volatile device at each leaf. Returns the topology and its
     host bridges."""
-    T = Topology()
+    T = Topology(shared=shared)
     hbs = [T.host_bridge(bus) for bus in buses]
     ports = [T.root_port(hb, rp) for hb in hbs for rp in range(rps)]
     for n in switches:
