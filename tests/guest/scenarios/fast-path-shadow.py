@@ -12,7 +12,8 @@ back (as safe work) and maps it again, and no write of the loop may get
 lost. Then code and data in A are as last written; Clear Poison (debugfs)
 on A's first line writes zeros through the device, which the shadow must
 show; and after A is destroyed and created again (written back, filled
-again) everything is still there.
+again) everything is still there. A virtio-blk disk moves 2 MiB into A
+and 2 MiB out of it by DMA (O_DIRECT): a shadow is RAM to devices too.
 
 The writer's rounds in flight while B is committed exercise the remap
 under load: a write lost between the write-back and the new fill fails
@@ -23,12 +24,12 @@ passed. Leaving out the copy of Clear Poison's data into the shadow makes
 cleared-line-zero fail.
 """
 
-from _cxl import GUEST_LIB, Topology, type3_sum
+from _cxl import GUEST_LIB, MiB, Topology, dax_word, type3_sum
 
 DESCRIPTION = "2-way 256 B region on private memory: shadowed, coherent across remaps and Clear Poison"
 MACHINE = "q35,cxl=on"
 TOOLS = ["daxpoke"]
-MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl"]
+MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl", "virtio_blk"]
 TIMEOUT = 300
 
 TOPO = Topology(size="512M", shared=False)
@@ -38,8 +39,27 @@ for _port in (0, 1):
 TOPO.window([_hb])
 
 
+# DMA: the disk's first 2 MiB hold daxpoke's pattern 31 for region offset
+# DMA_IN; region [0, 2 MiB) (pattern 7) goes to disk offset DMA_LEN
+DMA_IN, DMA_LEN = 16 * MiB, 2 * MiB
+
+
+def words(off, seed, length):
+    return b"".join(dax_word(off + i, seed).to_bytes(8, "little") for i in range(0, length, 8))
+
+
 def topology(ctx):
-    return TOPO.args(ctx)
+    ctx.file("disk.img", data=words(DMA_IN, 31, DMA_LEN) + bytes(DMA_LEN))
+    return TOPO.args(ctx) + [
+        "-drive", f"file={ctx.path('disk.img')},if=none,id=disk0,format=raw",
+        "-device", "virtio-blk-pci,drive=disk0,bus=pcie.0"]
+
+
+def check(ctx):
+    with open(ctx.path("disk.img"), "rb") as f:
+        disk = f.read()
+    ctx.check("dma-out-on-disk", disk[DMA_LEN:2 * DMA_LEN] == words(0, 7, DMA_LEN),
+              f"disk [0x{DMA_LEN:x}, +0x{DMA_LEN:x}) holds region [0, +0x{DMA_LEN:x})")
 
 
 def shadowed(ctx, mib):
@@ -54,7 +74,7 @@ def shadowed(ctx, mib):
 
 HOST = {"shadowed": shadowed}
 
-GUEST = GUEST_LIB + r'''
+GUEST = (GUEST_LIB + r'''
 step memdevs-probed wait_memdevs 2
 # the same virtual addresses in every daxpoke run
 echo 0 > /proc/sys/kernel/randomize_va_space
@@ -68,6 +88,10 @@ dax_a=$dax
 step shadowed-a host shadowed 512
 step write-pattern daxpoke write $dax_a 0 0x400000 7
 step exec-shadow daxpoke exec $dax_a 0x800000 0x1111
+disk=/dev/$(ls /sys/block | grep '^vd' | head -1)
+step dma-in daxpoke dma-in $dax_a __DMA_IN__ __DMA_LEN__ $disk 0
+step dma-arrived daxpoke check $dax_a __DMA_IN__ __DMA_LEN__ 31
+step dma-out daxpoke dma-out $dax_a 0 __DMA_LEN__ $disk __DMA_LEN__
 
 # region B while another process keeps writing A, a new value each round
 rm -f /tmp/stop /tmp/bgfail
@@ -113,7 +137,8 @@ step shadowed-again host shadowed 512
 step zero-kept daxpoke zero $dax 0 64
 step pattern-kept daxpoke check $dax 64 0x3fffc0 7
 step code-kept daxpoke call $dax 0x800000 0x2222
+step dma-data-kept daxpoke check $dax __DMA_IN__ __DMA_LEN__ 31
 # (Linux warns once when it clears poison in a region's DPA: expected)
 expected_trouble() { kernel_cxl_trouble | grep -v 'poison clear dpa:0x0 region: ' || true; }
 step_eq kernel-log-clean "" expected_trouble
-'''
+''').replace("__DMA_IN__", str(DMA_IN)).replace("__DMA_LEN__", str(DMA_LEN))
