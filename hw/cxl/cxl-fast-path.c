@@ -54,20 +54,24 @@ static uint64_t page_size(void)
 /*
  * How many bytes from @hpa (page aligned), up to @limit, map linearly to
  * one device's memory, free of poison: a multiple of the page size, 0 if
- * the page at @hpa cannot be mapped. Sets @dev and @dpa for @hpa.
+ * the page at @hpa cannot be mapped. Sets @dev and @dpa for @hpa, and
+ * @sub_page if the decoders interleave finer than a page there (as they
+ * do over the whole region: its decoders are the same throughout).
  */
 static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
-                         CXLType3Dev **dev, uint64_t *dpa)
+                         CXLType3Dev **dev, uint64_t *dpa, bool *sub_page)
 {
     uint64_t page = page_size();
     CXLExtent ext;
     hwaddr end;
 
+    *sub_page = false;
     if (!cxl_route(w, hpa, dev, dpa, &ext) || ext.lo > hpa) {
         return 0;
     }
     end = MIN(QEMU_ALIGN_DOWN(ext.hi, page), limit);
     if (end <= hpa) {
+        *sub_page = ext.hi - ext.lo < page;
         return 0;
     }
     if (cxl_type3_dpa_ptr(*dev, *dpa, end - hpa) &&
@@ -350,7 +354,9 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr start = 0, p = lo, end, next;
-    bool room = true, shadows = w->machine->fast_path_shadow;
+    bool room = true, sub_page = false;
+    bool shadows = w->machine->fast_path_shadow &&
+                   w->size <= CXL_SHADOW_MAX_WINDOW;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
     CXLShadowBuild build = { 0 };
     FastExtent f;
@@ -358,9 +364,13 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     memory_region_transaction_begin();
     while (p < hi && room) {
         end = overlay_at(w, p, &next);
-        f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa);
+        f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa,
+                                   &sub_page);
         kind = f.len ? PAGES : NONE;
-        if (!end && !f.len && shadows) {
+        if (sub_page && (!shadows || build.hopeless) && run == NONE) {
+            break;              /* no page of it can be mapped */
+        }
+        if (!end && !f.len && shadows && !build.hopeless) {
             if (run != SHADOW) {
                 cxl_shadow_build_init(&build, w, p);
             }

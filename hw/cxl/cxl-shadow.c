@@ -157,10 +157,13 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
         }
         end = MIN(ext.hi, hpa + page);
         len = end - a;
+        if (!cxl_type3_dpa_private(dev, dpa, len)) {
+            b->hopeless = true;
+            goto fail;
+        }
         if ((a | len | dpa) & (CHUNK - 1) ||
             !cxl_type3_dpa_ptr(dev, dpa, len) ||
-            cxl_type3_poisoned(dev, dpa, len) ||
-            !cxl_type3_dpa_private(dev, dpa, len)) {
+            cxl_type3_poisoned(dev, dpa, len)) {
             goto fail;
         }
         next = build_next_dpa(b, dev);

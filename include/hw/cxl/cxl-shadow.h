@@ -33,6 +33,7 @@ typedef struct CXLShadowBuild {
      * other): such pages stay per access.
      */
     unsigned nr_seen;
+    bool hopeless;              /* a device's backend is shared: stop */
     struct {
         CXLType3Dev *dev;
         uint64_t next_dpa;
@@ -45,7 +46,9 @@ void cxl_shadow_build_clear(CXLShadowBuild *b);
 /*
  * Add the page at @hpa to @b if every chunk of it routes to memory a
  * shadow may copy (private, free of poison, media usable); false, with
- * @b unchanged, if not.
+ * @b unchanged, if not. Sets b->hopeless when the reason holds for the
+ * rest of the scan (a shared backend): the caller stops trying, as the
+ * check costs a route per page.
  */
 bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa);
 
