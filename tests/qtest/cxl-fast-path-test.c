@@ -551,6 +551,39 @@ static void test_mapped_state_changes(void)
     t3_stop(&t);
 }
 
+/*
+ * A device decoder interleaving 2 ways at 256 B below a host bridge that
+ * passes everything through: HPA 0x10 and 0x110 reach the same DPA, as on
+ * hardware. A shadow could not keep two copies of one DPA coherent, so
+ * such pages stay per access (memory-backend-ram: shadows are allowed).
+ */
+static void test_shadow_alias(void)
+{
+    const uint64_t a = 0x5eed5eed5eed5eedull;
+    T3 t;
+
+    t3_start(&t, false);
+    qtest_writel(t.qts, t.hdm + 4, 1 << 1);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_HI), t.window >> 32);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_LO), (uint32_t)t.window);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_HI), 0);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO), 512 * MiB);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SKIP_HI), 0);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SKIP_LO), 0);
+    /* IW 1 (2 ways), IG 0 (256 B) */
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL),
+                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY | 1 << 4);
+    g_assert_cmphex(dec_ctrl(&t, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
+                    HDM_CTRL_COMMITTED);
+    set_mem_enable(&t, true);
+    g_assert_cmpuint(t3_mapped(&t), ==, 0);
+    qtest_writeq(t.qts, t.window + 0x10, a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x110), ==, a);
+    qtest_writeq(t.qts, t.window + 0x118, ~a);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x18), ==, ~a);
+    t3_stop(&t);
+}
+
 /* Turning the option off at run time unmaps, the data stays */
 static void test_option_off(void)
 {
@@ -595,5 +628,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/fast-path/mapped-state-changes",
                    test_mapped_state_changes);
     qtest_add_func("/cxl/fast-path/option-off", test_option_off);
+    qtest_add_func("/cxl/fast-path/shadow-alias", test_shadow_alias);
     return g_test_run();
 }
