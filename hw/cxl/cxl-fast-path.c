@@ -267,79 +267,83 @@ static void account(CXLFastMap *map, int sign)
     }
 }
 
+/* A window's unmapped overlay, or NULL (traced) if all are in use */
+static CXLFastOverlay *overlay_free(CXLWindow *w, hwaddr lo, hwaddr hi)
+{
+    for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
+        if (!w->overlays[i].mapped) {
+            return &w->overlays[i];
+        }
+    }
+    trace_cxl_fast_path_full(w->index, lo, hi - lo);
+    return NULL;
+}
+
+/* Map @ov's region @mr over [@lo, @hi) of its window */
+static void overlay_place(CXLFastOverlay *ov, MemoryRegion *mr, hwaddr lo,
+                          hwaddr hi)
+{
+    CXLWindow *w = ov->w;
+
+    ov->offset = lo - w->base;
+    ov->size = hi - lo;
+    ov->mapped = true;
+    ov->in_use = mr;
+    memory_region_set_size(mr, ov->size);
+    memory_region_add_subregion_overlap(&w->container, ov->offset, mr, 1);
+}
+
 /* Map the run [@lo, @hi) of extents @ext; false when out of overlays */
 static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
 {
+    CXLFastOverlay *ov = overlay_free(w, lo, hi);
     CXLFastMap *map;
 
-    for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
-        CXLFastOverlay *ov = &w->overlays[i];
-
-        if (ov->mapped) {
-            continue;
-        }
-        map = fast_map_new(ext, hi - lo);
-        if (!map) {
-            trace_cxl_fast_path_too_big(w->index, lo, hi - lo);
-            return true;
-        }
-        ov->offset = lo - w->base;
-        ov->size = hi - lo;
-        ov->mapped = true;
-        /* the map it kept since the flush that unmapped it */
-        if (ov->map) {
-            g_free_rcu(ov->map, rcu);
-        }
-        qatomic_rcu_set(&ov->map, map);
-        if (map->linear) {
-            /* plain RAM: the device's memory from dpa0 on */
-            ov->in_use = &ov->alias;
-            memory_region_set_alias_offset(&ov->alias,
-                ((uint64_t)map->devs[0]->fast_path_slot <<
-                 CXL_FAST_PATH_SLOT_BITS) + map->dpa0);
-        } else {
-            ov->in_use = MEMORY_REGION(&ov->iommu);
-        }
-        memory_region_set_size(ov->in_use, ov->size);
-        memory_region_add_subregion_overlap(&w->container, ov->offset,
-                                            ov->in_use, 1);
-        account(map, 1);
-        trace_cxl_fast_path_map(w->index, i, lo, hi - lo, map->nr_devs,
-                                map->linear);
+    if (!ov) {
+        return false;
+    }
+    map = fast_map_new(ext, hi - lo);
+    if (!map) {
+        trace_cxl_fast_path_too_big(w->index, lo, hi - lo);
         return true;
     }
-    trace_cxl_fast_path_full(w->index, lo, hi - lo);
-    return false;
+    /* the map it kept since the flush that unmapped it */
+    if (ov->map) {
+        g_free_rcu(ov->map, rcu);
+    }
+    qatomic_rcu_set(&ov->map, map);
+    if (map->linear) {
+        /* plain RAM: the device's memory from dpa0 on */
+        memory_region_set_alias_offset(&ov->alias,
+            ((uint64_t)map->devs[0]->fast_path_slot <<
+             CXL_FAST_PATH_SLOT_BITS) + map->dpa0);
+        overlay_place(ov, &ov->alias, lo, hi);
+    } else {
+        overlay_place(ov, MEMORY_REGION(&ov->iommu), lo, hi);
+    }
+    account(map, 1);
+    trace_cxl_fast_path_map(w->index, ov - w->overlays, lo, hi - lo,
+                            map->nr_devs, map->linear);
+    return true;
 }
 
 /* Map the shadow run @b has built, up to @hi; false when out of overlays */
 static bool overlay_map_shadow(CXLWindow *w, CXLShadowBuild *b, hwaddr hi)
 {
-    for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
-        CXLFastOverlay *ov = &w->overlays[i];
-        CXLShadow *sh;
+    CXLFastOverlay *ov = overlay_free(w, b->lo, hi);
 
-        if (ov->mapped) {
-            continue;
-        }
-        sh = cxl_shadow_new(b, ov);
-        if (!sh) {
-            return true;        /* per access, then */
-        }
-        ov->offset = b->lo - w->base;
-        ov->size = hi - b->lo;
-        ov->mapped = true;
-        ov->shadow = sh;
-        ov->in_use = &ov->shadow_alias;
-        memory_region_set_size(ov->in_use, ov->size);
-        memory_region_add_subregion_overlap(&w->container, ov->offset,
-                                            ov->in_use, 1);
-        cxl_shadow_account(sh, 1);
-        trace_cxl_fast_path_map(w->index, i, b->lo, ov->size, 0, false);
-        return true;
+    if (!ov) {
+        return false;
     }
-    trace_cxl_fast_path_full(w->index, b->lo, hi - b->lo);
-    return false;
+    ov->shadow = cxl_shadow_new(b, ov);
+    if (!ov->shadow) {
+        return true;            /* per access, then */
+    }
+    overlay_place(ov, &ov->shadow_alias, b->lo, hi);
+    cxl_shadow_account(ov->shadow, 1);
+    trace_cxl_fast_path_map(w->index, ov - w->overlays, b->lo, hi - b->lo,
+                            0, false);
+    return true;
 }
 
 /*
@@ -420,17 +424,18 @@ void cxl_fast_path_flush(void)
         for (unsigned j = 0; j < CXL_FAST_PATH_OVERLAYS; j++) {
             CXLFastOverlay *ov = &w->overlays[j];
 
-            if (ov->mapped && ov->shadow) {
+            if (!ov->mapped) {
+                continue;
+            }
+            memory_region_del_subregion(&w->container, ov->in_use);
+            ov->mapped = false;
+            if (ov->shadow) {
                 cxl_shadow_account(ov->shadow, -1);
-                memory_region_del_subregion(&w->container, ov->in_use);
-                ov->mapped = false;
                 /* the memory of its range until written back */
                 cxl_shadow_unmapped(ov->shadow);
                 ov->shadow = NULL;
-            } else if (ov->mapped) {
+            } else {
                 account(ov->map, -1);
-                memory_region_del_subregion(&w->container, ov->in_use);
-                ov->mapped = false;
                 /*
                  * Keep ov->map: vCPUs fill their TLBs without the BQL, from
                  * the flat view current when they look, which still holds

@@ -321,19 +321,21 @@ void cxl_shadow_unmapped(CXLShadow *s)
     qatomic_inc(&s->w->shadow_pending);
 }
 
-bool cxl_shadow_writeback_pending(void)
+/* Some shadow waits for its write-back */
+static bool any_pending(void)
 {
-    bool any = false;
-
-    if (!shadows) {
-        return false;
-    }
-    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
-        for (unsigned i = 0; i < shadows->len && !any; i++) {
-            any = ((CXLShadow *)g_ptr_array_index(shadows, i))->pending;
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        if (((CXLShadow *)g_ptr_array_index(shadows, i))->pending) {
+            return true;
         }
     }
-    return any || qatomic_read(&writeback_queued);
+    return false;
+}
+
+bool cxl_shadow_writeback_pending(void)
+{
+    return shadows && (qatomic_read(&writeback_queued) || any_pending());
 }
 
 /* Write @s's chunks of device index @only (or all, if negative) back */
@@ -380,7 +382,6 @@ static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
 /* With shadow_lock, and no vCPU running (or able to use a stale TLB) */
 static void shadow_writeback(void)
 {
-    uint64_t page = qemu_target_page_size();
     CXLShadow *s;
 
     while (true) {
@@ -396,7 +397,9 @@ static void shadow_writeback(void)
         }
         /*
          * One snapshot of the whole window: clearing is by 64 pages, so a
-         * smaller one could lose a neighbouring shadow's dirty pages
+         * smaller one could lose a neighbouring shadow's dirty pages. All
+         * of the window's shadows are pending: a flush unmaps every one,
+         * and nothing is mapped again until the write-back is done.
          */
         snap = physical_memory_snapshot_and_clear_dirty(w->shadow_ram, 0,
                                                         w->size,
@@ -404,17 +407,6 @@ static void shadow_writeback(void)
         for (unsigned i = 0; i < shadows->len;) {
             s = g_ptr_array_index(shadows, i);
             if (s->w != w) {
-                i++;
-            } else if (!s->pending) {
-                /* (mapped ones wait for their turn, still dirty) */
-                for (uint64_t o = 0; o < s->size; o += page) {
-                    if (memory_region_snapshot_get_dirty(w->shadow_ram, snap,
-                                                         s->offset + o,
-                                                         page)) {
-                        memory_region_set_dirty(w->shadow_ram, s->offset + o,
-                                                page);
-                    }
-                }
                 i++;
             } else {
                 shadow_put(s, snap);
@@ -442,17 +434,7 @@ static void shadow_writeback_work(CPUState *cpu, run_on_cpu_data data)
 
 void cxl_shadow_writeback_schedule(CXLMachineState *ms)
 {
-    bool any = false;
-
-    if (!shadows || qatomic_read(&writeback_queued)) {
-        return;
-    }
-    WITH_QEMU_LOCK_GUARD(&shadow_lock) {
-        for (unsigned i = 0; i < shadows->len && !any; i++) {
-            any = ((CXLShadow *)g_ptr_array_index(shadows, i))->pending;
-        }
-    }
-    if (!any) {
+    if (!shadows || qatomic_read(&writeback_queued) || !any_pending()) {
         return;
     }
     /* no vCPU executes: nothing can write through a stale mapping */
