@@ -241,22 +241,24 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa, v = 0;
-    SlowCache *c = NULL;
     bool poisoned, pending = qatomic_read(&w->shadow_pending);
+    unsigned in_shadow = 0;
+    SlowCache *c;
     uint8_t *p, b;
 
     if (unlikely(pending)) {
         uint8_t buf[8];
 
         /* a shadow waiting for its write-back is the memory there */
-        if (cxl_shadow_access(w, addr, buf, size, false) == size) {
+        in_shadow = cxl_shadow_access(w, addr, buf, size, false);
+        if (in_shadow == size) {
             *data = ldn_le_p(buf, size);
             return MEMTX_OK;
         }
-    } else {
-        c = cache_hit(w, hpa, size);
     }
-    if (likely(c) || (!pending && in_one_granule(hpa, size) &&
+    /* (partly in a shadow: byte by byte) */
+    c = in_shadow ? NULL : cache_hit(w, hpa, size);
+    if (likely(c) || (!in_shadow && in_one_granule(hpa, size) &&
                       (c = cache_fill(w, hpa, size)))) {
         *data = ldn_le_p(c->ptr + (hpa - c->lo), size);
         return MEMTX_OK;
@@ -289,20 +291,22 @@ static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
     hwaddr hpa = w->base + addr;
     CXLType3Dev *dev;
     uint64_t dpa;
-    SlowCache *c = NULL;
     bool poisoned, pending = qatomic_read(&w->shadow_pending);
+    unsigned in_shadow = 0;
+    SlowCache *c;
     uint8_t buf[8];
 
     stn_le_p(buf, size, data);
     if (unlikely(pending)) {
         /* a shadow waiting for its write-back is the memory there */
-        if (cxl_shadow_access(w, addr, buf, size, true) == size) {
+        in_shadow = cxl_shadow_access(w, addr, buf, size, true);
+        if (in_shadow == size) {
             return MEMTX_OK;
         }
-    } else {
-        c = cache_hit(w, hpa, size);
     }
-    if (likely(c) || (!pending && in_one_granule(hpa, size) &&
+    /* (partly in a shadow: byte by byte) */
+    c = in_shadow ? NULL : cache_hit(w, hpa, size);
+    if (likely(c) || (!in_shadow && in_one_granule(hpa, size) &&
                       (c = cache_fill(w, hpa, size)))) {
         cxl_type3_dpa_write(c->dev, c->dpa + (hpa - c->lo), buf, size);
         return MEMTX_OK;
