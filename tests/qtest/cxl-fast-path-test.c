@@ -564,17 +564,9 @@ static void test_shadow_alias(void)
 
     t3_start(&t, false);
     qtest_writel(t.qts, t.hdm + 4, 1 << 1);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_HI), t.window >> 32);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_LO), (uint32_t)t.window);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_HI), 0);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO), 512 * MiB);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SKIP_HI), 0);
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SKIP_LO), 0);
     /* IW 1 (2 ways), IG 0 (256 B) */
-    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL),
-                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY | 1 << 4);
-    g_assert_cmphex(dec_ctrl(&t, 0) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
-                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit_ways(&t, 0, t.window, 512 * MiB, 0, 1 << 4),
+                    ==, HDM_CTRL_COMMITTED);
     set_mem_enable(&t, true);
     g_assert_cmpuint(t3_mapped(&t), ==, 0);
     qtest_writeq(t.qts, t.window + 0x10, a);
@@ -588,7 +580,6 @@ static void test_shadow_alias(void)
 static void test_option_off(void)
 {
     const uint64_t a = 0xa5a5a5a55a5a5a5aull;
-    QDict *rsp;
     T3 t;
 
     t3_start(&t, true);
@@ -596,11 +587,7 @@ static void test_option_off(void)
     qtest_writeq(t.qts, t.window + 0x7000, a);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
     g_assert_cmpuint(t3_mapped(&t), ==, 256 * MiB);
-    rsp = qtest_qmp(t.qts, "{'execute': 'qom-set', 'arguments': "
-                    "{'path': '/machine', 'property': 'cxl-fast-path', "
-                    "'value': false}}");
-    g_assert(qdict_haskey(rsp, "return"));
-    qobject_unref(rsp);
+    set_machine_bool(t.qts, "cxl-fast-path", false);
     g_assert_cmpuint(t3_mapped(&t), ==, 0);
     g_assert_cmphex(qtest_readq(t.qts, t.window + 0x7000), ==, a);
     qtest_writeq(t.qts, t.window + 0x7008, a);

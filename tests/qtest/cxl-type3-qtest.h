@@ -347,8 +347,10 @@ static inline uint32_t dec_ctrl(T3 *t, unsigned n)
 }
 
 /* Program and commit decoder @n as Linux's cxl_decoder_commit() does */
-static inline uint32_t dec_commit(T3 *t, unsigned n, uint64_t base,
-                                  uint64_t size, uint64_t skip)
+/* Commit decoder @n with @iw_ig (Control bits 7:0: IW << 4 | IG) */
+static inline uint32_t dec_commit_ways(T3 *t, unsigned n, uint64_t base,
+                                       uint64_t size, uint64_t skip,
+                                       uint32_t iw_ig)
 {
     qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_HI), base >> 32);
     qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_LO), (uint32_t)base);
@@ -356,10 +358,16 @@ static inline uint32_t dec_commit(T3 *t, unsigned n, uint64_t base,
     qtest_writel(t->qts, dec(t, n, HDM_DEC_SIZE_LO), (uint32_t)size);
     qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_HI), skip >> 32);
     qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_LO), (uint32_t)skip);
-    /* IW 0, IG 0 (256 bytes), Type 3 */
     qtest_writel(t->qts, dec(t, n, HDM_DEC_CTRL),
-                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY);
+                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY | iw_ig);
     return dec_ctrl(t, n) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR);
+}
+
+/* ... 1-way (IW 0, IG 0: 256 bytes), Type 3 */
+static inline uint32_t dec_commit(T3 *t, unsigned n, uint64_t base,
+                                  uint64_t size, uint64_t skip)
+{
+    return dec_commit_ways(t, n, base, size, skip, 0);
 }
 
 static inline void dec_clear(T3 *t, unsigned n)

@@ -150,6 +150,11 @@ def dax_word(x, seed):
     return (x ^ (seed * 0x9e3779b97f4a7c15)) & (2**64 - 1)
 
 
+def dax_bytes(off, seed, length):
+    """The @length bytes daxpoke writes at device offset @off (8-aligned)."""
+    return b"".join(dax_word(off + i, seed).to_bytes(8, "little") for i in range(0, length, 8))
+
+
 def xor_fold(addr, maps):
     """CXL r3.1 9.13.1.1 XOR arithmetic: for each map, its lowest set bit
     becomes the parity of the address bits the map selects."""
@@ -361,11 +366,12 @@ def type3_sum(ctx, prop, serials):
                for sn in serials)
 
 
-def two_rp_topology():
-    """One host bridge, two root ports, a 256 MiB volatile cxl-type3 below
-    each (serials 1 and 2, backend files mem1.img and mem2.img) and a 4 GiB
-    window on the host bridge."""
-    topo = Topology()
+def two_rp_topology(size="256M", shared=True):
+    """One host bridge, two root ports, a volatile cxl-type3 of @size below
+    each (serials 1 and 2, backend files mem1.img and mem2.img, or with
+    shared=False memory-backend-ram) and a 4 GiB window on the host
+    bridge."""
+    topo = Topology(size, shared)
     hb = topo.host_bridge(12)
     for port in (0, 1):
         topo.memdev(topo.root_port(hb, port))

@@ -24,7 +24,7 @@ passed. Leaving out the copy of Clear Poison's data into the shadow makes
 cleared-line-zero fail.
 """
 
-from _cxl import GUEST_LIB, MiB, Topology, dax_word, type3_sum
+from _cxl import GUEST_LIB, MiB, dax_bytes, two_rp_topology, type3_sum
 
 DESCRIPTION = "2-way 256 B region on private memory: shadowed, coherent across remaps and Clear Poison"
 MACHINE = "q35,cxl=on"
@@ -32,11 +32,7 @@ TOOLS = ["daxpoke"]
 MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl", "virtio_blk"]
 TIMEOUT = 300
 
-TOPO = Topology(size="512M", shared=False)
-_hb = TOPO.host_bridge(12)
-for _port in (0, 1):
-    TOPO.memdev(TOPO.root_port(_hb, _port))
-TOPO.window([_hb])
+TOPO = two_rp_topology(size="512M", shared=False)
 
 
 # DMA: the disk's first 2 MiB hold daxpoke's pattern 31 for region offset
@@ -44,12 +40,8 @@ TOPO.window([_hb])
 DMA_IN, DMA_LEN = 16 * MiB, 2 * MiB
 
 
-def words(off, seed, length):
-    return b"".join(dax_word(off + i, seed).to_bytes(8, "little") for i in range(0, length, 8))
-
-
 def topology(ctx):
-    ctx.file("disk.img", data=words(DMA_IN, 31, DMA_LEN) + bytes(DMA_LEN))
+    ctx.file("disk.img", data=dax_bytes(DMA_IN, 31, DMA_LEN) + bytes(DMA_LEN))
     return TOPO.args(ctx) + [
         "-drive", f"file={ctx.path('disk.img')},if=none,id=disk0,format=raw",
         "-device", "virtio-blk-pci,drive=disk0,bus=pcie.0"]
@@ -58,7 +50,7 @@ def topology(ctx):
 def check(ctx):
     with open(ctx.path("disk.img"), "rb") as f:
         disk = f.read()
-    ctx.check("dma-out-on-disk", disk[DMA_LEN:2 * DMA_LEN] == words(0, 7, DMA_LEN),
+    ctx.check("dma-out-on-disk", disk[DMA_LEN:2 * DMA_LEN] == dax_bytes(0, 7, DMA_LEN),
               f"disk [0x{DMA_LEN:x}, +0x{DMA_LEN:x}) holds region [0, +0x{DMA_LEN:x})")
 
 

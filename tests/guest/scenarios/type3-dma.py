@@ -13,7 +13,7 @@ arithmetic puts them, with every other byte zero. The fast path must
 not serve a translation while it is off.
 """
 
-from _cxl import GUEST_LIB, dax_word, expected_words, layout, two_rp_topology, type3_sum, MiB
+from _cxl import GUEST_LIB, dax_bytes, expected_words, layout, two_rp_topology, type3_sum, MiB
 
 DESCRIPTION = "1 HB x 2 RP: virtio-blk DMA into and out of a 2-way CXL region, fast path on and off"
 MACHINE = "q35,cxl=on"
@@ -30,16 +30,12 @@ DISK = 8 * MiB
 TOPO = two_rp_topology()
 
 
-def words(off, seed):
-    return b"".join(dax_word(off + i, seed).to_bytes(8, "little") for i in range(0, LEN, 8))
-
-
 def topology(ctx):
     # the disk holds what dma-in brings into the region: daxpoke's pattern
     # for the region offsets it lands at
     disk = bytearray(DISK)
     for off, seed, doff in (IN_FAST, IN_SLOW):
-        disk[doff:doff + LEN] = words(off, seed)
+        disk[doff:doff + LEN] = dax_bytes(off, seed, LEN)
     ctx.file("disk.img", data=bytes(disk))
     return TOPO.args(ctx) + [
         "-drive", f"file={ctx.path('disk.img')},if=none,id=disk0,format=raw",
@@ -68,7 +64,7 @@ def check(ctx):
     with open(ctx.path("disk.img"), "rb") as f:
         disk = f.read()
     for name, (off, seed, doff) in (("dma-out-fast", OUT_FAST), ("dma-out-slow", OUT_SLOW)):
-        ctx.check(f"{name}-on-disk", disk[doff:doff + LEN] == words(off, seed),
+        ctx.check(f"{name}-on-disk", disk[doff:doff + LEN] == dax_bytes(off, seed, LEN),
                   f"disk [0x{doff:x}, +0x{LEN:x}) holds region offset 0x{off:x}")
     order = getattr(ctx, "layout", None)
     if not ctx.check("guest-reported-layout", order is not None):
