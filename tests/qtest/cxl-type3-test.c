@@ -597,7 +597,7 @@ static const CXLQtestMboxCase sanitize_cases[] = {
 };
 
 /*
- * Media Operations (4402h; layout in hw/cxl/cxl-type3-media-ops.c): class,
+ * Media Operations (4402h; layout in hw/mem/cxl-type3-media-ops.c): class,
  * subclass, 2 reserved, DPA range count (4), then Discovery's start index
  * (2) and count (2), or the ranges: DPA (8), length (8). Discovery
  * returns 12 bytes and 2 per operation (Discovery, Sanitize, Zero). The

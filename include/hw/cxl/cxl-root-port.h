@@ -1,5 +1,5 @@
 /*
- * cxl-rp: CXL root port (see hw/cxl/cxl-root-port.c).
+ * cxl-rp: CXL root port (see hw/pci-bridge/cxl-root-port.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -1,6 +1,6 @@
 /*
  * CXL switch ports: cxl-upstream (USP) and cxl-downstream (DSP), see
- * hw/cxl/cxl-switch.c.
+ * hw/pci-bridge/cxl-switch.c.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later

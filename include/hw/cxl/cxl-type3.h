@@ -1,5 +1,5 @@
 /*
- * cxl-type3: CXL Type 3 memory device (see hw/cxl/cxl-type3.c).
+ * cxl-type3: CXL Type 3 memory device (see hw/mem/cxl-type3.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
