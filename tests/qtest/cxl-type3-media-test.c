@@ -725,7 +725,7 @@ static uint16_t media_op(T3 *t, uint8_t subclass, uint64_t dpa, uint64_t len)
  * background (Sanitize with the media disabled, Zero without), and are
  * refused with Busy for ranges a committed decoder maps and with Invalid
  * Security State while a user passphrase is set. The return codes of
- * every malformed request are in cxl-type3-test's media-op-table.
+ * every malformed request are in cxl-type3-mbox-test's media-op-table.
  */
 static void test_media_ops(void)
 {

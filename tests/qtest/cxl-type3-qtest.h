@@ -1,15 +1,17 @@
 /*
- * Helpers shared by the cxl-type3 qtests (cxl-type3-test: registers, the
- * CEL and the command tables; cxl-type3-media-test: firmware update,
- * poison, Scan Media, Sanitize, Secure Erase and Media Operations;
- * cxl-type3-mgmt-test: features, maintenance and security): the test
+ * Helpers shared by the cxl-type3 qtests (cxl-type3-test: registers,
+ * configuration space, CXL.mem, CDAT; cxl-type3-mbox-test: the CEL and
+ * the command tables; cxl-type3-media-test: firmware update, poison, Scan
+ * Media, Sanitize, Secure Erase and Media Operations; cxl-type3-mgmt-test:
+ * features, maintenance and security; cxl-fast-path-test): the test
  * topology (one cxl-type3 behind a cxl-rp on a pxb-cxl) started and set
  * up as firmware would, the mailbox, background operation status, HDM
  * decoders, the poison commands, mapping the media through the window
  * and reading the backend files.
  *
  * Register and payload layouts are Linux's (drivers/cxl/cxl.h, cxlmem.h,
- * cxlpci.h). Everything here is static inline: a test only includes it.
+ * cxlpci.h). The helpers are in cxl-type3-qtest.c, part of the library
+ * linked into every CXL qtest; one-line wrappers are static inline here.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -116,94 +118,22 @@ static inline uint16_t find_dvsec(T3 *t, uint16_t id, unsigned *nr_cxl)
  * MMIO_BASE, open the root port's non-prefetchable window over them and
  * enable memory decoding and bus mastering on both functions.
  */
-static inline void assign_bars(T3 *t)
-{
-    uint64_t cursor = cxl_qtest_assign_bars(t->qts, DEV_BUS, 0, MMIO_BASE,
-                                            t->bar, t->bar_size);
+void assign_bars(T3 *t);
 
-    g_assert_cmphex(cursor, <=, CXL_QTEST_ECAM_BASE + 0x30000000ull);
-    cxl_qtest_bridge_window(t->qts, RP_BUS, 0, MMIO_BASE,
-                            ROUND_UP(cursor, 1 * MiB));
-}
-
-static inline void find_regs(T3 *t)
-{
-    t->comp = cxl_qtest_regloc(t->qts, DEV_BUS, 0, t->bar, 1);
-    t->devregs = cxl_qtest_regloc(t->qts, DEV_BUS, 0, t->bar, 3);
-    g_assert_cmphex(t->comp, !=, 0);
-    g_assert_cmphex(t->devregs, !=, 0);
-
-    /* device capability array: find the mailbox and memdev status */
-    t->mbox = cxl_qtest_dev_cap(t->qts, t->devregs, 2, &t->mbox_len);
-    t->memdev = cxl_qtest_dev_cap(t->qts, t->devregs, 0x4000, NULL);
-    t->status = cxl_qtest_dev_cap(t->qts, t->devregs, 1, NULL);
-    if (t->mbox) {
-        t->payload_max = 1u << (qtest_readl(t->qts, t->mbox + MBOX_CAPS) &
-                                0x1f);
-    }
-
-    /* component registers: HDM decoder capability */
-    t->hdm = cxl_qtest_cm_cap(t->qts, t->comp, 5);
-
-    uint8_t msix = cxl_qtest_find_cap(t->qts, DEV_BUS, 0, 0x11);
-    g_assert_cmphex(msix, !=, 0);
-    t->msix_vectors = (dcfgw(t, msix + 2) & 0x7ff) + 1;
-}
+/* Find the register blocks, mailbox, HDM decoders and MSI-X vectors */
+void find_regs(T3 *t);
 
 /*
  * What firmware would do, at start and after a reset: enable ECAM, give
  * the root port its secondary bus, assign the device's BARs.
  */
-static inline void platform_init(T3 *t)
-{
-    cxl_qtest_enable_ecam(t->qts);
+void platform_init(T3 *t);
 
-    /* root port: primary 12, secondary and subordinate 13 */
-    qtest_writel(t->qts, cxl_qtest_cfg(RP_BUS, 0, 0, 0x18),
-                 RP_BUS | DEV_BUS << 8 | DEV_BUS << 16);
-    g_assert_cmphex(dcfgw(t, 0x00), !=, 0xffff);
-    assign_bars(t);
-}
-
-/* Start QEMU with the test topology; @files: file backends in a tmp dir */
-/* ... with @dev_opts appended to the cxl-type3 device's options */
-static inline void t3_start_opts(T3 *t, bool files, const char *dev_opts)
-{
-    g_autofree char *mem = NULL;
-    g_autofree char *args = NULL;
-
-    memset(t, 0, sizeof(*t));
-    if (files) {
-        GError *err = NULL;
-
-        t->dir = g_dir_make_tmp("cxl-type3-test-XXXXXX", &err);
-        g_assert_no_error(err);
-        t->vfile = g_build_filename(t->dir, "vmem", NULL);
-        t->pfile = g_build_filename(t->dir, "pmem", NULL);
-        mem = g_strdup_printf(
-            "-object memory-backend-file,id=vmem0,size=256M,share=on,"
-            "mem-path=%s "
-            "-object memory-backend-file,id=pmem0,size=512M,share=on,"
-            "mem-path=%s ", t->vfile, t->pfile);
-    } else {
-        mem = g_strdup("-object memory-backend-ram,id=vmem0,size=256M "
-                       "-object memory-backend-ram,id=pmem0,size=512M ");
-    }
-    args = g_strdup_printf(
-        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
-        "%s -object memory-backend-ram,id=lsa0,size=1M "
-        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
-        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s",
-        mem, SERIAL, dev_opts);
-    t->qts = cxl_qtest_start(args);
-    platform_init(t);
-    t->dvsec = find_dvsec(t, 0, NULL);
-    g_assert_cmphex(t->dvsec, !=, 0);
-    find_regs(t);
-    t->window = cxl_qtest_window(t->qts, 0);
-}
+/*
+ * Start QEMU with the test topology; @files: file backends in a tmp dir;
+ * @dev_opts appended to the cxl-type3 device's options
+ */
+void t3_start_opts(T3 *t, bool files, const char *dev_opts);
 
 static inline void t3_start(T3 *t, bool files)
 {
@@ -215,18 +145,8 @@ static inline void t3_start(T3 *t, bool files)
     cxl_qtest_run_cases((t)->qts, (t)->mbox, (t)->payload_max, (cases), \
                         ARRAY_SIZE(cases))
 
-static inline void t3_stop(T3 *t)
-{
-    qtest_quit(t->qts);
-    if (t->dir) {
-        unlink(t->vfile);
-        unlink(t->pfile);
-        rmdir(t->dir);
-    }
-    g_free(t->vfile);
-    g_free(t->pfile);
-    g_free(t->dir);
-}
+/* Quit QEMU, remove the backend files */
+void t3_stop(T3 *t);
 
 /* ---- mailbox, as Linux's __cxl_pci_mbox_send_cmd() ---- */
 
@@ -254,54 +174,13 @@ static inline uint16_t mbox_send(T3 *t, uint16_t opcode, const void *in,
 #define FW_MSI_DATA         0xf1f2f3f4u
 
 /* Background Operation Status (0002h): in progress; percent, opcode, rc */
-static inline bool bg_status(T3 *t, unsigned *pct, uint16_t *op,
-                             uint16_t *rc)
-{
-    uint8_t out[8];
-    uint32_t len;
-
-    g_assert_cmphex(mbox_send(t, 0x0002, NULL, 0, out, sizeof(out), &len),
-                    ==, RC_SUCCESS);
-    g_assert_cmpuint(len, ==, 8);
-    *pct = out[0] >> 1;
-    *op = lduw_le_p(out + 2);
-    *rc = lduw_le_p(out + 4);
-    return out[0] & 1;
-}
+bool bg_status(T3 *t, unsigned *pct, uint16_t *op, uint16_t *rc);
 
 /* Let the running background operation of @opcode end; its return code */
-static inline uint16_t bg_wait(T3 *t, uint16_t opcode)
-{
-    unsigned pct;
-    uint16_t op, rc;
-
-    for (unsigned i = 0; i < 100000; i++) {
-        if (!bg_status(t, &pct, &op, &rc)) {
-            g_assert_cmphex(op, ==, opcode);
-            g_assert_cmpuint(pct, ==, 100);
-            return rc;
-        }
-        qtest_clock_step(t->qts, 1000000);
-    }
-    g_assert_not_reached();
-}
+uint16_t bg_wait(T3 *t, uint16_t opcode);
 
 /* MSI-X vector 0 (the mailbox) writes FW_MSI_DATA to FW_MSI_ADDR */
-static inline void enable_mbox_msix(T3 *t)
-{
-    uint8_t msix = cxl_qtest_find_cap(t->qts, DEV_BUS, 0, 0x11);
-    uint64_t table;
-
-    g_assert_cmphex(dcfgl(t, msix + 4) & 7, ==, 4);     /* table in BAR 4 */
-    table = t->bar[4] + (dcfgl(t, msix + 4) & ~7u);
-    qtest_writel(t->qts, table + 0, (uint32_t)FW_MSI_ADDR);
-    qtest_writel(t->qts, table + 4, FW_MSI_ADDR >> 32);
-    qtest_writel(t->qts, table + 8, FW_MSI_DATA);
-    qtest_writel(t->qts, table + 12, 0);                /* unmasked */
-    dcfg_writew(t, msix + 2, 1u << 15);                 /* MSI-X enable */
-    qtest_writel(t->qts, t->mbox + MBOX_CTRL, MBOX_CTRL_BG_IRQ);
-    qtest_writel(t->qts, FW_MSI_ADDR, 0);
-}
+void enable_mbox_msix(T3 *t);
 
 /* ---- event logs ---- */
 
@@ -309,30 +188,10 @@ static inline void enable_mbox_msix(T3 *t)
  * Records of event log @log (0 info .. 3 fatal): their number; up to @max
  * of them (128 bytes each) copied to @recs
  */
-static inline unsigned event_records(T3 *t, uint8_t log, uint8_t *recs,
-                                     unsigned max)
-{
-    uint8_t out[0x20 + 128 * 4];
-    uint32_t len;
-    unsigned n;
-
-    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
-                    ==, RC_SUCCESS);
-    n = lduw_le_p(out + 0x14);
-    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
-    memcpy(recs, out + 0x20, 128 * MIN(n, max));
-    return n;
-}
+unsigned event_records(T3 *t, uint8_t log, uint8_t *recs, unsigned max);
 
 /* Clear Event Records: the record @rec of log @log */
-static inline void event_clear(T3 *t, uint8_t log, const uint8_t *rec)
-{
-    uint8_t in[8] = { log, 0, 1 };
-
-    stw_le_p(in + 6, lduw_le_p(rec + 0x14));
-    g_assert_cmphex(mbox_send(t, 0x0101, in, 8, NULL, 0, NULL), ==,
-                    RC_SUCCESS);
-}
+void event_clear(T3 *t, uint8_t log, const uint8_t *rec);
 
 /* ---- HDM decoders and CXL.mem ---- */
 
@@ -346,22 +205,13 @@ static inline uint32_t dec_ctrl(T3 *t, unsigned n)
     return qtest_readl(t->qts, dec(t, n, HDM_DEC_CTRL));
 }
 
-/* Program and commit decoder @n as Linux's cxl_decoder_commit() does */
-/* Commit decoder @n with @iw_ig (Control bits 7:0: IW << 4 | IG) */
-static inline uint32_t dec_commit_ways(T3 *t, unsigned n, uint64_t base,
-                                       uint64_t size, uint64_t skip,
-                                       uint32_t iw_ig)
-{
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_HI), base >> 32);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_BASE_LO), (uint32_t)base);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_SIZE_HI), size >> 32);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_SIZE_LO), (uint32_t)size);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_HI), skip >> 32);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_SKIP_LO), (uint32_t)skip);
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_CTRL),
-                 HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY | iw_ig);
-    return dec_ctrl(t, n) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR);
-}
+/*
+ * Program and commit decoder @n as Linux's cxl_decoder_commit() does,
+ * with @iw_ig (Control bits 7:0: IW << 4 | IG); its Committed and Error
+ * bits
+ */
+uint32_t dec_commit_ways(T3 *t, unsigned n, uint64_t base, uint64_t size,
+                         uint64_t skip, uint32_t iw_ig);
 
 /* ... 1-way (IW 0, IG 0: 256 bytes), Type 3 */
 static inline uint32_t dec_commit(T3 *t, unsigned n, uint64_t base,
@@ -370,21 +220,11 @@ static inline uint32_t dec_commit(T3 *t, unsigned n, uint64_t base,
     return dec_commit_ways(t, n, base, size, skip, 0);
 }
 
-static inline void dec_clear(T3 *t, unsigned n)
-{
-    qtest_writel(t->qts, dec(t, n, HDM_DEC_CTRL), 0);
-    g_assert_cmphex(dec_ctrl(t, n) &
-                    (HDM_CTRL_COMMITTED | HDM_CTRL_ERR | HDM_CTRL_COMMIT),
-                    ==, 0);
-}
+/* Uncommit decoder @n */
+void dec_clear(T3 *t, unsigned n);
 
-static inline void set_mem_enable(T3 *t, bool on)
-{
-    uint16_t c = dcfgw(t, t->dvsec + DVSEC_CTRL);
-
-    dcfg_writew(t, t->dvsec + DVSEC_CTRL,
-                on ? c | DVSEC_MEM_ENABLE : c & ~DVSEC_MEM_ENABLE);
-}
+/* Set or clear Mem_Enable in the CXL device DVSEC */
+void set_mem_enable(T3 *t, bool on);
 
 /* ---- poison ---- */
 
@@ -394,76 +234,24 @@ static inline void set_mem_enable(T3 *t, bool on)
 #define SRC_INJECTED        3
 
 /* Get Poison List of [@dpa, @dpa + @len): the reply's flags and count */
-static inline uint16_t poison_list(T3 *t, uint64_t dpa, uint64_t len,
-                                   uint8_t *out, size_t out_size,
-                                   uint8_t *flags)
-{
-    uint8_t in[16];
-    uint32_t olen;
+uint16_t poison_list(T3 *t, uint64_t dpa, uint64_t len, uint8_t *out,
+                     size_t out_size, uint8_t *flags);
 
-    stq_le_p(in, dpa);
-    stq_le_p(in + 8, len / 64);
-    g_assert_cmphex(mbox_send(t, 0x4300, in, 16, out, out_size, &olen), ==,
-                    RC_SUCCESS);
-    g_assert_cmpuint(olen, ==, 0x20 + 16 * lduw_le_p(out + 10));
-    *flags = out[0];
-    return lduw_le_p(out + 10);
-}
+/* Record @i of the Get Poison List reply @out is [@dpa, @dpa + @len) */
+void check_record(const uint8_t *out, unsigned i, uint64_t dpa, uint64_t len,
+                  unsigned source);
 
-static inline void check_record(const uint8_t *out, unsigned i, uint64_t dpa,
-                                uint64_t len, unsigned source)
-{
-    const uint8_t *r = out + 0x20 + 16 * i;
+/* Inject Poison at @dpa: the return code */
+uint16_t poison_inject(T3 *t, uint64_t dpa);
 
-    g_assert_cmphex(ldq_le_p(r), ==, dpa | source);
-    g_assert_cmpuint(ldl_le_p(r + 8), ==, len / 64);
-}
-
-static inline uint16_t poison_inject(T3 *t, uint64_t dpa)
-{
-    uint8_t in[8];
-
-    stq_le_p(in, dpa);
-    return mbox_send(t, 0x4301, in, 8, NULL, 0, NULL);
-}
-
-static inline uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill)
-{
-    uint8_t in[72];
-
-    stq_le_p(in, dpa);
-    memset(in + 8, fill, 64);
-    return mbox_send(t, 0x4302, in, 72, NULL, 0, NULL);
-}
+/* Clear Poison at @dpa, writing 64 bytes of @fill: the return code */
+uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill);
 
 /* cxl-inject-poison; NULL on success, else the error's description */
-static inline char *qmp_poison(T3 *t, const char *path, uint64_t start,
-                               uint64_t length)
-{
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-inject-poison', "
-                           "'arguments': {'path': %s, 'start': %" PRIu64
-                           ", 'length': %" PRIu64 "}}", path, start, length);
-    char *desc = NULL;
+char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length);
 
-    g_assert(rsp);
-    if (qdict_haskey(rsp, "error")) {
-        desc = g_strdup(qdict_get_str(qdict_get_qdict(rsp, "error"),
-                                      "desc"));
-    } else {
-        g_assert(qdict_haskey(rsp, "return"));
-    }
-    qobject_unref(rsp);
-    return desc;
-}
-
-static inline uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len)
-{
-    uint8_t in[17] = { 0 };
-
-    stq_le_p(in, dpa);
-    stq_le_p(in + 8, len / 64);
-    return mbox_send(t, 0x4304, in, 17, NULL, 0, NULL);
-}
+/* Scan Media of [@dpa, @dpa + @len): the return code */
+uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len);
 
 /* ---- media status, the media through the window, backend files ---- */
 
@@ -478,67 +266,19 @@ static inline unsigned media_status(T3 *t)
 }
 
 /* Commit decoders 0 (volatile) and 1 (persistent) at the window base */
-static inline void map_all(T3 *t)
-{
-    qtest_writel(t->qts, t->hdm + 4, 1 << 1);
-    g_assert_cmphex(dec_commit(t, 0, t->window, VMEM_SIZE, 0), ==,
-                    HDM_CTRL_COMMITTED);
-    g_assert_cmphex(dec_commit(t, 1, t->window + VMEM_SIZE, PMEM_SIZE, 0),
-                    ==, HDM_CTRL_COMMITTED);
-    set_mem_enable(t, true);
-}
+void map_all(T3 *t);
 
-static inline void unmap_all(T3 *t)
-{
-    dec_clear(t, 1);
-    dec_clear(t, 0);
-}
+/* Uncommit them */
+void unmap_all(T3 *t);
 
 /* Write a word near the start and the end of both capacities */
-static inline void write_pattern(T3 *t, uint64_t v)
-{
-    qtest_writeq(t->qts, t->window + 0x1000, v);
-    qtest_writeq(t->qts, t->window + VMEM_SIZE - 8, ~v);
-    qtest_writeq(t->qts, t->window + VMEM_SIZE + 0x2000, v + 1);
-    qtest_writeq(t->qts, t->window + VMEM_SIZE + PMEM_SIZE - 8, v - 1);
-    g_assert_cmphex(cxl_qtest_file_read64(t->vfile, 0x1000), ==, v);
-    g_assert_cmphex(cxl_qtest_file_read64(t->vfile, VMEM_SIZE - 8), ==, ~v);
-    g_assert_cmphex(cxl_qtest_file_read64(t->pfile, 0x2000), ==, v + 1);
-    g_assert_cmphex(cxl_qtest_file_read64(t->pfile, PMEM_SIZE - 8), ==,
-                    v - 1);
-}
+void write_pattern(T3 *t, uint64_t v);
 
 /* Every byte of the file at @path is zero */
-static inline bool file_is_zero(const char *path)
-{
-    g_autofree uint8_t *buf = g_malloc(1 * MiB);
-    bool zero = true;
-    ssize_t n;
-    int fd = open(path, O_RDONLY);
-
-    g_assert_cmpint(fd, >=, 0);
-    while (zero && (n = read(fd, buf, 1 * MiB)) > 0) {
-        for (ssize_t i = 0; i < n; i++) {
-            if (buf[i]) {
-                g_test_message("%s: byte 0x%" PRIx64 " is 0x%02x", path,
-                               (uint64_t)(lseek(fd, 0, SEEK_CUR) - n + i),
-                               buf[i]);
-                zero = false;
-                break;
-            }
-        }
-    }
-    close(fd);
-    return zero;
-}
+bool file_is_zero(const char *path);
 
 /* Number of records in the poison list of the whole capacity */
-static inline unsigned poison_count(T3 *t)
-{
-    uint8_t out[0x20 + 16 * 8], flags;
-
-    return poison_list(t, 0, VMEM_SIZE + PMEM_SIZE, out, sizeof(out), &flags);
-}
+unsigned poison_count(T3 *t);
 
 /* ---- features ---- */
 
@@ -579,56 +319,22 @@ static inline unsigned poison_count(T3 *t)
 #define PASS_USER           1
 #define PASS_MASTER         0
 
-static inline uint32_t sec_state(T3 *t)
-{
-    uint8_t out[4];
-    uint32_t len = 0;
-
-    g_assert_cmphex(mbox_send(t, 0x4500, NULL, 0, out, sizeof(out), &len),
-                    ==, RC_SUCCESS);
-    g_assert_cmpuint(len, ==, 4);
-    return ldl_le_p(out);
-}
+/* Get Security State (4500h) */
+uint32_t sec_state(T3 *t);
 
 /* Set Passphrase of @type from 32 bytes of @cur to 32 bytes of @new */
-static inline uint16_t sec_set(T3 *t, uint8_t type, uint8_t cur, uint8_t new)
-{
-    uint8_t in[96] = { type };
-
-    memset(in + 32, cur, 32);
-    memset(in + 64, new, 32);
-    return mbox_send(t, 0x4501, in, sizeof(in), NULL, 0, NULL);
-}
+uint16_t sec_set(T3 *t, uint8_t type, uint8_t cur, uint8_t new);
 
 /* Disable Passphrase or Passphrase Secure Erase with 32 bytes of @pass */
-static inline uint16_t sec_pass(T3 *t, uint16_t opcode, uint8_t type,
-                                uint8_t pass)
-{
-    uint8_t in[64] = { type };
+uint16_t sec_pass(T3 *t, uint16_t opcode, uint8_t type, uint8_t pass);
 
-    memset(in + 32, pass, 32);
-    return mbox_send(t, opcode, in, sizeof(in), NULL, 0, NULL);
-}
+/* Unlock with 32 bytes of @pass */
+uint16_t sec_unlock(T3 *t, uint8_t pass);
 
-static inline uint16_t sec_unlock(T3 *t, uint8_t pass)
-{
-    uint8_t in[32];
+/* Get LSA of 16 bytes at 0: the return code (a media access) */
+uint16_t get_lsa(T3 *t);
 
-    memset(in, pass, sizeof(in));
-    return mbox_send(t, 0x4503, in, sizeof(in), NULL, 0, NULL);
-}
-
-static inline uint16_t get_lsa(T3 *t)
-{
-    uint8_t in[8] = { 0, 0, 0, 0, 0x10 }, out[0x10];
-
-    return mbox_send(t, 0x4102, in, sizeof(in), out, sizeof(out), NULL);
-}
-
-static inline void sec_reset(T3 *t)
-{
-    qtest_system_reset(t->qts);
-    platform_init(t);
-}
+/* System reset, then firmware's set-up again */
+void sec_reset(T3 *t);
 
 #endif

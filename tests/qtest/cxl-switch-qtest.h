@@ -1,0 +1,140 @@
+/*
+ * Helpers shared by the CXL switch qtests (cxl-switch-test: ports,
+ * CXL.mem routing, CDAT, firmware-committed regions; cxl-switch-cci-test:
+ * the switch mailbox CCI): the test topology (a pxb-cxl host bridge, a
+ * root port, a cxl-upstream with its cxl-switch-mailbox-cci beside it,
+ * downstream ports 3 and 5 and a cxl-type3 below each), started and set
+ * up as firmware would, the devices' decoders committed for a 2-way
+ * region, and command lines QEMU must refuse.
+ *
+ * Register layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h,
+ * include/uapi/linux/pci_regs.h). The helpers are in cxl-switch-qtest.c,
+ * part of the library linked into every CXL qtest.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef TESTS_QTEST_CXL_SWITCH_QTEST_H
+#define TESTS_QTEST_CXL_SWITCH_QTEST_H
+
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "cxl-qtest.h"
+
+#define MMIO_BASE           0xc0000000ull
+#define USP_SN              0x99
+#define VMEM_SIZE           (256 * MiB)
+
+/* PCIe capability: Device/Port Type in flags [7:4], Link Capabilities */
+#define PCIE_FLAGS          0x02
+#define PCIE_LNKCAP         0x0c
+#define PCIE_TYPE_UPSTREAM      5
+#define PCIE_TYPE_DOWNSTREAM    6
+
+/* CXL device DVSEC control: Mem_Enable */
+#define DVSEC_CTRL          0x0c
+#define   DVSEC_MEM_ENABLE      (1u << 2)
+
+/* HDM decoder global control: HDM Decoder Enable */
+#define HDM_GLOBAL_ENABLE   (1u << 1)
+
+/* The functions of the topology, and where the test puts them */
+enum { RP, USP, DSP3, DSP5, EP1, EP2, NR_FN };
+
+typedef struct SwFn {
+    int bus, dev;
+    int sec, sub;           /* bridges: secondary and subordinate bus */
+} SwFn;
+
+extern const SwFn fn_at[NR_FN];
+
+/* The switch mailbox CCI: function 1 beside the USP */
+#define CCI_FN              1
+
+typedef struct Sw {
+    QTestState *qts;
+    uint64_t bar[NR_FN][6];
+    uint64_t bar_size[NR_FN][6];
+    uint64_t comp[NR_FN];       /* component registers */
+    uint64_t cci_bar[6];        /* the CCI's BARs */
+    uint64_t cci_bar_size[6];
+    uint64_t cci_regs;          /* its device registers */
+    uint64_t mbox;              /* its primary mailbox */
+    uint32_t mbox_len;          /* the mailbox's length in the array */
+    uint32_t payload_max;
+    uint64_t window;            /* CXL fixed memory window 0 */
+    char *dir;
+    char *file[2];              /* backends of EP1 and EP2 */
+} Sw;
+
+/* Address of configuration space offset @off of function @f */
+static inline uint64_t cfg(int f, int off)
+{
+    return cxl_qtest_cfg(fn_at[f].bus, fn_at[f].dev, 0, off);
+}
+
+static inline uint32_t cfgl(Sw *s, int f, int off)
+{
+    return qtest_readl(s->qts, cfg(f, off));
+}
+
+/* Configuration space of the CCI */
+static inline uint64_t cci_cfg(int off)
+{
+    return cxl_qtest_cfg(fn_at[USP].bus, fn_at[USP].dev, CCI_FN, off);
+}
+
+/* Offset of CXL DVSEC @id of function @f, 0 if absent */
+static inline uint16_t find_dvsec(Sw *s, int f, uint16_t id,
+                                  unsigned *nr_cxl)
+{
+    return cxl_qtest_find_dvsec(s->qts, fn_at[f].bus, fn_at[f].dev, id,
+                                nr_cxl);
+}
+
+/*
+ * What firmware does: ECAM, bus numbers of every bridge, then BARs and
+ * memory windows depth first (a bridge's own BARs before the window it
+ * forwards to the functions below it).
+ */
+void sw_platform_init(Sw *s);
+
+/* The CCI's device registers and mailbox, once its BARs are assigned */
+void sw_find_cci_mbox(Sw *s);
+
+/* Start the topology with @extra appended to the command line */
+void sw_start_with(Sw *s, const char *extra);
+
+static inline void sw_start(Sw *s)
+{
+    sw_start_with(s, "");
+}
+
+/* Quit QEMU, remove the backend files */
+void sw_stop(Sw *s);
+
+/*
+ * Program HDM decoder 0 of the capability at @hdm as Linux's
+ * cxl_decoder_commit() does: 2 ways (IW 1) of 1 KiB (IG 2), Type 3
+ * (host-only), at the window base for 512 MiB; @tl is the target list's
+ * low dword (ports), or the DPA skip's (endpoints). Returns the commit
+ * status bits.
+ */
+uint32_t sw_commit_2way(Sw *s, uint64_t hdm, uint32_t tl);
+
+/* The devices: decoder 0 committed for the 2-way region, CXL.mem enabled */
+void sw_enable_devices(Sw *s);
+
+/*
+ * Run QEMU with @devices after a CXL host bridge and root port rp0 (and
+ * the machine options @machine, if any) and expect it to exit with status
+ * 1 and @msg in its error message.
+ */
+void expect_start_error_machine(const char *machine, const char *devices,
+                                const char *msg);
+
+/* The same without machine options */
+void expect_start_error(const char *devices, const char *msg);
+
+#endif
