@@ -21,6 +21,8 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
+#include "qapi/error.h"
+#include "hw/pci/pci_device.h"
 #include "hw/cxl/cxl-cci.h"
 #include "trace.h"
 
@@ -404,6 +406,25 @@ void cxl_cci_reset(CXLCCI *cci)
     cci->bg.percent = 100;
     cci->bg.ret = CXL_RC_SUCCESS;
     cci->timestamp_set = false;
+}
+
+bool cxl_cci_check_payload_size(uint32_t size, const char *dev, Error **errp)
+{
+    if (!is_power_of_2(size) || size < CXL_CCI_PAYLOAD_MIN ||
+        size > CXL_CCI_PAYLOAD_MAX) {
+        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
+                   "from 256 to 1048576 (got %" PRIu32 ")", dev, size);
+        return false;
+    }
+    return true;
+}
+
+void cxl_cci_set_pci_identity(CXLCCI *cci, PCIDevice *d)
+{
+    cci->vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
+    cci->device_id = pci_get_word(d->config + PCI_DEVICE_ID);
+    cci->subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
+    cci->subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
 }
 
 CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,

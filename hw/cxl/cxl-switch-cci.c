@@ -252,12 +252,8 @@ static void scci_realize(PCIDevice *d, Error **errp)
                    "port (target=<cxl-upstream id>)", TYPE_CXL_SWITCH_CCI);
         return;
     }
-    if (!is_power_of_2(s->payload_size) ||
-        s->payload_size < CXL_CCI_PAYLOAD_MIN ||
-        s->payload_size > CXL_CCI_PAYLOAD_MAX) {
-        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
-                   "from 256 to 1048576 (got %" PRIu32 ")", TYPE_CXL_SWITCH_CCI,
-                   s->payload_size);
+    if (!cxl_cci_check_payload_size(s->payload_size, TYPE_CXL_SWITCH_CCI,
+                                    errp)) {
         return;
     }
     if (pcie_endpoint_cap_init(d, SCCI_PCIE_OFFSET) < 0 ||
@@ -269,10 +265,7 @@ static void scci_realize(PCIDevice *d, Error **errp)
     }
 
     cxl_cci_init(&s->cci, OBJECT(d), "cxl-switch-cci", s, s->payload_size);
-    s->cci.vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
-    s->cci.device_id = pci_get_word(d->config + PCI_DEVICE_ID);
-    s->cci.subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
-    s->cci.subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
+    cxl_cci_set_pci_identity(&s->cci, d);
     s->cci.serial = s->target->sn;
     s->cci.component_type = CXL_CCI_COMPONENT_SWITCH;
     cxl_cci_add_commands(&s->cci, cxl_switch_commands,

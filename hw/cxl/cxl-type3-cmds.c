@@ -56,11 +56,6 @@
 #define STATUS_WARNING          1
 #define STATUS_CRITICAL         2
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static uint64_t lsa_size(CXLType3Dev *ct3)
 {
     return ct3->lsa ?

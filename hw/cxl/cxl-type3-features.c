@@ -288,11 +288,6 @@ struct CXLType3Features {
     uint8_t maint_in[PM_SPARING_LEN];
 };
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static int feat_find(const uint8_t *uuid)
 {
     for (int i = 0; i < FEAT_COUNT; i++) {

@@ -74,11 +74,6 @@ static const uint8_t supported[][2] = {
     { CLASS_SANITIZE, SUBCLASS_ZERO },
 };
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static CXLRetCode discovery(CXLCCI *cci, const uint8_t *in, size_t in_len,
                             uint8_t *out, size_t *out_len)
 {

@@ -108,11 +108,6 @@ typedef struct CXLType3Poison {
     uint64_t restart_len;
 } CXLType3Poison;
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static uint64_t capacity(CXLType3Dev *ct3)
 {
     return ct3->vsize + ct3->psize;

@@ -52,11 +52,6 @@
 #define PASS_TYPE_MASTER        0
 #define PASS_TYPE_USER          1
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static bool sec_has(CXLType3Dev *ct3, uint32_t bits)
 {
     return ct3->sec.state & bits;

@@ -152,6 +152,12 @@ struct CXLType3Dev {
     CXLType3Security sec;
 };
 
+/* The cxl-type3 device behind its CCI (command handlers' @cci) */
+static inline CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
 /*
  * The device's own state across power cycles (cxl-type3-state.c): load at
  * realize (counting a dirty shutdown if power went away while armed),
