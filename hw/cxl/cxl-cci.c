@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
+#include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/pci/pci_device.h"
 #include "hw/cxl/cxl-cci.h"
@@ -427,18 +428,41 @@ void cxl_cci_set_pci_identity(CXLCCI *cci, PCIDevice *d)
     cci->subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
 }
 
+/*
+ * The input length rule @cmd's @in_len breaks, or NULL if it is a length
+ * the command takes.
+ */
+static const char *in_len_rule_broken(CXLCCI *cci, const CXLCCICommand *cmd,
+                                      size_t in_len)
+{
+    if (in_len > cci->payload_max) {
+        return "longer than the mailbox payload";
+    }
+    if (cmd->in_rule == CXL_CCI_IN_EXACT && in_len != cmd->in_len) {
+        return "length must be exactly";
+    }
+    if (cmd->in_rule == CXL_CCI_IN_MIN && in_len < cmd->in_len) {
+        return "length must be at least";
+    }
+    return NULL;
+}
+
 CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                            size_t in_len, uint8_t *out, size_t *out_len)
 {
     const CXLCCICommand *cmd = cxl_cci_find(cci, opcode);
+    const char *broken = cmd ? in_len_rule_broken(cci, cmd, in_len) : NULL;
     CXLRetCode rc;
 
     *out_len = 0;
     if (!cmd) {
         rc = CXL_RC_UNSUPPORTED;
-    } else if (in_len > cci->payload_max ||
-               (cmd->in_rule == CXL_CCI_IN_EXACT && in_len != cmd->in_len) ||
-               (cmd->in_rule == CXL_CCI_IN_MIN && in_len < cmd->in_len)) {
+    } else if (broken) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: %s (%04xh): malformed payload: "
+                      "%zu bytes, %s %zu\n", cci->name, cmd->name, opcode,
+                      in_len, broken,
+                      in_len > cci->payload_max ? cci->payload_max :
+                      (size_t)cmd->in_len);
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
     } else if ((cmd->flags & CXL_CCI_F_MEDIA) && cci->media_disabled) {
         rc = CXL_RC_MEDIA_DISABLED;
@@ -451,6 +475,12 @@ CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
         rc = cmd->handler(cci, in, in_len, out, out_len);
         assert(*out_len <= cci->payload_max);
         assert(rc != CXL_RC_BACKGROUND || cci->bg.running);
+        if (rc == CXL_RC_INVALID_PAYLOAD_LENGTH) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: %s (%04xh): malformed "
+                          "payload: %zu bytes do not match the length its "
+                          "own fields give\n", cci->name, cmd->name, opcode,
+                          in_len);
+        }
         if (rc != CXL_RC_SUCCESS && rc != CXL_RC_BACKGROUND) {
             *out_len = 0;
         }

@@ -279,7 +279,8 @@ const CXLCCICommand *cxl_cci_find(CXLCCI *cci, uint16_t opcode);
 /*
  * Run one command. @out has room for payload_max bytes; *@out_len is set to
  * the output payload length (0 unless the command succeeded or started a
- * background operation).
+ * background operation). A malformed payload (Invalid Payload Length) is
+ * logged as a guest error.
  */
 CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                            size_t in_len, uint8_t *out, size_t *out_len);
