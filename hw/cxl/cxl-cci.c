@@ -21,7 +21,12 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
+#include "qemu/log.h"
+#include "qapi/error.h"
+#include "hw/pci/pci_device.h"
+#include "hw/registerfields.h"
 #include "hw/cxl/cxl-cci.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "trace.h"
 
 /* Command Effects Log, CXL r3.1 8.2.9.5.2.1 */
@@ -29,7 +34,10 @@ static const uint8_t cel_uuid[16] = {
     0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
     0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
 };
-#define CEL_ENTRY_SIZE  4
+
+/* Background Operation Status: status byte */
+FIELD(BG_STATUS, RUNNING, 0, 1)
+FIELD(BG_STATUS, PERCENT, 1, 7)
 
 static const char *const retcode_names[] = {
     [CXL_RC_SUCCESS] = "success",
@@ -159,25 +167,34 @@ uint64_t cxl_cci_timestamp(CXLCCI *cci)
 static CXLRetCode cmd_identify(CXLCCI *cci, const uint8_t *in, size_t in_len,
                                uint8_t *out, size_t *out_len)
 {
-    stw_le_p(out + 0, cci->vendor_id);
-    stw_le_p(out + 2, cci->device_id);
-    stw_le_p(out + 4, cci->subsys_vendor_id);
-    stw_le_p(out + 6, cci->subsys_id);
-    stq_le_p(out + 8, cci->serial);
-    out[16] = ctz64(cci->payload_max);
-    out[17] = cci->component_type;
-    *out_len = 18;
+    CXLIdentifyOut *o = (CXLIdentifyOut *)out;
+
+    o->vendor_id = cpu_to_le16(cci->vendor_id);
+    o->device_id = cpu_to_le16(cci->device_id);
+    o->subsys_vendor_id = cpu_to_le16(cci->subsys_vendor_id);
+    o->subsys_id = cpu_to_le16(cci->subsys_id);
+    o->serial = cpu_to_le64(cci->serial);
+    o->max_message_size = ctz64(cci->payload_max);
+    o->component_type = cci->component_type;
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
 static CXLRetCode cmd_bg_status(CXLCCI *cci, const uint8_t *in, size_t in_len,
                                 uint8_t *out, size_t *out_len)
 {
-    out[0] = (cxl_cci_bg_percent(cci) << 1) | cci->bg.running;
-    stw_le_p(out + 2, cci->bg.opcode);
-    stw_le_p(out + 4, cxl_cci_bg_retcode(cci));
-    stw_le_p(out + 6, 0);
-    *out_len = 8;
+    CXLBgOpStatusOut *o = (CXLBgOpStatusOut *)out;
+    uint8_t status = 0;
+
+    status = FIELD_DP8(status, BG_STATUS, RUNNING, cci->bg.running);
+    status = FIELD_DP8(status, BG_STATUS, PERCENT, cxl_cci_bg_percent(cci));
+    *o = (CXLBgOpStatusOut) {
+        .status = status,
+        .opcode = cpu_to_le16(cci->bg.opcode),
+        .return_code = cpu_to_le16(cxl_cci_bg_retcode(cci)),
+        .vendor_status = 0,
+    };
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -206,8 +223,10 @@ static CXLRetCode cmd_get_timestamp(CXLCCI *cci, const uint8_t *in,
                                     size_t in_len, uint8_t *out,
                                     size_t *out_len)
 {
-    stq_le_p(out, cxl_cci_timestamp(cci));
-    *out_len = 8;
+    CXLTimestamp *o = (CXLTimestamp *)out;
+
+    o->timestamp = cpu_to_le64(cxl_cci_timestamp(cci));
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -215,7 +234,9 @@ static CXLRetCode cmd_set_timestamp(CXLCCI *cci, const uint8_t *in,
                                     size_t in_len, uint8_t *out,
                                     size_t *out_len)
 {
-    cci->timestamp = ldq_le_p(in);
+    const CXLTimestamp *i = (const CXLTimestamp *)in;
+
+    cci->timestamp = le64_to_cpu(i->timestamp);
     cci->timestamp_at_ns = now_ns();
     cci->timestamp_set = true;
     return CXL_RC_SUCCESS;
@@ -245,24 +266,25 @@ static CXLRetCode cmd_get_supported_logs(CXLCCI *cci, const uint8_t *in,
                                          size_t in_len, uint8_t *out,
                                          size_t *out_len)
 {
-    stw_le_p(out, cci->nr_logs);
-    memset(out + 2, 0, 6);
-    for (unsigned i = 0; i < cci->nr_logs; i++) {
-        uint8_t *e = out + 8 + 20 * i;
+    CXLGetSupportedLogsOut *o = (CXLGetSupportedLogsOut *)out;
 
-        memcpy(e, cci->logs[i].uuid, 16);
-        stl_le_p(e + 16, cci->logs[i].size(cci));
+    memset(o, 0, sizeof(*o));
+    o->entries = cpu_to_le16(cci->nr_logs);
+    for (unsigned i = 0; i < cci->nr_logs; i++) {
+        memcpy(o->entry[i].uuid, cci->logs[i].uuid, CXL_UUID_LEN);
+        o->entry[i].size = cpu_to_le32(cci->logs[i].size(cci));
     }
-    *out_len = 8 + 20 * cci->nr_logs;
+    *out_len = sizeof(*o) + sizeof(o->entry[0]) * cci->nr_logs;
     return CXL_RC_SUCCESS;
 }
 
 static CXLRetCode cmd_get_log(CXLCCI *cci, const uint8_t *in, size_t in_len,
                               uint8_t *out, size_t *out_len)
 {
-    const CXLCCILog *log = find_log(cci, in);
-    uint32_t offset = ldl_le_p(in + 16);
-    uint32_t len = ldl_le_p(in + 20);
+    const CXLGetLogIn *i = (const CXLGetLogIn *)in;
+    const CXLCCILog *log = find_log(cci, i->uuid);
+    uint32_t offset = le32_to_cpu(i->offset);
+    uint32_t len = le32_to_cpu(i->length);
     uint32_t size;
 
     if (!log) {
@@ -283,12 +305,15 @@ static CXLRetCode cmd_get_log_caps(CXLCCI *cci, const uint8_t *in,
                                    size_t in_len, uint8_t *out,
                                    size_t *out_len)
 {
-    if (!find_log(cci, in)) {
+    const CXLGetLogCapsIn *i = (const CXLGetLogCapsIn *)in;
+    CXLGetLogCapsOut *o = (CXLGetLogCapsOut *)out;
+
+    if (!find_log(cci, i->uuid)) {
         return CXL_RC_INVALID_LOG;
     }
     /* no clear, no populate, not persistent across cold reset */
-    stl_le_p(out, 0);
-    *out_len = 4;
+    o->caps = cpu_to_le32(0);
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -301,12 +326,13 @@ const CXLCCICommand cxl_cci_generic_commands[] = {
     { CXL_OP_GET_TIMESTAMP, "Get Timestamp", cmd_get_timestamp,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_TIMESTAMP, "Set Timestamp", cmd_set_timestamp,
-      CXL_CCI_IN_EXACT, 8, CXL_CEL_IMMEDIATE_POLICY_CHANGE },
+      CXL_CCI_IN_EXACT, sizeof(CXLTimestamp), CXL_CEL_IMMEDIATE_POLICY_CHANGE },
     { CXL_OP_GET_SUPPORTED_LOGS, "Get Supported Logs", cmd_get_supported_logs,
       CXL_CCI_IN_EXACT, 0, 0 },
-    { CXL_OP_GET_LOG, "Get Log", cmd_get_log, CXL_CCI_IN_EXACT, 24, 0 },
+    { CXL_OP_GET_LOG, "Get Log", cmd_get_log, CXL_CCI_IN_EXACT,
+      sizeof(CXLGetLogIn), 0 },
     { CXL_OP_GET_LOG_CAPS, "Get Log Capabilities", cmd_get_log_caps,
-      CXL_CCI_IN_EXACT, 16, 0 },
+      CXL_CCI_IN_EXACT, sizeof(CXLGetLogCapsIn), 0 },
 };
 const size_t cxl_cci_generic_commands_len = ARRAY_SIZE(cxl_cci_generic_commands);
 
@@ -360,23 +386,25 @@ const CXLCCICommand *cxl_cci_find(CXLCCI *cci, uint16_t opcode)
 void cxl_cci_finalize(CXLCCI *cci)
 {
     size_t n = 0, k = 0;
+    CXLCELEntry *cel;
 
     for (unsigned s = 0; s < cci->nr_sets; s++) {
         n += cci->set_len[s];
     }
-    cci->cel = g_malloc0(n * CEL_ENTRY_SIZE);
+    cel = g_new0(CXLCELEntry, n);
     for (unsigned s = 0; s < cci->nr_sets; s++) {
         for (size_t i = 0; i < cci->set_len[s]; i++) {
             const CXLCCICommand *c = &cci->sets[s][i];
 
             /* one table entry per opcode across all sets */
             assert(cxl_cci_find(cci, c->opcode) == c);
-            stw_le_p(cci->cel + k * CEL_ENTRY_SIZE, c->opcode);
-            stw_le_p(cci->cel + k * CEL_ENTRY_SIZE + 2, c->effects);
+            cel[k].opcode = cpu_to_le16(c->opcode);
+            cel[k].effects = cpu_to_le16(c->effects);
             k++;
         }
     }
-    cci->cel_len = k * CEL_ENTRY_SIZE;
+    cci->cel = (uint8_t *)cel;
+    cci->cel_len = k * sizeof(CXLCELEntry);
     /* the CEL never exceeds one payload: Linux reads it in one go */
     assert(cci->cel_len <= cci->payload_max);
 }
@@ -406,18 +434,60 @@ void cxl_cci_reset(CXLCCI *cci)
     cci->timestamp_set = false;
 }
 
+bool cxl_cci_check_payload_size(uint32_t size, const char *dev, Error **errp)
+{
+    if (!is_power_of_2(size) || size < CXL_CCI_PAYLOAD_MIN ||
+        size > CXL_CCI_PAYLOAD_MAX) {
+        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
+                   "from 256 to 1048576 (got %" PRIu32 ")", dev, size);
+        return false;
+    }
+    return true;
+}
+
+void cxl_cci_set_pci_identity(CXLCCI *cci, PCIDevice *d)
+{
+    cci->vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
+    cci->device_id = pci_get_word(d->config + PCI_DEVICE_ID);
+    cci->subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
+    cci->subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
+}
+
+/*
+ * The input length rule @cmd's @in_len breaks, or NULL if it is a length
+ * the command takes.
+ */
+static const char *in_len_rule_broken(CXLCCI *cci, const CXLCCICommand *cmd,
+                                      size_t in_len)
+{
+    if (in_len > cci->payload_max) {
+        return "longer than the mailbox payload";
+    }
+    if (cmd->in_rule == CXL_CCI_IN_EXACT && in_len != cmd->in_len) {
+        return "length must be exactly";
+    }
+    if (cmd->in_rule == CXL_CCI_IN_MIN && in_len < cmd->in_len) {
+        return "length must be at least";
+    }
+    return NULL;
+}
+
 CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                            size_t in_len, uint8_t *out, size_t *out_len)
 {
     const CXLCCICommand *cmd = cxl_cci_find(cci, opcode);
+    const char *broken = cmd ? in_len_rule_broken(cci, cmd, in_len) : NULL;
     CXLRetCode rc;
 
     *out_len = 0;
     if (!cmd) {
         rc = CXL_RC_UNSUPPORTED;
-    } else if (in_len > cci->payload_max ||
-               (cmd->in_rule == CXL_CCI_IN_EXACT && in_len != cmd->in_len) ||
-               (cmd->in_rule == CXL_CCI_IN_MIN && in_len < cmd->in_len)) {
+    } else if (broken) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: %s (%04xh): malformed payload: "
+                      "%zu bytes, %s %zu\n", cci->name, cmd->name, opcode,
+                      in_len, broken,
+                      in_len > cci->payload_max ? cci->payload_max :
+                      (size_t)cmd->in_len);
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
     } else if ((cmd->flags & CXL_CCI_F_MEDIA) && cci->media_disabled) {
         rc = CXL_RC_MEDIA_DISABLED;
@@ -430,6 +500,12 @@ CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
         rc = cmd->handler(cci, in, in_len, out, out_len);
         assert(*out_len <= cci->payload_max);
         assert(rc != CXL_RC_BACKGROUND || cci->bg.running);
+        if (rc == CXL_RC_INVALID_PAYLOAD_LENGTH) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: %s (%04xh): malformed "
+                          "payload: %zu bytes do not match the length its "
+                          "own fields give\n", cci->name, cmd->name, opcode,
+                          in_len);
+        }
         if (rc != CXL_RC_SUCCESS && rc != CXL_RC_BACKGROUND) {
             *out_len = 0;
         }

@@ -1,18 +1,10 @@
 /*
  * CXL event logs and their commands (see include/hw/cxl/cxl-events.h).
  *
- * Payloads (CXL r3.1 8.2.9.2; Linux's struct cxl_get_event_payload and
- * cxl_mbox_clear_event_payload):
- *  Get Event Records: in, the log (1 byte); out, a 32-byte header (flags:
- *    bit 0 overflow, bit 1 more records; overflow error count at 2; first
- *    and last overflow timestamps at 4 and 12; record count at 20) and the
- *    records;
- *  Clear Event Records: log, flags (bit 0 clear all), handle count, 3
- *    reserved bytes, then the handles (2 bytes each);
- *  Get/Set Event Interrupt Policy: one settings byte per log (info, warn,
- *    failure, fatal, then dynamic capacity, which we do not have).
- * Common record header (CXL r3.1 Table 8-42): UUID, length at 0x10, flags
- * at 0x11, handle at 0x14, related handle at 0x16, timestamp at 0x18.
+ * Payloads (CXL r3.1 8.2.9.2) are the structs of cxl-mailbox.h:
+ * CXLGetEventRecordsIn/Out (the records are CXLEventRecord),
+ * CXLClearEventRecordsIn, CXLEventIntPolicy (one settings byte per log,
+ * then dynamic capacity, which we do not have).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -23,21 +15,15 @@
 #include "hw/cxl/cxl-events.h"
 #include "trace.h"
 
-#define GET_HDR_SIZE            0x20
+/* Get Event Records output flags */
 #define GET_FLAG_OVERFLOW       BIT(0)
 #define GET_FLAG_MORE           BIT(1)
-#define CLEAR_HDR_SIZE          6
+/* Clear Event Records input flags */
 #define CLEAR_FLAG_ALL          BIT(0)
-#define POLICY_LEN              4       /* info, warn, failure, fatal */
-#define POLICY_LEN_DCD          5
 
-#define REC_LENGTH              0x10
-#define REC_HANDLE              0x14
-#define REC_TIMESTAMP           0x18
-
-static uint8_t *rec(CXLEventLog *l, unsigned i)
+static CXLEventRecord *rec(CXLEventLog *l, unsigned i)
 {
-    return l->records[(l->first + i) % CXL_EVENT_LOG_CAPACITY];
+    return &l->records[(l->first + i) % CXL_EVENT_LOG_CAPACITY];
 }
 
 void cxl_events_reset(CXLEventLogs *e, unsigned first_vector)
@@ -63,8 +49,8 @@ uint32_t cxl_events_status(const CXLEventLogs *e)
     return s;
 }
 
-void cxl_events_add(CXLEventLogs *e, CXLEventLogType type, uint8_t *record,
-                    uint64_t timestamp)
+void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
+                    CXLEventRecord *record, uint64_t timestamp)
 {
     CXLEventLog *l = &e->log[type];
 
@@ -79,10 +65,10 @@ void cxl_events_add(CXLEventLogs *e, CXLEventLogType type, uint8_t *record,
         trace_cxl_event_overflow(type, l->overflow_count);
         return;
     }
-    record[REC_LENGTH] = CXL_EVENT_RECORD_SIZE;
-    stw_le_p(record + REC_HANDLE, l->next_handle);
-    stq_le_p(record + REC_TIMESTAMP, timestamp);
-    memcpy(rec(l, l->count), record, CXL_EVENT_RECORD_SIZE);
+    record->hdr.length = sizeof(*record);
+    record->hdr.handle = cpu_to_le16(l->next_handle);
+    record->hdr.timestamp = cpu_to_le64(timestamp);
+    *rec(l, l->count) = *record;
     l->count++;
     trace_cxl_event_add(type, l->next_handle);
     /* handles are never 0 */
@@ -96,33 +82,35 @@ static CXLRetCode cmd_get_records(CXLCCI *cci, const uint8_t *in,
                                   size_t in_len, uint8_t *out,
                                   size_t *out_len)
 {
+    const CXLGetEventRecordsIn *i = (const CXLGetEventRecordsIn *)in;
+    CXLGetEventRecordsOut *o = (CXLGetEventRecordsOut *)out;
     CXLEventLog *l;
-    unsigned n, max = (cci->payload_max - GET_HDR_SIZE) / CXL_EVENT_RECORD_SIZE;
+    unsigned n, max = (cci->payload_max - sizeof(*o)) / sizeof(o->records[0]);
 
-    if (in[0] >= CXL_EVLOG_COUNT) {
+    if (i->log >= CXL_EVLOG_COUNT) {
         return CXL_RC_INVALID_INPUT;
     }
-    l = &cci->events->log[in[0]];
+    l = &cci->events->log[i->log];
     n = MIN(l->count, max);
-    memset(out, 0, GET_HDR_SIZE);
-    out[0] = (l->overflow_count ? GET_FLAG_OVERFLOW : 0) |
-             (n < l->count ? GET_FLAG_MORE : 0);
-    stw_le_p(out + 2, l->overflow_count);
-    stq_le_p(out + 4, l->first_overflow_ts);
-    stq_le_p(out + 12, l->last_overflow_ts);
-    stw_le_p(out + 20, n);
-    for (unsigned i = 0; i < n; i++) {
-        memcpy(out + GET_HDR_SIZE + i * CXL_EVENT_RECORD_SIZE, rec(l, i),
-               CXL_EVENT_RECORD_SIZE);
+    *o = (CXLGetEventRecordsOut) {
+        .flags = (l->overflow_count ? GET_FLAG_OVERFLOW : 0) |
+                 (n < l->count ? GET_FLAG_MORE : 0),
+        .overflow_err_count = cpu_to_le16(l->overflow_count),
+        .first_overflow_ts = cpu_to_le64(l->first_overflow_ts),
+        .last_overflow_ts = cpu_to_le64(l->last_overflow_ts),
+        .record_count = cpu_to_le16(n),
+    };
+    for (unsigned r = 0; r < n; r++) {
+        o->records[r] = *rec(l, r);
     }
-    *out_len = GET_HDR_SIZE + n * CXL_EVENT_RECORD_SIZE;
+    *out_len = sizeof(*o) + n * sizeof(o->records[0]);
     return CXL_RC_SUCCESS;
 }
 
 static int find_handle(CXLEventLog *l, uint16_t handle)
 {
     for (unsigned i = 0; i < l->count; i++) {
-        if (lduw_le_p(rec(l, i) + REC_HANDLE) == handle) {
+        if (le16_to_cpu(rec(l, i)->hdr.handle) == handle) {
             return i;
         }
     }
@@ -133,25 +121,26 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
                                     size_t in_len, uint8_t *out,
                                     size_t *out_len)
 {
+    const CXLClearEventRecordsIn *ci = (const CXLClearEventRecordsIn *)in;
     CXLEventLog *l;
-    unsigned nr = in[2];
-    bool all = in[1] & CLEAR_FLAG_ALL;
+    unsigned nr = ci->nr_handles;
+    bool all = ci->flags & CLEAR_FLAG_ALL;
     bool clear[CXL_EVENT_LOG_CAPACITY] = { };
     unsigned kept = 0;
 
-    if (in_len != CLEAR_HDR_SIZE + 2 * nr) {
+    if (in_len != sizeof(*ci) + sizeof(ci->handles[0]) * nr) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    if (in[0] >= CXL_EVLOG_COUNT || (all && nr)) {
+    if (ci->log >= CXL_EVLOG_COUNT || (all && nr)) {
         return CXL_RC_INVALID_INPUT;
     }
-    l = &cci->events->log[in[0]];
+    l = &cci->events->log[ci->log];
     if (all) {
         l->count = 0;
     } else {
         /* every handle must name a record in the log, or nothing clears */
         for (unsigned i = 0; i < nr; i++) {
-            int idx = find_handle(l, lduw_le_p(in + CLEAR_HDR_SIZE + 2 * i));
+            int idx = find_handle(l, le16_to_cpu(ci->handles[i]));
 
             if (idx < 0) {
                 return CXL_RC_INVALID_HANDLE;
@@ -160,7 +149,7 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
         }
         for (unsigned i = 0; i < l->count; i++) {
             if (!clear[i]) {
-                memmove(rec(l, kept++), rec(l, i), CXL_EVENT_RECORD_SIZE);
+                memmove(rec(l, kept++), rec(l, i), sizeof(CXLEventRecord));
             }
         }
         l->count = kept;
@@ -177,14 +166,16 @@ static CXLRetCode cmd_get_int_policy(CXLCCI *cci, const uint8_t *in,
                                      size_t in_len, uint8_t *out,
                                      size_t *out_len)
 {
+    CXLEventIntPolicy *o = (CXLEventIntPolicy *)out;
+
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         CXLEventLog *l = &cci->events->log[t];
 
-        out[t] = l->int_mode |
+        o->settings[t] = l->int_mode |
             (l->int_mode == CXL_EVENT_INT_MSI_MSIX ? (l->vector & 0xf) << 4 : 0);
     }
-    out[CXL_EVLOG_COUNT] = 0;       /* dynamic capacity: none */
-    *out_len = POLICY_LEN_DCD;
+    o->dcd_settings = 0;            /* dynamic capacity: none */
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -192,35 +183,39 @@ static CXLRetCode cmd_set_int_policy(CXLCCI *cci, const uint8_t *in,
                                      size_t in_len, uint8_t *out,
                                      size_t *out_len)
 {
-    if (in_len > POLICY_LEN_DCD) {
+    const CXLEventIntPolicy *i = (const CXLEventIntPolicy *)in;
+
+    if (in_len > sizeof(*i)) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
-        uint8_t mode = in[t] & 3;
+        uint8_t mode = i->settings[t] & 3;
 
         if (mode > CXL_EVENT_INT_FW ||
             (mode == CXL_EVENT_INT_MSI_MSIX && !cci->events->irq)) {
             return CXL_RC_INVALID_INPUT;
         }
     }
-    if (in_len == POLICY_LEN_DCD && (in[4] & 3) != CXL_EVENT_INT_NONE) {
+    if (in_len == sizeof(*i) &&
+        (i->dcd_settings & 3) != CXL_EVENT_INT_NONE) {
         return CXL_RC_INVALID_INPUT;
     }
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
-        cci->events->log[t].int_mode = in[t] & 3;
+        cci->events->log[t].int_mode = i->settings[t] & 3;
     }
     return CXL_RC_SUCCESS;
 }
 
 const CXLCCICommand cxl_event_commands[] = {
     { CXL_OP_GET_EVENT_RECORDS, "Get Event Records", cmd_get_records,
-      CXL_CCI_IN_EXACT, 1, 0 },
+      CXL_CCI_IN_EXACT, sizeof(CXLGetEventRecordsIn), 0 },
     { CXL_OP_CLEAR_EVENT_RECORDS, "Clear Event Records", cmd_clear_records,
-      CXL_CCI_IN_MIN, CLEAR_HDR_SIZE, CXL_CEL_IMMEDIATE_LOG_CHANGE },
+      CXL_CCI_IN_MIN, sizeof(CXLClearEventRecordsIn),
+      CXL_CEL_IMMEDIATE_LOG_CHANGE },
     { CXL_OP_GET_EVENT_INT_POLICY, "Get Event Interrupt Policy",
       cmd_get_int_policy, CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_EVENT_INT_POLICY, "Set Event Interrupt Policy",
-      cmd_set_int_policy, CXL_CCI_IN_MIN, POLICY_LEN,
+      cmd_set_int_policy, CXL_CCI_IN_MIN, CXL_EVENT_INT_POLICY_MIN_LEN,
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
 };
 const size_t cxl_event_commands_len = ARRAY_SIZE(cxl_event_commands);

@@ -7,23 +7,15 @@
  * 03h). The mailbox is served by the project's CCI engine with the
  * generic commands (Identify reports a switch; logs, timestamp,
  * background operations) and the FM API physical switch commands
- * (CXL r3.1 7.6.7.1):
+ * (CXL r3.1 7.6.7.1; payloads in cxl-mailbox.h):
  *
- *  5100h Identify Switch Device, 0x49 bytes out: ingress port ID, rsvd,
- *        number of physical ports, number of VCSs, active port bitmask
- *        (32 bytes), active VCS bitmask (32 bytes), total and bound vPPBs
- *        (2 bytes each), HDM decoders per USP.
- *  5101h Get Physical Port State: in, a port count and that many port IDs;
- *        out, the count, 3 reserved bytes, then 16 bytes per port: port
- *        ID, config state (3 DSP, 4 USP), connected device CXL version,
- *        rsvd, connected device type (0 none, 4 CXL Type 3 SLD, 3 a
- *        switch), connected protocols (bit 0 CXL.io, 2 CXL.mem), maximum
- *        and negotiated link width, supported speeds vector, maximum and
- *        current speed, LTSSM state (3: L0), first lane, link state flags
- *        (2 bytes), supported LD count.
- *  5102h Physical Port Control: PPB ID and opcode (0 assert PERST, 1
- *        deassert PERST, 2 reset PPB); a reset of a downstream port resets
- *        what is below it.
+ *  5100h Identify Switch Device (CXLIdentifySwitchOut).
+ *  5101h Get Physical Port State (CXLGetPortStateIn/Out): for each port
+ *        asked, a CXLPortStateInfo: connected device type 0 none, 4 CXL
+ *        Type 3 SLD, 3 a switch; LTSSM state 3: L0.
+ *  5102h Physical Port Control (CXLPortControlIn): opcode 0 assert
+ *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
+ *        port resets what is below it.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -38,6 +30,7 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-switch-cci.h"
 #include "hw/cxl/cxl-type3.h"
 
@@ -47,10 +40,6 @@
 #define SCCI_CLASS              0x0c0b  /* CXL switch mailbox CCI */
 #define SCCI_DEVICE_ID          0xc003
 #define SCCI_DEFAULT_PAYLOAD    (64 * 1024)
-
-#define IDENTIFY_SWITCH_LEN     0x49
-#define PORT_STATE_HDR          4
-#define PORT_STATE_INFO         16
 
 enum {
     PORT_CONFIG_DSP = 3,
@@ -63,6 +52,13 @@ enum {
     DEVICE_PCIE = 1,
     DEVICE_SWITCH = 3,          /* Type 2 device or HBR switch */
     DEVICE_TYPE3_SLD = 4,
+};
+
+/* Physical Port Control opcodes */
+enum {
+    PORT_CONTROL_ASSERT_PERST = 0,
+    PORT_CONTROL_DEASSERT_PERST = 1,
+    PORT_CONTROL_RESET_PPB = 2,
 };
 
 unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports)
@@ -103,58 +99,56 @@ static CXLRetCode cmd_identify_switch(CXLCCI *cci, const uint8_t *in,
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
     unsigned n = cxl_switch_ports(target_of(cci), ports);
+    CXLIdentifySwitchOut *o = (CXLIdentifySwitchOut *)out;
 
-    memset(out, 0, IDENTIFY_SWITCH_LEN);
-    out[0] = ports[0].id;       /* the mailbox sits at the upstream port */
-    out[2] = n;
-    out[3] = 1;                 /* one virtual CXL switch */
+    memset(o, 0, sizeof(*o));
+    o->ingress_port_id = ports[0].id;   /* the mailbox is at the USP */
+    o->num_physical_ports = n;
+    o->num_vcss = 1;                    /* one virtual CXL switch */
     for (unsigned i = 0; i < n; i++) {
-        out[4 + ports[i].id / 8] |= BIT(ports[i].id % 8);
+        o->active_port_mask[ports[i].id / 8] |= BIT(ports[i].id % 8);
     }
-    out[36] = BIT(0);           /* VCS 0 active */
-    stw_le_p(out + 68, n - 1);  /* a vPPB per downstream port, all bound */
-    stw_le_p(out + 70, n - 1);
-    out[72] = CXL_USP_DECODERS;
-    *out_len = IDENTIFY_SWITCH_LEN;
+    o->active_vcs_mask[0] = BIT(0);     /* VCS 0 active */
+    /* a vPPB per downstream port, all bound */
+    o->total_vppbs = cpu_to_le16(n - 1);
+    o->bound_vppbs = cpu_to_le16(n - 1);
+    o->num_hdm_decoders = CXL_USP_DECODERS;
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
 /* What is connected below a port, as Get Physical Port State says it */
-static void port_info(const CXLSwitchPortInfo *p, uint8_t *o)
+static void port_info(const CXLSwitchPortInfo *p, CXLPortStateInfo *o)
 {
     PCIDevice *below = NULL;
 
-    memset(o, 0, PORT_STATE_INFO);
-    o[0] = p->id;
-    o[1] = p->upstream ? PORT_CONFIG_USP : PORT_CONFIG_DSP;
+    memset(o, 0, sizeof(*o));
+    o->port_id = p->id;
+    o->config_state = p->upstream ? PORT_CONFIG_USP : PORT_CONFIG_DSP;
     if (!p->upstream) {
         below = pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))->devices[0];
     }
+    o->max_link_width = 16;                     /* x16 */
+    o->supported_speeds = 0x1f;                 /* 2.5 to 32 GT/s */
+    o->max_link_speed = 5;                      /* 32 GT/s */
     if (p->upstream || below) {
-        o[2] = BIT(1);                          /* CXL 2.0 */
-        o[5] = BIT(0) | BIT(2);                 /* CXL.io, CXL.mem */
+        o->connected_cxl_version = BIT(1);      /* CXL 2.0 */
+        o->connected_protocols = BIT(0) | BIT(2);   /* CXL.io, CXL.mem */
         if (p->upstream) {
-            o[4] = DEVICE_NONE;                 /* the host side */
+            o->connected_device_type = DEVICE_NONE; /* the host side */
         } else if (object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
-            o[4] = DEVICE_TYPE3_SLD;
+            o->connected_device_type = DEVICE_TYPE3_SLD;
         } else if (object_dynamic_cast(OBJECT(below), TYPE_CXL_USP)) {
-            o[4] = DEVICE_SWITCH;
+            o->connected_device_type = DEVICE_SWITCH;
         } else {
-            o[4] = DEVICE_PCIE;
-            o[5] = BIT(0);
+            o->connected_device_type = DEVICE_PCIE;
+            o->connected_protocols = BIT(0);
         }
-        o[6] = 16;                              /* x16 */
-        o[7] = 16;
-        o[8] = 0x1f;                            /* 2.5 to 32 GT/s */
-        o[9] = 5;                               /* 32 GT/s */
-        o[10] = 5;
-        o[11] = 3;                              /* L0 */
-    } else {
-        o[6] = 16;
-        o[8] = 0x1f;
-        o[9] = 5;
+        o->negotiated_link_width = 16;
+        o->current_link_speed = 5;
+        o->ltssm_state = 3;                     /* L0 */
     }
-    o[15] = 1;                                  /* one LD */
+    o->supported_ld_count = 1;                  /* one LD */
 }
 
 static const CXLSwitchPortInfo *find_port(const CXLSwitchPortInfo *ports,
@@ -174,26 +168,27 @@ static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
     unsigned n = cxl_switch_ports(target_of(cci), ports);
-    unsigned req = in[0];
+    const CXLGetPortStateIn *pi = (const CXLGetPortStateIn *)in;
+    CXLGetPortStateOut *o = (CXLGetPortStateOut *)out;
+    unsigned req = pi->num_ports;
 
-    if (in_len != 1 + req) {
+    if (in_len != sizeof(*pi) + req * sizeof(pi->port_id[0])) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    if (!req || PORT_STATE_HDR + req * PORT_STATE_INFO > cci->payload_max) {
+    if (!req || sizeof(*o) + req * sizeof(o->ports[0]) > cci->payload_max) {
         return CXL_RC_INVALID_INPUT;
     }
     for (unsigned i = 0; i < req; i++) {
-        if (!find_port(ports, n, in[1 + i])) {
+        if (!find_port(ports, n, pi->port_id[i])) {
             return CXL_RC_INVALID_INPUT;
         }
     }
-    memset(out, 0, PORT_STATE_HDR);
-    out[0] = req;
+    memset(o, 0, sizeof(*o));
+    o->num_ports = req;
     for (unsigned i = 0; i < req; i++) {
-        port_info(find_port(ports, n, in[1 + i]),
-                  out + PORT_STATE_HDR + i * PORT_STATE_INFO);
+        port_info(find_port(ports, n, pi->port_id[i]), &o->ports[i]);
     }
-    *out_len = PORT_STATE_HDR + req * PORT_STATE_INFO;
+    *out_len = sizeof(*o) + req * sizeof(o->ports[0]);
     return CXL_RC_SUCCESS;
 }
 
@@ -203,12 +198,13 @@ static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
     unsigned n = cxl_switch_ports(target_of(cci), ports);
-    const CXLSwitchPortInfo *p = find_port(ports, n, in[0]);
+    const CXLPortControlIn *i = (const CXLPortControlIn *)in;
+    const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
 
-    if (!p || p->upstream || in[1] > 2) {
+    if (!p || p->upstream || i->opcode > PORT_CONTROL_RESET_PPB) {
         return CXL_RC_INVALID_INPUT;
     }
-    if (in[1] == 2) {
+    if (i->opcode == PORT_CONTROL_RESET_PPB) {
         /* reset the PPB: the port and everything below it */
         bus_cold_reset(BUS(pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))));
         device_cold_reset(DEVICE(p->port));
@@ -221,9 +217,9 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_IDENTIFY_SWITCH_DEVICE, "Identify Switch Device",
       cmd_identify_switch, CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_GET_PHYSICAL_PORT_STATE, "Get Physical Port State",
-      cmd_get_port_state, CXL_CCI_IN_MIN, 1, 0 },
+      cmd_get_port_state, CXL_CCI_IN_MIN, sizeof(CXLGetPortStateIn), 0 },
     { CXL_OP_PHYSICAL_PORT_CONTROL, "Physical Port Control",
-      cmd_port_control, CXL_CCI_IN_EXACT, 2,
+      cmd_port_control, CXL_CCI_IN_EXACT, sizeof(CXLPortControlIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
 };
 const size_t cxl_switch_commands_len = ARRAY_SIZE(cxl_switch_commands);
@@ -252,12 +248,8 @@ static void scci_realize(PCIDevice *d, Error **errp)
                    "port (target=<cxl-upstream id>)", TYPE_CXL_SWITCH_CCI);
         return;
     }
-    if (!is_power_of_2(s->payload_size) ||
-        s->payload_size < CXL_CCI_PAYLOAD_MIN ||
-        s->payload_size > CXL_CCI_PAYLOAD_MAX) {
-        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
-                   "from 256 to 1048576 (got %" PRIu32 ")", TYPE_CXL_SWITCH_CCI,
-                   s->payload_size);
+    if (!cxl_cci_check_payload_size(s->payload_size, TYPE_CXL_SWITCH_CCI,
+                                    errp)) {
         return;
     }
     if (pcie_endpoint_cap_init(d, SCCI_PCIE_OFFSET) < 0 ||
@@ -269,10 +261,7 @@ static void scci_realize(PCIDevice *d, Error **errp)
     }
 
     cxl_cci_init(&s->cci, OBJECT(d), "cxl-switch-cci", s, s->payload_size);
-    s->cci.vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
-    s->cci.device_id = pci_get_word(d->config + PCI_DEVICE_ID);
-    s->cci.subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
-    s->cci.subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
+    cxl_cci_set_pci_identity(&s->cci, d);
     s->cci.serial = s->target->sn;
     s->cci.component_type = CXL_CCI_COMPONENT_SWITCH;
     cxl_cci_add_commands(&s->cci, cxl_switch_commands,

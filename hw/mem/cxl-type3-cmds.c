@@ -1,30 +1,9 @@
 /*
  * The memory device command set of cxl-type3 (CXL r3.1 8.2.9.9); the
- * firmware commands are in cxl-type3-fw.c. Layouts are those of Linux's
- * drivers/cxl/cxlmem.h and ndctl's cxl/lib/private.h structures (all
- * little-endian, packed):
- *
- *  Identify Memory Device (0x45 bytes): FW revision [16], total, volatile,
- *    persistent capacity and partition alignment (256 MiB units, 8 bytes
- *    each), informational/warning/failure/fatal event log sizes (2 each),
- *    LSA size (4), poison list maximum (3), inject poison limit (2),
- *    poison capabilities (1), QoS telemetry capabilities (1), dynamic
- *    capacity event log size (2).
- *  Get Partition Info (0x20): active volatile, active persistent, next
- *    volatile, next persistent (256 MiB units).
- *  Set Partition Info (0x0a in): volatile capacity (8), flags (1), rsvd.
- *  Get LSA (8 in): offset, length. Set LSA (8 + data): offset, rsvd, data.
- *  Get Health Info (0x12): health status, media status, additional status,
- *    life used, temperature (2), dirty shutdown count (4), corrected
- *    volatile and persistent error counts (4 each).
- *  Get Alert Configuration (0x10): valid alerts, programmable alerts, life
- *    used critical and warning thresholds, over/under-temperature critical
- *    then warning thresholds (2 each), corrected volatile and persistent
- *    error warning thresholds (2 each).
- *  Set Alert Configuration (0x0c in): valid actions, enable actions, life
- *    used warning threshold, rsvd, over/under-temperature warning,
- *    corrected volatile/persistent warning thresholds (2 each).
- *  Get/Set Shutdown State (1 byte): bit 0 dirty.
+ * firmware commands are in cxl-type3-fw.c. Payloads are the structs of
+ * include/hw/cxl/cxl-mailbox.h: Identify Memory Device, Get/Set Partition
+ * Info, Get/Set LSA, Get Health Info, Get/Set Alert Configuration and
+ * Get/Set Shutdown State.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -33,15 +12,10 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/units.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 
 #define CAPACITY_UNIT           (256 * MiB)
-#define IDENTIFY_MEMDEV_LEN     0x45
-#define PARTITION_INFO_LEN      0x20
-#define SET_PARTITION_LEN       0x0a
-#define HEALTH_INFO_LEN         0x12
-#define GET_ALERT_LEN           0x10
-#define SET_ALERT_LEN           0x0c
 
 /* Alert bits (valid/programmable/enable) */
 #define ALERT_LIFE_USED         BIT(0)
@@ -55,11 +29,6 @@
 #define STATUS_NORMAL           0
 #define STATUS_WARNING          1
 #define STATUS_CRITICAL         2
-
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
 
 static uint64_t lsa_size(CXLType3Dev *ct3)
 {
@@ -77,24 +46,24 @@ static CXLRetCode cmd_identify_memdev(CXLCCI *cci, const uint8_t *in,
                                       size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
+    CXLIdentifyMemdevOut *o = (CXLIdentifyMemdevOut *)out;
 
-    memset(out, 0, IDENTIFY_MEMDEV_LEN);
-    memcpy(out, cxl_type3_fw_revision(ct3), CXL_TYPE3_FW_REVISION_LEN);
-    stq_le_p(out + 0x10, (ct3->vsize + ct3->psize) / CAPACITY_UNIT);
-    stq_le_p(out + 0x18, ct3->vsize / CAPACITY_UNIT);
-    stq_le_p(out + 0x20, ct3->psize / CAPACITY_UNIT);
-    stq_le_p(out + 0x28, 0);    /* not partitionable */
+    memset(o, 0, sizeof(*o));
+    memcpy(o->fw_revision, cxl_type3_fw_revision(ct3),
+           CXL_TYPE3_FW_REVISION_LEN);
+    o->total_capacity = cpu_to_le64((ct3->vsize + ct3->psize) /
+                                    CAPACITY_UNIT);
+    o->volatile_capacity = cpu_to_le64(ct3->vsize / CAPACITY_UNIT);
+    o->persistent_capacity = cpu_to_le64(ct3->psize / CAPACITY_UNIT);
+    o->partition_align = cpu_to_le64(0);        /* not partitionable */
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
-        stw_le_p(out + 0x30 + 2 * t, CXL_EVENT_LOG_CAPACITY);
+        o->event_log_size[t] = cpu_to_le16(CXL_EVENT_LOG_CAPACITY);
     }
-    stl_le_p(out + 0x38, lsa_size(ct3));
-    /* poison list maximum (3 bytes), inject poison limit, capabilities */
-    out[0x3c] = CXL_TYPE3_POISON_LIST_MAX & 0xff;
-    out[0x3d] = (CXL_TYPE3_POISON_LIST_MAX >> 8) & 0xff;
-    out[0x3e] = (CXL_TYPE3_POISON_LIST_MAX >> 16) & 0xff;
-    stw_le_p(out + 0x3f, CXL_TYPE3_INJECT_POISON_LIMIT);
-    out[0x41] = cxl_type3_poison_caps();
-    *out_len = IDENTIFY_MEMDEV_LEN;
+    o->lsa_size = cpu_to_le32(lsa_size(ct3));
+    st24_le_p(o->poison_list_max, CXL_TYPE3_POISON_LIST_MAX);
+    o->inject_poison_limit = cpu_to_le16(CXL_TYPE3_INJECT_POISON_LIMIT);
+    o->poison_caps = cxl_type3_poison_caps();
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -103,12 +72,15 @@ static CXLRetCode cmd_get_partition_info(CXLCCI *cci, const uint8_t *in,
                                          size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
+    CXLGetPartitionInfoOut *o = (CXLGetPartitionInfoOut *)out;
 
-    stq_le_p(out, ct3->vsize / CAPACITY_UNIT);
-    stq_le_p(out + 8, ct3->psize / CAPACITY_UNIT);
-    stq_le_p(out + 16, 0);
-    stq_le_p(out + 24, 0);
-    *out_len = PARTITION_INFO_LEN;
+    *o = (CXLGetPartitionInfoOut) {
+        .active_volatile = cpu_to_le64(ct3->vsize / CAPACITY_UNIT),
+        .active_persistent = cpu_to_le64(ct3->psize / CAPACITY_UNIT),
+        .next_volatile = 0,
+        .next_persistent = 0,
+    };
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -117,12 +89,14 @@ static CXLRetCode cmd_set_partition_info(CXLCCI *cci, const uint8_t *in,
                                          size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
+    const CXLSetPartitionInfoIn *i = (const CXLSetPartitionInfoIn *)in;
 
     /*
      * Our capacities are static (partition alignment 0): the only valid
      * request is the partitioning the device already has.
      */
-    if (ldq_le_p(in) != ct3->vsize / CAPACITY_UNIT || (in[8] & ~1)) {
+    if (le64_to_cpu(i->volatile_capacity) != ct3->vsize / CAPACITY_UNIT ||
+        (i->flags & ~1)) {
         return CXL_RC_INVALID_INPUT;
     }
     return CXL_RC_SUCCESS;
@@ -132,8 +106,9 @@ static CXLRetCode cmd_get_lsa(CXLCCI *cci, const uint8_t *in, size_t in_len,
                               uint8_t *out, size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    /* 32-bit unsigned fields: no sign extension into the 64-bit sums */
-    uint64_t offset = (uint32_t)ldl_le_p(in), len = (uint32_t)ldl_le_p(in + 4);
+    const CXLGetLSAIn *i = (const CXLGetLSAIn *)in;
+    /* 32-bit unsigned fields: no overflow in the 64-bit sums */
+    uint64_t offset = le32_to_cpu(i->offset), len = le32_to_cpu(i->length);
 
     if (len > cci->payload_max || offset + len > lsa_size(ct3)) {
         return CXL_RC_INVALID_INPUT;
@@ -149,7 +124,8 @@ static CXLRetCode cmd_set_lsa(CXLCCI *cci, const uint8_t *in, size_t in_len,
                               uint8_t *out, size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    uint64_t offset = (uint32_t)ldl_le_p(in), len = in_len - 8;
+    const CXLSetLSAIn *i = (const CXLSetLSAIn *)in;
+    uint64_t offset = le32_to_cpu(i->offset), len = in_len - sizeof(*i);
     MemoryRegion *mr;
 
     if (offset + len > lsa_size(ct3)) {
@@ -157,7 +133,7 @@ static CXLRetCode cmd_set_lsa(CXLCCI *cci, const uint8_t *in, size_t in_len,
     }
     if (len) {
         mr = host_memory_backend_get_memory(ct3->lsa);
-        memcpy(lsa_ptr(ct3) + offset, in + 8, len);
+        memcpy(lsa_ptr(ct3) + offset, i->data, len);
         memory_region_set_dirty(mr, offset, len);
     }
     return CXL_RC_SUCCESS;
@@ -175,17 +151,19 @@ static uint8_t level(int64_t value, bool warn_on, int64_t warn, int64_t crit,
     return STATUS_NORMAL;
 }
 
-void cxl_type3_health_info_put(uint8_t *out, const CXLHealth *h,
+void cxl_type3_health_info_put(CXLHealthInfo *out, const CXLHealth *h,
                                uint8_t additional_status)
 {
-    out[0] = h->health_status;
-    out[1] = h->media_status;
-    out[2] = additional_status;
-    out[3] = h->life_used;
-    stw_le_p(out + 4, h->temperature);
-    stl_le_p(out + 6, h->dirty_shutdowns);
-    stl_le_p(out + 10, h->corrected_volatile);
-    stl_le_p(out + 14, h->corrected_persistent);
+    *out = (CXLHealthInfo) {
+        .health_status = h->health_status,
+        .media_status = h->media_status,
+        .additional_status = additional_status,
+        .life_used = h->life_used,
+        .temperature = cpu_to_le16(h->temperature),
+        .dirty_shutdowns = cpu_to_le32(h->dirty_shutdowns),
+        .corrected_volatile = cpu_to_le32(h->corrected_volatile),
+        .corrected_persistent = cpu_to_le32(h->corrected_persistent),
+    };
 }
 
 uint8_t cxl_type3_additional_status(CXLType3Dev *ct3)
@@ -213,9 +191,9 @@ static CXLRetCode cmd_get_health_info(CXLCCI *cci, const uint8_t *in,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
 
-    cxl_type3_health_info_put(out, &ct3->health,
+    cxl_type3_health_info_put((CXLHealthInfo *)out, &ct3->health,
                               cxl_type3_additional_status(ct3));
-    *out_len = HEALTH_INFO_LEN;
+    *out_len = sizeof(CXLHealthInfo);
     return CXL_RC_SUCCESS;
 }
 
@@ -224,18 +202,21 @@ static CXLRetCode cmd_get_alert_config(CXLCCI *cci, const uint8_t *in,
                                        size_t *out_len)
 {
     CXLAlertConfig *a = &ct3_of(cci)->alerts;
+    CXLGetAlertConfigOut *o = (CXLGetAlertConfigOut *)out;
 
-    out[0] = a->valid;
-    out[1] = ALERT_ALL;
-    out[2] = a->life_used_crit;
-    out[3] = a->life_used_warn;
-    stw_le_p(out + 4, a->over_temp_crit);
-    stw_le_p(out + 6, a->under_temp_crit);
-    stw_le_p(out + 8, a->over_temp_warn);
-    stw_le_p(out + 10, a->under_temp_warn);
-    stw_le_p(out + 12, a->corr_volatile_warn);
-    stw_le_p(out + 14, a->corr_persistent_warn);
-    *out_len = GET_ALERT_LEN;
+    *o = (CXLGetAlertConfigOut) {
+        .valid_alerts = a->valid,
+        .programmable_alerts = ALERT_ALL,
+        .life_used_crit = a->life_used_crit,
+        .life_used_warn = a->life_used_warn,
+        .over_temp_crit = cpu_to_le16(a->over_temp_crit),
+        .under_temp_crit = cpu_to_le16(a->under_temp_crit),
+        .over_temp_warn = cpu_to_le16(a->over_temp_warn),
+        .under_temp_warn = cpu_to_le16(a->under_temp_warn),
+        .corr_volatile_warn = cpu_to_le16(a->corr_volatile_warn),
+        .corr_persistent_warn = cpu_to_le16(a->corr_persistent_warn),
+    };
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -243,27 +224,28 @@ static CXLRetCode cmd_set_alert_config(CXLCCI *cci, const uint8_t *in,
                                        size_t in_len, uint8_t *out,
                                        size_t *out_len)
 {
+    const CXLSetAlertConfigIn *i = (const CXLSetAlertConfigIn *)in;
     CXLAlertConfig *a = &ct3_of(cci)->alerts;
     CXLAlertConfig n = *a;
-    uint8_t valid = in[0], enable = in[1];
+    uint8_t valid = i->valid_actions, enable = i->enable_actions;
 
     if ((valid | enable) & ~ALERT_ALL || (enable & ~valid)) {
         return CXL_RC_INVALID_INPUT;
     }
     if (valid & ALERT_LIFE_USED) {
-        n.life_used_warn = in[2];
+        n.life_used_warn = i->life_used_warn;
     }
     if (valid & ALERT_OVER_TEMP) {
-        n.over_temp_warn = lduw_le_p(in + 4);
+        n.over_temp_warn = le16_to_cpu(i->over_temp_warn);
     }
     if (valid & ALERT_UNDER_TEMP) {
-        n.under_temp_warn = lduw_le_p(in + 6);
+        n.under_temp_warn = le16_to_cpu(i->under_temp_warn);
     }
     if (valid & ALERT_CORR_VOLATILE) {
-        n.corr_volatile_warn = lduw_le_p(in + 8);
+        n.corr_volatile_warn = le16_to_cpu(i->corr_volatile_warn);
     }
     if (valid & ALERT_CORR_PERSISTENT) {
-        n.corr_persistent_warn = lduw_le_p(in + 10);
+        n.corr_persistent_warn = le16_to_cpu(i->corr_persistent_warn);
     }
     n.valid = (a->valid & ~valid) | enable;
     /* a warning threshold must come before its critical one */
@@ -282,8 +264,10 @@ static CXLRetCode cmd_get_shutdown_state(CXLCCI *cci, const uint8_t *in,
                                          size_t in_len, uint8_t *out,
                                          size_t *out_len)
 {
-    out[0] = ct3_of(cci)->shutdown_dirty;
-    *out_len = 1;
+    CXLShutdownState *o = (CXLShutdownState *)out;
+
+    o->state = ct3_of(cci)->shutdown_dirty;
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -291,10 +275,12 @@ static CXLRetCode cmd_set_shutdown_state(CXLCCI *cci, const uint8_t *in,
                                          size_t in_len, uint8_t *out,
                                          size_t *out_len)
 {
-    if (in[0] & ~1) {
+    const CXLShutdownState *i = (const CXLShutdownState *)in;
+
+    if (i->state & ~1) {
         return CXL_RC_INVALID_INPUT;
     }
-    ct3_of(cci)->shutdown_dirty = in[0] & 1;
+    ct3_of(cci)->shutdown_dirty = i->state & 1;
     cxl_type3_state_save(ct3_of(cci));
     return CXL_RC_SUCCESS;
 }
@@ -305,11 +291,12 @@ const CXLCCICommand cxl_type3_commands[] = {
     { CXL_OP_GET_PARTITION_INFO, "Get Partition Info", cmd_get_partition_info,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_PARTITION_INFO, "Set Partition Info", cmd_set_partition_info,
-      CXL_CCI_IN_EXACT, SET_PARTITION_LEN,
+      CXL_CCI_IN_EXACT, sizeof(CXLSetPartitionInfoIn),
       CXL_CEL_CONFIG_CHANGE_COLD_RESET | CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
-    { CXL_OP_GET_LSA, "Get LSA", cmd_get_lsa, CXL_CCI_IN_EXACT, 8, 0,
-      CXL_CCI_F_MEDIA },
-    { CXL_OP_SET_LSA, "Set LSA", cmd_set_lsa, CXL_CCI_IN_MIN, 8,
+    { CXL_OP_GET_LSA, "Get LSA", cmd_get_lsa, CXL_CCI_IN_EXACT,
+      sizeof(CXLGetLSAIn), 0, CXL_CCI_F_MEDIA },
+    { CXL_OP_SET_LSA, "Set LSA", cmd_set_lsa, CXL_CCI_IN_MIN,
+      sizeof(CXLSetLSAIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE,
       CXL_CCI_F_MEDIA },
     { CXL_OP_GET_HEALTH_INFO, "Get Health Info", cmd_get_health_info,
@@ -317,11 +304,12 @@ const CXLCCICommand cxl_type3_commands[] = {
     { CXL_OP_GET_ALERT_CONFIG, "Get Alert Configuration",
       cmd_get_alert_config, CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_ALERT_CONFIG, "Set Alert Configuration",
-      cmd_set_alert_config, CXL_CCI_IN_EXACT, SET_ALERT_LEN,
+      cmd_set_alert_config, CXL_CCI_IN_EXACT, sizeof(CXLSetAlertConfigIn),
       CXL_CEL_IMMEDIATE_POLICY_CHANGE },
     { CXL_OP_GET_SHUTDOWN_STATE, "Get Shutdown State", cmd_get_shutdown_state,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_SHUTDOWN_STATE, "Set Shutdown State", cmd_set_shutdown_state,
-      CXL_CCI_IN_EXACT, 1, CXL_CEL_IMMEDIATE_POLICY_CHANGE },
+      CXL_CCI_IN_EXACT, sizeof(CXLShutdownState),
+      CXL_CEL_IMMEDIATE_POLICY_CHANGE },
 };
 const size_t cxl_type3_commands_len = ARRAY_SIZE(cxl_type3_commands);

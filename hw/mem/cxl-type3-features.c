@@ -3,19 +3,18 @@
  * Get Supported Features (0500h), Get Feature (0501h), Set Feature (0502h)
  * and Perform Maintenance (0600h).
  *
- * Payloads are those of Linux's include/uapi/cxl/features.h and
- * drivers/cxl/core/features.c (little-endian, packed):
- *  Get Supported Features in (8): count (bytes of output room), start
- *    index, 2 reserved; out: entry count, number of supported features,
- *    4 reserved, then 48-byte entries: UUID, feature index, get size, set
- *    size, attribute flags (4), get version, set version, set feature
- *    effects, 18 reserved.
- *  Get Feature in (21): UUID, offset, count, selection (0 current,
- *    1 default, 2 saved); out: count bytes of the readable attributes.
- *  Set Feature in (32 + data): UUID, flags (action [2:0]: 0 full,
- *    1 initiate, 2 continue, 3 finish, 4 abort; bit 3 saved across reset),
- *    offset, version, 9 reserved, then the writable attribute bytes.
- *  Perform Maintenance in: class, subclass, then the operation's payload.
+ * Payloads are the structs of cxl-mailbox.h (as Linux's
+ * include/uapi/cxl/features.h and drivers/cxl/core/features.c have them):
+ *  Get Supported Features: CXLGetSupportedFeaturesIn (count: bytes of
+ *    output room), CXLGetSupportedFeaturesOut with a CXLFeatureEntry per
+ *    feature.
+ *  Get Feature: CXLGetFeatureIn (selection 0 current, 1 default,
+ *    2 saved); out: count bytes of the readable attributes.
+ *  Set Feature: CXLSetFeatureIn (flags: action [2:0]: 0 full, 1 initiate,
+ *    2 continue, 3 finish, 4 abort; bit 3 saved across reset), then the
+ *    writable attribute bytes.
+ *  Perform Maintenance: CXLPerformMaintenanceIn (class, subclass), then
+ *    the operation's payload: CXLMaintPPRIn or CXLMaintSparingIn.
  *
  * Feature layouts are those Linux's drivers/cxl/core/edac.c uses:
  *  patrol scrub: read cycle capability, cycle (le16: current hours [7:0],
@@ -57,25 +56,10 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "hw/registerfields.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-/* Get Supported Features */
-#define GSF_IN_LEN              8
-#define GSF_IN_COUNT            0x00
-#define GSF_IN_START            0x04
-#define GSF_IN_RSVD             0x06
-#define GSF_OUT_HDR             8
-#define GSF_OUT_ENTRIES         0x00
-#define GSF_OUT_SUPPORTED       0x02
-#define FEAT_ENTRY_LEN          48
-#define ENTRY_INDEX             0x10
-#define ENTRY_GET_SIZE          0x12
-#define ENTRY_SET_SIZE          0x14
-#define ENTRY_FLAGS             0x16
-#define ENTRY_GET_VER           0x1a
-#define ENTRY_SET_VER           0x1b
-#define ENTRY_EFFECTS           0x1c
 /* Supported Feature Entry attribute flags */
 FIELD(FEAT_FLAGS, CHANGEABLE, 0, 1)
 FIELD(FEAT_FLAGS, PERSISTENCE, 1, 3)
@@ -86,28 +70,18 @@ FIELD(FEAT_FLAGS, SAVED_SEL, 6, 1)
 /* Set Feature Effects (as the CEL's, plus "effects valid") */
 #define FEAT_EFFECTS_VALID      BIT(9)
 
-/* Get Feature */
-#define GF_IN_LEN               21
-#define GF_IN_OFFSET            0x10
-#define GF_IN_COUNT             0x12
-#define GF_IN_SELECTION         0x14
+/* Get Feature selection */
 enum { SEL_CURRENT, SEL_DEFAULT, SEL_SAVED };
 
-/* Set Feature */
-#define SF_HDR_LEN              32
-#define SF_IN_FLAGS             0x10
-#define SF_IN_OFFSET            0x14
-#define SF_IN_VERSION           0x16
-#define SF_IN_RSVD              0x17
-#define SF_RSVD_LEN             9
+/* Set Feature flags */
 FIELD(SF_FLAGS, ACTION, 0, 3)
 FIELD(SF_FLAGS, SAVED, 3, 1)
 #define SF_FLAGS_RSVD           0xfffffff0u
 enum { SF_FULL, SF_INITIATE, SF_CONTINUE, SF_FINISH, SF_ABORT };
 
 /* Patrol scrub */
-#define SCRUB_GET_LEN           4
-#define SCRUB_SET_LEN           2
+#define SCRUB_GET_LEN           sizeof(CXLFeatScrubRead)
+#define SCRUB_SET_LEN           sizeof(CXLFeatScrubWrite)
 FIELD(SCRUB_CAP, CHANGEABLE, 0, 1)
 FIELD(SCRUB_CAP, REALTIME, 1, 1)
 FIELD(SCRUB_CYCLE, HOURS, 0, 8)
@@ -119,8 +93,10 @@ FIELD(SCRUB_FLAGS, ENABLE, 0, 1)
 
 /* DDR5 ECS */
 #define ECS_FRUS                2
-#define ECS_GET_LEN             (1 + 4 * ECS_FRUS)
-#define ECS_SET_LEN             (1 + 2 * ECS_FRUS)
+#define ECS_GET_LEN             (sizeof(CXLFeatECSRead) + \
+                                 ECS_FRUS * sizeof(CXLFeatECSFruRead))
+#define ECS_SET_LEN             (sizeof(CXLFeatECSWrite) + \
+                                 ECS_FRUS * sizeof(uint16_t))
 FIELD(ECS_LOG_CAP, ENTRY_TYPE, 0, 2)
 #define ECS_LOG_CAP_RSVD        0xfc
 FIELD(ECS_CONFIG, THRESHOLD, 0, 3)
@@ -132,12 +108,6 @@ FIELD(ECS_CONFIG, RESET_COUNTER, 4, 1)
 #define ECS_THRESHOLD_4096      5
 
 /* Maintenance features: the common readable header */
-#define MAINT_HDR_LEN           16
-#define MAINT_LATENCY           0x00
-#define MAINT_OP_CAP            0x01
-#define MAINT_OP_MODE           0x03
-#define MAINT_CLASS             0x05
-#define MAINT_SUBCLASS          0x06
 FIELD(MAINT_OP_MODE, DEV_INITIATED, 0, 1)
 #define MAINT_OP_MODE_RSVD      0xfffe
 /* maximum latency: value [3:0] in units of scale [7:4] (3: 1 ms) */
@@ -145,11 +115,8 @@ FIELD(MAINT_LATENCY, VALUE, 0, 4)
 FIELD(MAINT_LATENCY, SCALE, 4, 4)
 #define MAINT_LATENCY_SCALE_MS  3
 /* PPR: readable flags, restriction flags, PPR operation mode */
-#define PPR_GET_LEN             (MAINT_HDR_LEN + 4)
-#define PPR_SET_LEN             3
-#define PPR_FLAGS               0x10
-#define PPR_RESTRICTION         0x11
-#define PPR_OP_MODE             0x13
+#define PPR_GET_LEN             sizeof(CXLFeatPPRRead)
+#define PPR_SET_LEN             sizeof(CXLFeatPPRWrite)
 FIELD(PPR_FLAGS, DPA, 0, 1)
 FIELD(PPR_FLAGS, NIBBLE, 1, 1)
 FIELD(PPR_FLAGS, SPARING_EVENT, 2, 1)
@@ -158,38 +125,17 @@ FIELD(PPR_OP_MODE, SPARING_EVENT_EN, 0, 1)
 FIELD(PPR_OP_MODE, BOOT_PPR_EN, 1, 1)
 #define PPR_OP_MODE_RSVD        0xfc
 /* sparing: readable reserved byte, restriction flags */
-#define SPARING_GET_LEN         (MAINT_HDR_LEN + 3)
-#define SPARING_SET_LEN         2
-#define SPARING_RESTRICTION     0x11
+#define SPARING_GET_LEN         sizeof(CXLFeatSparingRead)
+#define SPARING_SET_LEN         sizeof(CXLFeatSparingWrite)
 FIELD(SPARING_RESTRICTION, NOT_SAFE_IN_USE, 0, 1)
 FIELD(SPARING_RESTRICTION, HARD, 1, 1)
 FIELD(SPARING_RESTRICTION, SOFT, 2, 1)
 
-/* Perform Maintenance */
-#define PM_HDR_LEN              2
+/* Perform Maintenance classes, and the flags of its PPR and sparing input */
 #define PM_CLASS_PPR            1
 #define PM_CLASS_SPARING        2
-/* PPR input: flags, DPA, nibble mask */
-#define PM_PPR_LEN              (PM_HDR_LEN + 12)
-#define PM_PPR_FLAGS            0x02
-#define PM_PPR_DPA              0x03
-#define PM_PPR_NIBBLE           0x0b
 FIELD(PM_PPR_FLAGS, QUERY, 0, 1)
 #define PM_PPR_FLAGS_RSVD       0xfe
-/*
- * sparing input: flags, channel, rank, nibble mask, bank group, bank,
- * row, column, sub-channel
- */
-#define PM_SPARING_LEN          (PM_HDR_LEN + 15)
-#define PM_SP_FLAGS             0x02
-#define PM_SP_CHANNEL           0x03
-#define PM_SP_RANK              0x04
-#define PM_SP_NIBBLE            0x05
-#define PM_SP_BANK_GROUP        0x08
-#define PM_SP_BANK              0x09
-#define PM_SP_ROW               0x0a
-#define PM_SP_COLUMN            0x0d
-#define PM_SP_SUB_CHANNEL       0x0f
 FIELD(PM_SP_FLAGS, QUERY, 0, 1)
 FIELD(PM_SP_FLAGS, HARD, 1, 1)
 FIELD(PM_SP_FLAGS, SUB_CHANNEL_VALID, 2, 1)
@@ -285,13 +231,12 @@ struct CXLType3Features {
     uint8_t xfer_buf[FEAT_SET_MAX];
     /* the running Perform Maintenance */
     FeatId maint_feat;
-    uint8_t maint_in[PM_SPARING_LEN];
+    union {
+        CXLPerformMaintenanceIn hdr;
+        CXLMaintPPRIn ppr;
+        CXLMaintSparingIn sparing;
+    } maint_in;
 };
-
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
 
 static int feat_find(const uint8_t *uuid)
 {
@@ -310,18 +255,22 @@ static bool feat_is_ppr(FeatId f)
 
 /* ---- readable attributes ---- */
 
-static void maint_header(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
-                         uint8_t *out)
+/*
+ * The maintenance header of @f's readable attributes; @op_mode: the
+ * operation mode of its writable ones (le16)
+ */
+static void maint_header(CXLType3Dev *ct3, FeatId f, uint16_t op_mode,
+                         CXLFeatMaintRead *h)
 {
     uint8_t lat = 0;
 
     lat = FIELD_DP8(lat, MAINT_LATENCY, VALUE, ct3->maint_ms);
     lat = FIELD_DP8(lat, MAINT_LATENCY, SCALE, MAINT_LATENCY_SCALE_MS);
-    out[MAINT_LATENCY] = lat;
-    stw_le_p(out + MAINT_OP_CAP, 0);    /* no device-initiated operation */
-    stw_le_p(out + MAINT_OP_MODE, lduw_le_p(w));
-    out[MAINT_CLASS] = feats[f].op_class;
-    out[MAINT_SUBCLASS] = feats[f].op_subclass;
+    h->max_latency = lat;
+    h->op_cap = cpu_to_le16(0);     /* no device-initiated operation */
+    h->op_mode = op_mode;
+    h->op_class = feats[f].op_class;
+    h->op_subclass = feats[f].op_subclass;
 }
 
 /* The readable attributes of @f whose writable ones are @w */
@@ -333,36 +282,52 @@ static void feat_read(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
 
     memset(out, 0, feats[f].get_size);
     switch (f) {
-    case FEAT_SCRUB:
-        out[0] = FIELD_DP8(0, SCRUB_CAP, CHANGEABLE, 1);
-        cycle = FIELD_DP16(cycle, SCRUB_CYCLE, HOURS, w[0]);
+    case FEAT_SCRUB: {
+        const CXLFeatScrubWrite *sw = (const CXLFeatScrubWrite *)w;
+        CXLFeatScrubRead *sr = (CXLFeatScrubRead *)out;
+
+        sr->cycle_cap = FIELD_DP8(0, SCRUB_CAP, CHANGEABLE, 1);
+        cycle = FIELD_DP16(cycle, SCRUB_CYCLE, HOURS, sw->cycle_hours);
         cycle = FIELD_DP16(cycle, SCRUB_CYCLE, MIN_HOURS, SCRUB_MIN_HOURS);
-        stw_le_p(out + 1, cycle);
-        out[3] = w[1];
+        sr->cycle = cpu_to_le16(cycle);
+        sr->flags = sw->flags;
         break;
-    case FEAT_ECS:
-        out[0] = w[0];
+    }
+    case FEAT_ECS: {
+        const CXLFeatECSWrite *ew = (const CXLFeatECSWrite *)w;
+        CXLFeatECSRead *er = (CXLFeatECSRead *)out;
+
+        er->log_cap = ew->log_cap;
         for (unsigned i = 0; i < ECS_FRUS; i++) {
             /* capability and flags 0: no real-time report, no error */
-            stw_le_p(out + 1 + 4 * i + 1, lduw_le_p(w + 1 + 2 * i));
+            er->fru[i].config = ew->config[i];
         }
         break;
+    }
     case FEAT_SPPR:
-    case FEAT_HPPR:
-        maint_header(ct3, f, w, out);
+    case FEAT_HPPR: {
+        const CXLFeatPPRWrite *pw = (const CXLFeatPPRWrite *)w;
+        CXLFeatPPRRead *pr = (CXLFeatPPRRead *)out;
+
+        maint_header(ct3, f, pw->op_mode, &pr->hdr);
         v = FIELD_DP8(v, PPR_FLAGS, DPA, 1);
         v = FIELD_DP8(v, PPR_FLAGS, NIBBLE, 1);
-        out[PPR_FLAGS] = FIELD_DP8(v, PPR_FLAGS, SPARING_EVENT, 1);
+        pr->ppr_flags = FIELD_DP8(v, PPR_FLAGS, SPARING_EVENT, 1);
         /* media accessible and data retained during the repair */
-        stw_le_p(out + PPR_RESTRICTION, 0);
-        out[PPR_OP_MODE] = w[2];
+        pr->restriction_flags = cpu_to_le16(0);
+        pr->ppr_op_mode = pw->ppr_op_mode;
         break;
-    default:
-        maint_header(ct3, f, w, out);
+    }
+    default: {
+        const CXLFeatSparingWrite *spw = (const CXLFeatSparingWrite *)w;
+        CXLFeatSparingRead *spr = (CXLFeatSparingRead *)out;
+
+        maint_header(ct3, f, spw->op_mode, &spr->hdr);
         v = FIELD_DP8(v, SPARING_RESTRICTION, HARD, 1);
-        stw_le_p(out + SPARING_RESTRICTION,
-                 FIELD_DP8(v, SPARING_RESTRICTION, SOFT, 1));
+        spr->restriction_flags =
+            cpu_to_le16(FIELD_DP8(v, SPARING_RESTRICTION, SOFT, 1));
         break;
+    }
     }
 }
 
@@ -380,16 +345,22 @@ static bool ecs_config_valid(uint16_t c)
 /* Whether @w is a valid value of @f's writable attributes */
 static bool feat_valid(FeatId f, const uint8_t *w)
 {
+    const CXLFeatScrubWrite *sw = (const CXLFeatScrubWrite *)w;
+    const CXLFeatECSWrite *ew = (const CXLFeatECSWrite *)w;
+    const CXLFeatPPRWrite *pw = (const CXLFeatPPRWrite *)w;
+    const CXLFeatSparingWrite *spw = (const CXLFeatSparingWrite *)w;
+
     switch (f) {
     case FEAT_SCRUB:
-        return w[0] >= SCRUB_MIN_HOURS && !(w[1] & SCRUB_FLAGS_RSVD);
+        return sw->cycle_hours >= SCRUB_MIN_HOURS &&
+            !(sw->flags & SCRUB_FLAGS_RSVD);
     case FEAT_ECS:
-        if (w[0] & ECS_LOG_CAP_RSVD ||
-            FIELD_EX8(w[0], ECS_LOG_CAP, ENTRY_TYPE) > 1) {
+        if (ew->log_cap & ECS_LOG_CAP_RSVD ||
+            FIELD_EX8(ew->log_cap, ECS_LOG_CAP, ENTRY_TYPE) > 1) {
             return false;
         }
         for (unsigned i = 0; i < ECS_FRUS; i++) {
-            if (!ecs_config_valid(lduw_le_p(w + 1 + 2 * i))) {
+            if (!ecs_config_valid(le16_to_cpu(ew->config[i]))) {
                 return false;
             }
         }
@@ -397,10 +368,10 @@ static bool feat_valid(FeatId f, const uint8_t *w)
     case FEAT_SPPR:
     case FEAT_HPPR:
         /* no device-initiated operation, no PPR at boot */
-        return !lduw_le_p(w) && !(w[2] & PPR_OP_MODE_RSVD) &&
-            !FIELD_EX8(w[2], PPR_OP_MODE, BOOT_PPR_EN);
+        return !pw->op_mode && !(pw->ppr_op_mode & PPR_OP_MODE_RSVD) &&
+            !FIELD_EX8(pw->ppr_op_mode, PPR_OP_MODE, BOOT_PPR_EN);
     default:
-        return !lduw_le_p(w);
+        return !spw->op_mode;
     }
 }
 
@@ -412,9 +383,12 @@ static void feat_store(CXLType3Features *fs, FeatId f, const uint8_t *w,
 
     memcpy(v, w, feats[f].set_size);
     if (f == FEAT_ECS) {
+        CXLFeatECSWrite *ew = (CXLFeatECSWrite *)v;
+
         for (unsigned i = 0; i < ECS_FRUS; i++) {
-            stw_le_p(v + 1 + 2 * i, FIELD_DP16(lduw_le_p(v + 1 + 2 * i),
-                                               ECS_CONFIG, RESET_COUNTER, 0));
+            ew->config[i] = cpu_to_le16(FIELD_DP16(le16_to_cpu(ew->config[i]),
+                                                   ECS_CONFIG, RESET_COUNTER,
+                                                   0));
         }
     }
     memcpy(fs->current[f], v, feats[f].set_size);
@@ -510,22 +484,24 @@ static CXLRetCode cmd_get_supported_features(CXLCCI *cci, const uint8_t *in,
                                              size_t in_len, uint8_t *out,
                                              size_t *out_len)
 {
-    uint32_t count = ldl_le_p(in + GSF_IN_COUNT);
-    uint16_t start = lduw_le_p(in + GSF_IN_START);
+    const CXLGetSupportedFeaturesIn *gi =
+        (const CXLGetSupportedFeaturesIn *)in;
+    CXLGetSupportedFeaturesOut *o = (CXLGetSupportedFeaturesOut *)out;
+    uint32_t count = le32_to_cpu(gi->count);
+    uint16_t start = le16_to_cpu(gi->start_index);
     unsigned n;
 
-    if (count < GSF_OUT_HDR || start >= FEAT_COUNT ||
-        lduw_le_p(in + GSF_IN_RSVD)) {
+    if (count < sizeof(*o) || start >= FEAT_COUNT || gi->rsvd) {
         return CXL_RC_INVALID_INPUT;
     }
     count = MIN(count, cci->payload_max);
-    n = MIN((count - GSF_OUT_HDR) / FEAT_ENTRY_LEN, FEAT_COUNT - start);
-    memset(out, 0, GSF_OUT_HDR + n * FEAT_ENTRY_LEN);
-    stw_le_p(out + GSF_OUT_ENTRIES, n);
-    stw_le_p(out + GSF_OUT_SUPPORTED, FEAT_COUNT);
+    n = MIN((count - sizeof(*o)) / sizeof(o->entry[0]), FEAT_COUNT - start);
+    memset(o, 0, sizeof(*o) + n * sizeof(o->entry[0]));
+    o->entries = cpu_to_le16(n);
+    o->supported = cpu_to_le16(FEAT_COUNT);
     for (unsigned i = 0; i < n; i++) {
         const FeatDesc *d = &feats[start + i];
-        uint8_t *e = out + GSF_OUT_HDR + i * FEAT_ENTRY_LEN;
+        CXLFeatureEntry *e = &o->entry[i];
         uint32_t flags = 0;
 
         flags = FIELD_DP32(flags, FEAT_FLAGS, CHANGEABLE, 1);
@@ -533,16 +509,16 @@ static CXLRetCode cmd_get_supported_features(CXLCCI *cci, const uint8_t *in,
                            PERSISTENCE_COLD_RESET);
         flags = FIELD_DP32(flags, FEAT_FLAGS, DEFAULT_SEL, 1);
         flags = FIELD_DP32(flags, FEAT_FLAGS, SAVED_SEL, 1);
-        memcpy(e, d->uuid, 16);
-        stw_le_p(e + ENTRY_INDEX, start + i);
-        stw_le_p(e + ENTRY_GET_SIZE, d->get_size);
-        stw_le_p(e + ENTRY_SET_SIZE, d->set_size);
-        stl_le_p(e + ENTRY_FLAGS, flags);
-        e[ENTRY_GET_VER] = FEAT_VERSION;
-        e[ENTRY_SET_VER] = FEAT_VERSION;
-        stw_le_p(e + ENTRY_EFFECTS, d->effects | FEAT_EFFECTS_VALID);
+        memcpy(e->uuid, d->uuid, CXL_UUID_LEN);
+        e->index = cpu_to_le16(start + i);
+        e->get_size = cpu_to_le16(d->get_size);
+        e->set_size = cpu_to_le16(d->set_size);
+        e->flags = cpu_to_le32(flags);
+        e->get_version = FEAT_VERSION;
+        e->set_version = FEAT_VERSION;
+        e->effects = cpu_to_le16(d->effects | FEAT_EFFECTS_VALID);
     }
-    *out_len = GSF_OUT_HDR + n * FEAT_ENTRY_LEN;
+    *out_len = sizeof(*o) + n * sizeof(o->entry[0]);
     return CXL_RC_SUCCESS;
 }
 
@@ -551,10 +527,11 @@ static CXLRetCode cmd_get_feature(CXLCCI *cci, const uint8_t *in,
                                   size_t *out_len)
 {
     CXLType3Features *fs = ct3_of(cci)->features;
-    int f = feat_find(in);
-    uint16_t offset = lduw_le_p(in + GF_IN_OFFSET);
-    uint16_t count = lduw_le_p(in + GF_IN_COUNT);
-    uint8_t sel = in[GF_IN_SELECTION];
+    const CXLGetFeatureIn *gi = (const CXLGetFeatureIn *)in;
+    int f = feat_find(gi->uuid);
+    uint16_t offset = le16_to_cpu(gi->offset);
+    uint16_t count = le16_to_cpu(gi->count);
+    uint8_t sel = gi->selection;
     uint8_t buf[FEAT_GET_MAX];
     const uint8_t *w;
 
@@ -594,13 +571,14 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
                                   size_t *out_len)
 {
     CXLType3Features *fs = ct3_of(cci)->features;
-    int f = feat_find(in);
-    uint32_t flags = ldl_le_p(in + SF_IN_FLAGS);
+    const CXLSetFeatureIn *si = (const CXLSetFeatureIn *)in;
+    int f = feat_find(si->uuid);
+    uint32_t flags = le32_to_cpu(si->flags);
     unsigned action = FIELD_EX32(flags, SF_FLAGS, ACTION);
     bool saved = FIELD_EX32(flags, SF_FLAGS, SAVED);
-    uint16_t offset = lduw_le_p(in + SF_IN_OFFSET);
-    size_t len = in_len - SF_HDR_LEN;
-    const uint8_t *data = in + SF_HDR_LEN;
+    uint16_t offset = le16_to_cpu(si->offset);
+    size_t len = in_len - sizeof(*si);
+    const uint8_t *data = si->data;
 
     trace_cxl_type3_feature_set_part(f < 0 ? "unknown" : feats[f].name,
                                      action, offset, len);
@@ -608,10 +586,10 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
         return CXL_RC_UNSUPPORTED;
     }
     if (flags & SF_FLAGS_RSVD || action > SF_ABORT ||
-        !buffer_is_zero(in + SF_IN_RSVD, SF_RSVD_LEN)) {
+        !buffer_is_zero(si->rsvd, sizeof(si->rsvd))) {
         return CXL_RC_INVALID_INPUT;
     }
-    if (in[SF_IN_VERSION] != FEAT_VERSION) {
+    if (si->version != FEAT_VERSION) {
         return CXL_RC_UNSUPPORTED_FEATURE_VERSION;
     }
     /* a transfer in progress: only its own parts, or an abort */
@@ -680,40 +658,42 @@ static CXLRetCode maint_complete(CXLCCI *cci)
     CXLType3Dev *ct3 = ct3_of(cci);
     CXLType3Features *fs = ct3->features;
     FeatId f = fs->maint_feat;
-    const uint8_t *in = fs->maint_in;
     CXLSparingEvent ev = {
         .op_class = feats[f].op_class,
         .op_subclass = feats[f].op_subclass,
     };
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    CXLEventMemSparing rec;
     bool query;
 
     if (feat_is_ppr(f)) {
-        query = FIELD_EX8(in[PM_PPR_FLAGS], PM_PPR_FLAGS, QUERY);
+        const CXLMaintPPRIn *in = &fs->maint_in.ppr;
+
+        query = FIELD_EX8(in->flags, PM_PPR_FLAGS, QUERY);
         ev.sparing_flags = f == FEAT_HPPR ? R_PM_SP_FLAGS_HARD_MASK : 0;
         ev.has_nibble_mask = true;
-        ev.nibble_mask = ldl_le_p(in + PM_PPR_NIBBLE) & 0xffffff;
+        ev.nibble_mask = cxl_ld24_le(in->nibble_mask);
     } else {
-        uint8_t fl = in[PM_SP_FLAGS];
+        const CXLMaintSparingIn *in = &fs->maint_in.sparing;
+        uint8_t fl = in->flags;
 
         query = FIELD_EX8(fl, PM_SP_FLAGS, QUERY);
         ev.sparing_flags = fl & (R_PM_SP_FLAGS_QUERY_MASK |
                                  R_PM_SP_FLAGS_HARD_MASK);
         ev.has_channel = ev.has_rank = true;
-        ev.channel = in[PM_SP_CHANNEL];
-        ev.rank = in[PM_SP_RANK];
+        ev.channel = in->channel;
+        ev.rank = in->rank;
         ev.has_nibble_mask = FIELD_EX8(fl, PM_SP_FLAGS, NIBBLE_VALID);
-        ev.nibble_mask = ldl_le_p(in + PM_SP_NIBBLE) & 0xffffff;
+        ev.nibble_mask = cxl_ld24_le(in->nibble_mask);
         ev.has_bank_group = ev.has_bank = f != FEAT_SP_RANK;
-        ev.bank_group = in[PM_SP_BANK_GROUP];
-        ev.bank = in[PM_SP_BANK];
+        ev.bank_group = in->bank_group;
+        ev.bank = in->bank;
         ev.has_row = f == FEAT_SP_ROW || f == FEAT_SP_CACHELINE;
-        ev.row = ldl_le_p(in + PM_SP_ROW) & 0xffffff;
+        ev.row = cxl_ld24_le(in->row);
         ev.has_column = f == FEAT_SP_CACHELINE;
-        ev.column = lduw_le_p(in + PM_SP_COLUMN);
+        ev.column = le16_to_cpu(in->column);
         ev.has_sub_channel = f == FEAT_SP_CACHELINE &&
             FIELD_EX8(fl, PM_SP_FLAGS, SUB_CHANNEL_VALID);
-        ev.sub_channel = in[PM_SP_SUB_CHANNEL];
+        ev.sub_channel = in->sub_channel;
     }
     if (query) {
         ev.sparing_flags |= R_PM_SP_FLAGS_QUERY_MASK;
@@ -727,35 +707,36 @@ static CXLRetCode maint_complete(CXLCCI *cci)
         cxl_type3_state_save(ct3);
     }
     if (!feat_is_ppr(f) ||
-        FIELD_EX8(fs->current[f][2], PPR_OP_MODE, SPARING_EVENT_EN)) {
-        cxl_type3_sparing_record(rec, &ev);
-        cxl_events_add(&ct3->events, CXL_EVLOG_INFO, rec,
+        FIELD_EX8(((CXLFeatPPRWrite *)fs->current[f])->ppr_op_mode,
+                  PPR_OP_MODE, SPARING_EVENT_EN)) {
+        cxl_type3_sparing_record(&rec, &ev);
+        cxl_events_add(&ct3->events, CXL_EVLOG_INFO, (CXLEventRecord *)&rec,
                        cxl_cci_timestamp(cci));
     }
     return CXL_RC_SUCCESS;
 }
 
 /* Check a sparing request against the emulated geometry */
-static bool sparing_valid(FeatId f, const uint8_t *in)
+static bool sparing_valid(FeatId f, const CXLMaintSparingIn *in)
 {
-    uint8_t fl = in[PM_SP_FLAGS];
+    uint8_t fl = in->flags;
 
-    if (fl & PM_SP_FLAGS_RSVD || in[PM_SP_CHANNEL] >= GEO_CHANNELS ||
-        in[PM_SP_RANK] >= GEO_RANKS) {
+    if (fl & PM_SP_FLAGS_RSVD || in->channel >= GEO_CHANNELS ||
+        in->rank >= GEO_RANKS) {
         return false;
     }
-    if (f != FEAT_SP_RANK && (in[PM_SP_BANK_GROUP] >= GEO_BANK_GROUPS ||
-                              in[PM_SP_BANK] >= GEO_BANKS)) {
+    if (f != FEAT_SP_RANK && (in->bank_group >= GEO_BANK_GROUPS ||
+                              in->bank >= GEO_BANKS)) {
         return false;
     }
     if ((f == FEAT_SP_ROW || f == FEAT_SP_CACHELINE) &&
-        (ldl_le_p(in + PM_SP_ROW) & 0xffffff) >= GEO_ROWS) {
+        cxl_ld24_le(in->row) >= GEO_ROWS) {
         return false;
     }
     return f != FEAT_SP_CACHELINE ||
-        (lduw_le_p(in + PM_SP_COLUMN) < GEO_COLUMNS &&
+        (le16_to_cpu(in->column) < GEO_COLUMNS &&
          (!FIELD_EX8(fl, PM_SP_FLAGS, SUB_CHANNEL_VALID) ||
-          in[PM_SP_SUB_CHANNEL] < GEO_SUB_CHANNELS));
+          in->sub_channel < GEO_SUB_CHANNELS));
 }
 
 static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
@@ -764,40 +745,46 @@ static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
     CXLType3Features *fs = ct3->features;
+    const CXLPerformMaintenanceIn *hdr = (const CXLPerformMaintenanceIn *)in;
     int f = -1;
     bool query;
 
     for (int i = 0; i < FEAT_COUNT; i++) {
-        if (feats[i].op_class && feats[i].op_class == in[0] &&
-            feats[i].op_subclass == in[1]) {
+        if (feats[i].op_class && feats[i].op_class == hdr->op_class &&
+            feats[i].op_subclass == hdr->op_subclass) {
             f = i;
         }
     }
     if (f < 0) {
         return CXL_RC_UNSUPPORTED;
     }
-    if (in_len != (feat_is_ppr(f) ? PM_PPR_LEN : PM_SPARING_LEN)) {
+    if (in_len != (feat_is_ppr(f) ? sizeof(CXLMaintPPRIn)
+                                  : sizeof(CXLMaintSparingIn))) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
     if (feat_is_ppr(f)) {
-        if (in[PM_PPR_FLAGS] & PM_PPR_FLAGS_RSVD) {
+        const CXLMaintPPRIn *ppr = (const CXLMaintPPRIn *)in;
+
+        if (ppr->flags & PM_PPR_FLAGS_RSVD) {
             return CXL_RC_INVALID_INPUT;
         }
-        if (ldq_le_p(in + PM_PPR_DPA) >= ct3->vsize + ct3->psize) {
+        if (le64_to_cpu(ppr->dpa) >= ct3->vsize + ct3->psize) {
             return CXL_RC_INVALID_PHYSICAL_ADDRESS;
         }
-        query = FIELD_EX8(in[PM_PPR_FLAGS], PM_PPR_FLAGS, QUERY);
+        query = FIELD_EX8(ppr->flags, PM_PPR_FLAGS, QUERY);
     } else {
-        if (!sparing_valid(f, in)) {
+        const CXLMaintSparingIn *sp = (const CXLMaintSparingIn *)in;
+
+        if (!sparing_valid(f, sp)) {
             return CXL_RC_INVALID_INPUT;
         }
-        query = FIELD_EX8(in[PM_SP_FLAGS], PM_SP_FLAGS, QUERY);
+        query = FIELD_EX8(sp->flags, PM_SP_FLAGS, QUERY);
     }
     if (!query && !fs->spares[f]) {
         return CXL_RC_RESOURCES_EXHAUSTED;
     }
     fs->maint_feat = f;
-    memcpy(fs->maint_in, in, in_len);
+    memcpy(&fs->maint_in, in, in_len);
     cxl_cci_bg_start(cci, CXL_OP_PERFORM_MAINTENANCE, ct3->maint_ms,
                      maint_complete, NULL);
     return CXL_RC_BACKGROUND;
@@ -805,14 +792,16 @@ static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
 
 const CXLCCICommand cxl_type3_feature_commands[] = {
     { CXL_OP_GET_SUPPORTED_FEATURES, "Get Supported Features",
-      cmd_get_supported_features, CXL_CCI_IN_EXACT, GSF_IN_LEN, 0 },
+      cmd_get_supported_features, CXL_CCI_IN_EXACT,
+      sizeof(CXLGetSupportedFeaturesIn), 0 },
     { CXL_OP_GET_FEATURE, "Get Feature", cmd_get_feature, CXL_CCI_IN_EXACT,
-      GF_IN_LEN, 0 },
+      sizeof(CXLGetFeatureIn), 0 },
     { CXL_OP_SET_FEATURE, "Set Feature", cmd_set_feature, CXL_CCI_IN_MIN,
-      SF_HDR_LEN,
+      sizeof(CXLSetFeatureIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_POLICY_CHANGE },
     { CXL_OP_PERFORM_MAINTENANCE, "Perform Maintenance",
-      cmd_perform_maintenance, CXL_CCI_IN_MIN, PM_HDR_LEN,
+      cmd_perform_maintenance, CXL_CCI_IN_MIN,
+      sizeof(CXLPerformMaintenanceIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_LOG_CHANGE |
       CXL_CEL_BACKGROUND_OP },
 };

@@ -1,16 +1,12 @@
 /*
  * Firmware update of cxl-type3: Get FW Info, Transfer FW and Activate FW
- * (CXL r3.1 8.2.9.3). Layouts are those of Linux's drivers/cxl/cxlmem.h
- * (struct cxl_mbox_get_fw_info, cxl_mbox_transfer_fw, cxl_mbox_activate_fw;
- * little-endian, packed):
+ * (CXL r3.1 8.2.9.3). Payloads are CXLGetFWInfoOut, CXLTransferFWIn and
+ * CXLActivateFWIn of cxl-mailbox.h (Linux's struct cxl_mbox_get_fw_info,
+ * cxl_mbox_transfer_fw, cxl_mbox_activate_fw):
  *
- *  Get FW Info (0x50 out): slots supported, slot info (active slot [2:0],
- *    staged slot [5:3]), activation capabilities (bit 0 online
- *    activation), 13 reserved, the revisions of slots 1 to 4 (16 each).
- *  Transfer FW (0x80 + data in): action (0 full, 1 initiate, 2 continue,
- *    3 end, 4 abort), slot (full and end only), 2 reserved, offset in
- *    128-byte units, 0x78 reserved, then the data.
- *  Activate FW (2 in): action (0 online, 1 on the next cold reset), slot.
+ *  Transfer FW action: 0 full, 1 initiate, 2 continue, 3 end, 4 abort;
+ *    the slot counts for full and end only.
+ *  Activate FW action: 0 online, 1 on the next cold reset.
  *
  * Slot 1 holds the device's built-in firmware. A transfer goes to another
  * slot; each part is a background operation whose duration follows the
@@ -33,24 +29,16 @@
 #include "qemu/cutils.h"
 #include "qemu/units.h"
 #include "hw/registerfields.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-/* Get FW Info output */
-#define FW_INFO_LEN             0x50
-#define FW_INFO_SLOTS           0x00
-#define FW_INFO_SLOT_INFO       0x01
+/* Get FW Info output: slot info and activation capabilities */
 FIELD(FW_SLOT_INFO, ACTIVE, 0, 3)
 FIELD(FW_SLOT_INFO, STAGED, 3, 3)
-#define FW_INFO_ACT_CAPS        0x02
 FIELD(FW_ACT_CAPS, ONLINE, 0, 1)
-#define FW_INFO_REVISION(slot)  (0x10 + 16 * ((slot) - 1))
 
-/* Transfer FW input */
-#define XFER_ACTION             0x00
-#define XFER_SLOT               0x01
-#define XFER_OFFSET             0x04
-#define XFER_DATA               0x80
+/* Transfer FW input: offsets and parts are in 128-byte units */
 #define XFER_UNIT               128
 
 enum {
@@ -61,11 +49,7 @@ enum {
     XFER_ABORT = 4,
 };
 
-/* Activate FW input */
-#define ACTIVATE_LEN            2
-#define ACTIVATE_ACTION         0x00
-#define ACTIVATE_SLOT           0x01
-
+/* Activate FW input actions */
 enum {
     ACTIVATE_ONLINE = 0,
     ACTIVATE_ON_RESET = 1,
@@ -73,7 +57,7 @@ enum {
 
 static CXLType3FW *fw_of(CXLCCI *cci)
 {
-    return &((CXLType3Dev *)cci->opaque)->fw;
+    return &ct3_of(cci)->fw;
 }
 
 static bool slot_valid(CXLType3FW *fw, unsigned slot)
@@ -159,19 +143,21 @@ static CXLRetCode cmd_get_fw_info(CXLCCI *cci, const uint8_t *in,
                                   size_t *out_len)
 {
     CXLType3FW *fw = fw_of(cci);
+    CXLGetFWInfoOut *o = (CXLGetFWInfoOut *)out;
     uint8_t info = 0;
 
-    memset(out, 0, FW_INFO_LEN);
-    out[FW_INFO_SLOTS] = fw->nr_slots;
+    QEMU_BUILD_BUG_ON(CXL_TYPE3_FW_MAX_SLOTS > CXL_FW_INFO_SLOTS);
+    memset(o, 0, sizeof(*o));
+    o->slots_supported = fw->nr_slots;
     info = FIELD_DP8(info, FW_SLOT_INFO, ACTIVE, fw->active);
     info = FIELD_DP8(info, FW_SLOT_INFO, STAGED, fw->staged);
-    out[FW_INFO_SLOT_INFO] = info;
-    out[FW_INFO_ACT_CAPS] = FIELD_DP8(0, FW_ACT_CAPS, ONLINE, 1);
-    for (unsigned s = 1; s <= fw->nr_slots; s++) {
-        memcpy(out + FW_INFO_REVISION(s), fw->slot[s - 1].revision,
+    o->slot_info = info;
+    o->activation_caps = FIELD_DP8(0, FW_ACT_CAPS, ONLINE, 1);
+    for (unsigned s = 0; s < fw->nr_slots; s++) {
+        memcpy(o->revision[s], fw->slot[s].revision,
                CXL_TYPE3_FW_REVISION_LEN);
     }
-    *out_len = FW_INFO_LEN;
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -218,11 +204,12 @@ static CXLRetCode cmd_transfer_fw(CXLCCI *cci, const uint8_t *in,
                                   size_t in_len, uint8_t *out,
                                   size_t *out_len)
 {
-    CXLType3Dev *ct3 = cci->opaque;
+    CXLType3Dev *ct3 = ct3_of(cci);
     CXLType3FW *fw = &ct3->fw;
-    uint8_t action = in[XFER_ACTION], slot = in[XFER_SLOT];
-    uint64_t offset = (uint64_t)ldl_le_p(in + XFER_OFFSET) * XFER_UNIT;
-    size_t len = in_len - XFER_DATA;
+    const CXLTransferFWIn *i = (const CXLTransferFWIn *)in;
+    uint8_t action = i->action, slot = i->slot;
+    uint64_t offset = (uint64_t)le32_to_cpu(i->offset) * XFER_UNIT;
+    size_t len = in_len - sizeof(*i);
     bool last = action == XFER_FULL || action == XFER_END;
 
     trace_cxl_type3_fw_transfer(action, slot, offset, len);
@@ -269,7 +256,7 @@ static CXLRetCode cmd_transfer_fw(CXLCCI *cci, const uint8_t *in,
         xfer_discard(fw);
     }
     fw->xfer_buf = g_realloc(fw->xfer_buf, offset + len);
-    memcpy(fw->xfer_buf + offset, in + XFER_DATA, len);
+    memcpy(fw->xfer_buf + offset, i->data, len);
     fw->xfer_pending = offset + len;
     fw->xfer_open = !last;
     fw->xfer_slot = last ? slot : 0;
@@ -285,7 +272,8 @@ static CXLRetCode cmd_activate_fw(CXLCCI *cci, const uint8_t *in,
                                   size_t *out_len)
 {
     CXLType3FW *fw = fw_of(cci);
-    uint8_t action = in[ACTIVATE_ACTION], slot = in[ACTIVATE_SLOT];
+    const CXLActivateFWIn *i = (const CXLActivateFWIn *)in;
+    uint8_t action = i->action, slot = i->slot;
     CXLRetCode rc = CXL_RC_SUCCESS;
 
     if (action != ACTIVATE_ONLINE && action != ACTIVATE_ON_RESET) {
@@ -312,10 +300,10 @@ const CXLCCICommand cxl_type3_fw_commands[] = {
     { CXL_OP_GET_FW_INFO, "Get FW Info", cmd_get_fw_info,
       CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_TRANSFER_FW, "Transfer FW", cmd_transfer_fw,
-      CXL_CCI_IN_MIN, XFER_DATA,
+      CXL_CCI_IN_MIN, sizeof(CXLTransferFWIn),
       CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
     { CXL_OP_ACTIVATE_FW, "Activate FW", cmd_activate_fw,
-      CXL_CCI_IN_EXACT, ACTIVATE_LEN,
+      CXL_CCI_IN_EXACT, sizeof(CXLActivateFWIn),
       CXL_CEL_CONFIG_CHANGE_COLD_RESET | CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
 };
 const size_t cxl_type3_fw_commands_len = ARRAY_SIZE(cxl_type3_fw_commands);

@@ -6,42 +6,26 @@
  * internal errors (the AER severity register decides whether an
  * uncorrectable one is fatal).
  *
- * Record layouts (CXL r3.1 8.2.9.2.1, Linux's include/cxl/event.h): the
- * 16-byte record UUID, the common header (length 0x10, flags 0x11..0x13,
- * handle 0x14, related handle 0x16, timestamp 0x18, maintenance class
- * 0x20..), then from 0x30:
- *  General Media: DPA 0x30, descriptor 0x38, type 0x39, transaction type
- *    0x3a, validity flags 0x3b, channel 0x3d, rank 0x3e, device 0x3f (3
- *    bytes), component ID 0x42 (16 bytes);
- *  DRAM: as General Media up to rank, then nibble mask 0x3f (3), bank
- *    group 0x42, bank 0x43, row 0x44 (3), column 0x47 (2), correction
- *    masks 0x49 (4 x 8);
- *  Memory Module: device event type 0x30, health info 0x31 (health,
- *    media, additional status, life used, temperature (2), dirty
- *    shutdowns (4), corrected volatile and persistent errors (4 each)),
- *    validity flags 0x43;
- *  Memory Sparing: flags 0x32, result 0x33, validity flags 0x34,
- *    resources available 0x3c, channel 0x3e, rank 0x3f, nibble mask 0x40
- *    (3), bank group 0x43, bank 0x44, row 0x45 (3), column 0x48 (2),
- *    component ID 0x4a (16), sub-channel 0x5a.
- * Validity flags say which optional fields are given.
+ * Record layouts are the structs of cxl-mailbox.h (CXL r3.1 8.2.9.2.1,
+ * Linux's include/cxl/event.h): CXLEventGenMedia, CXLEventDram,
+ * CXLEventMemModule and CXLEventMemSparing, each starting with the common
+ * CXLEventRecordHdr. Validity flags say which optional fields are given.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/pci/pcie_aer.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 
-#define REC_FLAGS               0x11
-#define REC_MAINT_CLASS         0x20
-#define REC_MAINT_SUBCLASS      0x21
 #define DPA_FLAGS_MASK          0x3full
-#define COMPONENT_ID_LEN        16
+#define COMPONENT_ID_LEN        CXL_EVENT_COMPONENT_ID_LEN
 
 /* Record UUIDs (CXL r3.1 Tables 8-45 to 8-47, r3.2 memory sparing) */
 static const uint8_t gen_media_uuid[16] = {
@@ -95,11 +79,11 @@ static const uint8_t mem_sparing_uuid[16] = {
 #define MSER_SUB_CHANNEL        BIT(9)
 
 #define MAX_24BIT               0xffffffu
-#define CORRECTION_MASKS        4
+#define CORRECTION_MASKS        CXL_EVENT_DRAM_CORRECTION_MASKS
 
-/* The device, and a record with its UUID and flags */
+/* The device, and the header of its (zeroed) record: UUID and flags */
 static CXLType3Dev *record_start(const char *path, uint8_t flags,
-                                 const uint8_t *uuid, uint8_t *rec,
+                                 const uint8_t *uuid, CXLEventRecordHdr *hdr,
                                  Error **errp)
 {
     CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
@@ -107,13 +91,12 @@ static CXLType3Dev *record_start(const char *path, uint8_t flags,
     if (!ct3) {
         return NULL;
     }
-    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
-    memcpy(rec, uuid, 16);
-    rec[REC_FLAGS] = flags;
+    memcpy(hdr->uuid, uuid, CXL_UUID_LEN);
+    hdr->flags[0] = flags;
     return ct3;
 }
 
-static void record_add(CXLType3Dev *ct3, CxlEventLog log, uint8_t *rec)
+static void record_add(CXLType3Dev *ct3, CxlEventLog log, void *rec)
 {
     cxl_events_add(&ct3->events, (CXLEventLogType)log, rec,
                    cxl_cci_timestamp(&ct3->cci));
@@ -155,43 +138,38 @@ static bool put_component_id(uint8_t *dst, const char *id, Error **errp)
     return true;
 }
 
-static void st24(uint8_t *p, uint32_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-}
-
 /* The fields General Media and DRAM records share (media header) */
-static void media_header(uint8_t *rec, uint64_t dpa, uint8_t descriptor,
-                         uint8_t type, uint8_t transaction_type,
-                         bool has_channel, uint8_t channel, bool has_rank,
-                         uint8_t rank, uint16_t *valid)
+static void media_header(CXLEventMediaHdr *m, uint64_t dpa,
+                         uint8_t descriptor, uint8_t type,
+                         uint8_t transaction_type, bool has_channel,
+                         uint8_t channel, bool has_rank, uint8_t rank,
+                         uint16_t *valid)
 {
-    stq_le_p(rec + 0x30, dpa);
-    rec[0x38] = descriptor;
-    rec[0x39] = type;
-    rec[0x3a] = transaction_type;
+    m->dpa = cpu_to_le64(dpa);
+    m->descriptor = descriptor;
+    m->type = type;
+    m->transaction_type = transaction_type;
     if (has_channel) {
-        rec[0x3d] = channel;
+        m->channel = channel;
         *valid |= BIT(0);
     }
     if (has_rank) {
-        rec[0x3e] = rank;
+        m->rank = rank;
         *valid |= BIT(1);
     }
 }
 
-void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa, bool volatile_dpa)
+void cxl_type3_scan_media_record(CXLEventGenMedia *rec, uint64_t dpa,
+                                 bool volatile_dpa)
 {
     uint16_t valid = 0;
 
-    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
-    memcpy(rec, gen_media_uuid, 16);
-    media_header(rec, dpa | (volatile_dpa ? GMER_DPA_VOLATILE : 0),
+    memset(rec, 0, sizeof(*rec));
+    memcpy(rec->media.hdr.uuid, gen_media_uuid, CXL_UUID_LEN);
+    media_header(&rec->media, dpa | (volatile_dpa ? GMER_DPA_VOLATILE : 0),
                  GMER_DESC_UNCORRECTABLE, GMER_TYPE_ECC,
                  GMER_TRANS_HOST_SCAN_MEDIA, false, 0, false, 0, &valid);
-    stw_le_p(rec + 0x3b, valid);
+    rec->media.validity_flags = cpu_to_le16(valid);
 }
 
 void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
@@ -204,26 +182,28 @@ void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
                                         const char *component_id,
                                         Error **errp)
 {
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    CXLEventGenMedia rec = { };
     uint16_t valid = 0;
-    CXLType3Dev *ct3 = record_start(path, flags, gen_media_uuid, rec, errp);
+    CXLType3Dev *ct3 = record_start(path, flags, gen_media_uuid,
+                                    &rec.media.hdr, errp);
 
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("device", has_device, device, errp) ||
-        (component_id && !put_component_id(rec + 0x42, component_id, errp))) {
+        (component_id &&
+         !put_component_id(rec.component_id, component_id, errp))) {
         return;
     }
-    media_header(rec, dpa, descriptor, type, transaction_type, has_channel,
-                 channel, has_rank, rank, &valid);
+    media_header(&rec.media, dpa, descriptor, type, transaction_type,
+                 has_channel, channel, has_rank, rank, &valid);
     if (has_device) {
-        st24(rec + 0x3f, device);
+        st24_le_p(rec.device, device);
         valid |= GMER_DEVICE;
     }
     if (component_id) {
         valid |= GMER_COMPONENT;
     }
-    stw_le_p(rec + 0x3b, valid);
-    record_add(ct3, log, rec);
+    rec.media.validity_flags = cpu_to_le16(valid);
+    record_add(ct3, log, &rec);
 }
 
 void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
@@ -238,10 +218,11 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
                                bool has_correction_mask,
                                uint64List *correction_mask, Error **errp)
 {
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    CXLEventDram rec = { };
     uint16_t valid = 0;
     unsigned n = 0;
-    CXLType3Dev *ct3 = record_start(path, flags, dram_uuid, rec, errp);
+    CXLType3Dev *ct3 = record_start(path, flags, dram_uuid, &rec.media.hdr,
+                                    errp);
 
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
@@ -259,44 +240,43 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
                        CORRECTION_MASKS);
             return;
         }
-        stq_le_p(rec + 0x49 + 8 * n++, m->value);
+        rec.correction_mask[n++] = cpu_to_le64(m->value);
     }
-    media_header(rec, dpa, descriptor, type, transaction_type, has_channel,
-                 channel, has_rank, rank, &valid);
+    media_header(&rec.media, dpa, descriptor, type, transaction_type,
+                 has_channel, channel, has_rank, rank, &valid);
     if (has_nibble_mask) {
-        st24(rec + 0x3f, nibble_mask);
+        st24_le_p(rec.nibble_mask, nibble_mask);
         valid |= DER_NIBBLE;
     }
     if (has_bank_group) {
-        rec[0x42] = bank_group;
+        rec.bank_group = bank_group;
         valid |= DER_BANK_GROUP;
     }
     if (has_bank) {
-        rec[0x43] = bank;
+        rec.bank = bank;
         valid |= DER_BANK;
     }
     if (has_row) {
-        st24(rec + 0x44, row);
+        st24_le_p(rec.row, row);
         valid |= DER_ROW;
     }
     if (has_column) {
-        stw_le_p(rec + 0x47, column);
+        rec.column = cpu_to_le16(column);
         valid |= DER_COLUMN;
     }
     if (n) {
         valid |= DER_CORRECTION_MASK;
     }
-    stw_le_p(rec + 0x3b, valid);
-    record_add(ct3, log, rec);
+    rec.media.validity_flags = cpu_to_le16(valid);
+    record_add(ct3, log, &rec);
 }
 
 /* The Memory Module Event Record's event type and health information */
-/* The Memory Module Event Record's event type and health information */
-static void mem_module_fill(uint8_t *rec, uint8_t type, const CXLHealth *h,
-                            uint8_t additional_status)
+static void mem_module_fill(CXLEventMemModule *rec, uint8_t type,
+                            const CXLHealth *h, uint8_t additional_status)
 {
-    rec[0x30] = type;
-    cxl_type3_health_info_put(rec + 0x31, h, additional_status);
+    rec->event_type = type;
+    cxl_type3_health_info_put(&rec->info, h, additional_status);
 }
 
 void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
@@ -311,8 +291,9 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                                         uint32_t corrected_persistent_error_count,
                                         Error **errp)
 {
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
-    CXLType3Dev *ct3 = record_start(path, flags, mem_module_uuid, rec, errp);
+    CXLEventMemModule rec = { };
+    CXLType3Dev *ct3 = record_start(path, flags, mem_module_uuid, &rec.hdr,
+                                    errp);
     CXLHealth health = {
         .health_status = health_status,
         .media_status = media_status,
@@ -331,8 +312,8 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                    life_used);
         return;
     }
-    mem_module_fill(rec, type, &health, additional_status);
-    record_add(ct3, log, rec);
+    mem_module_fill(&rec, type, &health, additional_status);
+    record_add(ct3, log, &rec);
     /*
      * The record reports the device's health: it becomes the device's
      * (Get Health Info), and alert thresholds it crosses raise warnings.
@@ -369,69 +350,69 @@ void cxl_type3_health_update(CXLType3Dev *ct3, const CXLHealth *h)
     ct3->health = *h;
     after = cxl_type3_additional_status(ct3);
     for (unsigned i = 0; i < ARRAY_SIZE(alerts); i++) {
-        uint8_t rec[CXL_EVENT_RECORD_SIZE];
+        CXLEventMemModule rec = { };
 
         if ((after & alerts[i].mask) <= (before & alerts[i].mask)) {
             continue;
         }
-        memset(rec, 0, sizeof(rec));
-        memcpy(rec, mem_module_uuid, 16);
-        mem_module_fill(rec, alerts[i].event_type, &ct3->health, after);
-        cxl_events_add(&ct3->events, CXL_EVLOG_WARN, rec,
+        memcpy(rec.hdr.uuid, mem_module_uuid, CXL_UUID_LEN);
+        mem_module_fill(&rec, alerts[i].event_type, &ct3->health, after);
+        cxl_events_add(&ct3->events, CXL_EVLOG_WARN, (CXLEventRecord *)&rec,
                        cxl_cci_timestamp(&ct3->cci));
     }
 }
 
-void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev)
+void cxl_type3_sparing_record(CXLEventMemSparing *rec,
+                              const CXLSparingEvent *ev)
 {
     uint16_t valid = 0;
 
-    memset(rec, 0, CXL_EVENT_RECORD_SIZE);
-    memcpy(rec, mem_sparing_uuid, 16);
-    rec[REC_FLAGS] = ev->flags;
-    rec[REC_MAINT_CLASS] = ev->op_class;
-    rec[REC_MAINT_SUBCLASS] = ev->op_subclass;
-    rec[0x32] = ev->sparing_flags;
-    rec[0x33] = ev->result;
-    stw_le_p(rec + 0x3c, ev->resources_available);
+    memset(rec, 0, sizeof(*rec));
+    memcpy(rec->hdr.uuid, mem_sparing_uuid, CXL_UUID_LEN);
+    rec->hdr.flags[0] = ev->flags;
+    rec->hdr.maint_op_class = ev->op_class;
+    rec->hdr.maint_op_subclass = ev->op_subclass;
+    rec->flags = ev->sparing_flags;
+    rec->result = ev->result;
+    rec->resources_available = cpu_to_le16(ev->resources_available);
     if (ev->has_channel) {
-        rec[0x3e] = ev->channel;
+        rec->channel = ev->channel;
         valid |= MSER_CHANNEL;
     }
     if (ev->has_rank) {
-        rec[0x3f] = ev->rank;
+        rec->rank = ev->rank;
         valid |= MSER_RANK;
     }
     if (ev->has_nibble_mask) {
-        st24(rec + 0x40, ev->nibble_mask);
+        st24_le_p(rec->nibble_mask, ev->nibble_mask);
         valid |= MSER_NIBBLE;
     }
     if (ev->has_bank_group) {
-        rec[0x43] = ev->bank_group;
+        rec->bank_group = ev->bank_group;
         valid |= MSER_BANK_GROUP;
     }
     if (ev->has_bank) {
-        rec[0x44] = ev->bank;
+        rec->bank = ev->bank;
         valid |= MSER_BANK;
     }
     if (ev->has_row) {
-        st24(rec + 0x45, ev->row);
+        st24_le_p(rec->row, ev->row);
         valid |= MSER_ROW;
     }
     if (ev->has_column) {
-        stw_le_p(rec + 0x48, ev->column);
+        rec->column = cpu_to_le16(ev->column);
         valid |= MSER_COLUMN;
     }
     if (ev->component_id) {
-        memcpy(rec + 0x4a, ev->component_id,
+        memcpy(rec->component_id, ev->component_id,
                strnlen(ev->component_id, COMPONENT_ID_LEN));
         valid |= MSER_COMPONENT;
     }
     if (ev->has_sub_channel) {
-        rec[0x5a] = ev->sub_channel;
+        rec->sub_channel = ev->sub_channel;
         valid |= MSER_SUB_CHANNEL;
     }
-    stw_le_p(rec + 0x34, valid);
+    rec->validity_flags = cpu_to_le16(valid);
 }
 
 void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
@@ -451,8 +432,9 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
                                          bool has_sub_channel,
                                          uint8_t sub_channel, Error **errp)
 {
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
-    CXLType3Dev *ct3 = record_start(path, flags, mem_sparing_uuid, rec, errp);
+    CXLEventMemSparing rec = { };
+    CXLType3Dev *ct3 = record_start(path, flags, mem_sparing_uuid, &rec.hdr,
+                                    errp);
     CXLSparingEvent ev = {
         .flags = flags, .sparing_flags = sparing_flags, .result = result,
         .resources_available = resources_available,
@@ -469,11 +451,12 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
     if (!ct3 ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
         !check_24bit("row", has_row, row, errp) ||
-        (component_id && !put_component_id(rec + 0x4a, component_id, errp))) {
+        (component_id &&
+         !put_component_id(rec.component_id, component_id, errp))) {
         return;
     }
-    cxl_type3_sparing_record(rec, &ev);
-    record_add(ct3, log, rec);
+    cxl_type3_sparing_record(&rec, &ev);
+    record_add(ct3, log, &rec);
 }
 
 /* ---- RAS ---- */

@@ -16,6 +16,8 @@
  *  out (Discovery only): DPA range granularity in bytes (8), total number
  *       of supported operations (2), number returned (2), then one entry
  *       per operation: class (1), subclass (1).
+ * (CXLMediaOpsIn, CXLMediaOpsDiscoveryIn, CXLMediaOpsRange and
+ * CXLMediaOpsDiscoveryOut in cxl-mailbox.h.)
  *
  * Behaviour (the parts the spec leaves to the device are our choices, as
  * documented in docs/system/devices/cxl.rst):
@@ -52,15 +54,10 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "hw/cxl/cxl-hdm.h"
 #include "trace.h"
-
-#define HDR_LEN                 8
-#define DISCOVERY_IN_LEN        (HDR_LEN + 4)
-#define RANGE_LEN               16
-#define DISCOVERY_OUT_HDR       12
-#define ENTRY_LEN               2
 
 #define CLASS_GENERAL           0
 #define   SUBCLASS_DISCOVERY    0
@@ -68,43 +65,39 @@
 #define   SUBCLASS_SANITIZE     0
 #define   SUBCLASS_ZERO         1
 
-static const uint8_t supported[][2] = {
+static const CXLMediaOpsEntry supported[] = {
     { CLASS_GENERAL, SUBCLASS_DISCOVERY },
     { CLASS_SANITIZE, SUBCLASS_SANITIZE },
     { CLASS_SANITIZE, SUBCLASS_ZERO },
 };
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 static CXLRetCode discovery(CXLCCI *cci, const uint8_t *in, size_t in_len,
                             uint8_t *out, size_t *out_len)
 {
+    const CXLMediaOpsDiscoveryIn *i = (const CXLMediaOpsDiscoveryIn *)in;
+    CXLMediaOpsDiscoveryOut *o = (CXLMediaOpsDiscoveryOut *)out;
     uint16_t start, count;
-    size_t room = (cci->payload_max - DISCOVERY_OUT_HDR) / ENTRY_LEN;
+    size_t room = (cci->payload_max - sizeof(*o)) / sizeof(o->entry[0]);
 
-    if (in_len != DISCOVERY_IN_LEN) {
+    if (in_len != sizeof(*i)) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    if (ldl_le_p(in + 4)) {
+    if (le32_to_cpu(i->hdr.dpa_range_count)) {
         return CXL_RC_INVALID_INPUT;
     }
-    start = lduw_le_p(in + HDR_LEN);
-    count = lduw_le_p(in + HDR_LEN + 2);
+    start = le16_to_cpu(i->start_index);
+    count = le16_to_cpu(i->num_ops);
     if (start > ARRAY_SIZE(supported)) {
         return CXL_RC_INVALID_INPUT;
     }
     count = MIN(MIN(count, ARRAY_SIZE(supported) - start), room);
-    stq_le_p(out, CXL_TYPE3_MEDIA_OP_GRANULE);
-    stw_le_p(out + 8, ARRAY_SIZE(supported));
-    stw_le_p(out + 10, count);
-    for (unsigned i = 0; i < count; i++) {
-        out[DISCOVERY_OUT_HDR + i * ENTRY_LEN] = supported[start + i][0];
-        out[DISCOVERY_OUT_HDR + i * ENTRY_LEN + 1] = supported[start + i][1];
+    o->granularity = cpu_to_le64(CXL_TYPE3_MEDIA_OP_GRANULE);
+    o->total_ops = cpu_to_le16(ARRAY_SIZE(supported));
+    o->num_ops = cpu_to_le16(count);
+    for (unsigned e = 0; e < count; e++) {
+        o->entry[e] = supported[start + e];
     }
-    *out_len = DISCOVERY_OUT_HDR + count * ENTRY_LEN;
+    *out_len = sizeof(*o) + count * sizeof(o->entry[0]);
     return CXL_RC_SUCCESS;
 }
 
@@ -128,14 +121,14 @@ static bool range_mapped(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     return false;
 }
 
-static CXLRetCode check_ranges(CXLType3Dev *ct3, const uint8_t *ranges,
-                               uint32_t count)
+static CXLRetCode check_ranges(CXLType3Dev *ct3,
+                               const CXLMediaOpsRange *ranges, uint32_t count)
 {
     uint64_t cap = ct3->vsize + ct3->psize;
 
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t dpa = ldq_le_p(ranges + i * RANGE_LEN);
-        uint64_t len = ldq_le_p(ranges + i * RANGE_LEN + 8);
+        uint64_t dpa = le64_to_cpu(ranges[i].dpa);
+        uint64_t len = le64_to_cpu(ranges[i].length);
 
         if (!len || dpa % CXL_TYPE3_MEDIA_OP_GRANULE ||
             len % CXL_TYPE3_MEDIA_OP_GRANULE) {
@@ -174,11 +167,12 @@ static CXLRetCode sanitize_class(CXLCCI *cci, uint8_t subclass,
                                  const uint8_t *in, size_t in_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    uint32_t count = ldl_le_p(in + 4);
-    const uint8_t *ranges = in + HDR_LEN;
+    const CXLMediaOpsIn *hdr = (const CXLMediaOpsIn *)in;
+    uint32_t count = le32_to_cpu(hdr->dpa_range_count);
+    const CXLMediaOpsRange *ranges = (const CXLMediaOpsRange *)(hdr + 1);
     CXLRetCode rc;
 
-    if (in_len != HDR_LEN + (uint64_t)count * RANGE_LEN) {
+    if (in_len != sizeof(*hdr) + (uint64_t)count * sizeof(*ranges)) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
     if (subclass != SUBCLASS_SANITIZE && subclass != SUBCLASS_ZERO) {
@@ -199,8 +193,8 @@ static CXLRetCode sanitize_class(CXLCCI *cci, uint8_t subclass,
         cxl_type3_media_set_disabled(ct3, true);
     }
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t dpa = ldq_le_p(ranges + i * RANGE_LEN);
-        uint64_t len = ldq_le_p(ranges + i * RANGE_LEN + 8);
+        uint64_t dpa = le64_to_cpu(ranges[i].dpa);
+        uint64_t len = le64_to_cpu(ranges[i].length);
         uint64_t written = cxl_type3_zero_dpa(ct3, dpa, len);
 
         cxl_type3_poison_clear_range(ct3, dpa, len);
@@ -221,14 +215,16 @@ static CXLRetCode cmd_media_operations(CXLCCI *cci, const uint8_t *in,
                                        size_t in_len, uint8_t *out,
                                        size_t *out_len)
 {
-    switch (in[0]) {
+    const CXLMediaOpsIn *hdr = (const CXLMediaOpsIn *)in;
+
+    switch (hdr->op_class) {
     case CLASS_GENERAL:
-        if (in[1] != SUBCLASS_DISCOVERY) {
+        if (hdr->op_subclass != SUBCLASS_DISCOVERY) {
             return CXL_RC_INVALID_INPUT;
         }
         return discovery(cci, in, in_len, out, out_len);
     case CLASS_SANITIZE:
-        return sanitize_class(cci, in[1], in, in_len);
+        return sanitize_class(cci, hdr->op_subclass, in, in_len);
     default:
         return CXL_RC_INVALID_INPUT;
     }
@@ -236,7 +232,7 @@ static CXLRetCode cmd_media_operations(CXLCCI *cci, const uint8_t *in,
 
 const CXLCCICommand cxl_type3_media_ops_commands[] = {
     { CXL_OP_MEDIA_OPERATIONS, "Media Operations", cmd_media_operations,
-      CXL_CCI_IN_MIN, HDR_LEN,
+      CXL_CCI_IN_MIN, sizeof(CXLMediaOpsIn),
       CXL_CEL_IMMEDIATE_DATA_CHANGE | CXL_CEL_BACKGROUND_OP,
       CXL_CCI_F_MEDIA },
 };

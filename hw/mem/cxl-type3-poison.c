@@ -21,27 +21,24 @@
  * through CXL.mem store their data and do not clear poison: only Clear
  * Poison does, writing its 64 bytes of data to the line.
  *
- * Payloads (little-endian, packed; Linux's struct cxl_mbox_poison_in/out,
- * cxl_mbox_inject_poison, cxl_mbox_clear_poison):
- *  Get Poison List (4300h) in: DPA (8, 64-byte aligned), length in 64-byte
- *    units (8); out: flags (1: more records, overflow, scan media in
- *    progress), rsvd, overflow timestamp (8), record count (2), 20 rsvd,
- *    then records of DPA | source [2:0] (8), length in 64-byte units (4),
- *    rsvd (4). A reply holds what fits in the payload; with More Media
- *    Error Records set, the same request returns the next records.
- *  Inject Poison (4301h) in: DPA (8). Clear Poison (4302h) in: DPA (8),
- *    write data (64).
- *  Get Scan Media Capabilities (4303h) in: DPA, length in units; out:
- *    estimated scan time in ms (4).
- *  Scan Media (4304h, background) in: DPA, length in units, flags (1,
- *    bit 0 no event log). Unless that flag is set, when the scan
- *    completes each poisoned range it found (one per result record) adds
- *    a General Media Event Record to the failure log: DPA of the range's
- *    start (volatile flag for volatile capacity), uncorrectable, ECC
- *    error, transaction type "host scan media" (03h).
- *  Get Scan Media Results (4305h) out: restart DPA (8), restart length in
- *    units (8), flags (1: more records, scan stopped prematurely), rsvd,
- *    record count (2), 12 rsvd, records as in Get Poison List.
+ * Payloads are the structs of cxl-mailbox.h (Linux's struct
+ * cxl_mbox_poison_in/out, cxl_mbox_inject_poison, cxl_mbox_clear_poison):
+ *  Get Poison List (4300h): CXLGetPoisonListIn/Out, with a
+ *    CXLMediaErrorRecord per range. A reply holds what fits in the
+ *    payload; with More Media Error Records set, the same request returns
+ *    the next records.
+ *  Inject Poison (4301h): CXLInjectPoisonIn. Clear Poison (4302h):
+ *    CXLClearPoisonIn.
+ *  Get Scan Media Capabilities (4303h): CXLGetPoisonListIn in,
+ *    CXLGetScanMediaCapsOut out (estimated scan time in ms).
+ *  Scan Media (4304h, background): CXLScanMediaIn. Unless its "no event
+ *    log" flag is set, when the scan completes each poisoned range it
+ *    found (one per result record) adds a General Media Event Record to
+ *    the failure log: DPA of the range's start (volatile flag for volatile
+ *    capacity), uncorrectable, ECC error, transaction type "host scan
+ *    media" (03h).
+ *  Get Scan Media Results (4305h): CXLGetScanMediaResultsOut, records as
+ *    in Get Poison List.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -52,17 +49,13 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-#define LINE                    64      /* poison granule, bytes */
-#define LIST_HDR_LEN            0x20
-#define RECORD_LEN              16
+#define LINE                    CXL_POISON_LINE /* poison granule, bytes */
 #define RECORD_MAX_UNITS        UINT32_MAX
-#define RANGE_IN_LEN            16      /* DPA, length in units */
-#define SCAN_IN_LEN             17      /* ... and flags */
-#define CLEAR_IN_LEN            (8 + LINE)
 
 /* Get Poison List flags */
 #define LIST_MORE               BIT(0)
@@ -107,11 +100,6 @@ typedef struct CXLType3Poison {
     uint64_t restart;
     uint64_t restart_len;
 } CXLType3Poison;
-
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
 
 static uint64_t capacity(CXLType3Dev *ct3)
 {
@@ -311,12 +299,14 @@ static CXLRetCode check_line(CXLType3Dev *ct3, uint64_t dpa)
     return CXL_RC_SUCCESS;
 }
 
-static void put_record(uint8_t *rec, uint64_t start, uint64_t len,
-                       uint8_t source)
+static void put_record(CXLMediaErrorRecord *rec, uint64_t start,
+                       uint64_t len, uint8_t source)
 {
-    stq_le_p(rec, start | source);
-    stl_le_p(rec + 8, len / LINE);
-    stl_le_p(rec + 12, 0);
+    *rec = (CXLMediaErrorRecord) {
+        .address = cpu_to_le64(start | source),
+        .length = cpu_to_le32(len / LINE),
+        .rsvd = 0,
+    };
 }
 
 static bool scanning(CXLCCI *cci)
@@ -331,12 +321,15 @@ static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
     CXLType3Poison *p = ct3->poison;
-    uint64_t start = ldq_le_p(in), len, end, from;
-    unsigned max = (cci->payload_max - LIST_HDR_LEN) / RECORD_LEN, n = 0;
+    const CXLGetPoisonListIn *i = (const CXLGetPoisonListIn *)in;
+    CXLGetPoisonListOut *o = (CXLGetPoisonListOut *)out;
+    uint64_t start = le64_to_cpu(i->dpa), len, end, from;
+    unsigned max = (cci->payload_max - sizeof(*o)) / sizeof(o->record[0]);
+    unsigned n = 0;
     bool more = false;
     CXLRetCode rc;
 
-    rc = check_range(ct3, start, ldq_le_p(in + 8), &len);
+    rc = check_range(ct3, start, le64_to_cpu(i->length), &len);
     if (rc) {
         return rc;
     }
@@ -345,8 +338,8 @@ static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
     if (p->more && p->more_start == start && p->more_len == len) {
         from = p->more_next;
     }
-    for (unsigned i = 0; i < p->list->len && !more; i++) {
-        PoisonRange *r = range_at(p->list, i);
+    for (unsigned k = 0; k < p->list->len && !more; k++) {
+        PoisonRange *r = range_at(p->list, k);
         uint64_t s = MAX(r->start, from), e = MIN(r->start + r->len, end);
 
         while (s < e) {
@@ -357,8 +350,7 @@ static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
                 from = s;
                 break;
             }
-            put_record(out + LIST_HDR_LEN + n * RECORD_LEN, s, chunk,
-                       r->source);
+            put_record(&o->record[n], s, chunk, r->source);
             s += chunk;
             n++;
         }
@@ -368,12 +360,12 @@ static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
     p->more_len = len;
     p->more_next = from;
 
-    memset(out, 0, LIST_HDR_LEN);
-    out[0] = (more ? LIST_MORE : 0) | (p->overflow ? LIST_OVERFLOW : 0) |
-             (scanning(cci) ? LIST_SCANNING : 0);
-    stq_le_p(out + 2, p->overflow ? p->overflow_ts : 0);
-    stw_le_p(out + 10, n);
-    *out_len = LIST_HDR_LEN + n * RECORD_LEN;
+    memset(o, 0, sizeof(*o));
+    o->flags = (more ? LIST_MORE : 0) | (p->overflow ? LIST_OVERFLOW : 0) |
+               (scanning(cci) ? LIST_SCANNING : 0);
+    o->overflow_ts = cpu_to_le64(p->overflow ? p->overflow_ts : 0);
+    o->count = cpu_to_le16(n);
+    *out_len = sizeof(*o) + n * sizeof(o->record[0]);
     return CXL_RC_SUCCESS;
 }
 
@@ -382,7 +374,8 @@ static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
                                     size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    uint64_t dpa = ldq_le_p(in);
+    const CXLInjectPoisonIn *i = (const CXLInjectPoisonIn *)in;
+    uint64_t dpa = le64_to_cpu(i->dpa);
     CXLRetCode rc = check_line(ct3, dpa);
 
     if (rc) {
@@ -404,7 +397,8 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
                                    size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    uint64_t dpa = ldq_le_p(in);
+    const CXLClearPoisonIn *i = (const CXLClearPoisonIn *)in;
+    uint64_t dpa = le64_to_cpu(i->dpa);
     CXLRetCode rc = check_line(ct3, dpa);
     uint8_t *ptr;
 
@@ -415,7 +409,7 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
     if (!ptr) {
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
-    cxl_type3_dpa_write(ct3, dpa, in + 8, LINE);
+    cxl_type3_dpa_write(ct3, dpa, i->write_data, LINE);
     cxl_shadow_dpa_changed(ct3, dpa, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
@@ -426,15 +420,18 @@ static CXLRetCode cmd_get_scan_media_caps(CXLCCI *cci, const uint8_t *in,
                                           size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
+    const CXLGetPoisonListIn *i = (const CXLGetPoisonListIn *)in;
+    CXLGetScanMediaCapsOut *o = (CXLGetScanMediaCapsOut *)out;
     uint64_t len;
-    CXLRetCode rc = check_range(ct3, ldq_le_p(in), ldq_le_p(in + 8), &len);
+    CXLRetCode rc = check_range(ct3, le64_to_cpu(i->dpa),
+                                le64_to_cpu(i->length), &len);
 
     if (rc) {
         return rc;
     }
     /* every scan takes the configured time, whatever its length */
-    stl_le_p(out, ct3->scan_media_ms);
-    *out_len = 4;
+    o->estimated_runtime_ms = cpu_to_le32(ct3->scan_media_ms);
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -450,13 +447,13 @@ static void results_clear(CXLType3Poison *p)
 static void scan_log_events(CXLType3Dev *ct3)
 {
     CXLType3Poison *p = ct3->poison;
-    uint8_t rec[CXL_EVENT_RECORD_SIZE];
+    CXLEventGenMedia rec;
 
     for (unsigned i = 0; i < p->results->len; i++) {
         PoisonRange *r = range_at(p->results, i);
 
-        cxl_type3_scan_media_record(rec, r->start, r->start < ct3->vsize);
-        cxl_events_add(&ct3->events, CXL_EVLOG_FAIL, rec,
+        cxl_type3_scan_media_record(&rec, r->start, r->start < ct3->vsize);
+        cxl_events_add(&ct3->events, CXL_EVLOG_FAIL, (CXLEventRecord *)&rec,
                        cxl_cci_timestamp(&ct3->cci));
     }
 }
@@ -502,19 +499,20 @@ static CXLRetCode cmd_scan_media(CXLCCI *cci, const uint8_t *in,
 {
     CXLType3Dev *ct3 = ct3_of(cci);
     CXLType3Poison *p = ct3->poison;
-    uint64_t start = ldq_le_p(in), len;
-    CXLRetCode rc = check_range(ct3, start, ldq_le_p(in + 8), &len);
+    const CXLScanMediaIn *i = (const CXLScanMediaIn *)in;
+    uint64_t start = le64_to_cpu(i->dpa), len;
+    CXLRetCode rc = check_range(ct3, start, le64_to_cpu(i->length), &len);
 
     if (rc) {
         return rc;
     }
-    if (in[16] & ~SCAN_FLAGS_VALID) {
+    if (i->flags & ~SCAN_FLAGS_VALID) {
         return CXL_RC_INVALID_INPUT;
     }
     results_clear(p);
     p->scan_start = start;
     p->scan_len = len;
-    p->scan_no_event = in[16] & SCAN_FLAGS_VALID;
+    p->scan_no_event = i->flags & SCAN_FLAGS_VALID;
     cxl_cci_bg_start(cci, CXL_OP_SCAN_MEDIA, ct3->scan_media_ms,
                      scan_complete, scan_abort);
     return CXL_RC_BACKGROUND;
@@ -525,7 +523,8 @@ static CXLRetCode cmd_get_scan_media_results(CXLCCI *cci, const uint8_t *in,
                                              size_t *out_len)
 {
     CXLType3Poison *p = ct3_of(cci)->poison;
-    unsigned max = (cci->payload_max - LIST_HDR_LEN) / RECORD_LEN, n;
+    CXLGetScanMediaResultsOut *o = (CXLGetScanMediaResultsOut *)out;
+    unsigned max = (cci->payload_max - sizeof(*o)) / sizeof(o->record[0]), n;
 
     if (scanning(cci)) {
         return CXL_RC_BUSY;
@@ -534,33 +533,33 @@ static CXLRetCode cmd_get_scan_media_results(CXLCCI *cci, const uint8_t *in,
     for (unsigned i = 0; i < n; i++) {
         PoisonRange *r = range_at(p->results, p->results_next + i);
 
-        put_record(out + LIST_HDR_LEN + i * RECORD_LEN, r->start, r->len,
-                   r->source);
+        put_record(&o->record[i], r->start, r->len, r->source);
     }
     p->results_next += n;
-    memset(out, 0, LIST_HDR_LEN);
-    stq_le_p(out, p->restart);
-    stq_le_p(out + 8, p->restart_len / LINE);
-    out[16] = (p->results_next < p->results->len ? SCAN_MORE : 0) |
-              (p->stopped ? SCAN_STOPPED : 0);
-    stw_le_p(out + 18, n);
-    *out_len = LIST_HDR_LEN + n * RECORD_LEN;
+    memset(o, 0, sizeof(*o));
+    o->restart_dpa = cpu_to_le64(p->restart);
+    o->restart_length = cpu_to_le64(p->restart_len / LINE);
+    o->flags = (p->results_next < p->results->len ? SCAN_MORE : 0) |
+               (p->stopped ? SCAN_STOPPED : 0);
+    o->count = cpu_to_le16(n);
+    *out_len = sizeof(*o) + n * sizeof(o->record[0]);
     return CXL_RC_SUCCESS;
 }
 
 const CXLCCICommand cxl_type3_poison_commands[] = {
     { CXL_OP_GET_POISON_LIST, "Get Poison List", cmd_get_poison_list,
-      CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0, CXL_CCI_F_MEDIA },
+      CXL_CCI_IN_EXACT, sizeof(CXLGetPoisonListIn), 0, CXL_CCI_F_MEDIA },
     { CXL_OP_INJECT_POISON, "Inject Poison", cmd_inject_poison,
-      CXL_CCI_IN_EXACT, 8, CXL_CEL_IMMEDIATE_DATA_CHANGE, CXL_CCI_F_MEDIA },
+      CXL_CCI_IN_EXACT, sizeof(CXLInjectPoisonIn),
+      CXL_CEL_IMMEDIATE_DATA_CHANGE, CXL_CCI_F_MEDIA },
     { CXL_OP_CLEAR_POISON, "Clear Poison", cmd_clear_poison,
-      CXL_CCI_IN_EXACT, CLEAR_IN_LEN, CXL_CEL_IMMEDIATE_DATA_CHANGE,
-      CXL_CCI_F_MEDIA },
+      CXL_CCI_IN_EXACT, sizeof(CXLClearPoisonIn),
+      CXL_CEL_IMMEDIATE_DATA_CHANGE, CXL_CCI_F_MEDIA },
     { CXL_OP_GET_SCAN_MEDIA_CAPS, "Get Scan Media Capabilities",
-      cmd_get_scan_media_caps, CXL_CCI_IN_EXACT, RANGE_IN_LEN, 0,
-      CXL_CCI_F_MEDIA },
+      cmd_get_scan_media_caps, CXL_CCI_IN_EXACT, sizeof(CXLGetPoisonListIn),
+      0, CXL_CCI_F_MEDIA },
     { CXL_OP_SCAN_MEDIA, "Scan Media", cmd_scan_media, CXL_CCI_IN_EXACT,
-      SCAN_IN_LEN, CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED,
+      sizeof(CXLScanMediaIn), CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED,
       CXL_CCI_F_MEDIA },
     { CXL_OP_GET_SCAN_MEDIA_RESULTS, "Get Scan Media Results",
       cmd_get_scan_media_results, CXL_CCI_IN_EXACT, 0, 0, CXL_CCI_F_MEDIA },

@@ -50,11 +50,6 @@
 /* Overwrite granule: chunks already zero are left alone (no allocation) */
 #define SANITIZE_CHUNK          4096
 
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
-
 /*
  * Overwrite the @size bytes at offset @base of backend @b (host pointer
  * @ptr) with zeros; returns how many were not zero.

@@ -41,21 +41,14 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-#define SEC_STATE_LEN           4
-/* Set Passphrase: type, 31 reserved bytes, current and new passphrase */
-#define SET_PASS_LEN            (32 + 2 * CXL_TYPE3_PASS_LEN)
-/* Disable Passphrase, Passphrase Secure Erase: type, reserved, passphrase */
-#define PASS_LEN                (32 + CXL_TYPE3_PASS_LEN)
+QEMU_BUILD_BUG_ON(CXL_TYPE3_PASS_LEN != CXL_PASSPHRASE_LEN);
+
 #define PASS_TYPE_MASTER        0
 #define PASS_TYPE_USER          1
-
-static CXLType3Dev *ct3_of(CXLCCI *cci)
-{
-    return cci->opaque;
-}
 
 static bool sec_has(CXLType3Dev *ct3, uint32_t bits)
 {
@@ -164,8 +157,10 @@ static CXLRetCode cmd_get_security_state(CXLCCI *cci, const uint8_t *in,
                                          size_t in_len, uint8_t *out,
                                          size_t *out_len)
 {
-    stl_le_p(out, ct3_of(cci)->sec.state);
-    *out_len = SEC_STATE_LEN;
+    CXLGetSecurityStateOut *o = (CXLGetSecurityStateOut *)out;
+
+    o->state = cpu_to_le32(ct3_of(cci)->sec.state);
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -178,16 +173,16 @@ static CXLRetCode cmd_set_passphrase(CXLCCI *cci, const uint8_t *in,
                                      size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    const uint8_t *cur = in + 32, *new = cur + CXL_TYPE3_PASS_LEN;
-    unsigned type = in[0];
+    const CXLSetPassphraseIn *i = (const CXLSetPassphraseIn *)in;
+    unsigned type = i->type;
     uint32_t refuse = type == PASS_TYPE_USER ? CXL_TYPE3_SEC_LOCKED
                                              : CXL_TYPE3_SEC_USER_PASS_SET;
-    CXLRetCode rc = pass_authorize(ct3, type, refuse, 0, cur);
+    CXLRetCode rc = pass_authorize(ct3, type, refuse, 0, i->current_pass);
 
     if (rc != CXL_RC_SUCCESS) {
         return rc;
     }
-    memcpy(pass_of(ct3, type), new, CXL_TYPE3_PASS_LEN);
+    memcpy(pass_of(ct3, type), i->new_pass, CXL_TYPE3_PASS_LEN);
     ct3->sec.state |= set_bit_of(type);
     sec_changed(ct3);
     return CXL_RC_SUCCESS;
@@ -198,8 +193,9 @@ static CXLRetCode cmd_disable_passphrase(CXLCCI *cci, const uint8_t *in,
                                          size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    unsigned type = in[0];
-    CXLRetCode rc = pass_authorize(ct3, type, 0, set_bit_of(type), in + 32);
+    const CXLPassphraseIn *i = (const CXLPassphraseIn *)in;
+    unsigned type = i->type;
+    CXLRetCode rc = pass_authorize(ct3, type, 0, set_bit_of(type), i->pass);
 
     if (rc != CXL_RC_SUCCESS) {
         return rc;
@@ -213,9 +209,10 @@ static CXLRetCode cmd_unlock(CXLCCI *cci, const uint8_t *in, size_t in_len,
                              uint8_t *out, size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
+    const CXLUnlockIn *i = (const CXLUnlockIn *)in;
     CXLRetCode rc = pass_authorize(ct3, PASS_TYPE_USER, 0,
                                    CXL_TYPE3_SEC_USER_PASS_SET |
-                                   CXL_TYPE3_SEC_LOCKED, in);
+                                   CXL_TYPE3_SEC_LOCKED, i->pass);
 
     if (rc != CXL_RC_SUCCESS) {
         return rc;
@@ -241,18 +238,19 @@ static CXLRetCode cmd_passphrase_secure_erase(CXLCCI *cci, const uint8_t *in,
                                               size_t *out_len)
 {
     CXLType3Dev *ct3 = ct3_of(cci);
-    const uint8_t *pass = in + 32;
+    const CXLPassphraseIn *i = (const CXLPassphraseIn *)in;
+    const uint8_t *pass = i->pass;
 
-    if (in[0] != PASS_TYPE_MASTER && in[0] != PASS_TYPE_USER) {
+    if (i->type != PASS_TYPE_MASTER && i->type != PASS_TYPE_USER) {
         return CXL_RC_INVALID_INPUT;
     }
-    if (sec_blocked(ct3, in[0])) {
+    if (sec_blocked(ct3, i->type)) {
         return CXL_RC_INVALID_SECURITY_STATE;
     }
     if (cxl_type3_memory_in_use(ct3) || cxl_cci_bg_running(cci)) {
         return CXL_RC_BUSY;
     }
-    if (in[0] == PASS_TYPE_MASTER) {
+    if (i->type == PASS_TYPE_MASTER) {
         /* without a master passphrase there is nothing to authorize it */
         if (!sec_has(ct3, CXL_TYPE3_SEC_MASTER_PASS_SET)) {
             return CXL_RC_INVALID_INPUT;
@@ -298,15 +296,15 @@ const CXLCCICommand cxl_type3_security_commands[] = {
     { CXL_OP_GET_SECURITY_STATE, "Get Security State",
       cmd_get_security_state, CXL_CCI_IN_EXACT, 0, 0 },
     { CXL_OP_SET_PASSPHRASE, "Set Passphrase", cmd_set_passphrase,
-      CXL_CCI_IN_EXACT, SET_PASS_LEN, SEC_CHANGE },
+      CXL_CCI_IN_EXACT, sizeof(CXLSetPassphraseIn), SEC_CHANGE },
     { CXL_OP_DISABLE_PASSPHRASE, "Disable Passphrase", cmd_disable_passphrase,
-      CXL_CCI_IN_EXACT, PASS_LEN, SEC_CHANGE },
+      CXL_CCI_IN_EXACT, sizeof(CXLPassphraseIn), SEC_CHANGE },
     { CXL_OP_UNLOCK, "Unlock", cmd_unlock, CXL_CCI_IN_EXACT,
-      CXL_TYPE3_PASS_LEN, SEC_CHANGE },
+      sizeof(CXLUnlockIn), SEC_CHANGE },
     { CXL_OP_FREEZE_SECURITY, "Freeze Security State", cmd_freeze_security,
       CXL_CCI_IN_EXACT, 0, SEC_CHANGE },
     { CXL_OP_PASSPHRASE_SECURE_ERASE, "Passphrase Secure Erase",
-      cmd_passphrase_secure_erase, CXL_CCI_IN_EXACT, PASS_LEN,
+      cmd_passphrase_secure_erase, CXL_CCI_IN_EXACT, sizeof(CXLPassphraseIn),
       SEC_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE },
 };
 const size_t cxl_type3_security_commands_len =

@@ -417,12 +417,8 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
         warn_report("%s: lsa is set but persistent-memdev is not",
                     TYPE_CXL_TYPE3);
     }
-    if (!is_power_of_2(ct3->payload_size) ||
-        ct3->payload_size < CXL_CCI_PAYLOAD_MIN ||
-        ct3->payload_size > CXL_CCI_PAYLOAD_MAX) {
-        error_setg(errp, "%s: mailbox-payload-size must be a power of two "
-                   "from 256 to 1048576 (got %" PRIu32 ")", TYPE_CXL_TYPE3,
-                   ct3->payload_size);
+    if (!cxl_cci_check_payload_size(ct3->payload_size, TYPE_CXL_TYPE3,
+                                    errp)) {
         return false;
     }
     if (ct3->maint_ms < 1 || ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
@@ -518,10 +514,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
 
     /* mailbox and device registers */
     cxl_cci_init(&ct3->cci, obj, "cxl-type3", ct3, ct3->payload_size);
-    ct3->cci.vendor_id = pci_get_word(d->config + PCI_VENDOR_ID);
-    ct3->cci.device_id = pci_get_word(d->config + PCI_DEVICE_ID);
-    ct3->cci.subsys_vendor_id = pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID);
-    ct3->cci.subsys_id = pci_get_word(d->config + PCI_SUBSYSTEM_ID);
+    cxl_cci_set_pci_identity(&ct3->cci, d);
     ct3->cci.serial = ct3->sn;
     ct3->cci.component_type = CXL_CCI_COMPONENT_TYPE3;
     ct3->cci.events = &ct3->events;

@@ -255,6 +255,14 @@ extern const size_t cxl_cci_generic_commands_len;
  */
 void cxl_cci_init(CXLCCI *cci, Object *owner, const char *name,
                   void *opaque, size_t payload_max);
+/*
+ * Check a mailbox-payload-size property: a power of two in
+ * CXL_CCI_PAYLOAD_MIN..CXL_CCI_PAYLOAD_MAX. @dev names the device in the
+ * error.
+ */
+bool cxl_cci_check_payload_size(uint32_t size, const char *dev, Error **errp);
+/* Identify reports the vendor, device and subsystem IDs of @d. */
+void cxl_cci_set_pci_identity(CXLCCI *cci, PCIDevice *d);
 /* Add a command table; call before cxl_cci_finalize(). */
 void cxl_cci_add_commands(CXLCCI *cci, const CXLCCICommand *cmds, size_t n);
 /* Add a log other than the CEL; call before cxl_cci_finalize(). */
@@ -271,7 +279,8 @@ const CXLCCICommand *cxl_cci_find(CXLCCI *cci, uint16_t opcode);
 /*
  * Run one command. @out has room for payload_max bytes; *@out_len is set to
  * the output payload length (0 unless the command succeeded or started a
- * background operation).
+ * background operation). A malformed payload (Invalid Payload Length) is
+ * logged as a guest error.
  */
 CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                            size_t in_len, uint8_t *out, size_t *out_len);

@@ -11,6 +11,7 @@
 #define HW_CXL_EVENTS_H
 
 #include "hw/cxl/cxl-cci.h"
+#include "hw/cxl/cxl-mailbox.h"
 
 typedef enum CXLEventLogType {
     CXL_EVLOG_INFO = 0,
@@ -20,8 +21,6 @@ typedef enum CXLEventLogType {
     CXL_EVLOG_COUNT,
 } CXLEventLogType;
 
-#define CXL_EVENT_RECORD_SIZE       128
-#define CXL_EVENT_RECORD_HDR_SIZE   0x30
 #define CXL_EVENT_LOG_CAPACITY      32      /* records per log */
 
 /* Event Interrupt Policy settings byte: mode [1:0], message number [7:4] */
@@ -29,9 +28,8 @@ typedef enum CXLEventLogType {
 #define CXL_EVENT_INT_MSI_MSIX      1
 #define CXL_EVENT_INT_FW            2
 
-/* Record header flags (byte 0x11..0x13): severity [1:0] etc. */
 typedef struct CXLEventLog {
-    uint8_t records[CXL_EVENT_LOG_CAPACITY][CXL_EVENT_RECORD_SIZE];
+    CXLEventRecord records[CXL_EVENT_LOG_CAPACITY];
     unsigned first;             /* index of the oldest record */
     unsigned count;
     uint16_t next_handle;
@@ -60,11 +58,12 @@ void cxl_events_reset(CXLEventLogs *e, unsigned first_vector);
 uint32_t cxl_events_status(const CXLEventLogs *e);
 
 /*
- * Add a record to a log. @record is the full 128-byte record; its handle
- * and timestamp fields are filled in here. A full log counts an overflow
- * and drops the record. Raises the log's interrupt when enabled.
+ * Add a record to a log. @record is the full record (of any kind: they all
+ * start with CXLEventRecordHdr and have CXLEventRecord's size); its length,
+ * handle and timestamp fields are filled in here. A full log counts an
+ * overflow and drops the record. Raises the log's interrupt when enabled.
  */
 void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
-                    uint8_t *record, uint64_t timestamp);
+                    CXLEventRecord *record, uint64_t timestamp);
 
 #endif /* HW_CXL_EVENTS_H */

@@ -152,6 +152,12 @@ struct CXLType3Dev {
     CXLType3Security sec;
 };
 
+/* The cxl-type3 device behind its CCI (command handlers' @cci) */
+static inline CXLType3Dev *ct3_of(CXLCCI *cci)
+{
+    return cci->opaque;
+}
+
 /*
  * The device's own state across power cycles (cxl-type3-state.c): load at
  * realize (counting a dirty shutdown if power went away while armed),
@@ -173,7 +179,7 @@ uint8_t cxl_type3_additional_status(CXLType3Dev *ct3);
  * The 18-byte Device Health Information of Get Health Info, also carried
  * by Memory Module Event Records (Linux's struct cxl_get_health_info).
  */
-void cxl_type3_health_info_put(uint8_t *out, const CXLHealth *h,
+void cxl_type3_health_info_put(CXLHealthInfo *out, const CXLHealth *h,
                                uint8_t additional_status);
 /*
  * The device's health changes to @h (cxl-type3-inject.c): each alert
@@ -307,13 +313,14 @@ typedef struct CXLSparingEvent {
     uint8_t sub_channel;
     const char *component_id;   /* NULL or at most 16 characters */
 } CXLSparingEvent;
-/* @ev's record, in @rec (CXL_EVENT_RECORD_SIZE bytes; cxl-type3-inject.c) */
-void cxl_type3_sparing_record(uint8_t *rec, const CXLSparingEvent *ev);
+/* @ev's record, in @rec (cxl-type3-inject.c) */
+void cxl_type3_sparing_record(CXLEventMemSparing *rec,
+                              const CXLSparingEvent *ev);
 /*
  * The General Media Event Record for poison Scan Media found at @dpa:
  * uncorrectable ECC error, transaction type "host scan media".
  */
-void cxl_type3_scan_media_record(uint8_t *rec, uint64_t dpa,
+void cxl_type3_scan_media_record(CXLEventGenMedia *rec, uint64_t dpa,
                                  bool volatile_dpa);
 
 /*
