@@ -15,6 +15,7 @@
 #include "qemu/bitops.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-ras.h"
+#include "trace.h"
 
 /*
  * Drop the pending errors whose status bit software cleared, and make the
@@ -51,6 +52,7 @@ bool cxl_ras_inject_uncorrectable(CXLComponentRegs *c, unsigned bit,
     uint32_t *status = &c->ras[A_CXL_RAS_UC_STATUS / 4];
     CXLRasRecord *rec;
 
+    trace_cxl_ras_inject_uncorrectable(c->name, bit);
     if (!c->has_ras || !(BIT(bit) & CXL_RAS_UC_BITS) ||
         (c->ras[A_CXL_RAS_UC_MASK / 4] & BIT(bit))) {
         return false;
@@ -67,6 +69,7 @@ bool cxl_ras_inject_uncorrectable(CXLComponentRegs *c, unsigned bit,
 
 bool cxl_ras_inject_correctable(CXLComponentRegs *c, unsigned bit)
 {
+    trace_cxl_ras_inject_correctable(c->name, bit);
     if (!c->has_ras || !(BIT(bit) & CXL_RAS_C_BITS) ||
         (c->ras[A_CXL_RAS_C_MASK / 4] & BIT(bit))) {
         return false;
