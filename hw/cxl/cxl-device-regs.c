@@ -63,6 +63,10 @@ static void mbox_doorbell(CXLDeviceRegs *r)
 
     trace_cxl_mbox_doorbell(r->cci->name, opcode, in_len);
     if (in_len > r->cci->payload_max) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: doorbell: command 0x%04x "
+                      "payload length %zu is larger than the payload "
+                      "registers (%zu bytes)\n", r->cci->name, opcode, in_len,
+                      r->cci->payload_max);
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
     } else {
         memcpy(r->in_copy, r->payload, in_len);

@@ -13,6 +13,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/log.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-ras.h"
 #include "trace.h"
@@ -102,8 +103,10 @@ void cxl_ras_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
     case A_CXL_RAS_C_MASK:
         *r = v & CXL_RAS_C_BITS;
         break;
-    default:
-        break;                                  /* first error ptr, log: RO */
+    default:                                    /* first error ptr, log: RO */
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: write to read-only RAS register "
+                      "at 0x%" HWADDR_PRIx " ignored\n", c->name, off);
+        break;
     }
 }
 

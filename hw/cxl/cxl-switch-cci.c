@@ -31,6 +31,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci_bridge.h"
@@ -208,6 +209,11 @@ static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
 
     trace_cxl_switch_port_control(in[0], in[1]);
     if (!p || p->upstream || in[1] > 2) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
+                      "operation %u: %s\n", cci->name, in[0], in[1],
+                      !p ? "no such port" :
+                      p->upstream ? "not a downstream port" :
+                      "no such operation");
         return CXL_RC_INVALID_INPUT;
     }
     if (in[1] == 2) {
