@@ -241,89 +241,6 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
     }
 }
 
-/*
- * Drop the pending errors whose status bit software cleared, and make the
- * oldest remaining one the first error: First Error Pointer and header
- * log (CXL r3.1 8.2.4.17.6-7).
- */
-static void ras_update_first_error(CXLComponentRegs *c)
-{
-    uint32_t status = c->ras[A_CXL_RAS_UC_STATUS / 4];
-    uint32_t *ctrl = &c->ras[A_CXL_RAS_CAP_CTRL / 4];
-    unsigned kept = 0;
-
-    for (unsigned i = 0; i < c->ras_nr_pending; i++) {
-        if (status & BIT(c->ras_pending[i].bit)) {
-            c->ras_pending[kept++] = c->ras_pending[i];
-        }
-    }
-    c->ras_nr_pending = kept;
-    memset(&c->ras[A_CXL_RAS_HEADER_LOG / 4], 0,
-           CXL_RAS_HEADER_LOG_DWORDS * 4);
-    if (!kept) {
-        *ctrl = FIELD_DP32(*ctrl, CXL_RAS_CAP_CTRL, FIRST_ERROR_POINTER, 0);
-        return;
-    }
-    *ctrl = FIELD_DP32(*ctrl, CXL_RAS_CAP_CTRL, FIRST_ERROR_POINTER,
-                       c->ras_pending[0].bit);
-    memcpy(&c->ras[A_CXL_RAS_HEADER_LOG / 4], c->ras_pending[0].header,
-           CXL_RAS_HEADER_LOG_DWORDS * 4);
-}
-
-bool cxl_ras_inject_uncorrectable(CXLComponentRegs *c, unsigned bit,
-                                  const uint32_t *header)
-{
-    uint32_t *status = &c->ras[A_CXL_RAS_UC_STATUS / 4];
-    CXLRasRecord *rec;
-
-    if (!c->has_ras || !(BIT(bit) & CXL_RAS_UC_BITS) ||
-        (c->ras[A_CXL_RAS_UC_MASK / 4] & BIT(bit))) {
-        return false;
-    }
-    if (!(*status & BIT(bit)) && c->ras_nr_pending < CXL_RAS_MAX_PENDING) {
-        rec = &c->ras_pending[c->ras_nr_pending++];
-        rec->bit = bit;
-        memcpy(rec->header, header, sizeof(rec->header));
-    }
-    *status |= BIT(bit);
-    ras_update_first_error(c);
-    return true;
-}
-
-bool cxl_ras_inject_correctable(CXLComponentRegs *c, unsigned bit)
-{
-    if (!c->has_ras || !(BIT(bit) & CXL_RAS_C_BITS) ||
-        (c->ras[A_CXL_RAS_C_MASK / 4] & BIT(bit))) {
-        return false;
-    }
-    c->ras[A_CXL_RAS_C_STATUS / 4] |= BIT(bit);
-    return true;
-}
-
-static void ras_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
-{
-    uint32_t *r = &c->ras[off / 4];
-
-    switch (off) {
-    case A_CXL_RAS_UC_STATUS:
-        *r &= ~(v & CXL_RAS_UC_BITS);           /* RW1C */
-        ras_update_first_error(c);
-        break;
-    case A_CXL_RAS_C_STATUS:
-        *r &= ~(v & CXL_RAS_C_BITS);            /* RW1C */
-        break;
-    case A_CXL_RAS_UC_MASK:
-    case A_CXL_RAS_UC_SEVERITY:
-        *r = v & CXL_RAS_UC_BITS;
-        break;
-    case A_CXL_RAS_C_MASK:
-        *r = v & CXL_RAS_C_BITS;
-        break;
-    default:
-        break;                                  /* first error ptr, log: RO */
-    }
-}
-
 static uint64_t cxl_component_read(void *opaque, hwaddr addr, unsigned size)
 {
     CXLComponentRegs *c = opaque;
@@ -335,7 +252,7 @@ static uint64_t cxl_component_read(void *opaque, hwaddr addr, unsigned size)
     off = addr - CXL_CM_OFFSET;
     if (c->has_ras && off >= CXL_CM_RAS_OFFSET &&
         off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
-        return c->ras[(off - CXL_CM_RAS_OFFSET) / 4];
+        return cxl_ras_read(c, off - CXL_CM_RAS_OFFSET);
     }
     if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
         return hdm_read(c, off - CXL_CM_HDM_OFFSET);
@@ -358,7 +275,7 @@ static void cxl_component_write(void *opaque, hwaddr addr, uint64_t data,
     off = addr - CXL_CM_OFFSET;
     if (c->has_ras && off >= CXL_CM_RAS_OFFSET &&
         off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
-        ras_write(c, off - CXL_CM_RAS_OFFSET, data);
+        cxl_ras_write(c, off - CXL_CM_RAS_OFFSET, data);
     } else if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
         hdm_write(c, off - CXL_CM_HDM_OFFSET, data);
     }
@@ -395,10 +312,7 @@ void cxl_component_reset(CXLComponentRegs *c)
     c->hdm.caps = caps;
     cxl_fast_path_flush();
     memset(c->commit_bit, 0, sizeof(c->commit_bit));
-    memset(c->ras, 0, sizeof(c->ras));
-    c->ras_nr_pending = 0;
-    /* everything unmasked; uncorrectable errors fatal by default */
-    c->ras[A_CXL_RAS_UC_SEVERITY / 4] = CXL_RAS_UC_BITS;
+    cxl_ras_reset(c);
 }
 
 bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,

@@ -61,7 +61,12 @@ static void mbox_doorbell(CXLDeviceRegs *r)
     CXLRetCode rc;
     uint64_t status = 0;
 
+    trace_cxl_mbox_doorbell(r->cci->name, opcode, in_len);
     if (in_len > r->cci->payload_max) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: doorbell: command 0x%04x "
+                      "payload length %zu is larger than the payload "
+                      "registers (%zu bytes)\n", r->cci->name, opcode, in_len,
+                      r->cci->payload_max);
         rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
     } else {
         memcpy(r->in_copy, r->payload, in_len);
@@ -72,14 +77,17 @@ static void mbox_doorbell(CXLDeviceRegs *r)
     stq_le_p(r->mbox_regs + A_CXL_MBOX_CMD, cmd);
     status = FIELD_DP64(status, CXL_MBOX_STATUS, RET_CODE, rc);
     stq_le_p(r->mbox_regs + A_CXL_MBOX_STATUS, status);
+    trace_cxl_mbox_doorbell_done(r->cci->name, opcode, rc, out_len);
 }
 
 static void mbox_bg_done(CXLCCI *cci, void *opaque)
 {
     CXLDeviceRegs *r = opaque;
     uint32_t ctrl = ldl_le_p(r->mbox_regs + A_CXL_MBOX_CTRL);
+    bool irq = r->irq && FIELD_EX32(ctrl, CXL_MBOX_CTRL, BG_IRQ);
 
-    if (r->irq && FIELD_EX32(ctrl, CXL_MBOX_CTRL, BG_IRQ)) {
+    trace_cxl_mbox_bg_done(cci->name, irq, r->irq_vector);
+    if (irq) {
         r->irq(r->opaque, r->irq_vector);
     }
 }

@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/log.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
@@ -31,6 +32,9 @@ bool cxl_doe_cdat_respond(DOECap *doe, const GByteArray *cdat)
 
     /* DOE header (2 DWORDs) and the Read Entry request DWORD */
     if (pcie_doe_get_obj_len(req) < 3) {
+        qemu_log_mask(LOG_GUEST_ERROR, "CXL Table Access over DOE: request "
+                      "of %u DWORDs, a Read Entry request has 3\n",
+                      pcie_doe_get_obj_len(req));
         return false;
     }
     req_dw = le32_to_cpu(req[2]);
@@ -39,6 +43,10 @@ bool cxl_doe_cdat_respond(DOECap *doe, const GByteArray *cdat)
         !cxl_cdat_entry(cdat->data, cdat->len, TA_HANDLE(req_dw), &entry,
                         &entry_len, &next)) {
         trace_cxl_doe_bad_request(req_dw);
+        qemu_log_mask(LOG_GUEST_ERROR, "CXL Table Access over DOE: request "
+                      "0x%08x refused: request code %u, table type %u, "
+                      "entry handle 0x%04x\n", req_dw, TA_CODE(req_dw),
+                      TA_TYPE(req_dw), TA_HANDLE(req_dw));
         return false;
     }
     rsp_len_dw = 3 + DIV_ROUND_UP(entry_len, 4);

@@ -23,6 +23,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci_bridge.h"
@@ -33,6 +34,7 @@
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-switch-cci.h"
 #include "hw/cxl/cxl-type3.h"
+#include "trace.h"
 
 #define SCCI_PCIE_OFFSET        0x80
 #define SCCI_MSI_OFFSET         0x60
@@ -201,7 +203,13 @@ static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
     const CXLPortControlIn *i = (const CXLPortControlIn *)in;
     const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
 
+    trace_cxl_switch_port_control(i->ppb_id, i->opcode);
     if (!p || p->upstream || i->opcode > PORT_CONTROL_RESET_PPB) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
+                      "operation %u: %s\n", cci->name, i->ppb_id, i->opcode,
+                      !p ? "no such port" :
+                      p->upstream ? "not a downstream port" :
+                      "no such operation");
         return CXL_RC_INVALID_INPUT;
     }
     if (i->opcode == PORT_CONTROL_RESET_PPB) {
@@ -243,6 +251,8 @@ static void scci_realize(PCIDevice *d, Error **errp)
         .bar = 0, .id = CXL_REGLOC_MEMDEV, .offset = 0,
     };
 
+    trace_cxl_switch_cci_realize(DEVICE(d)->id ?: "", d->devfn,
+                                 s->payload_size);
     if (!s->target) {
         error_setg(errp, "%s: target must name the switch's cxl-upstream "
                    "port (target=<cxl-upstream id>)", TYPE_CXL_SWITCH_CCI);
@@ -291,6 +301,7 @@ static void scci_reset(DeviceState *dev)
 {
     CXLSwitchCCI *s = CXL_SWITCH_CCI(dev);
 
+    trace_cxl_switch_cci_reset(dev->id ?: "", PCI_DEVICE(dev)->devfn);
     cxl_cci_reset(&s->cci);
     cxl_device_regs_reset(&s->regs);
 }

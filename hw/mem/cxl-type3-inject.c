@@ -23,6 +23,7 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
+#include "trace.h"
 
 #define DPA_FLAGS_MASK          0x3full
 #define COMPONENT_ID_LEN        CXL_EVENT_COMPONENT_ID_LEN
@@ -187,6 +188,8 @@ void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
     CXLType3Dev *ct3 = record_start(path, flags, gen_media_uuid,
                                     &rec.media.hdr, errp);
 
+    trace_cxl_inject_general_media_event(path, log, flags, dpa, descriptor,
+                                         type, transaction_type);
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("device", has_device, device, errp) ||
         (component_id &&
@@ -224,6 +227,8 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
     CXLType3Dev *ct3 = record_start(path, flags, dram_uuid, &rec.media.hdr,
                                     errp);
 
+    trace_cxl_inject_dram_event(path, log, flags, dpa, descriptor, type,
+                                transaction_type);
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
         !check_24bit("row", has_row, row, errp)) {
@@ -304,6 +309,8 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
         .corrected_persistent = corrected_persistent_error_count,
     };
 
+    trace_cxl_inject_memory_module_event(path, log, flags, type, health_status,
+                                         media_status, life_used, temperature);
     if (!ct3) {
         return;
     }
@@ -448,6 +455,8 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
         .has_sub_channel = has_sub_channel, .sub_channel = sub_channel,
     };
 
+    trace_cxl_inject_memory_sparing_event(path, log, flags, sparing_flags,
+                                          result, resources_available);
     if (!ct3 ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
         !check_24bit("row", has_row, row, errp) ||
@@ -477,6 +486,7 @@ void qmp_cxl_inject_uncorrectable_errors(const char *path,
     bool signal = false;
     unsigned i = 0;
 
+    trace_cxl_inject_uncorrectable_errors(path, QAPI_LIST_LENGTH(errors));
     if (!ct3) {
         return;
     }
@@ -521,6 +531,7 @@ void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
         .flags = PCIE_AER_ERR_IS_CORRECTABLE,
     };
 
+    trace_cxl_inject_correctable_error(path, type);
     if (ct3 && cxl_ras_inject_correctable(&ct3->comp, type)) {
         aer.source_id = pci_requester_id(PCI_DEVICE(ct3));
         pcie_aer_inject_error(PCI_DEVICE(ct3), &aer);

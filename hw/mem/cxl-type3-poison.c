@@ -604,6 +604,7 @@ void qmp_cxl_inject_poison(const char *path, uint64_t start, uint64_t length,
     CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
     uint64_t cap;
 
+    trace_cxl_inject_poison(path, start, length);
     if (!ct3) {
         return;
     }

@@ -487,6 +487,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     Object *obj = OBJECT(d);
     CXLHDMCaps caps;
 
+    trace_cxl_type3_realize(DEVICE(d)->id ?: "", d->devfn);
     if (!ct3_check_props(ct3, errp) ||
         !ct3_backend(ct3, ct3->hostvmem, "volatile-memdev", &ct3->vsize,
                      &ct3->vptr, errp) ||
@@ -632,6 +633,7 @@ static void ct3_reset(DeviceState *dev)
     uint16_t o = ct3->dvsec_device;
     unsigned nr_ranges = !!ct3->vsize + !!ct3->psize;
 
+    trace_cxl_type3_reset(dev->id ?: "", d->devfn);
     cxl_component_reset(&ct3->comp);
     cxl_cci_reset(&ct3->cci);
     cxl_type3_poison_reset(ct3);

@@ -67,6 +67,7 @@ void cxl_host_bridge_finalize_topology(CXLHostBridge *hb)
 
 static void cxl_host_bridge_reset(DeviceState *dev)
 {
+    trace_cxl_host_bridge_reset(cxl_host_bridge_uid(CXL_HOST_BRIDGE(dev)));
     cxl_component_reset(&CXL_HOST_BRIDGE(dev)->regs);
 }
 

@@ -26,6 +26,7 @@
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-root-port.h"
+#include "trace.h"
 
 #define CXL_RP_MSI_OFFSET       0x60
 #define CXL_RP_AER_OFFSET       0x100
@@ -72,6 +73,8 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
     if (*errp) {
         return;
     }
+    /* the PCI device's realize placed it: devfn is known from here */
+    trace_cxl_root_port_realize(dev->id ?: "", d->devfn, PCIE_PORT(d)->port);
 
     cxl_port_disable_io_window(d);
     /* our secondary bus is a CXL bus: memory devices may sit on it */
@@ -89,6 +92,7 @@ static void cxl_rp_reset_hold(Object *obj, ResetType type)
 {
     CXLRootPortClass *rpc = CXL_ROOT_PORT_GET_CLASS(obj);
 
+    trace_cxl_root_port_reset(DEVICE(obj)->id ?: "", PCI_DEVICE(obj)->devfn);
     if (rpc->parent_phases.hold) {
         rpc->parent_phases.hold(obj, type);
     }

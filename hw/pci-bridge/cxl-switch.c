@@ -39,6 +39,7 @@
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-switch.h"
+#include "trace.h"
 
 /* Configuration space layout, shared by both kinds of port */
 #define SW_MSI_OFFSET           0x70
@@ -137,6 +138,7 @@ static void usp_realize(PCIDevice *d, Error **errp)
     PCIBus *bus = pci_get_bus(d);
     uint16_t o;
 
+    trace_cxl_usp_realize(DEVICE(d)->id ?: "", d->devfn, PCIE_PORT(d)->port);
     if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL switch upstream port must be below a CXL "
                    "root port or switch downstream port (bus=<cxl-rp or "
@@ -213,6 +215,7 @@ static void usp_reset(DeviceState *dev)
 {
     PCIDevice *d = PCI_DEVICE(dev);
 
+    trace_cxl_usp_reset(dev->id ?: "", d->devfn);
     pci_bridge_reset(dev);
     pcie_cap_deverr_reset(d);
     cxl_component_reset(&CXL_USP(dev)->regs);
@@ -258,6 +261,8 @@ static void dsp_realize(PCIDevice *d, Error **errp)
     PCIDevice *up = bus->parent_dev;
     int rc;
 
+    trace_cxl_dsp_realize(DEVICE(d)->id ?: "", d->devfn, PCIE_PORT(d)->port,
+                          s->chassis, s->slot);
     if (!up || !object_dynamic_cast(OBJECT(up), TYPE_CXL_USP)) {
         error_setg(errp, "%s: a CXL switch downstream port must be on the "
                    "bus of a CXL switch upstream port (bus=<cxl-upstream "
@@ -334,6 +339,7 @@ static void dsp_reset(DeviceState *dev)
 {
     PCIDevice *d = PCI_DEVICE(dev);
 
+    trace_cxl_dsp_reset(dev->id ?: "", d->devfn);
     pcie_cap_deverr_reset(d);
     pcie_cap_slot_reset(d);
     pcie_cap_arifwd_reset(d);

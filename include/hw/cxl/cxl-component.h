@@ -13,6 +13,7 @@
 
 #include "hw/registerfields.h"
 #include "system/memory.h"
+#include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-hdm.h"
 
 #define CXL_COMPONENT_BLOCK_SIZE        0x10000
@@ -42,19 +43,7 @@ REG32(CXL_CM_CAP_HDR, 0x0)
     FIELD(CXL_CM_CAP_HDR, VERSION, 16, 4)
     FIELD(CXL_CM_CAP_HDR, POINTER, 20, 12)
 
-/* RAS capability (CXL r3.1 8.2.4.17), offsets within it */
-REG32(CXL_RAS_UC_STATUS, 0x00)
-REG32(CXL_RAS_UC_MASK, 0x04)
-REG32(CXL_RAS_UC_SEVERITY, 0x08)
-REG32(CXL_RAS_C_STATUS, 0x0c)
-REG32(CXL_RAS_C_MASK, 0x10)
-REG32(CXL_RAS_CAP_CTRL, 0x14)
-    FIELD(CXL_RAS_CAP_CTRL, FIRST_ERROR_POINTER, 0, 6)
-REG32(CXL_RAS_HEADER_LOG, 0x18)
-#define CXL_RAS_UC_BITS         (MAKE_64BIT_MASK(0, 12) | MAKE_64BIT_MASK(14, 3))
-#define CXL_RAS_C_BITS          MAKE_64BIT_MASK(0, 7)
-#define CXL_RAS_LENGTH          0x58
-#define CXL_RAS_HEADER_LOG_DWORDS 16
+/* RAS capability (CXL r3.1 8.2.4.17): include/hw/cxl/cxl-ras.h */
 
 /* Link capability (CXL r3.1 8.2.4.19): present, contents reserved here */
 #define CXL_LINK_LENGTH         0x38
@@ -93,14 +82,6 @@ REG32(CXL_HDM_DEC_TL_LO, 0x14)
     FIELD(CXL_HDM_DEC_TL_LO, SKIP, 28, 4)
 REG32(CXL_HDM_DEC_TL_HI, 0x18)
 
-/* An uncorrectable error waiting to be the first error (RAS capability) */
-typedef struct CXLRasRecord {
-    uint8_t bit;                /* its bit in the status register */
-    uint32_t header[CXL_RAS_HEADER_LOG_DWORDS];
-} CXLRasRecord;
-
-#define CXL_RAS_MAX_PENDING     32
-
 typedef struct CXLComponentRegs {
     MemoryRegion mr;                /* the 64 KiB block */
     bool has_hdm;
@@ -135,17 +116,6 @@ void cxl_component_reset(CXLComponentRegs *c);
  */
 bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
                              const CXLHDMDecoder *d, const char **why);
-/*
- * RAS error injection (CXL r3.1 8.2.4.17): record uncorrectable error
- * @bit with @header (16 DWORDs of header log) or correctable error @bit.
- * Masked errors are not recorded. Returns true if the error was recorded
- * (and should be signalled, e.g. through AER). The first uncorrectable
- * error sets the First Error Pointer and the header log; clearing its
- * status bit makes the next recorded one the first.
- */
-bool cxl_ras_inject_uncorrectable(CXLComponentRegs *c, unsigned bit,
-                                  const uint32_t *header);
-bool cxl_ras_inject_correctable(CXLComponentRegs *c, unsigned bit);
 
 /* Platform firmware: set HDM Decoder Enable (endpoints). */
 void cxl_component_fw_enable_hdm(CXLComponentRegs *c);
