@@ -4,8 +4,9 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-series=("$BUILD"/series/*.patch)
-[ -e "${series[0]}" ] || die "no series in build/series (run make series)"
+# every patch but the cover letter (0000), in order
+mapfile -t series < <(ls "$BUILD"/series/*.patch | grep -v "/0000-cover-letter.patch$")
+[ ${#series[@]} -gt 0 ] || die "no series in build/series (run make series)"
 base_git=$CACHE/base/git-$QEMU_VERSION
 fresh=$BUILD/series-check
 rm -rf "$fresh"

@@ -71,8 +71,25 @@ for f in $ours; do [ -n "${claimed[$f]:-}" ] || unclaimed+=("$f"); done
 [ ${#unclaimed[@]} -eq 0 ] ||
     die "our files not claimed by any patch's Series-files: line: ${unclaimed[*]}"
 
+# The Series-files: lines are for this script, not for reviewers.
+"${GIT[@]}" -C "$WORK" filter-branch -f --msg-filter "sed '/^Series-files:/d'" \
+    cxl-base..series >/dev/null 2>&1 || die "could not strip the Series-files: lines"
+
 mkdir -p "$OUT"
 "${GIT[@]}" -C "$WORK" format-patch -q --zero-commit --no-signature -o "$OUT" cxl-base..series
+# A cover letter: scripts/series-cover.txt (subject, then body), the
+# shortlog and the diffstat of the whole series.
+n=$(ls "$OUT" | wc -l)
+{
+    echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+    echo "From: CXL QEMU developers <cxl-qemu@localhost>"
+    echo "Subject: [PATCH 00/$n] $(head -1 "$TOP/scripts/series-cover.txt")"
+    echo
+    tail -n +3 "$TOP/scripts/series-cover.txt"
+    echo
+    "${GIT[@]}" -C "$WORK" shortlog cxl-base..series
+    "${GIT[@]}" -C "$WORK" diff --stat=72 --summary cxl-base series | tail -1
+} > "$OUT/0000-cover-letter.patch"
 rm -rf "$WORK"
 log "series written to ${OUT#"$TOP"/}:"
 ls "$OUT" >&2
