@@ -88,7 +88,7 @@ n=$(ls "$OUT" | wc -l)
     tail -n +3 "$TOP/scripts/series-cover.txt"
     echo
     "${GIT[@]}" -C "$WORK" shortlog cxl-base..series
-    "${GIT[@]}" -C "$WORK" diff --stat=72 --summary cxl-base series | tail -1
+    "${GIT[@]}" -C "$WORK" diff --shortstat cxl-base series
 } > "$OUT/0000-cover-letter.patch"
 rm -rf "$WORK"
 log "series written to ${OUT#"$TOP"/}:"
