@@ -13,6 +13,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/log.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "trace.h"
@@ -97,11 +98,11 @@ static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
 
     switch (reg) {
     case A_CXL_HDM_DEC_BASE_LO:
-        return d->base & MAKE_64BIT_MASK(28, 4);
+        return d->base & R_CXL_HDM_DEC_BASE_LO_BASE_MASK;
     case A_CXL_HDM_DEC_BASE_HI:
         return d->base >> 32;
     case A_CXL_HDM_DEC_SIZE_LO:
-        return d->size & MAKE_64BIT_MASK(28, 4);
+        return d->size & R_CXL_HDM_DEC_SIZE_LO_SIZE_MASK;
     case A_CXL_HDM_DEC_SIZE_HI:
         return d->size >> 32;
     case A_CXL_HDM_DEC_CTRL:
@@ -113,7 +114,8 @@ static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
         v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, ERR_NOT_COMMITTED, d->commit_error);
         return FIELD_DP32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE, d->host_only);
     case A_CXL_HDM_DEC_TL_LO:
-        return sw ? ldl_le_p(&d->targets[0]) : d->dpa_skip & MAKE_64BIT_MASK(28, 4);
+        return sw ? ldl_le_p(&d->targets[0])
+                  : d->dpa_skip & R_CXL_HDM_DEC_TL_LO_SKIP_MASK;
     case A_CXL_HDM_DEC_TL_HI:
         return sw ? ldl_le_p(&d->targets[4]) : d->dpa_skip >> 32;
     }
@@ -139,13 +141,15 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
 
     switch (reg) {
     case A_CXL_HDM_DEC_BASE_LO:
-        d->base = deposit64(d->base, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        d->base = deposit64(d->base, 0, 32,
+                            v & R_CXL_HDM_DEC_BASE_LO_BASE_MASK);
         break;
     case A_CXL_HDM_DEC_BASE_HI:
         d->base = deposit64(d->base, 32, 32, v);
         break;
     case A_CXL_HDM_DEC_SIZE_LO:
-        d->size = deposit64(d->size, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        d->size = deposit64(d->size, 0, 32,
+                            v & R_CXL_HDM_DEC_SIZE_LO_SIZE_MASK);
         break;
     case A_CXL_HDM_DEC_SIZE_HI:
         d->size = deposit64(d->size, 32, 32, v);
@@ -154,7 +158,8 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         if (sw) {
             stl_le_p(&d->targets[0], v);
         } else {
-            d->dpa_skip = deposit64(d->dpa_skip, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+            d->dpa_skip = deposit64(d->dpa_skip, 0, 32,
+                                    v & R_CXL_HDM_DEC_TL_LO_SKIP_MASK);
         }
         break;
     case A_CXL_HDM_DEC_TL_HI:
@@ -188,6 +193,10 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
             trace_cxl_hdm_commit(c->name, i, d->base, d->size, d->eiw, d->eig);
             hdm_notify(c);
         } else {
+            /* Error Not Committed is set: the guest programmed it wrong */
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: HDM decoder %u: commit "
+                          "refused (Error Not Committed): %s\n", c->name, i,
+                          why);
             trace_cxl_hdm_commit_error(c->name, i, why);
         }
         break;
