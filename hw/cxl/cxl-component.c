@@ -5,7 +5,9 @@
  * In the CXL.cache/mem part the capability array lists, in this order, RAS,
  * link and (if present) HDM decoder capabilities. HDM decoder registers are
  * a view of a CXLHDMDecoderSet: writes program it, Commit asks
- * cxl_hdm_commit() and reports Committed or Error Not Committed.
+ * cxl_hdm_commit() and reports Committed or Error Not Committed. A change
+ * of what the decoders claim is a state-change notification of the
+ * block's owner (include/hw/cxl/cxl-notify.h).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -15,7 +17,7 @@
 #include "qemu/bitops.h"
 #include "qemu/log.h"
 #include "hw/cxl/cxl-component.h"
-#include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-notify.h"
 #include "trace.h"
 
 #define CAP_VERSION_RAS     2
@@ -81,12 +83,16 @@ static uint32_t hdm_cap_value(CXLComponentRegs *c)
     return FIELD_DP32(v, CXL_HDM_CAP, IW_16, caps->iw_16);
 }
 
-/* Tell the owner that what the decoders claim may have changed. */
-static void hdm_notify(CXLComponentRegs *c)
+/*
+ * What the decoders claim changed: over decoder @d's HPA range, or (@d
+ * NULL) all of it.
+ */
+static void hdm_notify(CXLComponentRegs *c, const CXLHDMDecoder *d)
 {
-    cxl_fast_path_flush();
-    if (c->hdm_changed) {
-        c->hdm_changed(c->opaque);
+    if (d) {
+        cxl_notify_state_changed(c->owner, CXL_NOTIFY_HPA, d->base, d->size);
+    } else {
+        cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
     }
 }
 
@@ -176,7 +182,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
             if (!commit && cxl_hdm_uncommit(&c->hdm, i)) {
                 c->commit_bit[i] = false;
                 trace_cxl_hdm_uncommit(c->name, i);
-                hdm_notify(c);
+                hdm_notify(c, d);
             }
             return;
         }
@@ -191,7 +197,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         }
         if (cxl_hdm_commit(&c->hdm, i, &why)) {
             trace_cxl_hdm_commit(c->name, i, d->base, d->size, d->eiw, d->eig);
-            hdm_notify(c);
+            hdm_notify(c, d);
         } else {
             /* Error Not Committed is set: the guest programmed it wrong */
             qemu_log_mask(LOG_GUEST_ERROR, "%s: HDM decoder %u: commit "
@@ -237,7 +243,7 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
         }
         if (en != c->hdm.enabled) {
             c->hdm.enabled = en;
-            hdm_notify(c);
+            hdm_notify(c, NULL);
         }
         return;
     }
@@ -384,6 +390,7 @@ static const MemoryRegionOps cxl_component_ops = {
 void cxl_component_init(CXLComponentRegs *c, Object *owner, const char *name,
                         const CXLHDMCaps *hdm_caps)
 {
+    c->owner = owner;
     c->name = name;
     c->has_ras = true;
     c->has_link = true;
@@ -402,7 +409,7 @@ void cxl_component_reset(CXLComponentRegs *c)
 
     memset(&c->hdm, 0, sizeof(c->hdm));
     c->hdm.caps = caps;
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
     memset(c->commit_bit, 0, sizeof(c->commit_bit));
     memset(c->ras, 0, sizeof(c->ras));
     c->ras_nr_pending = 0;
@@ -425,7 +432,7 @@ bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
         return false;
     }
     trace_cxl_hdm_commit(c->name, idx, d->base, d->size, d->eiw, d->eig);
-    hdm_notify(c);
+    hdm_notify(c, d);
     return true;
 }
 
@@ -433,6 +440,6 @@ void cxl_component_fw_enable_hdm(CXLComponentRegs *c)
 {
     if (c->has_hdm && c->hdm.caps.kind == CXL_HDM_ENDPOINT && !c->hdm.enabled) {
         c->hdm.enabled = true;
-        hdm_notify(c);
+        hdm_notify(c, NULL);
     }
 }
