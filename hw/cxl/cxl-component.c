@@ -5,7 +5,9 @@
  * In the CXL.cache/mem part the capability array lists, in this order, RAS,
  * link and (if present) HDM decoder capabilities. HDM decoder registers are
  * a view of a CXLHDMDecoderSet: writes program it, Commit asks
- * cxl_hdm_commit() and reports Committed or Error Not Committed.
+ * cxl_hdm_commit() and reports Committed or Error Not Committed. A change
+ * of what the decoders claim is a state-change notification of the
+ * block's owner (include/hw/cxl/cxl-notify.h).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -13,8 +15,9 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/log.h"
 #include "hw/cxl/cxl-component.h"
-#include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-notify.h"
 #include "trace.h"
 
 #define CAP_VERSION_RAS     2
@@ -80,12 +83,16 @@ static uint32_t hdm_cap_value(CXLComponentRegs *c)
     return FIELD_DP32(v, CXL_HDM_CAP, IW_16, caps->iw_16);
 }
 
-/* Tell the owner that what the decoders claim may have changed. */
-static void hdm_notify(CXLComponentRegs *c)
+/*
+ * What the decoders claim changed: over decoder @d's HPA range, or (@d
+ * NULL) all of it.
+ */
+static void hdm_notify(CXLComponentRegs *c, const CXLHDMDecoder *d)
 {
-    cxl_fast_path_flush();
-    if (c->hdm_changed) {
-        c->hdm_changed(c->opaque);
+    if (d) {
+        cxl_notify_state_changed(c->owner, CXL_NOTIFY_HPA, d->base, d->size);
+    } else {
+        cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
     }
 }
 
@@ -97,11 +104,11 @@ static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
 
     switch (reg) {
     case A_CXL_HDM_DEC_BASE_LO:
-        return d->base & MAKE_64BIT_MASK(28, 4);
+        return d->base & R_CXL_HDM_DEC_BASE_LO_BASE_MASK;
     case A_CXL_HDM_DEC_BASE_HI:
         return d->base >> 32;
     case A_CXL_HDM_DEC_SIZE_LO:
-        return d->size & MAKE_64BIT_MASK(28, 4);
+        return d->size & R_CXL_HDM_DEC_SIZE_LO_SIZE_MASK;
     case A_CXL_HDM_DEC_SIZE_HI:
         return d->size >> 32;
     case A_CXL_HDM_DEC_CTRL:
@@ -113,7 +120,8 @@ static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
         v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, ERR_NOT_COMMITTED, d->commit_error);
         return FIELD_DP32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE, d->host_only);
     case A_CXL_HDM_DEC_TL_LO:
-        return sw ? ldl_le_p(&d->targets[0]) : d->dpa_skip & MAKE_64BIT_MASK(28, 4);
+        return sw ? ldl_le_p(&d->targets[0])
+                  : d->dpa_skip & R_CXL_HDM_DEC_TL_LO_SKIP_MASK;
     case A_CXL_HDM_DEC_TL_HI:
         return sw ? ldl_le_p(&d->targets[4]) : d->dpa_skip >> 32;
     }
@@ -139,13 +147,15 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
 
     switch (reg) {
     case A_CXL_HDM_DEC_BASE_LO:
-        d->base = deposit64(d->base, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        d->base = deposit64(d->base, 0, 32,
+                            v & R_CXL_HDM_DEC_BASE_LO_BASE_MASK);
         break;
     case A_CXL_HDM_DEC_BASE_HI:
         d->base = deposit64(d->base, 32, 32, v);
         break;
     case A_CXL_HDM_DEC_SIZE_LO:
-        d->size = deposit64(d->size, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+        d->size = deposit64(d->size, 0, 32,
+                            v & R_CXL_HDM_DEC_SIZE_LO_SIZE_MASK);
         break;
     case A_CXL_HDM_DEC_SIZE_HI:
         d->size = deposit64(d->size, 32, 32, v);
@@ -154,7 +164,8 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         if (sw) {
             stl_le_p(&d->targets[0], v);
         } else {
-            d->dpa_skip = deposit64(d->dpa_skip, 0, 32, v & MAKE_64BIT_MASK(28, 4));
+            d->dpa_skip = deposit64(d->dpa_skip, 0, 32,
+                                    v & R_CXL_HDM_DEC_TL_LO_SKIP_MASK);
         }
         break;
     case A_CXL_HDM_DEC_TL_HI:
@@ -171,7 +182,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
             if (!commit && cxl_hdm_uncommit(&c->hdm, i)) {
                 c->commit_bit[i] = false;
                 trace_cxl_hdm_uncommit(c->name, i);
-                hdm_notify(c);
+                hdm_notify(c, d);
             }
             return;
         }
@@ -186,8 +197,12 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         }
         if (cxl_hdm_commit(&c->hdm, i, &why)) {
             trace_cxl_hdm_commit(c->name, i, d->base, d->size, d->eiw, d->eig);
-            hdm_notify(c);
+            hdm_notify(c, d);
         } else {
+            /* Error Not Committed is set: the guest programmed it wrong */
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: HDM decoder %u: commit "
+                          "refused (Error Not Committed): %s\n", c->name, i,
+                          why);
             trace_cxl_hdm_commit_error(c->name, i, why);
         }
         break;
@@ -228,7 +243,7 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
         }
         if (en != c->hdm.enabled) {
             c->hdm.enabled = en;
-            hdm_notify(c);
+            hdm_notify(c, NULL);
         }
         return;
     }
@@ -292,6 +307,7 @@ static const MemoryRegionOps cxl_component_ops = {
 void cxl_component_init(CXLComponentRegs *c, Object *owner, const char *name,
                         const CXLHDMCaps *hdm_caps)
 {
+    c->owner = owner;
     c->name = name;
     c->has_ras = true;
     c->has_link = true;
@@ -310,7 +326,7 @@ void cxl_component_reset(CXLComponentRegs *c)
 
     memset(&c->hdm, 0, sizeof(c->hdm));
     c->hdm.caps = caps;
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
     memset(c->commit_bit, 0, sizeof(c->commit_bit));
     cxl_ras_reset(c);
 }
@@ -330,7 +346,7 @@ bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
         return false;
     }
     trace_cxl_hdm_commit(c->name, idx, d->base, d->size, d->eiw, d->eig);
-    hdm_notify(c);
+    hdm_notify(c, d);
     return true;
 }
 
@@ -338,6 +354,6 @@ void cxl_component_fw_enable_hdm(CXLComponentRegs *c)
 {
     if (c->has_hdm && c->hdm.caps.kind == CXL_HDM_ENDPOINT && !c->hdm.enabled) {
         c->hdm.enabled = true;
-        hdm_notify(c);
+        hdm_notify(c, NULL);
     }
 }

@@ -5,7 +5,8 @@
  * I/O region that routes each access, cxl-route.c) and, above it, up to
  * CXL_FAST_PATH_OVERLAYS overlays over runs of pages that route, each as a
  * whole, to RAM. A run linear on one device (a 1-way region) is an alias
- * of that device's memory (its DPA space, cxl-type3.c, in cxl-dpa-all):
+ * of that device's memory (the DPA space of the memory target,
+ * include/hw/cxl/cxl-mem-target.h, in cxl-dpa-all):
  * plain RAM to every accelerator. Any other run is an IOMMU memory region
  * whose translate function looks the page up in the table the scan made
  * and hands out the device's memory, which TCG caches in its TLB and DMA
@@ -19,12 +20,13 @@
  * space, so the per-access path can never be an overlay's target.
  *
  * Any change a route depends on (decoder commit or reset, Mem_Enable,
- * poison, media state, hot-plug) calls cxl_fast_path_flush(), which
- * unmaps every overlay: the memory transaction flushes the CPUs' TLBs, so
- * no CPU keeps a stale mapping. A bottom half then scans every committed
- * region (the intersection of the decoder ranges a route goes through)
- * page by page, an extent at a time (a 1-way region costs one route), and
- * maps its runs of mappable pages, before the CPUs or DMA use them.
+ * poison, media state, hot-plug) is a notification (cxl-notify.h) on
+ * which the fast path flushes: it unmaps every overlay, and the memory
+ * transaction flushes the CPUs' TLBs, so no CPU keeps a stale mapping. A
+ * bottom half then scans every committed region (the intersection of the
+ * decoder ranges a route goes through) page by page, an extent at a time
+ * (a 1-way region costs one route), and maps its runs of mappable pages,
+ * before the CPUs or DMA use them.
  *
  * -machine cxl-fast-path=off keeps every access on the per-access path;
  * the backends see the same bytes either way (tests/qtest/cxl-fast-path-
@@ -42,9 +44,14 @@
 #include "exec/target_page.h"
 #include "system/address-spaces.h"
 #include "hw/cxl/cxl-fast-path.h"
+#include "hw/cxl/cxl-notify.h"
+#include "hw/cxl/cxl-route.h"
+#include "hw/cxl/cxl-route-cache.h"
 #include "hw/cxl/cxl-shadow.h"
-#include "hw/cxl/cxl-type3.h"
 #include "trace.h"
+
+/* The machine whose windows are mapped (cxl_fast_path_init_window()) */
+static CXLMachineState *fast_path_machine;
 
 static uint64_t page_size(void)
 {
@@ -53,20 +60,21 @@ static uint64_t page_size(void)
 
 /*
  * How many bytes from @hpa (page aligned), up to @limit, map linearly to
- * one device's memory, free of poison: a multiple of the page size, 0 if
+ * one target's memory, free of poison: a multiple of the page size, 0 if
  * the page at @hpa cannot be mapped. Sets @dev and @dpa for @hpa, and
  * @sub_page if the decoders interleave finer than a page there (as they
  * do over the whole region: its decoders are the same throughout).
  */
 static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
-                         CXLType3Dev **dev, uint64_t *dpa, bool *sub_page)
+                         CXLFastTarget **dev, uint64_t *dpa, bool *sub_page)
 {
     uint64_t page = page_size();
+    CXLMemTarget *t;
     CXLExtent ext;
     hwaddr end;
 
     *sub_page = false;
-    if (!cxl_route(w, hpa, dev, dpa, &ext) || ext.lo > hpa) {
+    if (!cxl_route(w, hpa, &t, dpa, &ext) || ext.lo > hpa) {
         return 0;
     }
     end = MIN(QEMU_ALIGN_DOWN(ext.hi, page), limit);
@@ -74,13 +82,17 @@ static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
         *sub_page = ext.hi - ext.lo < page;
         return 0;
     }
-    if (cxl_type3_dpa_ptr(*dev, *dpa, end - hpa) &&
-        !cxl_type3_poisoned(*dev, *dpa, end - hpa)) {
+    *dev = cxl_mem_target_fast_path(t);
+    if (!(*dev)->in_dpa_all) {
+        return 0;               /* not added (yet) */
+    }
+    if (cxl_mem_target_ptr(t, *dpa, end - hpa) &&
+        !cxl_mem_target_poisoned(t, *dpa, end - hpa)) {
         return end - hpa;
     }
     /* poison (or the media's end) somewhere in the extent: page by page */
-    if (cxl_type3_dpa_ptr(*dev, *dpa, page) &&
-        !cxl_type3_poisoned(*dev, *dpa, page)) {
+    if (cxl_mem_target_ptr(t, *dpa, page) &&
+        !cxl_mem_target_poisoned(t, *dpa, page)) {
         return page;
     }
     return 0;
@@ -103,7 +115,7 @@ struct CXLFastMap {
     struct rcu_head rcu;
     uint64_t size;
     unsigned nr_devs;
-    CXLType3Dev *devs[FAST_MAP_MAX_DEVS];
+    CXLFastTarget *devs[FAST_MAP_MAX_DEVS];
     bool linear;                /* all of it on devs[0], from dpa0 on */
     uint64_t dpa0;
     uint64_t pages[];           /* else, per page */
@@ -111,7 +123,7 @@ struct CXLFastMap {
 
 /* An extent the scan found mappable */
 typedef struct FastExtent {
-    CXLType3Dev *dev;
+    CXLFastTarget *dev;
     uint64_t dpa;
     uint64_t len;
 } FastExtent;
@@ -129,7 +141,7 @@ static IOMMUTLBEntry cxl_fast_translate(IOMMUMemoryRegion *iommu,
         .addr_mask = mask,
         .perm = IOMMU_NONE,
     };
-    CXLType3Dev *dev;
+    CXLFastTarget *dev;
     uint64_t ent;
 
     /*
@@ -143,10 +155,10 @@ static IOMMUTLBEntry cxl_fast_translate(IOMMUMemoryRegion *iommu,
     }
     ent = map->pages[addr / page];
     dev = map->devs[ent & FAST_MAP_DEV_MASK];
-    e.target_as = &dev->dpa_as;
+    e.target_as = dev->as;
     e.translated_addr = ent & ~(uint64_t)FAST_MAP_DEV_MASK;
     e.perm = IOMMU_RW;
-    qatomic_inc(&dev->fast_path_maps);
+    qatomic_inc(&dev->maps);
     trace_cxl_fast_path_translate(ov->w->index, ov->w->base + ov->offset +
                                   e.iova, e.translated_addr, page);
     return e;
@@ -236,20 +248,35 @@ static MemoryRegion *cxl_fast_path_dpa_all(void)
     return dpa_all;
 }
 
-void cxl_fast_path_add_device(CXLType3Dev *ct3)
+/* A memory target was realized: its DPA space joins cxl-dpa-all */
+static void add_target(CXLMemTarget *t)
 {
-    ct3->fast_path_slot = dpa_all_slots++;
-    memory_region_init_alias(&ct3->dpa_all_alias, OBJECT(ct3),
-                             "cxl-type3-dpa-all", &ct3->dpa_mr, 0,
-                             memory_region_size(&ct3->dpa_mr));
+    CXLFastTarget *ft = cxl_mem_target_fast_path(t);
+    Object *obj = OBJECT(t);
+    g_autofree char *name = g_strdup_printf("%s-dpa-all",
+                                            object_get_typename(obj));
+
+    ft->target = t;
+    ft->as = cxl_mem_target_space(t);
+    ft->slot = dpa_all_slots++;
+    memory_region_init_alias(&ft->dpa_all_alias, obj, name, ft->as->root, 0,
+                             memory_region_size(ft->as->root));
     memory_region_add_subregion(cxl_fast_path_dpa_all(),
-                                (uint64_t)ct3->fast_path_slot <<
-                                CXL_FAST_PATH_SLOT_BITS, &ct3->dpa_all_alias);
+                                (uint64_t)ft->slot << CXL_FAST_PATH_SLOT_BITS,
+                                &ft->dpa_all_alias);
+    ft->in_dpa_all = true;
 }
 
-void cxl_fast_path_del_device(CXLType3Dev *ct3)
+/* A memory target goes away: no window may keep mapping its memory */
+static void del_target(CXLMemTarget *t)
 {
-    memory_region_del_subregion(cxl_fast_path_dpa_all(), &ct3->dpa_all_alias);
+    CXLFastTarget *ft = cxl_mem_target_fast_path(t);
+
+    if (ft->in_dpa_all) {
+        memory_region_del_subregion(cxl_fast_path_dpa_all(),
+                                    &ft->dpa_all_alias);
+        ft->in_dpa_all = false;
+    }
 }
 
 /* How much of each device's memory @map maps: +/- @sign */
@@ -258,12 +285,11 @@ static void account(CXLFastMap *map, int sign)
     uint64_t page = page_size();
 
     if (map->linear) {
-        map->devs[0]->fast_path_mapped += sign * map->size;
+        map->devs[0]->mapped += sign * map->size;
         return;
     }
     for (uint64_t i = 0; i < map->size / page; i++) {
-        map->devs[map->pages[i] & FAST_MAP_DEV_MASK]->fast_path_mapped +=
-            sign * page;
+        map->devs[map->pages[i] & FAST_MAP_DEV_MASK]->mapped += sign * page;
     }
 }
 
@@ -315,8 +341,8 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
     if (map->linear) {
         /* plain RAM: the device's memory from dpa0 on */
         memory_region_set_alias_offset(&ov->alias,
-            ((uint64_t)map->devs[0]->fast_path_slot <<
-             CXL_FAST_PATH_SLOT_BITS) + map->dpa0);
+            ((uint64_t)map->devs[0]->slot << CXL_FAST_PATH_SLOT_BITS) +
+            map->dpa0);
         overlay_place(ov, &ov->alias, lo, hi);
     } else {
         overlay_place(ov, MEMORY_REGION(&ov->iommu), lo, hi);
@@ -406,14 +432,18 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
                              ext->claim_hi - ext->claim_lo);
 }
 
-void cxl_fast_path_flush(void)
+/*
+ * Something a route depends on changed: unmap every window's overlays. A
+ * bottom half maps every region again, after shadows (cxl-shadow.c) have
+ * been written back.
+ */
+static void cxl_fast_path_flush(void)
 {
-    CXLMachineState *s = cxl_machine_get();
+    CXLMachineState *s = fast_path_machine;
 
     if (!s) {
         return;
     }
-    cxl_route_changed();
     memory_region_transaction_begin();
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
@@ -478,10 +508,10 @@ static void cxl_fast_path_map_all(void *opaque)
         }
         for (hwaddr p = w->base; p < w->base + w->size; p += CXL_HDM_ALIGN) {
             CXLExtent ext;
-            CXLType3Dev *dev;
+            CXLMemTarget *t;
             uint64_t dpa;
 
-            if (cxl_route(w, p, &dev, &dpa, &ext)) {
+            if (cxl_route(w, p, &t, &dpa, &ext)) {
                 map_region(w, &ext);
                 p = MAX(p, QEMU_ALIGN_DOWN(ext.claim_hi - 1, CXL_HDM_ALIGN));
             }
@@ -495,10 +525,9 @@ void cxl_fast_path_init_window(CXLWindow *w, Object *owner)
                                             w->index);
     g_autofree char *io = g_strdup_printf("%s-access", name);
 
+    fast_path_machine = w->machine;
     memory_region_init(&w->container, owner, name, w->size);
-    memory_region_init_io(&w->mr, owner, &cxl_window_ops, w, io, w->size);
-    /* cxl-route.c serialises what needs it: vCPUs access in parallel */
-    memory_region_enable_lockless_io(&w->mr);
+    cxl_route_cache_init_window(w, owner, io);
     memory_region_add_subregion(&w->container, 0, &w->mr);
     w->overlays = g_new0(CXLFastOverlay, CXL_FAST_PATH_OVERLAYS);
     for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
@@ -531,11 +560,51 @@ static void set_flag(Object *obj, Visitor *v, const char *name,
         return;
     }
     *(bool *)opaque = on;
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(obj, CXL_NOTIFY_ALL, 0, 0);
 }
+
+/* What the fast path does on each state-change notification */
+static void cxl_fast_path_notify(Notifier *n, void *data)
+{
+    CXLNotifyEvent *ev = data;
+    CXLMemTarget *t = NULL;
+
+    if (ev->kind != CXL_NOTIFY_STATE_CHANGED) {
+        t = cxl_mem_target_of(ev->source);
+        assert(t);
+    }
+    switch (ev->kind) {
+    case CXL_NOTIFY_STATE_CHANGED:
+        cxl_fast_path_flush();
+        break;
+    case CXL_NOTIFY_DATA_CHANGED:
+        /* a shadow not written back yet must not bring the old bytes back */
+        cxl_shadow_dpa_changed(t, ev->lo, ev->len);
+        break;
+    case CXL_NOTIFY_TARGET_ADDED:
+        add_target(t);
+        /* a window may now reach memory it found nothing behind before */
+        cxl_fast_path_flush();
+        break;
+    case CXL_NOTIFY_TARGET_REMOVED:
+        /* no window may keep mapping the memory */
+        cxl_fast_path_flush();
+        cxl_shadow_del_device(t);
+        del_target(t);
+        break;
+    }
+}
+
+static Notifier cxl_fast_path_subscriber = { .notify = cxl_fast_path_notify };
 
 void cxl_fast_path_add_option(CXLMachineState *s)
 {
+    static bool subscribed;
+
+    if (!subscribed) {
+        cxl_notify_subscribe(&cxl_fast_path_subscriber);
+        subscribed = true;
+    }
     s->fast_path = true;
     s->fast_path_shadow = true;
     s->fast_path_bh = qemu_bh_new(cxl_fast_path_map_all, s);

@@ -244,6 +244,44 @@ static void cxl_machine_release(Object *obj, const char *name, void *opaque)
     g_free(s);
 }
 
+/* The host bridge model's calls (cxl_host_bridge_set_machine_ops()) */
+static bool cxl_machine_check_host_bridge(Error **errp)
+{
+    CXLMachineState *m = cxl_machine_get();
+
+    if (!cxl_machine_enabled(m)) {
+        error_setg(errp, "%s: CXL host bridges need the machine option "
+                   "cxl=on%s", TYPE_CXL_HOST_BRIDGE,
+                   m ? "" : " (this machine has no CXL support)");
+        return false;
+    }
+    return true;
+}
+
+static bool cxl_machine_add_host_bridge(CXLHostBridge *hb, Error **errp)
+{
+    CXLMachineState *s = cxl_machine_get();
+
+    if (!cxl_machine_enabled(s)) {
+        error_setg(errp, "%s: CXL host bridges need the machine option cxl=on",
+                   TYPE_CXL_HOST_BRIDGE);
+        return false;
+    }
+    if (s->host_bridges->len == CXL_MAX_HOST_BRIDGES) {
+        error_setg(errp, "%s: at most %d CXL host bridges are supported",
+                   TYPE_CXL_HOST_BRIDGE, CXL_MAX_HOST_BRIDGES);
+        return false;
+    }
+    hb->slot = s->host_bridges->len;
+    g_ptr_array_add(s->host_bridges, hb);
+    return true;
+}
+
+static const CXLHostBridgeMachineOps cxl_machine_host_bridge_ops = {
+    .check = cxl_machine_check_host_bridge,
+    .add = cxl_machine_add_host_bridge,
+};
+
 CXLMachineState *cxl_machine_create(Object *machine)
 {
     CXLMachineState *s = g_new0(CXLMachineState, 1);
@@ -269,6 +307,7 @@ CXLMachineState *cxl_machine_create(Object *machine)
         "[,cxl-fmw.N.interleave-arithmetic=modulo|xor]");
     cxl_fast_path_add_option(s);
     cxl_fw_regions_init(s);
+    cxl_host_bridge_set_machine_ops(&cxl_machine_host_bridge_ops);
     return s;
 }
 
@@ -324,24 +363,6 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
         trace_cxl_window_map(i, w->base, w->size, w->nr_targets, w->granularity);
     }
     return end;
-}
-
-bool cxl_machine_add_host_bridge(CXLMachineState *s, CXLHostBridge *hb,
-                                 Error **errp)
-{
-    if (!cxl_machine_enabled(s)) {
-        error_setg(errp, "%s: CXL host bridges need the machine option cxl=on",
-                   TYPE_CXL_HOST_BRIDGE);
-        return false;
-    }
-    if (s->host_bridges->len == CXL_MAX_HOST_BRIDGES) {
-        error_setg(errp, "%s: at most %d CXL host bridges are supported",
-                   TYPE_CXL_HOST_BRIDGE, CXL_MAX_HOST_BRIDGES);
-        return false;
-    }
-    hb->slot = s->host_bridges->len;
-    g_ptr_array_add(s->host_bridges, hb);
-    return true;
 }
 
 static CXLHostBridge *cxl_find_host_bridge(const char *id)

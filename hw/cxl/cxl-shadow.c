@@ -9,8 +9,9 @@
  * devices' memory when mapped, and written back to the devices' memory,
  * the pages the guest dirtied, when unmapped. In between, the shadow is
  * the memory of its range: CPUs and DMA use it directly, and a device-
- * side change (Clear Poison's data, Sanitize, Media Operations) is copied
- * into it (cxl_shadow_dpa_changed()).
+ * side change (Clear Poison's data, Sanitize, Media Operations: a
+ * CXL_NOTIFY_DATA_CHANGED notification) is copied into it
+ * (cxl_shadow_dpa_changed()).
  *
  * Unmapping happens on every change a route depends on (the fast path's
  * flush), with the BQL; a vCPU may keep writing through its TLB until it
@@ -47,7 +48,6 @@
 #include "system/tcg.h"
 #include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-route.h"
-#include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
 #define CHUNK           CXL_SHADOW_CHUNK
@@ -60,7 +60,7 @@ struct CXLShadow {
     uint64_t size;
     bool pending;               /* unmapped, not written back yet */
     unsigned nr_devs;
-    CXLType3Dev *devs[MAX_DEVS];    /* NULL: unplugged since */
+    CXLFastTarget *devs[MAX_DEVS];  /* NULL: unplugged since */
     uint64_t *chunks;           /* per CHUNK bytes, in HPA order */
 };
 
@@ -105,7 +105,7 @@ void cxl_shadow_build_clear(CXLShadowBuild *b)
     }
 }
 
-static int build_dev_index(CXLShadowBuild *b, CXLType3Dev *dev)
+static int build_dev_index(CXLShadowBuild *b, CXLFastTarget *dev)
 {
     for (unsigned i = 0; i < b->nr_devs; i++) {
         if (b->devs[i] == dev) {
@@ -120,7 +120,7 @@ static int build_dev_index(CXLShadowBuild *b, CXLType3Dev *dev)
 }
 
 /* Where @dev's next chunk may be, in the DPA order check of @b */
-static uint64_t *build_next_dpa(CXLShadowBuild *b, CXLType3Dev *dev)
+static uint64_t *build_next_dpa(CXLShadowBuild *b, CXLFastTarget *dev)
 {
     for (unsigned i = 0; i < b->nr_seen; i++) {
         if (b->seen[i].dev == dev) {
@@ -147,23 +147,25 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
         next0[i] = b->seen[i].next_dpa;
     }
     while (a < hpa + page) {
-        CXLType3Dev *dev;
+        CXLMemTarget *t;
+        CXLFastTarget *dev;
         CXLExtent ext;
         uint64_t dpa, len, *next;
         int idx;
 
-        if (!cxl_route(b->w, a, &dev, &dpa, &ext) || ext.lo > a) {
+        if (!cxl_route(b->w, a, &t, &dpa, &ext) || ext.lo > a) {
             goto fail;
         }
         end = MIN(ext.hi, hpa + page);
         len = end - a;
-        if (!cxl_type3_dpa_private(dev, dpa, len)) {
+        if (!cxl_mem_target_private(t, dpa, len)) {
             b->hopeless = true;
             goto fail;
         }
-        if ((a | len | dpa) & (CHUNK - 1) ||
-            !cxl_type3_dpa_ptr(dev, dpa, len) ||
-            cxl_type3_poisoned(dev, dpa, len)) {
+        dev = cxl_mem_target_fast_path(t);
+        if ((a | len | dpa) & (CHUNK - 1) || !dev->in_dpa_all ||
+            !cxl_mem_target_ptr(t, dpa, len) ||
+            cxl_mem_target_poisoned(t, dpa, len)) {
             goto fail;
         }
         next = build_next_dpa(b, dev);
@@ -239,8 +241,8 @@ static bool shadow_fill(CXLShadow *s)
     for (uint64_t p = 0; p < s->size / page; p++) {
         for (uint64_t c = 0; c < per; c++) {
             uint64_t e = s->chunks[p * per + c];
-            uint8_t *src = cxl_type3_dpa_ptr(s->devs[e & DEV_MASK],
-                                             e & ~(uint64_t)DEV_MASK, CHUNK);
+            uint8_t *src = cxl_mem_target_ptr(s->devs[e & DEV_MASK]->target,
+                                              e & ~(uint64_t)DEV_MASK, CHUNK);
 
             if (!src) {
                 return false;
@@ -304,10 +306,10 @@ CXLShadow *cxl_shadow_new(CXLShadowBuild *b, CXLFastOverlay *ov)
 void cxl_shadow_account(CXLShadow *s, int sign)
 {
     for (uint64_t i = 0; i < nr_chunks(s); i++) {
-        CXLType3Dev *dev = s->devs[s->chunks[i] & DEV_MASK];
+        CXLFastTarget *dev = s->devs[s->chunks[i] & DEV_MASK];
 
         if (dev) {
-            dev->fast_path_mapped += sign * CHUNK;
+            dev->mapped += sign * CHUNK;
         }
     }
 }
@@ -345,10 +347,10 @@ static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only)
 
     for (uint64_t c = page_nr * per; c < (page_nr + 1) * per; c++) {
         uint64_t e = s->chunks[c];
-        CXLType3Dev *dev = s->devs[e & DEV_MASK];
+        CXLFastTarget *dev = s->devs[e & DEV_MASK];
 
         if (dev && (only < 0 || (e & DEV_MASK) == only)) {
-            address_space_write(&dev->dpa_as, e & ~(uint64_t)DEV_MASK,
+            address_space_write(dev->as, e & ~(uint64_t)DEV_MASK,
                                 MEMTXATTRS_UNSPECIFIED, shadow_ptr(s, c),
                                 CHUNK);
         }
@@ -476,7 +478,7 @@ unsigned cxl_shadow_access(CXLWindow *w, hwaddr addr, uint8_t *buf,
     return 0;
 }
 
-static int shadow_dev_index(CXLShadow *s, CXLType3Dev *dev)
+static int shadow_dev_index(CXLShadow *s, CXLFastTarget *dev)
 {
     for (unsigned i = 0; i < s->nr_devs; i++) {
         if (s->devs[i] == dev) {
@@ -486,17 +488,19 @@ static int shadow_dev_index(CXLShadow *s, CXLType3Dev *dev)
     return -1;
 }
 
-void cxl_shadow_dpa_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+void cxl_shadow_dpa_changed(CXLMemTarget *t, uint64_t dpa, uint64_t len)
 {
+    CXLFastTarget *ft;
     uint8_t tmp[CHUNK];
 
     if (!shadows || !len) {
         return;
     }
+    ft = cxl_mem_target_fast_path(t);
     QEMU_LOCK_GUARD(&shadow_lock);
     for (unsigned i = 0; i < shadows->len; i++) {
         CXLShadow *s = g_ptr_array_index(shadows, i);
-        int idx = shadow_dev_index(s, ct3);
+        int idx = shadow_dev_index(s, ft);
 
         for (uint64_t c = 0; idx >= 0 && c < nr_chunks(s); c++) {
             uint64_t e = s->chunks[c], cd = e & ~(uint64_t)DEV_MASK;
@@ -505,7 +509,7 @@ void cxl_shadow_dpa_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
             if ((e & DEV_MASK) != idx || lo >= hi) {
                 continue;
             }
-            address_space_read(&ct3->dpa_as, lo, MEMTXATTRS_UNSPECIFIED, tmp,
+            address_space_read(ft->as, lo, MEMTXATTRS_UNSPECIFIED, tmp,
                                hi - lo);
             address_space_write(&s->w->shadow_as,
                                 s->offset + c * CHUNK + (lo - cd),
@@ -514,18 +518,20 @@ void cxl_shadow_dpa_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     }
 }
 
-void cxl_shadow_del_device(CXLType3Dev *ct3)
+void cxl_shadow_del_device(CXLMemTarget *t)
 {
     uint64_t page = qemu_target_page_size();
+    CXLFastTarget *ft;
 
     if (!shadows) {
         return;
     }
+    ft = cxl_mem_target_fast_path(t);
     QEMU_LOCK_GUARD(&shadow_lock);
     for (unsigned i = 0; i < shadows->len; i++) {
         CXLShadow *s = g_ptr_array_index(shadows, i);
         ram_addr_t ram = memory_region_get_ram_addr(s->w->shadow_ram);
-        int idx = shadow_dev_index(s, ct3);
+        int idx = shadow_dev_index(s, ft);
 
         if (idx < 0) {
             continue;

@@ -48,9 +48,8 @@
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
-#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-mailbox.h"
-#include "hw/cxl/cxl-shadow.h"
+#include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -151,7 +150,7 @@ static bool list_replace(CXLType3Dev *ct3, GArray *n)
     p->list = n;
     p->more = false;
     /* poisoned pages are not mapped as RAM: they read all ones */
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
     if (!n->len) {
         p->overflow = false;
         p->overflow_ts = 0;
@@ -410,7 +409,7 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
     cxl_type3_dpa_write(ct3, dpa, i->write_data, LINE);
-    cxl_shadow_dpa_changed(ct3, dpa, LINE);
+    cxl_notify_data_changed(OBJECT(ct3), dpa, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
 }

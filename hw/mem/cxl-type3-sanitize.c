@@ -42,8 +42,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
-#include "hw/cxl/cxl-fast-path.h"
-#include "hw/cxl/cxl-shadow.h"
+#include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -88,8 +87,8 @@ uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
         assert(dpa <= ct3->psize && len <= ct3->psize - dpa);
         written += zero_backend(ct3->hostpmem, ct3->pptr + dpa, dpa, len);
     }
-    /* a shadow not written back yet must not bring the old bytes back */
-    cxl_shadow_dpa_changed(ct3, dpa0, len0);
+    /* a copy of these bytes (a fast-path shadow) must take the zeros */
+    cxl_notify_data_changed(OBJECT(ct3), dpa0, len0);
     return written;
 }
 
@@ -114,7 +113,7 @@ bool cxl_type3_memory_in_use(CXLType3Dev *ct3)
 void cxl_type3_media_set_disabled(CXLType3Dev *ct3, bool disabled)
 {
     ct3->cci.media_disabled = disabled;
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
     trace_cxl_type3_media_disabled(disabled);
 }
 

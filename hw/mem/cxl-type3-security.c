@@ -40,8 +40,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
-#include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-mailbox.h"
+#include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -58,7 +58,7 @@ static bool sec_has(CXLType3Dev *ct3, uint32_t bits)
 static void sec_apply(CXLType3Dev *ct3)
 {
     ct3->cci.media_locked = sec_has(ct3, CXL_TYPE3_SEC_LOCKED);
-    cxl_fast_path_flush();
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
     trace_cxl_type3_security_state(ct3->sec.state);
 }
 

@@ -35,8 +35,7 @@
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
-#include "hw/cxl/cxl-fast-path.h"
-#include "hw/cxl/cxl-shadow.h"
+#include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -203,6 +202,45 @@ CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp)
     return CXL_TYPE3(obj);
 }
 
+/* ---- the memory target (include/hw/cxl/cxl-mem-target.h) ---- */
+
+static CXLDecodeResult ct3_target_decode(CXLMemTarget *t, uint64_t hpa,
+                                         CXLExtent *ext, PCIDevice **port,
+                                         uint64_t *dpa)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(t);
+
+    return cxl_type3_mem_enabled(ct3) && cxl_type3_decode(ct3, hpa, dpa, ext)
+           ? CXL_DECODE_DPA : CXL_DECODE_NONE;
+}
+
+static uint8_t *ct3_target_dpa_ptr(CXLMemTarget *t, uint64_t dpa,
+                                   uint64_t len)
+{
+    return cxl_type3_dpa_ptr(CXL_TYPE3(t), dpa, len);
+}
+
+static bool ct3_target_poisoned(CXLMemTarget *t, uint64_t dpa, uint64_t len)
+{
+    return cxl_type3_poisoned(CXL_TYPE3(t), dpa, len);
+}
+
+static bool ct3_target_dpa_private(CXLMemTarget *t, uint64_t dpa,
+                                   uint64_t len)
+{
+    return cxl_type3_dpa_private(CXL_TYPE3(t), dpa, len);
+}
+
+static AddressSpace *ct3_target_dpa_space(CXLMemTarget *t)
+{
+    return &CXL_TYPE3(t)->dpa_as;
+}
+
+static CXLFastTarget *ct3_target_fast_path(CXLMemTarget *t)
+{
+    return &CXL_TYPE3(t)->fast_path;
+}
+
 /*
  * CXL.mem errors reach the host as AER internal errors (CXL r3.1 12.2.2),
  * which PCIe masks by default. Platform firmware that hands RAS to the OS
@@ -340,7 +378,7 @@ static void ct3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
     pcie_aer_write_config(d, addr, val, len);
     if (ranges_overlap(o, DEV_DVSEC_LENGTH, addr, len)) {
         /* Mem_Enable, the range registers: what the device decodes */
-        cxl_fast_path_flush();
+        cxl_notify_state_changed(OBJECT(d), CXL_NOTIFY_ALL, 0, 0);
     }
 
     /* Config Lock (RWO): control and range bases become read-only */
@@ -454,8 +492,9 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
 }
 
 /*
- * The DPA space: what the fast path maps (cxl-fast-path.c) and device
- * writes go through, so TCG drops code translated from what they change.
+ * The DPA space: what the fast path maps (the memory target's dpa_space)
+ * and device writes go through, so TCG drops code translated from what
+ * they change.
  */
 static void ct3_dpa_space_init(CXLType3Dev *ct3)
 {
@@ -569,10 +608,9 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         host_memory_backend_set_mapped(ct3->lsa, true);
     }
     ct3_dpa_space_init(ct3);
-    cxl_fast_path_add_device(ct3);
     cxl_type3_state_init(ct3);
     /* a window may now reach memory it found nothing behind before */
-    cxl_fast_path_flush();
+    cxl_notify_target(obj, CXL_NOTIFY_TARGET_ADDED);
     return;
 
 fail_msix:
@@ -600,9 +638,7 @@ static void ct3_exit(PCIDevice *d)
     CXLType3Dev *ct3 = CXL_TYPE3(d);
 
     /* no window may keep mapping the memory */
-    cxl_fast_path_flush();
-    cxl_shadow_del_device(ct3);
-    cxl_fast_path_del_device(ct3);
+    cxl_notify_target(OBJECT(d), CXL_NOTIFY_TARGET_REMOVED);
     address_space_destroy(&ct3->dpa_as);
 
     cxl_type3_state_cleanup(ct3);
@@ -670,17 +706,7 @@ static void ct3_instance_init(Object *obj)
     ct3->alerts.life_used_crit = 100;
     ct3->alerts.over_temp_crit = 90;
     ct3->alerts.under_temp_crit = -10;
-    object_property_add_uint64_ptr(obj, "x-fast-path-maps",
-                                   &ct3->fast_path_maps, OBJ_PROP_FLAG_READ);
-    object_property_set_description(obj, "x-fast-path-maps",
-        "How many times a window translated an access to this device's "
-        "interleaved memory to RAM (cxl-fast-path; a TLB fill or a DMA "
-        "translation each)");
-    object_property_add_uint64_ptr(obj, "x-fast-path-mapped",
-                                   &ct3->fast_path_mapped, OBJ_PROP_FLAG_READ);
-    object_property_set_description(obj, "x-fast-path-mapped",
-        "How many bytes of this device's memory the windows map as RAM "
-        "right now (cxl-fast-path)");
+    cxl_mem_target_init_fast_path(obj, &ct3->fast_path);
 }
 
 static const Property ct3_properties[] = {
@@ -719,7 +745,14 @@ static void ct3_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+    CXLMemTargetClass *mt = CXL_MEM_TARGET_CLASS(oc);
 
+    mt->decode = ct3_target_decode;
+    mt->dpa_ptr = ct3_target_dpa_ptr;
+    mt->poisoned = ct3_target_poisoned;
+    mt->dpa_private = ct3_target_dpa_private;
+    mt->dpa_space = ct3_target_dpa_space;
+    mt->fast_path = ct3_target_fast_path;
     pc->realize = ct3_realize;
     pc->exit = ct3_exit;
     pc->config_write = ct3_config_write;
@@ -745,6 +778,7 @@ static const TypeInfo ct3_info = {
     .interfaces = (const InterfaceInfo[]) {
         { INTERFACE_CXL_DEVICE },
         { INTERFACE_PCIE_DEVICE },
+        { TYPE_CXL_MEM_TARGET },
         { }
     },
 };

@@ -19,7 +19,6 @@
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
-#include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
 
@@ -32,6 +31,14 @@ typedef struct CXLHostBridgeClass {
 } CXLHostBridgeClass;
 
 DECLARE_CLASS_CHECKERS(CXLHostBridgeClass, CXL_HOST_BRIDGE, TYPE_CXL_HOST_BRIDGE)
+
+/* NULL: this machine has no CXL support */
+static const CXLHostBridgeMachineOps *machine_ops;
+
+void cxl_host_bridge_set_machine_ops(const CXLHostBridgeMachineOps *ops)
+{
+    machine_ops = ops;
+}
 
 uint32_t cxl_host_bridge_uid(CXLHostBridge *hb)
 {
@@ -89,11 +96,14 @@ static void cxl_host_bridge_realize(PCIDevice *dev, Error **errp)
     ERRP_GUARD();
     CXLHostBridge *hb = CXL_HOST_BRIDGE(dev);
     CXLHostBridgeClass *hbc = CXL_HOST_BRIDGE_GET_CLASS(dev);
-    CXLMachineState *m = cxl_machine_get();
 
-    if (!cxl_machine_enabled(m)) {
-        error_setg(errp, "%s: CXL host bridges need the machine option cxl=on%s",
-                   TYPE_CXL_HOST_BRIDGE, m ? "" : " (this machine has no CXL support)");
+    if (!machine_ops) {
+        error_setg(errp, "%s: CXL host bridges need the machine option "
+                   "cxl=on (this machine has no CXL support)",
+                   TYPE_CXL_HOST_BRIDGE);
+        return;
+    }
+    if (!machine_ops->check(errp)) {
         return;
     }
     if (!pci_bus_is_express(pci_get_bus(dev))) {
@@ -119,7 +129,7 @@ static void cxl_host_bridge_realize(PCIDevice *dev, Error **errp)
                            .nr_targets = CXL_HDM_MAX_TARGETS,
                            .iw_3_6_12 = true,
                        });
-    if (!cxl_machine_add_host_bridge(m, hb, errp)) {
+    if (!machine_ops->add(hb, errp)) {
         return;
     }
     trace_cxl_host_bridge_realize(cxl_host_bridge_uid(hb), hb->slot);

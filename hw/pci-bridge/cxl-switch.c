@@ -38,6 +38,7 @@
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-mem-target.h"
 #include "hw/cxl/cxl-switch.h"
 #include "trace.h"
 
@@ -221,6 +222,17 @@ static void usp_reset(DeviceState *dev)
     cxl_component_reset(&CXL_USP(dev)->regs);
 }
 
+/* The decode target: one of our downstream ports, by our decoders */
+static CXLDecodeResult usp_target_decode(CXLMemTarget *t, uint64_t hpa,
+                                         CXLExtent *ext, PCIDevice **port,
+                                         uint64_t *dpa)
+{
+    *port = cxl_decode_to_port(&CXL_USP(t)->regs,
+                               pci_bridge_get_sec_bus(PCI_BRIDGE(t)), hpa,
+                               ext);
+    return *port ? CXL_DECODE_PORT : CXL_DECODE_NONE;
+}
+
 static const Property usp_properties[] = {
     DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, 0),
     DEFINE_PROP_STRING("cdat", CXLUpstreamPort, cdat_file),
@@ -235,7 +247,9 @@ static void usp_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
+    CXLMemTargetClass *mt = CXL_MEM_TARGET_CLASS(oc);
 
+    mt->decode = usp_target_decode;
     k->realize = usp_realize;
     k->exit = usp_exit;
     k->config_write = usp_write_config;
@@ -378,6 +392,7 @@ static const TypeInfo cxl_switch_types[] = {
         .interfaces = (const InterfaceInfo[]) {
             { INTERFACE_PCIE_DEVICE },
             { INTERFACE_CXL_DEVICE },
+            { TYPE_CXL_MEM_TARGET },
             { }
         },
     }, {

@@ -93,9 +93,12 @@ typedef struct CXLComponentRegs {
     /* uncorrectable errors in order; the first is the first error */
     CXLRasRecord ras_pending[CXL_RAS_MAX_PENDING];
     unsigned ras_nr_pending;
-    /* called after a decoder commits or uncommits, or the enable changes */
-    void (*hdm_changed)(void *opaque);
-    void *opaque;
+    /*
+     * The device whose block this is: the source of the state-change
+     * notifications (hw/cxl/cxl-notify.h) a decoder commit, uncommit or
+     * reset, or a change of HDM Decoder Enable, raises
+     */
+    Object *owner;
     const char *name;               /* for traces */
 } CXLComponentRegs;
 

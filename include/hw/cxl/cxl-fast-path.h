@@ -10,7 +10,6 @@
 #define HW_CXL_FAST_PATH_H
 
 #include "hw/cxl/cxl-machine.h"
-#include "hw/cxl/cxl-route.h"
 
 #define TYPE_CXL_WINDOW_IOMMU   "cxl-window-iommu"
 
@@ -18,23 +17,22 @@
 void cxl_fast_path_init_window(CXLWindow *w, Object *owner);
 
 /*
- * Something a route depends on changed (a decoder, Mem_Enable, the media
- * state, poison, the topology): unmap every window's overlays and drop
- * the per-access cache. A bottom half maps every region again, after
- * shadows (cxl-shadow.c) have been written back.
- */
-void cxl_fast_path_flush(void);
-
-/*
- * Every cxl-type3's DPA space at (slot << CXL_FAST_PATH_SLOT_BITS) of one
- * container, which the overlays of linear runs alias: plain RAM, which
- * accelerators other than TCG (KVM) map into the guest too.
+ * The fast path follows the state-change notifications (cxl-notify.h):
+ * a change a route depends on (a decoder, Mem_Enable, the media state,
+ * poison, the topology) unmaps every window's overlays, and a bottom half
+ * maps every region again; memory targets added and removed join and
+ * leave cxl-dpa-all below.
+ *
+ * Every memory target's DPA space at (slot << CXL_FAST_PATH_SLOT_BITS) of
+ * one container, which the overlays of linear runs alias: plain RAM,
+ * which accelerators other than TCG (KVM) map into the guest too.
  */
 #define CXL_FAST_PATH_SLOT_BITS 46
-void cxl_fast_path_add_device(CXLType3Dev *ct3);
-void cxl_fast_path_del_device(CXLType3Dev *ct3);
 
-/* The machine option cxl-fast-path (on by default) */
+/*
+ * The machine options cxl-fast-path and cxl-fast-path-shadow (on by
+ * default); subscribes the fast path to the notifications.
+ */
 void cxl_fast_path_add_option(CXLMachineState *s);
 
 #endif /* HW_CXL_FAST_PATH_H */

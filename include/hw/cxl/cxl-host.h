@@ -37,6 +37,20 @@ struct CXLHostBridge {
  */
 void cxl_host_bridge_finalize_topology(CXLHostBridge *hb);
 
+/*
+ * The machine's part in a host bridge's realize. The machine
+ * (hw/cxl/cxl-machine.c) registers it when it has CXL support; the host
+ * bridge calls it and knows nothing else of the machine.
+ */
+typedef struct CXLHostBridgeMachineOps {
+    /* Before anything is realized: false, with @errp, unless cxl=on */
+    bool (*check)(Error **errp);
+    /* Realized: take @hb (the machine maps its CHBCR at machine done) */
+    bool (*add)(CXLHostBridge *hb, Error **errp);
+} CXLHostBridgeMachineOps;
+
+void cxl_host_bridge_set_machine_ops(const CXLHostBridgeMachineOps *ops);
+
 /* The ACPI _UID of the host bridge (its root bus number, as for pxb-pcie). */
 uint32_t cxl_host_bridge_uid(CXLHostBridge *hb);
 /* Guest physical address of the CHBCR (valid after machine done). */

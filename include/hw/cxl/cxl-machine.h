@@ -114,8 +114,4 @@ hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start);
 hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start);
 void cxl_machine_done(CXLMachineState *s, Error **errp);
 
-/* For the host bridge model: register a realized host bridge. */
-bool cxl_machine_add_host_bridge(CXLMachineState *s, CXLHostBridge *hb,
-                                 Error **errp);
-
 #endif /* HW_CXL_MACHINE_H */

@@ -10,7 +10,7 @@
 #define HW_CXL_SHADOW_H
 
 #include "hw/cxl/cxl-machine.h"
-#include "hw/cxl/cxl-type3.h"
+#include "hw/cxl/cxl-mem-target.h"
 
 /* What a shadow copies at a time: the finest interleave granule */
 #define CXL_SHADOW_CHUNK        256
@@ -23,7 +23,7 @@ typedef struct CXLShadowBuild {
     CXLWindow *w;
     hwaddr lo;                  /* the run's first page */
     unsigned nr_devs;
-    CXLType3Dev *devs[64];
+    CXLFastTarget *devs[64];
     GArray *chunks;             /* uint64_t: DPA | index in devs */
     /*
      * Over every run of a scan: the DPA each device's next chunk must be
@@ -35,7 +35,7 @@ typedef struct CXLShadowBuild {
     unsigned nr_seen;
     bool hopeless;              /* a device's backend is shared: stop */
     struct {
-        CXLType3Dev *dev;
+        CXLFastTarget *dev;
         uint64_t next_dpa;
     } seen[64];
 } CXLShadowBuild;
@@ -59,7 +59,7 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa);
  */
 CXLShadow *cxl_shadow_new(CXLShadowBuild *b, CXLFastOverlay *ov);
 
-/* Bytes of @ct3's memory @s maps, added to its x-fast-path-mapped */
+/* Add the bytes of each target's memory @s maps to its x-fast-path-mapped */
 void cxl_shadow_account(CXLShadow *s, int sign);
 
 /*
@@ -86,9 +86,9 @@ unsigned cxl_shadow_access(CXLWindow *w, hwaddr addr, uint8_t *buf,
  * The device itself changed @len bytes of its memory at @dpa (Clear
  * Poison's data, Sanitize, Media Operations): shadows take the new bytes.
  */
-void cxl_shadow_dpa_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+void cxl_shadow_dpa_changed(CXLMemTarget *t, uint64_t dpa, uint64_t len);
 
-/* @ct3 goes away: write back what shadows hold of it, then forget it */
-void cxl_shadow_del_device(CXLType3Dev *ct3);
+/* @t goes away: write back what shadows hold of it, then forget it */
+void cxl_shadow_del_device(CXLMemTarget *t);
 
 #endif /* HW_CXL_SHADOW_H */

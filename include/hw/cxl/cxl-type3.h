@@ -15,6 +15,7 @@
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-device-regs.h"
 #include "hw/cxl/cxl-events.h"
+#include "hw/cxl/cxl-mem-target.h"
 
 #define TYPE_CXL_TYPE3 "cxl-type3"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLType3Dev, CXL_TYPE3)
@@ -108,14 +109,11 @@ struct CXLType3Dev {
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
     uint8_t *vptr;              /* host pointers to the backends */
     uint8_t *pptr;
-    /* the DPA space: both backends, volatile first (cxl-fast-path.c) */
+    /* the DPA space: both backends, volatile first (a CXLMemTarget's) */
     MemoryRegion dpa_mr;
     MemoryRegion dpa_alias[2];
     AddressSpace dpa_as;
-    uint64_t fast_path_maps;    /* pages (or blocks) handed out as RAM */
-    uint64_t fast_path_mapped;  /* bytes windows map as RAM right now */
-    unsigned fast_path_slot;    /* where cxl_fast_path_dpa_all has it */
-    MemoryRegion dpa_all_alias;
+    CXLFastTarget fast_path;    /* the fast path's, not ours to look in */
 
     CXLComponentRegs comp;
     CXLDeviceRegs devregs;
