@@ -94,6 +94,16 @@ wait_memdevs() {
         sleep 0.5
         i=$((i + 1))
     done
+    # say why: each CXL memory device function (class 0502) and its driver,
+    # the memdevs and endpoints there are, and the kernel's messages about
+    # PCI resources, CXL and the ports
+    echo "wait_memdevs: only $(ls -d /sys/bus/cxl/devices/endpoint* 2>/dev/null | wc -l) of $1 endpoints"
+    for d in /sys/bus/pci/devices/*; do
+        [ "$(cat $d/class)" = 0x050210 ] || continue
+        echo "  ${d##*/}: driver $(basename "$(readlink $d/driver 2>/dev/null)" 2>/dev/null)"
+    done
+    ls /sys/bus/cxl/devices/
+    dmesg | grep -iE 'cxl|BAR|bridge window|pciehp|mem[0-9]|link|fail|error' | tail -60
     return 1
 }
 # wait_lines N REGEX: until the trace buffer has N lines matching the
