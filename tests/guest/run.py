@@ -736,7 +736,7 @@ def build_image():
 def build_kernel():
     """The full kernel's directory (tests/guest/kernel.sh: from the cache, or
     built now, which takes ~10 min on 2 cores the first time)."""
-    say("run.py: getting the full guest kernel (tests/guest/kernel.sh; the first build takes ~10 min)")
+    say("run.py: getting the full guest kernel (tests/guest/kernel.sh; the first build takes 10-15 min)")
     p = subprocess.run([str(HERE / "kernel.sh")], stdout=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"run.py: building the full guest kernel failed (exit {p.returncode})")
