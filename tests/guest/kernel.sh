@@ -149,7 +149,9 @@ while IFS= read -r line; do
     esac
 done <"$FRAGMENT"
 if [ ${#bad[@]} -gt 0 ]; then
-    printf '%s: error: option not as in %s: %s\n' "${0##*/}" "${FRAGMENT##*/}" "${bad[@]}" >&2
+    for b in "${bad[@]}"; do
+        log "not as in ${FRAGMENT##*/}: $b"
+    done
     die "${#bad[@]} option(s) of ${FRAGMENT##*/} did not come out as written (dependencies missing?)"
 fi
 
