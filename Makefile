@@ -11,7 +11,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest bench series refresh-patches guest-image clean distclean help
+        check-guest bench series refresh-patches guest-image guest-kernel clean distclean help
 
 all: build
 
@@ -57,6 +57,11 @@ bench: build
 
 guest-image:
 	@tests/guest/image.sh
+
+# The full-coverage guest kernel (tests/guest/kernel.sh; built on first need
+# by the scenarios with KERNEL = "full")
+guest-kernel: deps
+	@tests/guest/kernel.sh
 
 # Export the work as a git format-patch series on the base: build/series/
 series: assemble

@@ -8,7 +8,9 @@ set -euo pipefail
 PKGS=(python3 python3-venv libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
       flex bison pkgconf ninja-build ccache dpkg-dev xz-utils git
       seabios qemu-system-data ipxe-qemu cpio kmod socat busybox-static acpica-tools
-      gcc libc6-dev make curl zstd)
+      gcc libc6-dev make curl zstd
+      # the full guest kernel (tests/guest/kernel.sh)
+      bc libelf-dev libssl-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -44,6 +44,8 @@ FIRMWARE = TOP / "build" / "firmware"
 # CXL_GUEST_DIAG=1: when the guest resets or powers off before the end
 # marker, pause QEMU there and write its CPU state to diag.txt.
 DIAG = os.environ.get("CXL_GUEST_DIAG") == "1"
+# The guest kernels a scenario can ask for (its KERNEL, default "stock").
+KERNELS = ("stock", "full")
 DEFAULT_TIMEOUT = 300          # seconds per scenario (boot included)
 POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
 # Kernel console options: warnings (level 4) still reach the console.
@@ -309,6 +311,11 @@ class Scenario:
             raise ValueError(f"{path}: no GUEST script")
         self.description = getattr(mod, "DESCRIPTION", "").strip()
         self.default = getattr(mod, "DEFAULT", True)
+        # KERNEL: "stock" (Debian's kernel, what users boot) or "full" (the
+        # project's build with every CXL driver built in, kernel.sh)
+        self.kernel = getattr(mod, "KERNEL", "stock")
+        if self.kernel not in KERNELS:
+            raise ValueError(f"{path}: KERNEL must be one of {', '.join(KERNELS)}, not {self.kernel!r}")
 
     def get(self, attr, default=None):
         return getattr(self.mod, attr, default)
@@ -336,6 +343,7 @@ class Result:
         self.reasons = []          # why the scenario failed
         self.duration = 0.0
         self.boot = None           # seconds until /init ran
+        self.kernel = None         # `uname -r` of the booted guest (@@INIT@@)
         self.end_status = None
         self.details = []          # extra lines printed on failure
 
@@ -348,6 +356,10 @@ class Run:
     def __init__(self, scn, image, opts):
         self.scn = scn
         self.image = Path(image)
+        # the kernel to boot and the release its /init must report
+        kdir = self.image if scn.kernel == "stock" else Path(opts.kernels[scn.kernel])
+        self.kernel_path = kdir / ("vmlinuz" if scn.kernel == "stock" else "bzImage")
+        self.kernel_release = (kdir / "kernel-release").read_text().strip()
         self.opts = opts
         self.res = Result(scn.name)
         self.logdir = LOGS / scn.name
@@ -443,7 +455,12 @@ class Run:
                         out = self.step_lines.get(name, [])
                         self.res.details += [f"    | {name}: {x}" for x in out[-40:]]
             elif m.group(5):
-                self.res.boot = time.monotonic() - self.t0
+                if self.res.boot is None:
+                    self.res.boot = time.monotonic() - self.t0
+                self.res.kernel = m.group(5)
+                if m.group(5) != self.kernel_release:
+                    self.res.reasons.append(f"booted kernel {m.group(5)}, expected "
+                                            f"{self.kernel_release} ({self.scn.kernel})")
             elif m.group(1) == "SCENARIO BEGIN":
                 self.in_scenario = True
             elif m.group(6) is not None:
@@ -544,7 +561,7 @@ class Run:
                "-cpu", scn.get("CPU", "max,hypervisor=off"),
                "-m", str(scn.get("MEMORY", "2G")), "-smp", str(scn.get("SMP", 2)),
                "-nographic", "-nodefaults", "-no-reboot", "-L", str(FIRMWARE),
-               "-kernel", str(self.image / "vmlinuz"), "-initrd", str(initrd),
+               "-kernel", str(self.kernel_path), "-initrd", str(initrd),
                "-append", append,
                "-chardev", f"file,id=cxltest-con,path={console},append=on",
                "-serial", "chardev:cxltest-con",
@@ -716,6 +733,16 @@ def build_image():
     return p.stdout.strip().splitlines()[-1]
 
 
+def build_kernel():
+    """The full kernel's directory (tests/guest/kernel.sh: from the cache, or
+    built now, which takes ~10 min on 2 cores the first time)."""
+    say("run.py: getting the full guest kernel (tests/guest/kernel.sh; the first build takes 10-15 min)")
+    p = subprocess.run([str(HERE / "kernel.sh")], stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"run.py: building the full guest kernel failed (exit {p.returncode})")
+    return p.stdout.strip().splitlines()[-1]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", metavar="NAME", help="scenarios to run (default: all)")
@@ -730,6 +757,8 @@ def main():
     ap.add_argument("--qemu", default=os.environ.get("CXL_QEMU", str(DEFAULT_QEMU)),
                     help="QEMU binary (default: build/bin/qemu-system-x86_64)")
     ap.add_argument("--image", default=None, help="guest image directory (default: build it with image.sh)")
+    ap.add_argument("--full-kernel", default=None, metavar="DIR",
+                    help="directory of the full kernel (bzImage, kernel-release; default: kernel.sh)")
     ap.add_argument("--keep", action="store_true", help="keep the initrd and work files of passing scenarios")
     opts = ap.parse_args()
 
@@ -740,6 +769,7 @@ def main():
     if opts.list:
         for n, s in scenarios.items():
             flag = "" if s.default else " (not in the default run)"
+            flag += "" if s.kernel == "stock" else f" [kernel {s.kernel}]"
             print(f"{n:20s} {s.description.splitlines()[0] if s.description else ''}{flag}")
         return 0
     if opts.demo:
@@ -753,12 +783,20 @@ def main():
     if not os.access(opts.qemu, os.X_OK):
         sys.exit(f"run.py: no QEMU binary at {opts.qemu} (build it first: make build)")
     image = opts.image or build_image()
+    # The full kernel is built (or found in the cache) only when a selected
+    # scenario needs it.
+    opts.kernels = {}
+    if any(scenarios[n].kernel == "full" for n in names):
+        opts.kernels["full"] = opts.full_kernel or build_kernel()
     jobs = opts.jobs or (2 if len(names) > 1 else 1)
 
     def one(name):
-        say(f"=== {name}: {scenarios[name].description.splitlines()[0] if scenarios[name].description else ''}")
-        res = Run(scenarios[name], image, opts).run()
+        run = Run(scenarios[name], image, opts)
+        say(f"=== {name}: {scenarios[name].description.splitlines()[0] if scenarios[name].description else ''}",
+            f"  kernel {scenarios[name].kernel}: {run.kernel_path}")
+        res = run.run()
         boot = f", init after {res.boot:.1f}s" if res.boot is not None else ""
+        boot += f", kernel {res.kernel}" if res.kernel else ", kernel did not reach /init"
         if res.ok:
             say(f"PASS {name} ({res.duration:.1f}s{boot})")
         else:
