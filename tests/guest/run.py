@@ -690,11 +690,34 @@ class Run:
             pass
         proc.wait(timeout=30)
 
+    def _allowed_warning(self, lines, i):
+        """Whether the WARNING at lines[i] is one the scenario expects: its
+        message (the kernel line before it, or the line itself) contains a
+        string of ALLOW_WARNINGS. Returns the index of the report's end
+        ("---[ end trace"), or None."""
+        allowed = self.scn.get("ALLOW_WARNINGS") or []
+        if not allowed or "WARNING:" not in lines[i]:
+            return None
+        prev = [x for x in lines[max(0, i - 5):i] if KERNEL_LINE.match(x)][-1:]
+        if not any(a in x for a in allowed for x in prev + [lines[i]]):
+            return None
+        for j in range(i + 1, min(len(lines), i + 80)):
+            if "---[ end trace" in lines[j]:
+                return j
+        return None
+
     def _kernel_trouble(self, text):
         lines = text.splitlines()
+        skip_to = -1
         for i, line in enumerate(lines):
+            if i <= skip_to:
+                continue
             m = KERNEL_TROUBLE.search(line)
             if m:
+                end = self._allowed_warning(lines, i)
+                if end is not None:
+                    skip_to = end
+                    continue
                 self.res.reasons.append(f"kernel trouble in the console ({m.group(1).rstrip(':')})")
                 self.res.details += ["    | " + x for x in lines[max(0, i - 3):i + 25]]
                 return True
