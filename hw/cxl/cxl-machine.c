@@ -22,6 +22,7 @@
 #include "hw/cxl/cxl-fw-region.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-host.h"
+#include "hw/cxl/cxl-acpi.h"
 #include "trace.h"
 
 /* Machine object -> its CXL state (QOM may instantiate temporary machines). */
@@ -365,7 +366,7 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
     return end;
 }
 
-static CXLHostBridge *cxl_find_host_bridge(const char *id)
+CXLHostBridge *cxl_find_host_bridge(const char *id)
 {
     Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
     Object *obj = peripherals ? object_resolve_path_component(peripherals, id)
@@ -377,6 +378,9 @@ static CXLHostBridge *cxl_find_host_bridge(const char *id)
 
 void cxl_machine_done(CXLMachineState *s, Error **errp)
 {
+    if (!cxl_acpi_check_generic_ports(errp)) {
+        return;
+    }
     if (!cxl_machine_enabled(s)) {
         if (s && s->nr_windows) {
             error_setg(errp, "cxl-fmw: CXL fixed memory windows need the "

@@ -113,5 +113,7 @@ bool cxl_machine_enabled(CXLMachineState *s);
 hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start);
 hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start);
 void cxl_machine_done(CXLMachineState *s, Error **errp);
+/* The pxb-cxl device with id @id, or NULL. */
+CXLHostBridge *cxl_find_host_bridge(const char *id);
 
 #endif /* HW_CXL_MACHINE_H */
