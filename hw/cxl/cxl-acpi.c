@@ -87,9 +87,10 @@ void cxl_acpi_host_bridge(Aml *dev)
 /*
  * QTG _DSM (CXL r3.1 9.18.3): function 0 lists the functions, function 1
  * maps a performance point to QoS throttling groups. This platform has one
- * group, 0, suitable for everything: Package { max QTG ID, Package { 0 } }.
+ * group, 0, suitable for everything: Package { max QTG ID, Package { 0 } },
+ * the max QTG ID being the highest of the windows' (cxl-fmw.N.qtg-id).
  */
-static Aml *cxl_qtg_dsm(void)
+static Aml *cxl_qtg_dsm(CXLMachineState *s)
 {
     Aml *method = aml_method("_DSM", 4, AML_SERIALIZED);
     Aml *is_qtg = aml_if(aml_equal(aml_arg(0), aml_touuid(CXL_QTG_DSM_UUID)));
@@ -98,11 +99,16 @@ static Aml *cxl_qtg_dsm(void)
     uint8_t funcs[] = { BIT(0) | BIT(1) };
     Aml *ids = aml_package(1);
     Aml *result = aml_package(2);
+    uint16_t max_qtg = 0;
+
+    for (unsigned i = 0; i < s->nr_windows; i++) {
+        max_qtg = MAX(max_qtg, s->windows[i].qtg_id);
+    }
 
     aml_append(query, aml_return(aml_buffer(sizeof(funcs), funcs)));
     aml_append(is_qtg, query);
     aml_append(ids, aml_int(0));
-    aml_append(result, aml_int(0));
+    aml_append(result, aml_int(max_qtg));
     aml_append(result, ids);
     aml_append(get, aml_return(result));
     aml_append(is_qtg, get);
@@ -121,7 +127,7 @@ void cxl_acpi_root_device(CXLMachineState *s, Aml *dsdt)
     scope = aml_scope("_SB");
     dev = aml_device("CXLM");
     aml_append(dev, aml_name_decl("_HID", aml_string("ACPI0017")));
-    aml_append(dev, cxl_qtg_dsm());
+    aml_append(dev, cxl_qtg_dsm(s));
     aml_append(scope, dev);
     aml_append(dsdt, scope);
 }
@@ -152,7 +158,7 @@ static void cedt_cfmws(GArray *t, CXLWindow *w)
     build_append_int_noprefix(t, 0, 2);                 /* reserved */
     build_append_int_noprefix(t, w->eig, 4);
     build_append_int_noprefix(t, w->restrictions, 2);
-    build_append_int_noprefix(t, 0, 2);                 /* QTG ID */
+    build_append_int_noprefix(t, w->qtg_id, 2);         /* QTG ID */
     for (unsigned i = 0; i < w->nr_targets; i++) {
         build_append_int_noprefix(t, cxl_host_bridge_uid(w->targets[i]), 4);
     }

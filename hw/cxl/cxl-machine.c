@@ -142,6 +142,7 @@ static bool cxl_window_parse(CXLWindow *w, unsigned index,
         return false;
     }
 
+    w->qtg_id = o->has_qtg_id ? o->qtg_id : 0;
     w->xor = false;
     if (o->interleave_arithmetic) {
         int v = qapi_enum_parse(&CXLInterleaveArithmetic_lookup,
@@ -225,6 +226,8 @@ static void cxl_machine_get_fmw(Object *obj, Visitor *v, const char *name,
         o->interleave_arithmetic = g_strdup(CXLInterleaveArithmetic_str(
             w->xor ? CXL_INTERLEAVE_ARITHMETIC_XOR
                    : CXL_INTERLEAVE_ARITHMETIC_MODULO));
+        o->has_qtg_id = true;
+        o->qtg_id = w->qtg_id;
         QAPI_LIST_APPEND(tail, o);
     }
     visit_type_CXLFixedMemoryWindowOptionsList(v, name, &list, errp);

@@ -76,6 +76,7 @@ struct CXLWindow {
     uint8_t eig;                /* encoded interleave granularity */
     uint16_t restrictions;      /* CFMWS Window Restrictions bits */
     bool xor;                   /* XOR interleave arithmetic */
+    uint16_t qtg_id;            /* CFMWS QoS Throttling Group */
     uint64_t xor_maps[CXL_XOR_MAX_MAPS];
     unsigned nr_xor_maps;       /* maps the window's way count uses */
     unsigned nr_targets;

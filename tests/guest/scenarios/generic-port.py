@@ -21,6 +21,8 @@ cxl_region_shared_upstream_bandwidth_update), from
 Host bridge 1's Generic Port has less bandwidth than the link (the HMAT
 figure is the limit), host bridge 2's more (the link is the limit), host
 bridge 3's has no -numa hmat-lb: QEMU's defaults (50 ns, 64 GiB/s) apply.
+A fourth window on host bridge 3 has QTG 1 where the QTG _DSM answers 0:
+host bridge 3's region is made in it, and Linux reports the mismatch.
 The SRAT's Generic Port structures and the HMAT's entries are checked as
 iasl decodes them.
 """
@@ -54,7 +56,8 @@ def topology(ctx):
     args = ["-M", "q35,cxl=on,hmat=on,"
                   "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
                   "cxl-fmw.1.targets.0=cxl.2,cxl-fmw.1.size=4G,"
-                  "cxl-fmw.2.targets.0=cxl.3,cxl-fmw.2.size=4G",
+                  "cxl-fmw.2.targets.0=cxl.3,cxl-fmw.2.size=4G,"
+                  "cxl-fmw.3.targets.0=cxl.3,cxl-fmw.3.size=4G,cxl-fmw.3.qtg-id=1",
             "-smp", "2",
             "-object", "memory-backend-ram,id=ram0,size=2G",
             "-numa", "node,nodeid=0,cpus=0-1,memdev=ram0"]
@@ -162,15 +165,17 @@ m1=$(memdev_of 1); m2=$(memdev_of 2); m3=$(memdev_of 3)
 step_match memdev1-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m1"
 step_match memdev2-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m2"
 step_match memdev3-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m3"
-step_eq root-decoders-qos-class 3 sh -c 'cxl list -D -d root | grep -c "\"qos_class\":0"'
+step_eq root-decoders-qos-class-0 3 sh -c 'cxl list -D -d root | grep -c "\"qos_class\":0"'
+step_match root-decoder3-qos-class-1 '"qos_class":1' cxl list -D -d decoder0.3
 r1=$(cxl create-region -t ram -d decoder0.0 -m "$m1" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
 step_match region1 'region[0-9]+' echo "$r1"
 r2=$(cxl create-region -t ram -d decoder0.1 -m "$m2" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
 step_match region2 'region[0-9]+' echo "$r2"
-r3=$(cxl create-region -t ram -d decoder0.2 -m "$m3" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
+r3=$(cxl create-region -t ram -d decoder0.3 -m "$m3" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
 step_match region3 'region[0-9]+' echo "$r3"
 step_eq regions 3 sh -c 'cxl list -R | grep -c "\"region\":"'
-step_eq no-qos-class-mismatch "" sh -c 'cxl list -R | grep qos_class_mismatch || true'
+step_eq no-qos-class-mismatch "" sh -c "{ cxl list -R -r $r1; cxl list -R -r $r2; } | grep qos_class_mismatch || true"
+step_match qtg-1-window-mismatch '"qos_class_mismatch":true' cxl list -R -r "$r3"
 note "$(cxl list -R -M -D)"
 
 link() { cat /sys/bus/pci/devices/$1/current_link_speed | cut -d' ' -f1; cat /sys/bus/pci/devices/$1/current_link_width; }
