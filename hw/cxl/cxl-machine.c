@@ -22,6 +22,7 @@
 #include "hw/cxl/cxl-fw-region.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-host.h"
+#include "hw/cxl/cxl-acpi.h"
 #include "trace.h"
 
 /* Machine object -> its CXL state (QOM may instantiate temporary machines). */
@@ -141,6 +142,7 @@ static bool cxl_window_parse(CXLWindow *w, unsigned index,
         return false;
     }
 
+    w->qtg_id = o->has_qtg_id ? o->qtg_id : 0;
     w->xor = false;
     if (o->interleave_arithmetic) {
         int v = qapi_enum_parse(&CXLInterleaveArithmetic_lookup,
@@ -224,6 +226,8 @@ static void cxl_machine_get_fmw(Object *obj, Visitor *v, const char *name,
         o->interleave_arithmetic = g_strdup(CXLInterleaveArithmetic_str(
             w->xor ? CXL_INTERLEAVE_ARITHMETIC_XOR
                    : CXL_INTERLEAVE_ARITHMETIC_MODULO));
+        o->has_qtg_id = true;
+        o->qtg_id = w->qtg_id;
         QAPI_LIST_APPEND(tail, o);
     }
     visit_type_CXLFixedMemoryWindowOptionsList(v, name, &list, errp);
@@ -365,7 +369,7 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
     return end;
 }
 
-static CXLHostBridge *cxl_find_host_bridge(const char *id)
+CXLHostBridge *cxl_find_host_bridge(const char *id)
 {
     Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
     Object *obj = peripherals ? object_resolve_path_component(peripherals, id)
@@ -377,6 +381,9 @@ static CXLHostBridge *cxl_find_host_bridge(const char *id)
 
 void cxl_machine_done(CXLMachineState *s, Error **errp)
 {
+    if (!cxl_acpi_check_generic_ports(errp)) {
+        return;
+    }
     if (!cxl_machine_enabled(s)) {
         if (s && s->nr_windows) {
             error_setg(errp, "cxl-fmw: CXL fixed memory windows need the "

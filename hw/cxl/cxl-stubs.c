@@ -55,6 +55,15 @@ void cxl_acpi_build_cedt(CXLMachineState *s, GArray *table_offsets,
 {
 }
 
+bool cxl_acpi_check_generic_ports(Error **errp)
+{
+    return true;
+}
+
+void cxl_acpi_build_srat(GArray *table_data)
+{
+}
+
 /* QMP commands of cxl-type3 (qapi/cxl.json) */
 static void cxl_unavailable(Error **errp)
 {

@@ -30,6 +30,7 @@ HB1 = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"]
 HB2 = ["-device", "pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2"]
 W1 = "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"
 RP0 = ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2"]
+NODE0 = ["-object", "memory-backend-ram,id=r0,size=128M", "-numa", "node,nodeid=0,memdev=r0"]
 REGION = "cxl-region.0.window=0,cxl-region.0.size=256M,cxl-region.0.targets.0=t3"
 
 # (name, args, None for "starts", or a regex the error must match)
@@ -129,6 +130,28 @@ CASES = [
       "-device", "cxl-downstream,port=2,bus=us0,id=ds0,chassis=0,slot=4",
       "-device", "cxl-downstream,port=2,bus=us0,id=ds1,chassis=0,slot=5"],
      r"cxl-downstream: port 2 is already used by downstream port 'ds0' of this switch"),
+    # acpi-generic-port
+    ("generic-port", ["-M", "q35,cxl=on,hmat=on," + W1, "-smp", "2", "-m", "512M",
+                      "-object", "memory-backend-ram,id=r0,size=512M",
+                      "-numa", "node,nodeid=0,cpus=0-1,memdev=r0", "-numa", "node,nodeid=1",
+                      "-object", "acpi-generic-port,id=gp0,pci-bus=cxl.1,node=1"] + HB1, None),
+    ("generic-port-not-a-cxl-bridge", ["-M", "q35,cxl=on"] + NODE0 +
+     ["-device", "pxb-pcie,bus_nr=12,bus=pcie.0,id=pxb0",
+      "-object", "acpi-generic-port,id=gp0,pci-bus=pxb0,node=0"],
+     r"acpi-generic-port 'gp0': property 'pci-bus': 'pxb0' is not a CXL host bridge; "
+     r"allowed: the id of a pxb-cxl device"),
+    ("generic-port-no-pci-bus", ["-M", "q35,cxl=on"] + NODE0 +
+     ["-object", "acpi-generic-port,id=gp0,node=0"] + HB1,
+     r"acpi-generic-port,id=gp0,node=0: Parameter 'pci-bus' is missing"),
+    ("generic-port-no-node", ["-M", "q35,cxl=on"] + NODE0 +
+     ["-object", "acpi-generic-port,id=gp0,pci-bus=cxl.1"] + HB1,
+     r"Parameter 'node' is missing"),
+    ("generic-port-missing-node", ["-M", "q35,cxl=on"] + NODE0 +
+     ["-object", "acpi-generic-port,id=gp0,pci-bus=cxl.1,node=3"] + HB1,
+     r"acpi-generic-port 'gp0': property 'node': NUMA node 3 does not exist \(the machine has 1"),
+    ("generic-port-node-out-of-range", ["-M", "q35,cxl=on",
+                                        "-object", "acpi-generic-port,id=gp0,pci-bus=cxl.1,node=9999"] + HB1,
+     r"acpi-generic-port: node 9999 is out of range"),
 ] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
          ["-object", "memory-backend-ram,id=m0,size=256M", "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3",
           "-M", REGION + args], expect) for name, args, expect in [

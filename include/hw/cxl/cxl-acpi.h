@@ -23,4 +23,13 @@ void cxl_acpi_build_cedt(CXLMachineState *s, GArray *table_offsets,
                          GArray *table_data, BIOSLinker *linker,
                          const char *oem_id, const char *oem_table_id);
 
+/*
+ * The acpi-generic-port objects (-object acpi-generic-port,id=..,
+ * pci-bus=<pxb-cxl id>,node=N): at machine done, check that each names a
+ * CXL host bridge and an existing NUMA node (false with @errp otherwise).
+ */
+bool cxl_acpi_check_generic_ports(Error **errp);
+/* Their SRAT Generic Port Affinity structures. */
+void cxl_acpi_build_srat(GArray *table_data);
+
 #endif /* HW_CXL_ACPI_H */

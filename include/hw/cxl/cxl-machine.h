@@ -76,6 +76,7 @@ struct CXLWindow {
     uint8_t eig;                /* encoded interleave granularity */
     uint16_t restrictions;      /* CFMWS Window Restrictions bits */
     bool xor;                   /* XOR interleave arithmetic */
+    uint16_t qtg_id;            /* CFMWS QoS Throttling Group */
     uint64_t xor_maps[CXL_XOR_MAX_MAPS];
     unsigned nr_xor_maps;       /* maps the window's way count uses */
     unsigned nr_targets;
@@ -113,5 +114,7 @@ bool cxl_machine_enabled(CXLMachineState *s);
 hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start);
 hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start);
 void cxl_machine_done(CXLMachineState *s, Error **errp);
+/* The pxb-cxl device with id @id, or NULL. */
+CXLHostBridge *cxl_find_host_bridge(const char *id);
 
 #endif /* HW_CXL_MACHINE_H */
