@@ -742,7 +742,9 @@ def guest_tool(name):
                HERE / "tools" / f"{name}.c")
     out = TOP / "build" / "guest-tools" / name
     with _tool_lock:
-        if not out.exists() or out.stat().st_mtime < src.stat().st_mtime:
+        # (the tools share headers beside them)
+        newest = max(f.stat().st_mtime for f in [src, *src.parent.glob("*.h")])
+        if not out.exists() or out.stat().st_mtime < newest:
             out.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(out), str(src)],
                            check=True)

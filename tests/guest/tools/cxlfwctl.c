@@ -36,6 +36,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hexarg.h"
+
 #define FWCTL_TYPE 0x9A
 #define FWCTL_INFO _IO(FWCTL_TYPE, 0)
 #define FWCTL_RPC _IO(FWCTL_TYPE, 1)
@@ -126,40 +128,9 @@ static void usage(void)
     exit(1);
 }
 
-static size_t parse_hex(const char *hex, uint8_t *buf, size_t max)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *hex; hex++) {
-        int v;
-
-        if (*hex == '-' || *hex == ' ') {
-            continue;
-        }
-        if (!isxdigit((unsigned char)*hex) || n >= max) {
-            fprintf(stderr, "cxlfwctl: bad hex '%s'\n", hex);
-            exit(1);
-        }
-        v = isdigit((unsigned char)*hex) ? *hex - '0'
-                                         : tolower((unsigned char)*hex) - 'a' + 10;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            buf[n++] = hi << 4 | v;
-            hi = -1;
-        }
-    }
-    if (hi >= 0) {
-        fprintf(stderr, "cxlfwctl: odd number of hex digits\n");
-        exit(1);
-    }
-    return n;
-}
-
 static void parse_uuid(const char *s, uint8_t *uuid)
 {
-    if (parse_hex(s, uuid, 16) != 16) {
+    if (parse_hex("cxlfwctl", s, uuid, 16) != 16) {
         fprintf(stderr, "cxlfwctl: a UUID has 16 bytes\n");
         exit(1);
     }
@@ -180,13 +151,6 @@ static int rpc(uint32_t scope, void *in, size_t in_len, void *out,
         return 2;
     }
     return 0;
-}
-
-static void print_hex(const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        printf("%02x", b[i]);
-    }
 }
 
 int main(int argc, char **argv)
@@ -272,7 +236,7 @@ int main(int argc, char **argv)
         parse_uuid(argv[2], si->uuid);
         si->version = strtoul(argv[3], NULL, 0);
         si->flags = SET_FEAT_SAVED_ACROSS_RESET;
-        n = parse_hex(argv[4], si->feat_data, BUF / 2);
+        n = parse_hex("cxlfwctl", argv[4], si->feat_data, BUF / 2);
         h->op_size = sizeof(*si) + n;
         if (rpc(argc == 6 ? strtoul(argv[5], NULL, 0) : 3, in,
                 sizeof(*h) + h->op_size, out, sizeof(*oh))) {

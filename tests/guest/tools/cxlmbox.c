@@ -43,6 +43,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hexarg.h"
+
 #define CXL_MEM_COMMAND_ID_RAW  2
 
 struct cxl_command_info {
@@ -92,38 +94,6 @@ static void usage(void)
             "       cxlmbox [-d DEV] send ID [-o OUTSIZE] [HEX]\n"
             "       cxlmbox [-d DEV] raw OPCODE [-o OUTSIZE] [HEX]\n");
     exit(1);
-}
-
-/* @hex as bytes in @buf (room for MAX_PAYLOAD); returns the count */
-static size_t parse_hex(const char *hex, uint8_t *buf)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *hex; hex++) {
-        int v;
-
-        if (*hex == ' ' || *hex == '.') {
-            continue;
-        }
-        if (!isxdigit((unsigned char)*hex) || n >= MAX_PAYLOAD) {
-            fprintf(stderr, "cxlmbox: bad hex payload\n");
-            exit(1);
-        }
-        v = isdigit((unsigned char)*hex) ? *hex - '0'
-                                         : tolower((unsigned char)*hex) - 'a' + 10;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            buf[n++] = hi << 4 | v;
-            hi = -1;
-        }
-    }
-    if (hi >= 0) {
-        fprintf(stderr, "cxlmbox: odd number of hex digits\n");
-        exit(1);
-    }
-    return n;
 }
 
 static int query(int fd)
@@ -200,7 +170,7 @@ int main(int argc, char **argv)
     in = calloc(1, MAX_PAYLOAD);
     out = calloc(1, MAX_PAYLOAD);
     if (argc == 1) {
-        in_len = parse_hex(argv[0], in);
+        in_len = parse_hex("cxlmbox", argv[0], in, MAX_PAYLOAD);
     } else if (argc) {
         usage();
     }
@@ -215,9 +185,7 @@ int main(int argc, char **argv)
     printf("retval=%02x size=%u\n", cmd.retval, cmd.out.size);
     if (cmd.out.size) {
         printf("out=");
-        for (uint32_t i = 0; i < cmd.out.size; i++) {
-            printf("%02x", out[i]);
-        }
+        print_hex(out, cmd.out.size);
         printf("\n");
     }
     return 0;
