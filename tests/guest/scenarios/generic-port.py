@@ -23,9 +23,19 @@ figure is the limit), host bridge 2's more (the link is the limit), host
 bridge 3's has no -numa hmat-lb: QEMU's defaults (50 ns, 64 GiB/s) apply.
 A fourth window on host bridge 3 has QTG 1 where the QTG _DSM answers 0:
 host bridge 3's region is made in it, and Linux reports the mismatch.
+Host bridge 4 has a switch between its root port and the device; the
+switch's CDAT (a file this scenario writes, cdat= on cxl-upstream) has
+SSLBIS latency and bandwidth for its downstream port 2 (and different
+figures for port 1, which must not be used), the bandwidth lower than the
+links' and the device's DSLBIS: the region's coordinates add the SSLBIS
+latency and both link latencies (switch downstream port and root port)
+and take the SSLBIS bandwidth as the limit (cxl_endpoint_get_perf_coordinates,
+cxl_endpoint_gather_bandwidth, cxl_switch_gather_bandwidth).
 The SRAT's Generic Port structures and the HMAT's entries are checked as
 iasl decodes them.
 """
+
+import struct
 
 from _cxl import GUEST_LIB
 
@@ -39,7 +49,14 @@ GENERIC_PORTS = {
     "cxl.1": (12, 1, 40, 200),
     "cxl.2": (222, 2, 70, 65536),
     "cxl.3": (100, 3, None, None),
+    "cxl.4": (150, 4, 20, 65536),
 }
+# host bridge 4: root port -> cxl-upstream -> cxl-downstream port SWITCH_DSP
+SWITCH_HB = "cxl.4"
+SWITCH_DSP = 2
+# SSLBIS (upstream port -> downstream port): read/write latency ns,
+# read/write bandwidth MB/s; DECOY for port 1 (no device there)
+SSLBIS = {SWITCH_DSP: (33, 37, 180, 150), 1: (5, 5, 100, 100)}
 GP_DEFAULT = (50, 65536)
 CDAT_LATENCY_NS = 150           # CXL_CDAT_DEFAULT_VOLATILE_*_LATENCY_PS / 1000
 CDAT_BANDWIDTH_MBS = 25600      # CXL_CDAT_DEFAULT_VOLATILE_BANDWIDTH_MBS
@@ -52,12 +69,31 @@ def _lb(init, target, kind, value):
                      f"data-type=access-{kind},{unit}={value}"]
 
 
+def switch_cdat():
+    """A CDAT of one SSLBIS per data type (HMAT read/write latency and
+    bandwidth: 1, 2, 4, 5), entries upstream port (0x100) -> downstream
+    port N; latency in ns with a 1000 ps base unit, bandwidth in MB/s."""
+    body = b""
+    for k, data_type in enumerate((1, 2, 4, 5)):
+        unit = 1000 if data_type < 3 else 1
+        entries = b"".join(struct.pack("<HHHH", 0x100, port, vals[k], 0)
+                           for port, vals in sorted(SSLBIS.items()))
+        body += struct.pack("<BBHB3xQ", 5, 0, 16 + len(entries), data_type, unit) + entries
+    length = 16 + len(body)
+    table = bytearray(struct.pack("<IBB6xI", length, 1, 0, 0) + body)
+    table[5] = -sum(table) & 0xff
+    return bytes(table)
+
+
 def topology(ctx):
+    with open(ctx.path("switch.cdat"), "wb") as f:
+        f.write(switch_cdat())
     args = ["-M", "q35,cxl=on,hmat=on,"
                   "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
                   "cxl-fmw.1.targets.0=cxl.2,cxl-fmw.1.size=4G,"
                   "cxl-fmw.2.targets.0=cxl.3,cxl-fmw.2.size=4G,"
-                  "cxl-fmw.3.targets.0=cxl.3,cxl-fmw.3.size=4G,cxl-fmw.3.qtg-id=1",
+                  "cxl-fmw.3.targets.0=cxl.3,cxl-fmw.3.size=4G,cxl-fmw.3.qtg-id=1,"
+                  "cxl-fmw.4.targets.0=cxl.4,cxl-fmw.4.size=4G",
             "-smp", "2",
             "-object", "memory-backend-ram,id=ram0,size=2G",
             "-numa", "node,nodeid=0,cpus=0-1,memdev=ram0"]
@@ -68,8 +104,15 @@ def topology(ctx):
                  "-device", f"pxb-cxl,bus_nr={bus_nr},bus=pcie.0,id={hb}",
                  "-object", f"acpi-generic-port,id=gp{n},pci-bus={hb},node={node}",
                  "-device", f"cxl-rp,port=0,bus={hb},id=rp{n},chassis=0,slot={n + 1}",
-                 "-object", f"memory-backend-ram,id=vmem{n},size=256M",
-                 "-device", f"cxl-type3,bus=rp{n},volatile-memdev=vmem{n},id=t3{n},sn={n}"]
+                 "-object", f"memory-backend-ram,id=vmem{n},size=256M"]
+        parent = f"rp{n}"
+        if hb == SWITCH_HB:
+            args += ["-device", f"cxl-upstream,bus=rp{n},id=us{n},sn=0x100{n},"
+                                f"cdat={ctx.path('switch.cdat')}",
+                     "-device", f"cxl-downstream,port={SWITCH_DSP},bus=us{n},id=ds{n},"
+                                f"chassis=0,slot={n + 10}"]
+            parent = f"ds{n}"
+        args += ["-device", f"cxl-type3,bus={parent},volatile-memdev=vmem{n},id=t3{n},sn={n}"]
         if lat is not None:
             args += _lb(0, node, "latency", lat) + _lb(0, node, "bandwidth", f"{bw}M")
     return args
@@ -80,6 +123,38 @@ def topology(ctx):
 RAW_MBPS = {"2.5": 2500, "5.0": 5000, "8.0": 8000, "16.0": 16000, "32.0": 32000, "64.0": 64000}
 ENC_MBPS = {"2.5": 2500 * 8 // 10, "5.0": 5000 * 8 // 10, "8.0": 8000 * 128 // 130,
             "16.0": 16000 * 128 // 130, "32.0": 32000 * 128 // 130, "64.0": 64000}
+
+
+def link_latency_ns(speed, width):
+    """cxl_pci_get_latency (flit / raw link bandwidth, ps) rounded up to ns
+    by add_latency"""
+    return -(-(FLIT_BYTES * 1000000 // (RAW_MBPS[speed] * width // 8)) // 1000)
+
+
+def expected_switch(hb, links):
+    """Region coordinates of a 1-way region on the device below HB's
+    switch. LINKS: (speed, width) of the endpoint, the switch downstream
+    port, the switch upstream port and the root port, as the guest reads
+    them."""
+    (ep_s, ep_w), (dsp_s, dsp_w), (usp_s, usp_w), (rp_s, rp_w) = links
+    _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
+    r_lat, w_lat, r_bw, w_bw = SSLBIS[SWITCH_DSP]
+    # cxl_endpoint_get_perf_coordinates: the downstream port's SSLBIS and
+    # link latency, the root port's link latency, the Generic Port; then
+    # the PCIe bandwidth available on the whole path (encoded, minimum of
+    # every link) / 8
+    path_lat = link_latency_ns(dsp_s, dsp_w) + link_latency_ns(rp_s, rp_w) + gp_lat
+    avail = min(ENC_MBPS[s] * w for s, w in links) // 8
+    # cxl_endpoint_gather_bandwidth: min(endpoint raw link, DSLBIS, SSLBIS);
+    # cxl_switch_gather_bandwidth: min with the upstream port's raw link;
+    # cxl_hb_gather_bandwidth: min with the Generic Port
+    def bw(sslbis_bw):
+        return min(RAW_MBPS[ep_s] * ep_w // 8, CDAT_BANDWIDTH_MBS, sslbis_bw,
+                   RAW_MBPS[usp_s] * usp_w // 8, gp_bw)
+    return {"read_latency": CDAT_LATENCY_NS + r_lat + path_lat,
+            "write_latency": CDAT_LATENCY_NS + w_lat + path_lat,
+            "read_bandwidth": bw(r_bw), "write_bandwidth": bw(w_bw)}, \
+        {"path_latency": path_lat, "pcie_available": avail}
 
 
 def expected(hb, ep_speed, ep_width, rp_speed, rp_width):
@@ -114,19 +189,29 @@ ATTRS = ("read_latency", "write_latency", "read_bandwidth", "write_bandwidth")
 
 def perf(ctx, hb, ep_speed, ep_width, rp_speed, rp_width, *values):
     want, why = expected(hb, ep_speed, int(ep_width), rp_speed, int(rp_width))
+    return compare(ctx, hb, want, f"link {ep_speed}x{ep_width} / {rp_speed}x{rp_width}, {why}",
+                   values)
+
+
+def perf_switch(ctx, hb, *args):
+    links = [(args[i], int(args[i + 1])) for i in range(0, 8, 2)]
+    want, why = expected_switch(hb, links)
+    return compare(ctx, hb, want, f"links {links}, {why}", args[8:])
+
+
+def compare(ctx, hb, want, why, values):
     got = [int(v) for v in values]
     details = []
     for i, access in enumerate(("access0", "access1")):
         for j, attr in enumerate(ATTRS):
             g = got[i * 4 + j]
             ctx.check(f"{hb}-{access}-{attr}", g == want[attr],
-                      f"sysfs {g}, computed {want[attr]} (link {ep_speed}x{ep_width} / "
-                      f"{rp_speed}x{rp_width}, {why})")
+                      f"sysfs {g}, computed {want[attr]} ({why})")
             details.append(f"{access}.{attr}={g}/{want[attr]}")
     return " ".join(details)
 
 
-HOST = {"perf": perf}
+HOST = {"perf": perf, "perf_switch": perf_switch}
 
 GUEST = GUEST_LIB + r'''
 cd /tmp
@@ -146,26 +231,28 @@ gp_list() {
 H="41 43 50 49 30 30 31 36"
 step_eq srat-generic-ports "00000001/00/$H 0C 00 00 00 00 00 00 00
 00000002/00/$H DE 00 00 00 00 00 00 00
-00000003/00/$H 64 00 00 00 00 00 00 00" gp_list
+00000003/00/$H 64 00 00 00 00 00 00 00
+00000004/00/$H 96 00 00 00 00 00 00 00" gp_list
 step_match srat-gp-enabled 'Enabled : 1' sh -c 'grep -A8 "Subtable Type : 06" srat.dsl'
 # HMAT System Locality Latency and Bandwidth (initiator node 0; targets
-# nodes 0-3): "data type / base unit / entries"; latency in ps units
-# (10000 ps = 10 ns: 10, 40, 70, 50 ns), bandwidth in MB/s units
-# (8 MB/s: 20480, 200, 65536, 65536 MB/s)
+# nodes 0-4): "data type / base unit / entries"; latency in ps units
+# (10000 ps = 10 ns: 10, 40, 70, 50, 20 ns), bandwidth in MB/s units
+# (8 MB/s: 20480, 200, 65536, 65536, 65536 MB/s)
 hmat_lb() {
     awk -F' : ' '/Data Type/ { if (d != "") print d "/" b "/" e; d = $2; e = "" }
                  /Entry Base Unit/ { b = $2 } /Entry :/ { e = e (e == "" ? "" : ",") $2 }
                  END { if (d != "") print d "/" b "/" e }' hmat.dsl
 }
-step_eq hmat-latency-bandwidth "00/0000000000002710/0001,0004,0007,0005
-03/0000000000000008/0A00,0019,2000,2000" hmat_lb
+step_eq hmat-latency-bandwidth "00/0000000000002710/0001,0004,0007,0005,0002
+03/0000000000000008/0A00,0019,2000,2000,2000" hmat_lb
 
-step memdevs-probed wait_memdevs 3
-m1=$(memdev_of 1); m2=$(memdev_of 2); m3=$(memdev_of 3)
+step memdevs-probed wait_memdevs 4
+m1=$(memdev_of 1); m2=$(memdev_of 2); m3=$(memdev_of 3); m4=$(memdev_of 4)
 step_match memdev1-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m1"
 step_match memdev2-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m2"
 step_match memdev3-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m3"
-step_eq root-decoders-qos-class-0 3 sh -c 'cxl list -D -d root | grep -c "\"qos_class\":0"'
+step_match memdev4-ram-qos-class '"ram_qos_class":0' cxl list -M -m "$m4"
+step_eq root-decoders-qos-class-0 4 sh -c 'cxl list -D -d root | grep -c "\"qos_class\":0"'
 step_match root-decoder3-qos-class-1 '"qos_class":1' cxl list -D -d decoder0.3
 r1=$(cxl create-region -t ram -d decoder0.0 -m "$m1" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
 step_match region1 'region[0-9]+' echo "$r1"
@@ -173,8 +260,10 @@ r2=$(cxl create-region -t ram -d decoder0.1 -m "$m2" | sed -n 's/.*"region":"\(r
 step_match region2 'region[0-9]+' echo "$r2"
 r3=$(cxl create-region -t ram -d decoder0.3 -m "$m3" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
 step_match region3 'region[0-9]+' echo "$r3"
-step_eq regions 3 sh -c 'cxl list -R | grep -c "\"region\":"'
-step_eq no-qos-class-mismatch "" sh -c "{ cxl list -R -r $r1; cxl list -R -r $r2; } | grep qos_class_mismatch || true"
+r4=$(cxl create-region -t ram -d decoder0.4 -m "$m4" | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1)
+step_match region4-behind-switch 'region[0-9]+' echo "$r4"
+step_eq regions 4 sh -c 'cxl list -R | grep -c "\"region\":"'
+step_eq no-qos-class-mismatch "" sh -c "{ cxl list -R -r $r1; cxl list -R -r $r2; cxl list -R -r $r4; } | grep qos_class_mismatch || true"
 step_match qtg-1-window-mismatch '"qos_class_mismatch":true' cxl list -R -r "$r3"
 note "$(cxl list -R -M -D)"
 
@@ -196,5 +285,16 @@ check_region() {
 step region1-coordinates check_region cxl.1 "$m1" "$r1"
 step region2-coordinates check_region cxl.2 "$m2" "$r2"
 step region3-coordinates check_region cxl.3 "$m3" "$r3"
+# below the switch: endpoint, downstream port, upstream port, root port
+check_switch_region() {
+    local hb=$1 m=$2 r=$3 ep dsp usp rp
+    ep=$(basename "$(dirname "$(readlink -f /sys/bus/cxl/devices/$m)")")
+    dsp=$(basename "$(dirname "$(readlink -f /sys/bus/pci/devices/$ep)")")
+    usp=$(basename "$(dirname "$(readlink -f /sys/bus/pci/devices/$dsp)")")
+    rp=$(basename "$(dirname "$(readlink -f /sys/bus/pci/devices/$usp)")")
+    note "$hb: $m on $ep below $dsp / $usp / $rp, $r: $(coords $r | tr '\n' ' ')"
+    host perf_switch $hb $(link $ep) $(link $dsp) $(link $usp) $(link $rp) $(coords $r)
+}
+step region4-coordinates-through-switch check_switch_region cxl.4 "$m4" "$r4"
 step_eq kernel-log-clean "" kernel_cxl_trouble
 '''
