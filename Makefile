@@ -11,7 +11,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest bench series refresh-patches guest-image guest-kernel clean distclean help
+        check-guest check-by-hand bench series refresh-patches guest-image guest-kernel clean distclean help
 
 all: build
 
@@ -50,6 +50,10 @@ check-qtest: build
 # One scenario: make check-guest SCENARIO=name
 check-guest: build
 	@tests/run-checks.sh guest $(SCENARIO)
+
+# The docs' boot-by-hand examples (needs the guest image and full kernel)
+check-by-hand: build guest-image guest-kernel
+	@tests/run-checks.sh by-hand
 
 # Benchmarks (tests/perf): make bench [BENCH="case..."] [BENCH_MACHINE=opts]
 bench: build

@@ -3,6 +3,7 @@
 #   tests/run-checks.sh all            every suite
 #   tests/run-checks.sh strip|series|unit|qtest|cli   one suite
 #   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
+#   tests/run-checks.sh by-hand        the docs' boot-by-hand examples
 # Each check prints PASS/FAIL; the last line is "N passed, N failed", also
 # written to build/test-summary.txt for CI.
 set -uo pipefail
@@ -128,17 +129,31 @@ suite_guest() {
     rm -f "$out"
 }
 
+# The documents' boot-by-hand examples (after the scenarios, which build
+# the image and the full kernel): one check each.
+suite_by_hand() {
+    local out rc
+    echo "=== by-hand"
+    out=$(mktemp)
+    /usr/bin/python3 "$TOP/tests/guest/by-hand.py" > "$out" 2>&1
+    rc=$?
+    cat "$out"
+    add_summary by-hand "$rc" "$out"
+    rm -f "$out"
+}
+
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case $what in
-    all)    suite_strip; suite_series; suite_unit; suite_qtest; suite_cli; suite_guest ;;
+    all)    suite_strip; suite_series; suite_unit; suite_qtest; suite_cli; suite_guest; suite_by_hand ;;
     qtest)  suite_qtest ;;
     strip)  suite_strip ;;
     unit)   suite_unit ;;
     cli)    suite_cli ;;
     series) suite_series ;;
     guest)  suite_guest "$@" ;;
-    *)      die "unknown suite '$what' (all, strip, series, unit, qtest, cli, guest)" ;;
+    by-hand) suite_by_hand ;;
+    *)      die "unknown suite '$what' (all, strip, series, unit, qtest, cli, guest, by-hand)" ;;
 esac
 
 echo

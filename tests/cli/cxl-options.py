@@ -247,7 +247,10 @@ def doc_examples(rst):
                 cmd = cmd[:-1] + " " + lines[i].strip()
             # "..." stands for the options a real command line adds
             args = [a for a in shlex.split(cmd)[1:] if a != "..."]
-            examples.append(("docs:%s:%d" % (os.path.basename(rst), start), args))
+            # examples that boot a kernel are run, guest and all, by
+            # tests/guest/by-hand.py
+            if "-kernel" not in args:
+                examples.append(("docs:%s:%d" % (os.path.basename(rst), start), args))
         i += 1
     return examples
 
