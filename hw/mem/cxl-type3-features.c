@@ -34,7 +34,8 @@
  * and the saved one (Set Feature with "saved across reset"); a device
  * reset makes the saved value current. Maintenance operations are
  * background operations of the maintenance-ms property (also the maximum
- * latency the features report); each uses one of the operation's spare
+ * latency the features report), or with maintenance-ms 0 (the default)
+ * complete before Perform Maintenance returns; each uses one of the operation's spare
  * resources (the maintenance-spares property per operation) and reports a
  * Memory Sparing Event Record in the informational log (for PPR when the
  * PPR operation mode enables it).
@@ -785,6 +786,9 @@ static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
     }
     fs->maint_feat = f;
     memcpy(&fs->maint_in, in, in_len);
+    if (!ct3->maint_ms) {
+        return maint_complete(cci);
+    }
     cxl_cci_bg_start(cci, CXL_OP_PERFORM_MAINTENANCE, ct3->maint_ms,
                      maint_complete, NULL);
     return CXL_RC_BACKGROUND;

@@ -459,9 +459,10 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                                     errp)) {
         return false;
     }
-    if (ct3->maint_ms < 1 || ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
-        error_setg(errp, "%s: maintenance-ms must be from 1 to %d, the "
-                   "features' maximum latency field (got %" PRIu32 ")",
+    if (ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
+        error_setg(errp, "%s: maintenance-ms must be from 0 (no background "
+                   "operation) to %d, the features' maximum latency field "
+                   "(got %" PRIu32 ")",
                    TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_MS_MAX, ct3->maint_ms);
         return false;
     }

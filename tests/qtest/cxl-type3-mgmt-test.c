@@ -152,7 +152,7 @@ static void test_feature_round_trip(void)
     /* soft and hard PPR: header, capabilities, the event record enable */
     for (unsigned f = 2; f <= 3; f++) {
         get_feature(&t, feature_uuids[f], 0, out, 20);
-        g_assert_cmphex(out[0], ==, 3 << 4 | 10);     /* 10 ms */
+        g_assert_cmphex(out[0], ==, 3 << 4 | 0);      /* 0 ms: at once */
         g_assert_cmphex(out[5], ==, 1);               /* class PPR */
         g_assert_cmphex(out[6], ==, f - 2);           /* soft 0, hard 1 */
         g_assert_cmphex(out[16], ==, 0x7);            /* DPA, nibble, event */
@@ -208,19 +208,56 @@ static void test_feature_round_trip(void)
     t3_stop(&t);
 }
 
-/* Perform Maintenance (0600h) and let it complete */
-static void maintenance(T3 *t, const uint8_t *in, size_t len)
+/*
+ * Perform Maintenance (0600h): it completes before it returns (the
+ * default, maintenance-ms=0), or with @background (maintenance-ms set) it
+ * runs as a background operation: wait for it.
+ */
+static void maintenance_run(T3 *t, const uint8_t *in, size_t len,
+                            bool background)
 {
+    if (!background) {
+        g_assert_cmphex(mbox_send(t, 0x0600, in, len, NULL, 0, NULL), ==,
+                        RC_SUCCESS);
+        return;
+    }
     g_assert_cmphex(mbox_send(t, 0x0600, in, len, NULL, 0, NULL), ==,
                     RC_BACKGROUND);
     g_assert_cmphex(bg_wait(t, 0x0600), ==, RC_SUCCESS);
 }
 
+static void maintenance(T3 *t, const uint8_t *in, size_t len)
+{
+    maintenance_run(t, in, len, false);
+}
+
 /*
- * Soft PPR and memory sparing through Perform Maintenance: each is a
- * background operation whose Memory Sparing Event Record (CXL r3.2
- * 8.2.10.2.1.4, Linux's struct cxl_event_mem_sparing) Get Event Records
- * returns; each uses a spare resource until none is left.
+ * With maintenance-ms, Perform Maintenance is a background operation:
+ * the Background Command Status register shows it until it ends, then the
+ * event record is there and the spare is used.
+ */
+static void test_maintenance_background(void)
+{
+    uint8_t in[14] = { 1 }, rec[128], out[20];
+    T3 t;
+
+    t3_start_opts(&t, false, ",maintenance-ms=10");
+    get_feature(&t, feature_uuids[2], 0, out, 20);
+    g_assert_cmphex(out[0], ==, 3 << 4 | 10);         /* 10 ms */
+    stq_le_p(in + 3, 0x2000);
+    maintenance_run(&t, in, sizeof(in), true);
+    g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
+    g_assert_cmphex(rec[0x20], ==, 1);          /* class PPR */
+    g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 3);       /* spares left */
+    t3_stop(&t);
+}
+
+/*
+ * Soft PPR and memory sparing through Perform Maintenance (completing
+ * before it returns, the default): each gives a Memory Sparing Event
+ * Record (CXL r3.2 8.2.10.2.1.4, Linux's struct cxl_event_mem_sparing)
+ * that Get Event Records returns; each uses a spare resource until none
+ * is left.
  */
 static void test_maintenance(void)
 {
@@ -551,6 +588,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/supported-features", test_supported_features);
     qtest_add_func("/cxl/type3/feature-round-trip", test_feature_round_trip);
     qtest_add_func("/cxl/type3/maintenance", test_maintenance);
+    qtest_add_func("/cxl/type3/maintenance-background",
+                   test_maintenance_background);
     qtest_add_func("/cxl/type3/feature-persist", test_feature_persist);
     qtest_add_func("/cxl/type3/security", test_security);
     qtest_add_func("/cxl/type3/security-persist", test_security_persist);

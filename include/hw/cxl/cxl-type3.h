@@ -272,7 +272,13 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
  */
 #define CXL_TYPE3_MAINT_SPARES          4
 #define CXL_TYPE3_MAINT_SPARES_MAX      UINT16_MAX
-#define CXL_TYPE3_MAINT_MS              10
+/*
+ * 0: Perform Maintenance completes before it returns. Linux 7.3's EDAC
+ * repair sends it without polling for a background operation
+ * (cxl_perform_maintenance() leaves poll_count 0, so cxl_pci returns
+ * ETIMEDOUT for one), as the kernel's mock device completes it at once.
+ */
+#define CXL_TYPE3_MAINT_MS              0
 #define CXL_TYPE3_MAINT_MS_MAX          15  /* the maximum latency field */
 #define CXL_TYPE3_FEATURES_GROUP        "features"
 typedef struct CXLType3Features CXLType3Features;
