@@ -57,4 +57,13 @@ ln -sfn ../qemu-build/qemu-system-x86_64 "$BUILD/bin/qemu-system-x86_64"
 for f in /usr/share/seabios/*.bin /usr/share/qemu/* /usr/lib/ipxe/qemu/*.rom; do
     [ -e "$f" ] && ln -sfn "$f" "$BUILD/firmware/${f##*/}"
 done
+# SeaBIOS from Debian 13 in place of the host's (bookworm's stalls ~30 s
+# with q35's default devices: scripts/fetch-seabios.sh)
+if seabios=$("$TOP/scripts/fetch-seabios.sh"); then
+    for f in "$seabios"/*.bin; do
+        ln -sfn "$f" "$BUILD/firmware/${f##*/}"
+    done
+else
+    log "warning: keeping the host's SeaBIOS (fetch-seabios.sh failed)"
+fi
 [ -e "$BUILD/firmware/bios-256k.bin" ] || die "bios-256k.bin missing: run 'make deps' (package seabios)"
