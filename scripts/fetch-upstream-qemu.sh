@@ -12,7 +12,8 @@
 #
 # Result: $CACHE/upstream-qemu/<version>/root (the extracted packages) and
 # $CACHE/upstream-qemu/<version>/qemu-system-x86_64, a wrapper that starts
-# the binary through the root's own loader and passes -L for its firmware.
+# the binary through the root's own loader and passes -L for its firmware
+# (<version>-sid for packages from sid).
 # The packages come from trixie-backports (user space from trixie) by
 # default; CXL_UPSTREAM_SUITE=sid takes them from sid instead. apt runs with
 # a private configuration (sources, lists, cache, empty dpkg status) under
@@ -52,6 +53,7 @@ done
 
 U=$CACHE/upstream-qemu
 OUT=$U/$VERSION
+[ "$SUITE" = trixie-backports ] || OUT=$U/$VERSION-$SUITE
 R=$OUT/root
 WRAPPER=$OUT/qemu-system-x86_64
 
@@ -138,7 +140,7 @@ deb_of() {  # deb_of NAME=VERSION -> path of the downloaded .deb
     die "downloaded package file for $1 not found in $A/debs"
 }
 
-W=$U/tmp.$VERSION
+W=$OUT.tmp
 rm -rf "$W"
 mkdir -p "$W/root/usr/bin" "$W/root/usr/sbin" "$W/root/usr/lib" "$W/root/usr/lib64"
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$W/root/$l"; done
