@@ -144,11 +144,26 @@ wait_nmem0() {
 }
 # nmem_field NAME: a field of the DIMM in ndctl list -D
 nmem_field() { ndctl list -D -i -d nmem0 | sed -n "s/.*\"$1\":\"*\([^\",]*\).*/\1/p"; }
-# save_blob [KEY] / restore_blob [KEY]: the DIMM key blob to / from the
-# host (default KEY "blob"; host prints its @@HOST marker line before the
-# reply)
-save_blob() { test -s "$blob" && host save "${1:-blob}" "$(base64 -w 0 "$blob")"; }
-restore_blob() { host load "${1:-blob}" | tail -n 1 | base64 -d > "$blob" && test -s "$blob"; }
+# key_of DESC: the encrypted key DESC in the user keyring (nvdimm:1 holds
+# the user passphrase, nvdimm-master:1 the master passphrase)
+key_of() { keyctl search @u encrypted "$1"; }
+# load_master_pass_key: the master passphrase's key from its blob. ndctl 81
+# passes key 0 (the zero passphrase) when it has to load a key from its
+# blob itself (check_dimm_key() in ndctl/keys.c sets the key it just loaded
+# to 0), and load-keys loads only nvdimm_* blobs: put the key in the
+# keyring as load-keys does for user keys (in place of any key there)
+load_master_pass_key() {
+    local k
+    k=$(key_of nvdimm-master:1 2>/dev/null) && keyctl unlink "$k" @u
+    keyctl add encrypted nvdimm-master:1 "load $(cat "$mblob")" @u
+}
+# save_blob [KEY [FILE]] / restore_blob [KEY [FILE]]: a key blob (default
+# the DIMM's, $blob) to / from the host under KEY (default "blob"; host
+# prints its @@HOST marker line before the reply)
+save_blob() { test -s "${2:-$blob}" && host save "${1:-blob}" "$(base64 -w 0 "${2:-$blob}")"; }
+restore_blob() {
+    host load "${1:-blob}" | tail -n 1 | base64 -d > "${2:-$blob}" && test -s "${2:-$blob}"
+}
 '''
 # A pmem region on mem0 with a raw labelled namespace (its UUID saved on the
 # host) and pattern 9 at offset 1 MiB of /dev/pmem0

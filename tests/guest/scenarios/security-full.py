@@ -1,8 +1,8 @@
 """Persistent memory security of a cxl-type3 (pmem, an LSA and a
 device-state file) on the full-coverage kernel, where cxl_pmem and
 libnvdimm are built in, as a user drives it with ndctl and keyctl, across
-five QEMU runs; then wrong passphrases up to the device's attempt limit
-(CXL_TYPE3_SEC_TRY_LIMIT, 3).
+six QEMU runs; then wrong user and master passphrases up to the device's
+attempt limit (CXL_TYPE3_SEC_TRY_LIMIT, 3).
 
 Every step checks three views: the kernel's (`ndctl list -D`: "security",
 "security_frozen" from the nvdimm's frozen attribute, "state"; the memdev's
@@ -50,12 +50,25 @@ right blob's key is then refused by the device itself (the kernel's
 unlock path does not check the frozen flag): Invalid Security State
 (unlock:13), still locked.
 Boot 5: the reset ended the limit: the right key unlocks, and the
-passphrase is removed; the device-state file keeps none.
+passphrase is removed. Wrong master passphrases: a master passphrase is
+set (`setup-passphrase -m`), a wrong key replaces its key, and three
+`remove-passphrase -m` reach the master passphrase limit. The kernel's
+view does not show it: cxl_pmem_get_security_flags() reports the master
+limit as NVDIMM_SECURITY_FROZEN only for NVDIMM_MASTER, which libnvdimm
+keeps in ext_flags, and no sysfs attribute shows ext_flags (ndctl: security
+"disabled", not frozen; the memdev's security/state says "disabled"
+before it looks at the limit bits). So the kernel passes the right master
+passphrase on, and the device refuses it: Invalid Security State
+(disable-passphrase:13).
+Boot 6: no user passphrase, so no Unlock at boot; the reset ended the
+master limit: the master passphrase is removed with the right key; the
+device-state file keeps none.
 """
+
 from _security import (FILES, GUEST_SEC_LIB, PMEM_READ_BACK, PMEM_WRITE, check,
                        host_handlers, topology)
 
-DESCRIPTION = "full kernel, pmem + LSA: ndctl passphrases, locked reboot, erase, freeze, wrong-passphrase lockout"
+DESCRIPTION = "full kernel, pmem + LSA: ndctl passphrases, locked reboot, erase, freeze, user and master passphrase limits"
 MACHINE = "q35,cxl=on"
 KERNEL = "full"
 TIMEOUT = 600
@@ -64,16 +77,15 @@ HOST = host_handlers()
 
 
 COMMON = GUEST_SEC_LIB + r'''
-# the DIMM's key in the user keyring
-dimm_key() { keyctl search @u encrypted nvdimm:1; }
-# a wrong one in its place: a new random 32-byte passphrase, made as
-# ndctl makes them (sealed by the master key)
+# wrong_key DESC: a wrong key in place of passphrase key DESC: a new random
+# 32-byte passphrase, made as ndctl makes them (sealed by the master key)
 wrong_key() {
-    keyctl unlink "$(dimm_key)" @u &&
-        keyctl add encrypted nvdimm:1 "new enc32 user:nvdimm-master 32" @u
+    keyctl unlink "$(key_of "$1")" @u &&
+        keyctl add encrypted "$1" "new enc32 user:nvdimm-master 32" @u
 }
-# the key of the blob in $keys instead of the one in the keyring
-reload_key() { keyctl unlink "$(dimm_key)" @u && ndctl load-keys; }
+# the user passphrase's key from the blob in $keys instead of the one in
+# the keyring
+reload_key() { keyctl unlink "$(key_of nvdimm:1)" @u && ndctl load-keys; }
 step nmem-probed wait_nmem0
 '''
 # boots 2-5 start on a device locked since the reset: the nvdimm probe at
@@ -90,7 +102,7 @@ step_eq device-boot-unlock-wrong unlock:14 host seccmds
 UNLOCK = r'''
 step restore-key-blob restore_blob %s
 step load-keys ndctl load-keys
-step dimm-key-loaded dimm_key
+step dimm-key-loaded key_of nvdimm:1
 step enable-dimm-unlocks ndctl enable-dimm nmem0
 step_eq device-unlocked "unlock:00" host seccmds
 step_eq device-state-unlocked "0x01 user-pass-set" host devsec
@@ -122,7 +134,7 @@ step_eq device-set-passphrase set-passphrase:00 host seccmds
 step_eq device-user-passphrase "0x01 user-pass-set" host devsec
 step_eq nmem-security-unlocked unlocked nmem_field security
 step_eq cxl-state-unlocked unlocked cat $sec
-step dimm-key-in-keyring dimm_key
+step dimm-key-in-keyring key_of nvdimm:1
 step save-key-blob save_blob p1
 step host-passphrase-kept host kept
 
@@ -165,7 +177,7 @@ step_eq device-locked-not-frozen "0x05 user-pass-set locked" host devsec
 step setup-passphrase ndctl setup-passphrase nmem0 -k user:nvdimm-master
 step save-key-blob save_blob p4
 step_eq device-set-passphrase set-passphrase:00 host seccmds
-step wrong-key-in-keyring wrong_key
+step wrong-key-in-keyring wrong_key nvdimm:1
 step_fails remove-wrong-1 ndctl remove-passphrase nmem0
 step_eq device-wrong-1 disable-passphrase:14 host seccmds
 step_fails remove-wrong-2 ndctl remove-passphrase nmem0
@@ -215,5 +227,45 @@ step_eq kernel-log-clean "" kernel_cxl_trouble
 # the reset ended the limit: the right passphrase unlocks
 step_eq device-reset-ends-limit "0x05 user-pass-set locked" host devsec
 ''' + UNLOCK % "p4" + REMOVE + r'''
+# wrong passphrases: the master passphrase
+step setup-master-passphrase ndctl setup-passphrase nmem0 -m -k user:nvdimm-master
+step_eq device-set-master set-passphrase:00 host seccmds
+step_eq device-master-passphrase "0x02 master-pass-set" host devsec
+step save-master-key-blob save_blob mblob "$mblob"
+step wrong-master-key wrong_key nvdimm-master:1
+step_fails remove-master-wrong-1 ndctl remove-passphrase -m nmem0
+step_eq device-master-wrong-1 disable-passphrase:14 host seccmds
+step_fails remove-master-wrong-2 ndctl remove-passphrase -m nmem0
+step_eq device-master-wrong-2 disable-passphrase:14 host seccmds
+step_eq device-master-under-limit "0x02 master-pass-set" host devsec
+step_fails remove-master-wrong-3 ndctl remove-passphrase -m nmem0
+step_eq device-master-wrong-3 disable-passphrase:14 host seccmds
+step_eq device-master-limit "0x22 master-pass-set master-plimit" host devsec
+# Linux keeps the master limit in the nvdimm's ext_flags, which no sysfs
+# attribute shows, and the memdev's state reports "disabled" first
+step_eq nmem-master-limit-unseen disabled nmem_field security
+step_eq nmem-master-limit-not-frozen "" nmem_field security_frozen
+step_eq cxl-state-master-limit-unseen disabled cat $sec
+step right-master-key load_master_pass_key
+step_fails remove-master-right-refused ndctl remove-passphrase -m nmem0
+step_eq device-refused-right-master disable-passphrase:13 host seccmds
+step_eq device-still-master-limit "0x22 master-pass-set master-plimit" host devsec
+step master-key-blob-kept test -s "$mblob"
+step_eq host-master-kept master-passphrase host passphrases
+step_eq kernel-log-clean "" kernel_cxl_trouble
+''', COMMON + r'''
+# the reset ended the master limit: the right master passphrase removes it
+step_eq nmem-enabled "" nmem_field state
+step_eq nmem-security-disabled disabled nmem_field security
+step_eq device-no-unlock-at-boot none host seccmds
+step_eq device-reset-ends-master-limit "0x02 master-pass-set" host devsec
+step restore-master-key-blob restore_blob mblob "$mblob"
+step load-master-key ndctl load-keys
+step master-passphrase-key-loaded load_master_pass_key
+step remove-master-passphrase ndctl remove-passphrase -m nmem0
+step_eq device-master-removed disable-passphrase:00 host seccmds
+step_eq device-no-passphrase "0x00 none" host devsec
+step master-key-blob-discarded test ! -e "$mblob"
+step_eq host-no-passphrase none host passphrases
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''']

@@ -138,23 +138,16 @@ step_match host-master-kept '^master-passphrase$' host passphrases
 step_eq nmem-disabled-with-master disabled nmem_field security
 step setup-user-passphrase ndctl setup-passphrase nmem0 -k user:nvdimm-master
 step_match host-both-kept '^master-passphrase user-passphrase$' host passphrases
-save_master_blob() { test -s "$mblob" && host save mblob "$(base64 -w 0 "$mblob")"; }
-step save-master-key-blob save_master_blob
+step save-master-key-blob save_blob mblob "$mblob"
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''', COMMON + r'''
 # the user passphrase is lost: only the master passphrase's blob is back
-restore_master_blob() { host load mblob | tail -n 1 | base64 -d > "$mblob" && test -s "$mblob"; }
-step restore-master-key-blob restore_master_blob
+step restore-master-key-blob restore_blob mblob "$mblob"
 step load-modules load_modules
 step_eq cxl-state-locked locked cat $sec
 step_eq nmem-security-locked locked nmem_field security
 step_fails enable-dimm-refused ndctl enable-dimm nmem0
 step host-prewrite host prewrite
-# ndctl 81 passes key 0 (the zero passphrase) when it has to load a key
-# from its blob itself (check_dimm_key() in ndctl/keys.c sets the key it
-# just loaded to 0), and load-keys loads only nvdimm_* blobs: put the
-# master passphrase's key in the keyring as load-keys does for user keys
-load_master_pass_key() { keyctl add encrypted nvdimm-master:1 "load $(cat "$mblob")" @u; }
 step master-passphrase-key-loaded load_master_pass_key
 step master-crypto-erase ndctl sanitize-dimm nmem0 --crypto-erase --master-passphrase
 step_eq cxl-state-disabled-after-erase disabled cat $sec
