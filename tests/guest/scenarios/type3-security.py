@@ -32,10 +32,9 @@ DIMM enables; `ndctl remove-passphrase -m` leaves the device-state file
 without passphrases.
 """
 
-import base64
-
-from _cxl import (GUEST_LIB, kv_store, pmem_lsa_device, read_file, pattern, MiB,
-                  PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH)
+from _security import (FILES, GUEST_SEC_LIB, PMEM_READ_BACK, PMEM_WRITE, check,
+                       host_handlers, topology)
+from _cxl import pattern, PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH
 
 DESCRIPTION = "1 HB / 1 RP / pmem + LSA: ndctl passphrases, unlock at boot, crypto-erase, freeze, master erase"
 MACHINE = "q35,cxl=on"
@@ -44,40 +43,6 @@ TIMEOUT = 600
 # /init loads none: the script loads the CXL modules once the keys are in
 # place (cxl_acpi needs cxl_pmem, which needs libnvdimm)
 MODULES = []
-MASTER = bytes(range(0x40, 0x60))     # the 32-byte "user" master key
-FILES = {"/etc/ndctl/keys/nvdimm-master.blob": MASTER}
-
-SIZE = 256 * MiB
-
-
-def topology(ctx):
-    return pmem_lsa_device(ctx, 1, state="t3.state")
-
-
-def state_passphrases(ctx):
-    """The passphrase keys of the device-state file's [security] group."""
-    try:
-        text = open(ctx.path("t3.state")).read()
-    except FileNotFoundError:
-        return "no file"
-    keys = [line.split("=")[0] for line in text.splitlines()
-            if line.split("=")[0].endswith("-passphrase")]
-    return " ".join(sorted(keys)) or "none"
-
-
-def user_passphrase_kept(ctx):
-    """The device-state file holds a 32-byte user passphrase."""
-    for line in open(ctx.path("t3.state")).read().splitlines():
-        if line.startswith("user-passphrase="):
-            if len(base64.b64decode(line.split("=", 1)[1])) == 32:
-                return "user passphrase kept"
-    raise RuntimeError(f"no user passphrase in the device-state file ({state_passphrases(ctx)})")
-
-
-def intact(ctx):
-    if read_file(ctx, "pmem0", OFFSET, LENGTH) != pattern(9, LENGTH):
-        raise RuntimeError("the pattern is not at DPA 1 MiB of the pmem backend")
-    return "pattern at DPA 1 MiB"
 
 
 def prewrite(ctx):
@@ -88,55 +53,18 @@ def prewrite(ctx):
     return "pattern written"
 
 
-def zeroed(ctx):
-    with open(ctx.path("pmem0.img"), "rb") as f:
-        off = 0
-        while True:
-            data = f.read(4 * MiB)
-            if not data:
-                break
-            if data.count(0) != len(data):
-                i = next(i for i, b in enumerate(data) if b)
-                raise RuntimeError(f"pmem backend not zero at 0x{off + i:x}")
-            off += len(data)
-    if off != SIZE:
-        raise RuntimeError(f"pmem backend is {off} bytes")
-    return "pmem backend all zero"
+HOST = dict(host_handlers(), prewrite=prewrite)
 
 
-HOST = dict(kv_store(), kept=user_passphrase_kept, passphrases=state_passphrases,
-            prewrite=prewrite, intact=intact, zeroed=zeroed)
-
-
-def check(ctx):
-    ctx.check("state-file-no-passphrase", state_passphrases(ctx) == "none",
-              f"passphrases left in the device-state file: {state_passphrases(ctx)}")
-    data = read_file(ctx, "pmem0", OFFSET, LENGTH)
-    ctx.check("pattern-erased", data == bytes(LENGTH), "the pattern's bytes stay zero after the erase")
-
-
-COMMON = GUEST_LIB + r'''
-sec=/sys/bus/cxl/devices/mem0/security/state
-keys=/etc/ndctl/keys
-blob=$keys/nvdimm_1_$(hostname).blob
-mblob=$keys/nvdimm-master_1_$(hostname).blob
+COMMON = GUEST_SEC_LIB + r'''
 # load the CXL and nvdimm modules with kmod's modprobe (busybox sh would
 # run its own applet, which ignores install commands): libnvdimm's install
 # hook runs ndctl load-keys first. Then wait until the memdev and the
 # nvdimm have probed.
 load_modules() {
     /sbin/modprobe -a cxl_acpi cxl_pci cxl_port cxl_mem cxl_pmem nd_pmem &&
-        wait_memdevs 1 || return 1
-    local i=0
-    while [ ! -e /sys/bus/nd/devices/nmem0 ] && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
-    cat /sys/bus/nd/devices/ndbus*/wait_probe >/dev/null
-    test -e /sys/bus/nd/devices/nmem0
+        wait_nmem0
 }
-# nmem_field NAME: a field of the DIMM in ndctl list -D
-nmem_field() { ndctl list -D -i -d nmem0 | sed -n "s/.*\"$1\":\"*\([^\",]*\).*/\1/p"; }
-save_blob() { test -s "$blob" && host save blob "$(base64 -w 0 "$blob")"; }
-# (host prints its @@HOST marker line before the reply)
-restore_blob() { host load blob | tail -n 1 | base64 -d > "$blob" && test -s "$blob"; }
 '''
 
 GUEST = [COMMON + r'''
@@ -151,12 +79,7 @@ step dimm-key-in-keyring keyctl search @u encrypted nvdimm:1
 step save-key-blob save_blob
 step host-passphrase-kept host kept
 
-step region cxl create-region -t pmem -d decoder0.0 -m mem0
-region=$(only_region)
-step namespace ndctl create-namespace -r "$region" -m raw
-uuid=$(only_ns_uuid)
-step save-uuid host save uuid "$uuid"
-step write-pattern pmem_write 9
+''' + PMEM_WRITE + r'''
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''', COMMON + r'''
 step load-modules load_modules
@@ -170,15 +93,7 @@ step enable-dimm-unlocks ndctl enable-dimm nmem0
 step_eq nmem-security-unlocked unlocked nmem_field security
 step_eq cxl-state-unlocked unlocked cat $sec
 
-step region cxl create-region -t pmem -d decoder0.0 -m mem0
-region=$(only_region)
-step namespace-from-labels test -b /dev/pmem0
-want=$(host load uuid | tail -n 1)
-step_match namespace-same-uuid "\"uuid\":\"$want\"" ndctl list -N
-step read-pattern pmem_cmp 9
-step destroy-region cxl destroy-region -f "$region"
-step host-pattern-there host intact
-
+''' + PMEM_READ_BACK + r'''
 step crypto-erase ndctl sanitize-dimm nmem0 --crypto-erase
 step_eq nmem-disabled-after-erase disabled nmem_field security
 step_eq cxl-state-disabled-after-erase disabled cat $sec
@@ -223,23 +138,16 @@ step_match host-master-kept '^master-passphrase$' host passphrases
 step_eq nmem-disabled-with-master disabled nmem_field security
 step setup-user-passphrase ndctl setup-passphrase nmem0 -k user:nvdimm-master
 step_match host-both-kept '^master-passphrase user-passphrase$' host passphrases
-save_master_blob() { test -s "$mblob" && host save mblob "$(base64 -w 0 "$mblob")"; }
-step save-master-key-blob save_master_blob
+step save-master-key-blob save_blob mblob "$mblob"
 step_eq kernel-log-clean "" kernel_cxl_trouble
 ''', COMMON + r'''
 # the user passphrase is lost: only the master passphrase's blob is back
-restore_master_blob() { host load mblob | tail -n 1 | base64 -d > "$mblob" && test -s "$mblob"; }
-step restore-master-key-blob restore_master_blob
+step restore-master-key-blob restore_blob mblob "$mblob"
 step load-modules load_modules
 step_eq cxl-state-locked locked cat $sec
 step_eq nmem-security-locked locked nmem_field security
 step_fails enable-dimm-refused ndctl enable-dimm nmem0
 step host-prewrite host prewrite
-# ndctl 81 passes key 0 (the zero passphrase) when it has to load a key
-# from its blob itself (check_dimm_key() in ndctl/keys.c sets the key it
-# just loaded to 0), and load-keys loads only nvdimm_* blobs: put the
-# master passphrase's key in the keyring as load-keys does for user keys
-load_master_pass_key() { keyctl add encrypted nvdimm-master:1 "load $(cat "$mblob")" @u; }
 step master-passphrase-key-loaded load_master_pass_key
 step master-crypto-erase ndctl sanitize-dimm nmem0 --crypto-erase --master-passphrase
 step_eq cxl-state-disabled-after-erase disabled cat $sec
