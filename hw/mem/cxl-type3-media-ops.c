@@ -11,10 +11,11 @@
  * the same layout (header, Discovery input and output, 16-byte ranges
  * with lengths in bytes, a 64-byte granularity, exactly the ranges
  * written). Behaviour differs where the spec leaves room or is not known
- * to us (upstream: Discovery lists only Sanitize and Zero, unknown
- * classes and subclasses are Unsupported, a range beyond the capacity is
- * Invalid Input, range count 0 and trailing payload bytes are accepted;
- * ours as below). The replies of both are recorded in the project's
+ * to us (upstream: Discovery lists only Sanitize and Zero, a range
+ * beyond the capacity is Invalid Input, range count 0 and trailing
+ * payload bytes are accepted; ours as below). Both answer an unknown
+ * class or subclass with Unsupported, as our Perform Maintenance does
+ * (ours said Invalid Input before the cross-check). The replies of both are recorded in the project's
  * tests/data/upstream-11.1/media-ops.txt.
  *
  *  in:  class (1), subclass (1), reserved (2), DPA range count (4), then
@@ -39,7 +40,7 @@
  *    invalid input): Invalid Payload Length otherwise;
  *  - a range that is empty or misaligned is Invalid Input, one beyond
  *    the capacity Invalid Physical Address, unknown class or subclass
- *    Invalid Input;
+ *    Unsupported;
  *  - a range overlapping the DPA of a committed HDM decoder is refused
  *    with Busy: the host has it mapped (as whole-device Sanitize is
  *    refused while any decoder is committed); ranges elsewhere can be
@@ -186,7 +187,7 @@ static CXLRetCode sanitize_class(CXLCCI *cci, uint8_t subclass,
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
     if (subclass != SUBCLASS_SANITIZE && subclass != SUBCLASS_ZERO) {
-        return CXL_RC_INVALID_INPUT;
+        return CXL_RC_UNSUPPORTED;
     }
     if (!count) {
         return CXL_RC_INVALID_INPUT;
@@ -230,13 +231,13 @@ static CXLRetCode cmd_media_operations(CXLCCI *cci, const uint8_t *in,
     switch (hdr->op_class) {
     case CLASS_GENERAL:
         if (hdr->op_subclass != SUBCLASS_DISCOVERY) {
-            return CXL_RC_INVALID_INPUT;
+            return CXL_RC_UNSUPPORTED;
         }
         return discovery(cci, in, in_len, out, out_len);
     case CLASS_SANITIZE:
         return sanitize_class(cci, hdr->op_subclass, in, in_len);
     default:
-        return CXL_RC_INVALID_INPUT;
+        return CXL_RC_UNSUPPORTED;
     }
 }
 
