@@ -30,9 +30,23 @@
  *    and the restriction flags; written: the operation mode (le16), and for
  *    PPR the PPR operation mode (Memory Sparing Event Record enable [0]).
  *
+ * QEMU's own feature, "emulated operation durations" (vendor specific, as
+ * Linux's features.c allows: "Vendors may define custom features for the
+ * device"; UUID b0f9f846-2882-47fa-947d-fb72c85fcb6d, generated for it):
+ * read and written as CXLFeatDurations, the scan-media-ms,
+ * fw-transfer-ms-per-mib, sanitize-ms and maintenance-ms properties. Its
+ * default is what the command line (or the property defaults) gave; a
+ * new current value changes the properties' fields at once (qom-get shows
+ * it), and the next operation lasts that long. Its ranges are the
+ * properties' (at most CXL_TYPE3_DURATION_MS_MAX, maintenance-ms 1 to
+ * 15). Linux's fwctl lets user space set it, the other features being the
+ * kernel's own.
+ *
  * Each feature keeps its writable attributes per device: the current value
  * and the saved one (Set Feature with "saved across reset"); a device
- * reset makes the saved value current. Maintenance operations are
+ * reset makes the saved value current. A feature with a get_default hook
+ * takes its default from the device, one with an apply hook acts on each
+ * new current value. Maintenance operations are
  * background operations of the maintenance-ms property (also the maximum
  * latency the features report), or with maintenance-ms 0 (the default)
  * complete before Perform Maintenance returns; each uses one of the operation's spare
@@ -152,13 +166,16 @@ FIELD(PM_SP_FLAGS, NIBBLE_VALID, 3, 1)
 #define GEO_COLUMNS             0x800
 #define GEO_SUB_CHANNELS        2
 
+/* QEMU's emulated operation durations: read and written alike */
+#define DURATIONS_LEN           sizeof(CXLFeatDurations)
+
 #define FEAT_VERSION            1
-#define FEAT_SET_MAX            ECS_SET_LEN
-#define FEAT_GET_MAX            PPR_GET_LEN
+#define FEAT_SET_MAX            MAX_CONST(ECS_SET_LEN, DURATIONS_LEN)
+#define FEAT_GET_MAX            MAX_CONST(PPR_GET_LEN, DURATIONS_LEN)
 
 typedef enum {
     FEAT_SCRUB, FEAT_ECS, FEAT_SPPR, FEAT_HPPR, FEAT_SP_CACHELINE,
-    FEAT_SP_ROW, FEAT_SP_BANK, FEAT_SP_RANK, FEAT_COUNT,
+    FEAT_SP_ROW, FEAT_SP_BANK, FEAT_SP_RANK, FEAT_DURATIONS, FEAT_COUNT,
 } FeatId;
 
 typedef struct FeatDesc {
@@ -170,7 +187,34 @@ typedef struct FeatDesc {
     uint8_t op_class;           /* maintenance features: class, subclass */
     uint8_t op_subclass;
     uint8_t defaults[FEAT_SET_MAX];
+    /* the default from the device instead of @defaults */
+    void (*get_default)(CXLType3Dev *ct3, uint8_t *w);
+    /* the device acts on @w, its new current value */
+    void (*apply)(CXLType3Dev *ct3, const uint8_t *w);
 } FeatDesc;
+
+/* ---- QEMU's emulated operation durations ---- */
+
+static void durations_default(CXLType3Dev *ct3, uint8_t *w)
+{
+    CXLFeatDurations *d = (CXLFeatDurations *)w;
+
+    d->scan_media_ms = cpu_to_le32(ct3->scan_media_ms);
+    d->fw_transfer_ms_per_mib = cpu_to_le32(ct3->fw_transfer_ms_per_mib);
+    d->sanitize_ms = cpu_to_le32(ct3->sanitize_ms);
+    d->maint_ms = cpu_to_le32(ct3->maint_ms);
+}
+
+/* The properties' fields: what the operations and qom-get read */
+static void durations_apply(CXLType3Dev *ct3, const uint8_t *w)
+{
+    const CXLFeatDurations *d = (const CXLFeatDurations *)w;
+
+    ct3->scan_media_ms = le32_to_cpu(d->scan_media_ms);
+    ct3->fw_transfer_ms_per_mib = le32_to_cpu(d->fw_transfer_ms_per_mib);
+    ct3->sanitize_ms = le32_to_cpu(d->sanitize_ms);
+    ct3->maint_ms = le32_to_cpu(d->maint_ms);
+}
 
 /* A memory sparing feature: operation mode 0, as all defaults */
 #define SPARING(name, subclass, ...) {                                      \
@@ -219,9 +263,21 @@ static const FeatDesc feats[FEAT_COUNT] = {
     [FEAT_SP_RANK] = SPARING("rank sparing", 3,
         0x34, 0xdb, 0xaf, 0xf5, 0x05, 0x52, 0x42, 0x81,
         0x8f, 0x76, 0xda, 0x0b, 0x5e, 0x7a, 0x76, 0xa7),
+    /*
+     * Ours: an immediate configuration change (the next operation takes
+     * the new time), so Linux's fwctl wants its full write scope.
+     */
+    [FEAT_DURATIONS] = {
+        "QEMU operation durations",
+        { 0xb0, 0xf9, 0xf8, 0x46, 0x28, 0x82, 0x47, 0xfa,
+          0x94, 0x7d, 0xfb, 0x72, 0xc8, 0x5f, 0xcb, 0x6d },
+        DURATIONS_LEN, DURATIONS_LEN, CXL_CEL_IMMEDIATE_CONFIG_CHANGE,
+        .get_default = durations_default, .apply = durations_apply,
+    },
 };
 
 struct CXLType3Features {
+    uint8_t defaults[FEAT_COUNT][FEAT_SET_MAX];
     uint8_t current[FEAT_COUNT][FEAT_SET_MAX];
     uint8_t saved[FEAT_COUNT][FEAT_SET_MAX];
     uint16_t spares[FEAT_COUNT];        /* maintenance resources left */
@@ -319,6 +375,9 @@ static void feat_read(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
         pr->ppr_op_mode = pw->ppr_op_mode;
         break;
     }
+    case FEAT_DURATIONS:
+        memcpy(out, w, DURATIONS_LEN);
+        break;
     default: {
         const CXLFeatSparingWrite *spw = (const CXLFeatSparingWrite *)w;
         CXLFeatSparingRead *spr = (CXLFeatSparingRead *)out;
@@ -371,15 +430,36 @@ static bool feat_valid(FeatId f, const uint8_t *w)
         /* no device-initiated operation, no PPR at boot */
         return !pw->op_mode && !(pw->ppr_op_mode & PPR_OP_MODE_RSVD) &&
             !FIELD_EX8(pw->ppr_op_mode, PPR_OP_MODE, BOOT_PPR_EN);
+    case FEAT_DURATIONS: {
+        const CXLFeatDurations *d = (const CXLFeatDurations *)w;
+        uint32_t maint = le32_to_cpu(d->maint_ms);
+
+        /* the ranges cxl-type3's realize checks the properties against */
+        return le32_to_cpu(d->scan_media_ms) <= CXL_TYPE3_DURATION_MS_MAX &&
+            le32_to_cpu(d->fw_transfer_ms_per_mib) <=
+                CXL_TYPE3_DURATION_MS_MAX &&
+            le32_to_cpu(d->sanitize_ms) <= CXL_TYPE3_DURATION_MS_MAX &&
+            maint <= CXL_TYPE3_MAINT_MS_MAX;
+    }
     default:
         return !spw->op_mode;
     }
 }
 
+/* @w becomes @f's current value, which the device acts on */
+static void feat_set_current(CXLType3Dev *ct3, FeatId f, const uint8_t *w)
+{
+    memcpy(ct3->features->current[f], w, feats[f].set_size);
+    if (feats[f].apply) {
+        feats[f].apply(ct3, w);
+    }
+}
+
 /* Apply @w to @f: ECS's reset counter bits act and do not stick. */
-static void feat_store(CXLType3Features *fs, FeatId f, const uint8_t *w,
+static void feat_store(CXLType3Dev *ct3, FeatId f, const uint8_t *w,
                        bool saved)
 {
+    CXLType3Features *fs = ct3->features;
     uint8_t v[FEAT_SET_MAX];
 
     memcpy(v, w, feats[f].set_size);
@@ -392,7 +472,7 @@ static void feat_store(CXLType3Features *fs, FeatId f, const uint8_t *w,
                                                    0));
         }
     }
-    memcpy(fs->current[f], v, feats[f].set_size);
+    feat_set_current(ct3, f, v);
     if (saved) {
         memcpy(fs->saved[f], v, feats[f].set_size);
     }
@@ -461,7 +541,7 @@ void cxl_type3_features_from_file(CXLType3Dev *ct3, GKeyFile *kf)
 
         if (hex) {
             if (hex_decode(hex, v, feats[f].set_size) && feat_valid(f, v)) {
-                feat_store(fs, f, v, true);
+                feat_store(ct3, f, v, true);
             } else {
                 warn_report("%s: device-state: [%s] %s is not a valid value "
                             "of the %s feature; ignored", TYPE_CXL_TYPE3,
@@ -544,7 +624,7 @@ static CXLRetCode cmd_get_feature(CXLCCI *cci, const uint8_t *in,
         w = fs->current[f];
         break;
     case SEL_DEFAULT:
-        w = feats[f].defaults;
+        w = fs->defaults[f];
         break;
     case SEL_SAVED:
         w = fs->saved[f];
@@ -612,7 +692,7 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
         if (!feat_valid(f, data)) {
             return CXL_RC_INVALID_INPUT;
         }
-        feat_store(fs, f, data, saved);
+        feat_store(ct3_of(cci), f, data, saved);
         if (saved) {
             cxl_type3_state_save(ct3_of(cci));
         }
@@ -641,7 +721,7 @@ static CXLRetCode cmd_set_feature(CXLCCI *cci, const uint8_t *in,
             !feat_valid(f, fs->xfer_buf)) {
             return CXL_RC_INVALID_INPUT;
         }
-        feat_store(fs, f, fs->xfer_buf, saved);
+        feat_store(ct3_of(cci), f, fs->xfer_buf, saved);
         if (saved) {
             cxl_type3_state_save(ct3_of(cci));
         }
@@ -817,8 +897,13 @@ void cxl_type3_features_init(CXLType3Dev *ct3)
     CXLType3Features *fs = g_new0(CXLType3Features, 1);
 
     for (unsigned f = 0; f < FEAT_COUNT; f++) {
-        memcpy(fs->current[f], feats[f].defaults, FEAT_SET_MAX);
-        memcpy(fs->saved[f], feats[f].defaults, FEAT_SET_MAX);
+        if (feats[f].get_default) {
+            feats[f].get_default(ct3, fs->defaults[f]);
+        } else {
+            memcpy(fs->defaults[f], feats[f].defaults, FEAT_SET_MAX);
+        }
+        memcpy(fs->current[f], fs->defaults[f], FEAT_SET_MAX);
+        memcpy(fs->saved[f], fs->defaults[f], FEAT_SET_MAX);
         fs->spares[f] = feats[f].op_class ? ct3->maint_spares : 0;
     }
     ct3->features = fs;
@@ -829,7 +914,9 @@ void cxl_type3_features_reset(CXLType3Dev *ct3)
     CXLType3Features *fs = ct3->features;
 
     /* saved values become current; a partial transfer is dropped */
-    memcpy(fs->current, fs->saved, sizeof(fs->current));
+    for (unsigned f = 0; f < FEAT_COUNT; f++) {
+        feat_set_current(ct3, f, fs->saved[f]);
+    }
     xfer_end(fs);
 }
 

@@ -438,6 +438,14 @@ static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
 static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
 {
     PCIBus *bus = pci_get_bus(PCI_DEVICE(ct3));
+    const struct {
+        const char *name;
+        uint32_t ms;
+    } durations[] = {
+        { "scan-media-ms", ct3->scan_media_ms },
+        { "fw-transfer-ms-per-mib", ct3->fw_transfer_ms_per_mib },
+        { "sanitize-ms", ct3->sanitize_ms },
+    };
 
     if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL memory device must be below a CXL root "
@@ -465,6 +473,15 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                    "(got %" PRIu32 ")",
                    TYPE_CXL_TYPE3, CXL_TYPE3_MAINT_MS_MAX, ct3->maint_ms);
         return false;
+    }
+    /* the range the durations feature takes too (Set Feature) */
+    for (unsigned i = 0; i < ARRAY_SIZE(durations); i++) {
+        if (durations[i].ms > CXL_TYPE3_DURATION_MS_MAX) {
+            error_setg(errp, "%s: %s must be at most %d, an hour (got %"
+                       PRIu32 ")", TYPE_CXL_TYPE3, durations[i].name,
+                       CXL_TYPE3_DURATION_MS_MAX, durations[i].ms);
+            return false;
+        }
     }
     if (ct3->maint_spares > CXL_TYPE3_MAINT_SPARES_MAX) {
         error_setg(errp, "%s: maintenance-spares must be at most %d, the "

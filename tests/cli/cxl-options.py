@@ -202,6 +202,18 @@ CASES = [
                                        "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,maintenance-ms=16"],
      r"cxl-type3: maintenance-ms must be from 0 \(no background operation\) to 15, "
      r"the features' maximum latency field \(got 16\)"),
+    ("type3-scan-media-ms-too-long", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                      "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                                 "scan-media-ms=3600001"],
+     r"cxl-type3: scan-media-ms must be at most 3600000, an hour \(got 3600001\)"),
+    ("type3-fw-transfer-too-long", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                    "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                               "fw-transfer-ms-per-mib=4000000000"],
+     r"cxl-type3: fw-transfer-ms-per-mib must be at most 3600000, an hour \(got 4000000000\)"),
+    ("type3-sanitize-ms-too-long", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                    "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                               "sanitize-ms=3600001"],
+     r"cxl-type3: sanitize-ms must be at most 3600000, an hour \(got 3600001\)"),
     ("type3-maintenance-spares-too-many", ["-object", "memory-backend-ram,id=m0,size=256M",
                                            "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
                                                       "maintenance-spares=65536"],

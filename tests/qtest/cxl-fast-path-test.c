@@ -186,15 +186,7 @@ static void run_stop(Run *r, bool keep_files)
  */
 static uint64_t fast_prop(QTestState *qts, const char *id, const char *prop)
 {
-    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
-    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
-                           "{'path': %s, 'property': %s}}", path, prop);
-    uint64_t n;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    n = qdict_get_int(rsp, "return");
-    qobject_unref(rsp);
-    return n;
+    return cxl_qtest_qom_uint(qts, id, prop);
 }
 
 /* Region offset of the @i'th random location: head or tail */

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
 /* Log UUID of the Command Effects Log (CXL r3.1 8.2.9.5.2.1) */
@@ -614,6 +615,20 @@ static char *error_messages(const char *out)
         g_string_append_printf(msgs, "%s\n", m);
     }
     return g_string_free(msgs, false);
+}
+
+uint64_t cxl_qtest_qom_uint(QTestState *qts, const char *id,
+                            const char *prop)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", path, prop);
+    uint64_t n;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    n = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    return n;
 }
 
 /*

@@ -329,6 +329,10 @@ unsigned cxl_qtest_run_cases(QTestState *qts, uint64_t mbox,
 /* The little-endian 64-bit value at offset @off of file @path */
 uint64_t cxl_qtest_file_read64(const char *path, off_t off);
 
+/* Integer property @prop of device @id (qom-get) */
+uint64_t cxl_qtest_qom_uint(QTestState *qts, const char *id,
+                            const char *prop);
+
 /*
  * Run QEMU (QTEST_QEMU_BINARY, with the firmware directory as
  * cxl_qtest_start() does) with @args and expect it to exit with status 1;

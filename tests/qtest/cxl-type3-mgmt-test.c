@@ -23,7 +23,9 @@
 static const uint8_t feature_uuids[NR_FEATURES][16] = {
     { UUID_SCRUB }, { UUID_ECS }, { UUID_SPPR }, { UUID_HPPR },
     { UUID_CACHELINE }, { UUID_ROW }, { UUID_BANK }, { UUID_RANK },
+    { UUID_DURATIONS },
 };
+#define FEAT_DURATIONS  8
 
 /* Get Feature @uuid from 0, @len bytes of selection @sel */
 static void get_feature(T3 *t, const uint8_t *uuid, uint8_t sel, uint8_t *out,
@@ -62,7 +64,7 @@ static void test_supported_features(void)
 {
     static const struct { uint16_t get, set; } sizes[NR_FEATURES] = {
         { 4, 2 }, { 9, 5 }, { 20, 3 }, { 20, 3 },
-        { 19, 2 }, { 19, 2 }, { 19, 2 }, { 19, 2 },
+        { 19, 2 }, { 19, 2 }, { 19, 2 }, { 19, 2 }, { 16, 16 },
     };
     uint8_t in[8] = { 0 }, out[8 + NR_FEATURES * FEAT_ENTRY];
     T3 t;
@@ -96,6 +98,10 @@ static void test_supported_features(void)
                 /* effects valid, an immediate change, nothing else */
                 g_assert_cmphex(lduw_le_p(e + 28) & ~0xau, ==, 0x200);
                 g_assert_cmphex(lduw_le_p(e + 28) & 0xau, !=, 0);
+                if (f == FEAT_DURATIONS) {
+                    /* a configuration change: Linux's fwctl full scope */
+                    g_assert_cmphex(lduw_le_p(e + 28), ==, 0x202);
+                }
             }
         }
     }
@@ -167,7 +173,7 @@ static void test_feature_round_trip(void)
     }
 
     /* sparing: class 2, subclass by granularity, hard and soft sparing */
-    for (unsigned f = 4; f < NR_FEATURES; f++) {
+    for (unsigned f = 4; f <= 7; f++) {
         get_feature(&t, feature_uuids[f], 0, out, 19);
         g_assert_cmphex(out[5], ==, 2);
         g_assert_cmphex(out[6], ==, f - 4);
@@ -205,6 +211,131 @@ static void test_feature_round_trip(void)
     g_assert_cmphex(out[0], ==, 0);
     g_assert_cmphex(lduw_le_p(out + 2), ==, 4);
     g_assert_cmphex(lduw_le_p(out + 6), ==, 3 | 1 << 3);
+    t3_stop(&t);
+}
+
+/* The durations feature's four le32 fields in @d: @scan, @fw, @san, @maint */
+static void check_durations(const uint8_t *d, uint32_t scan, uint32_t fw,
+                            uint32_t san, uint32_t maint)
+{
+    g_assert_cmpuint(ldl_le_p(d), ==, scan);
+    g_assert_cmpuint(ldl_le_p(d + 4), ==, fw);
+    g_assert_cmpuint(ldl_le_p(d + 8), ==, san);
+    g_assert_cmpuint(ldl_le_p(d + 12), ==, maint);
+}
+
+/* ... and the properties qom-get reads */
+static void check_duration_props(T3 *t, uint32_t scan, uint32_t fw,
+                                 uint32_t san, uint32_t maint)
+{
+    g_assert_cmpuint(cxl_qtest_qom_uint(t->qts, "t3", "scan-media-ms"), ==,
+                     scan);
+    g_assert_cmpuint(cxl_qtest_qom_uint(t->qts, "t3",
+                                        "fw-transfer-ms-per-mib"), ==, fw);
+    g_assert_cmpuint(cxl_qtest_qom_uint(t->qts, "t3", "sanitize-ms"), ==,
+                     san);
+    g_assert_cmpuint(cxl_qtest_qom_uint(t->qts, "t3", "maintenance-ms"), ==,
+                     maint);
+}
+
+static void put_durations(uint8_t *d, uint32_t scan, uint32_t fw,
+                          uint32_t san, uint32_t maint)
+{
+    stl_le_p(d, scan);
+    stl_le_p(d + 4, fw);
+    stl_le_p(d + 8, san);
+    stl_le_p(d + 12, maint);
+}
+
+/*
+ * QEMU's emulated operation durations feature: Get Feature reads the
+ * scan-media-ms, fw-transfer-ms-per-mib, sanitize-ms and maintenance-ms
+ * properties (the default: as the command line gave them); Set Feature
+ * changes them at once: qom-get, Get Scan Media Capabilities' estimate,
+ * the maintenance features' maximum latency and the time Perform
+ * Maintenance takes follow. A reset makes the saved value current. The
+ * ranges are the properties': 0 to an hour, maintenance 0 (completes at
+ * once) to 15 ms.
+ */
+static void test_durations_feature(void)
+{
+    const uint8_t *uuid = feature_uuids[FEAT_DURATIONS];
+    uint8_t out[20], w[16], range[16] = { [8] = 1 }, in[14] = { 1 };
+    uint32_t len;
+    unsigned pct;
+    uint16_t op, rc;
+    T3 t;
+
+    t3_start_opts(&t, false, ",scan-media-ms=30,sanitize-ms=70");
+    for (uint8_t sel = 0; sel <= 2; sel++) {
+        get_feature(&t, uuid, sel, out, 16);
+        check_durations(out, 30, 100, 70, 0);
+    }
+    check_duration_props(&t, 30, 100, 70, 0);
+
+    /* current only */
+    put_durations(w, 1000, 5, 2000, 15);
+    g_assert_cmphex(set_feature(&t, uuid, 0, 0, w, 16), ==, RC_SUCCESS);
+    get_feature(&t, uuid, 0, out, 16);
+    check_durations(out, 1000, 5, 2000, 15);
+    check_duration_props(&t, 1000, 5, 2000, 15);
+    get_feature(&t, uuid, 1, out, 16);
+    check_durations(out, 30, 100, 70, 0);
+    get_feature(&t, uuid, 2, out, 16);
+    check_durations(out, 30, 100, 70, 0);
+    /* the device uses them: Scan Media's estimate, maintenance latency */
+    g_assert_cmphex(mbox_send(&t, 0x4303, range, 16, out, 4, &len), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(ldl_le_p(out), ==, 1000);
+    get_feature(&t, feature_uuids[2], 0, out, 20);
+    g_assert_cmphex(out[0], ==, 3 << 4 | 15);
+    /* soft PPR of DPA 0: still running after 14 ms, done after 15 */
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, sizeof(in), NULL, 0, NULL),
+                    ==, RC_BACKGROUND);
+    qtest_clock_step(t.qts, 14 * 1000 * 1000);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    qtest_clock_step(t.qts, 1000 * 1000);
+    g_assert_false(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x0600);
+    g_assert_cmphex(rc, ==, RC_SUCCESS);
+
+    /* a reset: the saved value (the command line's) is current again */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    check_duration_props(&t, 30, 100, 70, 0);
+
+    /* saved across reset, the extremes: 0 and an hour, 1 and 15 ms */
+    put_durations(w, 0, 3600000, 0, 1);
+    g_assert_cmphex(set_feature(&t, uuid, 0x8, 0, w, 16), ==, RC_SUCCESS);
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    check_duration_props(&t, 0, 3600000, 0, 1);
+    get_feature(&t, uuid, 2, out, 16);
+    check_durations(out, 0, 3600000, 0, 1);
+    get_feature(&t, uuid, 1, out, 16);
+    check_durations(out, 30, 100, 70, 0);
+
+    /* out of range: nothing changes */
+    put_durations(w, 3600001, 100, 50, 10);
+    g_assert_cmphex(set_feature(&t, uuid, 0, 0, w, 16), ==,
+                    RC_INVALID_INPUT);
+    put_durations(w, 20, 100, 50, 16);
+    g_assert_cmphex(set_feature(&t, uuid, 0, 0, w, 16), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(set_feature(&t, uuid, 0, 0, w, 15), ==, RC_PAYLOAD_LEN);
+    check_duration_props(&t, 0, 3600000, 0, 1);
+
+    /* a partial transfer: applied at its finish, checked there */
+    put_durations(w, 3600000, 1, 3600000, 2);
+    g_assert_cmphex(set_feature(&t, uuid, 1, 0, w, 8), ==, RC_SUCCESS);
+    check_duration_props(&t, 0, 3600000, 0, 1);
+    g_assert_cmphex(set_feature(&t, uuid, 3, 8, w + 8, 8), ==, RC_SUCCESS);
+    check_duration_props(&t, 3600000, 1, 3600000, 2);
+    stl_le_p(w + 12, 16);
+    g_assert_cmphex(set_feature(&t, uuid, 1, 0, w, 8), ==, RC_SUCCESS);
+    g_assert_cmphex(set_feature(&t, uuid, 3, 8, w + 8, 8), ==,
+                    RC_INVALID_INPUT);
+    check_duration_props(&t, 3600000, 1, 3600000, 2);
     t3_stop(&t);
 }
 
@@ -355,7 +486,9 @@ static void test_maintenance(void)
 /*
  * With device-state, feature values set "saved across reset" and the
  * spare resources left outlive QEMU; values set without it do not (a
- * power cycle is a reset). maintenance-spares sets the spares.
+ * power cycle is a reset). maintenance-spares sets the spares. Saved
+ * durations become the properties' values at the next start; the
+ * default stays the command line's.
  */
 static void test_feature_persist(void)
 {
@@ -364,7 +497,7 @@ static void test_feature_persist(void)
     g_autofree char *opts = g_strdup_printf(",device-state=%s,"
                                             "maintenance-spares=3", file);
     g_autofree char *text = NULL;
-    uint8_t out[8], w[2] = { 6, 1 }, in[14] = { 1 }, rec[128];
+    uint8_t out[8], w[2] = { 6, 1 }, in[14] = { 1 }, rec[128], d[16];
     T3 t;
 
     t3_start_opts(&t, false, opts);
@@ -376,6 +509,10 @@ static void test_feature_persist(void)
                     RC_SUCCESS);
     get_feature(&t, feature_uuids[1], 0, out, 1);
     g_assert_cmphex(out[0], ==, 1);
+    /* durations: Scan Media 40 ms, saved */
+    put_durations(d, 40, 100, 50, 0);
+    g_assert_cmphex(set_feature(&t, feature_uuids[FEAT_DURATIONS], 1u << 3,
+                                0, d, 16), ==, RC_SUCCESS);
     /* soft PPR of DPA 0x1000: 2 of 3 spares left */
     stq_le_p(in + 3, 0x1000);
     maintenance(&t, in, sizeof(in));
@@ -387,6 +524,8 @@ static void test_feature_persist(void)
     g_assert_nonnull(strstr(text, "patrol-scrub=0601\n"));
     g_assert_nonnull(strstr(text, "soft-ppr-spares=2\n"));
     g_assert_nonnull(strstr(text, "hard-ppr-spares=3\n"));
+    g_assert_nonnull(strstr(text, "qemu-operation-durations="
+                            "28000000640000003200000000000000\n"));
 
     t3_start_opts(&t, false, opts);
     get_feature(&t, feature_uuids[0], 0, out, 4);
@@ -396,6 +535,9 @@ static void test_feature_persist(void)
     g_assert_cmphex(lduw_le_p(out + 1), ==, 6 | 1 << 8);
     get_feature(&t, feature_uuids[1], 0, out, 1);       /* ECS: default */
     g_assert_cmphex(out[0], ==, 0);
+    check_duration_props(&t, 40, 100, 50, 0);
+    get_feature(&t, feature_uuids[FEAT_DURATIONS], 1, d, 16);
+    check_durations(d, 20, 100, 50, 0);
     maintenance(&t, in, sizeof(in));
     g_assert_cmpuint(event_records(&t, 0, rec, 1), ==, 1);
     g_assert_cmpuint(lduw_le_p(rec + 0x3c), ==, 1);
@@ -587,6 +729,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/type3/supported-features", test_supported_features);
     qtest_add_func("/cxl/type3/feature-round-trip", test_feature_round_trip);
+    qtest_add_func("/cxl/type3/durations-feature", test_durations_feature);
     qtest_add_func("/cxl/type3/maintenance", test_maintenance);
     qtest_add_func("/cxl/type3/maintenance-background",
                    test_maintenance_background);

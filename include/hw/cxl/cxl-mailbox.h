@@ -493,6 +493,21 @@ typedef struct CXLFeatSparingWrite {
 } QEMU_PACKED CXLFeatSparingWrite;
 QEMU_BUILD_BUG_ON(sizeof(CXLFeatSparingWrite) != 2);
 
+/*
+ * QEMU's own feature "emulated operation durations", vendor specific
+ * (UUID b0f9f846-2882-47fa-947d-fb72c85fcb6d, generated for it; see
+ * cxl-type3-features.c and docs/system/devices/cxl.rst): the cxl-type3
+ * properties of the same names, in milliseconds, little endian. The
+ * readable and the writable attributes are both this structure.
+ */
+typedef struct CXLFeatDurations {
+    uint32_t scan_media_ms;             /* scan-media-ms */
+    uint32_t fw_transfer_ms_per_mib;    /* fw-transfer-ms-per-mib */
+    uint32_t sanitize_ms;               /* sanitize-ms */
+    uint32_t maint_ms;                  /* maintenance-ms */
+} QEMU_PACKED CXLFeatDurations;
+QEMU_BUILD_BUG_ON(sizeof(CXLFeatDurations) != 16);
+
 /* Perform Maintenance (0600h) input header, CXL r3.2 8.2.10.7.1, Table 8-117 */
 typedef struct CXLPerformMaintenanceIn {
     uint8_t op_class;

@@ -267,8 +267,11 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
 /*
  * Features (Get Supported Features, Get/Set Feature) and Perform
  * Maintenance (cxl-type3-features.c): patrol scrub, DDR5 ECS, soft/hard
- * PPR and cacheline/row/bank/rank sparing. Each maintenance operation has
- * maintenance-spares spare resources (property) and lasts maintenance-ms.
+ * PPR and cacheline/row/bank/rank sparing, and QEMU's emulated operation
+ * durations (the scan-media-ms, fw-transfer-ms-per-mib, sanitize-ms and
+ * maintenance-ms properties, each at most CXL_TYPE3_DURATION_MS_MAX). Each
+ * maintenance operation has maintenance-spares spare resources (property)
+ * and lasts maintenance-ms.
  */
 #define CXL_TYPE3_MAINT_SPARES          4
 #define CXL_TYPE3_MAINT_SPARES_MAX      UINT16_MAX
@@ -280,6 +283,7 @@ bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
  */
 #define CXL_TYPE3_MAINT_MS              0
 #define CXL_TYPE3_MAINT_MS_MAX          15  /* the maximum latency field */
+#define CXL_TYPE3_DURATION_MS_MAX       3600000     /* an hour */
 #define CXL_TYPE3_FEATURES_GROUP        "features"
 typedef struct CXLType3Features CXLType3Features;
 extern const CXLCCICommand cxl_type3_feature_commands[];

@@ -2,8 +2,9 @@
 bridge, one root port and a cxl-type3 with pmem and an LSA: the drivers
 Debian's kernel lacks are built in and bind to our device.
 
-The memdev probes; the fwctl class exists (no fwctl device: our features
-are all kernel-exclusive, see the step); EDAC registers cxl_mem0 with the memory features our device reports (patrol
+The memdev probes; its fwctl device exists (for QEMU's durations feature,
+the one user space may change; the fwctl scenario uses it); EDAC
+registers cxl_mem0 with the memory features our device reports (patrol
 scrub, DDR5 ECS, memory repair: CXL_EDAC_*); the CXL PMU driver is
 registered; MCTP sockets exist; /proc/config.gz says raw mailbox commands,
 region invalidation test and EINJ-CXL are on. The kernel log stays clean.
@@ -25,14 +26,14 @@ step_match kernel-is-full '^7\.3\.4-cxl-full$' uname -r
 step memdevs-probed wait_memdevs 1
 step_match memdev-bound '^mem0$' ls /sys/bus/cxl/drivers/cxl_mem/
 step_match memdev-listed '"memdev":"mem0"' cxl list -M
-# FWCTL: the class is registered. Linux creates the memdev's fwctl device
-# only when the device reports a feature user space may use
-# (devm_cxl_setup_fwctl(), drivers/cxl/core/features.c); the eight features
-# our device reports (patrol scrub, ECS, soft/hard PPR, four sparings) are
-# all on its cxl_exclusive_feats list, so there is none, and fwctl0 must
-# not appear.
+# FWCTL: Linux creates the memdev's fwctl device only when the device
+# reports a feature user space may use (devm_cxl_setup_fwctl(),
+# drivers/cxl/core/features.c): patrol scrub, ECS, soft/hard PPR and the
+# four sparings are on its cxl_exclusive_feats list, QEMU's emulated
+# operation durations is not, so there is fwctl0 (scenario fwctl).
 step fwctl-class test -d /sys/class/fwctl
-step_eq no-fwctl-device-for-exclusive-features "" ls /sys/class/fwctl/
+step_eq fwctl-device-for-user-feature "fwctl0" ls /sys/class/fwctl/
+step fwctl-chardev test -c /dev/fwctl/fwctl0
 # CXL_EDAC_*: /sys/bus/edac/devices/cxl_mem0/{scrub0,ecs_fru0,mem_repair0}
 step_match edac-memdev '^cxl_mem0$' ls /sys/bus/edac/devices/
 step_match edac-scrub '^scrub0$' ls /sys/bus/edac/devices/cxl_mem0/
