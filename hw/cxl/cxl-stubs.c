@@ -78,6 +78,18 @@ void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
                                         bool has_rank, uint8_t rank,
                                         bool has_device, uint32_t device,
                                         const char *component_id,
+                                        bool has_is_comp_id_pldm,
+                                        bool is_comp_id_pldm,
+                                        bool has_sub_type, uint8_t sub_type,
+                                        bool has_cme_ev_flags,
+                                        uint8_t cme_ev_flags,
+                                        bool has_cme_count, uint32_t cme_count,
+                                        bool has_maint_op_class,
+                                        uint8_t maint_op_class,
+                                        bool has_maint_op_subclass,
+                                        uint8_t maint_op_subclass,
+                                        bool has_ld_id, uint16_t ld_id,
+                                        bool has_head_id, uint8_t head_id,
                                         Error **errp)
 {
     cxl_unavailable(errp);
@@ -93,7 +105,19 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
                                bool has_bank, uint8_t bank, bool has_row,
                                uint32_t row, bool has_column, uint16_t column,
                                bool has_correction_mask,
-                               uint64List *correction_mask, Error **errp)
+                               uint64List *correction_mask,
+                               const char *component_id,
+                               bool has_is_comp_id_pldm, bool is_comp_id_pldm,
+                               bool has_sub_channel, uint8_t sub_channel,
+                               bool has_sub_type, uint8_t sub_type,
+                               bool has_cme_ev_flags, uint8_t cme_ev_flags,
+                               bool has_cvme_count, uint32_t cvme_count,
+                               bool has_maint_op_class, uint8_t maint_op_class,
+                               bool has_maint_op_subclass,
+                               uint8_t maint_op_subclass,
+                               bool has_ld_id, uint16_t ld_id,
+                               bool has_head_id, uint8_t head_id,
+                               Error **errp)
 {
     cxl_unavailable(errp);
 }
@@ -108,6 +132,16 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                                         uint32_t dirty_shutdown_count,
                                         uint32_t corrected_volatile_error_count,
                                         uint32_t corrected_persistent_error_count,
+                                        const char *component_id,
+                                        bool has_is_comp_id_pldm,
+                                        bool is_comp_id_pldm,
+                                        bool has_sub_type, uint8_t sub_type,
+                                        bool has_maint_op_class,
+                                        uint8_t maint_op_class,
+                                        bool has_maint_op_subclass,
+                                        uint8_t maint_op_subclass,
+                                        bool has_ld_id, uint16_t ld_id,
+                                        bool has_head_id, uint8_t head_id,
                                         Error **errp)
 {
     cxl_unavailable(errp);

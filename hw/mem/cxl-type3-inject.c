@@ -10,6 +10,10 @@
  * Linux's include/cxl/event.h): CXLEventGenMedia, CXLEventDram,
  * CXLEventMemModule and CXLEventMemSparing, each starting with the common
  * CXLEventRecordHdr. Validity flags say which optional fields are given.
+ * The r3.2 fields (header maintenance operation class and subclass, LD-ID
+ * and head ID; sub-types, CME/CVME counts, component IDs in PLDM format)
+ * are those Linux 7.3 reads (drivers/cxl/core/trace.h), with its validity
+ * bits and sub-type tables.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -79,6 +83,32 @@ static const uint8_t mem_sparing_uuid[16] = {
 #define MSER_COMPONENT          BIT(7)
 #define MSER_SUB_CHANNEL        BIT(9)
 
+/*
+ * Common header flags (24 bits) the r3.2 fields make valid (Linux's
+ * CXL_EVENT_RECORD_FLAG_*)
+ */
+#define HDR_MAINT_OP_SUBCLASS_VALID BIT(6)
+#define HDR_LD_ID_VALID         BIT(7)
+#define HDR_HEAD_ID_VALID       BIT(8)
+/* General Media: component ID in PLDM format */
+#define GMER_COMPONENT_PLDM     BIT(4)
+/* DRAM: component ID, its PLDM format, sub-channel */
+#define DER_COMPONENT           BIT(8)
+#define DER_COMPONENT_PLDM      BIT(9)
+#define DER_SUB_CHANNEL         BIT(10)
+/* Memory Module validity flags */
+#define MMER_COMPONENT          BIT(0)
+#define MMER_COMPONENT_PLDM     BIT(1)
+
+/*
+ * Last entries of the sub-type tables: General Media and DRAM Memory Event
+ * Sub-Type (0 not reported .. 5 media link CRC error), Memory Module
+ * Device Event Sub-Type (0 not reported .. 3 unsupported memory media
+ * FRU); Linux's show_mem_event_sub_type() and show_dev_event_sub_type()
+ */
+#define MEM_SUB_TYPE_MAX        0x05
+#define DEV_SUB_TYPE_MAX        0x03
+
 #define MAX_24BIT               0xffffffu
 #define CORRECTION_MASKS        CXL_EVENT_DRAM_CORRECTION_MASKS
 
@@ -131,12 +161,75 @@ static bool put_component_id(uint8_t *dst, const char *id, Error **errp)
     size_t len = strlen(id);
 
     if (len > COMPONENT_ID_LEN) {
-        error_setg(errp, "component-id: at most %d characters (got %zu)",
+        error_setg(errp, "component-id: at most %d bytes (got %zu)",
                    COMPONENT_ID_LEN, len);
         return false;
     }
     memcpy(dst, id, len);
     return true;
+}
+
+/*
+ * The component ID and its format, with their validity bits @valid_id and
+ * @valid_pldm; nothing if neither is given
+ */
+static bool put_component(uint8_t *dst, const char *id, bool has_pldm,
+                          bool pldm, uint16_t valid_id, uint16_t valid_pldm,
+                          uint16_t *valid, Error **errp)
+{
+    if (has_pldm && pldm && !id) {
+        error_setg(errp, "is-comp-id-pldm: there is no component-id");
+        return false;
+    }
+    if (!id) {
+        return true;
+    }
+    if (!put_component_id(dst, id, errp)) {
+        return false;
+    }
+    *valid |= valid_id | (has_pldm && pldm ? valid_pldm : 0);
+    return true;
+}
+
+static bool check_sub_type(bool has, uint8_t sub_type, uint8_t max,
+                           Error **errp)
+{
+    if (has && sub_type > max) {
+        error_setg(errp, "sub-type: %u is not in the spec's table (0 to %u)",
+                   sub_type, max);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The CXL r3.2 common header fields: maintenance operation class and
+ * subclass, LD-ID and head ID, the last three with their validity flags
+ */
+static void header_r32(CXLEventRecordHdr *hdr, bool has_maint_op_class,
+                       uint8_t maint_op_class, bool has_maint_op_subclass,
+                       uint8_t maint_op_subclass, bool has_ld_id,
+                       uint16_t ld_id, bool has_head_id, uint8_t head_id)
+{
+    uint32_t flags = hdr->flags[0] | hdr->flags[1] << 8 |
+                     hdr->flags[2] << 16;
+
+    if (has_maint_op_class) {
+        hdr->maint_op_class = maint_op_class;
+    }
+    if (has_maint_op_subclass) {
+        hdr->maint_op_subclass = maint_op_subclass;
+        flags |= HDR_MAINT_OP_SUBCLASS_VALID;
+    }
+    if (has_ld_id) {
+        hdr->ld_id = cpu_to_le16(ld_id);
+        flags |= HDR_LD_ID_VALID;
+    }
+    if (has_head_id) {
+        hdr->head_id = head_id;
+        flags |= HDR_HEAD_ID_VALID;
+    }
+    st24_le_p(hdr->flags, flags);
 }
 
 /* The fields General Media and DRAM records share (media header) */
@@ -181,6 +274,18 @@ void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
                                         bool has_rank, uint8_t rank,
                                         bool has_device, uint32_t device,
                                         const char *component_id,
+                                        bool has_is_comp_id_pldm,
+                                        bool is_comp_id_pldm,
+                                        bool has_sub_type, uint8_t sub_type,
+                                        bool has_cme_ev_flags,
+                                        uint8_t cme_ev_flags,
+                                        bool has_cme_count, uint32_t cme_count,
+                                        bool has_maint_op_class,
+                                        uint8_t maint_op_class,
+                                        bool has_maint_op_subclass,
+                                        uint8_t maint_op_subclass,
+                                        bool has_ld_id, uint16_t ld_id,
+                                        bool has_head_id, uint8_t head_id,
                                         Error **errp)
 {
     CXLEventGenMedia rec = { };
@@ -192,19 +297,26 @@ void qmp_cxl_inject_general_media_event(const char *path, CxlEventLog log,
                                          type, transaction_type);
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("device", has_device, device, errp) ||
-        (component_id &&
-         !put_component_id(rec.component_id, component_id, errp))) {
+        !check_sub_type(has_sub_type, sub_type, MEM_SUB_TYPE_MAX, errp) ||
+        !check_24bit("cme-count", has_cme_count, cme_count, errp) ||
+        !put_component(rec.component_id, component_id, has_is_comp_id_pldm,
+                       is_comp_id_pldm, GMER_COMPONENT, GMER_COMPONENT_PLDM,
+                       &valid, errp)) {
         return;
     }
+    header_r32(&rec.media.hdr, has_maint_op_class, maint_op_class,
+               has_maint_op_subclass, maint_op_subclass, has_ld_id, ld_id,
+               has_head_id, head_id);
     media_header(&rec.media, dpa, descriptor, type, transaction_type,
                  has_channel, channel, has_rank, rank, &valid);
     if (has_device) {
         st24_le_p(rec.device, device);
         valid |= GMER_DEVICE;
     }
-    if (component_id) {
-        valid |= GMER_COMPONENT;
-    }
+    /* no validity flags: sub-type 0 is "not reported", counts 0 none */
+    rec.sub_type = sub_type;
+    rec.cme_threshold_ev_flags = cme_ev_flags;
+    st24_le_p(rec.cme_count, cme_count);
     rec.media.validity_flags = cpu_to_le16(valid);
     record_add(ct3, log, &rec);
 }
@@ -219,7 +331,19 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
                                bool has_bank, uint8_t bank, bool has_row,
                                uint32_t row, bool has_column, uint16_t column,
                                bool has_correction_mask,
-                               uint64List *correction_mask, Error **errp)
+                               uint64List *correction_mask,
+                               const char *component_id,
+                               bool has_is_comp_id_pldm, bool is_comp_id_pldm,
+                               bool has_sub_channel, uint8_t sub_channel,
+                               bool has_sub_type, uint8_t sub_type,
+                               bool has_cme_ev_flags, uint8_t cme_ev_flags,
+                               bool has_cvme_count, uint32_t cvme_count,
+                               bool has_maint_op_class, uint8_t maint_op_class,
+                               bool has_maint_op_subclass,
+                               uint8_t maint_op_subclass,
+                               bool has_ld_id, uint16_t ld_id,
+                               bool has_head_id, uint8_t head_id,
+                               Error **errp)
 {
     CXLEventDram rec = { };
     uint16_t valid = 0;
@@ -231,7 +355,12 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
                                 transaction_type);
     if (!ct3 || !check_dpa(ct3, dpa, errp) ||
         !check_24bit("nibble-mask", has_nibble_mask, nibble_mask, errp) ||
-        !check_24bit("row", has_row, row, errp)) {
+        !check_24bit("row", has_row, row, errp) ||
+        !check_sub_type(has_sub_type, sub_type, MEM_SUB_TYPE_MAX, errp) ||
+        !check_24bit("cvme-count", has_cvme_count, cvme_count, errp) ||
+        !put_component(rec.component_id, component_id, has_is_comp_id_pldm,
+                       is_comp_id_pldm, DER_COMPONENT, DER_COMPONENT_PLDM,
+                       &valid, errp)) {
         return;
     }
     if (has_correction_mask && !correction_mask) {
@@ -272,6 +401,16 @@ void qmp_cxl_inject_dram_event(const char *path, CxlEventLog log,
     if (n) {
         valid |= DER_CORRECTION_MASK;
     }
+    if (has_sub_channel) {
+        rec.sub_channel = sub_channel;
+        valid |= DER_SUB_CHANNEL;
+    }
+    header_r32(&rec.media.hdr, has_maint_op_class, maint_op_class,
+               has_maint_op_subclass, maint_op_subclass, has_ld_id, ld_id,
+               has_head_id, head_id);
+    rec.sub_type = sub_type;
+    rec.cme_threshold_ev_flags = cme_ev_flags;
+    st24_le_p(rec.cvme_count, cvme_count);
     rec.media.validity_flags = cpu_to_le16(valid);
     record_add(ct3, log, &rec);
 }
@@ -294,9 +433,20 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                                         uint32_t dirty_shutdown_count,
                                         uint32_t corrected_volatile_error_count,
                                         uint32_t corrected_persistent_error_count,
+                                        const char *component_id,
+                                        bool has_is_comp_id_pldm,
+                                        bool is_comp_id_pldm,
+                                        bool has_sub_type, uint8_t sub_type,
+                                        bool has_maint_op_class,
+                                        uint8_t maint_op_class,
+                                        bool has_maint_op_subclass,
+                                        uint8_t maint_op_subclass,
+                                        bool has_ld_id, uint16_t ld_id,
+                                        bool has_head_id, uint8_t head_id,
                                         Error **errp)
 {
     CXLEventMemModule rec = { };
+    uint16_t valid = 0;
     CXLType3Dev *ct3 = record_start(path, flags, mem_module_uuid, &rec.hdr,
                                     errp);
     CXLHealth health = {
@@ -319,7 +469,18 @@ void qmp_cxl_inject_memory_module_event(const char *path, CxlEventLog log,
                    life_used);
         return;
     }
+    if (!check_sub_type(has_sub_type, sub_type, DEV_SUB_TYPE_MAX, errp) ||
+        !put_component(rec.component_id, component_id, has_is_comp_id_pldm,
+                       is_comp_id_pldm, MMER_COMPONENT, MMER_COMPONENT_PLDM,
+                       &valid, errp)) {
+        return;
+    }
+    header_r32(&rec.hdr, has_maint_op_class, maint_op_class,
+               has_maint_op_subclass, maint_op_subclass, has_ld_id, ld_id,
+               has_head_id, head_id);
     mem_module_fill(&rec, type, &health, additional_status);
+    rec.event_sub_type = sub_type;
+    rec.validity_flags = cpu_to_le16(valid);
     record_add(ct3, log, &rec);
     /*
      * The record reports the device's health: it becomes the device's

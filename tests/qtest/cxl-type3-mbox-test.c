@@ -7,7 +7,9 @@
  * timestamp, log, LSA, health, poison, sanitize, media operations,
  * features, maintenance and security commands), plus functional round
  * trips (LSA, timestamp, alerts, shutdown state, event logs and their
- * interrupt policy).
+ * interrupt policy), and event records injected through QMP (the 10.2
+ * and 11.1 forms of the commands, CXL r3.2 fields) as Get Event Records
+ * returns them.
  *
  * Registers, configuration space and CXL.mem are in cxl-type3-test; the
  * functions behind firmware update, poison, sanitize and media operations
@@ -1079,6 +1081,315 @@ static void test_feature_table(void)
     g_assert_cmpuint(failures, ==, 0);
 }
 
+/*
+ * ---- event injection through QMP ----
+ *
+ * cxl-inject-general-media-event, -dram-event and -memory-module-event in
+ * the 10.2 form and with the arguments upstream QEMU 11.1 added (CXL r3.2
+ * fields), read back with Get Event Records. Offsets are those of Linux's
+ * struct cxl_event_record_raw (include/cxl/event.h: the UUID, then the
+ * common header, then the record), validity bits those of its
+ * drivers/cxl/core/trace.h.
+ */
+
+/* common header */
+#define EV_FLAGS            0x11    /* 24 bits */
+#define EV_MAINT_CLASS      0x20
+#define EV_MAINT_SUBCLASS   0x21
+#define EV_LD_ID            0x22
+#define EV_HEAD_ID          0x24
+#define   EVF_SUBCLASS_VALID    (1u << 6)
+#define   EVF_LD_ID_VALID       (1u << 7)
+#define   EVF_HEAD_ID_VALID     (1u << 8)
+/* General Media and DRAM (struct cxl_event_media_hdr) */
+#define EV_DPA              0x30
+#define EV_VALID            0x3b
+#define EV_CHANNEL          0x3d
+#define EV_RANK             0x3e
+/* General Media */
+#define GM_DEVICE           0x3f
+#define GM_COMP_ID          0x42
+#define GM_CME_FLAGS        0x52
+#define GM_CME_COUNT        0x53
+#define GM_SUB_TYPE         0x56
+/* DRAM */
+#define DR_ROW              0x44
+#define DR_COMP_ID          0x69
+#define DR_SUB_CHANNEL      0x79
+#define DR_CME_FLAGS        0x7a
+#define DR_CVME_COUNT       0x7b
+#define DR_SUB_TYPE         0x7e
+/* Memory Module */
+#define MM_EVENT_TYPE       0x30
+#define MM_LIFE_USED        0x34
+#define MM_VALID            0x43
+#define MM_COMP_ID          0x45
+#define MM_SUB_TYPE         0x55
+
+static const uint8_t gm_uuid[16] = {
+    0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f,
+    0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
+};
+
+/* @cmd with @args succeeds; the one record it put in @log, then cleared */
+static void inject_one(T3 *t, uint8_t log, const char *cmd, const char *args,
+                       uint8_t *rec)
+{
+    g_autofree char *err = t3_qmp(t, cmd, args);
+
+    g_assert_null(err);
+    g_assert_cmpuint(event_records(t, log, rec, 1), ==, 1);
+    g_assert_cmpuint(rec[0x10], ==, 128);       /* record length */
+    event_clear(t, log, rec);
+    g_assert_cmpuint(event_records(t, log, rec + 128, 1), ==, 0);
+}
+
+/*
+ * @cmd with @args (the JSON object's members, after @base's) is refused
+ * with an error that starts with @arg, and no log has a record
+ */
+static void inject_bad(T3 *t, const char *cmd, const char *base,
+                       const char *more, const char *arg)
+{
+    g_autofree char *args = g_strdup_printf("{'log': 'informational', "
+                                            "%s, %s}", base, more);
+    g_autofree char *err = t3_qmp(t, cmd, args);
+    uint8_t rec[128];
+
+    g_test_message("%s %s: %s", cmd, more, err);
+    g_assert_nonnull(err);
+    g_assert(strstr(err, arg));
+    for (uint8_t log = 0; log < 4; log++) {
+        g_assert_cmpuint(event_records(t, log, rec, 1), ==, 0);
+    }
+}
+
+static uint32_t ld24(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16;
+}
+
+/* The header carries none of the r3.2 fields */
+static void check_no_r32_header(const uint8_t *rec, uint8_t flags)
+{
+    g_assert_cmphex(ld24(rec + EV_FLAGS), ==, flags);
+    g_assert_cmphex(rec[EV_MAINT_CLASS], ==, 0);
+    g_assert_cmphex(rec[EV_MAINT_SUBCLASS], ==, 0);
+    g_assert_cmphex(lduw_le_p(rec + EV_LD_ID), ==, 0);
+    g_assert_cmphex(rec[EV_HEAD_ID], ==, 0);
+}
+
+/* ... all of them: class 1, subclass 2, LD-ID 5, head ID 3 */
+#define R32_HEADER_ARGS "'maint-op-class': 1, 'maint-op-subclass': 2, " \
+                        "'ld-id': 5, 'head-id': 3"
+
+static void check_r32_header(const uint8_t *rec, uint8_t flags)
+{
+    g_assert_cmphex(ld24(rec + EV_FLAGS), ==,
+                    flags | EVF_SUBCLASS_VALID | EVF_LD_ID_VALID |
+                    EVF_HEAD_ID_VALID);
+    g_assert_cmphex(rec[EV_MAINT_CLASS], ==, 1);
+    g_assert_cmphex(rec[EV_MAINT_SUBCLASS], ==, 2);
+    g_assert_cmphex(lduw_le_p(rec + EV_LD_ID), ==, 5);
+    g_assert_cmphex(rec[EV_HEAD_ID], ==, 3);
+}
+
+#define GM_CMD  "cxl-inject-general-media-event"
+#define GM_BASE "'path': 't3', 'flags': 8, " \
+                "'dpa': 4160, 'descriptor': 2, 'type': 0, " \
+                "'transaction-type': 2"
+
+static void test_inject_general_media(void)
+{
+    uint8_t rec[256];
+    T3 t;
+
+    t3_start(&t, false);
+
+    /* the 10.2 form: sub-type "not reported", no r3.2 field */
+    inject_one(&t, 0, GM_CMD, "{'log': 'informational', " GM_BASE ", "
+               "'channel': 3, 'rank': 5, 'device': 4660, "
+               "'component-id': 'DIMM7'}", rec);
+    g_assert_cmpmem(rec, 16, gm_uuid, 16);
+    check_no_r32_header(rec, 0x08);
+    g_assert_cmphex(ldq_le_p(rec + EV_DPA), ==, 4160);
+    /* channel, rank, device, component ID */
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0x0f);
+    g_assert_cmphex(ld24(rec + GM_DEVICE), ==, 0x1234);
+    g_assert_cmpmem(rec + GM_COMP_ID, 6, "DIMM7", 6);
+    g_assert_cmphex(rec[GM_CME_FLAGS], ==, 0);
+    g_assert_cmphex(ld24(rec + GM_CME_COUNT), ==, 0);
+    g_assert_cmphex(rec[GM_SUB_TYPE], ==, 0);
+
+    /* the 11.1 form, every argument; a PLDM component ID */
+    inject_one(&t, 1, GM_CMD, "{'log': 'warning', " GM_BASE ", "
+               "'sub-type': 5, 'cme-ev-flags': 2, 'cme-count': 7, "
+               "'component-id': '\\u0003ABCDEFGHIJ', "
+               "'is-comp-id-pldm': true, " R32_HEADER_ARGS "}", rec);
+    check_r32_header(rec, 0x08);
+    /* component ID and its PLDM format */
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0x18);
+    g_assert_cmpmem(rec + GM_COMP_ID, 16,
+                    "\x03" "ABCDEFGHIJ\0\0\0\0\0", 16);
+    g_assert_cmphex(rec[GM_CME_FLAGS], ==, 2);
+    g_assert_cmphex(ld24(rec + GM_CME_COUNT), ==, 7);
+    g_assert_cmphex(rec[GM_SUB_TYPE], ==, 5);
+    g_assert_cmphex(rec[GM_SUB_TYPE + 1], ==, 0);
+
+    /* a component ID that is not PLDM; the largest 24-bit count */
+    inject_one(&t, 2, GM_CMD, "{'log': 'failure', " GM_BASE ", "
+               "'sub-type': 0, 'component-id': '0123456789abcdef', "
+               "'is-comp-id-pldm': false, 'cme-count': 16777215, "
+               "'ld-id': 65535}", rec);
+    g_assert_cmphex(ld24(rec + EV_FLAGS), ==, 0x08 | EVF_LD_ID_VALID);
+    g_assert_cmphex(lduw_le_p(rec + EV_LD_ID), ==, 0xffff);
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0x08);
+    g_assert_cmpmem(rec + GM_COMP_ID, 16, "0123456789abcdef", 16);
+    g_assert_cmphex(ld24(rec + GM_CME_COUNT), ==, 0xffffff);
+    g_assert_cmphex(rec[GM_SUB_TYPE + 1], ==, 0);
+
+    /* bad input: refused, naming the argument; nothing queued */
+    inject_bad(&t, GM_CMD, GM_BASE, "'sub-type': 6", "sub-type");
+    inject_bad(&t, GM_CMD, GM_BASE, "'sub-type': 256", "sub-type");
+    inject_bad(&t, GM_CMD, GM_BASE, "'cme-count': 16777216", "cme-count");
+    inject_bad(&t, GM_CMD, GM_BASE, "'cme-ev-flags': 256", "cme-ev-flags");
+    inject_bad(&t, GM_CMD, GM_BASE, "'ld-id': 65536", "ld-id");
+    inject_bad(&t, GM_CMD, GM_BASE, "'ld-id': -1", "ld-id");
+    inject_bad(&t, GM_CMD, GM_BASE, "'head-id': 256", "head-id");
+    inject_bad(&t, GM_CMD, GM_BASE, "'maint-op-class': 256",
+               "maint-op-class");
+    inject_bad(&t, GM_CMD, GM_BASE, "'maint-op-subclass': 300",
+               "maint-op-subclass");
+    inject_bad(&t, GM_CMD, GM_BASE, "'component-id': '0123456789abcdefg'",
+               "component-id");
+    inject_bad(&t, GM_CMD, GM_BASE, "'is-comp-id-pldm': true",
+               "is-comp-id-pldm");
+    inject_bad(&t, GM_CMD, GM_BASE, "'is-comp-id-pldm': 1",
+               "is-comp-id-pldm");
+    /* a valid r3.2 field does not let a bad 10.2 one through */
+    inject_bad(&t, GM_CMD, GM_BASE, "'sub-type': 1, 'device': 16777216",
+               "device");
+    t3_stop(&t);
+}
+
+#define DR_CMD  "cxl-inject-dram-event"
+#define DR_BASE "'path': 't3', 'flags': 4, " \
+                "'dpa': 8320, 'descriptor': 2, 'type': 1, " \
+                "'transaction-type': 1"
+
+static void test_inject_dram(void)
+{
+    uint8_t rec[256];
+    T3 t;
+
+    t3_start(&t, false);
+
+    /* the 10.2 form */
+    inject_one(&t, 1, DR_CMD, "{'log': 'warning', " DR_BASE ", "
+               "'channel': 6, 'row': 74565, 'correction-mask': [255]}", rec);
+    check_no_r32_header(rec, 0x04);
+    /* channel, row, correction mask */
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0xa1);
+    g_assert_cmphex(ld24(rec + DR_ROW), ==, 74565);
+    for (unsigned i = DR_COMP_ID; i < 128; i++) {
+        g_assert_cmphex(rec[i], ==, 0);
+    }
+
+    /* the 11.1 form, every argument */
+    inject_one(&t, 3, DR_CMD, "{'log': 'fatal', " DR_BASE ", "
+               "'channel': 6, 'sub-type': 1, 'cme-ev-flags': 3, "
+               "'cvme-count': 9, 'sub-channel': 4, 'component-id': 'CH0', "
+               "'is-comp-id-pldm': false, " R32_HEADER_ARGS "}", rec);
+    check_r32_header(rec, 0x04);
+    /* channel, component ID, sub-channel */
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0x501);
+    g_assert_cmpmem(rec + DR_COMP_ID, 4, "CH0", 4);
+    g_assert_cmphex(rec[DR_SUB_CHANNEL], ==, 4);
+    g_assert_cmphex(rec[DR_CME_FLAGS], ==, 3);
+    g_assert_cmphex(ld24(rec + DR_CVME_COUNT), ==, 9);
+    g_assert_cmphex(rec[DR_SUB_TYPE], ==, 1);
+    g_assert_cmphex(rec[DR_SUB_TYPE + 1], ==, 0);
+
+    /* PLDM format; sub-channel 0 is still given */
+    inject_one(&t, 0, DR_CMD, "{'log': 'informational', " DR_BASE ", "
+               "'sub-type': 5, 'sub-channel': 0, "
+               "'component-id': '\\u0001abcdef', 'is-comp-id-pldm': true, "
+               "'head-id': 255}", rec);
+    g_assert_cmphex(ld24(rec + EV_FLAGS), ==, 0x04 | EVF_HEAD_ID_VALID);
+    g_assert_cmphex(rec[EV_HEAD_ID], ==, 0xff);
+    g_assert_cmphex(lduw_le_p(rec + EV_VALID), ==, 0x700);
+    g_assert_cmpmem(rec + DR_COMP_ID, 8, "\x01" "abcdef\0", 8);
+    g_assert_cmphex(rec[DR_SUB_TYPE], ==, 5);
+
+    inject_bad(&t, DR_CMD, DR_BASE, "'sub-type': 6", "sub-type");
+    inject_bad(&t, DR_CMD, DR_BASE, "'cvme-count': 16777216", "cvme-count");
+    inject_bad(&t, DR_CMD, DR_BASE, "'sub-channel': 256", "sub-channel");
+    inject_bad(&t, DR_CMD, DR_BASE, "'ld-id': 70000", "ld-id");
+    inject_bad(&t, DR_CMD, DR_BASE, "'head-id': -1", "head-id");
+    inject_bad(&t, DR_CMD, DR_BASE, "'component-id': 'xxxxxxxxxxxxxxxxx'",
+               "component-id");
+    inject_bad(&t, DR_CMD, DR_BASE, "'is-comp-id-pldm': true",
+               "is-comp-id-pldm");
+    inject_bad(&t, DR_CMD, DR_BASE, "'cme-count': 1", "cme-count");
+    inject_bad(&t, DR_CMD, DR_BASE, "'sub-type': 1, 'row': 16777216", "row");
+    t3_stop(&t);
+}
+
+#define MM_CMD  "cxl-inject-memory-module-event"
+#define MM_BASE "'path': 't3', 'flags': 16, 'type': 3, " \
+                "'health-status': 2, 'media-status': 0, " \
+                "'additional-status': 0, 'life-used': 42, " \
+                "'temperature': -7, 'dirty-shutdown-count': 1, " \
+                "'corrected-volatile-error-count': 0, " \
+                "'corrected-persistent-error-count': 0"
+
+static void test_inject_memory_module(void)
+{
+    uint8_t rec[256];
+    T3 t;
+
+    t3_start(&t, false);
+
+    /* the 10.2 form */
+    inject_one(&t, 2, MM_CMD, "{'log': 'failure', " MM_BASE "}", rec);
+    check_no_r32_header(rec, 0x10);
+    g_assert_cmphex(rec[MM_EVENT_TYPE], ==, 3);
+    g_assert_cmpuint(rec[MM_LIFE_USED], ==, 42);
+    g_assert_cmphex(lduw_le_p(rec + MM_VALID), ==, 0);
+    for (unsigned i = MM_COMP_ID; i < 128; i++) {
+        g_assert_cmphex(rec[i], ==, 0);
+    }
+
+    /* the 11.1 form, every argument */
+    inject_one(&t, 2, MM_CMD, "{'log': 'failure', " MM_BASE ", "
+               "'sub-type': 3, 'component-id': '\\u0002XYZWVUTSRQ', "
+               "'is-comp-id-pldm': true, " R32_HEADER_ARGS "}", rec);
+    check_r32_header(rec, 0x10);
+    g_assert_cmphex(lduw_le_p(rec + MM_VALID), ==, 0x3);
+    g_assert_cmpmem(rec + MM_COMP_ID, 12, "\x02" "XYZWVUTSRQ", 12);
+    g_assert_cmphex(rec[MM_SUB_TYPE], ==, 3);
+    g_assert_cmphex(rec[MM_SUB_TYPE + 1], ==, 0);
+
+    /* a plain component ID */
+    inject_one(&t, 2, MM_CMD, "{'log': 'failure', " MM_BASE ", "
+               "'component-id': 'MOD1', 'maint-op-class': 2}", rec);
+    g_assert_cmphex(ld24(rec + EV_FLAGS), ==, 0x10);
+    g_assert_cmphex(rec[EV_MAINT_CLASS], ==, 2);
+    g_assert_cmphex(lduw_le_p(rec + MM_VALID), ==, 0x1);
+    g_assert_cmpmem(rec + MM_COMP_ID, 5, "MOD1", 5);
+    g_assert_cmphex(rec[MM_SUB_TYPE], ==, 0);
+
+    inject_bad(&t, MM_CMD, MM_BASE, "'sub-type': 4", "sub-type");
+    inject_bad(&t, MM_CMD, MM_BASE, "'ld-id': 65536", "ld-id");
+    inject_bad(&t, MM_CMD, MM_BASE, "'head-id': 256", "head-id");
+    inject_bad(&t, MM_CMD, MM_BASE, "'component-id': '01234567890123456'",
+               "component-id");
+    inject_bad(&t, MM_CMD, MM_BASE, "'is-comp-id-pldm': true",
+               "is-comp-id-pldm");
+    inject_bad(&t, MM_CMD, MM_BASE, "'sub-channel': 1", "sub-channel");
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1090,5 +1401,10 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/command-functions", test_command_functions);
     qtest_add_func("/cxl/type3/lsa-offset-wrap", test_lsa_offset_wrap);
     qtest_add_func("/cxl/type3/security-table", test_security_table);
+    qtest_add_func("/cxl/type3/inject-general-media",
+                   test_inject_general_media);
+    qtest_add_func("/cxl/type3/inject-dram", test_inject_dram);
+    qtest_add_func("/cxl/type3/inject-memory-module",
+                   test_inject_memory_module);
     return g_test_run();
 }

@@ -10,6 +10,8 @@
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
+#include "qobject/qjson.h"
+#include "qapi/error.h"
 #include "cxl-type3-qtest.h"
 
 void assign_bars(T3 *t)
@@ -248,11 +250,11 @@ uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill)
     return mbox_send(t, 0x4302, in, 72, NULL, 0, NULL);
 }
 
-char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
+char *t3_qmp(T3 *t, const char *cmd, const char *args)
 {
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-inject-poison', "
-                           "'arguments': {'path': %s, 'start': %" PRIu64
-                           ", 'length': %" PRIu64 "}}", path, start, length);
+    QObject *a = qobject_from_json(args, &error_abort);
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': %s, 'arguments': %p}",
+                           cmd, a);
     char *desc = NULL;
 
     g_assert(rsp);
@@ -264,6 +266,15 @@ char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
     }
     qobject_unref(rsp);
     return desc;
+}
+
+char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
+{
+    g_autofree char *args = g_strdup_printf(
+        "{'path': '%s', 'start': %" PRIu64 ", 'length': %" PRIu64 "}",
+        path, start, length);
+
+    return t3_qmp(t, "cxl-inject-poison", args);
 }
 
 uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len)

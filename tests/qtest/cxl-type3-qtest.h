@@ -247,6 +247,12 @@ uint16_t poison_inject(T3 *t, uint64_t dpa);
 /* Clear Poison at @dpa, writing 64 bytes of @fill: the return code */
 uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill);
 
+/*
+ * QMP command @cmd with the arguments @args (a JSON object, single quotes
+ * allowed): NULL on success, else the error's description
+ */
+char *t3_qmp(T3 *t, const char *cmd, const char *args);
+
 /* cxl-inject-poison; NULL on success, else the error's description */
 char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length);
 
