@@ -248,11 +248,8 @@ uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill)
     return mbox_send(t, 0x4302, in, 72, NULL, 0, NULL);
 }
 
-char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
+char *qmp_error_desc(QDict *rsp)
 {
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-inject-poison', "
-                           "'arguments': {'path': %s, 'start': %" PRIu64
-                           ", 'length': %" PRIu64 "}}", path, start, length);
     char *desc = NULL;
 
     g_assert(rsp);
@@ -264,6 +261,15 @@ char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
     }
     qobject_unref(rsp);
     return desc;
+}
+
+char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-inject-poison', "
+                           "'arguments': {'path': %s, 'start': %" PRIu64
+                           ", 'length': %" PRIu64 "}}", path, start, length);
+
+    return qmp_error_desc(rsp);
 }
 
 uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len)
