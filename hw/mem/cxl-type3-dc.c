@@ -513,116 +513,73 @@ void cxl_type3_dc_add_commands(CXLType3Dev *ct3)
     }
 }
 
-/* ---- QMP (the fabric manager's part) ---- */
+/* ---- the fabric manager's operations (QMP now, the FM API later) ---- */
 
-static CXLType3Dev *dc_dev(const char *path, uint16_t host_id,
-                           uint8_t region, Error **errp)
+static bool dc_check_target(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t region, Error **errp)
 {
-    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+    const char *id = DEVICE(ct3)->id ?: TYPE_CXL_TYPE3;
 
-    if (!ct3) {
-        return NULL;
-    }
-    if (!ct3->dc) {
-        error_setg(errp, "path: '%s' has no dynamic capacity "
-                   "(num-dc-regions is 0)", path);
-        return NULL;
-    }
     if (host_id != 0) {
         error_setg(errp, "host-id: %u is not a host of '%s' (a single-headed "
-                   "device has host 0 only)", host_id, path);
-        return NULL;
+                   "device has host 0 only)", host_id, id);
+        return false;
     }
     if (region >= ct3->dc->nr_regions) {
         error_setg(errp, "region: %u is not a dynamic capacity region of "
-                   "'%s' (it has %u: 0 to %u)", region, path,
+                   "'%s' (it has %u: 0 to %u)", region, id,
                    ct3->dc->nr_regions, ct3->dc->nr_regions - 1);
-        return NULL;
-    }
-    return ct3;
-}
-
-static bool dc_parse_tag(const char *tag, uint8_t *out, Error **errp)
-{
-    QemuUUID uuid;
-
-    memset(out, 0, CXL_DC_TAG_LEN);
-    if (!tag) {
-        return true;
-    }
-    if (qemu_uuid_parse(tag, &uuid) < 0) {
-        error_setg(errp, "tag: '%s' is not a UUID "
-                   "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", tag);
         return false;
     }
-    memcpy(out, uuid.data, CXL_DC_TAG_LEN);
     return true;
 }
 
 /*
- * The QMP extent list as DPA ranges (@dpa, @len: room for @n), each
- * checked against region @r; no two overlapping.
+ * The @n ranges (@dpa, @len) against region @r: each non-empty, in the
+ * region and block aligned (Invalid Input or Invalid Physical Address),
+ * no two overlapping (Invalid Extent List).
  */
-static bool dc_qmp_ranges(CXLType3DC *dc, uint8_t r,
-                          CxlDynamicCapacityExtentList *list, uint64_t *dpa,
-                          uint64_t *len, unsigned n, Error **errp)
+static CXLRetCode dc_check_ranges(CXLType3DC *dc, uint8_t r, unsigned n,
+                                  const uint64_t *dpa, const uint64_t *len,
+                                  Error **errp)
 {
     const CXLDCRegion *reg = &dc->region[r];
-    unsigned k = 0, a, b;
+    unsigned a, b;
 
-    for (; list; list = list->next, k++) {
-        uint64_t off = list->value->offset, l = list->value->len;
+    if (!n) {
+        error_setg(errp, "extents: the list is empty");
+        return CXL_RC_INVALID_INPUT;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t off = dpa[k] - reg->base, l = len[k];
 
         if (!l) {
             error_setg(errp, "extents[%u]: len is 0", k);
-            return false;
+            return CXL_RC_INVALID_INPUT;
+        }
+        if (dpa[k] < reg->base) {
+            error_setg(errp, "extents[%u]: DPA 0x%" PRIx64 " is below region "
+                       "%u (DPA 0x%" PRIx64 ")", k, dpa[k], r, reg->base);
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
         }
         if (off >= reg->len || l > reg->len - off) {
             error_setg(errp, "extents[%u]: offset 0x%" PRIx64 " len 0x%"
                        PRIx64 " runs past region %u (0x%" PRIx64 " bytes)",
                        k, off, l, r, reg->len);
-            return false;
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
         }
         if (off % reg->block_size || l % reg->block_size) {
             error_setg(errp, "extents[%u]: offset 0x%" PRIx64 " and len 0x%"
                        PRIx64 " must be multiples of region %u's block size "
                        "0x%" PRIx64, k, off, l, r, reg->block_size);
-            return false;
+            return CXL_RC_INVALID_INPUT;
         }
-        dpa[k] = reg->base + off;
-        len[k] = l;
     }
-    assert(k == n);
     if (cxl_dc_ranges_overlap(dpa, len, n, &a, &b)) {
         error_setg(errp, "extents[%u] and extents[%u] overlap", a, b);
-        return false;
+        return CXL_RC_INVALID_EXTENT_LIST;
     }
-    return true;
-}
-
-static unsigned dc_list_len(CxlDynamicCapacityExtentList *list)
-{
-    unsigned n = 0;
-
-    for (; list; list = list->next) {
-        n++;
-    }
-    return n;
-}
-
-/* The non-empty QMP extent list as checked DPA ranges (*@dpa, *@len) */
-static bool dc_qmp_list(CXLType3DC *dc, uint8_t r,
-                        CxlDynamicCapacityExtentList *list, uint64_t **dpa,
-                        uint64_t **len, unsigned *n, Error **errp)
-{
-    *n = dc_list_len(list);
-    if (!*n) {
-        error_setg(errp, "extents: the list is empty");
-        return false;
-    }
-    *dpa = g_new(uint64_t, *n);
-    *len = g_new(uint64_t, *n);
-    return dc_qmp_ranges(dc, r, list, *dpa, *len, *n, errp);
+    return CXL_RC_SUCCESS;
 }
 
 /* The Dynamic Capacity log has room for @n records */
@@ -638,44 +595,45 @@ static bool dc_log_room(CXLType3Dev *ct3, unsigned n, Error **errp)
     return true;
 }
 
-void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
-                                  CxlExtentSelectionPolicy selection_policy,
-                                  uint8_t region, const char *tag,
-                                  CxlDynamicCapacityExtentList *extents,
-                                  Error **errp)
+CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t policy, uint8_t region,
+                            const uint8_t *tag, unsigned n,
+                            const uint64_t *dpa, const uint64_t *len,
+                            Error **errp)
 {
-    CXLType3Dev *ct3 = dc_dev(path, host_id, region, errp);
-    unsigned n = dc_list_len(extents);
-    g_autofree uint64_t *dpa = NULL, *len = NULL;
-    uint8_t tag_bytes[CXL_DC_TAG_LEN];
-    CXLType3DC *dc;
+    CXLType3DC *dc = ct3->dc;
     uint32_t batch;
+    CXLRetCode rc;
 
-    if (!ct3 || !dc_parse_tag(tag, tag_bytes, errp)) {
-        return;
+    if (!dc_check_target(ct3, host_id, region, errp)) {
+        return CXL_RC_INVALID_INPUT;
     }
-    dc = ct3->dc;
-    if (selection_policy == CXL_EXTENT_SELECTION_POLICY_ENABLE_SHARED_ACCESS) {
+    if (policy == CXL_DC_SELECT_ENABLE_SHARED) {
         error_setg(errp, "selection-policy: enable-shared-access needs a "
-                   "multi-headed device; '%s' has one host", path);
-        return;
+                   "multi-headed device; this one has one host");
+        return CXL_RC_UNSUPPORTED;
     }
-    if (selection_policy == CXL_EXTENT_SELECTION_POLICY_CONTIGUOUS && n != 1) {
+    if (policy > CXL_DC_SELECT_ENABLE_SHARED) {
+        error_setg(errp, "selection-policy: %u is not a policy", policy);
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (policy == CXL_DC_SELECT_CONTIGUOUS && n != 1) {
         error_setg(errp, "extents: selection-policy contiguous takes one "
                    "extent (got %u)", n);
-        return;
+        return CXL_RC_INVALID_INPUT;
     }
     if (n && !dc_log_room(ct3, n, errp)) {
-        return;
+        return CXL_RC_RETRY;
     }
     if (n > dc->store.max_extents - cxl_dc_count(&dc->store)) {
         error_setg(errp, "extents: %u extents would exceed the %u the device "
                    "supports (%u in use)", n, dc->store.max_extents,
                    cxl_dc_count(&dc->store));
-        return;
+        return CXL_RC_RESOURCES_EXHAUSTED;
     }
-    if (!dc_qmp_list(dc, region, extents, &dpa, &len, &n, errp)) {
-        return;
+    rc = dc_check_ranges(dc, region, n, dpa, len, errp);
+    if (rc != CXL_RC_SUCCESS) {
+        return rc;
     }
     for (unsigned k = 0; k < n; k++) {
         int i = cxl_dc_find_overlap(&dc->store, dpa[k], len[k]);
@@ -687,7 +645,7 @@ void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
                        PRIx64 " (0x%" PRIx64 " bytes)", k,
                        e->state == CXL_DC_PENDING ? "pending" : "accepted",
                        e->dpa, e->len);
-            return;
+            return CXL_RC_INVALID_EXTENT_LIST;
         }
     }
     batch = dc->store.next_batch++;
@@ -698,61 +656,55 @@ void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
             .shared = dc->region[region].sharable,
             .shared_seq = dc->region[region].sharable ? k : 0,
         };
-
         bool ok;
 
-        memcpy(e.tag, tag_bytes, sizeof(e.tag));
+        if (tag) {
+            memcpy(e.tag, tag, sizeof(e.tag));
+        }
         ok = cxl_dc_insert(&dc->store, &e);     /* room checked above */
         assert(ok);
         dc_event(ct3, CXL_DC_EVENT_ADD_CAPACITY, &e, k + 1 < n);
     }
-    trace_cxl_type3_dc_offer(path, region, n, batch);
+    trace_cxl_type3_dc_offer(DEVICE(ct3)->id ?: "", region, n, batch);
+    return CXL_RC_SUCCESS;
 }
 
-void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
-                                      CxlExtentRemovalPolicy removal_policy,
-                                      bool has_forced_removal,
-                                      bool forced_removal,
-                                      bool has_sanitize_on_release,
-                                      bool sanitize_on_release,
-                                      uint8_t region, const char *tag,
-                                      CxlDynamicCapacityExtentList *extents,
-                                      Error **errp)
+CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
+                                uint8_t policy, bool forced, uint8_t region,
+                                const uint8_t *tag, unsigned n,
+                                const uint64_t *dpa, const uint64_t *len,
+                                Error **errp)
 {
-    CXLType3Dev *ct3 = dc_dev(path, host_id, region, errp);
-    g_autofree uint64_t *dpa = NULL, *len = NULL;
-    uint8_t tag_bytes[CXL_DC_TAG_LEN];
-    g_autoptr(GArray) rel = NULL;
+    CXLType3DC *dc = ct3->dc;
+    g_autoptr(GArray) rel = g_array_new(false, false, sizeof(CXLDCExtent));
     CXLDCStore copy;
-    CXLType3DC *dc;
-    unsigned n;
+    CXLRetCode rc;
 
-    if (!ct3 || !dc_parse_tag(tag, tag_bytes, errp)) {
-        return;
+    if (!dc_check_target(ct3, host_id, region, errp)) {
+        return CXL_RC_INVALID_INPUT;
     }
-    dc = ct3->dc;
-    rel = g_array_new(false, false, sizeof(CXLDCExtent));
-    if (removal_policy == CXL_EXTENT_REMOVAL_POLICY_TAG_BASED) {
+    if (policy == CXL_DC_REMOVE_TAG_BASED) {
         if (!tag) {
             error_setg(errp, "tag: removal-policy tag-based needs a tag");
-            return;
+            return CXL_RC_INVALID_INPUT;
         }
         for (unsigned i = 0; i < cxl_dc_count(&dc->store); i++) {
             const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
 
             if (e->state == CXL_DC_ACCEPTED && e->region == region &&
-                !memcmp(e->tag, tag_bytes, sizeof(e->tag))) {
+                !memcmp(e->tag, tag, sizeof(e->tag))) {
                 g_array_append_val(rel, *e);
             }
         }
         if (!rel->len) {
-            error_setg(errp, "tag: no accepted extent of region %u has tag "
-                       "'%s'", region, tag);
-            return;
+            error_setg(errp, "tag: no accepted extent of region %u has that "
+                       "tag", region);
+            return CXL_RC_INVALID_EXTENT_LIST;
         }
-    } else {
-        if (!dc_qmp_list(dc, region, extents, &dpa, &len, &n, errp)) {
-            return;
+    } else if (policy == CXL_DC_REMOVE_PRESCRIPTIVE) {
+        rc = dc_check_ranges(dc, region, n, dpa, len, errp);
+        if (rc != CXL_RC_SUCCESS) {
+            return rc;
         }
         for (unsigned k = 0; k < n; k++) {
             int i = cxl_dc_find_containing(&dc->store, dpa[k], len[k],
@@ -767,26 +719,28 @@ void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
                            i < 0 ? " (no extent there)" :
                            cxl_dc_at(&dc->store, i)->state == CXL_DC_PENDING
                            ? " (it is still pending)" : "");
-                return;
+                return CXL_RC_INVALID_EXTENT_LIST;
             }
             e = *cxl_dc_at(&dc->store, i);
-            if (tag && memcmp(e.tag, tag_bytes, sizeof(e.tag))) {
+            if (tag && memcmp(e.tag, tag, sizeof(e.tag))) {
                 error_setg(errp, "extents[%u]: the extent at DPA 0x%" PRIx64
-                           " does not have tag '%s'", k, dpa[k], tag);
-                return;
+                           " does not have that tag", k, dpa[k]);
+                return CXL_RC_INVALID_EXTENT_LIST;
             }
             e.dpa = dpa[k];
             e.len = len[k];
             g_array_append_val(rel, e);
         }
+    } else {
+        error_setg(errp, "removal-policy: %u is not a policy", policy);
+        return CXL_RC_INVALID_INPUT;
     }
-    n = rel->len;
-    if (!dc_log_room(ct3, n, errp)) {
-        return;
+    if (!dc_log_room(ct3, rel->len, errp)) {
+        return CXL_RC_RETRY;
     }
-    if (forced_removal) {
+    if (forced) {
         copy = dc_store_copy(&dc->store);
-        for (unsigned k = 0; k < n; k++) {
+        for (unsigned k = 0; k < rel->len; k++) {
             CXLDCExtent *e = &g_array_index(rel, CXLDCExtent, k);
             int i = cxl_dc_find_containing(&copy, e->dpa, e->len,
                                            CXL_DC_ACCEPTED);
@@ -796,24 +750,147 @@ void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
                 error_setg(errp, "extents: releasing parts of extents would "
                            "exceed the %u extents the device supports",
                            dc->store.max_extents);
-                return;
+                return CXL_RC_RESOURCES_EXHAUSTED;
             }
         }
         g_array_unref(dc->store.extents);
         dc->store = copy;
     }
-    for (unsigned k = 0; k < n; k++) {
+    for (unsigned k = 0; k < rel->len; k++) {
         CXLDCExtent *e = &g_array_index(rel, CXLDCExtent, k);
 
-        if (forced_removal) {
+        if (forced) {
             dc_access_changed(ct3, e->dpa, e->len);
             dc_scrub(ct3, e->dpa, e->len);
         }
-        dc_event(ct3, forced_removal ? CXL_DC_EVENT_FORCED_RELEASE
-                                     : CXL_DC_EVENT_RELEASE_CAPACITY,
-                 e, k + 1 < n);
+        dc_event(ct3, forced ? CXL_DC_EVENT_FORCED_RELEASE
+                             : CXL_DC_EVENT_RELEASE_CAPACITY,
+                 e, k + 1 < rel->len);
     }
-    trace_cxl_type3_dc_release(path, region, n, forced_removal);
+    trace_cxl_type3_dc_release(DEVICE(ct3)->id ?: "", region, rel->len,
+                               forced);
+    return CXL_RC_SUCCESS;
+}
+
+/* ---- QMP ---- */
+
+/* The QAPI enums are in the spec's order */
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_FREE != CXL_DC_SELECT_FREE);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_CONTIGUOUS !=
+                  CXL_DC_SELECT_CONTIGUOUS);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_PRESCRIPTIVE !=
+                  CXL_DC_SELECT_PRESCRIPTIVE);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_ENABLE_SHARED_ACCESS !=
+                  CXL_DC_SELECT_ENABLE_SHARED);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_REMOVAL_POLICY_TAG_BASED !=
+                  CXL_DC_REMOVE_TAG_BASED);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_REMOVAL_POLICY_PRESCRIPTIVE !=
+                  CXL_DC_REMOVE_PRESCRIPTIVE);
+
+static CXLType3Dev *dc_dev(const char *path, Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+
+    if (ct3 && !ct3->dc) {
+        error_setg(errp, "path: '%s' has no dynamic capacity "
+                   "(num-dc-regions is 0)", path);
+        return NULL;
+    }
+    return ct3;
+}
+
+static bool dc_parse_tag(const char *tag, uint8_t *out, Error **errp)
+{
+    QemuUUID uuid;
+
+    if (qemu_uuid_parse(tag, &uuid) < 0) {
+        error_setg(errp, "tag: '%s' is not a UUID "
+                   "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", tag);
+        return false;
+    }
+    memcpy(out, uuid.data, CXL_DC_TAG_LEN);
+    return true;
+}
+
+/* The arguments of an add or release, as cxl_type3_dc_add/release take */
+typedef struct DCQmpArgs {
+    CXLType3Dev *ct3;
+    uint8_t tag[CXL_DC_TAG_LEN];
+    const uint8_t *tagp;        /* tag, or NULL */
+    unsigned n;
+    uint64_t *dpa;
+    uint64_t *len;
+} DCQmpArgs;
+
+static void dc_qmp_args_clear(DCQmpArgs *a)
+{
+    g_free(a->dpa);
+    g_free(a->len);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DCQmpArgs, dc_qmp_args_clear)
+
+/*
+ * The device, tag and extents (region offsets, as DPA ranges of region
+ * @r; an offset past the end of the DPA space saturates, and the range
+ * checks refuse it)
+ */
+static bool dc_qmp_args(DCQmpArgs *a, const char *path, uint8_t r,
+                        const char *tag,
+                        CxlDynamicCapacityExtentList *list, Error **errp)
+{
+    uint64_t base;
+
+    a->ct3 = dc_dev(path, errp);
+    if (!a->ct3 || (tag && !dc_parse_tag(tag, a->tag, errp))) {
+        return false;
+    }
+    a->tagp = tag ? a->tag : NULL;
+    base = r < a->ct3->dc->nr_regions ? a->ct3->dc->region[r].base : 0;
+    for (CxlDynamicCapacityExtentList *l = list; l; l = l->next) {
+        a->n++;
+    }
+    a->dpa = g_new(uint64_t, a->n + 1);
+    a->len = g_new(uint64_t, a->n + 1);
+    for (unsigned k = 0; list; list = list->next, k++) {
+        uint64_t off = list->value->offset;
+
+        a->dpa[k] = off > UINT64_MAX - base ? UINT64_MAX : base + off;
+        a->len[k] = list->value->len;
+    }
+    return true;
+}
+
+void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
+                                  CxlExtentSelectionPolicy selection_policy,
+                                  uint8_t region, const char *tag,
+                                  CxlDynamicCapacityExtentList *extents,
+                                  Error **errp)
+{
+    g_auto(DCQmpArgs) a = { };
+
+    if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
+        cxl_type3_dc_add(a.ct3, host_id, selection_policy, region, a.tagp,
+                         a.n, a.dpa, a.len, errp);
+    }
+}
+
+void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
+                                      CxlExtentRemovalPolicy removal_policy,
+                                      bool has_forced_removal,
+                                      bool forced_removal,
+                                      bool has_sanitize_on_release,
+                                      bool sanitize_on_release,
+                                      uint8_t region, const char *tag,
+                                      CxlDynamicCapacityExtentList *extents,
+                                      Error **errp)
+{
+    g_auto(DCQmpArgs) a = { };
+
+    /* released capacity is always zeroed: sanitize-on-release is moot */
+    if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
+        cxl_type3_dc_release(a.ct3, host_id, removal_policy, forced_removal,
+                             region, a.tagp, a.n, a.dpa, a.len, errp);
+    }
 }
 
 CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,

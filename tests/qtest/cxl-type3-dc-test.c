@@ -547,7 +547,6 @@ static void test_qmp_errors(void)
     g_string_append(many, "]");
     qmp_err(dc_add(&t, 0, NULL, many->str), "event log has room for 32");
     g_string_free(many, true);
-    /* a device without dynamic capacity: in the other tests' topology */
 
     /* release: unknown, pending, partly outside an accepted extent */
     qmp_err(dc_release(&t, 0, false, "[{'offset': 8388608, "
@@ -742,6 +741,51 @@ static void test_memory_routed(void)
     check_memory(false);
 }
 
+/* A device without dynamic capacity has none of it */
+static void test_no_dc(void)
+{
+    uint8_t out[128], in[2] = { 8, 0 };
+    uint32_t len;
+    T3 t;
+
+    t3_start(&t, false);
+    for (uint16_t op = OP_GET_CONFIG; op <= OP_RELEASE; op++) {
+        g_assert_cmphex(mbox_send(&t, op, in, 2, out, sizeof(out), &len), ==,
+                        RC_UNSUPPORTED);
+    }
+    g_assert_cmphex(mbox_send(&t, 0x0100, (uint8_t[1]){ LOG_DC }, 1, out,
+                              sizeof(out), &len), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, 0x4000, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 0x43), ==, 0);
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 2097152}]"),
+            "path: 't3' has no dynamic capacity");
+    qmp_err(dc_release(&t, 0, true, "[{'offset': 0, 'len': 2097152}]"),
+            "path: 't3' has no dynamic capacity");
+    qmp_err(dc_qmp(&t, "cxl-query-dynamic-capacity", "{'path': 't3'}"),
+            "path: 't3' has no dynamic capacity");
+    t3_stop(&t);
+}
+
+/* The free policy takes the given extents; so does contiguous, one */
+static void test_policies(void)
+{
+    T3 t;
+
+    dc_start(&t, "");
+    qmp_ok(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': 'free', "
+                  "'region': 1, 'extents': [{'offset': 0, 'len': 2097152}, "
+                  "{'offset': 4194304, 'len': 2097152}]}"));
+    qmp_ok(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                  "'contiguous', 'region': 1, "
+                  "'extents': [{'offset': 8388608, 'len': 8388608}]}"));
+    check_query(&t, "pending:1:0x0+0x200000,pending:1:0x400000+0x200000,"
+                "pending:1:0x800000+0x800000");
+    t3_stop(&t);
+}
+
 /* A reset withdraws pending offers (their records are gone) */
 static void test_reset(void)
 {
@@ -837,6 +881,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-type3-dc/memory/fast-path", test_memory_fast);
     qtest_add_func("/cxl-type3-dc/memory/routed", test_memory_routed);
     qtest_add_func("/cxl-type3-dc/reset", test_reset);
+    qtest_add_func("/cxl-type3-dc/no-dc", test_no_dc);
+    qtest_add_func("/cxl-type3-dc/policies", test_policies);
     qtest_add_func("/cxl-type3-dc/props", test_props);
     qtest_add_func("/cxl-type3-dc/total-size", test_total_size);
     return g_test_run();

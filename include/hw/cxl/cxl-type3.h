@@ -353,6 +353,39 @@ unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges);
 /* Host pointer to DC DPA [@dpa, +@len) if it is all in an accepted extent */
 uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /*
+ * The fabric manager's side (QMP cxl-add-dynamic-capacity and
+ * cxl-release-dynamic-capacity call these; the FM API's Initiate Dynamic
+ * Capacity Add/Release can). Extents are DPA ranges of region @region;
+ * @tag is 16 bytes or NULL (untagged; for a release: any tag). The
+ * return code is the spec's (Invalid Input, Invalid Physical Address,
+ * Invalid Extent List, Resources Exhausted, Unsupported, Retry: the event
+ * log is full) and @errp says why, naming the QMP argument; nothing
+ * changes unless it succeeds. Selection policy (CXL r3.1 Table 7-70) and
+ * removal policy (Table 7-71) values:
+ */
+#define CXL_DC_SELECT_FREE              0
+#define CXL_DC_SELECT_CONTIGUOUS        1
+#define CXL_DC_SELECT_PRESCRIPTIVE      2
+#define CXL_DC_SELECT_ENABLE_SHARED     3
+#define CXL_DC_REMOVE_TAG_BASED         0
+#define CXL_DC_REMOVE_PRESCRIPTIVE      1
+/* Offer the extents to host @host_id: pending, with Add Capacity records */
+CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t policy, uint8_t region,
+                            const uint8_t *tag, unsigned n,
+                            const uint64_t *dpa, const uint64_t *len,
+                            Error **errp);
+/*
+ * Ask the host to release accepted capacity (Release Capacity records),
+ * or with @forced take it at once (zeroed; Forced Capacity Release
+ * records). Tag-based: every accepted extent of the region with @tag.
+ */
+CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
+                                uint8_t policy, bool forced, uint8_t region,
+                                const uint8_t *tag, unsigned n,
+                                const uint64_t *dpa, const uint64_t *len,
+                                Error **errp);
+/*
  * Narrow @ext (linear around @hpa, which decodes to @dpa) to the DPA
  * that is all static capacity, all one accepted extent, or all one gap
  * between accepted extents.
