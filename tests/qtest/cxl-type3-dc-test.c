@@ -311,6 +311,35 @@ static void test_config(void)
     t3_stop(&t);
 }
 
+/* CDAT: a DSMAS per DC region, handles as Get DC Configuration says */
+static void test_cdat(void)
+{
+    g_autoptr(GByteArray) cdat = NULL;
+    unsigned found = 0;
+    T3 t;
+
+    dc_start(&t, "");
+    cdat = cxl_qtest_read_cdat(t.qts, DEV_BUS, 0);
+    for (unsigned off = 16; off < cdat->len;) {
+        uint8_t *s = cdat->data + off;
+        uint16_t slen = lduw_le_p(s + 2);
+
+        g_assert_cmpuint(slen, >=, 4);
+        if (s[0] == 0 && s[4] >= 2) {                   /* DC DSMAS */
+            unsigned r = s[4] - 2;
+
+            g_assert_cmpuint(r, <, 2);
+            g_assert_cmphex(ldq_le_p(s + 8), ==, DC_BASE + r * DC_REGION_LEN);
+            g_assert_cmphex(ldq_le_p(s + 16), ==, DC_REGION_LEN);
+            g_assert_cmphex(s[5] & (1 << 2), ==, 0);   /* volatile */
+            found |= 1u << r;
+        }
+        off += slen;
+    }
+    g_assert_cmphex(found, ==, 3);
+    t3_stop(&t);
+}
+
 /* The CEL lists the four commands with their effects */
 static void test_cel(void)
 {
@@ -786,6 +815,78 @@ static void test_policies(void)
     t3_stop(&t);
 }
 
+/* Clear Event Records: all of the Dynamic Capacity log */
+static void dc_events_clear_all(T3 *t)
+{
+    uint8_t in[6] = { LOG_DC, 1 };
+
+    g_assert_cmphex(mbox_send(t, 0x0101, in, 6, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+}
+
+/* The device supports 512 extents: beyond that, Resources Exhausted */
+static void test_limits(void)
+{
+    const uint64_t blk = 64 * KiB;
+    uint8_t in[8 + 24 * 32], out[512], cfg[2] = { 1, 0 };
+    GString *list;
+    uint32_t len;
+    T3 t;
+
+    dc_start(&t, ",dc-block-size=64K");
+    /* 16 offers of 32 one-block extents, every other block, all accepted */
+    for (unsigned r = 0; r < 16; r++) {
+        list = g_string_new("[");
+        memset(in, 0, sizeof(in));
+        stl_le_p(in, 32);
+        for (unsigned i = 0; i < 32; i++) {
+            uint64_t off = (r * 32 + i) * 2 * blk;
+
+            g_string_append_printf(list, "%s{'offset': %" PRIu64
+                                   ", 'len': %" PRIu64 "}", i ? ", " : "",
+                                   off, blk);
+            stq_le_p(in + 8 + 24 * i, DC_BASE + off);
+            stq_le_p(in + 16 + 24 * i, blk);
+        }
+        g_string_append(list, "]");
+        qmp_ok(dc_add(&t, 0, NULL, list->str));
+        g_string_free(list, true);
+        g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, sizeof(in), NULL,
+                                  0, NULL), ==, RC_SUCCESS);
+        dc_events_clear_all(&t);
+    }
+    g_assert_cmpuint(dc_extents(&t, 0, 1, out, sizeof(out), NULL), ==, 512);
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, cfg, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(ldl_le_p(out + 8 + 40 + 4), ==, 0);  /* available */
+    qmp_err(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 65536}]"),
+            "exceed the 512");
+
+    /* one free slot: a 3-block offer; only all of it can be accepted */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE, blk), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 196608}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE,
+                                DC_BASE + DC_REGION_LEN + blk, blk), ==,
+                    RC_RESOURCES);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + DC_REGION_LEN,
+                                blk), ==, RC_RESOURCES);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + DC_REGION_LEN,
+                                3 * blk), ==, RC_SUCCESS);
+    /* releasing its middle would split it: refused, by host and by force */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE,
+                                DC_BASE + DC_REGION_LEN + blk, blk), ==,
+                    RC_RESOURCES);
+    qmp_err(dc_release(&t, 1, true, "[{'offset': 65536, 'len': 65536}]"),
+            "exceed the 512");
+    g_assert_cmpuint(dc_extents(&t, 0, 1, out, sizeof(out), NULL), ==, 512);
+    /* its end can go */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE,
+                                DC_BASE + DC_REGION_LEN + 2 * blk, blk), ==,
+                    RC_SUCCESS);
+    t3_stop(&t);
+}
+
 /* A reset withdraws pending offers (their records are gone) */
 static void test_reset(void)
 {
@@ -873,6 +974,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl-type3-dc/config", test_config);
     qtest_add_func("/cxl-type3-dc/cel", test_cel);
+    qtest_add_func("/cxl-type3-dc/cdat", test_cdat);
     qtest_add_func("/cxl-type3-dc/add-flow", test_add_flow);
     qtest_add_func("/cxl-type3-dc/add-response-errors",
                    test_add_response_errors);
@@ -881,6 +983,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-type3-dc/memory/fast-path", test_memory_fast);
     qtest_add_func("/cxl-type3-dc/memory/routed", test_memory_routed);
     qtest_add_func("/cxl-type3-dc/reset", test_reset);
+    qtest_add_func("/cxl-type3-dc/limits", test_limits);
     qtest_add_func("/cxl-type3-dc/no-dc", test_no_dc);
     qtest_add_func("/cxl-type3-dc/policies", test_policies);
     qtest_add_func("/cxl-type3-dc/props", test_props);
