@@ -760,6 +760,50 @@ static void check_memory(bool fast)
     t3_stop(&t);
 }
 
+/*
+ * A 2-way endpoint decoder with 4 KiB granules over the DC partition: a
+ * device strips the interleave bits, so HPA granules 2k and 2k + 1 are
+ * DPA granule k. Accepted extents are memory through either; the fast
+ * path translates them page by page and maps nothing else.
+ */
+static void test_memory_interleaved(void)
+{
+    uint64_t dc_hpa, maps;
+    QDict *rsp;
+    T3 t;
+
+    dc_start(&t, "");
+    map_all(&t);
+    dc_hpa = t.window + DC_BASE;
+    g_assert_cmphex(dec_commit_ways(&t, 2, dc_hpa, 2 * DC_SIZE, 0,
+                                    (1 << 4) | 4), ==, HDM_CTRL_COMMITTED);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 2 * MiB,
+                                2 * MiB), ==, RC_SUCCESS);
+    /* DPA +2 MiB is HPA +4 MiB (granule 1024) and +4 MiB + 4 KiB */
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB + 8, 0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB + 4 * KiB + 8), ==,
+                    0x0123456789abcdefull);
+    /* the last accepted byte, and the first ones past it or before it */
+    qtest_writeb(t.qts, dc_hpa + 8 * MiB - 1, 0x5a);
+    g_assert_cmphex(qtest_readb(t.qts, dc_hpa + 8 * MiB - 4 * KiB - 1), ==,
+                    0x5a);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 8 * MiB), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==,
+                    UINT64_MAX);
+    qtest_writeq(t.qts, dc_hpa + 8 * MiB, 1);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 8 * MiB), ==, UINT64_MAX);
+    /* translated page by page: 2 x 2 MiB of HPA pages, nothing else */
+    g_assert_cmphex(fast_mapped(&t), ==, VMEM_SIZE + PMEM_SIZE + 4 * MiB);
+    rsp = qtest_qmp(t.qts, "{'execute': 'qom-get', 'arguments': "
+                    "{'path': '/machine/peripheral/t3', "
+                    "'property': 'x-fast-path-maps'}}");
+    maps = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    g_assert_cmpuint(maps, >, 0);
+    t3_stop(&t);
+}
+
 static void test_memory_fast(void)
 {
     check_memory(true);
@@ -982,6 +1026,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-type3-dc/release", test_release);
     qtest_add_func("/cxl-type3-dc/memory/fast-path", test_memory_fast);
     qtest_add_func("/cxl-type3-dc/memory/routed", test_memory_routed);
+    qtest_add_func("/cxl-type3-dc/memory/interleaved",
+                   test_memory_interleaved);
     qtest_add_func("/cxl-type3-dc/reset", test_reset);
     qtest_add_func("/cxl-type3-dc/limits", test_limits);
     qtest_add_func("/cxl-type3-dc/no-dc", test_no_dc);
