@@ -4,7 +4,7 @@
  * Payloads (CXL r3.1 8.2.9.2) are the structs of cxl-mailbox.h:
  * CXLGetEventRecordsIn/Out (the records are CXLEventRecord),
  * CXLClearEventRecordsIn, CXLEventIntPolicy (one settings byte per log,
- * then dynamic capacity, which we do not have).
+ * then the Dynamic Capacity log's, which exists with has_dc).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,9 +26,14 @@ static CXLEventRecord *rec(CXLEventLog *l, unsigned i)
     return &l->records[(l->first + i) % CXL_EVENT_LOG_CAPACITY];
 }
 
+static bool log_valid(const CXLEventLogs *e, unsigned log)
+{
+    return log < CXL_EVLOG_COUNT || (log == CXL_EVLOG_DC && e->has_dc);
+}
+
 void cxl_events_reset(CXLEventLogs *e, unsigned first_vector)
 {
-    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_ALL; t++) {
         CXLEventLog *l = &e->log[t];
 
         memset(l, 0, sizeof(*l));
@@ -41,7 +46,7 @@ uint32_t cxl_events_status(const CXLEventLogs *e)
 {
     uint32_t s = 0;
 
-    for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
+    for (unsigned t = 0; t < CXL_EVLOG_ALL; t++) {
         if (e->log[t].count) {
             s |= BIT(t);
         }
@@ -78,6 +83,11 @@ void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
     }
 }
 
+unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type)
+{
+    return CXL_EVENT_LOG_CAPACITY - e->log[type].count;
+}
+
 static CXLRetCode cmd_get_records(CXLCCI *cci, const uint8_t *in,
                                   size_t in_len, uint8_t *out,
                                   size_t *out_len)
@@ -87,7 +97,7 @@ static CXLRetCode cmd_get_records(CXLCCI *cci, const uint8_t *in,
     CXLEventLog *l;
     unsigned n, max = (cci->payload_max - sizeof(*o)) / sizeof(o->records[0]);
 
-    if (i->log >= CXL_EVLOG_COUNT) {
+    if (!log_valid(cci->events, i->log)) {
         return CXL_RC_INVALID_INPUT;
     }
     l = &cci->events->log[i->log];
@@ -131,7 +141,7 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
     if (in_len != sizeof(*ci) + sizeof(ci->handles[0]) * nr) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    if (ci->log >= CXL_EVLOG_COUNT || (all && nr)) {
+    if (!log_valid(cci->events, ci->log) || (all && nr)) {
         return CXL_RC_INVALID_INPUT;
     }
     l = &cci->events->log[ci->log];
@@ -174,7 +184,14 @@ static CXLRetCode cmd_get_int_policy(CXLCCI *cci, const uint8_t *in,
         o->settings[t] = l->int_mode |
             (l->int_mode == CXL_EVENT_INT_MSI_MSIX ? (l->vector & 0xf) << 4 : 0);
     }
-    o->dcd_settings = 0;            /* dynamic capacity: none */
+    if (cci->events->has_dc) {
+        CXLEventLog *l = &cci->events->log[CXL_EVLOG_DC];
+
+        o->dcd_settings = l->int_mode |
+            (l->int_mode == CXL_EVENT_INT_MSI_MSIX ? (l->vector & 0xf) << 4 : 0);
+    } else {
+        o->dcd_settings = 0;        /* dynamic capacity: none */
+    }
     *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
@@ -196,12 +213,21 @@ static CXLRetCode cmd_set_int_policy(CXLCCI *cci, const uint8_t *in,
             return CXL_RC_INVALID_INPUT;
         }
     }
-    if (in_len == sizeof(*i) &&
-        (i->dcd_settings & 3) != CXL_EVENT_INT_NONE) {
-        return CXL_RC_INVALID_INPUT;
+    if (in_len == sizeof(*i)) {
+        uint8_t mode = i->dcd_settings & 3;
+
+        if (cci->events->has_dc
+            ? mode > CXL_EVENT_INT_FW ||
+              (mode == CXL_EVENT_INT_MSI_MSIX && !cci->events->irq)
+            : mode != CXL_EVENT_INT_NONE) {
+            return CXL_RC_INVALID_INPUT;
+        }
     }
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
         cci->events->log[t].int_mode = i->settings[t] & 3;
+    }
+    if (in_len == sizeof(*i) && cci->events->has_dc) {
+        cci->events->log[CXL_EVLOG_DC].int_mode = i->dcd_settings & 3;
     }
     return CXL_RC_SUCCESS;
 }

@@ -186,3 +186,32 @@ void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
     cxl_unavailable(errp);
 }
 
+
+void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
+                                  CxlExtentSelectionPolicy selection_policy,
+                                  uint8_t region, const char *tag,
+                                  CxlDynamicCapacityExtentList *extents,
+                                  Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
+                                      CxlExtentRemovalPolicy removal_policy,
+                                      bool has_forced_removal,
+                                      bool forced_removal,
+                                      bool has_sanitize_on_release,
+                                      bool sanitize_on_release,
+                                      uint8_t region, const char *tag,
+                                      CxlDynamicCapacityExtentList *extents,
+                                      Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
+                                                       Error **errp)
+{
+    cxl_unavailable(errp);
+    return NULL;
+}

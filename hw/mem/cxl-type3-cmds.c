@@ -63,6 +63,10 @@ static CXLRetCode cmd_identify_memdev(CXLCCI *cci, const uint8_t *in,
     st24_le_p(o->poison_list_max, CXL_TYPE3_POISON_LIST_MAX);
     o->inject_poison_limit = cpu_to_le16(CXL_TYPE3_INJECT_POISON_LIMIT);
     o->poison_caps = cxl_type3_poison_caps();
+    /* dynamic capacity is not in the totals above (Get DC Configuration) */
+    if (ct3->dc) {
+        o->dc_event_log_size = cpu_to_le16(CXL_EVENT_LOG_CAPACITY);
+    }
     *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }

@@ -73,20 +73,25 @@ static uint64_t zero_backend(HostMemoryBackend *b, uint8_t *ptr,
 
 uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
-    uint64_t written = 0, dpa0 = dpa, len0 = len;
+    HostMemoryBackend *b[3] = { ct3->hostvmem, ct3->hostpmem, ct3->hostdc };
+    uint8_t *ptr[3] = { ct3->vptr, ct3->pptr, ct3->dcptr };
+    uint64_t size[3] = { ct3->vsize, ct3->psize, ct3->dcsize };
+    uint64_t written = 0, dpa0 = dpa, len0 = len, at = dpa;
 
-    if (dpa < ct3->vsize) {
-        uint64_t n = MIN(len, ct3->vsize - dpa);
+    /* volatile, persistent, then dynamic capacity, in DPA order */
+    for (unsigned i = 0; i < 3 && len; i++) {
+        uint64_t n;
 
-        written += zero_backend(ct3->hostvmem, ct3->vptr + dpa, dpa, n);
-        dpa += n;
+        if (at >= size[i]) {
+            at -= size[i];
+            continue;
+        }
+        n = MIN(len, size[i] - at);
+        written += zero_backend(b[i], ptr[i] + at, at, n);
         len -= n;
+        at = 0;
     }
-    if (len) {
-        dpa -= ct3->vsize;
-        assert(dpa <= ct3->psize && len <= ct3->psize - dpa);
-        written += zero_backend(ct3->hostpmem, ct3->pptr + dpa, dpa, len);
-    }
+    assert(!len);
     /* a copy of these bytes (a fast-path shadow) must take the zeros */
     cxl_notify_data_changed(OBJECT(ct3), dpa0, len0);
     return written;
@@ -94,10 +99,11 @@ uint64_t cxl_type3_zero_dpa(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 
 void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what)
 {
-    uint64_t written = cxl_type3_zero_dpa(ct3, 0, ct3->vsize + ct3->psize);
+    uint64_t capacity = ct3->vsize + ct3->psize + ct3->dcsize;
+    uint64_t written = cxl_type3_zero_dpa(ct3, 0, capacity);
 
     cxl_type3_poison_clear_all(ct3);
-    trace_cxl_type3_sanitize_media(what, ct3->vsize + ct3->psize, written);
+    trace_cxl_type3_sanitize_media(what, capacity, written);
 }
 
 bool cxl_type3_memory_in_use(CXLType3Dev *ct3)

@@ -33,6 +33,7 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-notify.h"
@@ -52,7 +53,7 @@
 #define CT3_VEC_MBOX            0
 #define CT3_VEC_DOE             1
 #define CT3_VEC_EVENTS          2
-#define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVLOG_COUNT)
+#define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVLOG_ALL)
 
 /* CXL device DVSEC (CXL r3.1 8.1.3), revision 1 layout */
 #define DEV_DVSEC_REV           1
@@ -92,18 +93,26 @@ uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
         return len <= ct3->vsize - dpa ? ct3->vptr + dpa : NULL;
     }
     dpa -= ct3->vsize;
-    if (dpa < ct3->psize && len <= ct3->psize - dpa) {
-        return ct3->pptr + dpa;
+    if (dpa < ct3->psize) {
+        return len <= ct3->psize - dpa ? ct3->pptr + dpa : NULL;
     }
-    return NULL;
+    /* dynamic capacity: only what the host accepted */
+    return cxl_type3_dc_ptr(ct3, dpa + ct3->vsize, len);
 }
 
 bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
-    if (dpa < ct3->vsize && len > ct3->vsize - dpa) {
-        return false;           /* both backends: keep it simple */
+    HostMemoryBackend *b[3] = { ct3->hostvmem, ct3->hostpmem, ct3->hostdc };
+    uint64_t size[3] = { ct3->vsize, ct3->psize, ct3->dcsize };
+
+    for (unsigned i = 0; i < 3; i++) {
+        if (dpa < size[i]) {
+            /* more than one backend: keep it simple */
+            return len <= size[i] - dpa && !b[i]->share;
+        }
+        dpa -= size[i];
     }
-    return !(dpa < ct3->vsize ? ct3->hostvmem : ct3->hostpmem)->share;
+    return false;
 }
 
 void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
@@ -162,6 +171,7 @@ bool cxl_type3_decode(CXLType3Dev *ct3, uint64_t hpa, uint64_t *dpa,
     i = cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL, dpa);
     if (i >= 0 && ext) {
         cxl_extent_clip_decoder(ext, &ct3->comp.hdm.dec[i], hpa);
+        cxl_type3_dc_clip(ct3, hpa, *dpa, ext);
     }
     return i >= 0;
 }
@@ -298,7 +308,7 @@ static DOEProtocol ct3_doe_protocols[] = {
 
 static bool ct3_build_cdat(CXLType3Dev *ct3, Error **errp)
 {
-    CXLCDATRange ranges[2];
+    CXLCDATRange ranges[2 + CXL_DC_MAX_REGIONS];
     unsigned n = 0;
 
     if (ct3->cdat_file) {
@@ -315,6 +325,8 @@ static bool ct3_build_cdat(CXLType3Dev *ct3, Error **errp)
     if (ct3->psize) {
         cxl_cdat_range_init(&ranges[n++], ct3->vsize, ct3->psize, true);
     }
+    /* a DSMAS per DC region: its DSMAD handle is its index here */
+    n += cxl_type3_dc_cdat_ranges(ct3, &ranges[n]);
     ct3->cdat = cxl_cdat_build_type3(ranges, n, errp);
     return ct3->cdat != NULL;
 }
@@ -453,9 +465,10 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                    "cxl-downstream id>)", TYPE_CXL_TYPE3);
         return false;
     }
-    if (!ct3->hostvmem && !ct3->hostpmem) {
-        error_setg(errp, "%s: at least one of volatile-memdev and "
-                   "persistent-memdev must be set", TYPE_CXL_TYPE3);
+    if (!ct3->hostvmem && !ct3->hostpmem && !ct3->hostdc) {
+        error_setg(errp, "%s: at least one of volatile-memdev, "
+                   "persistent-memdev and volatile-dc-memdev must be set",
+                   TYPE_CXL_TYPE3);
         return false;
     }
     if (ct3->lsa && !ct3->hostpmem) {
@@ -516,23 +529,26 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
  */
 static void ct3_dpa_space_init(CXLType3Dev *ct3)
 {
-    HostMemoryBackend *b[2] = { ct3->hostvmem, ct3->hostpmem };
-    uint64_t size[2] = { ct3->vsize, ct3->psize };
+    HostMemoryBackend *b[3] = { ct3->hostvmem, ct3->hostpmem, ct3->hostdc };
+    uint64_t size[3] = { ct3->vsize, ct3->psize, ct3->dcsize };
+    static const char *const names[3] = {
+        "cxl-type3-dpa-volatile", "cxl-type3-dpa-persistent",
+        "cxl-type3-dpa-dynamic",
+    };
     Object *obj = OBJECT(ct3);
+    uint64_t at = 0;
 
     memory_region_init(&ct3->dpa_mr, obj, "cxl-type3-dpa",
-                       ct3->vsize + ct3->psize);
-    for (unsigned i = 0; i < 2; i++) {
+                       ct3->vsize + ct3->psize + ct3->dcsize);
+    for (unsigned i = 0; i < 3; i++) {
         if (!size[i]) {
             continue;
         }
-        memory_region_init_alias(&ct3->dpa_alias[i], obj,
-                                 i ? "cxl-type3-dpa-persistent"
-                                   : "cxl-type3-dpa-volatile",
+        memory_region_init_alias(&ct3->dpa_alias[i], obj, names[i],
                                  host_memory_backend_get_memory(b[i]), 0,
                                  size[i]);
-        memory_region_add_subregion(&ct3->dpa_mr, i ? ct3->vsize : 0,
-                                    &ct3->dpa_alias[i]);
+        memory_region_add_subregion(&ct3->dpa_mr, at, &ct3->dpa_alias[i]);
+        at += size[i];
     }
     address_space_init(&ct3->dpa_as, &ct3->dpa_mr, "cxl-type3-dpa");
 }
@@ -543,13 +559,17 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     CXLType3Dev *ct3 = CXL_TYPE3(d);
     Object *obj = OBJECT(d);
     CXLHDMCaps caps;
+    uint64_t dc_backend_size;
 
     trace_cxl_type3_realize(DEVICE(d)->id ?: "", d->devfn);
     if (!ct3_check_props(ct3, errp) ||
         !ct3_backend(ct3, ct3->hostvmem, "volatile-memdev", &ct3->vsize,
                      &ct3->vptr, errp) ||
         !ct3_backend(ct3, ct3->hostpmem, "persistent-memdev", &ct3->psize,
-                     &ct3->pptr, errp)) {
+                     &ct3->pptr, errp) ||
+        !ct3_backend(ct3, ct3->hostdc, "volatile-dc-memdev", &dc_backend_size,
+                     &ct3->dcptr, errp) ||
+        !cxl_type3_dc_realize(ct3, dc_backend_size, errp)) {
         goto fail_backends;
     }
     if (!ct3_build_cdat(ct3, errp)) {
@@ -564,7 +584,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     /* component registers: 4 HDM decoders, every interleave the spec has */
     caps = (CXLHDMCaps) {
         .kind = CXL_HDM_ENDPOINT, .nr_decoders = CXL_TYPE3_DECODERS,
-        .iw_3_6_12 = true, .iw_16 = true, .dpa_size = ct3->vsize + ct3->psize,
+        .iw_3_6_12 = true, .iw_16 = true,
+        .dpa_size = ct3->vsize + ct3->psize + ct3->dcsize,
     };
     cxl_component_init(&ct3->comp, obj, "cxl-type3-component", &caps);
     pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
@@ -591,6 +612,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     cxl_cci_add_commands(&ct3->cci, cxl_type3_feature_commands,
                          cxl_type3_feature_commands_len);
     cxl_type3_features_init(ct3);
+    cxl_type3_dc_add_commands(ct3);
     if (!cxl_type3_state_load(ct3, errp)) {
         goto fail_cci;
     }
@@ -642,13 +664,17 @@ fail_cci:
     cxl_type3_features_cleanup(ct3);
 fail_backends:
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+    cxl_type3_dc_cleanup(ct3);
     if (ct3->vptr) {
         host_memory_backend_set_mapped(ct3->hostvmem, false);
     }
     if (ct3->pptr) {
         host_memory_backend_set_mapped(ct3->hostpmem, false);
     }
-    ct3->vptr = ct3->pptr = NULL;
+    if (ct3->dcptr) {
+        host_memory_backend_set_mapped(ct3->hostdc, false);
+    }
+    ct3->vptr = ct3->pptr = ct3->dcptr = NULL;
 }
 
 static void ct3_exit(PCIDevice *d)
@@ -668,7 +694,11 @@ static void ct3_exit(PCIDevice *d)
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
+    cxl_type3_dc_cleanup(ct3);
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+    if (ct3->hostdc) {
+        host_memory_backend_set_mapped(ct3->hostdc, false);
+    }
     if (ct3->hostvmem) {
         host_memory_backend_set_mapped(ct3->hostvmem, false);
     }
@@ -696,6 +726,7 @@ static void ct3_reset(DeviceState *dev)
     cxl_type3_security_reset(ct3);
     cxl_device_regs_reset(&ct3->devregs);
     cxl_events_reset(&ct3->events, CT3_VEC_EVENTS);
+    cxl_type3_dc_reset(ct3);
     /* a reset goes through the flush: the shutdown state is clean again */
     ct3->shutdown_dirty = false;
     cxl_type3_state_save(ct3);
@@ -737,6 +768,13 @@ static const Property ct3_properties[] = {
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
     DEFINE_PROP_LINK("lsa", CXLType3Dev, lsa,
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    /* dynamic capacity (cxl-type3-dc.c) */
+    DEFINE_PROP_LINK("volatile-dc-memdev", CXLType3Dev, hostdc,
+                     TYPE_MEMORY_BACKEND, HostMemoryBackend *),
+    DEFINE_PROP_UINT8("num-dc-regions", CXLType3Dev, num_dc_regions, 0),
+    DEFINE_PROP_SIZE("dc-regions-total-size", CXLType3Dev, dc_total_size, 0),
+    DEFINE_PROP_SIZE("dc-block-size", CXLType3Dev, dc_block_size,
+                     CXL_TYPE3_DC_BLOCK_SIZE),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, 0),
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
     DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),

@@ -11,7 +11,10 @@ starts with "qemu-system-x86_64" (backslash continuations joined); each must
 start. So must those of upstream QEMU's cxl.rst in the pristine base (the
 documented interface we keep), when its path is given. Every QMP example
 of cxl.rst (a literal block line starting '{ "execute"') must succeed
-against a machine with the cxl-type3 device they name. Options that only matter once a guest runs (-kernel, -append, -nographic,
+against a machine with the cxl-type3 devices they name, in document order
+(one QEMU runs them all); an example followed by a line starting
+'<- { "error"' must fail with an error whose description contains the
+"desc" shown there. Options that only matter once a guest runs (-kernel, -append, -nographic,
 -serial, -m) are kept: QEMU is stopped before any guest code runs.
 
 Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST [UPSTREAM_DOCS_RST]
@@ -181,7 +184,7 @@ CASES = [
     ("type3-memdev-old-name", ["-object", "memory-backend-ram,id=m0,size=256M",
                                "-device", "cxl-type3,bus=rp0,memdev=m0"], None),
     ("type3-no-memory", ["-device", "cxl-type3,bus=rp0,id=t3"],
-     r"cxl-type3: at least one of volatile-memdev and persistent-memdev must be set"),
+     r"cxl-type3: at least one of volatile-memdev, persistent-memdev and volatile-dc-memdev must be set"),
     ("type3-size-not-256M", ["-object", "memory-backend-ram,id=m0,size=100M",
                              "-device", "cxl-type3,bus=rp0,volatile-memdev=m0"],
      r"cxl-type3: volatile-memdev: the size of memory backend 'm0' \(0x6400000\) must be a non-zero "
@@ -268,29 +271,52 @@ def doc_examples(rst):
     return examples
 
 
-# The device the docs' QMP examples name (path "cxl-pmem0")
+# The devices the docs' QMP examples name (paths "cxl-pmem0" and, with
+# dynamic capacity, "cxl-dcd0")
 QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                        ["-object", "memory-backend-ram,id=pm0,size=256M",
                         "-object", "memory-backend-ram,id=lsa0,size=1M",
                         "-device", "cxl-type3,bus=rp0,persistent-memdev=pm0,lsa=lsa0,"
-                                   "id=cxl-pmem0,sn=1"])
+                                   "id=cxl-pmem0,sn=1",
+                        "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3",
+                        "-object", "memory-backend-ram,id=dc0,size=512M",
+                        "-device", "cxl-type3,bus=rp1,volatile-dc-memdev=dc0,"
+                                   "num-dc-regions=2,id=cxl-dcd0,sn=2"])
+
+
+def balanced_json(lines, i):
+    """The JSON text starting at lines[i] up to where its braces balance,
+    and the index of its last line."""
+    text = ""
+    while True:
+        text += lines[i].strip() + " "
+        if text.count("{") == text.count("}") or i + 1 == len(lines):
+            return text, i
+        i += 1
 
 
 def doc_qmp_examples(rst):
-    """(name, command) of each QMP command in cxl.rst's literal blocks: a
-    line starting with '{ "execute"', up to where its braces balance."""
+    """(name, command, expected error description or None) of each QMP
+    command in cxl.rst's literal blocks: a line starting with '{ "execute"',
+    up to where its braces balance, and the '<- { "error" ... }' reply
+    that may follow it."""
     lines = open(rst).read().split("\n")
     out = []
     i = 0
     while i < len(lines):
         if lines[i].strip().startswith('{ "execute"'):
-            start, text = i + 1, ""
-            while True:
-                text += lines[i].strip() + " "
-                if text.count("{") == text.count("}") or i + 1 == len(lines):
-                    break
-                i += 1
-            out.append(("docs-qmp:%s:%d" % (os.path.basename(rst), start), json.loads(text)))
+            start = i + 1
+            text, i = balanced_json(lines, i)
+            err = None
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and lines[j].strip().startswith('<- { "error"'):
+                lines[j] = lines[j].replace("<-", "", 1)
+                reply, i = balanced_json(lines, j)
+                err = json.loads(reply)["error"]["desc"]
+            out.append(("docs-qmp:%s:%d" % (os.path.basename(rst), start),
+                        json.loads(text), err))
         i += 1
     return out
 
@@ -300,7 +326,7 @@ def run_qmp_examples(qemu, fw, examples):
     cmd = [qemu, "-L", fw, "-S", "-display", "none", "-nodefaults", "-monitor", "none",
            "-qmp", "stdio"] + QMP_EXAMPLE_MACHINE
     qmp = json.dumps({"execute": "qmp_capabilities"})
-    qmp += "".join(json.dumps(dict(c, id=n)) for n, c in examples)
+    qmp += "".join(json.dumps(dict(c, id=n)) for n, c, _ in examples)
     qmp += json.dumps({"execute": "quit"})
     p = subprocess.run(cmd, input=qmp, capture_output=True, text=True, timeout=60)
     replies = {}
@@ -312,11 +338,18 @@ def run_qmp_examples(qemu, fw, examples):
         if "id" in r:
             replies[r["id"]] = r
     out = []
-    for n, _ in examples:
+    for n, _, want in examples:
         r = replies.get(n)
-        out.append((n, None if r is not None and "return" in r else
-                    (r or {}).get("error", "no reply (exit %d: %s)" % (p.returncode,
-                                                                      p.stderr.strip()))))
+        if r is None:
+            out.append((n, "no reply (exit %d: %s)" % (p.returncode, p.stderr.strip())))
+        elif want is None:
+            out.append((n, None if "return" in r else r.get("error")))
+        elif "error" not in r:
+            out.append((n, "succeeded; the docs show the error %r" % want))
+        else:
+            desc = r["error"].get("desc", "")
+            out.append((n, None if want in desc else
+                        "error %r, the docs show %r" % (desc, want)))
     return out
 
 

@@ -250,11 +250,8 @@ uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill)
     return mbox_send(t, 0x4302, in, 72, NULL, 0, NULL);
 }
 
-char *t3_qmp(T3 *t, const char *cmd, const char *args)
+char *qmp_error_desc(QDict *rsp)
 {
-    QObject *a = qobject_from_json(args, &error_abort);
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': %s, 'arguments': %p}",
-                           cmd, a);
     char *desc = NULL;
 
     g_assert(rsp);
@@ -266,6 +263,14 @@ char *t3_qmp(T3 *t, const char *cmd, const char *args)
     }
     qobject_unref(rsp);
     return desc;
+}
+
+char *t3_qmp(T3 *t, const char *cmd, const char *args)
+{
+    QObject *a = qobject_from_json(args, &error_abort);
+
+    return qmp_error_desc(qtest_qmp(t->qts, "{'execute': %s, "
+                                    "'arguments': %p}", cmd, a));
 }
 
 char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length)

@@ -247,6 +247,9 @@ uint16_t poison_inject(T3 *t, uint64_t dpa);
 /* Clear Poison at @dpa, writing 64 bytes of @fill: the return code */
 uint16_t poison_clear(T3 *t, uint64_t dpa, uint8_t fill);
 
+/* Free a QMP reply: NULL if it succeeded, else the error's description */
+char *qmp_error_desc(QDict *rsp);
+
 /*
  * QMP command @cmd with the arguments @args (a JSON object, single quotes
  * allowed): NULL on success, else the error's description

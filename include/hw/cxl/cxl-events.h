@@ -19,6 +19,9 @@ typedef enum CXLEventLogType {
     CXL_EVLOG_FAIL = 2,
     CXL_EVLOG_FATAL = 3,
     CXL_EVLOG_COUNT,
+    /* the Dynamic Capacity log, only with CXLEventLogs.has_dc */
+    CXL_EVLOG_DC = CXL_EVLOG_COUNT,
+    CXL_EVLOG_ALL,
 } CXLEventLogType;
 
 #define CXL_EVENT_LOG_CAPACITY      32      /* records per log */
@@ -41,7 +44,8 @@ typedef struct CXLEventLog {
 } CXLEventLog;
 
 typedef struct CXLEventLogs {
-    CXLEventLog log[CXL_EVLOG_COUNT];
+    CXLEventLog log[CXL_EVLOG_ALL];
+    bool has_dc;                /* the Dynamic Capacity log exists */
     /* raise an interrupt (NULL: the device has none) */
     void (*irq)(void *opaque, unsigned vector);
     void *opaque;
@@ -51,10 +55,13 @@ typedef struct CXLEventLogs {
 extern const CXLCCICommand cxl_event_commands[];
 extern const size_t cxl_event_commands_len;
 
-/* Power-on state: empty logs, interrupts off, vectors @first_vector + n. */
+/*
+ * Power-on state: empty logs, interrupts off, vectors @first_vector + n
+ * (the Dynamic Capacity log's is @first_vector + CXL_EVLOG_DC).
+ */
 void cxl_events_reset(CXLEventLogs *e, unsigned first_vector);
 
-/* Event Status register bits: one per non-empty log */
+/* Event Status register bits: one per non-empty log (DC: bit 4) */
 uint32_t cxl_events_status(const CXLEventLogs *e);
 
 /*
@@ -65,5 +72,7 @@ uint32_t cxl_events_status(const CXLEventLogs *e);
  */
 void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
                     CXLEventRecord *record, uint64_t timestamp);
+/* Room left in a log (records it takes before it overflows) */
+unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type);
 
 #endif /* HW_CXL_EVENTS_H */

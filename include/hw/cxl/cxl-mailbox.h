@@ -817,6 +817,132 @@ typedef struct CXLUnlockIn {
 } QEMU_PACKED CXLUnlockIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLUnlockIn) != 0x20);
 
+/*
+ * ---- Dynamic capacity (CXL r3.1 8.2.9.9.9) ----
+ *
+ * Linux 7.3 has no DCD code: these layouts are from memory of CXL r3.1
+ * 8.2.9.9.9 (Tables 8-163 to 8-170) and of the structs Linux's posted
+ * DCD series declares in drivers/cxl/cxlmem.h (struct
+ * cxl_mbox_get_dc_config_in/out, cxl_dc_region_config, cxl_extent,
+ * cxl_mbox_get_extent_in/out, cxl_mbox_dc_response).
+ */
+
+/* Get Dynamic Capacity Configuration (4800h) input */
+typedef struct CXLGetDCConfigIn {
+    uint8_t region_count;               /* regions requested */
+    uint8_t start_region;               /* starting region index */
+} QEMU_PACKED CXLGetDCConfigIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCConfigIn) != 2);
+
+/*
+ * DC Region Configuration, a Get DC Configuration output entry. Base,
+ * length and block size in bytes; decode length in 256 MiB units.
+ * flags: sanitize on release [0] (from memory).
+ */
+typedef struct CXLDCRegionConfig {
+    uint64_t base;
+    uint64_t decode_len;
+    uint64_t len;
+    uint64_t block_size;
+    uint32_t dsmad_handle;
+    uint8_t flags;
+    uint8_t rsvd[3];
+} QEMU_PACKED CXLDCRegionConfig;
+QEMU_BUILD_BUG_ON(sizeof(CXLDCRegionConfig) != 0x28);
+
+/*
+ * Get Dynamic Capacity Configuration (4800h) output: the header, the
+ * returned regions' entries, then CXLGetDCConfigTrailer.
+ */
+typedef struct CXLGetDCConfigOut {
+    uint8_t nr_regions;                 /* number of available regions */
+    uint8_t regions_returned;
+    uint8_t rsvd[6];
+    CXLDCRegionConfig region[];
+} QEMU_PACKED CXLGetDCConfigOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCConfigOut) != 8);
+
+/* The fields after the region entries (CXL r3.1) */
+typedef struct CXLGetDCConfigTrailer {
+    uint32_t total_extents;             /* total number supported */
+    uint32_t avail_extents;
+    uint32_t total_tags;
+    uint32_t avail_tags;
+} QEMU_PACKED CXLGetDCConfigTrailer;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCConfigTrailer) != 16);
+
+/* Dynamic Capacity Extent (in the extent list and in event records) */
+typedef struct CXLDCExtentRaw {
+    uint64_t start_dpa;
+    uint64_t len;
+    uint8_t tag[CXL_UUID_LEN];
+    uint16_t shared_seq;
+    uint8_t rsvd[6];
+} QEMU_PACKED CXLDCExtentRaw;
+QEMU_BUILD_BUG_ON(sizeof(CXLDCExtentRaw) != 0x28);
+
+/*
+ * Dynamic Capacity Event Record, CXL r3.1 8.2.9.2.1.6 (from memory; Linux's
+ * DCD series: struct cxl_event_dcd). event_type: CXL_DC_EVENT_*; flags:
+ * more [0] (more records of this batch follow).
+ */
+typedef struct CXLEventDC {
+    CXLEventRecordHdr hdr;
+    uint8_t event_type;
+    uint8_t validity_flags;
+    uint16_t host_id;
+    uint8_t region;
+    uint8_t flags;
+    uint8_t rsvd1[2];
+    CXLDCExtentRaw extent;
+    uint8_t rsvd2[0x18];
+    uint32_t avail_extents;
+    uint32_t avail_tags;
+} QEMU_PACKED CXLEventDC;
+QEMU_BUILD_BUG_ON(sizeof(CXLEventDC) != 0x80);
+#define CXL_DC_EVENT_ADD_CAPACITY       0x00
+#define CXL_DC_EVENT_RELEASE_CAPACITY   0x01
+#define CXL_DC_EVENT_FORCED_RELEASE     0x02
+#define CXL_DC_EVENT_REGION_CONFIG      0x03
+#define CXL_DC_EVENT_FLAG_MORE          BIT(0)
+
+/* Get Dynamic Capacity Extent List (4801h) input */
+typedef struct CXLGetDCExtentListIn {
+    uint32_t count;                     /* extents requested */
+    uint32_t start;                     /* starting extent index */
+} QEMU_PACKED CXLGetDCExtentListIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCExtentListIn) != 8);
+
+/* Get Dynamic Capacity Extent List (4801h) output */
+typedef struct CXLGetDCExtentListOut {
+    uint32_t returned;
+    uint32_t total;                     /* total extent count */
+    uint32_t generation;                /* extent list generation number */
+    uint8_t rsvd[4];
+    CXLDCExtentRaw extent[];
+} QEMU_PACKED CXLGetDCExtentListOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCExtentListOut) != 16);
+
+/* An extent of Add Dynamic Capacity Response / Release Dynamic Capacity */
+typedef struct CXLDCUpdatedExtent {
+    uint64_t start_dpa;
+    uint64_t len;
+    uint8_t rsvd[8];
+} QEMU_PACKED CXLDCUpdatedExtent;
+QEMU_BUILD_BUG_ON(sizeof(CXLDCUpdatedExtent) != 0x18);
+
+/*
+ * Add Dynamic Capacity Response (4802h) and Release Dynamic Capacity
+ * (4803h) input. flags: more [0] (more responses follow; r3.1).
+ */
+typedef struct CXLDCResponseIn {
+    uint32_t nr_extents;
+    uint8_t flags;
+    uint8_t rsvd[3];
+    CXLDCUpdatedExtent extent[];
+} QEMU_PACKED CXLDCResponseIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLDCResponseIn) != 8);
+
 /* ---- FM API physical switch commands (CXL r3.1 7.6.7.1) ---- */
 
 #define CXL_SWITCH_BITMASK_LEN          32

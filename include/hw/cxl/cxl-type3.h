@@ -8,10 +8,12 @@
 #ifndef HW_CXL_TYPE3_H
 #define HW_CXL_TYPE3_H
 
+#include "qemu/units.h"
 #include "hw/pci/pci_device.h"
 #include "hw/pci/pcie_doe.h"
 #include "system/hostmem.h"
 #include "hw/cxl/cxl-cci.h"
+#include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-device-regs.h"
 #include "hw/cxl/cxl-events.h"
@@ -105,13 +107,22 @@ struct CXLType3Dev {
     char *cdat_file;
     uint32_t payload_size;
 
+    /* dynamic capacity properties (cxl-type3-dc.c) */
+    HostMemoryBackend *hostdc;
+    uint8_t num_dc_regions;
+    uint64_t dc_total_size;     /* 0: the size of hostdc */
+    uint64_t dc_block_size;
+
     uint64_t vsize;             /* volatile capacity: DPA [0, vsize) */
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
+    uint64_t dcsize;            /* dynamic: [vsize + psize, + dcsize) */
     uint8_t *vptr;              /* host pointers to the backends */
     uint8_t *pptr;
-    /* the DPA space: both backends, volatile first (a CXLMemTarget's) */
+    uint8_t *dcptr;
+    struct CXLType3DC *dc;      /* NULL without dynamic capacity */
+    /* the DPA space: the backends in DPA order (a CXLMemTarget's) */
     MemoryRegion dpa_mr;
-    MemoryRegion dpa_alias[2];
+    MemoryRegion dpa_alias[3];
     AddressSpace dpa_as;
     CXLFastTarget fast_path;    /* the fast path's, not ours to look in */
 
@@ -330,6 +341,67 @@ void cxl_type3_sparing_record(CXLEventMemSparing *rec,
  */
 void cxl_type3_scan_media_record(CXLEventGenMedia *rec, uint64_t dpa,
                                  bool volatile_dpa);
+
+/*
+ * Dynamic capacity (cxl-type3-dc.c): regions after the static capacity,
+ * the extent store, commands 4800h-4803h and the Dynamic Capacity event
+ * log. Only DPA in accepted extents is memory the host may access.
+ */
+#define CXL_TYPE3_DC_BLOCK_SIZE         (2 * MiB)
+/* Check the DC properties and set the regions up (hostdc is mapped) */
+bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
+                          Error **errp);
+void cxl_type3_dc_cleanup(CXLType3Dev *ct3);
+/* Device reset: pending offers are withdrawn, accepted extents stay */
+void cxl_type3_dc_reset(CXLType3Dev *ct3);
+/* Register the DC commands (if the device has dynamic capacity) */
+void cxl_type3_dc_add_commands(CXLType3Dev *ct3);
+/* The DPA of the first DC region */
+uint64_t cxl_type3_dc_base(CXLType3Dev *ct3);
+/* CDAT ranges of the DC regions, into @ranges; returns how many */
+unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges);
+/* Host pointer to DC DPA [@dpa, +@len) if it is all in an accepted extent */
+uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/*
+ * The fabric manager's side (QMP cxl-add-dynamic-capacity and
+ * cxl-release-dynamic-capacity call these; the FM API's Initiate Dynamic
+ * Capacity Add/Release can). Extents are DPA ranges of region @region;
+ * @tag is 16 bytes or NULL (untagged; for a release: any tag). The
+ * return code is the spec's (Invalid Input, Invalid Physical Address,
+ * Invalid Extent List, Resources Exhausted, Unsupported, Retry: the event
+ * log is full) and @errp says why, naming the QMP argument; nothing
+ * changes unless it succeeds. Selection policy (CXL r3.1 Table 7-70) and
+ * removal policy (Table 7-71) values:
+ */
+#define CXL_DC_SELECT_FREE              0
+#define CXL_DC_SELECT_CONTIGUOUS        1
+#define CXL_DC_SELECT_PRESCRIPTIVE      2
+#define CXL_DC_SELECT_ENABLE_SHARED     3
+#define CXL_DC_REMOVE_TAG_BASED         0
+#define CXL_DC_REMOVE_PRESCRIPTIVE      1
+/* Offer the extents to host @host_id: pending, with Add Capacity records */
+CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t policy, uint8_t region,
+                            const uint8_t *tag, unsigned n,
+                            const uint64_t *dpa, const uint64_t *len,
+                            Error **errp);
+/*
+ * Ask the host to release accepted capacity (Release Capacity records),
+ * or with @forced take it at once (zeroed; Forced Capacity Release
+ * records). Tag-based: every accepted extent of the region with @tag.
+ */
+CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
+                                uint8_t policy, bool forced, uint8_t region,
+                                const uint8_t *tag, unsigned n,
+                                const uint64_t *dpa, const uint64_t *len,
+                                Error **errp);
+/*
+ * Narrow @ext (linear around @hpa, which decodes to @dpa) to the DPA
+ * that is all static capacity, all one accepted extent, or all one gap
+ * between accepted extents.
+ */
+void cxl_type3_dc_clip(CXLType3Dev *ct3, uint64_t hpa, uint64_t dpa,
+                       CXLExtent *ext);
 
 /*
  * Routing: the DPA the device's committed decoders map @hpa to, narrowing

@@ -7,8 +7,8 @@ the spec's return code and output: generic (Identify, Background Operation
 Status, Request Abort), events, firmware, timestamp, logs (the CEL's first
 entries), Identify Memory Device, partition, LSA, health and alerts,
 shutdown state, Get Scan Media Capabilities; malformed payload lengths get
-Invalid Payload Length (16h) and an opcode of no command set Unsupported
-(03h). The opcodes Linux keeps from raw users (its cxl_disabled_raw_commands
+Invalid Payload Length (16h), and Get Dynamic Capacity Configuration on a
+device without dynamic capacity Unsupported (03h). The opcodes Linux keeps from raw users (its cxl_disabled_raw_commands
 and the Sanitize/security command sets) fail in the kernel with EPERM,
 without a return code; with the kernel's debugfs raw_allow_all they reach
 the device and succeed (Get Supported Features, Get Poison List, Get
@@ -54,7 +54,9 @@ step_match identify-serial '^out=.{16}0100000000000000' cxlmbox raw 0001
 step_match identify-too-long "$BADLEN" cxlmbox raw 0001 00
 step_match bg-status "$(ok 8)" cxlmbox raw 0002
 step_match abort-bg-idle "$(ok 0)" cxlmbox raw 0005
-step_match unsupported-opcode '^retval=03 ' cxlmbox raw 4800
+# Get Dynamic Capacity Configuration on a device without dynamic capacity
+# (no num-dc-regions): the device does not serve the DC command set
+step_match no-dc-unsupported '^retval=03 ' cxlmbox raw 4800 0800
 
 # events
 step_match get-events-info "^retval=00 size=" cxlmbox raw 0100 00

@@ -1,0 +1,953 @@
+/*
+ * Dynamic capacity (DCD) of cxl-type3: the regions, the extent store, the
+ * Type 3 mailbox commands 4800h-4803h, the Dynamic Capacity event
+ * records and the QMP commands that stand in for the fabric manager.
+ *
+ * Layout. With num-dc-regions N > 0 and a volatile-dc-memdev backend,
+ * the dynamic capacity follows the static (volatile, then persistent)
+ * capacity in DPA space: region i is [dc_base + i * L, + L) with
+ * L = dc-regions-total-size / N (default: the backend's size), decode
+ * length L, block size dc-block-size and DSMAD handle = its CDAT DSMAS
+ * entry (after the static ranges'). Identify Memory Device and Get
+ * Partition Info report the static capacity only; the DC capacity is in
+ * Get Dynamic Capacity Configuration.
+ *
+ * The add flow: cxl-add-dynamic-capacity makes its extents pending (one
+ * batch) and adds one Add Capacity record per extent to the Dynamic
+ * Capacity event log, all but the last with the More flag. The host's
+ * Add Dynamic Capacity Response names the ones it accepts (any part of a
+ * pending extent, block aligned); the response without the More flag
+ * completes the batch that was the oldest when the response began, and
+ * that batch's extents left pending are dropped. The release flow:
+ * cxl-release-dynamic-capacity adds Release Capacity records and the
+ * host's Release Dynamic Capacity gives accepted capacity back; with
+ * forced-removal the capacity goes at once (Forced Capacity Release
+ * records). Released capacity is zeroed at once, so no data of one
+ * allocation is ever visible in a later one.
+ *
+ * Memory: the host may access DC DPA only inside accepted extents; other
+ * DC DPA reads all ones and drops writes (cxl_type3_dpa_ptr() gives no
+ * pointer: the per-access path and the fast path handle it as memory
+ * the host may not access). The spec text is not on this machine: CXL
+ * r3.1 9.13.3 as remembered says that accesses to DC capacity not
+ * allocated to the host return all 1s / poison and writes are dropped;
+ * we take all ones, as for media the host may not access.
+ *
+ * Return codes (the spec's choices from memory of CXL r3.1 8.2.9.9.9.3
+ * and .4): a malformed length is Invalid Payload Length; an extent of
+ * length 0 or not block aligned Invalid Input; outside every DC region
+ * Invalid Physical Address; overlapping another extent of the list, not
+ * (in) an offered extent (Add Response) or not (in) an accepted extent
+ * (Release) Invalid Extent List; more extents than the device supports
+ * Resources Exhausted; a response when nothing was offered Invalid
+ * Input. A command that fails changes nothing.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/units.h"
+#include "qemu/uuid.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
+#include "hw/cxl/cxl-dc.h"
+#include "hw/cxl/cxl-mailbox.h"
+#include "hw/cxl/cxl-notify.h"
+#include "hw/cxl/cxl-type3.h"
+#include "trace.h"
+
+#define CAPACITY_UNIT           (256 * MiB)
+#define RESPONSE_FLAG_MORE      BIT(0)
+
+typedef struct CXLType3DC {
+    CXLDCRegion region[CXL_DC_MAX_REGIONS];
+    unsigned nr_regions;
+    CXLDCStore store;
+    /* an Add Dynamic Capacity Response with More set was received */
+    bool response_open;
+    uint32_t response_batch;    /* ... for this batch */
+} CXLType3DC;
+
+/* Dynamic Capacity Event Record UUID (Linux's DCD series, from memory) */
+static const uint8_t dc_event_uuid[16] = {
+    0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18,
+    0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,
+};
+
+uint64_t cxl_type3_dc_base(CXLType3Dev *ct3)
+{
+    return ct3->vsize + ct3->psize;
+}
+
+bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
+                          Error **errp)
+{
+    uint64_t total = ct3->dc_total_size ?: backend_size, len;
+    uint64_t bs = ct3->dc_block_size;
+    CXLType3DC *dc;
+
+    if (!ct3->num_dc_regions && !ct3->hostdc) {
+        return true;
+    }
+    if (ct3->num_dc_regions > CXL_DC_MAX_REGIONS) {
+        error_setg(errp, "%s: num-dc-regions must be from 0 to %d (got %u)",
+                   TYPE_CXL_TYPE3, CXL_DC_MAX_REGIONS, ct3->num_dc_regions);
+        return false;
+    }
+    if (!ct3->num_dc_regions || !ct3->hostdc) {
+        error_setg(errp, "%s: num-dc-regions (1 to %d) and volatile-dc-memdev "
+                   "go together: set both or neither", TYPE_CXL_TYPE3,
+                   CXL_DC_MAX_REGIONS);
+        return false;
+    }
+    if (total > backend_size) {
+        error_setg(errp, "%s: dc-regions-total-size (0x%" PRIx64 ") is larger "
+                   "than volatile-dc-memdev (0x%" PRIx64 ")", TYPE_CXL_TYPE3,
+                   total, backend_size);
+        return false;
+    }
+    len = total / ct3->num_dc_regions;
+    if (total % ct3->num_dc_regions || !len || len % CAPACITY_UNIT) {
+        error_setg(errp, "%s: the dynamic capacity (0x%" PRIx64 " bytes, "
+                   "dc-regions-total-size or the size of volatile-dc-memdev) "
+                   "must divide into num-dc-regions (%u) regions of a "
+                   "non-zero multiple of 256 MiB each", TYPE_CXL_TYPE3,
+                   total, ct3->num_dc_regions);
+        return false;
+    }
+    if (!is_power_of_2(bs) || bs < 64 || bs > len) {
+        error_setg(errp, "%s: dc-block-size must be a power of two from 64 "
+                   "bytes to the region size 0x%" PRIx64 " (got 0x%" PRIx64
+                   ")", TYPE_CXL_TYPE3, len, bs);
+        return false;
+    }
+    dc = ct3->dc = g_new0(CXLType3DC, 1);
+    dc->nr_regions = ct3->num_dc_regions;
+    for (unsigned i = 0; i < dc->nr_regions; i++) {
+        dc->region[i] = (CXLDCRegion) {
+            .base = cxl_type3_dc_base(ct3) + i * len,
+            .decode_len = len,
+            .len = len,
+            .block_size = bs,
+            .dsmad_handle = !!ct3->vsize + !!ct3->psize + i,
+        };
+    }
+    cxl_dc_store_init(&dc->store, CXL_DC_MAX_EXTENTS);
+    ct3->dcsize = total;
+    ct3->events.has_dc = true;
+    return true;
+}
+
+void cxl_type3_dc_cleanup(CXLType3Dev *ct3)
+{
+    if (ct3->dc) {
+        cxl_dc_store_cleanup(&ct3->dc->store);
+        g_clear_pointer(&ct3->dc, g_free);
+    }
+    ct3->dcsize = 0;
+    ct3->events.has_dc = false;
+}
+
+void cxl_type3_dc_reset(CXLType3Dev *ct3)
+{
+    CXLType3DC *dc = ct3->dc;
+    uint32_t batch;
+
+    if (!dc) {
+        return;
+    }
+    /*
+     * The reset empties the event log: offers whose records the host can
+     * no longer see are withdrawn. Accepted extents stay (the fabric
+     * manager allocated them; the host finds them in the extent list).
+     */
+    while (cxl_dc_oldest_batch(&dc->store, &batch)) {
+        cxl_dc_drop_batch(&dc->store, batch);
+    }
+    dc->response_open = false;
+}
+
+unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges)
+{
+    unsigned n = ct3->dc ? ct3->dc->nr_regions : 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        cxl_cdat_range_init(&ranges[i], ct3->dc->region[i].base,
+                            ct3->dc->region[i].len, false);
+    }
+    return n;
+}
+
+uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    if (!ct3->dc || !cxl_dc_accepted(&ct3->dc->store, dpa, len)) {
+        return NULL;
+    }
+    return ct3->dcptr + (dpa - cxl_type3_dc_base(ct3));
+}
+
+void cxl_type3_dc_clip(CXLType3Dev *ct3, uint64_t hpa, uint64_t dpa,
+                       CXLExtent *ext)
+{
+    uint64_t base = cxl_type3_dc_base(ct3), lo, hi;
+
+    if (!ct3->dc) {
+        return;
+    }
+    if (dpa < base) {
+        lo = 0;
+        hi = base;
+    } else {
+        lo = base;
+        hi = base + ct3->dcsize;
+        cxl_dc_span(&ct3->dc->store, dpa, &lo, &hi);
+    }
+    /* @ext maps linearly around @hpa: narrow it to [lo, hi) of DPA */
+    ext->lo = MAX(ext->lo, hpa - (dpa - lo));
+    ext->hi = MIN(ext->hi, hpa + (hi - dpa));
+}
+
+/* ---- events ---- */
+
+static void dc_event(CXLType3Dev *ct3, uint8_t type, const CXLDCExtent *e,
+                     bool more)
+{
+    CXLType3DC *dc = ct3->dc;
+    CXLEventDC rec = {
+        .event_type = type,
+        .host_id = cpu_to_le16(e->host_id),
+        .region = e->region,
+        .flags = more ? CXL_DC_EVENT_FLAG_MORE : 0,
+        .extent = {
+            .start_dpa = cpu_to_le64(e->dpa),
+            .len = cpu_to_le64(e->len),
+            .shared_seq = cpu_to_le16(e->shared_seq),
+        },
+        .avail_extents = cpu_to_le32(dc->store.max_extents -
+                                     cxl_dc_count(&dc->store)),
+        .avail_tags = cpu_to_le32(CXL_DC_MAX_TAGS -
+                                  cxl_dc_count_tags(&dc->store)),
+    };
+
+    memcpy(rec.hdr.uuid, dc_event_uuid, sizeof(rec.hdr.uuid));
+    memcpy(rec.extent.tag, e->tag, sizeof(rec.extent.tag));
+    trace_cxl_type3_dc_event(type, e->dpa, e->len, more);
+    cxl_events_add(&ct3->events, CXL_EVLOG_DC, (CXLEventRecord *)&rec,
+                   cxl_cci_timestamp(&ct3->cci));
+}
+
+/* The host's access to [@dpa, +@len) changed (accepted or released) */
+static void dc_access_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_DPA, dpa, len);
+}
+
+/* Released capacity: zeroed before it can be offered again */
+static void dc_scrub(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    cxl_type3_zero_dpa(ct3, dpa, len);
+}
+
+/* ---- mailbox ---- */
+
+static CXLRetCode cmd_get_dc_config(CXLCCI *cci, const uint8_t *in,
+                                    size_t in_len, uint8_t *out,
+                                    size_t *out_len)
+{
+    CXLType3DC *dc = ct3_of(cci)->dc;
+    const CXLGetDCConfigIn *i = (const CXLGetDCConfigIn *)in;
+    CXLGetDCConfigOut *o = (CXLGetDCConfigOut *)out;
+    CXLGetDCConfigTrailer *t;
+    unsigned n, fit;
+
+    if (i->start_region >= dc->nr_regions) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    fit = (cci->payload_max - sizeof(*o) - sizeof(*t)) /
+          sizeof(o->region[0]);
+    n = MIN(MIN(i->region_count, dc->nr_regions - i->start_region), fit);
+    memset(o, 0, sizeof(*o));
+    o->nr_regions = dc->nr_regions;
+    o->regions_returned = n;
+    for (unsigned r = 0; r < n; r++) {
+        const CXLDCRegion *reg = &dc->region[i->start_region + r];
+
+        o->region[r] = (CXLDCRegionConfig) {
+            .base = cpu_to_le64(reg->base),
+            .decode_len = cpu_to_le64(reg->decode_len / CAPACITY_UNIT),
+            .len = cpu_to_le64(reg->len),
+            .block_size = cpu_to_le64(reg->block_size),
+            .dsmad_handle = cpu_to_le32(reg->dsmad_handle),
+            .flags = 0,
+        };
+    }
+    t = (CXLGetDCConfigTrailer *)&o->region[n];
+    *t = (CXLGetDCConfigTrailer) {
+        .total_extents = cpu_to_le32(dc->store.max_extents),
+        .avail_extents = cpu_to_le32(dc->store.max_extents -
+                                     cxl_dc_count(&dc->store)),
+        .total_tags = cpu_to_le32(CXL_DC_MAX_TAGS),
+        .avail_tags = cpu_to_le32(CXL_DC_MAX_TAGS -
+                                  cxl_dc_count_tags(&dc->store)),
+    };
+    *out_len = sizeof(*o) + n * sizeof(o->region[0]) + sizeof(*t);
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_get_dc_extent_list(CXLCCI *cci, const uint8_t *in,
+                                         size_t in_len, uint8_t *out,
+                                         size_t *out_len)
+{
+    CXLType3DC *dc = ct3_of(cci)->dc;
+    const CXLGetDCExtentListIn *i = (const CXLGetDCExtentListIn *)in;
+    CXLGetDCExtentListOut *o = (CXLGetDCExtentListOut *)out;
+    uint32_t start = le32_to_cpu(i->start), count = le32_to_cpu(i->count);
+    uint32_t total = cxl_dc_count_state(&dc->store, CXL_DC_ACCEPTED);
+    uint32_t fit = (cci->payload_max - sizeof(*o)) / sizeof(o->extent[0]);
+    uint32_t n, idx = 0;
+
+    if (start > total) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    n = MIN(MIN(count, total - start), fit);
+    memset(o, 0, sizeof(*o));
+    o->returned = cpu_to_le32(n);
+    o->total = cpu_to_le32(total);
+    o->generation = cpu_to_le32(dc->store.generation);
+    for (unsigned k = 0, r = 0; k < cxl_dc_count(&dc->store) && r < n; k++) {
+        const CXLDCExtent *e = cxl_dc_at(&dc->store, k);
+
+        if (e->state != CXL_DC_ACCEPTED || idx++ < start) {
+            continue;
+        }
+        o->extent[r] = (CXLDCExtentRaw) {
+            .start_dpa = cpu_to_le64(e->dpa),
+            .len = cpu_to_le64(e->len),
+            .shared_seq = cpu_to_le16(e->shared_seq),
+        };
+        memcpy(o->extent[r].tag, e->tag, sizeof(e->tag));
+        r++;
+    }
+    *out_len = sizeof(*o) + n * sizeof(o->extent[0]);
+    return CXL_RC_SUCCESS;
+}
+
+/*
+ * Check the extent list of Add Dynamic Capacity Response or Release
+ * Dynamic Capacity (@in) and apply it to @s, a copy of the store: each
+ * extent must lie in one extent of state @from, which gives it up. For a
+ * response the part becomes an accepted extent.
+ */
+static CXLRetCode dc_apply_list(CXLType3Dev *ct3, const CXLDCResponseIn *in,
+                                CXLDCStore *s, CXLDCExtentState from)
+{
+    CXLType3DC *dc = ct3->dc;
+    uint32_t n = le32_to_cpu(in->nr_extents);
+    g_autofree uint64_t *dpa = g_new(uint64_t, n + 1);
+    g_autofree uint64_t *len = g_new(uint64_t, n + 1);
+    unsigned a, b;
+
+    for (uint32_t k = 0; k < n; k++) {
+        int r;
+
+        dpa[k] = le64_to_cpu(in->extent[k].start_dpa);
+        len[k] = le64_to_cpu(in->extent[k].len);
+        if (!len[k]) {
+            return CXL_RC_INVALID_INPUT;
+        }
+        r = cxl_dc_region_of(dc->region, dc->nr_regions, dpa[k], len[k]);
+        if (r < 0) {
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        if (cxl_dc_check_range(&dc->region[r], dpa[k], len[k]) !=
+            CXL_DC_RANGE_OK) {
+            return CXL_RC_INVALID_INPUT;
+        }
+    }
+    if (cxl_dc_ranges_overlap(dpa, len, n, &a, &b)) {
+        return CXL_RC_INVALID_EXTENT_LIST;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        int i = cxl_dc_find_containing(s, dpa[k], len[k], from);
+        CXLDCExtent part;
+
+        if (i < 0) {
+            return CXL_RC_INVALID_EXTENT_LIST;
+        }
+        part = *cxl_dc_at(s, i);
+        if (!cxl_dc_remove_range(s, i, dpa[k], len[k])) {
+            return CXL_RC_RESOURCES_EXHAUSTED;
+        }
+        if (from == CXL_DC_PENDING) {
+            part.dpa = dpa[k];
+            part.len = len[k];
+            part.state = CXL_DC_ACCEPTED;
+            if (!cxl_dc_insert(s, &part)) {
+                return CXL_RC_RESOURCES_EXHAUSTED;
+            }
+        }
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static CXLDCStore dc_store_copy(const CXLDCStore *s)
+{
+    CXLDCStore c = *s;
+
+    c.extents = g_array_copy(s->extents);
+    return c;
+}
+
+/* Make @copy the store; notify the changed access of @in's extents */
+static void dc_commit(CXLType3Dev *ct3, CXLDCStore *copy,
+                      const CXLDCResponseIn *in, bool release)
+{
+    CXLDCStore *s = &ct3->dc->store;
+
+    g_array_unref(s->extents);
+    *s = *copy;
+    for (uint32_t k = 0; k < le32_to_cpu(in->nr_extents); k++) {
+        uint64_t dpa = le64_to_cpu(in->extent[k].start_dpa);
+        uint64_t len = le64_to_cpu(in->extent[k].len);
+
+        trace_cxl_type3_dc_update(release ? "released" : "accepted", dpa, len);
+        dc_access_changed(ct3, dpa, len);
+        if (release) {
+            dc_scrub(ct3, dpa, len);
+        }
+    }
+}
+
+static bool dc_in_len_ok(const CXLDCResponseIn *in, size_t in_len)
+{
+    return (uint64_t)le32_to_cpu(in->nr_extents) * sizeof(in->extent[0]) ==
+           in_len - sizeof(*in);
+}
+
+static CXLRetCode cmd_add_dc_response(CXLCCI *cci, const uint8_t *in,
+                                      size_t in_len, uint8_t *out,
+                                      size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    CXLType3DC *dc = ct3->dc;
+    const CXLDCResponseIn *i = (const CXLDCResponseIn *)in;
+    CXLDCStore copy;
+    uint32_t batch;
+    CXLRetCode rc;
+
+    if (!dc_in_len_ok(i, in_len)) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (dc->response_open) {
+        batch = dc->response_batch;
+    } else if (!cxl_dc_oldest_batch(&dc->store, &batch)) {
+        return CXL_RC_INVALID_INPUT;        /* nothing was offered */
+    }
+    copy = dc_store_copy(&dc->store);
+    rc = dc_apply_list(ct3, i, &copy, CXL_DC_PENDING);
+    if (rc != CXL_RC_SUCCESS) {
+        g_array_unref(copy.extents);
+        trace_cxl_type3_dc_refused("Add Dynamic Capacity Response", rc);
+        return rc;
+    }
+    dc_commit(ct3, &copy, i, false);
+    if (i->flags & RESPONSE_FLAG_MORE) {
+        dc->response_open = true;
+        dc->response_batch = batch;
+    } else {
+        dc->response_open = false;
+        trace_cxl_type3_dc_batch_done(batch,
+                                      cxl_dc_drop_batch(&dc->store, batch));
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_release_dc(CXLCCI *cci, const uint8_t *in,
+                                 size_t in_len, uint8_t *out,
+                                 size_t *out_len)
+{
+    CXLType3Dev *ct3 = ct3_of(cci);
+    const CXLDCResponseIn *i = (const CXLDCResponseIn *)in;
+    CXLDCStore copy;
+    CXLRetCode rc;
+
+    if (!dc_in_len_ok(i, in_len)) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (!i->nr_extents) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    copy = dc_store_copy(&ct3->dc->store);
+    rc = dc_apply_list(ct3, i, &copy, CXL_DC_ACCEPTED);
+    if (rc != CXL_RC_SUCCESS) {
+        g_array_unref(copy.extents);
+        trace_cxl_type3_dc_refused("Release Dynamic Capacity", rc);
+        return rc;
+    }
+    dc_commit(ct3, &copy, i, true);
+    return CXL_RC_SUCCESS;
+}
+
+static const CXLCCICommand dc_commands[] = {
+    { CXL_OP_GET_DC_CONFIG, "Get Dynamic Capacity Configuration",
+      cmd_get_dc_config, CXL_CCI_IN_EXACT, sizeof(CXLGetDCConfigIn), 0 },
+    { CXL_OP_GET_DC_EXTENT_LIST, "Get Dynamic Capacity Extent List",
+      cmd_get_dc_extent_list, CXL_CCI_IN_EXACT,
+      sizeof(CXLGetDCExtentListIn), 0 },
+    { CXL_OP_ADD_DC_RESPONSE, "Add Dynamic Capacity Response",
+      cmd_add_dc_response, CXL_CCI_IN_MIN, sizeof(CXLDCResponseIn),
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE,
+      CXL_CCI_F_MEDIA },
+    { CXL_OP_RELEASE_DC, "Release Dynamic Capacity", cmd_release_dc,
+      CXL_CCI_IN_MIN, sizeof(CXLDCResponseIn),
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE | CXL_CEL_IMMEDIATE_DATA_CHANGE,
+      CXL_CCI_F_MEDIA },
+};
+
+void cxl_type3_dc_add_commands(CXLType3Dev *ct3)
+{
+    if (ct3->dc) {
+        cxl_cci_add_commands(&ct3->cci, dc_commands, ARRAY_SIZE(dc_commands));
+    }
+}
+
+/* ---- the fabric manager's operations (QMP now, the FM API later) ---- */
+
+static bool dc_check_target(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t region, Error **errp)
+{
+    const char *id = DEVICE(ct3)->id ?: TYPE_CXL_TYPE3;
+
+    if (host_id != 0) {
+        error_setg(errp, "host-id: %u is not a host of '%s' (a single-headed "
+                   "device has host 0 only)", host_id, id);
+        return false;
+    }
+    if (region >= ct3->dc->nr_regions) {
+        error_setg(errp, "region: %u is not a dynamic capacity region of "
+                   "'%s' (it has %u: 0 to %u)", region, id,
+                   ct3->dc->nr_regions, ct3->dc->nr_regions - 1);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The @n ranges (@dpa, @len) against region @r: each non-empty, in the
+ * region and block aligned (Invalid Input or Invalid Physical Address),
+ * no two overlapping (Invalid Extent List).
+ */
+static CXLRetCode dc_check_ranges(CXLType3DC *dc, uint8_t r, unsigned n,
+                                  const uint64_t *dpa, const uint64_t *len,
+                                  Error **errp)
+{
+    const CXLDCRegion *reg = &dc->region[r];
+    unsigned a, b;
+
+    if (!n) {
+        error_setg(errp, "extents: the list is empty");
+        return CXL_RC_INVALID_INPUT;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t off = dpa[k] - reg->base, l = len[k];
+
+        if (!l) {
+            error_setg(errp, "extents[%u]: len is 0", k);
+            return CXL_RC_INVALID_INPUT;
+        }
+        if (dpa[k] < reg->base) {
+            error_setg(errp, "extents[%u]: DPA 0x%" PRIx64 " is below region "
+                       "%u (DPA 0x%" PRIx64 ")", k, dpa[k], r, reg->base);
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        if (off >= reg->len || l > reg->len - off) {
+            error_setg(errp, "extents[%u]: offset 0x%" PRIx64 " len 0x%"
+                       PRIx64 " runs past region %u (0x%" PRIx64 " bytes)",
+                       k, off, l, r, reg->len);
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        if (off % reg->block_size || l % reg->block_size) {
+            error_setg(errp, "extents[%u]: offset 0x%" PRIx64 " and len 0x%"
+                       PRIx64 " must be multiples of region %u's block size "
+                       "0x%" PRIx64, k, off, l, r, reg->block_size);
+            return CXL_RC_INVALID_INPUT;
+        }
+    }
+    if (cxl_dc_ranges_overlap(dpa, len, n, &a, &b)) {
+        error_setg(errp, "extents[%u] and extents[%u] overlap", a, b);
+        return CXL_RC_INVALID_EXTENT_LIST;
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* The Dynamic Capacity log has room for @n records */
+static bool dc_log_room(CXLType3Dev *ct3, unsigned n, Error **errp)
+{
+    unsigned room = cxl_events_room(&ct3->events, CXL_EVLOG_DC);
+
+    if (n > room) {
+        error_setg(errp, "extents: %u extents need %u Dynamic Capacity event "
+                   "records; the event log has room for %u", n, n, room);
+        return false;
+    }
+    return true;
+}
+
+CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
+                            uint8_t policy, uint8_t region,
+                            const uint8_t *tag, unsigned n,
+                            const uint64_t *dpa, const uint64_t *len,
+                            Error **errp)
+{
+    CXLType3DC *dc = ct3->dc;
+    uint32_t batch;
+    CXLRetCode rc;
+
+    if (!dc_check_target(ct3, host_id, region, errp)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (policy == CXL_DC_SELECT_ENABLE_SHARED) {
+        error_setg(errp, "selection-policy: enable-shared-access needs a "
+                   "multi-headed device; this one has one host");
+        return CXL_RC_UNSUPPORTED;
+    }
+    if (policy > CXL_DC_SELECT_ENABLE_SHARED) {
+        error_setg(errp, "selection-policy: %u is not a policy", policy);
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (policy == CXL_DC_SELECT_CONTIGUOUS && n != 1) {
+        error_setg(errp, "extents: selection-policy contiguous takes one "
+                   "extent (got %u)", n);
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (n && !dc_log_room(ct3, n, errp)) {
+        return CXL_RC_RETRY;
+    }
+    if (n > dc->store.max_extents - cxl_dc_count(&dc->store)) {
+        error_setg(errp, "extents: %u extents would exceed the %u the device "
+                   "supports (%u in use)", n, dc->store.max_extents,
+                   cxl_dc_count(&dc->store));
+        return CXL_RC_RESOURCES_EXHAUSTED;
+    }
+    rc = dc_check_ranges(dc, region, n, dpa, len, errp);
+    if (rc != CXL_RC_SUCCESS) {
+        return rc;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        int i = cxl_dc_find_overlap(&dc->store, dpa[k], len[k]);
+
+        if (i >= 0) {
+            const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
+
+            error_setg(errp, "extents[%u] overlaps the %s extent at DPA 0x%"
+                       PRIx64 " (0x%" PRIx64 " bytes)", k,
+                       e->state == CXL_DC_PENDING ? "pending" : "accepted",
+                       e->dpa, e->len);
+            return CXL_RC_INVALID_EXTENT_LIST;
+        }
+    }
+    batch = dc->store.next_batch++;
+    for (unsigned k = 0; k < n; k++) {
+        CXLDCExtent e = {
+            .dpa = dpa[k], .len = len[k], .host_id = host_id,
+            .region = region, .state = CXL_DC_PENDING, .batch = batch,
+            .shared = dc->region[region].sharable,
+            .shared_seq = dc->region[region].sharable ? k : 0,
+        };
+        bool ok;
+
+        if (tag) {
+            memcpy(e.tag, tag, sizeof(e.tag));
+        }
+        ok = cxl_dc_insert(&dc->store, &e);     /* room checked above */
+        assert(ok);
+        dc_event(ct3, CXL_DC_EVENT_ADD_CAPACITY, &e, k + 1 < n);
+    }
+    trace_cxl_type3_dc_offer(DEVICE(ct3)->id ?: "", region, n, batch);
+    return CXL_RC_SUCCESS;
+}
+
+CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
+                                uint8_t policy, bool forced, uint8_t region,
+                                const uint8_t *tag, unsigned n,
+                                const uint64_t *dpa, const uint64_t *len,
+                                Error **errp)
+{
+    CXLType3DC *dc = ct3->dc;
+    g_autoptr(GArray) rel = g_array_new(false, false, sizeof(CXLDCExtent));
+    CXLDCStore copy;
+    CXLRetCode rc;
+
+    if (!dc_check_target(ct3, host_id, region, errp)) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (policy == CXL_DC_REMOVE_TAG_BASED) {
+        if (!tag) {
+            error_setg(errp, "tag: removal-policy tag-based needs a tag");
+            return CXL_RC_INVALID_INPUT;
+        }
+        for (unsigned i = 0; i < cxl_dc_count(&dc->store); i++) {
+            const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
+
+            if (e->state == CXL_DC_ACCEPTED && e->region == region &&
+                !memcmp(e->tag, tag, sizeof(e->tag))) {
+                g_array_append_val(rel, *e);
+            }
+        }
+        if (!rel->len) {
+            error_setg(errp, "tag: no accepted extent of region %u has that "
+                       "tag", region);
+            return CXL_RC_INVALID_EXTENT_LIST;
+        }
+    } else if (policy == CXL_DC_REMOVE_PRESCRIPTIVE) {
+        rc = dc_check_ranges(dc, region, n, dpa, len, errp);
+        if (rc != CXL_RC_SUCCESS) {
+            return rc;
+        }
+        for (unsigned k = 0; k < n; k++) {
+            int i = cxl_dc_find_containing(&dc->store, dpa[k], len[k],
+                                           CXL_DC_ACCEPTED);
+            CXLDCExtent e;
+
+            if (i < 0) {
+                i = cxl_dc_find_overlap(&dc->store, dpa[k], len[k]);
+                error_setg(errp, "extents[%u]: DPA 0x%" PRIx64 " (0x%" PRIx64
+                           " bytes) is not in one accepted extent%s", k,
+                           dpa[k], len[k],
+                           i < 0 ? " (no extent there)" :
+                           cxl_dc_at(&dc->store, i)->state == CXL_DC_PENDING
+                           ? " (it is still pending)" : "");
+                return CXL_RC_INVALID_EXTENT_LIST;
+            }
+            e = *cxl_dc_at(&dc->store, i);
+            if (tag && memcmp(e.tag, tag, sizeof(e.tag))) {
+                error_setg(errp, "extents[%u]: the extent at DPA 0x%" PRIx64
+                           " does not have that tag", k, dpa[k]);
+                return CXL_RC_INVALID_EXTENT_LIST;
+            }
+            e.dpa = dpa[k];
+            e.len = len[k];
+            g_array_append_val(rel, e);
+        }
+    } else {
+        error_setg(errp, "removal-policy: %u is not a policy", policy);
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (!dc_log_room(ct3, rel->len, errp)) {
+        return CXL_RC_RETRY;
+    }
+    if (forced) {
+        copy = dc_store_copy(&dc->store);
+        for (unsigned k = 0; k < rel->len; k++) {
+            CXLDCExtent *e = &g_array_index(rel, CXLDCExtent, k);
+            int i = cxl_dc_find_containing(&copy, e->dpa, e->len,
+                                           CXL_DC_ACCEPTED);
+
+            if (!cxl_dc_remove_range(&copy, i, e->dpa, e->len)) {
+                g_array_unref(copy.extents);
+                error_setg(errp, "extents: releasing parts of extents would "
+                           "exceed the %u extents the device supports",
+                           dc->store.max_extents);
+                return CXL_RC_RESOURCES_EXHAUSTED;
+            }
+        }
+        g_array_unref(dc->store.extents);
+        dc->store = copy;
+    }
+    for (unsigned k = 0; k < rel->len; k++) {
+        CXLDCExtent *e = &g_array_index(rel, CXLDCExtent, k);
+
+        if (forced) {
+            dc_access_changed(ct3, e->dpa, e->len);
+            dc_scrub(ct3, e->dpa, e->len);
+        }
+        dc_event(ct3, forced ? CXL_DC_EVENT_FORCED_RELEASE
+                             : CXL_DC_EVENT_RELEASE_CAPACITY,
+                 e, k + 1 < rel->len);
+    }
+    trace_cxl_type3_dc_release(DEVICE(ct3)->id ?: "", region, rel->len,
+                               forced);
+    return CXL_RC_SUCCESS;
+}
+
+/* ---- QMP ---- */
+
+/* The QAPI enums are in the spec's order */
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_FREE != CXL_DC_SELECT_FREE);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_CONTIGUOUS !=
+                  CXL_DC_SELECT_CONTIGUOUS);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_PRESCRIPTIVE !=
+                  CXL_DC_SELECT_PRESCRIPTIVE);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_SELECTION_POLICY_ENABLE_SHARED_ACCESS !=
+                  CXL_DC_SELECT_ENABLE_SHARED);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_REMOVAL_POLICY_TAG_BASED !=
+                  CXL_DC_REMOVE_TAG_BASED);
+QEMU_BUILD_BUG_ON(CXL_EXTENT_REMOVAL_POLICY_PRESCRIPTIVE !=
+                  CXL_DC_REMOVE_PRESCRIPTIVE);
+
+static CXLType3Dev *dc_dev(const char *path, Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+
+    if (ct3 && !ct3->dc) {
+        error_setg(errp, "path: '%s' has no dynamic capacity "
+                   "(num-dc-regions is 0)", path);
+        return NULL;
+    }
+    return ct3;
+}
+
+static bool dc_parse_tag(const char *tag, uint8_t *out, Error **errp)
+{
+    QemuUUID uuid;
+
+    if (qemu_uuid_parse(tag, &uuid) < 0) {
+        error_setg(errp, "tag: '%s' is not a UUID "
+                   "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", tag);
+        return false;
+    }
+    memcpy(out, uuid.data, CXL_DC_TAG_LEN);
+    return true;
+}
+
+/* The arguments of an add or release, as cxl_type3_dc_add/release take */
+typedef struct DCQmpArgs {
+    CXLType3Dev *ct3;
+    uint8_t tag[CXL_DC_TAG_LEN];
+    const uint8_t *tagp;        /* tag, or NULL */
+    unsigned n;
+    uint64_t *dpa;
+    uint64_t *len;
+} DCQmpArgs;
+
+static void dc_qmp_args_clear(DCQmpArgs *a)
+{
+    g_free(a->dpa);
+    g_free(a->len);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DCQmpArgs, dc_qmp_args_clear)
+
+/*
+ * The device, tag and extents (region offsets, as DPA ranges of region
+ * @r; an offset past the end of the DPA space saturates, and the range
+ * checks refuse it)
+ */
+static bool dc_qmp_args(DCQmpArgs *a, const char *path, uint8_t r,
+                        const char *tag,
+                        CxlDynamicCapacityExtentList *list, Error **errp)
+{
+    uint64_t base;
+
+    a->ct3 = dc_dev(path, errp);
+    if (!a->ct3 || (tag && !dc_parse_tag(tag, a->tag, errp))) {
+        return false;
+    }
+    a->tagp = tag ? a->tag : NULL;
+    base = r < a->ct3->dc->nr_regions ? a->ct3->dc->region[r].base : 0;
+    for (CxlDynamicCapacityExtentList *l = list; l; l = l->next) {
+        a->n++;
+    }
+    a->dpa = g_new(uint64_t, a->n + 1);
+    a->len = g_new(uint64_t, a->n + 1);
+    for (unsigned k = 0; list; list = list->next, k++) {
+        uint64_t off = list->value->offset;
+
+        a->dpa[k] = off > UINT64_MAX - base ? UINT64_MAX : base + off;
+        a->len[k] = list->value->len;
+    }
+    return true;
+}
+
+void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
+                                  CxlExtentSelectionPolicy selection_policy,
+                                  uint8_t region, const char *tag,
+                                  CxlDynamicCapacityExtentList *extents,
+                                  Error **errp)
+{
+    g_auto(DCQmpArgs) a = { };
+
+    if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
+        cxl_type3_dc_add(a.ct3, host_id, selection_policy, region, a.tagp,
+                         a.n, a.dpa, a.len, errp);
+    }
+}
+
+void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
+                                      CxlExtentRemovalPolicy removal_policy,
+                                      bool has_forced_removal,
+                                      bool forced_removal,
+                                      bool has_sanitize_on_release,
+                                      bool sanitize_on_release,
+                                      uint8_t region, const char *tag,
+                                      CxlDynamicCapacityExtentList *extents,
+                                      Error **errp)
+{
+    g_auto(DCQmpArgs) a = { };
+
+    /* released capacity is always zeroed: sanitize-on-release is moot */
+    if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
+        cxl_type3_dc_release(a.ct3, host_id, removal_policy, forced_removal,
+                             region, a.tagp, a.n, a.dpa, a.len, errp);
+    }
+}
+
+CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
+                                                       Error **errp)
+{
+    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
+    CxlDynamicCapacityInfo *info;
+    CxlDynamicCapacityRegionInfoList **rt;
+    CxlDynamicCapacityExtentInfoList **et;
+    CXLType3DC *dc;
+
+    if (!ct3) {
+        return NULL;
+    }
+    dc = ct3->dc;
+    if (!dc) {
+        error_setg(errp, "path: '%s' has no dynamic capacity "
+                   "(num-dc-regions is 0)", path);
+        return NULL;
+    }
+    info = g_new0(CxlDynamicCapacityInfo, 1);
+    rt = &info->regions;
+    for (unsigned i = 0; i < dc->nr_regions; i++) {
+        CxlDynamicCapacityRegionInfo *r = g_new0(CxlDynamicCapacityRegionInfo,
+                                                 1);
+
+        *r = (CxlDynamicCapacityRegionInfo) {
+            .index = i,
+            .base = dc->region[i].base,
+            .decode_length = dc->region[i].decode_len,
+            .length = dc->region[i].len,
+            .block_size = dc->region[i].block_size,
+            .dsmad_handle = dc->region[i].dsmad_handle,
+        };
+        QAPI_LIST_APPEND(rt, r);
+    }
+    et = &info->extents;
+    for (unsigned i = 0; i < cxl_dc_count(&dc->store); i++) {
+        const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
+        CxlDynamicCapacityExtentInfo *x = g_new0(CxlDynamicCapacityExtentInfo,
+                                                 1);
+        QemuUUID uuid;
+
+        memcpy(uuid.data, e->tag, sizeof(uuid.data));
+        *x = (CxlDynamicCapacityExtentInfo) {
+            .region = e->region,
+            .dpa = e->dpa,
+            .offset = e->dpa - dc->region[e->region].base,
+            .len = e->len,
+            .tag = qemu_uuid_is_null(&uuid) ? NULL
+                                            : qemu_uuid_unparse_strdup(&uuid),
+            .shared_seq = e->shared_seq,
+            .state = e->state == CXL_DC_PENDING ? CXL_EXTENT_STATE_PENDING
+                                                : CXL_EXTENT_STATE_ACCEPTED,
+            .host_id = e->host_id,
+        };
+        QAPI_LIST_APPEND(et, x);
+    }
+    return info;
+}

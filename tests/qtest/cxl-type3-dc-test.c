@@ -1,0 +1,1038 @@
+/*
+ * qtest: dynamic capacity of the cxl-type3 device (hw/mem/cxl-type3-dc.c)
+ * through its mailbox, its Dynamic Capacity event log, QMP and CXL.mem:
+ * Get Dynamic Capacity Configuration, Get Dynamic Capacity Extent List,
+ * Add Dynamic Capacity Response and Release Dynamic Capacity with every
+ * bad input, the add/release flows started by cxl-add-dynamic-capacity and
+ * cxl-release-dynamic-capacity and their bad input, what the host may
+ * access, and the realize errors of the DC properties.
+ *
+ * The payload layouts are from memory of CXL r3.1 8.2.9.9.9 (Linux 7.3
+ * has no DCD code), as in include/hw/cxl/cxl-mailbox.h.
+ *
+ * Copyright (c) 2026 The CXL QEMU developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qjson.h"
+#include "qobject/qlist.h"
+#include "qapi/error.h"
+#include "cxl-type3-qtest.h"
+
+#define DC_SIZE             (512 * MiB)
+#define DC_REGION_LEN       (256 * MiB)
+#define DC_BASE             (VMEM_SIZE + PMEM_SIZE)
+#define BLOCK               (2 * MiB)
+#define LOG_DC              4
+#define RC_INVALID_PA       0x0f
+#define RC_RESOURCES        0x1d
+#define RC_EXTENT_LIST      0x1e
+
+#define OP_GET_CONFIG       0x4800
+#define OP_GET_EXTENTS      0x4801
+#define OP_ADD_RESPONSE     0x4802
+#define OP_RELEASE          0x4803
+
+#define TAG_A               "5be4d9b6-0a1c-4a66-9d7e-2f1a6b9c4d01"
+
+static void dc_start(T3 *t, const char *extra)
+{
+    g_autofree char *opts = g_strdup_printf(
+        ",volatile-dc-memdev=dc0,num-dc-regions=2%s "
+        "-object memory-backend-ram,id=dc0,size=512M", extra);
+
+    t3_start_opts(t, false, opts);
+}
+
+/* ---- QMP ---- */
+
+/* Run @cmd with the JSON object @args; NULL or the error's description */
+static char * G_GNUC_PRINTF(3, 4) dc_qmp(T3 *t, const char *cmd,
+                                         const char *fmt, ...)
+{
+    g_autofree char *json = NULL;
+    QObject *args;
+    QDict *rsp;
+    va_list ap;
+
+    va_start(ap, fmt);
+    json = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    args = qobject_from_json(json, &error_abort);
+    rsp = qtest_qmp(t->qts, "{'execute': %s, 'arguments': %p}", cmd, args);
+    return qmp_error_desc(rsp);
+}
+
+static void qmp_ok(char *desc)
+{
+    g_assert_null(desc);
+}
+
+/* The error @desc mentions @what */
+static void qmp_err(char *desc, const char *what)
+{
+    g_assert_nonnull(desc);
+    if (!strstr(desc, what)) {
+        g_test_message("error '%s' lacks '%s'", desc, what);
+        g_assert_not_reached();
+    }
+    g_free(desc);
+}
+
+/* Offer the extents of region @r (JSON list @extents) */
+static char *dc_add(T3 *t, unsigned r, const char *tag, const char *extents)
+{
+    g_autofree char *tagarg = tag ? g_strdup_printf(", 'tag': '%s'", tag)
+                                  : g_strdup("");
+
+    return dc_qmp(t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                  "'prescriptive', 'region': %u%s, 'extents': %s}",
+                  r, tagarg, extents);
+}
+
+static char *dc_release(T3 *t, unsigned r, bool forced, const char *extents)
+{
+    return dc_qmp(t, "cxl-release-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'removal-policy': "
+                  "'prescriptive', 'forced-removal': %s, 'region': %u, "
+                  "'extents': %s}", forced ? "true" : "false", r, extents);
+}
+
+/* cxl-query-dynamic-capacity's extents, as "state:offset+len,..." */
+static char *dc_query(T3 *t)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-query-dynamic-capacity',"
+                           " 'arguments': {'path': 't3'}}");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    QList *ext = qdict_get_qlist(ret, "extents");
+    GString *s = g_string_new("");
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(ext, e) {
+        QDict *x = qobject_to(QDict, qlist_entry_obj(e));
+
+        g_string_append_printf(s, "%s%s:%u:0x%" PRIx64 "+0x%" PRIx64,
+                               s->len ? "," : "",
+                               qdict_get_str(x, "state"),
+                               (unsigned)qdict_get_int(x, "region"),
+                               (uint64_t)qdict_get_int(x, "offset"),
+                               (uint64_t)qdict_get_int(x, "len"));
+    }
+    qobject_unref(rsp);
+    return g_string_free(s, false);
+}
+
+static void check_query(T3 *t, const char *want)
+{
+    g_autofree char *got = dc_query(t);
+
+    g_assert_cmpstr(got, ==, want);
+}
+
+/* ---- mailbox ---- */
+
+/* Add Dynamic Capacity Response or Release Dynamic Capacity */
+static uint16_t dc_respond(T3 *t, uint16_t op, uint8_t flags, unsigned n,
+                           const uint64_t *dpa, const uint64_t *len)
+{
+    uint8_t in[8 + 24 * 8] = { 0 };
+
+    g_assert_cmpuint(n, <=, 8);
+    stl_le_p(in, n);
+    in[4] = flags;
+    for (unsigned i = 0; i < n; i++) {
+        stq_le_p(in + 8 + 24 * i, dpa[i]);
+        stq_le_p(in + 16 + 24 * i, len[i]);
+    }
+    return mbox_send(t, op, in, 8 + 24 * n, NULL, 0, NULL);
+}
+
+static uint16_t dc_respond1(T3 *t, uint16_t op, uint64_t dpa, uint64_t len)
+{
+    return dc_respond(t, op, 0, 1, &dpa, &len);
+}
+
+/* Get DC Extent List of @count from @start: total; extents into @out */
+static uint32_t dc_extents(T3 *t, uint32_t start, uint32_t count,
+                           uint8_t *out, size_t out_size, uint32_t *gen)
+{
+    uint8_t in[8];
+    uint32_t len;
+
+    stl_le_p(in, count);
+    stl_le_p(in + 4, start);
+    g_assert_cmphex(mbox_send(t, OP_GET_EXTENTS, in, 8, out, out_size, &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 16 + 40 * ldl_le_p(out));
+    if (gen) {
+        *gen = ldl_le_p(out + 8);
+    }
+    return ldl_le_p(out + 4);
+}
+
+/* The records of the Dynamic Capacity log (at most 16), cleared */
+static unsigned dc_events(T3 *t, uint8_t *recs)
+{
+    uint8_t out[0x20 + 128 * 16];
+    uint8_t in[6 + 2 * 16] = { LOG_DC, 0 };
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(mbox_send(t, 0x0100, (uint8_t[]){ LOG_DC }, 1, out,
+                              sizeof(out), &len), ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(n, <=, 16);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    memcpy(recs, out + 0x20, 128 * n);
+    if (n) {
+        in[2] = n;
+        for (unsigned i = 0; i < n; i++) {
+            stw_le_p(in + 6 + 2 * i, lduw_le_p(recs + 128 * i + 0x14));
+        }
+        g_assert_cmphex(mbox_send(t, 0x0101, in, 6 + 2 * n, NULL, 0, NULL),
+                        ==, RC_SUCCESS);
+    }
+    return n;
+}
+
+static const uint8_t dc_uuid[16] = {
+    0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18,
+    0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,
+};
+
+/* Dynamic Capacity Event Record @rec: @type, extent, More */
+static void check_dc_record(const uint8_t *rec, uint8_t type, uint8_t region,
+                            uint64_t dpa, uint64_t len, bool more)
+{
+    g_assert_cmpmem(rec, 16, dc_uuid, 16);
+    g_assert_cmpuint(rec[16], ==, 128);
+    g_assert_cmpuint(rec[0x30], ==, type);
+    g_assert_cmpuint(lduw_le_p(rec + 0x32), ==, 0);    /* host id */
+    g_assert_cmpuint(rec[0x34], ==, region);
+    g_assert_cmpuint(rec[0x35] & 1, ==, more);
+    g_assert_cmphex(ldq_le_p(rec + 0x38), ==, dpa);
+    g_assert_cmphex(ldq_le_p(rec + 0x40), ==, len);
+}
+
+/* ---- tests ---- */
+
+static void test_config(void)
+{
+    uint8_t out[512], in[2];
+    uint32_t len;
+    T3 t;
+
+    dc_start(&t, "");
+    /* Identify: the static capacity only, and the DC event log's size */
+    g_assert_cmphex(mbox_send(&t, 0x4000, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(ldq_le_p(out + 16), ==, (VMEM_SIZE + PMEM_SIZE) /
+                     (256 * MiB));
+    g_assert_cmpuint(lduw_le_p(out + 0x43), ==, 32);
+    g_assert_cmphex(mbox_send(&t, 0x4100, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(ldq_le_p(out), ==, VMEM_SIZE / (256 * MiB));
+    g_assert_cmpuint(ldq_le_p(out + 8), ==, PMEM_SIZE / (256 * MiB));
+
+    /* both regions, after the static capacity */
+    in[0] = 8;
+    in[1] = 0;
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 8 + 2 * 40 + 16);
+    g_assert_cmpuint(out[0], ==, 2);
+    g_assert_cmpuint(out[1], ==, 2);
+    for (unsigned r = 0; r < 2; r++) {
+        uint8_t *e = out + 8 + 40 * r;
+
+        g_assert_cmphex(ldq_le_p(e), ==, DC_BASE + r * DC_REGION_LEN);
+        g_assert_cmphex(ldq_le_p(e + 8), ==, DC_REGION_LEN / (256 * MiB));
+        g_assert_cmphex(ldq_le_p(e + 16), ==, DC_REGION_LEN);
+        g_assert_cmphex(ldq_le_p(e + 24), ==, BLOCK);
+        g_assert_cmpuint(ldl_le_p(e + 32), ==, 2 + r);  /* after 2 DSMAS */
+    }
+    /* extents and tags: total and available */
+    g_assert_cmpuint(ldl_le_p(out + 88), ==, 512);
+    g_assert_cmpuint(ldl_le_p(out + 92), ==, 512);
+    g_assert_cmpuint(ldl_le_p(out + 96), ==, 512);
+    g_assert_cmpuint(ldl_le_p(out + 100), ==, 512);
+
+    /* from region 1; none; past the last; wrong lengths */
+    in[1] = 1;
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(out[0], ==, 2);
+    g_assert_cmpuint(out[1], ==, 1);
+    g_assert_cmphex(ldq_le_p(out + 8), ==, DC_BASE + DC_REGION_LEN);
+    in[0] = 0;
+    in[1] = 0;
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 8 + 16);
+    g_assert_cmpuint(out[1], ==, 0);
+    in[0] = 1;
+    in[1] = 2;
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 2, out, sizeof(out),
+                              &len), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 1, out, sizeof(out),
+                              &len), ==, RC_PAYLOAD_LEN);
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 3, out, sizeof(out),
+                              &len), ==, RC_PAYLOAD_LEN);
+
+    /* the extent list: empty; bad start; wrong lengths */
+    g_assert_cmpuint(dc_extents(&t, 0, 16, out, sizeof(out), NULL), ==, 0);
+    g_assert_cmphex(mbox_send(&t, OP_GET_EXTENTS, (uint8_t[8]){ 1, 0, 0, 0,
+                                                               1, 0, 0, 0 },
+                              8, out, sizeof(out), &len), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, OP_GET_EXTENTS, out, 7, out, sizeof(out),
+                              &len), ==, RC_PAYLOAD_LEN);
+    g_assert_cmphex(mbox_send(&t, OP_GET_EXTENTS, out, 9, out, sizeof(out),
+                              &len), ==, RC_PAYLOAD_LEN);
+
+    /* the DC event log exists: empty, and its interrupt can be set */
+    g_assert_cmpuint(dc_events(&t, out), ==, 0);
+    g_assert_cmphex(mbox_send(&t, 0x0103, (uint8_t[5]){ 0, 0, 0, 0, 2 }, 5,
+                              NULL, 0, NULL), ==, RC_SUCCESS);
+    g_assert_cmphex(mbox_send(&t, 0x0102, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 5);
+    g_assert_cmpuint(out[4], ==, 2);
+    g_assert_cmphex(mbox_send(&t, 0x0103, (uint8_t[5]){ 0, 0, 0, 0, 3 }, 5,
+                              NULL, 0, NULL), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, 0x0100, (uint8_t[1]){ 5 }, 1, out,
+                              sizeof(out), &len), ==, RC_INVALID_INPUT);
+    t3_stop(&t);
+}
+
+/* CDAT: a DSMAS per DC region, handles as Get DC Configuration says */
+static void test_cdat(void)
+{
+    g_autoptr(GByteArray) cdat = NULL;
+    unsigned found = 0;
+    T3 t;
+
+    dc_start(&t, "");
+    cdat = cxl_qtest_read_cdat(t.qts, DEV_BUS, 0);
+    for (unsigned off = 16; off < cdat->len;) {
+        uint8_t *s = cdat->data + off;
+        uint16_t slen = lduw_le_p(s + 2);
+
+        g_assert_cmpuint(slen, >=, 4);
+        if (s[0] == 0 && s[4] >= 2) {                   /* DC DSMAS */
+            unsigned r = s[4] - 2;
+
+            g_assert_cmpuint(r, <, 2);
+            g_assert_cmphex(ldq_le_p(s + 8), ==, DC_BASE + r * DC_REGION_LEN);
+            g_assert_cmphex(ldq_le_p(s + 16), ==, DC_REGION_LEN);
+            g_assert_cmphex(s[5] & (1 << 2), ==, 0);   /* volatile */
+            found |= 1u << r;
+        }
+        off += slen;
+    }
+    g_assert_cmphex(found, ==, 3);
+    t3_stop(&t);
+}
+
+/* The CEL lists the four commands with their effects */
+static void test_cel(void)
+{
+    static const struct { uint16_t op, effects; } want[] = {
+        { OP_GET_CONFIG, 0 }, { OP_GET_EXTENTS, 0 },
+        { OP_ADD_RESPONSE, 0x6 }, { OP_RELEASE, 0x6 },
+    };
+    g_autofree uint8_t *cel = NULL;
+    uint32_t size;
+    T3 t;
+
+    dc_start(&t, "");
+    cel = cxl_qtest_read_cel(t.qts, t.mbox, t.payload_max, &size);
+    for (unsigned w = 0; w < ARRAY_SIZE(want); w++) {
+        bool found = false;
+
+        for (uint32_t i = 0; i < size; i += 4) {
+            if (lduw_le_p(cel + i) == want[w].op) {
+                g_assert_cmphex(lduw_le_p(cel + i + 2), ==, want[w].effects);
+                found = true;
+            }
+        }
+        g_assert_true(found);
+    }
+    t3_stop(&t);
+}
+
+static void test_add_flow(void)
+{
+    uint8_t recs[128 * 16], out[1024];
+    uint64_t dpa[2], len[2];
+    uint32_t gen0, gen1;
+    T3 t;
+
+    dc_start(&t, "");
+    dc_extents(&t, 0, 8, out, sizeof(out), &gen0);
+    qmp_ok(dc_add(&t, 0, TAG_A, "[{'offset': 0, 'len': 4194304}, "
+                  "{'offset': 16777216, 'len': 2097152}, "
+                  "{'offset': 33554432, 'len': 8388608}]"));
+    check_query(&t, "pending:0:0x0+0x400000,pending:0:0x1000000+0x200000,"
+                "pending:0:0x2000000+0x800000");
+    /* three Add Capacity records, More on all but the last */
+    g_assert_cmpuint(dc_events(&t, recs), ==, 3);
+    check_dc_record(recs, 0, 0, DC_BASE, 4 * MiB, true);
+    check_dc_record(recs + 128, 0, 0, DC_BASE + 16 * MiB, 2 * MiB, true);
+    check_dc_record(recs + 256, 0, 0, DC_BASE + 32 * MiB, 8 * MiB, false);
+    /* the tag, as the UUID's bytes */
+    g_assert_cmphex(recs[0x48], ==, 0x5b);
+    g_assert_cmphex(recs[0x57], ==, 0x01);
+    /* pending extents are not in the list */
+    g_assert_cmpuint(dc_extents(&t, 0, 8, out, sizeof(out), NULL), ==, 0);
+
+    /* accept the first and the last; the second is dropped */
+    dpa[0] = DC_BASE;
+    len[0] = 4 * MiB;
+    dpa[1] = DC_BASE + 32 * MiB;
+    len[1] = 8 * MiB;
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 2, dpa, len), ==,
+                    RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x400000,accepted:0:0x2000000+0x800000");
+    g_assert_cmpuint(dc_extents(&t, 0, 8, out, sizeof(out), &gen1), ==, 2);
+    g_assert_cmpuint(gen1, !=, gen0);
+    g_assert_cmpuint(ldl_le_p(out), ==, 2);
+    g_assert_cmphex(ldq_le_p(out + 16), ==, DC_BASE);
+    g_assert_cmphex(ldq_le_p(out + 24), ==, 4 * MiB);
+    g_assert_cmphex(out[32], ==, 0x5b);
+    g_assert_cmphex(ldq_le_p(out + 56), ==, DC_BASE + 32 * MiB);
+    /* paging: from index 1, one extent */
+    g_assert_cmpuint(dc_extents(&t, 1, 1, out, sizeof(out), NULL), ==, 2);
+    g_assert_cmpuint(ldl_le_p(out), ==, 1);
+    g_assert_cmphex(ldq_le_p(out + 16), ==, DC_BASE + 32 * MiB);
+    g_assert_cmpuint(dc_extents(&t, 2, 1, out, sizeof(out), NULL), ==, 2);
+    g_assert_cmpuint(ldl_le_p(out), ==, 0);
+
+    /* a response in two parts (More), accepting part of an extent */
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 8388608}, "
+                  "{'offset': 67108864, 'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 2);
+    check_dc_record(recs, 0, 1, DC_BASE + DC_REGION_LEN, 8 * MiB, true);
+    dpa[0] = DC_BASE + DC_REGION_LEN + 2 * MiB;
+    len[0] = 2 * MiB;
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 1, 1, dpa, len), ==,
+                    RC_SUCCESS);
+    dpa[0] = DC_BASE + DC_REGION_LEN + 64 * MiB;
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 1, dpa, len), ==,
+                    RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x400000,accepted:0:0x2000000+0x800000,"
+                "accepted:1:0x200000+0x200000,accepted:1:0x4000000+0x200000");
+
+    /* an empty response rejects the whole offer */
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 134217728, 'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);
+    check_dc_record(recs, 0, 1, DC_BASE + DC_REGION_LEN + 128 * MiB,
+                    2 * MiB, false);
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 0, NULL, NULL), ==,
+                    RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x400000,accepted:0:0x2000000+0x800000,"
+                "accepted:1:0x200000+0x200000,accepted:1:0x4000000+0x200000");
+    t3_stop(&t);
+}
+
+/* Bad Add Dynamic Capacity Responses change nothing */
+static void test_add_response_errors(void)
+{
+    static const char *state = "accepted:0:0x0+0x200000,"
+                               "pending:0:0x400000+0x400000";
+    uint8_t recs[128 * 16], in[8 + 24] = { 0 };
+    uint64_t dpa[2], len[2];
+    T3 t;
+
+    dc_start(&t, "");
+    /* nothing offered */
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 0, NULL, NULL), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, BLOCK), ==,
+                    RC_INVALID_INPUT);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, BLOCK), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 4194304, 'len': 4194304}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 2);
+    check_query(&t, state);
+
+    /* never offered; already accepted; straddling the offer */
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 64 * MiB,
+                                BLOCK), ==, RC_EXTENT_LIST);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, BLOCK), ==,
+                    RC_EXTENT_LIST);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 2 * MiB,
+                                4 * MiB), ==, RC_EXTENT_LIST);
+    /* overlapping each other */
+    dpa[0] = DC_BASE + 4 * MiB;
+    len[0] = 4 * MiB;
+    dpa[1] = DC_BASE + 6 * MiB;
+    len[1] = 2 * MiB;
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 2, dpa, len), ==,
+                    RC_EXTENT_LIST);
+    /* one good, one never offered: nothing is accepted */
+    dpa[1] = DC_BASE + 100 * MiB;
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 2, dpa, len), ==,
+                    RC_EXTENT_LIST);
+    /* unaligned, zero length, outside the DC regions */
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 4 * MiB + 4096,
+                                BLOCK), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 4 * MiB,
+                                BLOCK + 4096), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 4 * MiB, 0),
+                    ==, RC_INVALID_INPUT);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, 0, BLOCK), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + DC_SIZE,
+                                BLOCK), ==, RC_INVALID_PA);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, UINT64_MAX - 4095,
+                                8192), ==, RC_INVALID_PA);
+    /* the count does not match the length; too short */
+    stl_le_p(in, 2);
+    stq_le_p(in + 8, DC_BASE + 4 * MiB);
+    stq_le_p(in + 16, BLOCK);
+    g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, sizeof(in), NULL, 0,
+                              NULL), ==, RC_PAYLOAD_LEN);
+    stl_le_p(in, 0);
+    g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, sizeof(in), NULL, 0,
+                              NULL), ==, RC_PAYLOAD_LEN);
+    stl_le_p(in, UINT32_MAX);
+    g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, sizeof(in), NULL, 0,
+                              NULL), ==, RC_PAYLOAD_LEN);
+    g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, 7, NULL, 0, NULL), ==,
+                    RC_PAYLOAD_LEN);
+    check_query(&t, state);
+    g_assert_cmpuint(dc_events(&t, recs), ==, 0);
+    /* still answerable */
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 4 * MiB,
+                                4 * MiB), ==, RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x200000,accepted:0:0x400000+0x400000");
+    t3_stop(&t);
+}
+
+/* Bad QMP input: an error naming the argument, and nothing changes */
+static void test_qmp_errors(void)
+{
+    static const char *state = "accepted:0:0x0+0x200000";
+    uint8_t recs[128 * 16];
+    GString *many = g_string_new("[");
+    T3 t;
+
+    dc_start(&t, "");
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, BLOCK), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);
+
+    qmp_err(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                   "{'path': 'nothing', 'host-id': 0, 'selection-policy': "
+                   "'prescriptive', 'region': 0, 'extents': []}"), "path");
+    qmp_err(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                   "{'path': 't3', 'host-id': 1, 'selection-policy': "
+                   "'prescriptive', 'region': 0, "
+                   "'extents': [{'offset': 2097152, 'len': 2097152}]}"),
+            "host-id");
+    qmp_err(dc_add(&t, 2, NULL, "[{'offset': 0, 'len': 2097152}]"), "region");
+    qmp_err(dc_add(&t, 0, "not-a-uuid", "[{'offset': 2097152, "
+                   "'len': 2097152}]"), "tag");
+    qmp_err(dc_add(&t, 0, NULL, "[]"), "extents");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 0}]"),
+            "extents[0]: len is 0");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 2097152}, "
+                   "{'offset': 4096, 'len': 2097152}]"), "extents[1]");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 4096}]"),
+            "block size");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 266338304, 'len': 4194304}]"),
+            "runs past region 0");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 18446744073709551615, "
+                   "'len': 2097152}]"), "runs past");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 4194304}, "
+                   "{'offset': 4194304, 'len': 2097152}]"),
+            "extents[0] and extents[1] overlap");
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 4194304}]"),
+            "overlaps the accepted extent");
+    qmp_err(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                   "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                   "'contiguous', 'region': 0, 'extents': "
+                   "[{'offset': 4194304, 'len': 2097152}, "
+                   "{'offset': 8388608, 'len': 2097152}]}"), "contiguous");
+    qmp_err(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                   "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                   "'enable-shared-access', 'region': 0, 'extents': "
+                   "[{'offset': 4194304, 'len': 2097152}]}"),
+            "selection-policy");
+    /* more extents than the event log has room for */
+    for (unsigned i = 0; i < 33; i++) {
+        g_string_append_printf(many, "%s{'offset': %u, 'len': 2097152}",
+                               i ? ", " : "", (i + 8) * 2 * (unsigned)MiB);
+    }
+    g_string_append(many, "]");
+    qmp_err(dc_add(&t, 0, NULL, many->str), "event log has room for 32");
+    g_string_free(many, true);
+
+    /* release: unknown, pending, partly outside an accepted extent */
+    qmp_err(dc_release(&t, 0, false, "[{'offset': 8388608, "
+                       "'len': 2097152}]"), "no extent there");
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 8388608, 'len': 2097152}]"));
+    qmp_err(dc_release(&t, 0, true, "[{'offset': 8388608, "
+                       "'len': 2097152}]"), "still pending");
+    qmp_err(dc_release(&t, 0, false, "[{'offset': 0, 'len': 4194304}]"),
+            "extents[0]");
+    qmp_err(dc_release(&t, 0, false, "[]"), "extents");
+    qmp_err(dc_qmp(&t, "cxl-release-dynamic-capacity",
+                   "{'path': 't3', 'host-id': 0, 'removal-policy': "
+                   "'tag-based', 'region': 0, 'extents': []}"), "tag");
+    qmp_err(dc_qmp(&t, "cxl-release-dynamic-capacity",
+                   "{'path': 't3', 'host-id': 0, 'removal-policy': "
+                   "'tag-based', 'region': 0, 'tag': '%s', 'extents': []}",
+                   TAG_A), "tag");
+    check_query(&t, "accepted:0:0x0+0x200000,pending:0:0x800000+0x200000");
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);   /* the second offer */
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 0, NULL, NULL), ==,
+                    RC_SUCCESS);
+    check_query(&t, state);
+    t3_stop(&t);
+}
+
+static void test_release(void)
+{
+    uint8_t recs[128 * 16], out[512];
+    T3 t;
+
+    dc_start(&t, "");
+    qmp_ok(dc_add(&t, 0, TAG_A, "[{'offset': 0, 'len': 8388608}, "
+                  "{'offset': 16777216, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, 8 * MiB), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 33554432, 'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 3);
+
+    /* the host's release: unknown, pending, bad, then a middle part */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 64 * MiB, BLOCK),
+                    ==, RC_EXTENT_LIST);
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 32 * MiB, BLOCK),
+                    ==, RC_EXTENT_LIST);
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 6 * MiB, 4 * MiB),
+                    ==, RC_EXTENT_LIST);
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 4096, BLOCK), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, 0, BLOCK), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(dc_respond(&t, OP_RELEASE, 0, 0, NULL, NULL), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, OP_RELEASE, out, 7, NULL, 0, NULL), ==,
+                    RC_PAYLOAD_LEN);
+    check_query(&t, "accepted:0:0x0+0x800000,pending:0:0x2000000+0x200000");
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 2 * MiB, BLOCK),
+                    ==, RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x200000,accepted:0:0x400000+0x400000,"
+                "pending:0:0x2000000+0x200000");
+    g_assert_cmpuint(dc_extents(&t, 0, 8, out, sizeof(out), NULL), ==, 2);
+
+    /* QMP release: records only, until the host releases */
+    qmp_ok(dc_release(&t, 0, false, "[{'offset': 4194304, "
+                      "'len': 4194304}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);
+    check_dc_record(recs, 1, 0, DC_BASE + 4 * MiB, 4 * MiB, false);
+    check_query(&t, "accepted:0:0x0+0x200000,accepted:0:0x400000+0x400000,"
+                "pending:0:0x2000000+0x200000");
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE + 4 * MiB, 4 * MiB),
+                    ==, RC_SUCCESS);
+    check_query(&t, "accepted:0:0x0+0x200000,pending:0:0x2000000+0x200000");
+
+    /* forced: gone at once */
+    qmp_ok(dc_release(&t, 0, true, "[{'offset': 0, 'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);
+    check_dc_record(recs, 2, 0, DC_BASE, 2 * MiB, false);
+    check_query(&t, "pending:0:0x2000000+0x200000");
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE, BLOCK), ==,
+                    RC_EXTENT_LIST);
+    g_assert_cmpuint(dc_extents(&t, 0, 8, out, sizeof(out), NULL), ==, 0);
+
+    /* tag-based: every accepted extent with the tag */
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 0, NULL, NULL), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 1, TAG_A, "[{'offset': 0, 'len': 2097152}, "
+                  "{'offset': 8388608, 'len': 2097152}]"));
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 4194304, 'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 3);
+    {
+        uint64_t dpa[3] = { DC_BASE + DC_REGION_LEN,
+                            DC_BASE + DC_REGION_LEN + 8 * MiB,
+                            DC_BASE + DC_REGION_LEN + 4 * MiB };
+        uint64_t len[3] = { BLOCK, BLOCK, BLOCK };
+
+        g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 3, dpa, len), ==,
+                        RC_SUCCESS);
+    }
+    qmp_ok(dc_qmp(&t, "cxl-release-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'removal-policy': "
+                  "'tag-based', 'forced-removal': true, 'region': 1, "
+                  "'tag': '%s', 'extents': []}", TAG_A));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 2);
+    check_dc_record(recs, 2, 1, DC_BASE + DC_REGION_LEN, BLOCK, true);
+    check_dc_record(recs + 128, 2, 1, DC_BASE + DC_REGION_LEN + 8 * MiB,
+                    BLOCK, false);
+    check_query(&t, "accepted:1:0x400000+0x200000");
+    t3_stop(&t);
+}
+
+/* Bytes of the device the fast path maps as RAM now */
+static uint64_t fast_mapped(T3 *t)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': '/machine/peripheral/t3', "
+                           "'property': 'x-fast-path-mapped'}}");
+    uint64_t n;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    n = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    return n;
+}
+
+/*
+ * CXL.mem: DC DPA outside accepted extents reads all ones and drops
+ * writes; accepted extents are memory; released ones are zeroed before
+ * they come back. @fast: with the fast path (else every access is routed).
+ */
+static void check_memory(bool fast)
+{
+    uint64_t dc_hpa;
+    T3 t;
+
+    dc_start(&t, fast ? "" : " -machine cxl-fast-path=off");
+    map_all(&t);
+    dc_hpa = t.window + DC_BASE;
+    g_assert_cmphex(dec_commit(&t, 2, dc_hpa, DC_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+
+    /* nothing accepted: all ones, writes dropped */
+    qtest_writeq(t.qts, dc_hpa, 0x1122334455667788ull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, UINT64_MAX);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 4194304}]"));
+    /* pending is not accessible either */
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, UINT64_MAX);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    /* the dropped write left nothing */
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, 0);
+    qtest_writeq(t.qts, dc_hpa, 0x1122334455667788ull);
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB - 8, 0xa5a5a5a5a5a5a5a5ull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, 0x1122334455667788ull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==,
+                    0xa5a5a5a5a5a5a5a5ull);
+    /* just past the extent */
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB), ==, UINT64_MAX);
+    /* the static capacity is as it was */
+    qtest_writeq(t.qts, t.window + 0x1000, 42);
+    g_assert_cmphex(qtest_readq(t.qts, t.window + 0x1000), ==, 42);
+    /* the fast path maps the static capacity and the accepted extent only */
+    g_assert_cmphex(fast_mapped(&t), ==,
+                    fast ? VMEM_SIZE + PMEM_SIZE + 4 * MiB : 0);
+
+    /* the host releases part: that part goes, the rest stays */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE, 2 * MiB), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==,
+                    0xa5a5a5a5a5a5a5a5ull);
+    g_assert_cmphex(fast_mapped(&t), ==,
+                    fast ? VMEM_SIZE + PMEM_SIZE + 2 * MiB : 0);
+    /* forced release of the rest */
+    qmp_ok(dc_release(&t, 0, true, "[{'offset': 2097152, "
+                      "'len': 2097152}]"));
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==,
+                    UINT64_MAX);
+    /* offered again: the old data is gone */
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 4194304}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==, 0);
+    t3_stop(&t);
+}
+
+/*
+ * A 2-way endpoint decoder with 4 KiB granules over the DC partition: a
+ * device strips the interleave bits, so HPA granules 2k and 2k + 1 are
+ * DPA granule k. Accepted extents are memory through either; the fast
+ * path translates them page by page and maps nothing else.
+ */
+static void test_memory_interleaved(void)
+{
+    uint64_t dc_hpa, maps;
+    QDict *rsp;
+    T3 t;
+
+    dc_start(&t, "");
+    map_all(&t);
+    dc_hpa = t.window + DC_BASE;
+    g_assert_cmphex(dec_commit_ways(&t, 2, dc_hpa, 2 * DC_SIZE, 0,
+                                    (1 << 4) | 4), ==, HDM_CTRL_COMMITTED);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 2097152, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + 2 * MiB,
+                                2 * MiB), ==, RC_SUCCESS);
+    /* DPA +2 MiB is HPA +4 MiB (granule 1024) and +4 MiB + 4 KiB */
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB + 8, 0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB + 4 * KiB + 8), ==,
+                    0x0123456789abcdefull);
+    /* the last accepted byte, and the first ones past it or before it */
+    qtest_writeb(t.qts, dc_hpa + 8 * MiB - 1, 0x5a);
+    g_assert_cmphex(qtest_readb(t.qts, dc_hpa + 8 * MiB - 4 * KiB - 1), ==,
+                    0x5a);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 8 * MiB), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB - 8), ==,
+                    UINT64_MAX);
+    qtest_writeq(t.qts, dc_hpa + 8 * MiB, 1);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 8 * MiB), ==, UINT64_MAX);
+    /* translated page by page: 2 x 2 MiB of HPA pages, nothing else */
+    g_assert_cmphex(fast_mapped(&t), ==, VMEM_SIZE + PMEM_SIZE + 4 * MiB);
+    rsp = qtest_qmp(t.qts, "{'execute': 'qom-get', 'arguments': "
+                    "{'path': '/machine/peripheral/t3', "
+                    "'property': 'x-fast-path-maps'}}");
+    maps = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    g_assert_cmpuint(maps, >, 0);
+    t3_stop(&t);
+}
+
+static void test_memory_fast(void)
+{
+    check_memory(true);
+}
+
+static void test_memory_routed(void)
+{
+    check_memory(false);
+}
+
+/* A device without dynamic capacity has none of it */
+static void test_no_dc(void)
+{
+    uint8_t out[128], in[2] = { 8, 0 };
+    uint32_t len;
+    T3 t;
+
+    t3_start(&t, false);
+    for (uint16_t op = OP_GET_CONFIG; op <= OP_RELEASE; op++) {
+        g_assert_cmphex(mbox_send(&t, op, in, 2, out, sizeof(out), &len), ==,
+                        RC_UNSUPPORTED);
+    }
+    g_assert_cmphex(mbox_send(&t, 0x0100, (uint8_t[1]){ LOG_DC }, 1, out,
+                              sizeof(out), &len), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(mbox_send(&t, 0x4000, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 0x43), ==, 0);
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 2097152}]"),
+            "path: 't3' has no dynamic capacity");
+    qmp_err(dc_release(&t, 0, true, "[{'offset': 0, 'len': 2097152}]"),
+            "path: 't3' has no dynamic capacity");
+    qmp_err(dc_qmp(&t, "cxl-query-dynamic-capacity", "{'path': 't3'}"),
+            "path: 't3' has no dynamic capacity");
+    t3_stop(&t);
+}
+
+/* The free policy takes the given extents; so does contiguous, one */
+static void test_policies(void)
+{
+    T3 t;
+
+    dc_start(&t, "");
+    qmp_ok(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': 'free', "
+                  "'region': 1, 'extents': [{'offset': 0, 'len': 2097152}, "
+                  "{'offset': 4194304, 'len': 2097152}]}"));
+    qmp_ok(dc_qmp(&t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                  "'contiguous', 'region': 1, "
+                  "'extents': [{'offset': 8388608, 'len': 8388608}]}"));
+    check_query(&t, "pending:1:0x0+0x200000,pending:1:0x400000+0x200000,"
+                "pending:1:0x800000+0x800000");
+    t3_stop(&t);
+}
+
+/* Clear Event Records: all of the Dynamic Capacity log */
+static void dc_events_clear_all(T3 *t)
+{
+    uint8_t in[6] = { LOG_DC, 1 };
+
+    g_assert_cmphex(mbox_send(t, 0x0101, in, 6, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+}
+
+/* The device supports 512 extents: beyond that, Resources Exhausted */
+static void test_limits(void)
+{
+    const uint64_t blk = 64 * KiB;
+    uint8_t in[8 + 24 * 32], out[512], cfg[2] = { 1, 0 };
+    GString *list;
+    uint32_t len;
+    T3 t;
+
+    dc_start(&t, ",dc-block-size=64K");
+    /* 16 offers of 32 one-block extents, every other block, all accepted */
+    for (unsigned r = 0; r < 16; r++) {
+        list = g_string_new("[");
+        memset(in, 0, sizeof(in));
+        stl_le_p(in, 32);
+        for (unsigned i = 0; i < 32; i++) {
+            uint64_t off = (r * 32 + i) * 2 * blk;
+
+            g_string_append_printf(list, "%s{'offset': %" PRIu64
+                                   ", 'len': %" PRIu64 "}", i ? ", " : "",
+                                   off, blk);
+            stq_le_p(in + 8 + 24 * i, DC_BASE + off);
+            stq_le_p(in + 16 + 24 * i, blk);
+        }
+        g_string_append(list, "]");
+        qmp_ok(dc_add(&t, 0, NULL, list->str));
+        g_string_free(list, true);
+        g_assert_cmphex(mbox_send(&t, OP_ADD_RESPONSE, in, sizeof(in), NULL,
+                                  0, NULL), ==, RC_SUCCESS);
+        dc_events_clear_all(&t);
+    }
+    g_assert_cmpuint(dc_extents(&t, 0, 1, out, sizeof(out), NULL), ==, 512);
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, cfg, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(ldl_le_p(out + 8 + 40 + 4), ==, 0);  /* available */
+    qmp_err(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 65536}]"),
+            "exceed the 512");
+
+    /* one free slot: a 3-block offer; only all of it can be accepted */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE, blk), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 196608}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE,
+                                DC_BASE + DC_REGION_LEN + blk, blk), ==,
+                    RC_RESOURCES);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + DC_REGION_LEN,
+                                blk), ==, RC_RESOURCES);
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE + DC_REGION_LEN,
+                                3 * blk), ==, RC_SUCCESS);
+    /* releasing its middle would split it: refused, by host and by force */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE,
+                                DC_BASE + DC_REGION_LEN + blk, blk), ==,
+                    RC_RESOURCES);
+    qmp_err(dc_release(&t, 1, true, "[{'offset': 65536, 'len': 65536}]"),
+            "exceed the 512");
+    g_assert_cmpuint(dc_extents(&t, 0, 1, out, sizeof(out), NULL), ==, 512);
+    /* its end can go */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE,
+                                DC_BASE + DC_REGION_LEN + 2 * blk, blk), ==,
+                    RC_SUCCESS);
+    t3_stop(&t);
+}
+
+/* A reset withdraws pending offers (their records are gone) */
+static void test_reset(void)
+{
+    uint8_t recs[128 * 16], out[512];
+    T3 t;
+
+    dc_start(&t, "");
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&t, OP_ADD_RESPONSE, DC_BASE, BLOCK), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    check_query(&t, "accepted:0:0x0+0x200000,pending:1:0x0+0x200000");
+    sec_reset(&t);
+    check_query(&t, "accepted:0:0x0+0x200000");
+    g_assert_cmpuint(dc_events(&t, recs), ==, 0);
+    g_assert_cmpuint(dc_extents(&t, 0, 8, out, sizeof(out), NULL), ==, 1);
+    g_assert_cmphex(dc_respond(&t, OP_ADD_RESPONSE, 0, 0, NULL, NULL), ==,
+                    RC_INVALID_INPUT);
+    t3_stop(&t);
+}
+
+/* Realize errors name the property and what it allows */
+static void test_props(void)
+{
+    static const struct { const char *opts, *want; } cases[] = {
+        { ",num-dc-regions=9,volatile-dc-memdev=dc0 -object "
+          "memory-backend-ram,id=dc0,size=512M",
+          "num-dc-regions must be from 0 to 8" },
+        { ",num-dc-regions=2", "volatile-dc-memdev" },
+        { ",volatile-dc-memdev=dc0 -object memory-backend-ram,id=dc0,"
+          "size=512M", "num-dc-regions" },
+        { ",volatile-dc-memdev=dc0,num-dc-regions=3 -object "
+          "memory-backend-ram,id=dc0,size=512M", "divide into" },
+        { ",volatile-dc-memdev=dc0,num-dc-regions=1 -object "
+          "memory-backend-ram,id=dc0,size=100M", "volatile-dc-memdev" },
+        { ",volatile-dc-memdev=dc0,num-dc-regions=1,dc-block-size=3000 "
+          "-object memory-backend-ram,id=dc0,size=256M", "dc-block-size" },
+        { ",volatile-dc-memdev=dc0,num-dc-regions=1,dc-block-size=512M "
+          "-object memory-backend-ram,id=dc0,size=256M", "dc-block-size" },
+        { ",volatile-dc-memdev=dc0,num-dc-regions=1,"
+          "dc-regions-total-size=1G -object memory-backend-ram,id=dc0,"
+          "size=256M", "dc-regions-total-size" },
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+            "-object memory-backend-ram,id=vmem0,size=256M "
+            "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+            "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+            "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3%s",
+            cases[i].opts);
+        g_autofree char *err = cxl_qtest_start_error(args);
+
+        if (!strstr(err, cases[i].want)) {
+            g_test_message("case %u: '%s' lacks '%s'", i, err, cases[i].want);
+            g_assert_not_reached();
+        }
+    }
+}
+
+/* A total smaller than the backend, and a small block size */
+static void test_total_size(void)
+{
+    uint8_t out[512], in[2] = { 8, 0 };
+    uint32_t len;
+    T3 t;
+
+    t3_start_opts(&t, false, ",volatile-dc-memdev=dc0,num-dc-regions=1,"
+                  "dc-regions-total-size=256M,dc-block-size=64K "
+                  "-object memory-backend-ram,id=dc0,size=512M");
+    g_assert_cmphex(mbox_send(&t, OP_GET_CONFIG, in, 2, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(out[0], ==, 1);
+    g_assert_cmphex(ldq_le_p(out + 8 + 16), ==, 256 * MiB);
+    g_assert_cmphex(ldq_le_p(out + 8 + 24), ==, 64 * KiB);
+    qmp_err(dc_add(&t, 0, NULL, "[{'offset': 0, 'len': 4096}]"),
+            "block size 0x10000");
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 65536, 'len': 65536}]"));
+    t3_stop(&t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/cxl-type3-dc/config", test_config);
+    qtest_add_func("/cxl-type3-dc/cel", test_cel);
+    qtest_add_func("/cxl-type3-dc/cdat", test_cdat);
+    qtest_add_func("/cxl-type3-dc/add-flow", test_add_flow);
+    qtest_add_func("/cxl-type3-dc/add-response-errors",
+                   test_add_response_errors);
+    qtest_add_func("/cxl-type3-dc/qmp-errors", test_qmp_errors);
+    qtest_add_func("/cxl-type3-dc/release", test_release);
+    qtest_add_func("/cxl-type3-dc/memory/fast-path", test_memory_fast);
+    qtest_add_func("/cxl-type3-dc/memory/routed", test_memory_routed);
+    qtest_add_func("/cxl-type3-dc/memory/interleaved",
+                   test_memory_interleaved);
+    qtest_add_func("/cxl-type3-dc/reset", test_reset);
+    qtest_add_func("/cxl-type3-dc/limits", test_limits);
+    qtest_add_func("/cxl-type3-dc/no-dc", test_no_dc);
+    qtest_add_func("/cxl-type3-dc/policies", test_policies);
+    qtest_add_func("/cxl-type3-dc/props", test_props);
+    qtest_add_func("/cxl-type3-dc/total-size", test_total_size);
+    return g_test_run();
+}
