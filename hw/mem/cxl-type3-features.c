@@ -750,6 +750,8 @@ static CXLRetCode maint_complete(CXLCCI *cci)
         const CXLMaintPPRIn *in = &fs->maint_in.ppr;
 
         query = FIELD_EX8(in->flags, PM_PPR_FLAGS, QUERY);
+        trace_cxl_type3_ppr(feats[f].name, le64_to_cpu(in->dpa),
+                            cxl_ld24_le(in->nibble_mask), query);
         ev.sparing_flags = f == FEAT_HPPR ? R_PM_SP_FLAGS_HARD_MASK : 0;
         ev.has_nibble_mask = true;
         ev.nibble_mask = cxl_ld24_le(in->nibble_mask);

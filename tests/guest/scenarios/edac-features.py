@@ -12,8 +12,9 @@ request goes to the device (Perform Maintenance) with the nibble mask the
 guest asked for, as the Memory Sparing Event Record the device then logs
 shows (the kernel's cxl_memory_sparing trace), and uses one of the
 device's spare resources (host check on the device-state file). The DPA
-is checked by the kernel against the device's range (a DPA outside is
-refused); the device reports it nowhere a test can read.
+and nibble mask the device received are in QEMU's cxl_type3_ppr trace
+(read by the host from qemu-debug.log); a DPA outside the device's range
+is refused by the kernel.
 """
 
 import configparser
@@ -33,7 +34,17 @@ def topology(ctx):
     args = pmem_lsa_device(ctx, 1, state="dev.state")
     i = next(j for j in range(len(args)) if args[j].startswith("cxl-type3,"))
     args[i] += f",maintenance-spares={SPARES}"
-    return args
+    return args + ["-trace", "cxl_type3_ppr"]
+
+
+def ppr_trace(ctx):
+    """The PPR requests the device received (QEMU's trace, run.py's -D log)"""
+    text = open(ctx.logdir / "qemu-debug.log", errors="replace").read()
+    return "; ".join(l.split("cxl_type3_ppr ", 1)[1] for l in text.splitlines()
+                     if "cxl_type3_ppr " in l) or "none"
+
+
+HOST = {"ppr_trace": ppr_trace}
 
 
 def check(ctx):
@@ -99,6 +110,7 @@ step_eq ppr-dpa-read 0x1000 cat $ppr/dpa
 # default): Linux's EDAC repair sends it without polling for a background
 # operation (cxl_perform_maintenance leaves poll_count 0)
 step ppr-repair sh -c "echo 1 > $ppr/repair"
+step_match ppr-reached-device-with-dpa '^soft PPR at DPA 0x1000 nibble mask 0x5a5a5a query 0$' host ppr_trace
 sparing() { for i in $(seq 50); do grep cxl_memory_sparing $T/trace && return; sleep 0.2; done; return 1; }
 step_match ppr-event-nibble 'nibble_mask=5a5a5a' sparing
 step_match ppr-event-spares "avail=$(( __SPARES__ - 1 ))" sparing
