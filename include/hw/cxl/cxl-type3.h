@@ -104,6 +104,9 @@ struct CXLType3Dev {
     uint64_t sn;
     char *cdat_file;
     uint32_t payload_size;
+    PCIExpLinkSpeed speed;      /* x-speed */
+    PCIExpLinkWidth width;      /* x-width */
+    bool flit;                  /* x-256b-flit */
 
     uint64_t vsize;             /* volatile capacity: DPA [0, vsize) */
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
