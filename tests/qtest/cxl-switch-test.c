@@ -170,27 +170,21 @@ typedef struct LinkWant {
     bool flit_supported, flit_status;
 } LinkWant;
 
-/*
- * Check the link registers of RP, USP, DSP3 and EP1 (@want in that order)
- * with @extra (-global options) on the command line.
- */
-static void check_links(const char *extra, const LinkWant *want)
+/* The link registers of functions @fns[@n] as @want says */
+static void check_links_now(Sw *s, const int *fns, int n,
+                            const LinkWant *want)
 {
-    static const int fns[] = { RP, USP, DSP3, EP1 };
-    Sw s;
-
-    sw_start_with(&s, extra);
-    for (int i = 0; i < ARRAY_SIZE(fns); i++) {
+    for (int i = 0; i < n; i++) {
         const LinkWant *w = &want[i];
         int f = fns[i];
         uint8_t pcie;
         uint32_t cap, cap2;
         uint16_t sta;
 
-        pcie_type(&s, f, &pcie);
-        cap = cfgl(&s, f, pcie + PCIE_LNKCAP);
-        sta = qtest_readw(s.qts, cfg(f, pcie + PCIE_LNKSTA));
-        cap2 = cfgl(&s, f, pcie + PCIE_LNKCAP2);
+        pcie_type(s, f, &pcie);
+        cap = cfgl(s, f, pcie + PCIE_LNKCAP);
+        sta = qtest_readw(s->qts, cfg(f, pcie + PCIE_LNKSTA));
+        cap2 = cfgl(s, f, pcie + PCIE_LNKCAP2);
         g_test_message("function %d: LNKCAP %08x LNKSTA %04x LNKCAP2 %08x",
                        f, cap, sta, cap2);
         g_assert_cmphex(cap & 0xf, ==, w->cap_speed);
@@ -199,12 +193,39 @@ static void check_links(const char *extra, const LinkWant *want)
         g_assert_cmphex((sta >> 4) & 0x3f, ==, w->sta_width);
         /* supported speeds vector [7:1]: every speed up to the maximum */
         g_assert_cmphex(cap2 & 0xfe, ==, (1u << (w->cap_speed + 1)) - 2);
-        g_assert_cmphex(qtest_readw(s.qts, cfg(f, pcie + PCIE_FLAGS)) &
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, pcie + PCIE_FLAGS)) &
                         PCIE_FLAGS_FLIT, ==,
                         w->flit_supported ? PCIE_FLAGS_FLIT : 0);
-        g_assert_cmphex(qtest_readw(s.qts, cfg(f, pcie + PCIE_LNKSTA2)) &
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, pcie + PCIE_LNKSTA2)) &
                         PCIE_LNKSTA2_FLIT, ==,
                         w->flit_status ? PCIE_LNKSTA2_FLIT : 0);
+    }
+}
+
+/*
+ * Check the link registers of RP, USP, DSP3 and EP1 (@want in that order)
+ * with @extra (-global options) on the command line; again after the
+ * guest wrote zeroes over them (they are read-only) and a system reset.
+ */
+static void check_links(const char *extra, const LinkWant *want)
+{
+    static const int fns[] = { RP, USP, DSP3, EP1 };
+    Sw s;
+
+    sw_start_with(&s, extra);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) {
+            for (int i = 0; i < ARRAY_SIZE(fns); i++) {
+                uint8_t pcie;
+
+                pcie_type(&s, fns[i], &pcie);
+                qtest_writew(s.qts, cfg(fns[i], pcie + PCIE_FLAGS), 0);
+                qtest_writew(s.qts, cfg(fns[i], pcie + PCIE_LNKSTA2), 0);
+            }
+            qtest_system_reset(s.qts);
+            sw_platform_init(&s);
+        }
+        check_links_now(&s, fns, ARRAY_SIZE(fns), want);
     }
     sw_stop(&s);
 }
