@@ -17,7 +17,8 @@
  * mem-reserve, pref32-reserve, pref64-reserve (QEMU's resource reservation
  * capability, as pcie-root-port has it, for firmware sizing the bridge
  * windows; only when one is set). The port has no I/O window, so
- * io-reserve may only be 0.
+ * io-reserve may only be 0. SeaBIOS reads that capability only on QEMU's
+ * Red Hat root ports and bridges, so it ignores ours.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
