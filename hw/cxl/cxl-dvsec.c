@@ -13,6 +13,11 @@
  *  register locator: from +0xc, 8 bytes per block: low DWORD BIR [2:0],
  *  block ID [15:8], offset [31:16]; high DWORD offset [63:32].
  *
+ * Also the PCIe link helpers of the CXL devices and ports (their x-speed,
+ * x-width and x-256b-flit properties): PCIe Capabilities Flit Mode
+ * Supported (bit 15) and Link Status 2 Flit Mode Status (bit 10), the bit
+ * Linux's cxl_pci_flit_256() reads.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
