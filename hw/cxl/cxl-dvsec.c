@@ -13,12 +13,19 @@
  *  register locator: from +0xc, 8 bytes per block: low DWORD BIR [2:0],
  *  block ID [15:8], offset [31:16]; high DWORD offset [63:32].
  *
+ * Also the PCIe link helpers of the CXL devices and ports (their x-speed,
+ * x-width and x-256b-flit properties): PCIe Capabilities Flit Mode
+ * Supported (bit 15) and Link Status 2 Flit Mode Status (bit 10), the bit
+ * Linux's cxl_pci_flit_256() reads.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/range.h"
+#include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie.h"
 #include "hw/cxl/cxl-dvsec.h"
 
@@ -106,4 +113,50 @@ void cxl_port_disable_io_window(PCIDevice *d)
     pci_set_byte(d->wmask + PCI_IO_LIMIT, 0);
     pci_set_word(d->wmask + PCI_IO_BASE_UPPER16, 0);
     pci_set_word(d->wmask + PCI_IO_LIMIT_UPPER16, 0);
+}
+
+static bool cxl_link_flit_supported(PCIDevice *d)
+{
+    return d && d->exp.exp_cap &&
+           (pci_get_word(d->config + d->exp.exp_cap + PCI_EXP_FLAGS) &
+            PCI_EXP_FLAGS_FLIT);
+}
+
+static void cxl_link_set_flit_status(PCIDevice *d, bool on)
+{
+    uint8_t *lnksta2 = d->config + d->exp.exp_cap + PCI_EXP_LNKSTA2;
+
+    if (on) {
+        pci_word_test_and_set_mask(lnksta2, PCI_EXP_LNKSTA2_FLIT);
+    } else {
+        pci_word_test_and_clear_mask(lnksta2, PCI_EXP_LNKSTA2_FLIT);
+    }
+}
+
+void cxl_link_init_port_flit(PCIDevice *d, bool flit)
+{
+    if (flit) {
+        pci_word_test_and_set_mask(d->config + d->exp.exp_cap +
+                                   PCI_EXP_FLAGS, PCI_EXP_FLAGS_FLIT);
+    }
+}
+
+void cxl_link_init_ep_usp(PCIDevice *d, PCIExpLinkSpeed speed,
+                          PCIExpLinkWidth width, bool flit)
+{
+    pcie_cap_fill_link_ep_usp(d, width, speed);
+    cxl_link_init_port_flit(d, flit);
+    cxl_link_set_flit_status(d, flit &&
+                             cxl_link_flit_supported(pci_get_bus(d)->parent_dev));
+}
+
+uint32_t cxl_port_read_config(PCIDevice *d, uint32_t addr, int len)
+{
+    PCIBus *sec = pci_bridge_get_sec_bus(PCI_BRIDGE(d));
+
+    if (ranges_overlap(addr, len, d->exp.exp_cap + PCI_EXP_LNKSTA2, 2)) {
+        cxl_link_set_flit_status(d, cxl_link_flit_supported(d) &&
+                                 cxl_link_flit_supported(sec->devices[0]));
+    }
+    return pci_default_read_config(d, addr, len);
 }

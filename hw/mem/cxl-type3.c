@@ -14,6 +14,10 @@
  *    command sets;
  *  - BAR 4: the MSI-X table. Vectors: 0 mailbox background completion,
  *    1 DOE, 2-5 the informational, warning, failure and fatal event logs.
+ * The PCIe link (Link Capabilities and Status) reports the x-speed and
+ * x-width properties; x-256b-flit sets Flit Mode Supported, and Flit Mode
+ * Status when the port above supports flit mode too (upstream 11.1's
+ * properties and defaults).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -31,6 +35,7 @@
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-dc.h"
@@ -578,6 +583,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
 
     pci_config_set_prog_interface(d->config, 0x10);
     pcie_endpoint_cap_init(d, CT3_PCIE_OFFSET);
+    cxl_link_init_ep_usp(d, ct3->speed, ct3->width, ct3->flit);
     /* error reporting enables in Device Control (AER needs them) */
     pcie_cap_deverr_init(d);
 
@@ -777,6 +783,11 @@ static const Property ct3_properties[] = {
                      CXL_TYPE3_DC_BLOCK_SIZE),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, 0),
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
+    DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLType3Dev, speed,
+                                PCIE_LINK_SPEED_32),
+    DEFINE_PROP_PCIE_LINK_WIDTH("x-width", CXLType3Dev, width,
+                                PCIE_LINK_WIDTH_16),
+    DEFINE_PROP_BOOL("x-256b-flit", CXLType3Dev, flit, false),
     DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
                        CXL_TYPE3_DEFAULT_PAYLOAD),

@@ -10,7 +10,15 @@
  *
  * Properties are those of upstream's documented interface: bus, id, port
  * (the PCIe port number, which the host bridge's decoders use as the
- * target id), chassis, slot.
+ * target id), chassis, slot; and upstream 11.1's: x-speed, x-width (Link
+ * Capabilities; Link Status follows the device below, QEMU's
+ * pcie_sync_bridge_lnk()), x-256b-flit (Flit Mode Supported; Flit Mode
+ * Status when the device below supports it too), bus-reserve, io-reserve,
+ * mem-reserve, pref32-reserve, pref64-reserve (QEMU's resource reservation
+ * capability, as pcie-root-port has it, for firmware sizing the bridge
+ * windows; only when one is set). The port has no I/O window, so
+ * io-reserve may only be 0. SeaBIOS reads that capability only on QEMU's
+ * Red Hat root ports and bridges, so it ignores ours.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -23,6 +31,7 @@
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-root-port.h"
@@ -69,6 +78,18 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
                    "CXL host bridge (bus=<pxb-cxl id>)", TYPE_CXL_ROOT_PORT);
         return;
     }
+    if (rp->res_reserve.io != (uint64_t)-1 && rp->res_reserve.io) {
+        error_setg(errp, "%s: io-reserve: a CXL root port has no I/O window; "
+                   "only io-reserve=0 is accepted", TYPE_CXL_ROOT_PORT);
+        return;
+    }
+    if (rp->res_reserve.mem_pref_32 != (uint64_t)-1 &&
+        rp->res_reserve.mem_pref_64 != (uint64_t)-1) {
+        error_setg(errp, "%s: pref32-reserve and pref64-reserve: set at most "
+                   "one (firmware reserves 32-bit or 64-bit prefetchable "
+                   "memory, not both)", TYPE_CXL_ROOT_PORT);
+        return;
+    }
     rpc->parent_realize(dev, errp);
     if (*errp) {
         return;
@@ -76,6 +97,13 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
     /* the PCI device's realize placed it: devfn is known from here */
     trace_cxl_root_port_realize(dev->id ?: "", d->devfn, PCIE_PORT(d)->port);
 
+    /* the checks and the capability of QEMU's generic root port */
+    if (pci_bridge_qemu_reserve_cap_init(d, 0, rp->res_reserve, errp) < 0) {
+        error_prepend(errp, "%s: ", TYPE_CXL_ROOT_PORT);
+        DEVICE_GET_CLASS(dev)->unrealize(dev);
+        return;
+    }
+    cxl_link_init_port_flit(d, rp->flit);
     cxl_port_disable_io_window(d);
     /* our secondary bus is a CXL bus: memory devices may sit on it */
     pci_bridge_get_sec_bus(PCI_BRIDGE(d))->flags |= PCI_BUS_CXL;
@@ -87,6 +115,22 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
         .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0,
     });
 }
+
+static const Property cxl_rp_properties[] = {
+    DEFINE_PROP_PCIE_LINK_SPEED("x-speed", PCIESlot, speed,
+                                PCIE_LINK_SPEED_64),
+    DEFINE_PROP_PCIE_LINK_WIDTH("x-width", PCIESlot, width,
+                                PCIE_LINK_WIDTH_32),
+    DEFINE_PROP_BOOL("x-256b-flit", CXLRootPort, flit, true),
+    DEFINE_PROP_UINT32("bus-reserve", CXLRootPort, res_reserve.bus, -1),
+    DEFINE_PROP_SIZE("io-reserve", CXLRootPort, res_reserve.io, -1),
+    DEFINE_PROP_SIZE("mem-reserve", CXLRootPort, res_reserve.mem_non_pref,
+                     -1),
+    DEFINE_PROP_SIZE("pref32-reserve", CXLRootPort, res_reserve.mem_pref_32,
+                     -1),
+    DEFINE_PROP_SIZE("pref64-reserve", CXLRootPort, res_reserve.mem_pref_64,
+                     -1),
+};
 
 static void cxl_rp_reset_hold(Object *obj, ResetType type)
 {
@@ -112,6 +156,8 @@ static void cxl_rp_class_init(ObjectClass *klass, const void *data)
     k->vendor_id = PCI_VENDOR_ID_INTEL;
     k->device_id = 0x7075;      /* the IDs guests know QEMU's cxl-rp by */
     dc->desc = "CXL Root Port";
+    device_class_set_props(dc, cxl_rp_properties);
+    k->config_read = cxl_port_read_config;
     prc->aer_vector = cxl_rp_aer_vector;
     prc->interrupts_init = cxl_rp_interrupts_init;
     prc->interrupts_uninit = cxl_rp_interrupts_uninit;

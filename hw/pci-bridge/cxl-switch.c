@@ -7,6 +7,12 @@
  * port of another switch; its downstream ports sit on the upstream port's
  * secondary bus, and memory devices (or further switches) below them.
  *
+ * Both have upstream 11.1's link properties x-speed, x-width, x-256b-flit
+ * (Link Capabilities; an upstream port's Link Status reports them too, a
+ * downstream port's follows the device below, QEMU's
+ * pcie_sync_bridge_lnk(); Flit Mode Supported, and Flit Mode Status when
+ * the other end of the link supports it too).
+ *
  * cxl-upstream (properties: bus, id, sn, cdat):
  *  - PCIe upstream port with MSI, AER, DSN (when sn is set) and a DOE
  *    mailbox serving its CDAT: SSLBIS latency and bandwidth between the
@@ -34,6 +40,7 @@
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
@@ -159,6 +166,7 @@ static void usp_realize(PCIDevice *d, Error **errp)
         pci_bridge_exitfn(d);
         goto fail_cdat;
     }
+    cxl_link_init_ep_usp(d, usp->speed, usp->width, usp->flit);
     if (usp->sn) {
         pcie_dev_ser_num_init(d, SW_DSN_OFFSET, usp->sn);
     }
@@ -236,6 +244,11 @@ static CXLDecodeResult usp_target_decode(CXLMemTarget *t, uint64_t hpa,
 static const Property usp_properties[] = {
     DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, 0),
     DEFINE_PROP_STRING("cdat", CXLUpstreamPort, cdat_file),
+    DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLUpstreamPort, speed,
+                                PCIE_LINK_SPEED_32),
+    DEFINE_PROP_PCIE_LINK_WIDTH("x-width", CXLUpstreamPort, width,
+                                PCIE_LINK_WIDTH_16),
+    DEFINE_PROP_BOOL("x-256b-flit", CXLUpstreamPort, flit, false),
 };
 
 static const VMStateDescription usp_vmstate = {
@@ -306,6 +319,7 @@ static void dsp_realize(PCIDevice *d, Error **errp)
     if (sw_common_init(d, PCI_EXP_TYPE_DOWNSTREAM, errp) < 0) {
         return;
     }
+    cxl_link_init_port_flit(d, dsp->flit);
     pcie_cap_slot_init(d, s);
     pcie_cap_arifwd_init(d);
     pcie_chassis_create(s->chassis);
@@ -349,6 +363,14 @@ static void dsp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
     pcie_aer_write_config(d, addr, val, len);
 }
 
+static const Property dsp_properties[] = {
+    DEFINE_PROP_PCIE_LINK_SPEED("x-speed", PCIESlot, speed,
+                                PCIE_LINK_SPEED_64),
+    DEFINE_PROP_PCIE_LINK_WIDTH("x-width", PCIESlot, width,
+                                PCIE_LINK_WIDTH_16),
+    DEFINE_PROP_BOOL("x-256b-flit", CXLDownstreamPort, flit, true),
+};
+
 static void dsp_reset(DeviceState *dev)
 {
     PCIDevice *d = PCI_DEVICE(dev);
@@ -374,11 +396,13 @@ static void dsp_class_init(ObjectClass *oc, const void *data)
     k->realize = dsp_realize;
     k->exit = dsp_exit;
     k->config_write = dsp_write_config;
+    k->config_read = cxl_port_read_config;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
     k->device_id = DSP_DEVICE_ID;
     k->revision = 1;
     set_bit(DEVICE_CATEGORY_BRIDGE, dc->categories);
     dc->desc = "CXL Switch Downstream Port";
+    device_class_set_props(dc, dsp_properties);
     device_class_set_legacy_reset(dc, dsp_reset);
     dc->vmsd = &dsp_vmstate;
 }

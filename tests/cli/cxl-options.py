@@ -237,7 +237,53 @@ CASES = [
      r"volatile-memdev=nope: Device 'nope' not found"),
     ("type3-missing-cdat-file", ["-object", "memory-backend-ram,id=m0,size=256M",
                                  "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,cdat=/nonexistent/cdat.bin"],
-     r"cxl-type3: cdat: .*/nonexistent/cdat\.bin"),
+     r"cxl-type3: cdat: .*/nonexistent/cdat\.bin"),    ("type3-link", ["-object", "memory-backend-ram,id=m0,size=256M",
+                    "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,x-speed=64,x-width=8,"
+                               "x-256b-flit=on"], None),
+    ("type3-bad-speed", ["-object", "memory-backend-ram,id=m0,size=256M",
+                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,x-speed=128"],
+     r"Parameter 'x-speed' does not accept value '128'"),
+    ("type3-bad-width", ["-object", "memory-backend-ram,id=m0,size=256M",
+                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,x-width=3"],
+     r"Parameter 'x-width' does not accept value '3'"),
+    ("type3-bad-flit", ["-object", "memory-backend-ram,id=m0,size=256M",
+                        "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,x-256b-flit=maybe"],
+     r"Parameter 'x-256b-flit' expects 'on' or 'off'"),
+]] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + args, expect) for name, args, expect in [
+    ("root-port-link-and-reserves",
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,x-speed=16,x-width=8,"
+                 "x-256b-flit=off,bus-reserve=4,io-reserve=0,mem-reserve=2M,pref64-reserve=1G"], None),
+    ("root-port-pref32-reserve", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,"
+                                             "pref32-reserve=64M"], None),
+    ("root-port-bad-speed", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,x-speed=7"],
+     r"Parameter 'x-speed' does not accept value '7'"),
+    ("root-port-bad-width", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,x-width=64"],
+     r"Parameter 'x-width' does not accept value '64'"),
+    ("root-port-io-reserve", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,io-reserve=4K"],
+     r"cxl-rp: io-reserve: a CXL root port has no I/O window; only io-reserve=0 is accepted"),
+    ("root-port-pref32-and-pref64", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,"
+                                                "pref32-reserve=1M,pref64-reserve=1G"],
+     r"cxl-rp: pref32-reserve and pref64-reserve: set at most one"),
+    ("root-port-mem-reserve-4G", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,"
+                                             "mem-reserve=4G"],
+     r"cxl-rp: PCI resource reserve cap: mem-reserve must be less than 4G"),
+    ("root-port-pref32-reserve-4G", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,"
+                                                "pref32-reserve=4G"],
+     r"cxl-rp: PCI resource reserve cap: pref32-reserve +must be less than 4G"),
+    ("root-port-bad-bus-reserve", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,"
+                                              "bus-reserve=-2"],
+     r"bus-reserve"),
+    ("switch-links", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+                      "-device", "cxl-upstream,bus=rp0,id=us0,x-speed=16,x-width=4,x-256b-flit=on",
+                      "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,"
+                                 "x-speed=8,x-width=2,x-256b-flit=off"], None),
+    ("upstream-bad-speed", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+                            "-device", "cxl-upstream,bus=rp0,id=us0,x-speed=3"],
+     r"Parameter 'x-speed' does not accept value '3'"),
+    ("downstream-bad-width", ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+                              "-device", "cxl-upstream,bus=rp0,id=us0",
+                              "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,x-width=0"],
+     r"Parameter 'x-width' does not accept value '0'"),
 ]]
 
 

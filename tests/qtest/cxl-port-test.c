@@ -3,7 +3,10 @@
  * without a guest: the DVSECs Linux looks for (vendor 0x1e98: port
  * extensions 3, GPF for ports 4, flex bus port 7, register locator 8), the
  * register locator pointing at the component registers in BAR 0, and
- * those registers (RAS and link, no HDM decoders on a root port).
+ * those registers (RAS and link, no HDM decoders on a root port); the
+ * PCIe link properties (x-speed, x-width, x-256b-flit) in the PCIe
+ * capability, and the resource reservation capability (bus-reserve,
+ * io-reserve, mem-reserve, pref32-reserve, pref64-reserve).
  *
  * Extended configuration space is reached through q35's ECAM, which the
  * test enables itself (no firmware runs under qtest): MCH PCIEXBAR
@@ -14,6 +17,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "libqtest.h"
 #include "cxl-qtest.h"
 
@@ -99,9 +103,120 @@ static void test_dvsecs_and_registers(void)
     qtest_quit(qts);
 }
 
+/* PCIe capability registers (include/uapi/linux/pci_regs.h) */
+#define EXP_FLAGS       0x02
+#define   EXP_FLAGS_FLIT    0x8000
+#define EXP_LNKCAP      0x0c
+#define EXP_LNKSTA      0x12
+#define EXP_LNKCAP2     0x2c
+#define EXP_LNKSTA2     0x32
+#define   EXP_LNKSTA2_FLIT  0x0400
+
+static QTestState *rp_start(const char *props)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=3,bus=cxl.1,id=rp0,chassis=0,slot=2%s", props);
+    QTestState *qts = cxl_qtest_start(args);
+
+    cxl_qtest_enable_ecam(qts);
+    return qts;
+}
+
+/*
+ * x-speed (Link Capabilities [3:0]: 1 = 2.5 ... 6 = 64 GT/s, and the
+ * supported speeds vector of Link Capabilities 2 [7:1]), x-width (Link
+ * Capabilities [9:4]); with no device below, Link Status reports the
+ * capabilities (QEMU's pcie_sync_bridge_lnk()); x-256b-flit: Flit Mode
+ * Supported, and no Flit Mode Status without a device at the other end.
+ */
+static void check_rp_link(const char *props, unsigned speed, unsigned width,
+                          bool flit)
+{
+    QTestState *qts = rp_start(props);
+    uint8_t pcie = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10);
+    uint32_t lnkcap = qtest_readl(qts, rp_cfg(pcie + EXP_LNKCAP));
+    uint16_t lnksta = qtest_readw(qts, rp_cfg(pcie + EXP_LNKSTA));
+
+    g_assert_cmphex(lnkcap & 0xf, ==, speed);
+    g_assert_cmphex((lnkcap >> 4) & 0x3f, ==, width);
+    g_assert_cmphex(lnkcap >> 24, ==, 3);               /* port number */
+    g_assert_cmphex(lnksta & 0xf, ==, speed);
+    g_assert_cmphex((lnksta >> 4) & 0x3f, ==, width);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(pcie + EXP_LNKCAP2)), ==,
+                    speed > 2 ? (1u << (speed + 1)) - 2 : 0);
+    g_assert_cmphex(qtest_readw(qts, rp_cfg(pcie + EXP_FLAGS)) &
+                    EXP_FLAGS_FLIT, ==, flit ? EXP_FLAGS_FLIT : 0);
+    g_assert_cmphex(qtest_readw(qts, rp_cfg(pcie + EXP_LNKSTA2)) &
+                    EXP_LNKSTA2_FLIT, ==, 0);
+    qtest_quit(qts);
+}
+
+static void test_link(void)
+{
+    /* upstream 11.1's defaults: 64 GT/s, x32, 256-byte flit */
+    check_rp_link("", 6, 32, true);
+    check_rp_link(",x-speed=8,x-width=4,x-256b-flit=off", 3, 4, false);
+    check_rp_link(",x-speed=2_5,x-width=1", 1, 1, true);
+    check_rp_link(",x-speed=32,x-width=16", 5, 16, true);
+}
+
+/*
+ * QEMU's resource reservation capability (vendor-specific, Red Hat type 1;
+ * hw/pci/pci_bridge.h PCIBridgeQemuCap): length 0x20; bus reserve (+4,
+ * 32 bits), I/O (+8, 64), memory (+0x10, 32), prefetchable 32-bit (+0x14,
+ * 32) and 64-bit (+0x18, 64); -1 for those not set. Only present when one
+ * is set; the other capabilities stay where they were.
+ */
+static void test_reserve(void)
+{
+    QTestState *qts = rp_start("");
+    uint8_t msi = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x05);
+    uint8_t pcie = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10);
+    uint8_t vndr;
+
+    g_assert_cmphex(cxl_qtest_find_cap(qts, RP_BUS, 0, 0x09), ==, 0);
+    qtest_quit(qts);
+
+    qts = rp_start(",bus-reserve=4,io-reserve=0,mem-reserve=2M,"
+                   "pref64-reserve=1G");
+    g_assert_cmphex(cxl_qtest_find_cap(qts, RP_BUS, 0, 0x05), ==, msi);
+    g_assert_cmphex(cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10), ==, pcie);
+    vndr = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x09);
+    g_assert_cmphex(vndr, !=, 0);
+    g_assert_cmphex(qtest_readb(qts, rp_cfg(vndr + 2)), ==, 0x20);
+    g_assert_cmphex(qtest_readb(qts, rp_cfg(vndr + 3)), ==, 1);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 4)), ==, 4);
+    g_assert_cmphex(qtest_readq(qts, rp_cfg(vndr + 8)), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 0x10)), ==, 2 * MiB);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 0x14)), ==, UINT32_MAX);
+    g_assert_cmphex(qtest_readq(qts, rp_cfg(vndr + 0x18)), ==, 1 * GiB);
+    /* read-only */
+    qtest_writel(qts, rp_cfg(vndr + 4), 9);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 4)), ==, 4);
+    /* the I/O window stays absent (base and limit read as zero) */
+    qtest_writew(qts, rp_cfg(0x1c), 0xf0f0);
+    g_assert_cmphex(qtest_readw(qts, rp_cfg(0x1c)), ==, 0);
+    qtest_quit(qts);
+
+    /* pref32 only; unset fields read -1 */
+    qts = rp_start(",pref32-reserve=64M");
+    vndr = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x09);
+    g_assert_cmphex(vndr, !=, 0);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 4)), ==, UINT32_MAX);
+    g_assert_cmphex(qtest_readq(qts, rp_cfg(vndr + 8)), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 0x10)), ==, UINT32_MAX);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(vndr + 0x14)), ==, 64 * MiB);
+    g_assert_cmphex(qtest_readq(qts, rp_cfg(vndr + 0x18)), ==, UINT64_MAX);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/root-port/dvsecs-and-registers", test_dvsecs_and_registers);
+    qtest_add_func("/cxl/root-port/link", test_link);
+    qtest_add_func("/cxl/root-port/resource-reserve", test_reserve);
     return g_test_run();
 }

@@ -17,6 +17,11 @@
  *  - CXL.mem from the fixed memory window through a pass-through host
  *    bridge, the root port, the USP's 2-way interleaving decoder and the
  *    DSPs down to two Type 3 devices, checked in their backend files;
+ *  - the PCIe links (x-speed, x-width, x-256b-flit of every device): Link
+ *    Capabilities (and Capabilities 2), Link Status (a port's follows the
+ *    device below it), Flit Mode Supported, and Flit Mode Status only
+ *    where both ends of a link support flit mode (what Linux's
+ *    cxl_pci_flit_256() reads);
  *  - command lines that must not start: a DSP not on a USP's bus, a USP
  *    on a root bus, two DSPs with one port number;
  *  - a firmware-committed region (-machine cxl-region.0.*, locked) across
@@ -149,6 +154,117 @@ static void test_usp(void)
                                                          HDM_DEC_CTRL)) &
                     (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, 0);
     sw_stop(&s);
+}
+
+/* ---- PCIe links ---- */
+
+#define PCIE_LNKSTA         0x12
+#define PCIE_LNKCAP2        0x2c
+#define PCIE_LNKSTA2        0x32
+#define   PCIE_FLAGS_FLIT       0x8000
+#define   PCIE_LNKSTA2_FLIT     0x0400
+
+typedef struct LinkWant {
+    unsigned cap_speed, cap_width;      /* Link Capabilities */
+    unsigned sta_speed, sta_width;      /* Link Status */
+    bool flit_supported, flit_status;
+} LinkWant;
+
+/* The link registers of functions @fns[@n] as @want says */
+static void check_links_now(Sw *s, const int *fns, int n,
+                            const LinkWant *want)
+{
+    for (int i = 0; i < n; i++) {
+        const LinkWant *w = &want[i];
+        int f = fns[i];
+        uint8_t pcie;
+        uint32_t cap, cap2;
+        uint16_t sta;
+
+        pcie_type(s, f, &pcie);
+        cap = cfgl(s, f, pcie + PCIE_LNKCAP);
+        sta = qtest_readw(s->qts, cfg(f, pcie + PCIE_LNKSTA));
+        cap2 = cfgl(s, f, pcie + PCIE_LNKCAP2);
+        g_test_message("function %d: LNKCAP %08x LNKSTA %04x LNKCAP2 %08x",
+                       f, cap, sta, cap2);
+        g_assert_cmphex(cap & 0xf, ==, w->cap_speed);
+        g_assert_cmphex((cap >> 4) & 0x3f, ==, w->cap_width);
+        g_assert_cmphex(sta & 0xf, ==, w->sta_speed);
+        g_assert_cmphex((sta >> 4) & 0x3f, ==, w->sta_width);
+        /* supported speeds vector [7:1]: every speed up to the maximum */
+        g_assert_cmphex(cap2 & 0xfe, ==, (1u << (w->cap_speed + 1)) - 2);
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, pcie + PCIE_FLAGS)) &
+                        PCIE_FLAGS_FLIT, ==,
+                        w->flit_supported ? PCIE_FLAGS_FLIT : 0);
+        g_assert_cmphex(qtest_readw(s->qts, cfg(f, pcie + PCIE_LNKSTA2)) &
+                        PCIE_LNKSTA2_FLIT, ==,
+                        w->flit_status ? PCIE_LNKSTA2_FLIT : 0);
+    }
+}
+
+/*
+ * Check the link registers of RP, USP, DSP3 and EP1 (@want in that order)
+ * with @extra (-global options) on the command line; again after the
+ * guest wrote zeroes over them (they are read-only) and a system reset.
+ */
+static void check_links(const char *extra, const LinkWant *want)
+{
+    static const int fns[] = { RP, USP, DSP3, EP1 };
+    Sw s;
+
+    sw_start_with(&s, extra);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) {
+            for (int i = 0; i < ARRAY_SIZE(fns); i++) {
+                uint8_t pcie;
+
+                pcie_type(&s, fns[i], &pcie);
+                qtest_writew(s.qts, cfg(fns[i], pcie + PCIE_FLAGS), 0);
+                qtest_writew(s.qts, cfg(fns[i], pcie + PCIE_LNKSTA2), 0);
+            }
+            qtest_system_reset(s.qts);
+            sw_platform_init(&s);
+        }
+        check_links_now(&s, fns, ARRAY_SIZE(fns), want);
+    }
+    sw_stop(&s);
+}
+
+/* speeds: 3 = 8 GT/s, 5 = 32 GT/s, 6 = 64 GT/s */
+static void test_links(void)
+{
+    /*
+     * upstream 11.1's defaults: root port 64 GT/s x32 and downstream port
+     * 64 GT/s x16 with flit mode, upstream port and device 32 GT/s x16
+     * without: every link runs at 32 GT/s x16 with 68-byte flits
+     */
+    check_links("", (const LinkWant[]) {
+        { 6, 32, 5, 16, true, false },
+        { 5, 16, 5, 16, false, false },
+        { 6, 16, 5, 16, true, false },
+        { 5, 16, 5, 16, false, false },
+    });
+    /* a narrower root port, a slower upstream port, a faster device */
+    check_links("-global cxl-type3.x-256b-flit=on "
+                "-global cxl-type3.x-speed=64 -global cxl-type3.x-width=8 "
+                "-global cxl-upstream.x-256b-flit=on "
+                "-global cxl-upstream.x-speed=8 "
+                "-global cxl-rp.x-width=4", (const LinkWant[]) {
+        { 6, 4, 3, 4, true, true },
+        { 3, 16, 3, 16, true, true },
+        { 6, 16, 6, 8, true, true },
+        { 6, 8, 6, 8, true, true },
+    });
+    /* flit mode only where both ends support it */
+    check_links("-global cxl-type3.x-256b-flit=on "
+                "-global cxl-downstream.x-256b-flit=off "
+                "-global cxl-upstream.x-256b-flit=on "
+                "-global cxl-rp.x-256b-flit=off", (const LinkWant[]) {
+        { 6, 32, 5, 16, false, false },
+        { 5, 16, 5, 16, true, false },
+        { 6, 16, 5, 16, false, false },
+        { 5, 16, 5, 16, true, false },
+    });
 }
 
 /* ---- 2. downstream ports ---- */
@@ -602,6 +718,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/switch/upstream-port", test_usp);
     qtest_add_func("/cxl/switch/downstream-ports", test_dsp);
+    qtest_add_func("/cxl/switch/links", test_links);
     qtest_add_func("/cxl/switch/cdat", test_cdat);
     qtest_add_func("/cxl/switch/routing", test_routing);
     qtest_add_func("/cxl/switch/bad-topologies", test_bad_topologies);

@@ -11,7 +11,9 @@
  *  - CXL.mem through the fixed memory window down to the backend files;
  *  - the CDAT read over DOE Table Access as Linux's cxl_cdat_read_table()
  *    does it;
- *  - RAS error injection over QMP and the device-state file.
+ *  - RAS error injection over QMP and the device-state file;
+ *  - the PCIe link of x-speed, x-width and x-256b-flit, at the device and
+ *    as its root port reports it.
  * The mailbox command tables and round trips are in cxl-type3-mbox-test;
  * firmware update, poison, sanitize and media operations in
  * cxl-type3-media-test; features, maintenance and security in
@@ -533,6 +535,47 @@ static void test_device_state(void)
 }
 
 
+/* ---- the PCIe link ---- */
+
+/*
+ * Link Capabilities/Status speed [3:0] and width [9:4], Flit Mode Supported
+ * (PCIe Capabilities bit 15) and Flit Mode Status (Link Status 2 bit 10) of
+ * the device (bus DEV_BUS) and its root port (RP_BUS), with @opts on the
+ * device: the root port (64 GT/s x32, flit mode) reports the device's
+ * link, and flit mode when the device supports it.
+ */
+static void check_link(const char *opts, unsigned speed, unsigned width,
+                       bool flit)
+{
+    T3 t;
+
+    t3_start_opts(&t, false, opts);
+    for (int bus = RP_BUS; bus <= DEV_BUS; bus++) {
+        uint8_t pcie = cxl_qtest_find_cap(t.qts, bus, 0, 0x10);
+        uint64_t at = cxl_qtest_cfg(bus, 0, 0, pcie);
+        uint32_t cap = qtest_readl(t.qts, at + 0x0c);
+        uint16_t sta = qtest_readw(t.qts, at + 0x12);
+
+        g_assert_cmphex(pcie, !=, 0);
+        g_assert_cmphex(cap & 0xf, ==, bus == RP_BUS ? 6 : speed);
+        g_assert_cmphex((cap >> 4) & 0x3f, ==, bus == RP_BUS ? 32 : width);
+        g_assert_cmphex(sta & 0xf, ==, speed);
+        g_assert_cmphex((sta >> 4) & 0x3f, ==, width);
+        g_assert_cmphex(qtest_readw(t.qts, at + 0x02) & 0x8000, ==,
+                        bus == RP_BUS || flit ? 0x8000 : 0);
+        g_assert_cmphex(qtest_readw(t.qts, at + 0x32) & 0x0400, ==,
+                        flit ? 0x0400 : 0);
+    }
+    t3_stop(&t);
+}
+
+static void test_link(void)
+{
+    check_link("", 5, 16, false);               /* 32 GT/s x16 */
+    check_link(",x-speed=16,x-width=4,x-256b-flit=on", 4, 4, true);
+    check_link(",x-speed=2_5,x-width=1", 1, 1, false);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -544,5 +587,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/cdat", test_cdat);
     qtest_add_func("/cxl/type3/ras-injection", test_ras_injection);
     qtest_add_func("/cxl/type3/device-state", test_device_state);
+    qtest_add_func("/cxl/type3/link", test_link);
     return g_test_run();
 }

@@ -10,6 +10,7 @@
 #define HW_CXL_DVSEC_H
 
 #include "hw/pci/pci_device.h"
+#include "hw/pci/pcie_regs.h"
 
 #define CXL_VENDOR_ID                   0x1e98
 
@@ -68,6 +69,30 @@ uint16_t cxl_dvsec_add_register_locator(PCIDevice *d, uint16_t offset,
  * the port forwards no I/O space.
  */
 void cxl_port_disable_io_window(PCIDevice *d);
+
+/*
+ * PCIe link properties (x-speed, x-width, x-256b-flit) of an endpoint or a
+ * switch upstream port: Link Capabilities (and Capabilities 2) and Link
+ * Status report @speed and @width (QEMU's pcie_cap_fill_link_ep_usp()),
+ * the PCIe Capabilities register Flit Mode Supported when @flit; Link
+ * Status 2 Flit Mode Status when the port above supports flit mode too
+ * (a link runs in flit mode only when both ends do).
+ */
+void cxl_link_init_ep_usp(PCIDevice *d, PCIExpLinkSpeed speed,
+                          PCIExpLinkWidth width, bool flit);
+
+/*
+ * Flit Mode Supported of a root or downstream port (whose speed and width
+ * come from PCIESlot's x-speed and x-width).
+ */
+void cxl_link_init_port_flit(PCIDevice *d, bool flit);
+
+/*
+ * config_read of a root or downstream port: pci_default_read_config(), and
+ * a read of Link Status 2 reports Flit Mode Status from the device below
+ * the port: set when the port and that device both support flit mode.
+ */
+uint32_t cxl_port_read_config(PCIDevice *d, uint32_t addr, int len);
 
 /* Add an empty DVSEC header of @length bytes; returns @offset. */
 uint16_t cxl_dvsec_add(PCIDevice *d, uint16_t offset, uint16_t id,

@@ -8,6 +8,7 @@
 #ifndef HW_CXL_ROOT_PORT_H
 #define HW_CXL_ROOT_PORT_H
 
+#include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-component.h"
 
@@ -17,6 +18,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLRootPort, CXL_ROOT_PORT)
 struct CXLRootPort {
     PCIESlot parent_obj;
     CXLComponentRegs regs;
+    /* properties (x-speed, x-width are PCIESlot's) */
+    bool flit;
+    PCIResReserve res_reserve;
 };
 
 #endif /* HW_CXL_ROOT_PORT_H */

@@ -35,6 +35,9 @@ struct CXLUpstreamPort {
     /* properties */
     uint64_t sn;
     char *cdat_file;
+    PCIExpLinkSpeed speed;      /* x-speed */
+    PCIExpLinkWidth width;      /* x-width */
+    bool flit;                  /* x-256b-flit */
 
     CXLComponentRegs regs;
     DOECap doe;
@@ -43,6 +46,8 @@ struct CXLUpstreamPort {
 
 struct CXLDownstreamPort {
     PCIESlot parent_obj;
+    /* properties (x-speed, x-width are PCIESlot's) */
+    bool flit;                  /* x-256b-flit */
     CXLComponentRegs regs;
 };
 

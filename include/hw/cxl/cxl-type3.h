@@ -106,6 +106,9 @@ struct CXLType3Dev {
     uint64_t sn;
     char *cdat_file;
     uint32_t payload_size;
+    PCIExpLinkSpeed speed;      /* x-speed */
+    PCIExpLinkWidth width;      /* x-width */
+    bool flit;                  /* x-256b-flit */
 
     /* dynamic capacity properties (cxl-type3-dc.c) */
     HostMemoryBackend *hostdc;

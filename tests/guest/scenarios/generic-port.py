@@ -16,8 +16,16 @@ cxl_region_shared_upstream_bandwidth_update), from
   and write latency, 25600 MB/s read and write bandwidth),
 - the HMAT figures for the Generic Port's node (GENERIC_PORTS below),
 - the PCIe link speed and width of the endpoint and its root port, as the
-  guest reads them (current_link_speed/width), and a 68-byte flit (no
-  256-byte flit mode: LNKSTA2 flit bit clear).
+  guest reads them (current_link_speed/width), and the flit size of the
+  root port's link as Linux's cxl_pci_flit_256() reads it (Link Status 2
+  Flit Mode Status: 256 bytes when set, else 68).
+The devices' links are set with upstream 11.1's x-speed, x-width and
+x-256b-flit properties (the root ports keep their defaults, 64 GT/s x32
+with flit mode): host bridge 2's device runs at 8 GT/s x16 in flit mode
+(the root port's link runs in 256-byte flits), host bridge 3's at 8 GT/s x8
+(68-byte flits): both are limited by their links, so halving the width
+halves the region bandwidth the guest reports (16000 -> 8000 MB/s), which
+a check compares.
 Host bridge 1's Generic Port has less bandwidth than the link (the HMAT
 figure is the limit), host bridge 2's more (the link is the limit), host
 bridge 3's has no -numa hmat-lb: QEMU's defaults (50 ns, 64 GiB/s) apply.
@@ -60,7 +68,14 @@ SSLBIS = {SWITCH_DSP: (33, 37, 180, 150), 1: (5, 5, 100, 100)}
 GP_DEFAULT = (50, 65536)
 CDAT_LATENCY_NS = 150           # CXL_CDAT_DEFAULT_VOLATILE_*_LATENCY_PS / 1000
 CDAT_BANDWIDTH_MBS = 25600      # CXL_CDAT_DEFAULT_VOLATILE_BANDWIDTH_MBS
-FLIT_BYTES = 68
+# host bridge id -> the cxl-type3's link properties (others: the defaults,
+# 32 GT/s x16 without flit mode)
+DEVICE_LINK = {
+    "cxl.2": ",x-speed=8,x-256b-flit=on",
+    "cxl.3": ",x-speed=8,x-width=8",
+}
+# the expected region bandwidth of those two, and their ratio: the width halved
+HALVED_WIDTH = ("cxl.2", "cxl.3")
 
 
 def _lb(init, target, kind, value):
@@ -112,7 +127,8 @@ def topology(ctx):
                      "-device", f"cxl-downstream,port={SWITCH_DSP},bus=us{n},id=ds{n},"
                                 f"chassis=0,slot={n + 10}"]
             parent = f"ds{n}"
-        args += ["-device", f"cxl-type3,bus={parent},volatile-memdev=vmem{n},id=t3{n},sn={n}"]
+        args += ["-device", f"cxl-type3,bus={parent},volatile-memdev=vmem{n},id=t3{n},sn={n}"
+                            + DEVICE_LINK.get(hb, "")]
         if lat is not None:
             args += _lb(0, node, "latency", lat) + _lb(0, node, "bandwidth", f"{bw}M")
     return args
@@ -125,25 +141,33 @@ ENC_MBPS = {"2.5": 2500 * 8 // 10, "5.0": 5000 * 8 // 10, "8.0": 8000 * 128 // 1
             "16.0": 16000 * 128 // 130, "32.0": 32000 * 128 // 130, "64.0": 64000}
 
 
-def link_latency_ns(speed, width):
+def flit_bytes(flit):
+    """cxl_flit_size(): 256 in flit mode (Link Status 2 bit), else 68"""
+    return 256 if flit else 68
+
+
+def link_latency_ns(speed, width, flit):
     """cxl_pci_get_latency (flit / raw link bandwidth, ps) rounded up to ns
     by add_latency"""
-    return -(-(FLIT_BYTES * 1000000 // (RAW_MBPS[speed] * width // 8)) // 1000)
+    return -(-(flit_bytes(flit) * 1000000 // (RAW_MBPS[speed] * width // 8)) // 1000)
 
 
-def expected_switch(hb, links):
+def expected_switch(hb, links, flits):
     """Region coordinates of a 1-way region on the device below HB's
     switch. LINKS: (speed, width) of the endpoint, the switch downstream
     port, the switch upstream port and the root port, as the guest reads
-    them."""
+    them, and FLITS the flit mode of the downstream port's and the root
+    port's links."""
     (ep_s, ep_w), (dsp_s, dsp_w), (usp_s, usp_w), (rp_s, rp_w) = links
+    dsp_flit, rp_flit = flits
     _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
     r_lat, w_lat, r_bw, w_bw = SSLBIS[SWITCH_DSP]
     # cxl_endpoint_get_perf_coordinates: the downstream port's SSLBIS and
     # link latency, the root port's link latency, the Generic Port; then
     # the PCIe bandwidth available on the whole path (encoded, minimum of
     # every link) / 8
-    path_lat = link_latency_ns(dsp_s, dsp_w) + link_latency_ns(rp_s, rp_w) + gp_lat
+    path_lat = (link_latency_ns(dsp_s, dsp_w, dsp_flit) +
+                link_latency_ns(rp_s, rp_w, rp_flit) + gp_lat)
     avail = min(ENC_MBPS[s] * w for s, w in links) // 8
     # cxl_endpoint_gather_bandwidth: min(endpoint raw link, DSLBIS, SSLBIS);
     # cxl_switch_gather_bandwidth: min with the upstream port's raw link;
@@ -157,7 +181,7 @@ def expected_switch(hb, links):
         {"path_latency": path_lat, "pcie_available": avail}
 
 
-def expected(hb, ep_speed, ep_width, rp_speed, rp_width):
+def expected(hb, ep_speed, ep_width, rp_speed, rp_width, rp_flit):
     """Region coordinates (same for access0 and access1: node 0, the only
     initiator, has the CPUs) of a 1-way region on the device below HB."""
     _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
@@ -170,7 +194,7 @@ def expected(hb, ep_speed, ep_width, rp_speed, rp_width):
     # ns by add_latency), plus the Generic Port's; bandwidth: the Generic
     # Port's, capped by pcie_bandwidth_available (encoded, minimum over the
     # endpoint and root port links) / 8
-    link_ps = FLIT_BYTES * 1000000 // (RAW_MBPS[rp_speed] * rp_width // 8)
+    link_ps = flit_bytes(rp_flit) * 1000000 // (RAW_MBPS[rp_speed] * rp_width // 8)
     ep_lat = -(-link_ps // 1000) + gp_lat
     avail = min(ENC_MBPS[ep_speed] * ep_width, ENC_MBPS[rp_speed] * rp_width) // 8
     ep_bw = min(gp_bw, avail)
@@ -187,20 +211,36 @@ def expected(hb, ep_speed, ep_width, rp_speed, rp_width):
 ATTRS = ("read_latency", "write_latency", "read_bandwidth", "write_bandwidth")
 
 
-def perf(ctx, hb, ep_speed, ep_width, rp_speed, rp_width, *values):
-    want, why = expected(hb, ep_speed, int(ep_width), rp_speed, int(rp_width))
-    return compare(ctx, hb, want, f"link {ep_speed}x{ep_width} / {rp_speed}x{rp_width}, {why}",
-                   values)
+def perf(ctx, hb, ep_speed, ep_width, ep_flit, rp_speed, rp_width, rp_flit, *values):
+    want, why = expected(hb, ep_speed, int(ep_width), rp_speed, int(rp_width), int(rp_flit))
+    return compare(ctx, hb, want, f"link {ep_speed}x{ep_width} flit {ep_flit} / "
+                   f"{rp_speed}x{rp_width} flit {rp_flit}, {why}", values)
 
 
 def perf_switch(ctx, hb, *args):
-    links = [(args[i], int(args[i + 1])) for i in range(0, 8, 2)]
-    want, why = expected_switch(hb, links)
-    return compare(ctx, hb, want, f"links {links}, {why}", args[8:])
+    links = [(args[i], int(args[i + 1])) for i in range(0, 12, 3)]
+    flits = (int(args[5]), int(args[11]))
+    want, why = expected_switch(hb, links, flits)
+    return compare(ctx, hb, want, f"links {links}, flits {flits}, {why}", args[12:])
+
+
+def halved_width(ctx):
+    """The two devices that differ only in width (x16, x8 at 8 GT/s): the
+    guest's region bandwidth is halved, both link-limited as computed."""
+    wide, narrow = (ctx.region_bw.get(hb) for hb in HALVED_WIDTH)
+    ok = ctx.check("halved-width-halves-bandwidth",
+                   wide is not None and narrow is not None and wide == 16000 and
+                   narrow == 8000, f"read/write bandwidth {wide} (x16) and {narrow} (x8), "
+                                   "want 16000 and 8000 MB/s")
+    return f"{wide} -> {narrow}" if ok else "mismatch"
 
 
 def compare(ctx, hb, want, why, values):
     got = [int(v) for v in values]
+    if not hasattr(ctx, "region_bw"):
+        ctx.region_bw = {}
+    if got[2:4] == got[6:8] and got[2] == got[3]:
+        ctx.region_bw[hb] = got[2]
     details = []
     for i, access in enumerate(("access0", "access1")):
         for j, attr in enumerate(ATTRS):
@@ -211,7 +251,7 @@ def compare(ctx, hb, want, why, values):
     return " ".join(details)
 
 
-HOST = {"perf": perf, "perf_switch": perf_switch}
+HOST = {"perf": perf, "perf_switch": perf_switch, "halved_width": halved_width}
 
 GUEST = GUEST_LIB + r'''
 cd /tmp
@@ -267,7 +307,24 @@ step_eq no-qos-class-mismatch "" sh -c "{ cxl list -R -r $r1; cxl list -R -r $r2
 step_match qtg-1-window-mismatch '"qos_class_mismatch":true' cxl list -R -r "$r3"
 note "$(cxl list -R -M -D)"
 
-link() { cat /sys/bus/pci/devices/$1/current_link_speed | cut -d' ' -f1; cat /sys/bus/pci/devices/$1/current_link_width; }
+# speed, width and flit mode of a PCI device's link: current_link_speed and
+# current_link_width, and Flit Mode Status (Link Status 2 bit 10 of the PCIe
+# capability, found in config space), as cxl_pci_flit_256() reads it
+link() {
+    local c=/sys/bus/pci/devices/$1/config p id w=0
+    cat /sys/bus/pci/devices/$1/current_link_speed | cut -d' ' -f1
+    cat /sys/bus/pci/devices/$1/current_link_width
+    p=$(od -An -tu1 -j52 -N1 "$c" | tr -d ' ')
+    while [ "${p:-0}" -ne 0 ]; do
+        id=$(od -An -tu1 -j"$p" -N1 "$c" | tr -d ' ')
+        if [ "$id" -eq 16 ]; then
+            w=$(od -An -tu2 -j$((p + 0x32)) -N2 "$c" | tr -d ' ')
+            break
+        fi
+        p=$(od -An -tu1 -j$((p + 1)) -N1 "$c" | tr -d ' ')
+    done
+    echo $(( (w >> 10) & 1 ))
+}
 coords() {
     for a in access0 access1; do
         for f in read_latency write_latency read_bandwidth write_bandwidth; do
@@ -296,5 +353,6 @@ check_switch_region() {
     host perf_switch $hb $(link $ep) $(link $dsp) $(link $usp) $(link $rp) $(coords $r)
 }
 step region4-coordinates-through-switch check_switch_region cxl.4 "$m4" "$r4"
+step halved-width-halves-bandwidth host halved_width
 step_eq kernel-log-clean "" kernel_cxl_trouble
 '''
