@@ -33,6 +33,7 @@
 #define ADD_HDR             0x20
 #define EXTENT_LEN          0x28
 #define MAX_EXT             4
+#define RC_RETRY            0x05
 
 /* A TAG_A in bytes (the UUID's byte order) */
 static const uint8_t tag_a[16] = {
@@ -599,6 +600,35 @@ static void test_release_tag_regions(void)
     t3_stop(&t);
 }
 
+/* A full Dynamic Capacity log: Retry, and nothing changes */
+static void test_log_full(void)
+{
+    g_autoptr(GString) ext = g_string_new("[");
+    g_autofree char *state = NULL;
+    uint8_t recs[128 * 16];
+    T3 t;
+
+    for (unsigned k = 0; k < 32; k++) {
+        g_string_append_printf(ext, "%s{'offset': %u, 'len': 2097152}",
+                               k ? ", " : "", k * 2 * 1024 * 1024);
+    }
+    g_string_append(ext, "]");
+    dc_start(&t, "");
+    qmp_ok(dc_add(&t, 0, NULL, ext->str));
+    state = dc_query(&t);
+    g_assert_cmphex(set_region(&t, 1, 4 * MiB, 0), ==, RC_RETRY);
+    check_region(&t, 1, BLOCK, 0);
+    g_assert_cmphex(fm1(&t, OP_ADD, 2, 1, NULL, DC_BASE + DC_REGION_LEN,
+                        BLOCK), ==, RC_RETRY);
+    check_query(&t, state);
+    /* the first record cleared: room for one again */
+    g_assert_cmpuint(event_records(&t, LOG_DC, recs, 16), ==, 32);
+    event_clear(&t, LOG_DC, recs);
+    g_assert_cmphex(set_region(&t, 1, 4 * MiB, 0), ==, RC_SUCCESS);
+    check_region(&t, 1, 4 * MiB, 0);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -612,5 +642,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-type3-fm-dcd/release", test_release);
     qtest_add_func("/cxl-type3-fm-dcd/release-tag-regions",
                    test_release_tag_regions);
+    qtest_add_func("/cxl-type3-fm-dcd/log-full", test_log_full);
     return g_test_run();
 }
