@@ -1,7 +1,9 @@
 /*
  * Dynamic capacity (DCD) of cxl-type3: the regions, the extent store, the
  * Type 3 mailbox commands 4800h-4803h, the Dynamic Capacity event
- * records and the QMP commands that stand in for the fabric manager.
+ * records and the QMP commands that stand in for the fabric manager
+ * (the FM API commands, hw/mem/cxl-type3-fm-dcd.c, call the same
+ * operations).
  *
  * Layout. With num-dc-regions N > 0 and a volatile-dc-memdev backend,
  * the dynamic capacity follows the static (volatile, then persistent)
@@ -60,15 +62,6 @@
 
 #define CAPACITY_UNIT           (256 * MiB)
 #define RESPONSE_FLAG_MORE      BIT(0)
-
-typedef struct CXLType3DC {
-    CXLDCRegion region[CXL_DC_MAX_REGIONS];
-    unsigned nr_regions;
-    CXLDCStore store;
-    /* an Add Dynamic Capacity Response with More set was received */
-    bool response_open;
-    uint32_t response_batch;    /* ... for this batch */
-} CXLType3DC;
 
 /* Dynamic Capacity Event Record UUID (Linux's DCD series, from memory) */
 static const uint8_t dc_event_uuid[16] = {
@@ -252,6 +245,56 @@ static void dc_scrub(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 
 /* ---- mailbox ---- */
 
+void cxl_type3_dc_region_config(CXLType3Dev *ct3, unsigned r,
+                                CXLDCRegionConfig *out)
+{
+    const CXLDCRegion *reg = &ct3->dc->region[r];
+
+    *out = (CXLDCRegionConfig) {
+        .base = cpu_to_le64(reg->base),
+        .decode_len = cpu_to_le64(reg->decode_len / CAPACITY_UNIT),
+        .len = cpu_to_le64(reg->len),
+        .block_size = cpu_to_le64(reg->block_size),
+        .dsmad_handle = cpu_to_le32(reg->dsmad_handle),
+        .flags = reg->sanitize_on_release ?
+                 CXL_DC_REGION_SANITIZE_ON_RELEASE : 0,
+    };
+}
+
+void cxl_type3_dc_config_trailer(CXLType3Dev *ct3, CXLGetDCConfigTrailer *t)
+{
+    const CXLDCStore *s = &ct3->dc->store;
+
+    *t = (CXLGetDCConfigTrailer) {
+        .total_extents = cpu_to_le32(s->max_extents),
+        .avail_extents = cpu_to_le32(s->max_extents - cxl_dc_count(s)),
+        .total_tags = cpu_to_le32(CXL_DC_MAX_TAGS),
+        .avail_tags = cpu_to_le32(CXL_DC_MAX_TAGS - cxl_dc_count_tags(s)),
+    };
+}
+
+void cxl_type3_dc_extent_list(CXLType3Dev *ct3, uint32_t start, uint32_t n,
+                              CXLDCExtentRaw *out)
+{
+    const CXLDCStore *s = &ct3->dc->store;
+    uint32_t idx = 0;
+
+    for (unsigned k = 0, r = 0; k < cxl_dc_count(s) && r < n; k++) {
+        const CXLDCExtent *e = cxl_dc_at(s, k);
+
+        if (e->state != CXL_DC_ACCEPTED || idx++ < start) {
+            continue;
+        }
+        out[r] = (CXLDCExtentRaw) {
+            .start_dpa = cpu_to_le64(e->dpa),
+            .len = cpu_to_le64(e->len),
+            .shared_seq = cpu_to_le16(e->shared_seq),
+        };
+        memcpy(out[r].tag, e->tag, sizeof(e->tag));
+        r++;
+    }
+}
+
 static CXLRetCode cmd_get_dc_config(CXLCCI *cci, const uint8_t *in,
                                     size_t in_len, uint8_t *out,
                                     size_t *out_len)
@@ -272,26 +315,11 @@ static CXLRetCode cmd_get_dc_config(CXLCCI *cci, const uint8_t *in,
     o->nr_regions = dc->nr_regions;
     o->regions_returned = n;
     for (unsigned r = 0; r < n; r++) {
-        const CXLDCRegion *reg = &dc->region[i->start_region + r];
-
-        o->region[r] = (CXLDCRegionConfig) {
-            .base = cpu_to_le64(reg->base),
-            .decode_len = cpu_to_le64(reg->decode_len / CAPACITY_UNIT),
-            .len = cpu_to_le64(reg->len),
-            .block_size = cpu_to_le64(reg->block_size),
-            .dsmad_handle = cpu_to_le32(reg->dsmad_handle),
-            .flags = 0,
-        };
+        cxl_type3_dc_region_config(ct3_of(cci), i->start_region + r,
+                                   &o->region[r]);
     }
     t = (CXLGetDCConfigTrailer *)&o->region[n];
-    *t = (CXLGetDCConfigTrailer) {
-        .total_extents = cpu_to_le32(dc->store.max_extents),
-        .avail_extents = cpu_to_le32(dc->store.max_extents -
-                                     cxl_dc_count(&dc->store)),
-        .total_tags = cpu_to_le32(CXL_DC_MAX_TAGS),
-        .avail_tags = cpu_to_le32(CXL_DC_MAX_TAGS -
-                                  cxl_dc_count_tags(&dc->store)),
-    };
+    cxl_type3_dc_config_trailer(ct3_of(cci), t);
     *out_len = sizeof(*o) + n * sizeof(o->region[0]) + sizeof(*t);
     return CXL_RC_SUCCESS;
 }
@@ -306,7 +334,7 @@ static CXLRetCode cmd_get_dc_extent_list(CXLCCI *cci, const uint8_t *in,
     uint32_t start = le32_to_cpu(i->start), count = le32_to_cpu(i->count);
     uint32_t total = cxl_dc_count_state(&dc->store, CXL_DC_ACCEPTED);
     uint32_t fit = (cci->payload_max - sizeof(*o)) / sizeof(o->extent[0]);
-    uint32_t n, idx = 0;
+    uint32_t n;
 
     if (start > total) {
         return CXL_RC_INVALID_INPUT;
@@ -316,20 +344,7 @@ static CXLRetCode cmd_get_dc_extent_list(CXLCCI *cci, const uint8_t *in,
     o->returned = cpu_to_le32(n);
     o->total = cpu_to_le32(total);
     o->generation = cpu_to_le32(dc->store.generation);
-    for (unsigned k = 0, r = 0; k < cxl_dc_count(&dc->store) && r < n; k++) {
-        const CXLDCExtent *e = cxl_dc_at(&dc->store, k);
-
-        if (e->state != CXL_DC_ACCEPTED || idx++ < start) {
-            continue;
-        }
-        o->extent[r] = (CXLDCExtentRaw) {
-            .start_dpa = cpu_to_le64(e->dpa),
-            .len = cpu_to_le64(e->len),
-            .shared_seq = cpu_to_le16(e->shared_seq),
-        };
-        memcpy(o->extent[r].tag, e->tag, sizeof(e->tag));
-        r++;
-    }
+    cxl_type3_dc_extent_list(ct3_of(cci), start, n, o->extent);
     *out_len = sizeof(*o) + n * sizeof(o->extent[0]);
     return CXL_RC_SUCCESS;
 }
@@ -510,10 +525,21 @@ void cxl_type3_dc_add_commands(CXLType3Dev *ct3)
 {
     if (ct3->dc) {
         cxl_cci_add_commands(&ct3->cci, dc_commands, ARRAY_SIZE(dc_commands));
+        /*
+         * The FM API commands belong on a fabric manager's CCI (MCTP, a
+         * switch's tunnel), not on the host's mailbox, where a host could
+         * give itself capacity: only on request, for prototyping.
+         */
+        if (ct3->fm_api_mailbox) {
+            cxl_type3_fm_dcd_add_commands(ct3);
+        }
     }
 }
 
-/* ---- the fabric manager's operations (QMP now, the FM API later) ---- */
+/*
+ * ---- the fabric manager's operations (QMP, and the FM API commands of
+ * cxl-type3-fm-dcd.c) ----
+ */
 
 static bool dc_check_target(CXLType3Dev *ct3, uint16_t host_id,
                             uint8_t region, Error **errp)
@@ -593,6 +619,60 @@ static bool dc_log_room(CXLType3Dev *ct3, unsigned n, Error **errp)
         return false;
     }
     return true;
+}
+
+uint64_t cxl_type3_dc_block_sizes(CXLType3Dev *ct3, unsigned r)
+{
+    const CXLDCRegion *reg = &ct3->dc->region[r];
+    uint64_t mask = 0;
+
+    /* powers of two from 64 bytes that divide the region's base and length */
+    for (unsigned k = 6; k < 64; k++) {
+        uint64_t bs = 1ull << k;
+
+        if (bs <= reg->len && !(reg->base % bs) && !(reg->len % bs)) {
+            mask |= bs;
+        }
+    }
+    return mask;
+}
+
+CXLRetCode cxl_type3_dc_set_region(CXLType3Dev *ct3, uint8_t region,
+                                   uint64_t block_size, bool sanitize,
+                                   Error **errp)
+{
+    CXLType3DC *dc = ct3->dc;
+    CXLDCRegion *reg;
+    CXLDCExtent e = { .region = region };
+
+    if (region >= dc->nr_regions) {
+        error_setg(errp, "region: %u is not a dynamic capacity region (the "
+                   "device has %u)", region, dc->nr_regions);
+        return CXL_RC_INVALID_INPUT;
+    }
+    reg = &dc->region[region];
+    if (!is_power_of_2(block_size) ||
+        !(cxl_type3_dc_block_sizes(ct3, region) & block_size)) {
+        error_setg(errp, "block size 0x%" PRIx64 " is not supported by "
+                   "region %u", block_size, region);
+        return CXL_RC_INVALID_INPUT;
+    }
+    for (unsigned i = 0; i < cxl_dc_count(&dc->store); i++) {
+        if (cxl_dc_at(&dc->store, i)->region == region) {
+            error_setg(errp, "region %u has extents (pending or accepted)",
+                       region);
+            return CXL_RC_UNSUPPORTED;
+        }
+    }
+    if (!cxl_events_room(&ct3->events, CXL_EVLOG_DC)) {
+        error_setg(errp, "the Dynamic Capacity event log is full");
+        return CXL_RC_RETRY;
+    }
+    reg->block_size = block_size;
+    reg->sanitize_on_release = sanitize;
+    /* the record names the region; its extent fields are zero */
+    dc_event(ct3, CXL_DC_EVENT_REGION_CONFIG, &e, false);
+    return CXL_RC_SUCCESS;
 }
 
 CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
@@ -817,15 +897,12 @@ typedef struct DCQmpArgs {
     CXLType3Dev *ct3;
     uint8_t tag[CXL_DC_TAG_LEN];
     const uint8_t *tagp;        /* tag, or NULL */
-    unsigned n;
-    uint64_t *dpa;
-    uint64_t *len;
+    CXLDCRanges ext;
 } DCQmpArgs;
 
 static void dc_qmp_args_clear(DCQmpArgs *a)
 {
-    g_free(a->dpa);
-    g_free(a->len);
+    cxl_dc_ranges_clear(&a->ext);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DCQmpArgs, dc_qmp_args_clear)
 
@@ -838,6 +915,7 @@ static bool dc_qmp_args(DCQmpArgs *a, const char *path, uint8_t r,
                         const char *tag,
                         CxlDynamicCapacityExtentList *list, Error **errp)
 {
+    unsigned n = 0;
     uint64_t base;
 
     a->ct3 = dc_dev(path, errp);
@@ -847,15 +925,14 @@ static bool dc_qmp_args(DCQmpArgs *a, const char *path, uint8_t r,
     a->tagp = tag ? a->tag : NULL;
     base = r < a->ct3->dc->nr_regions ? a->ct3->dc->region[r].base : 0;
     for (CxlDynamicCapacityExtentList *l = list; l; l = l->next) {
-        a->n++;
+        n++;
     }
-    a->dpa = g_new(uint64_t, a->n + 1);
-    a->len = g_new(uint64_t, a->n + 1);
+    cxl_dc_ranges_alloc(&a->ext, n);
     for (unsigned k = 0; list; list = list->next, k++) {
         uint64_t off = list->value->offset;
 
-        a->dpa[k] = off > UINT64_MAX - base ? UINT64_MAX : base + off;
-        a->len[k] = list->value->len;
+        a->ext.dpa[k] = off > UINT64_MAX - base ? UINT64_MAX : base + off;
+        a->ext.len[k] = list->value->len;
     }
     return true;
 }
@@ -870,7 +947,7 @@ void qmp_cxl_add_dynamic_capacity(const char *path, uint16_t host_id,
 
     if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
         cxl_type3_dc_add(a.ct3, host_id, selection_policy, region, a.tagp,
-                         a.n, a.dpa, a.len, errp);
+                         a.ext.n, a.ext.dpa, a.ext.len, errp);
     }
 }
 
@@ -889,7 +966,8 @@ void qmp_cxl_release_dynamic_capacity(const char *path, uint16_t host_id,
     /* released capacity is always zeroed: sanitize-on-release is moot */
     if (dc_qmp_args(&a, path, region, tag, extents, errp)) {
         cxl_type3_dc_release(a.ct3, host_id, removal_policy, forced_removal,
-                             region, a.tagp, a.n, a.dpa, a.len, errp);
+                             region, a.tagp, a.ext.n, a.ext.dpa, a.ext.len,
+                             errp);
     }
 }
 

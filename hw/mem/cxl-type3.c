@@ -788,6 +788,7 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_PCIE_LINK_WIDTH("x-width", CXLType3Dev, width,
                                 PCIE_LINK_WIDTH_16),
     DEFINE_PROP_BOOL("x-256b-flit", CXLType3Dev, flit, false),
+    DEFINE_PROP_BOOL("x-fm-api-mailbox", CXLType3Dev, fm_api_mailbox, false),
     DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
                        CXL_TYPE3_DEFAULT_PAYLOAD),

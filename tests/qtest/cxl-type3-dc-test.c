@@ -24,77 +24,14 @@
 #include "qapi/error.h"
 #include "cxl-type3-qtest.h"
 
-#define DC_SIZE             (512 * MiB)
-#define DC_REGION_LEN       (256 * MiB)
-#define DC_BASE             (VMEM_SIZE + PMEM_SIZE)
-#define BLOCK               (2 * MiB)
-#define LOG_DC              4
-#define RC_INVALID_PA       0x0f
 #define RC_RESOURCES        0x1d
-#define RC_EXTENT_LIST      0x1e
 
 #define OP_GET_CONFIG       0x4800
 #define OP_GET_EXTENTS      0x4801
 #define OP_ADD_RESPONSE     0x4802
 #define OP_RELEASE          0x4803
 
-#define TAG_A               "5be4d9b6-0a1c-4a66-9d7e-2f1a6b9c4d01"
-
-static void dc_start(T3 *t, const char *extra)
-{
-    g_autofree char *opts = g_strdup_printf(
-        ",volatile-dc-memdev=dc0,num-dc-regions=2%s "
-        "-object memory-backend-ram,id=dc0,size=512M", extra);
-
-    t3_start_opts(t, false, opts);
-}
-
 /* ---- QMP ---- */
-
-/* Run @cmd with the JSON object @args; NULL or the error's description */
-static char * G_GNUC_PRINTF(3, 4) dc_qmp(T3 *t, const char *cmd,
-                                         const char *fmt, ...)
-{
-    g_autofree char *json = NULL;
-    QObject *args;
-    QDict *rsp;
-    va_list ap;
-
-    va_start(ap, fmt);
-    json = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    args = qobject_from_json(json, &error_abort);
-    rsp = qtest_qmp(t->qts, "{'execute': %s, 'arguments': %p}", cmd, args);
-    return qmp_error_desc(rsp);
-}
-
-static void qmp_ok(char *desc)
-{
-    g_assert_null(desc);
-}
-
-/* The error @desc mentions @what */
-static void qmp_err(char *desc, const char *what)
-{
-    g_assert_nonnull(desc);
-    if (!strstr(desc, what)) {
-        g_test_message("error '%s' lacks '%s'", desc, what);
-        g_assert_not_reached();
-    }
-    g_free(desc);
-}
-
-/* Offer the extents of region @r (JSON list @extents) */
-static char *dc_add(T3 *t, unsigned r, const char *tag, const char *extents)
-{
-    g_autofree char *tagarg = tag ? g_strdup_printf(", 'tag': '%s'", tag)
-                                  : g_strdup("");
-
-    return dc_qmp(t, "cxl-add-dynamic-capacity",
-                  "{'path': 't3', 'host-id': 0, 'selection-policy': "
-                  "'prescriptive', 'region': %u%s, 'extents': %s}",
-                  r, tagarg, extents);
-}
 
 static char *dc_release(T3 *t, unsigned r, bool forced, const char *extents)
 {
@@ -104,59 +41,7 @@ static char *dc_release(T3 *t, unsigned r, bool forced, const char *extents)
                   "'extents': %s}", forced ? "true" : "false", r, extents);
 }
 
-/* cxl-query-dynamic-capacity's extents, as "state:offset+len,..." */
-static char *dc_query(T3 *t)
-{
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-query-dynamic-capacity',"
-                           " 'arguments': {'path': 't3'}}");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-    QList *ext = qdict_get_qlist(ret, "extents");
-    GString *s = g_string_new("");
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(ext, e) {
-        QDict *x = qobject_to(QDict, qlist_entry_obj(e));
-
-        g_string_append_printf(s, "%s%s:%u:0x%" PRIx64 "+0x%" PRIx64,
-                               s->len ? "," : "",
-                               qdict_get_str(x, "state"),
-                               (unsigned)qdict_get_int(x, "region"),
-                               (uint64_t)qdict_get_int(x, "offset"),
-                               (uint64_t)qdict_get_int(x, "len"));
-    }
-    qobject_unref(rsp);
-    return g_string_free(s, false);
-}
-
-static void check_query(T3 *t, const char *want)
-{
-    g_autofree char *got = dc_query(t);
-
-    g_assert_cmpstr(got, ==, want);
-}
-
 /* ---- mailbox ---- */
-
-/* Add Dynamic Capacity Response or Release Dynamic Capacity */
-static uint16_t dc_respond(T3 *t, uint16_t op, uint8_t flags, unsigned n,
-                           const uint64_t *dpa, const uint64_t *len)
-{
-    uint8_t in[8 + 24 * 8] = { 0 };
-
-    g_assert_cmpuint(n, <=, 8);
-    stl_le_p(in, n);
-    in[4] = flags;
-    for (unsigned i = 0; i < n; i++) {
-        stq_le_p(in + 8 + 24 * i, dpa[i]);
-        stq_le_p(in + 16 + 24 * i, len[i]);
-    }
-    return mbox_send(t, op, in, 8 + 24 * n, NULL, 0, NULL);
-}
-
-static uint16_t dc_respond1(T3 *t, uint16_t op, uint64_t dpa, uint64_t len)
-{
-    return dc_respond(t, op, 0, 1, &dpa, &len);
-}
 
 /* Get DC Extent List of @count from @start: total; extents into @out */
 static uint32_t dc_extents(T3 *t, uint32_t start, uint32_t count,
@@ -174,50 +59,6 @@ static uint32_t dc_extents(T3 *t, uint32_t start, uint32_t count,
         *gen = ldl_le_p(out + 8);
     }
     return ldl_le_p(out + 4);
-}
-
-/* The records of the Dynamic Capacity log (at most 16), cleared */
-static unsigned dc_events(T3 *t, uint8_t *recs)
-{
-    uint8_t out[0x20 + 128 * 16];
-    uint8_t in[6 + 2 * 16] = { LOG_DC, 0 };
-    uint32_t len;
-    unsigned n;
-
-    g_assert_cmphex(mbox_send(t, 0x0100, (uint8_t[]){ LOG_DC }, 1, out,
-                              sizeof(out), &len), ==, RC_SUCCESS);
-    n = lduw_le_p(out + 0x14);
-    g_assert_cmpuint(n, <=, 16);
-    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
-    memcpy(recs, out + 0x20, 128 * n);
-    if (n) {
-        in[2] = n;
-        for (unsigned i = 0; i < n; i++) {
-            stw_le_p(in + 6 + 2 * i, lduw_le_p(recs + 128 * i + 0x14));
-        }
-        g_assert_cmphex(mbox_send(t, 0x0101, in, 6 + 2 * n, NULL, 0, NULL),
-                        ==, RC_SUCCESS);
-    }
-    return n;
-}
-
-static const uint8_t dc_uuid[16] = {
-    0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18,
-    0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,
-};
-
-/* Dynamic Capacity Event Record @rec: @type, extent, More */
-static void check_dc_record(const uint8_t *rec, uint8_t type, uint8_t region,
-                            uint64_t dpa, uint64_t len, bool more)
-{
-    g_assert_cmpmem(rec, 16, dc_uuid, 16);
-    g_assert_cmpuint(rec[16], ==, 128);
-    g_assert_cmpuint(rec[0x30], ==, type);
-    g_assert_cmpuint(lduw_le_p(rec + 0x32), ==, 0);    /* host id */
-    g_assert_cmpuint(rec[0x34], ==, region);
-    g_assert_cmpuint(rec[0x35] & 1, ==, more);
-    g_assert_cmphex(ldq_le_p(rec + 0x38), ==, dpa);
-    g_assert_cmphex(ldq_le_p(rec + 0x40), ==, len);
 }
 
 /* ---- tests ---- */
@@ -343,27 +184,14 @@ static void test_cdat(void)
 /* The CEL lists the four commands with their effects */
 static void test_cel(void)
 {
-    static const struct { uint16_t op, effects; } want[] = {
+    static const uint16_t want[][2] = {
         { OP_GET_CONFIG, 0 }, { OP_GET_EXTENTS, 0 },
         { OP_ADD_RESPONSE, 0x6 }, { OP_RELEASE, 0x6 },
     };
-    g_autofree uint8_t *cel = NULL;
-    uint32_t size;
     T3 t;
 
     dc_start(&t, "");
-    cel = cxl_qtest_read_cel(t.qts, t.mbox, t.payload_max, &size);
-    for (unsigned w = 0; w < ARRAY_SIZE(want); w++) {
-        bool found = false;
-
-        for (uint32_t i = 0; i < size; i += 4) {
-            if (lduw_le_p(cel + i) == want[w].op) {
-                g_assert_cmphex(lduw_le_p(cel + i + 2), ==, want[w].effects);
-                found = true;
-            }
-        }
-        g_assert_true(found);
-    }
+    dc_check_cel(&t, want, ARRAY_SIZE(want));
     t3_stop(&t);
 }
 

@@ -11,6 +11,7 @@
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
+#include "qobject/qlist.h"
 #include "qapi/error.h"
 #include "cxl-type3-qtest.h"
 
@@ -397,4 +398,174 @@ void sec_reset(T3 *t)
 {
     qtest_system_reset(t->qts);
     platform_init(t);
+}
+
+/* ---- dynamic capacity (cxl-type3-dc-test, cxl-type3-fm-dcd-test) ---- */
+
+void dc_start(T3 *t, const char *extra)
+{
+    g_autofree char *opts = g_strdup_printf(
+        ",volatile-dc-memdev=dc0,num-dc-regions=2%s "
+        "-object memory-backend-ram,id=dc0,size=512M", extra);
+
+    t3_start_opts(t, false, opts);
+}
+
+/* Run @cmd with the JSON object @args; NULL or the error's description */
+char *dc_qmp(T3 *t, const char *cmd, const char *fmt, ...)
+{
+    g_autofree char *json = NULL;
+    QObject *args;
+    QDict *rsp;
+    va_list ap;
+
+    va_start(ap, fmt);
+    json = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    args = qobject_from_json(json, &error_abort);
+    rsp = qtest_qmp(t->qts, "{'execute': %s, 'arguments': %p}", cmd, args);
+    return qmp_error_desc(rsp);
+}
+
+void qmp_ok(char *desc)
+{
+    g_assert_null(desc);
+}
+
+/* The error @desc mentions @what */
+void qmp_err(char *desc, const char *what)
+{
+    g_assert_nonnull(desc);
+    if (!strstr(desc, what)) {
+        g_test_message("error '%s' lacks '%s'", desc, what);
+        g_assert_not_reached();
+    }
+    g_free(desc);
+}
+
+/* Offer the extents of region @r (JSON list @extents) */
+char *dc_add(T3 *t, unsigned r, const char *tag, const char *extents)
+{
+    g_autofree char *tagarg = tag ? g_strdup_printf(", 'tag': '%s'", tag)
+                                  : g_strdup("");
+
+    return dc_qmp(t, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 0, 'selection-policy': "
+                  "'prescriptive', 'region': %u%s, 'extents': %s}",
+                  r, tagarg, extents);
+}
+
+/* cxl-query-dynamic-capacity's extents, as "state:offset+len,..." */
+char *dc_query(T3 *t)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-query-dynamic-capacity',"
+                           " 'arguments': {'path': 't3'}}");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    QList *ext = qdict_get_qlist(ret, "extents");
+    GString *s = g_string_new("");
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(ext, e) {
+        QDict *x = qobject_to(QDict, qlist_entry_obj(e));
+
+        g_string_append_printf(s, "%s%s:%u:0x%" PRIx64 "+0x%" PRIx64,
+                               s->len ? "," : "",
+                               qdict_get_str(x, "state"),
+                               (unsigned)qdict_get_int(x, "region"),
+                               (uint64_t)qdict_get_int(x, "offset"),
+                               (uint64_t)qdict_get_int(x, "len"));
+    }
+    qobject_unref(rsp);
+    return g_string_free(s, false);
+}
+
+void check_query(T3 *t, const char *want)
+{
+    g_autofree char *got = dc_query(t);
+
+    g_assert_cmpstr(got, ==, want);
+}
+
+/* The records of the Dynamic Capacity log (at most 16), cleared */
+unsigned dc_events(T3 *t, uint8_t *recs)
+{
+    uint8_t out[0x20 + 128 * 16];
+    uint8_t in[6 + 2 * 16] = { LOG_DC, 0 };
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(mbox_send(t, 0x0100, (uint8_t[]){ LOG_DC }, 1, out,
+                              sizeof(out), &len), ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(n, <=, 16);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    memcpy(recs, out + 0x20, 128 * n);
+    if (n) {
+        in[2] = n;
+        for (unsigned i = 0; i < n; i++) {
+            stw_le_p(in + 6 + 2 * i, lduw_le_p(recs + 128 * i + 0x14));
+        }
+        g_assert_cmphex(mbox_send(t, 0x0101, in, 6 + 2 * n, NULL, 0, NULL),
+                        ==, RC_SUCCESS);
+    }
+    return n;
+}
+
+const uint8_t dc_uuid[16] = {
+    0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18,
+    0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,
+};
+
+/* Dynamic Capacity Event Record @rec: @type, extent, More */
+void check_dc_record(const uint8_t *rec, uint8_t type, uint8_t region,
+                     uint64_t dpa, uint64_t len, bool more)
+{
+    g_assert_cmpmem(rec, 16, dc_uuid, 16);
+    g_assert_cmpuint(rec[16], ==, 128);
+    g_assert_cmpuint(rec[0x30], ==, type);
+    g_assert_cmpuint(lduw_le_p(rec + 0x32), ==, 0);    /* host id */
+    g_assert_cmpuint(rec[0x34], ==, region);
+    g_assert_cmpuint(rec[0x35] & 1, ==, more);
+    g_assert_cmphex(ldq_le_p(rec + 0x38), ==, dpa);
+    g_assert_cmphex(ldq_le_p(rec + 0x40), ==, len);
+}
+
+/* Add Dynamic Capacity Response or Release Dynamic Capacity */
+uint16_t dc_respond(T3 *t, uint16_t op, uint8_t flags, unsigned n,
+                    const uint64_t *dpa, const uint64_t *len)
+{
+    uint8_t in[8 + 24 * 8] = { 0 };
+
+    g_assert_cmpuint(n, <=, 8);
+    stl_le_p(in, n);
+    in[4] = flags;
+    for (unsigned i = 0; i < n; i++) {
+        stq_le_p(in + 8 + 24 * i, dpa[i]);
+        stq_le_p(in + 16 + 24 * i, len[i]);
+    }
+    return mbox_send(t, op, in, 8 + 24 * n, NULL, 0, NULL);
+}
+
+uint16_t dc_respond1(T3 *t, uint16_t op, uint64_t dpa, uint64_t len)
+{
+    return dc_respond(t, op, 0, 1, &dpa, &len);
+}
+
+void dc_check_cel(T3 *t, const uint16_t (*want)[2], unsigned n)
+{
+    g_autofree uint8_t *cel = NULL;
+    uint32_t size;
+
+    cel = cxl_qtest_read_cel(t->qts, t->mbox, t->payload_max, &size);
+    for (unsigned w = 0; w < n; w++) {
+        bool found = false;
+
+        for (uint32_t i = 0; i < size; i += 4) {
+            if (lduw_le_p(cel + i) == want[w][0]) {
+                g_assert_cmphex(lduw_le_p(cel + i + 2), ==, want[w][1]);
+                found = true;
+            }
+        }
+        g_assert_true(found);
+    }
 }

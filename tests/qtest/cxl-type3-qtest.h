@@ -349,4 +349,50 @@ uint16_t get_lsa(T3 *t);
 /* System reset, then firmware's set-up again */
 void sec_reset(T3 *t);
 
+/* ---- dynamic capacity ---- */
+
+#define DC_SIZE             (512 * MiB)
+#define DC_REGION_LEN       (256 * MiB)
+#define DC_BASE             (VMEM_SIZE + PMEM_SIZE)
+#define BLOCK               (2 * MiB)
+#define LOG_DC              4
+#define RC_EXTENT_LIST      0x1e
+#define TAG_A               "5be4d9b6-0a1c-4a66-9d7e-2f1a6b9c4d01"
+
+/* Start with two DC regions of 256 MiB (block 2 MiB) after the static */
+void dc_start(T3 *t, const char *extra);
+
+/* Run @cmd with the JSON object @args; NULL or the error's description */
+char * G_GNUC_PRINTF(3, 4) dc_qmp(T3 *t, const char *cmd,
+                                  const char *fmt, ...);
+
+/* @desc (of dc_qmp()) is NULL; is an error mentioning @what (freed) */
+void qmp_ok(char *desc);
+void qmp_err(char *desc, const char *what);
+
+/* cxl-add-dynamic-capacity, prescriptive, of region @r (JSON @extents) */
+char *dc_add(T3 *t, unsigned r, const char *tag, const char *extents);
+
+/* cxl-query-dynamic-capacity's extents, as "state:region:offset+len,..." */
+char *dc_query(T3 *t);
+void check_query(T3 *t, const char *want);
+
+/* Add Dynamic Capacity Response or Release Dynamic Capacity (@op) */
+uint16_t dc_respond(T3 *t, uint16_t op, uint8_t flags, unsigned n,
+                    const uint64_t *dpa, const uint64_t *len);
+uint16_t dc_respond1(T3 *t, uint16_t op, uint64_t dpa, uint64_t len);
+
+/* The records of the Dynamic Capacity log (at most 16), cleared */
+unsigned dc_events(T3 *t, uint8_t *recs);
+
+/* The CEL lists each of the @n opcodes want[i][0] with effects want[i][1] */
+void dc_check_cel(T3 *t, const uint16_t (*want)[2], unsigned n);
+
+/* The Dynamic Capacity Event Record UUID */
+extern const uint8_t dc_uuid[16];
+
+/* Dynamic Capacity Event Record @rec: @type, extent, More */
+void check_dc_record(const uint8_t *rec, uint8_t type, uint8_t region,
+                     uint64_t dpa, uint64_t len, bool more);
+
 #endif

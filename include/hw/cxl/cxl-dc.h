@@ -38,6 +38,7 @@ typedef struct CXLDCRegion {
     uint64_t block_size;
     uint32_t dsmad_handle;      /* the region's CDAT DSMAS handle */
     bool sharable;              /* extents carry shared sequence numbers */
+    bool sanitize_on_release;   /* reported; released capacity is zeroed */
 } CXLDCRegion;
 
 typedef enum CXLDCExtentState {
@@ -64,6 +65,28 @@ typedef struct CXLDCStore {
     uint32_t generation;        /* extent list generation number */
     uint32_t next_batch;
 } CXLDCStore;
+
+/* A list of @n DPA ranges (an add or release request's extents) */
+typedef struct CXLDCRanges {
+    unsigned n;
+    uint64_t *dpa;
+    uint64_t *len;
+} CXLDCRanges;
+
+/* Room for @n ranges (their count set) */
+static inline void cxl_dc_ranges_alloc(CXLDCRanges *r, unsigned n)
+{
+    r->n = n;
+    r->dpa = g_new(uint64_t, n + 1);
+    r->len = g_new(uint64_t, n + 1);
+}
+
+static inline void cxl_dc_ranges_clear(CXLDCRanges *r)
+{
+    g_free(r->dpa);
+    g_free(r->len);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CXLDCRanges, cxl_dc_ranges_clear)
 
 /* What is wrong with a range (cxl_dc_check_range()) */
 typedef enum CXLDCRangeError {

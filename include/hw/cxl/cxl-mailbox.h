@@ -943,6 +943,126 @@ typedef struct CXLDCResponseIn {
 } QEMU_PACKED CXLDCResponseIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLDCResponseIn) != 8);
 
+/*
+ * ---- FM API DCD management (CXL r3.1 7.6.7.6) ----
+ *
+ * Linux has none of these commands: every layout below is from memory of
+ * CXL r3.1 7.6.7.6 (Get DCD Info to Initiate Dynamic Capacity Release),
+ * not checked against the spec text or any other implementation.
+ */
+
+/*
+ * Get DCD Info (5600h) output, CXL r3.1 7.6.7.6.1 (from memory). Policy
+ * masks: bit n = selection policy n (free, contiguous, prescriptive,
+ * enable shared access) or removal policy n (tag-based, prescriptive).
+ * Sanitize on release mask: bit n = region n's flag can be configured.
+ * Total dynamic capacity in 256 MiB units. Block size mask of region n:
+ * bit k = a block size of 2^k bytes is supported.
+ */
+typedef struct CXLGetDCDInfoOut {
+    uint8_t num_hosts;
+    uint8_t num_regions;
+    uint8_t rsvd1[2];
+    uint16_t add_policies;
+    uint8_t rsvd2[2];
+    uint16_t removal_policies;
+    uint8_t sanitize_mask;
+    uint8_t rsvd3;
+    uint64_t total_capacity;
+    uint64_t block_size_mask[8];        /* regions 0 to 7 */
+} QEMU_PACKED CXLGetDCDInfoOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCDInfoOut) != 0x54);
+
+/* Get Host DC Region Configuration (5601h) input, 7.6.7.6.2 (from memory) */
+typedef struct CXLGetHostDCConfigIn {
+    uint16_t host_id;
+    uint8_t region_count;               /* regions requested */
+    uint8_t start_region;               /* starting region index */
+} QEMU_PACKED CXLGetHostDCConfigIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetHostDCConfigIn) != 4);
+
+/*
+ * Get Host DC Region Configuration (5601h) output (from memory): the
+ * header, the returned regions' CXLDCRegionConfig entries (as in Get
+ * Dynamic Capacity Configuration), then CXLGetDCConfigTrailer (extents
+ * and tags: total and available).
+ */
+typedef struct CXLGetHostDCConfigOut {
+    uint16_t host_id;
+    uint8_t nr_regions;                 /* number of available regions */
+    uint8_t regions_returned;
+    CXLDCRegionConfig region[];
+} QEMU_PACKED CXLGetHostDCConfigOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetHostDCConfigOut) != 4);
+
+/*
+ * Set DC Region Configuration (5602h) input, 7.6.7.6.3 (from memory).
+ * flags: sanitize on release [0].
+ */
+typedef struct CXLSetDCRegionConfigIn {
+    uint8_t region;
+    uint8_t rsvd1[3];
+    uint64_t block_size;
+    uint8_t flags;
+    uint8_t rsvd2[3];
+} QEMU_PACKED CXLSetDCRegionConfigIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLSetDCRegionConfigIn) != 0x10);
+#define CXL_DC_REGION_SANITIZE_ON_RELEASE   BIT(0)
+
+/* Get DC Region Extent Lists (5603h) input, 7.6.7.6.4 (from memory) */
+typedef struct CXLGetDCRegionExtentsIn {
+    uint16_t host_id;
+    uint8_t rsvd[2];
+    uint32_t count;                     /* extents requested */
+    uint32_t start;                     /* starting extent index */
+} QEMU_PACKED CXLGetDCRegionExtentsIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCRegionExtentsIn) != 12);
+
+/* Get DC Region Extent Lists (5603h) output (from memory) */
+typedef struct CXLGetDCRegionExtentsOut {
+    uint16_t host_id;
+    uint8_t rsvd1[2];
+    uint32_t start;
+    uint32_t returned;
+    uint32_t total;                     /* the host's extents */
+    uint32_t generation;                /* extent list generation number */
+    uint8_t rsvd2[4];
+    CXLDCExtentRaw extent[];
+} QEMU_PACKED CXLGetDCRegionExtentsOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetDCRegionExtentsOut) != 0x18);
+
+/*
+ * Initiate Dynamic Capacity Add (5604h) input, 7.6.7.6.5 (from memory).
+ * policy: selection policy [3:0]. length: the capacity the device is to
+ * choose (free and contiguous policies).
+ */
+typedef struct CXLInitiateDCAddIn {
+    uint16_t host_id;
+    uint8_t policy;
+    uint8_t region;
+    uint64_t length;
+    uint8_t tag[CXL_UUID_LEN];
+    uint32_t nr_extents;
+    CXLDCExtentRaw extent[];
+} QEMU_PACKED CXLInitiateDCAddIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLInitiateDCAddIn) != 0x20);
+
+/*
+ * Initiate Dynamic Capacity Release (5605h) input, 7.6.7.6.6 (from
+ * memory). flags: removal policy [3:0], forced removal [4], sanitize on
+ * release [5]. length: as for the add.
+ */
+typedef struct CXLInitiateDCReleaseIn {
+    uint16_t host_id;
+    uint8_t flags;
+    uint8_t rsvd;
+    uint64_t length;
+    uint8_t tag[CXL_UUID_LEN];
+    uint32_t nr_extents;
+    CXLDCExtentRaw extent[];
+} QEMU_PACKED CXLInitiateDCReleaseIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLInitiateDCReleaseIn) != 0x20);
+
 /* ---- FM API physical switch commands (CXL r3.1 7.6.7.1) ---- */
 
 #define CXL_SWITCH_BITMASK_LEN          32

@@ -15,6 +15,7 @@
 #include "hw/cxl/cxl-cci.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-component.h"
+#include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-device-regs.h"
 #include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-mem-target.h"
@@ -109,6 +110,11 @@ struct CXLType3Dev {
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
     bool flit;                  /* x-256b-flit */
+    /*
+     * x-fm-api-mailbox: the FM API DCD commands on the host's mailbox
+     * (prototyping; a fabric manager's CCI is their place)
+     */
+    bool fm_api_mailbox;
 
     /* dynamic capacity properties (cxl-type3-dc.c) */
     HostMemoryBackend *hostdc;
@@ -351,6 +357,15 @@ void cxl_type3_scan_media_record(CXLEventGenMedia *rec, uint64_t dpa,
  * log. Only DPA in accepted extents is memory the host may access.
  */
 #define CXL_TYPE3_DC_BLOCK_SIZE         (2 * MiB)
+/* The dynamic capacity of a device (ct3->dc) */
+typedef struct CXLType3DC {
+    CXLDCRegion region[CXL_DC_MAX_REGIONS];
+    unsigned nr_regions;
+    CXLDCStore store;
+    /* an Add Dynamic Capacity Response with More set was received */
+    bool response_open;
+    uint32_t response_batch;    /* ... for this batch */
+} CXLType3DC;
 /* Check the DC properties and set the regions up (hostdc is mapped) */
 bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
                           Error **errp);
@@ -359,16 +374,38 @@ void cxl_type3_dc_cleanup(CXLType3Dev *ct3);
 void cxl_type3_dc_reset(CXLType3Dev *ct3);
 /* Register the DC commands (if the device has dynamic capacity) */
 void cxl_type3_dc_add_commands(CXLType3Dev *ct3);
+/* The FM API DCD management commands (cxl-type3-fm-dcd.c) */
+void cxl_type3_fm_dcd_add_commands(CXLType3Dev *ct3);
 /* The DPA of the first DC region */
 uint64_t cxl_type3_dc_base(CXLType3Dev *ct3);
+/* Region @r's entry of Get (Host) DC (Region) Configuration */
+void cxl_type3_dc_region_config(CXLType3Dev *ct3, unsigned r,
+                                CXLDCRegionConfig *out);
+/* The extents and tags (total, available) after the region entries */
+void cxl_type3_dc_config_trailer(CXLType3Dev *ct3, CXLGetDCConfigTrailer *t);
+/* The accepted extents @start to @start + @n - 1 (which exist), to @out */
+void cxl_type3_dc_extent_list(CXLType3Dev *ct3, uint32_t start, uint32_t n,
+                              CXLDCExtentRaw *out);
+/* The block sizes region @r supports: bit k = 2^k bytes */
+uint64_t cxl_type3_dc_block_sizes(CXLType3Dev *ct3, unsigned r);
+/*
+ * Set DC Region Configuration: region @region's block size and sanitize
+ * on release flag, only while it has no extent (pending or accepted);
+ * adds a Region Configuration Updated record. Invalid Input (no such
+ * region, unsupported block size), Unsupported (the region has extents),
+ * Retry (the event log is full); nothing changes unless it succeeds.
+ */
+CXLRetCode cxl_type3_dc_set_region(CXLType3Dev *ct3, uint8_t region,
+                                   uint64_t block_size, bool sanitize,
+                                   Error **errp);
 /* CDAT ranges of the DC regions, into @ranges; returns how many */
 unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges);
 /* Host pointer to DC DPA [@dpa, +@len) if it is all in an accepted extent */
 uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /*
  * The fabric manager's side (QMP cxl-add-dynamic-capacity and
- * cxl-release-dynamic-capacity call these; the FM API's Initiate Dynamic
- * Capacity Add/Release can). Extents are DPA ranges of region @region;
+ * cxl-release-dynamic-capacity call these, and the FM API's Initiate
+ * Dynamic Capacity Add/Release). Extents are DPA ranges of region @region;
  * @tag is 16 bytes or NULL (untagged; for a release: any tag). The
  * return code is the spec's (Invalid Input, Invalid Physical Address,
  * Invalid Extent List, Resources Exhausted, Unsupported, Retry: the event
