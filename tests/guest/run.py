@@ -651,8 +651,39 @@ class Run:
                 where = f" (in step {self.current_step})" if self.current_step else ""
                 self.res.reasons.append(f"timeout after {timeout}s{where}")
                 self.want_tail = True
+                self._hang_dump(proc)
                 return
             time.sleep(0.2)
+
+    def _hang_dump(self, proc):
+        """At a timeout, before QEMU is killed: what each vCPU was doing
+        (QMP query-cpus-fast and HMP 'info registers -a') and the stacks of
+        QEMU's threads (gdb, if installed), into hang.txt, so that a guest
+        that hangs (or a QEMU that deadlocks) can be told apart."""
+        out = [f"QEMU pid {proc.pid}, {time.monotonic() - self.t0:.1f}s after start"]
+        try:
+            with open(f"/proc/{proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out.append(f"state {fields[0]}, CPU time {(int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'):.1f}s")
+        except (OSError, IndexError, ValueError):
+            pass
+        for cmd, args in (("query-cpus-fast", {}),
+                          ("human-monitor-command", {"command-line": "info registers -a"})):
+            try:
+                out.append(f"--- {cmd}\n{self.ctx.qmp(cmd, **args)}")
+            except Exception as e:         # QMP may be what hangs
+                out.append(f"--- {cmd}: {e}")
+        if shutil.which("gdb"):
+            try:
+                r = subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex",
+                                    "thread apply all bt"], capture_output=True,
+                                   text=True, timeout=60)
+                out.append("--- gdb: thread apply all bt\n" + r.stdout[-20000:])
+            except (OSError, subprocess.TimeoutExpired) as e:
+                out.append(f"--- gdb: {e}")
+        with open(self.logdir / "hang.txt", "w") as f:
+            f.write("\n".join(out) + "\n")
+        self.res.reasons.append("vCPU state and QEMU's thread stacks in hang.txt")
 
     def _exit_cause(self):
         """Why the guest stopped: the SHUTDOWN event's reason, and a
