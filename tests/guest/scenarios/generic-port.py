@@ -146,6 +146,13 @@ def flit_bytes(flit):
     return 256 if flit else 68
 
 
+def gp_figures(hb):
+    """HB's Generic Port latency (ns) and bandwidth (MB/s): its -numa
+    hmat-lb figures, or QEMU's defaults"""
+    _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
+    return GP_DEFAULT if gp_lat is None else (gp_lat, gp_bw)
+
+
 def link_latency_ns(speed, width, flit):
     """cxl_pci_get_latency (flit / raw link bandwidth, ps) rounded up to ns
     by add_latency"""
@@ -160,7 +167,7 @@ def expected_switch(hb, links, flits):
     port's links."""
     (ep_s, ep_w), (dsp_s, dsp_w), (usp_s, usp_w), (rp_s, rp_w) = links
     dsp_flit, rp_flit = flits
-    _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
+    gp_lat, gp_bw = gp_figures(hb)
     r_lat, w_lat, r_bw, w_bw = SSLBIS[SWITCH_DSP]
     # cxl_endpoint_get_perf_coordinates: the downstream port's SSLBIS and
     # link latency, the root port's link latency, the Generic Port; then
@@ -184,9 +191,7 @@ def expected_switch(hb, links, flits):
 def expected(hb, ep_speed, ep_width, rp_speed, rp_width, rp_flit):
     """Region coordinates (same for access0 and access1: node 0, the only
     initiator, has the CPUs) of a 1-way region on the device below HB."""
-    _, _, gp_lat, gp_bw = GENERIC_PORTS[hb]
-    if gp_lat is None:
-        gp_lat, gp_bw = GP_DEFAULT
+    gp_lat, gp_bw = gp_figures(hb)
     # HMAT: QEMU writes latency in ps and bandwidth in MB/s (1 MiB units of
     # -numa hmat-lb); Linux reads ns (rounded up) and MB/s
     # cxl_endpoint_get_perf_coordinates: the root port's link latency
@@ -194,8 +199,8 @@ def expected(hb, ep_speed, ep_width, rp_speed, rp_width, rp_flit):
     # ns by add_latency), plus the Generic Port's; bandwidth: the Generic
     # Port's, capped by pcie_bandwidth_available (encoded, minimum over the
     # endpoint and root port links) / 8
-    link_ps = flit_bytes(rp_flit) * 1000000 // (RAW_MBPS[rp_speed] * rp_width // 8)
-    ep_lat = -(-link_ps // 1000) + gp_lat
+    link_ns = link_latency_ns(rp_speed, rp_width, rp_flit)
+    ep_lat = link_ns + gp_lat
     avail = min(ENC_MBPS[ep_speed] * ep_width, ENC_MBPS[rp_speed] * rp_width) // 8
     ep_bw = min(gp_bw, avail)
     # cxl_port_perf_data_calculate: + the CDAT DSLBIS
@@ -205,7 +210,7 @@ def expected(hb, ep_speed, ep_width, rp_speed, rp_width, rp_flit):
     # with the host bridge's (Generic Port) bandwidth
     bw = min(RAW_MBPS[ep_speed] * ep_width // 8, CDAT_BANDWIDTH_MBS, gp_bw)
     return {"read_latency": lat, "write_latency": lat, "read_bandwidth": bw,
-            "write_bandwidth": bw}, {"link_ps": link_ps, "pcie_available": avail, "endpoint_bw": ep_bw}
+            "write_bandwidth": bw}, {"link_ns": link_ns, "pcie_available": avail, "endpoint_bw": ep_bw}
 
 
 ATTRS = ("read_latency", "write_latency", "read_bandwidth", "write_bandwidth")
