@@ -272,7 +272,7 @@ static void scci_realize(PCIDevice *d, Error **errp)
 
     cxl_cci_init(&s->cci, OBJECT(d), "cxl-switch-cci", s, s->payload_size);
     cxl_cci_set_pci_identity(&s->cci, d);
-    s->cci.serial = s->target->sn;
+    s->cci.serial = cxl_serial(s->target->sn);
     s->cci.component_type = CXL_CCI_COMPONENT_SWITCH;
     cxl_cci_add_commands(&s->cci, cxl_switch_commands,
                          cxl_switch_commands_len);

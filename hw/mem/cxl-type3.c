@@ -600,7 +600,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     /* mailbox and device registers */
     cxl_cci_init(&ct3->cci, obj, "cxl-type3", ct3, ct3->payload_size);
     cxl_cci_set_pci_identity(&ct3->cci, d);
-    ct3->cci.serial = ct3->sn;
+    ct3->cci.serial = cxl_serial(ct3->sn);
     ct3->cci.component_type = CXL_CCI_COMPONENT_TYPE3;
     ct3->cci.events = &ct3->events;
     cxl_cci_add_commands(&ct3->cci, cxl_event_commands, cxl_event_commands_len);
@@ -646,7 +646,9 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (pcie_aer_init(d, PCI_ERR_VER, CT3_AER_OFFSET, PCI_ERR_SIZEOF, errp)) {
         goto fail_msix;
     }
-    pcie_dev_ser_num_init(d, CT3_DSN_OFFSET, ct3->sn);
+    if (ct3->sn != CXL_SN_UNSET) {
+        pcie_dev_ser_num_init(d, CT3_DSN_OFFSET, ct3->sn);
+    }
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
     ct3_dvsecs_init(ct3);
@@ -781,7 +783,7 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_SIZE("dc-regions-total-size", CXLType3Dev, dc_total_size, 0),
     DEFINE_PROP_SIZE("dc-block-size", CXLType3Dev, dc_block_size,
                      CXL_TYPE3_DC_BLOCK_SIZE),
-    DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, 0),
+    DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, CXL_SN_UNSET),
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
     DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLType3Dev, speed,
                                 PCIE_LINK_SPEED_32),

@@ -167,7 +167,7 @@ static void usp_realize(PCIDevice *d, Error **errp)
         goto fail_cdat;
     }
     cxl_link_init_ep_usp(d, usp->speed, usp->width, usp->flit);
-    if (usp->sn) {
+    if (usp->sn != CXL_SN_UNSET) {
         pcie_dev_ser_num_init(d, SW_DSN_OFFSET, usp->sn);
     }
     pcie_doe_init(d, &usp->doe, SW_DOE_OFFSET, usp_doe_protocols, true, 0);
@@ -242,7 +242,7 @@ static CXLDecodeResult usp_target_decode(CXLMemTarget *t, uint64_t hpa,
 }
 
 static const Property usp_properties[] = {
-    DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, 0),
+    DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, CXL_SN_UNSET),
     DEFINE_PROP_STRING("cdat", CXLUpstreamPort, cdat_file),
     DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLUpstreamPort, speed,
                                 PCIE_LINK_SPEED_32),

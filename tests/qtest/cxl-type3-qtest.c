@@ -62,6 +62,13 @@ void platform_init(T3 *t)
 
 void t3_start_opts(T3 *t, bool files, const char *dev_opts)
 {
+    g_autofree char *opts = g_strdup_printf(",sn=0x%x%s", SERIAL, dev_opts);
+
+    t3_start_raw(t, files, opts);
+}
+
+void t3_start_raw(T3 *t, bool files, const char *dev_opts)
+{
     g_autofree char *mem = NULL;
     g_autofree char *args = NULL;
 
@@ -88,8 +95,8 @@ void t3_start_opts(T3 *t, bool files, const char *dev_opts)
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s",
-        mem, SERIAL, dev_opts);
+        "persistent-memdev=pmem0,lsa=lsa0,id=t3%s",
+        mem, dev_opts);
     t->qts = cxl_qtest_start(args);
     platform_init(t);
     t->dvsec = find_dvsec(t, 0, NULL);

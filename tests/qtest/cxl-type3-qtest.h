@@ -134,6 +134,8 @@ void platform_init(T3 *t);
  * @dev_opts appended to the cxl-type3 device's options
  */
 void t3_start_opts(T3 *t, bool files, const char *dev_opts);
+/* The same without the device's sn=SERIAL (@dev_opts may give one) */
+void t3_start_raw(T3 *t, bool files, const char *dev_opts);
 
 static inline void t3_start(T3 *t, bool files)
 {

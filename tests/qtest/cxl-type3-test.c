@@ -569,6 +569,41 @@ static void check_link(const char *opts, unsigned speed, unsigned width,
     t3_stop(&t);
 }
 
+/*
+ * The serial number: sn as given, 0 included, in the DSN capability and
+ * Identify; without sn (upstream's default) no DSN capability and serial 0
+ */
+static void check_serial(const char *opts, bool dsn, uint64_t serial)
+{
+    T3 t;
+    uint8_t out[18];
+    uint32_t len;
+    uint16_t cap;
+
+    t3_start_raw(&t, false, opts);
+    cap = cxl_qtest_find_ext_cap(t.qts, DEV_BUS, 0, 0x0003);
+    if (dsn) {
+        g_assert_cmphex(cap, !=, 0);
+        g_assert_cmphex(dcfgl(&t, cap + 4), ==, (uint32_t)serial);
+        g_assert_cmphex(dcfgl(&t, cap + 8), ==, serial >> 32);
+    } else {
+        g_assert_cmphex(cap, ==, 0);
+    }
+    /* the capabilities after it are still found (the list is intact) */
+    g_assert_cmphex(cxl_qtest_find_ext_cap(t.qts, DEV_BUS, 0, 0x002e), !=, 0);
+    g_assert_cmphex(mbox_send(&t, 0x0001, NULL, 0, out, sizeof(out), &len),
+                    ==, 0);
+    g_assert_cmphex(ldq_le_p(out + 8), ==, serial);
+    t3_stop(&t);
+}
+
+static void test_serial(void)
+{
+    check_serial("", false, 0);
+    check_serial(",sn=0", true, 0);
+    check_serial(",sn=0x123456789abcdef0", true, 0x123456789abcdef0ull);
+}
+
 static void test_link(void)
 {
     check_link("", 5, 16, false);               /* 32 GT/s x16 */
@@ -588,5 +623,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/ras-injection", test_ras_injection);
     qtest_add_func("/cxl/type3/device-state", test_device_state);
     qtest_add_func("/cxl/type3/link", test_link);
+    qtest_add_func("/cxl/type3/serial", test_serial);
     return g_test_run();
 }

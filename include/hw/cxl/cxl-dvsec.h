@@ -14,6 +14,19 @@
 
 #define CXL_VENDOR_ID                   0x1e98
 
+/*
+ * The sn property's default, as upstream QEMU's: no serial number. The
+ * device then has no PCIe Device Serial Number capability and reports
+ * serial number 0 where a command carries one (Identify); any other value,
+ * 0 included, is a serial number, with the capability.
+ */
+#define CXL_SN_UNSET                    UINT64_MAX
+
+static inline uint64_t cxl_serial(uint64_t sn)
+{
+    return sn == CXL_SN_UNSET ? 0 : sn;
+}
+
 /* DVSEC IDs */
 #define CXL_DVSEC_DEVICE                0
 #define CXL_DVSEC_PORT_EXT              3
