@@ -25,7 +25,10 @@ files and compares a live QEMU (ours) against them.
       Compare a live QEMU with the data in DATADIR (whichever of the three
       files exist) and print, per command, device and machine option, what
       is missing, extra or differently typed. Exit status 1 if anything
-      is missing or differently typed (extras alone are not a failure).
+      is missing or differently typed, or if an upstream call would fail
+      here (an argument required here that upstream lacks or has optional);
+      optional extras, and arguments optional here that upstream requires,
+      are not failures.
 
   upstream-interface.py compare --qapi CXL_JSON DATADIR
       The same for QMP only, from a QAPI schema file (ours: qapi/cxl.json)
@@ -340,15 +343,19 @@ def compare_qmp(ref, ours, out):
                              (a["name"], o["qapi-type"], a["qapi-type"]))
                 bad += 1
             if o["optional"] != a["optional"]:
-                lines.append("  argument %s: %s here, %s upstream" %
+                # optional here, required upstream: every upstream call
+                # still works (a superset); the other way round breaks them
+                lines.append("  argument %s: %s here, %s upstream%s" %
                              (a["name"], "optional" if o["optional"]
-                              else "required", opt))
-                bad += 1
+                              else "required", opt,
+                              "" if o["optional"] else " (BREAKS calls)"))
+                bad += not o["optional"]
         for a in oc["arguments"]:
             if a["name"] not in rargs:
                 lines.append("  extra argument %s: %s (%s)" %
                              (a["name"], a["type"], "optional"
-                              if a["optional"] else "required"))
+                              if a["optional"] else "required: BREAKS calls"))
+                bad += not a["optional"]
         if oc["returns"] != rc["returns"]:
             lines.append("  returns %s, upstream %s" %
                          (oc["returns"], rc["returns"]))
