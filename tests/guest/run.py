@@ -204,13 +204,34 @@ class QMP:
 
 # ---------------------------------------------------------------- context ---
 
+class Board:
+    """Named marks two guests of one scenario (PEER) wait for each other
+    with: one posts a mark (with a value), the other waits for it."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.marks = {}
+
+    def post(self, name, value=""):
+        with self.cond:
+            self.marks[name] = str(value)
+            self.cond.notify_all()
+        return f"posted {name}"
+
+    def wait(self, name, timeout=120):
+        with self.cond:
+            if not self.cond.wait_for(lambda: name in self.marks, timeout):
+                raise TimeoutError(f"no mark {name!r} within {timeout}s")
+            return self.marks[name]
+
+
 class Context:
     """What a scenario's topology(), HOST handlers and check() get."""
 
-    def __init__(self, name, logdir, image, opts):
+    def __init__(self, name, logdir, image, opts, workdir=None, board=None):
         self.name = name
         self.logdir = logdir
-        self.workdir = logdir / "work"
+        self.workdir = workdir or logdir / "work"
         self.image = image                  # the guest image directory
         self.opts = opts
         self.qmp_client = None
@@ -218,7 +239,17 @@ class Context:
         self.killed = False                 # kill_qemu() ended this boot
         self.checks = []                    # (name, ok, detail)
         self._console = logdir / "console.log"
+        self.board = board or Board()       # shared with the peer's
+        self.peer = None                    # the other guest's Context
         self.workdir.mkdir(parents=True, exist_ok=True)
+
+    def post(self, name, value=""):
+        """Post mark NAME (for the other guest's wait())."""
+        return self.board.post(name, value)
+
+    def wait(self, name, timeout=120):
+        """Wait until mark NAME is posted (by either guest); its value."""
+        return self.board.wait(name, timeout)
 
     def file(self, name, size=None, data=None):
         """A per-run file in the work directory (sparse SIZE, or DATA)."""
@@ -321,6 +352,32 @@ class Scenario:
         return getattr(self.mod, attr, default)
 
 
+class PeerScenario:
+    """The second guest of a scenario with PEER (a dict of the same
+    attributes as a scenario's): its own GUEST, HOST, topology/TOPOLOGY,
+    FILES and check; anything else it does not set (KERNEL, MACHINE,
+    MEMORY, MODULES, TOOLS, ...) is the scenario's."""
+    OWN = ("GUEST", "HOST", "topology", "TOPOLOGY", "FILES", "check", "PEER")
+
+    def __init__(self, main):
+        self.main = main
+        self.spec = main.get("PEER")
+        self.name = main.name + "/peer"
+        self.kernel = main.kernel
+        self.description = "peer of " + main.name
+        if not isinstance(self.spec, dict) or "GUEST" not in self.spec:
+            raise ValueError(f"{main.path}: PEER must be a dict with a GUEST script")
+        if isinstance(self.spec["GUEST"], (list, tuple)):
+            raise ValueError(f"{main.path}: PEER's GUEST is one script (one boot)")
+
+    def get(self, attr, default=None):
+        if attr in self.spec:
+            return self.spec[attr]
+        if attr in self.OWN:
+            return default
+        return self.main.get(attr, default)
+
+
 def load_scenarios():
     # Shared helpers live in scenarios/_*.py: not scenarios, but importable.
     if str(SCENARIOS) not in sys.path:
@@ -353,7 +410,7 @@ class Result:
 
 
 class Run:
-    def __init__(self, scn, image, opts):
+    def __init__(self, scn, image, opts, logdir=None):
         self.scn = scn
         self.image = Path(image)
         # the kernel to boot and the release its /init must report
@@ -362,7 +419,7 @@ class Run:
         self.kernel_release = (kdir / "kernel-release").read_text().strip()
         self.opts = opts
         self.res = Result(scn.name)
-        self.logdir = LOGS / scn.name
+        self.logdir = logdir or LOGS / scn.name
         self.verbose = opts.verbose
         self.in_scenario = False
         self.current_step = None
@@ -498,23 +555,36 @@ class Run:
         self.t0 = time.monotonic()
         self.console_pos = 0
         initrd = self.logdir / "initrd.img"
+        peer = self._peer_setup(scripts)
         for boot, script in enumerate(scripts, 1):
             ctx.boot = boot
             if len(scripts) > 1:
                 say(f"  boot {boot}/{len(scripts)} {scn.name}")
             self._make_initrd(initrd, script)
+            if peer:
+                peer.start(self.t0 + timeout)
             if not self._boot(topo, initrd, console, self.t0 + timeout) or not self.res.ok:
                 break
+        if peer:
+            peer.finish(self.t0 + timeout)
         self.res.duration = time.monotonic() - self.t0
+        self._conclude()
+        if peer:
+            peer.merge(self.res)
+        if self.res.ok and not opts.keep:
+            initrd.unlink()
+            shutil.rmtree(ctx.workdir, ignore_errors=True)
 
+    def _conclude(self):
+        """After the guest is gone: kernel trouble in its console, failed
+        host requests, and the scenario's host checks (check())."""
+        ctx = self.ctx
         text = ctx.console()
         if not self._kernel_trouble(text) and self.want_tail:
             self.res.details += ["    | " + x for x in text.splitlines()[-30:]]
         for e in self.handler_errors:
             self.res.reasons.append(e)
-
-        # Host checks after the guest is gone.
-        check = scn.get("check")
+        check = self.scn.get("check")
         if callable(check):
             try:
                 check(ctx)
@@ -523,12 +593,31 @@ class Run:
         for name, ok, detail in ctx.checks:
             self.res.steps.append((f"host:{name}", "PASS" if ok else "FAIL", detail))
             tail = f" ({detail})" if detail else ""
-            say(f"  {'PASS' if ok else 'FAIL'} {scn.name}: host:{name}{tail}")
+            say(f"  {'PASS' if ok else 'FAIL'} {self.scn.name}: host:{name}{tail}")
             if not ok:
                 self.res.reasons.append(f"host check {name} failed")
-        if self.res.ok and not opts.keep:
-            initrd.unlink()
-            shutil.rmtree(ctx.workdir, ignore_errors=True)
+
+    def _peer_setup(self, scripts):
+        """A scenario with PEER: the second guest's Run, its Context
+        sharing this one's work directory and marks (ctx.peer links
+        them), its topology made after this one's."""
+        if not self.scn.get("PEER"):
+            return None
+        if len(scripts) > 1:
+            raise ValueError("a scenario with PEER boots once (GUEST is one script)")
+        pscn = PeerScenario(self.scn)
+        peer = PeerRun(pscn, self.image, self.opts, self.logdir / "peer")
+        peer.logdir.mkdir(parents=True)
+        peer.ctx = Context(pscn.name, peer.logdir, self.image, self.opts,
+                           workdir=self.ctx.workdir, board=self.ctx.board)
+        peer.ctx.peer, self.ctx.peer = self.ctx, peer.ctx
+        peer.ctx.boot = 1
+        peer.t0 = self.t0
+        peer.console_pos = 0
+        topo = pscn.get("topology")
+        peer.topo = topo(peer.ctx) if callable(topo) else list(pscn.get("TOPOLOGY", []))
+        peer._make_initrd(peer.logdir / "initrd.img", pscn.get("GUEST"))
+        return peer
 
     def _make_initrd(self, initrd, script):
         """The base image plus a cpio with /scenario.sh and the FILES."""
@@ -760,6 +849,42 @@ class Run:
         except OSError:
             lines = []
         self.res.details += ["    | qemu: " + x for x in lines[-20:]]
+
+
+class PeerRun(Run):
+    """The second guest of a scenario with PEER, booted beside the first
+    in a thread; its steps and checks join the scenario's result, named
+    "peer:STEP"."""
+
+    def start(self, deadline):
+        self.thread = threading.Thread(target=self._thread, args=(deadline,), daemon=True)
+        self.thread.start()
+
+    def _thread(self, deadline):
+        try:
+            self._boot(self.topo, self.logdir / "initrd.img", self.logdir / "console.log",
+                       deadline)
+        except Exception:
+            self.res.reasons.append("runner error")
+            self.res.details += ["    " + x for x in traceback.format_exc().splitlines()]
+
+    def finish(self, deadline):
+        """Wait for the peer's QEMU to end (it times out by itself)."""
+        self.thread.join(max(1, deadline - time.monotonic()) + 60)
+        if self.thread.is_alive():
+            self.res.reasons.append("the peer's runner did not end")
+            if self.proc is not None and self.proc.poll() is None:
+                self.proc.kill()
+
+    def merge(self, res):
+        """Into the scenario's result @res: the peer's steps, host checks
+        and failures."""
+        self._conclude()
+        res.steps += [(f"peer:{n}", k, d) for n, k, d in self.res.steps]
+        res.reasons += [f"peer: {r}" for r in self.res.reasons]
+        res.details += self.res.details
+        if self.res.boot is not None and res.boot is not None:
+            res.boot = max(res.boot, self.res.boot)
 
 
 _tool_lock = threading.Lock()
