@@ -19,6 +19,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qapi/error.h"
 #include "hw/cxl/cxl-hdm.h"
 
 bool cxl_hdm_count_encode(unsigned n, uint8_t *field)
@@ -30,6 +31,19 @@ bool cxl_hdm_count_encode(unsigned n, uint8_t *field)
     } else if (n >= 20 && n <= 32 && n % 4 == 0) {
         *field = n / 4 + 4;
     } else {
+        return false;
+    }
+    return true;
+}
+
+bool cxl_hdm_check_count(const char *dev, unsigned n, Error **errp)
+{
+    uint8_t field;
+
+    if (!cxl_hdm_count_encode(n, &field)) {
+        error_setg(errp, "%s: hdm-decoders: %u is not a decoder count the "
+                   "HDM Decoder Capability can report; use 1, 2, 4, 6, 8, "
+                   "10, 12, 14, 16, 20, 24, 28 or 32", dev, n);
         return false;
     }
     return true;

@@ -114,7 +114,7 @@ static CXLRetCode cmd_identify_switch(CXLCCI *cci, const uint8_t *in,
     /* a vPPB per downstream port, all bound */
     o->total_vppbs = cpu_to_le16(n - 1);
     o->bound_vppbs = cpu_to_le16(n - 1);
-    o->num_hdm_decoders = CXL_USP_DECODERS;
+    o->num_hdm_decoders = target_of(cci)->nr_decoders;
     *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }

@@ -117,7 +117,7 @@ static bool range_mapped(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
     CXLHDMDecoderSet *s = &ct3->comp.hdm;
 
-    for (unsigned i = 0; i < CXL_TYPE3_DECODERS; i++) {
+    for (unsigned i = 0; i < ct3->nr_decoders; i++) {
         uint64_t base, size;
 
         if (!s->dec[i].committed) {

@@ -108,7 +108,7 @@ void cxl_type3_erase_media(CXLType3Dev *ct3, const char *what)
 
 bool cxl_type3_memory_in_use(CXLType3Dev *ct3)
 {
-    for (unsigned i = 0; i < CXL_TYPE3_DECODERS; i++) {
+    for (unsigned i = 0; i < ct3->nr_decoders; i++) {
         if (ct3->comp.hdm.dec[i].committed) {
             return true;
         }

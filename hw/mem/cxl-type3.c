@@ -482,7 +482,8 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                     TYPE_CXL_TYPE3);
     }
     if (!cxl_cci_check_payload_size(ct3->payload_size, TYPE_CXL_TYPE3,
-                                    errp)) {
+                                    errp) ||
+        !cxl_hdm_check_count(TYPE_CXL_TYPE3, ct3->nr_decoders, errp)) {
         return false;
     }
     if (ct3->maint_ms > CXL_TYPE3_MAINT_MS_MAX) {
@@ -589,7 +590,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
 
     /* component registers: 4 HDM decoders, every interleave the spec has */
     caps = (CXLHDMCaps) {
-        .kind = CXL_HDM_ENDPOINT, .nr_decoders = CXL_TYPE3_DECODERS,
+        .kind = CXL_HDM_ENDPOINT, .nr_decoders = ct3->nr_decoders,
         .iw_3_6_12 = true, .iw_16 = true,
         .dpa_size = ct3->vsize + ct3->psize + ct3->dcsize,
     };
@@ -784,6 +785,8 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_SIZE("dc-block-size", CXLType3Dev, dc_block_size,
                      CXL_TYPE3_DC_BLOCK_SIZE),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, CXL_SN_UNSET),
+    DEFINE_PROP_UINT8("hdm-decoders", CXLType3Dev, nr_decoders,
+                      CXL_TYPE3_DECODERS),
     DEFINE_PROP_STRING("cdat", CXLType3Dev, cdat_file),
     DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLType3Dev, speed,
                                 PCIE_LINK_SPEED_32),

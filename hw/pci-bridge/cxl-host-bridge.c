@@ -97,6 +97,9 @@ static void cxl_host_bridge_realize(PCIDevice *dev, Error **errp)
     CXLHostBridge *hb = CXL_HOST_BRIDGE(dev);
     CXLHostBridgeClass *hbc = CXL_HOST_BRIDGE_GET_CLASS(dev);
 
+    if (!cxl_hdm_check_count(TYPE_CXL_HOST_BRIDGE, hb->nr_decoders, errp)) {
+        return;
+    }
     if (!machine_ops) {
         error_setg(errp, "%s: CXL host bridges need the machine option "
                    "cxl=on (this machine has no CXL support)",
@@ -125,7 +128,7 @@ static void cxl_host_bridge_realize(PCIDevice *dev, Error **errp)
     cxl_component_init(&hb->regs, OBJECT(dev), "cxl-host-bridge-registers",
                        &(CXLHDMCaps) {
                            .kind = CXL_HDM_SWITCH,
-                           .nr_decoders = CXL_HOST_BRIDGE_DECODERS,
+                           .nr_decoders = hb->nr_decoders,
                            .nr_targets = CXL_HDM_MAX_TARGETS,
                            .iw_3_6_12 = true,
                        });
@@ -143,6 +146,9 @@ static const Property cxl_host_bridge_properties[] = {
      */
     DEFINE_PROP_BOOL("hdm_for_passthrough", CXLHostBridge, hdm_for_passthrough,
                      false),
+    /* ours: the number of HDM decoders of the host bridge (CHBCR) */
+    DEFINE_PROP_UINT8("hdm-decoders", CXLHostBridge, nr_decoders,
+                      CXL_HOST_BRIDGE_DECODERS),
 };
 
 static void cxl_host_bridge_class_init(ObjectClass *klass, const void *data)

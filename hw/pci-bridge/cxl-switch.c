@@ -147,6 +147,9 @@ static void usp_realize(PCIDevice *d, Error **errp)
     uint16_t o;
 
     trace_cxl_usp_realize(DEVICE(d)->id ?: "", d->devfn, PCIE_PORT(d)->port);
+    if (!cxl_hdm_check_count(TYPE_CXL_USP, usp->nr_decoders, errp)) {
+        return;
+    }
     if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL switch upstream port must be below a CXL "
                    "root port or switch downstream port (bus=<cxl-rp or "
@@ -175,7 +178,7 @@ static void usp_realize(PCIDevice *d, Error **errp)
     cxl_component_init(&usp->regs, OBJECT(d), "cxl-usp-registers",
                        &(CXLHDMCaps) {
                            .kind = CXL_HDM_SWITCH,
-                           .nr_decoders = CXL_USP_DECODERS,
+                           .nr_decoders = usp->nr_decoders,
                            .nr_targets = CXL_HDM_MAX_TARGETS,
                            .iw_3_6_12 = true,
                        });
@@ -243,6 +246,8 @@ static CXLDecodeResult usp_target_decode(CXLMemTarget *t, uint64_t hpa,
 
 static const Property usp_properties[] = {
     DEFINE_PROP_UINT64("sn", CXLUpstreamPort, sn, CXL_SN_UNSET),
+    DEFINE_PROP_UINT8("hdm-decoders", CXLUpstreamPort, nr_decoders,
+                      CXL_USP_DECODERS),
     DEFINE_PROP_STRING("cdat", CXLUpstreamPort, cdat_file),
     DEFINE_PROP_PCIE_LINK_SPEED("x-speed", CXLUpstreamPort, speed,
                                 PCIE_LINK_SPEED_32),

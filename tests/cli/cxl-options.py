@@ -123,6 +123,27 @@ CASES = [
      ["-device", "cxl-upstream,bus=rp0,id=us0,sn=5",
       "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4",
       "-device", "cxl-downstream,port=1,bus=us0,id=ds1,chassis=0,slot=5"], None),
+    ("hdm-decoders-32", ["-M", "q35,cxl=on," + W1,
+                         "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm-decoders=32"] + RP0 +
+     ["-device", "cxl-upstream,bus=rp0,id=us0,hdm-decoders=20",
+      "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4",
+      "-object", "memory-backend-ram,id=m0,size=256M",
+      "-device", "cxl-type3,bus=ds0,volatile-memdev=m0,hdm-decoders=1"], None),
+    ("hdm-decoders-host-bridge", ["-M", "q35,cxl=on",
+                                  "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm-decoders=3"],
+     r"pxb-cxl: hdm-decoders: 3 is not a decoder count the HDM Decoder Capability can report; "
+     r"use 1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28 or 32"),
+    ("hdm-decoders-upstream", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-device", "cxl-upstream,bus=rp0,id=us0,hdm-decoders=18"],
+     r"cxl-upstream: hdm-decoders: 18 is not a decoder count"),
+    ("hdm-decoders-type3", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-object", "memory-backend-ram,id=m0,size=256M",
+      "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,hdm-decoders=0"],
+     r"cxl-type3: hdm-decoders: 0 is not a decoder count"),
+    ("hdm-decoders-too-many", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+     ["-object", "memory-backend-ram,id=m0,size=256M",
+      "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,hdm-decoders=64"],
+     r"cxl-type3: hdm-decoders: 64 is not a decoder count"),
     ("upstream-on-pcie0", ["-M", "q35,cxl=on", "-device", "cxl-upstream,bus=pcie.0,id=us0"],
      r"cxl-upstream: a CXL switch upstream port must be below a CXL root port or switch downstream port"),
     ("downstream-without-upstream", ["-M", "q35,cxl=on," + W1] + HB1 + RP0 +

@@ -117,6 +117,45 @@ static void test_commit(void)
     qtest_quit(e.qts);
 }
 
+/*
+ * hdm-decoders=32: the capability reports 32 (encoding Ch), decoders 0 to
+ * 31 commit in order over consecutive 256 MiB, and there is no decoder 32
+ */
+static void test_decoder_count(void)
+{
+    Env e;
+
+    e.qts = cxl_qtest_start(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=8G "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm-decoders=32");
+    e.chbcr = cxl_qtest_mtree_addr(e.qts, "cxl-host-bridge-registers");
+    e.window = cxl_qtest_window(e.qts, 0);
+    e.hdm = cxl_qtest_cm_cap(e.qts, e.chbcr, 5);
+    g_assert_cmpuint(qtest_readl(e.qts, e.hdm) & 0xf, ==, 0xc);
+    for (unsigned n = 0; n < 32; n++) {
+        program(&e, n, e.window + n * 256 * MiB, 256 * MiB, HDM_CTRL_COMMIT, 0);
+        g_assert_cmphex(ctrl(&e, n) & (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
+                        HDM_CTRL_COMMITTED);
+    }
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 31, HDM_DEC_BASE_LO)), ==,
+                    (uint32_t)(e.window + 31 * 256 * MiB));
+    /* past the last decoder: nothing */
+    qtest_writel(e.qts, dec(&e, 32, HDM_DEC_SIZE_HI), 1);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 32, HDM_DEC_SIZE_HI)), ==, 0);
+    qtest_quit(e.qts);
+
+    /* one decoder: encoding 0, and decoder 1 is not there */
+    e.qts = cxl_qtest_start(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1,hdm-decoders=1");
+    e.chbcr = cxl_qtest_mtree_addr(e.qts, "cxl-host-bridge-registers");
+    e.hdm = cxl_qtest_cm_cap(e.qts, e.chbcr, 5);
+    g_assert_cmpuint(qtest_readl(e.qts, e.hdm) & 0xf, ==, 0);
+    qtest_writel(e.qts, dec(&e, 1, HDM_DEC_SIZE_HI), 1);
+    g_assert_cmphex(qtest_readl(e.qts, dec(&e, 1, HDM_DEC_SIZE_HI)), ==, 0);
+    qtest_quit(e.qts);
+}
+
 static void test_commit_errors(void)
 {
     Env e;
@@ -217,5 +256,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/chbcr/hdm-lock-and-reset", test_lock_and_reset);
     qtest_add_func("/cxl/chbcr/passthrough", test_passthrough);
     qtest_add_func("/cxl/chbcr/ras", test_ras);
+    qtest_add_func("/cxl/chbcr/decoder-count", test_decoder_count);
     return g_test_run();
 }

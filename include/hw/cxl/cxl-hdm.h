@@ -60,6 +60,12 @@ typedef struct CXLHDMDecoderSet {
 /* Encoded decoder count of the capability register for @n decoders. */
 bool cxl_hdm_count_encode(unsigned n, uint8_t *field);
 bool cxl_hdm_count_decode(uint8_t field, unsigned *n);
+/*
+ * Check @n, the hdm-decoders property of device @dev: a count the
+ * capability register can encode. The error names the property and the
+ * counts allowed.
+ */
+bool cxl_hdm_check_count(const char *dev, unsigned n, Error **errp);
 
 /*
  * Try to commit decoder @idx as programmed. Returns true if the decoder is

@@ -21,6 +21,7 @@ struct CXLHostBridge {
 
     /* properties */
     bool hdm_for_passthrough;
+    uint8_t nr_decoders;        /* hdm-decoders */
 
     PCIBus *root_bus;           /* our CXL root bus */
     unsigned slot;              /* index of our CHBCR in the host register area */

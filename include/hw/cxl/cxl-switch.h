@@ -35,6 +35,7 @@ struct CXLUpstreamPort {
     /* properties */
     uint64_t sn;
     char *cdat_file;
+    uint8_t nr_decoders;        /* hdm-decoders */
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
     bool flit;                  /* x-256b-flit */

@@ -107,6 +107,7 @@ struct CXLType3Dev {
     uint64_t sn;
     char *cdat_file;
     uint32_t payload_size;
+    uint8_t nr_decoders;        /* hdm-decoders */
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
     bool flit;                  /* x-256b-flit */

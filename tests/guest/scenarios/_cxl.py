@@ -303,11 +303,12 @@ class Topology:
             out += ["-M", ",".join(self.windows)]
         return out + self._args
 
-    def host_bridge(self, bus_nr):
+    def host_bridge(self, bus_nr, opts=""):
+        """A pxb-cxl (@opts: more of its properties, ",name=value...")."""
         hid = f"cxl.{len(self.hbs) + 1}"
         self.coords[hid] = (len(self.hbs),)
         self.hbs.append(hid)
-        self._args += ["-device", f"pxb-cxl,bus_nr={bus_nr},bus=pcie.0,id={hid}"]
+        self._args += ["-device", f"pxb-cxl,bus_nr={bus_nr},bus=pcie.0,id={hid}{opts}"]
         return hid
 
     def _slot(self):
@@ -320,12 +321,13 @@ class Topology:
         self._args += ["-device", f"cxl-rp,port={port},bus={hb},id={rid},chassis=0,slot={self._slot()}"]
         return rid
 
-    def switch(self, parent, nr_dsps):
-        """An upstream port below @parent and @nr_dsps downstream ports
-        (port numbers 0..n-1); returns their ids."""
+    def switch(self, parent, nr_dsps, opts=""):
+        """An upstream port below @parent (@opts: more of its properties)
+        and @nr_dsps downstream ports (port numbers 0..n-1); returns their
+        ids."""
         self.nsw += 1
         us = f"us{self.nsw}"
-        self._args += ["-device", f"cxl-upstream,bus={parent},id={us},sn={0x1000 + self.nsw}"]
+        self._args += ["-device", f"cxl-upstream,bus={parent},id={us},sn={0x1000 + self.nsw}{opts}"]
         dsps = []
         for p in range(nr_dsps):
             ds = f"{us}-ds{p}"
