@@ -60,7 +60,24 @@ def filled(ctx, base, nbytes):
 
 HOST = {"layout": layout, "exact": exact, "filled": filled}
 
-GUEST = GUEST_LIB + rf'''
+GUEST = GUEST_LIB + r'''
+# gpf_ctrl PCIDEV: the phase 1 and phase 2 control words (hex) of the GPF
+# DVSEC for ports (DVSEC ID 4) of the PCI device at sysfs path PCIDEV
+cfg_rd() { od -A n -t x$3 -j $(($2)) -N $3 "$1/config" | tr -d ' '; }
+gpf_ctrl() {
+    local off=256 v
+    while [ $off -ne 0 ]; do
+        v=$(cfg_rd $1 $off 4)
+        if [ $((0x$v & 0xffff)) -eq 35 ] && [ "$(cfg_rd $1 $((off + 4)) 2)" = 1e98 ] &&
+           [ "$(cfg_rd $1 $((off + 8)) 2)" = 0004 ]; then
+            echo "$(cfg_rd $1 $((off + 12)) 2) $(cfg_rd $1 $((off + 14)) 2)"
+            return 0
+        fi
+        off=$((0x$v >> 20))
+    done
+    return 1
+}
+''' + rf'''
 step memdevs-probed wait_memdevs 4
 step_eq memdevs 4 sh -c 'cxl list -M | grep -c "\"memdev\""'
 # the switch is the port whose parent port is not the root: its dports
@@ -68,6 +85,12 @@ swport=$(for p in /sys/bus/cxl/devices/port*; do [ "$(basename $(readlink -f $p/
 step_eq switch-dports 4 sh -c "ls -d /sys/bus/cxl/devices/$swport/dport* | wc -l"
 step_eq switch-decoders {CXL_USP_DECODERS} sh -c "ls -d /sys/bus/cxl/devices/$swport/decoder*.* | wc -l"
 step_match switch-in-cxl-list "\"port\":\"$swport\"" cxl list -P
+# Linux sets the GPF timeouts of every dport on an endpoint's path to its
+# maximum, base 2 scale 7 (10 s): control 0702h in both phases
+hbport=$(basename $(readlink -f /sys/bus/cxl/devices/$swport/..))
+for d in /sys/bus/cxl/devices/$hbport/dport* /sys/bus/cxl/devices/$swport/dport*; do
+    step_eq gpf-${{d##*/}}-$(basename $(dirname $d)) "0702 0702" gpf_ctrl $(readlink -f $d)
+done
 order="$(memdev_of 1) $(memdev_of 2) $(memdev_of 3) $(memdev_of 4)"
 step region cxl create-region -t ram -d decoder0.0 -w {WAYS} -g {GRAN} -m $order || exit 1
 region=$(only_region)
