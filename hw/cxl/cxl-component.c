@@ -16,6 +16,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "qemu/log.h"
+#include "qapi/error.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-notify.h"
 #include "trace.h"
@@ -356,4 +357,32 @@ void cxl_component_fw_enable_hdm(CXLComponentRegs *c)
         c->hdm.enabled = true;
         hdm_notify(c, NULL);
     }
+}
+
+Object *cxl_qmp_device(const char *path, const char *type, Error **errp)
+{
+    bool ambiguous = false;
+    Object *obj = NULL;
+
+    if (!strchr(path, '/')) {
+        g_autofree char *full = g_strdup_printf("/machine/peripheral/%s",
+                                                path);
+
+        obj = object_resolve_path(full, NULL);
+    }
+    if (!obj) {
+        obj = object_resolve_path(path, &ambiguous);
+    }
+    if (!obj) {
+        error_setg(errp, "path: '%s' %s", path, ambiguous ?
+                   "matches more than one object; give the full QOM path" :
+                   "is not a device (give its QOM path or id)");
+        return NULL;
+    }
+    if (type && !object_dynamic_cast(obj, type)) {
+        error_setg(errp, "path: '%s' is a %s, not a %s", path,
+                   object_get_typename(obj), type);
+        return NULL;
+    }
+    return obj;
 }

@@ -7,6 +7,9 @@
  * error: its bit is the First Error Pointer and its header fills the
  * header log.
  *
+ * Also QMP's RAS error injection, for every CXL device and port that
+ * implements TYPE_CXL_RAS_SOURCE.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +17,11 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "qemu/log.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
+#include "qom/object.h"
+#include "hw/pci/pci_device.h"
+#include "hw/pci/pcie_aer.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-ras.h"
 #include "trace.h"
@@ -117,3 +125,122 @@ void cxl_ras_reset(CXLComponentRegs *c)
     /* everything unmasked; uncorrectable errors fatal by default */
     c->ras[A_CXL_RAS_UC_SEVERITY / 4] = CXL_RAS_UC_BITS;
 }
+
+void cxl_aer_unmask_internal(PCIDevice *d)
+{
+    uint16_t aer = d->exp.aer_cap;
+
+    pci_long_test_and_clear_mask(d->config + aer + PCI_ERR_UNCOR_MASK,
+                                 PCI_ERR_UNC_INTN);
+    pci_long_test_and_clear_mask(d->config + aer + PCI_ERR_COR_MASK,
+                                 PCI_ERR_COR_INTERNAL);
+}
+
+/* ---- QMP error injection (TYPE_CXL_RAS_SOURCE) ---- */
+
+/* Uncorrectable status bit of each CxlUncorErrorType (bits 12-13 rsvd) */
+static unsigned uncor_bit(CxlUncorErrorType t)
+{
+    return t < CXL_UNCOR_ERROR_TYPE_INTERNAL ? t :
+           14 + (t - CXL_UNCOR_ERROR_TYPE_INTERNAL);
+}
+
+/* The device or port at QOM @path, and the registers of its RAS */
+static PCIDevice *ras_source(const char *path, CXLComponentRegs **regs,
+                             Error **errp)
+{
+    Object *obj = cxl_qmp_device(path, NULL, errp);
+
+    if (!obj) {
+        return NULL;
+    }
+    if (!object_dynamic_cast(obj, TYPE_CXL_RAS_SOURCE)) {
+        error_setg(errp, "path: '%s' is a %s, not a CXL device or port "
+                   "(cxl-type3, cxl-rp, cxl-upstream or cxl-downstream)",
+                   path, object_get_typename(obj));
+        return NULL;
+    }
+    *regs = CXL_RAS_SOURCE_GET_CLASS(obj)->ras_regs(obj);
+    return PCI_DEVICE(obj);
+}
+
+/* Signal an error of @d through its AER capability (@aer: what error) */
+static void ras_signal(PCIDevice *d, PCIEAERErr *aer)
+{
+    aer->source_id = pci_requester_id(d);
+    pcie_aer_inject_error(d, aer);
+}
+
+void qmp_cxl_inject_uncorrectable_errors(const char *path,
+                                         CXLUncorErrorRecordList *errors,
+                                         Error **errp)
+{
+    CXLComponentRegs *regs;
+    PCIDevice *d = ras_source(path, &regs, errp);
+    PCIEAERErr aer = { .status = PCI_ERR_UNC_INTN };
+    bool signal = false;
+    unsigned i = 0;
+
+    trace_cxl_inject_uncorrectable_errors(path, QAPI_LIST_LENGTH(errors));
+    if (!d) {
+        return;
+    }
+    if (!errors) {
+        error_setg(errp, "errors: give at least one error");
+        return;
+    }
+    for (CXLUncorErrorRecordList *e = errors; e; e = e->next, i++) {
+        unsigned n = 0;
+
+        for (uint32List *h = e->value->header; h; h = h->next) {
+            if (++n > CXL_RAS_HEADER_LOG_DWORDS) {
+                error_setg(errp, "errors[%u].header: at most %d DWORDs", i,
+                           CXL_RAS_HEADER_LOG_DWORDS);
+                return;
+            }
+        }
+    }
+    for (CXLUncorErrorRecordList *e = errors; e; e = e->next) {
+        uint32_t header[CXL_RAS_HEADER_LOG_DWORDS] = { 0 };
+        unsigned n = 0;
+
+        for (uint32List *h = e->value->header; h; h = h->next) {
+            header[n++] = h->value;
+        }
+        signal |= cxl_ras_inject_uncorrectable(regs,
+                                               uncor_bit(e->value->type),
+                                               header);
+    }
+    if (signal) {
+        ras_signal(d, &aer);
+    }
+}
+
+void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
+                                      Error **errp)
+{
+    CXLComponentRegs *regs;
+    PCIDevice *d = ras_source(path, &regs, errp);
+    PCIEAERErr aer = {
+        .status = PCI_ERR_COR_INTERNAL,
+        .flags = PCIE_AER_ERR_IS_CORRECTABLE,
+    };
+
+    trace_cxl_inject_correctable_error(path, type);
+    if (d && cxl_ras_inject_correctable(regs, type)) {
+        ras_signal(d, &aer);
+    }
+}
+
+static const TypeInfo cxl_ras_source_info = {
+    .name = TYPE_CXL_RAS_SOURCE,
+    .parent = TYPE_INTERFACE,
+    .class_size = sizeof(CXLRasSourceClass),
+};
+
+static void cxl_ras_register_types(void)
+{
+    type_register_static(&cxl_ras_source_info);
+}
+
+type_init(cxl_ras_register_types)

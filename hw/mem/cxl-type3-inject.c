@@ -1,10 +1,8 @@
 /*
  * QMP commands that make a cxl-type3 device report events, as its
  * firmware would (qapi/cxl.json): General Media, DRAM, Memory Module and
- * Memory Sparing event records; and RAS errors: uncorrectable and
- * correctable errors in its RAS capability, signalled through AER as
- * internal errors (the AER severity register decides whether an
- * uncorrectable one is fatal).
+ * Memory Sparing event records. (RAS error injection, which ports take
+ * too, is hw/cxl/cxl-ras.c.)
  *
  * Record layouts are the structs of cxl-mailbox.h (CXL r3.1 8.2.9.2.1,
  * Linux's include/cxl/event.h): CXLEventGenMedia, CXLEventDram,
@@ -24,7 +22,6 @@
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
-#include "hw/pci/pcie_aer.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
@@ -627,75 +624,5 @@ void qmp_cxl_inject_memory_sparing_event(const char *path, CxlEventLog log,
     }
     cxl_type3_sparing_record(&rec, &ev);
     record_add(ct3, log, &rec);
-}
-
-/* ---- RAS ---- */
-
-/* Uncorrectable status bit of each CxlUncorErrorType (bits 12-13 rsvd) */
-static unsigned uncor_bit(CxlUncorErrorType t)
-{
-    return t < CXL_UNCOR_ERROR_TYPE_INTERNAL ? t :
-           14 + (t - CXL_UNCOR_ERROR_TYPE_INTERNAL);
-}
-
-void qmp_cxl_inject_uncorrectable_errors(const char *path,
-                                         CXLUncorErrorRecordList *errors,
-                                         Error **errp)
-{
-    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
-    PCIEAERErr aer = { .status = PCI_ERR_UNC_INTN };
-    bool signal = false;
-    unsigned i = 0;
-
-    trace_cxl_inject_uncorrectable_errors(path, QAPI_LIST_LENGTH(errors));
-    if (!ct3) {
-        return;
-    }
-    if (!errors) {
-        error_setg(errp, "errors: give at least one error");
-        return;
-    }
-    for (CXLUncorErrorRecordList *e = errors; e; e = e->next, i++) {
-        unsigned n = 0;
-
-        for (uint32List *h = e->value->header; h; h = h->next) {
-            if (++n > CXL_RAS_HEADER_LOG_DWORDS) {
-                error_setg(errp, "errors[%u].header: at most %d DWORDs", i,
-                           CXL_RAS_HEADER_LOG_DWORDS);
-                return;
-            }
-        }
-    }
-    for (CXLUncorErrorRecordList *e = errors; e; e = e->next) {
-        uint32_t header[CXL_RAS_HEADER_LOG_DWORDS] = { 0 };
-        unsigned n = 0;
-
-        for (uint32List *h = e->value->header; h; h = h->next) {
-            header[n++] = h->value;
-        }
-        signal |= cxl_ras_inject_uncorrectable(&ct3->comp,
-                                               uncor_bit(e->value->type),
-                                               header);
-    }
-    if (signal) {
-        aer.source_id = pci_requester_id(PCI_DEVICE(ct3));
-        pcie_aer_inject_error(PCI_DEVICE(ct3), &aer);
-    }
-}
-
-void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
-                                      Error **errp)
-{
-    CXLType3Dev *ct3 = cxl_type3_from_qmp_path(path, errp);
-    PCIEAERErr aer = {
-        .status = PCI_ERR_COR_INTERNAL,
-        .flags = PCIE_AER_ERR_IS_CORRECTABLE,
-    };
-
-    trace_cxl_inject_correctable_error(path, type);
-    if (ct3 && cxl_ras_inject_correctable(&ct3->comp, type)) {
-        aer.source_id = pci_requester_id(PCI_DEVICE(ct3));
-        pcie_aer_inject_error(PCI_DEVICE(ct3), &aer);
-    }
 }
 

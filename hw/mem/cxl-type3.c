@@ -42,6 +42,7 @@
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-notify.h"
+#include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -200,21 +201,9 @@ void cxl_type3_fw_enable_mem(CXLType3Dev *ct3)
 
 CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp)
 {
-    bool ambiguous = false;
-    Object *obj = object_resolve_path(path, &ambiguous);
+    Object *obj = cxl_qmp_device(path, TYPE_CXL_TYPE3, errp);
 
-    if (!obj) {
-        error_setg(errp, "path: '%s' %s", path, ambiguous ?
-                   "matches more than one object; give the full QOM path" :
-                   "is not a device (give its QOM path or id)");
-        return NULL;
-    }
-    if (!object_dynamic_cast(obj, TYPE_CXL_TYPE3)) {
-        error_setg(errp, "path: '%s' is a %s, not a %s device", path,
-                   object_get_typename(obj), TYPE_CXL_TYPE3);
-        return NULL;
-    }
-    return CXL_TYPE3(obj);
+    return obj ? CXL_TYPE3(obj) : NULL;
 }
 
 /* ---- the memory target (include/hw/cxl/cxl-mem-target.h) ---- */
@@ -254,23 +243,6 @@ static AddressSpace *ct3_target_dpa_space(CXLMemTarget *t)
 static CXLFastTarget *ct3_target_fast_path(CXLMemTarget *t)
 {
     return &CXL_TYPE3(t)->fast_path;
-}
-
-/*
- * CXL.mem errors reach the host as AER internal errors (CXL r3.1 12.2.2),
- * which PCIe masks by default. Platform firmware that hands RAS to the OS
- * unmasks them, as Linux does itself only for RCH ports: do it at reset,
- * the way such firmware would, so that injected RAS errors are signalled.
- */
-static void ct3_aer_unmask_internal(PCIDevice *d)
-{
-    uint32_t unc = pci_get_long(d->config + CT3_AER_OFFSET + PCI_ERR_UNCOR_MASK);
-    uint32_t cor = pci_get_long(d->config + CT3_AER_OFFSET + PCI_ERR_COR_MASK);
-
-    pci_set_long(d->config + CT3_AER_OFFSET + PCI_ERR_UNCOR_MASK,
-                 unc & ~PCI_ERR_UNC_INTN);
-    pci_set_long(d->config + CT3_AER_OFFSET + PCI_ERR_COR_MASK,
-                 cor & ~PCI_ERR_COR_INTERNAL);
 }
 
 /* ---- interrupts ---- */
@@ -753,7 +725,7 @@ static void ct3_reset(DeviceState *dev)
                      RANGE_BASE_LO_MASK);
     }
     pcie_cap_deverr_reset(d);
-    ct3_aer_unmask_internal(d);
+    cxl_aer_unmask_internal(d);
 }
 
 static void ct3_instance_init(Object *obj)
@@ -814,12 +786,18 @@ static const VMStateDescription ct3_vmstate = {
     .unmigratable = 1,
 };
 
+static CXLComponentRegs *ct3_ras_regs(Object *obj)
+{
+    return &CXL_TYPE3(obj)->comp;
+}
+
 static void ct3_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
     CXLMemTargetClass *mt = CXL_MEM_TARGET_CLASS(oc);
 
+    CXL_RAS_SOURCE_CLASS(oc)->ras_regs = ct3_ras_regs;
     mt->decode = ct3_target_decode;
     mt->dpa_ptr = ct3_target_dpa_ptr;
     mt->poisoned = ct3_target_poisoned;
@@ -852,6 +830,7 @@ static const TypeInfo ct3_info = {
         { INTERFACE_CXL_DEVICE },
         { INTERFACE_PCIE_DEVICE },
         { TYPE_CXL_MEM_TARGET },
+        { TYPE_CXL_RAS_SOURCE },
         { }
     },
 };

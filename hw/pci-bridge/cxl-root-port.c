@@ -34,6 +34,7 @@
 #include "hw/qdev-properties-system.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-root-port.h"
 #include "trace.h"
 
@@ -143,6 +144,12 @@ static void cxl_rp_reset_hold(Object *obj, ResetType type)
     /* the parent's reset parks the I/O window at base > limit: no window */
     cxl_port_disable_io_window(PCI_DEVICE(obj));
     cxl_component_reset(&CXL_ROOT_PORT(obj)->regs);
+    cxl_aer_unmask_internal(PCI_DEVICE(obj));
+}
+
+static CXLComponentRegs *cxl_rp_ras_regs(Object *obj)
+{
+    return &CXL_ROOT_PORT(obj)->regs;
 }
 
 static void cxl_rp_class_init(ObjectClass *klass, const void *data)
@@ -158,6 +165,7 @@ static void cxl_rp_class_init(ObjectClass *klass, const void *data)
     dc->desc = "CXL Root Port";
     device_class_set_props(dc, cxl_rp_properties);
     k->config_read = cxl_port_read_config;
+    CXL_RAS_SOURCE_CLASS(klass)->ras_regs = cxl_rp_ras_regs;
     prc->aer_vector = cxl_rp_aer_vector;
     prc->interrupts_init = cxl_rp_interrupts_init;
     prc->interrupts_uninit = cxl_rp_interrupts_uninit;
@@ -176,6 +184,7 @@ static const TypeInfo cxl_root_port_info = {
     .class_init    = cxl_rp_class_init,
     .interfaces = (const InterfaceInfo[]) {
         { INTERFACE_CXL_DEVICE },
+        { TYPE_CXL_RAS_SOURCE },
         { }
     },
 };

@@ -46,6 +46,7 @@
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-mem-target.h"
+#include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-switch.h"
 #include "trace.h"
 
@@ -231,6 +232,7 @@ static void usp_reset(DeviceState *dev)
     pci_bridge_reset(dev);
     pcie_cap_deverr_reset(d);
     cxl_component_reset(&CXL_USP(dev)->regs);
+    cxl_aer_unmask_internal(d);
 }
 
 /* The decode target: one of our downstream ports, by our decoders */
@@ -261,12 +263,18 @@ static const VMStateDescription usp_vmstate = {
     .unmigratable = 1,
 };
 
+static CXLComponentRegs *usp_ras_regs(Object *obj)
+{
+    return &CXL_USP(obj)->regs;
+}
+
 static void usp_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
     CXLMemTargetClass *mt = CXL_MEM_TARGET_CLASS(oc);
 
+    CXL_RAS_SOURCE_CLASS(oc)->ras_regs = usp_ras_regs;
     mt->decode = usp_target_decode;
     k->realize = usp_realize;
     k->exit = usp_exit;
@@ -386,6 +394,7 @@ static void dsp_reset(DeviceState *dev)
     pcie_cap_arifwd_reset(d);
     pci_bridge_reset(dev);
     cxl_component_reset(&CXL_DSP(dev)->regs);
+    cxl_aer_unmask_internal(d);
 }
 
 static const VMStateDescription dsp_vmstate = {
@@ -393,11 +402,17 @@ static const VMStateDescription dsp_vmstate = {
     .unmigratable = 1,
 };
 
+static CXLComponentRegs *dsp_ras_regs(Object *obj)
+{
+    return &CXL_DSP(obj)->regs;
+}
+
 static void dsp_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
 
+    CXL_RAS_SOURCE_CLASS(oc)->ras_regs = dsp_ras_regs;
     k->realize = dsp_realize;
     k->exit = dsp_exit;
     k->config_write = dsp_write_config;
@@ -422,6 +437,7 @@ static const TypeInfo cxl_switch_types[] = {
             { INTERFACE_PCIE_DEVICE },
             { INTERFACE_CXL_DEVICE },
             { TYPE_CXL_MEM_TARGET },
+            { TYPE_CXL_RAS_SOURCE },
             { }
         },
     }, {
@@ -432,6 +448,7 @@ static const TypeInfo cxl_switch_types[] = {
         .interfaces = (const InterfaceInfo[]) {
             { INTERFACE_PCIE_DEVICE },
             { INTERFACE_CXL_DEVICE },
+            { TYPE_CXL_RAS_SOURCE },
             { }
         },
     },

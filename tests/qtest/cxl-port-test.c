@@ -19,6 +19,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
 #define BAR_ADDR        0xc0000000ull
@@ -212,11 +213,70 @@ static void test_reserve(void)
     qtest_quit(qts);
 }
 
+/*
+ * RAS error injection on a root port (QMP, as on a device): the error is
+ * recorded in the RAS capability of its component registers and
+ * signalled as an internal error in its own AER capability (uncorrectable
+ * status bit 22, correctable status bit 14)
+ */
+static void test_ras_injection(void)
+{
+    QTestState *qts = rp_start("");
+    uint16_t aer = cxl_qtest_find_ext_cap(qts, RP_BUS, 0, 0x0001);
+    uint64_t ras;
+    QDict *r;
+
+    qtest_writel(qts, rp_cfg(0x10), (uint32_t)BAR_ADDR);
+    qtest_writel(qts, rp_cfg(0x14), BAR_ADDR >> 32);
+    qtest_writew(qts, rp_cfg(0x04), 0x2);
+    ras = cxl_qtest_cm_cap(qts, BAR_ADDR, 2);
+    g_assert_cmphex(ras, !=, 0);
+    g_assert_cmphex(aer, !=, 0);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(aer + 4)), ==, 0);
+
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'cxl-inject-uncorrectable-errors', 'arguments': {"
+        " 'path': 'rp0', 'errors': [ { 'type': 'mem-data-parity',"
+        " 'header': [ 7, 8 ] } ] } }");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x00), ==, 1u << 4);
+    g_assert_cmphex(qtest_readl(qts, ras + 0x14) & 0x3f, ==, 4);
+    g_assert_cmphex(qtest_readl(qts, ras + 0x18), ==, 7);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(aer + 4)) & (1u << 22), ==,
+                    1u << 22);
+
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': { 'path': 'rp0', 'type': 'retry-threshold' } }");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x0c), ==, 1u << 3);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(aer + 0x10)) & (1u << 14), ==,
+                    1u << 14);
+
+    /* a masked error is not recorded, and not signalled */
+    qtest_writel(qts, rp_cfg(aer + 0x10), 1u << 14);
+    qtest_writel(qts, ras + 0x10, 1u << 0);
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': { 'path': 'rp0', 'type': 'cache-data-ecc' } }");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x0c), ==, 1u << 3);
+    g_assert_cmphex(qtest_readl(qts, rp_cfg(aer + 0x10)) & (1u << 14), ==, 0);
+
+    /* not a CXL device or port (a host bridge): refused, naming path */
+    r = qtest_qmp(qts, "{'execute': 'cxl-inject-correctable-error',"
+                  " 'arguments': { 'path': 'cxl.1', 'type': 'physical' } }");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"),
+                                          "desc"),
+                            "path: 'cxl.1' is a pxb-cxl, not a CXL device or "
+                            "port"));
+    qobject_unref(r);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/root-port/dvsecs-and-registers", test_dvsecs_and_registers);
     qtest_add_func("/cxl/root-port/link", test_link);
     qtest_add_func("/cxl/root-port/resource-reserve", test_reserve);
+    qtest_add_func("/cxl/root-port/ras-injection", test_ras_injection);
     return g_test_run();
 }

@@ -472,7 +472,7 @@ static void test_ras_injection(void)
 
     /* bad arguments name the argument */
     r = qtest_qmp(t.qts, "{'execute': 'cxl-inject-correctable-error',"
-                  " 'arguments': { 'path': 'rp0', 'type': 'physical' } }");
+                  " 'arguments': { 'path': 'cxl.1', 'type': 'physical' } }");
     g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"),
                                           "desc"), "path"));
     qobject_unref(r);

@@ -123,4 +123,12 @@ bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
 /* Platform firmware: set HDM Decoder Enable (endpoints). */
 void cxl_component_fw_enable_hdm(CXLComponentRegs *c);
 
+/*
+ * The device a QMP command's path argument names: its QOM path, or its id
+ * (a device's id may also be the name of its bus, as pxb-cxl's is, so an
+ * id is looked up among the user's devices first), of type @type (NULL:
+ * any). The error names the argument "path".
+ */
+Object *cxl_qmp_device(const char *path, const char *type, Error **errp);
+
 #endif /* HW_CXL_COMPONENT_H */

@@ -13,6 +13,7 @@
 #define HW_CXL_RAS_H
 
 #include "exec/hwaddr.h"
+#include "qom/object.h"
 #include "hw/registerfields.h"
 
 /* RAS capability registers, offsets within it */
@@ -57,5 +58,32 @@ void cxl_ras_reset(struct CXLComponentRegs *c);
 bool cxl_ras_inject_uncorrectable(struct CXLComponentRegs *c, unsigned bit,
                                   const uint32_t *header);
 bool cxl_ras_inject_correctable(struct CXLComponentRegs *c, unsigned bit);
+
+/*
+ * CXL.cache/mem errors reach the host as AER internal errors (CXL r3.1
+ * 12.2.2), which PCIe masks by default. Platform firmware that hands RAS
+ * to the OS unmasks them (Linux does it itself only for RCH ports, and
+ * for other ports in a series not merged as of 7.4): a CXL device or
+ * port calls this at reset, as such firmware would, so that its errors
+ * are signalled. @d has an AER capability.
+ */
+struct PCIDevice;
+void cxl_aer_unmask_internal(struct PCIDevice *d);
+
+/*
+ * What QMP's cxl-inject-uncorrectable-errors and cxl-inject-correctable-
+ * error reach: a CXL device or port (cxl-type3, cxl-rp, cxl-upstream,
+ * cxl-downstream) implements this interface, giving the component
+ * register block that holds its RAS capability. The error is recorded
+ * there and signalled with AER from the device or port itself, as an
+ * internal error (uncorrectable, with the severity its AER registers
+ * give; or correctable), as the spec has CXL.cache/mem errors reported.
+ */
+#define TYPE_CXL_RAS_SOURCE "cxl-ras-source"
+typedef struct CXLRasSourceClass {
+    InterfaceClass parent_class;
+    struct CXLComponentRegs *(*ras_regs)(Object *obj);
+} CXLRasSourceClass;
+DECLARE_CLASS_CHECKERS(CXLRasSourceClass, CXL_RAS_SOURCE, TYPE_CXL_RAS_SOURCE)
 
 #endif /* HW_CXL_RAS_H */

@@ -26,7 +26,7 @@ BAD = [
     ("cxl-inject-uncorrectable-errors", dict(path="t3-1", errors=[]), "errors"),
     ("cxl-inject-uncorrectable-errors",
      dict(path="t3-1", errors=[dict(type="internal", header=list(range(17)))]), "header"),
-    ("cxl-inject-uncorrectable-errors", dict(path="cxl.1-rp0", errors=[dict(type="internal", header=[])]),
+    ("cxl-inject-uncorrectable-errors", dict(path="cxl.1", errors=[dict(type="internal", header=[])]),
      "path"),
 ]
 
@@ -41,9 +41,19 @@ HOST = {
                        dict(path="t3-1", errors=[dict(type="mem-data-ecc", header=[0x11, 0x22, 0x33]),
                                                  dict(type="internal", header=[0x44])]))],
     "bad": lambda ctx: qmp_refusals(ctx, BAD),
+    "port-correctable": [("cxl-inject-correctable-error", dict(path="cxl.1-rp0", type="retry-threshold"))],
+    "port-uncorrectable": [("cxl-inject-uncorrectable-errors",
+                            dict(path="cxl.1-rp0", errors=[dict(type="mem-data-parity", header=[0x55])]))],
 }
 
 GUEST = GUEST_LIB + r'''
+# wait_dmesg REGEX: until the kernel log has a line matching REGEX (10 s
+# at most); prints the kernel log
+wait_dmesg() {
+    local i=0
+    while [ $i -lt 40 ] && ! dmesg | grep -qE "$1"; do sleep 0.25; i=$((i + 1)); done
+    dmesg
+}
 step memdevs-probed wait_memdevs 1
 TR=/sys/kernel/tracing
 echo 1 > $TR/events/cxl/cxl_aer_correctable_error/enable
@@ -59,5 +69,14 @@ step uncorrectable-traced wait_lines 1 cxl_aer_uncorrectable_error
 step_match uncorrectable-status "cxl_aer_uncorrectable_error: memdev=mem0 .*status: 'Memory Data ECC Error [|] Component Specific Error' first_error: 'Memory Data ECC Error'" grep cxl_aer $TR/trace
 step_match aer-uncorrectable 'cxl_pci .*CXL Bus Error: severity=Uncorrectable' dmesg
 step bad-arguments-refused host bad
+# the root port: its RAS capability records the error and it signals an
+# internal error through its own AER
+rp=$(basename $(readlink -f /sys/bus/cxl/devices/port1/dport0))
+note "root port $rp"
+step port-inject-correctable host port-correctable
+step_match port-aer-correctable "$rp: .*Corrected Internal Error|$rp: .*CorrIntErr" wait_dmesg "CorrIntErr|Corrected Internal"
+step port-inject-uncorrectable host port-uncorrectable
+step_match port-aer-uncorrectable "$rp: .*(UncorrIntErr|Uncorrectable Internal)" wait_dmesg "UncorrIntErr|Uncorrectable Internal"
+dmesg | tail -30
 step guest-still-running true
 '''
