@@ -24,8 +24,8 @@
  * cxl-release-dynamic-capacity adds Release Capacity records and the
  * host's Release Dynamic Capacity gives accepted capacity back; with
  * forced-removal the capacity goes at once (Forced Capacity Release
- * records). Released capacity is zeroed at once, so no data of one
- * allocation is ever visible in a later one.
+ * records). Released capacity is zeroed at once and its poison cleared,
+ * so no data or poison of one allocation is ever visible in a later one.
  *
  * Memory: the host may access DC DPA only inside accepted extents; other
  * DC DPA reads all ones and drops writes (cxl_type3_dpa_ptr() gives no
@@ -34,6 +34,23 @@
  * r3.1 9.13.3 as remembered says that accesses to DC capacity not
  * allocated to the host return all 1s / poison and writes are dropped;
  * we take all ones, as for media the host may not access.
+ *
+ * DC DPA in the other commands. The dynamic capacity is part of the
+ * device's DPA space (cxl_type3_dpa_size()): commands and QMP commands
+ * that take a DPA accept it, Invalid Physical Address (or a QMP error)
+ * only past the end of the last region. Poison in it is listed, limited,
+ * scanned and served on CXL.mem reads exactly as poison in the static
+ * capacity is (the poison list is by DPA). The host's mailbox commands
+ * that change the media at a DPA (Inject Poison, Clear Poison, Media
+ * Operations' Sanitize and Zero) take only capacity the host owns
+ * (cxl_type3_dpa_host_owned(): static, or in accepted extents), else
+ * Invalid Physical Address: from the spec's intent, as remembered, a
+ * host may address only the dynamic capacity allocated to it. Reading
+ * commands (Get Poison List, Scan Media) cover any DPA range: the device
+ * has one host, and the list is the device's. QMP cxl-inject-poison
+ * stands for the device or the fabric manager and may poison any DPA.
+ * Sanitize and Secure Erase zero the dynamic capacity too and leave the
+ * extents as they are (cxl-type3-sanitize.c).
  *
  * Return codes (the spec's choices from memory of CXL r3.1 8.2.9.9.9.3
  * and .4): a malformed length is Invalid Payload Length; an extent of
@@ -181,6 +198,23 @@ uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     return ct3->dcptr + (dpa - cxl_type3_dc_base(ct3));
 }
 
+bool cxl_type3_dpa_host_owned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+{
+    uint64_t base = cxl_type3_dc_base(ct3), end = dpa + len;
+    uint64_t at = MAX(dpa, base);
+
+    /* the DC part, extent by accepted extent */
+    while (at < end) {
+        uint64_t lo = base, hi = base + ct3->dcsize;
+
+        if (!ct3->dc || !cxl_dc_span(&ct3->dc->store, at, &lo, &hi)) {
+            return false;
+        }
+        at = hi;
+    }
+    return true;
+}
+
 void cxl_type3_dc_clip(CXLType3Dev *ct3, uint64_t hpa, uint64_t dpa,
                        CXLExtent *ext)
 {
@@ -237,10 +271,17 @@ static void dc_access_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_DPA, dpa, len);
 }
 
-/* Released capacity: zeroed before it can be offered again */
+/*
+ * Released capacity: zeroed, and its poison forgotten, before it can be
+ * offered again. The capacity leaves the host: what the host wrote is
+ * gone, and so is the poison it injected or was told of; the next host
+ * to accept the DPA gets clean, zeroed memory, as from a sanitize (which
+ * clears poison too: the lines are overwritten).
+ */
 static void dc_scrub(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
     cxl_type3_zero_dpa(ct3, dpa, len);
+    cxl_type3_poison_clear_range(ct3, dpa, len);
 }
 
 /* ---- mailbox ---- */

@@ -851,7 +851,8 @@ static CXLRetCode cmd_perform_maintenance(CXLCCI *cci, const uint8_t *in,
         if (ppr->flags & PM_PPR_FLAGS_RSVD) {
             return CXL_RC_INVALID_INPUT;
         }
-        if (le64_to_cpu(ppr->dpa) >= ct3->vsize + ct3->psize) {
+        /* any device DPA, dynamic capacity included */
+        if (le64_to_cpu(ppr->dpa) >= cxl_type3_dpa_size(ct3)) {
             return CXL_RC_INVALID_PHYSICAL_ADDRESS;
         }
         query = FIELD_EX8(ppr->flags, PM_PPR_FLAGS, QUERY);

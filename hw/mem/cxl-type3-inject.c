@@ -130,9 +130,10 @@ static void record_add(CXLType3Dev *ct3, CxlEventLog log, void *rec)
                    cxl_cci_timestamp(&ct3->cci));
 }
 
+/* @dpa (flags in bits [5:0]) is in the DPA space, dynamic capacity too */
 static bool check_dpa(CXLType3Dev *ct3, uint64_t dpa, Error **errp)
 {
-    uint64_t cap = ct3->vsize + ct3->psize;
+    uint64_t cap = cxl_type3_dpa_size(ct3);
     uint64_t addr = dpa & ~DPA_FLAGS_MASK;
 
     if (addr >= cap) {

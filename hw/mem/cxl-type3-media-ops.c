@@ -39,12 +39,17 @@
  *    for Discovery, 8 + 16 x count for the Sanitize class; count 0 is
  *    invalid input): Invalid Payload Length otherwise;
  *  - a range that is empty or misaligned is Invalid Input, one beyond
- *    the capacity Invalid Physical Address, unknown class or subclass
- *    Unsupported;
- *  - a range overlapping the DPA of a committed HDM decoder is refused
- *    with Busy: the host has it mapped (as whole-device Sanitize is
- *    refused while any decoder is committed); ranges elsewhere can be
- *    sanitized while other regions are in use;
+ *    the capacity (dynamic capacity included) Invalid Physical Address,
+ *    unknown class or subclass Unsupported;
+ *  - dynamic capacity (cxl-type3-dc.c) only in extents the host accepted:
+ *    a range with DC DPA outside them is Invalid Physical Address (the
+ *    host addresses only capacity allocated to it, as for Inject Poison);
+ *  - a range overlapping the static DPA of a committed HDM decoder is
+ *    refused with Busy: the host has it mapped (as whole-device Sanitize
+ *    is refused while any decoder is committed); ranges elsewhere can be
+ *    sanitized while other regions are in use. Accepted dynamic capacity
+ *    is not busy under a committed decoder: the host accepted it and
+ *    manages its use per extent;
  *  - with a user passphrase set the Sanitize class is refused with
  *    Invalid Security State, as Sanitize is; while locked the engine
  *    returns Invalid Security State (CXL_CCI_F_MEDIA);
@@ -112,11 +117,22 @@ static CXLRetCode discovery(CXLCCI *cci, const uint8_t *in, size_t in_len,
     return CXL_RC_SUCCESS;
 }
 
-/* Whether [@dpa, @dpa + @len) overlaps the DPA of a committed decoder */
+/*
+ * Whether the static capacity of [@dpa, @dpa + @len) overlaps the DPA of
+ * a committed decoder. Dynamic capacity is left out: there the host's
+ * access is per extent (the range is in accepted extents, checked
+ * before), and the decoder over the DC partition stays committed while
+ * extents come and go, so it does not make a range busy.
+ */
 static bool range_mapped(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
     CXLHDMDecoderSet *s = &ct3->comp.hdm;
+    uint64_t dc_base = cxl_type3_dc_base(ct3);
 
+    if (dpa >= dc_base) {
+        return false;
+    }
+    len = MIN(len, dc_base - dpa);
     for (unsigned i = 0; i < ct3->nr_decoders; i++) {
         uint64_t base, size;
 
@@ -135,7 +151,7 @@ static bool range_mapped(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 static CXLRetCode check_ranges(CXLType3Dev *ct3,
                                const CXLMediaOpsRange *ranges, uint32_t count)
 {
-    uint64_t cap = ct3->vsize + ct3->psize;
+    uint64_t cap = cxl_type3_dpa_size(ct3);
 
     for (uint32_t i = 0; i < count; i++) {
         uint64_t dpa = le64_to_cpu(ranges[i].dpa);
@@ -146,6 +162,11 @@ static CXLRetCode check_ranges(CXLType3Dev *ct3,
             return CXL_RC_INVALID_INPUT;
         }
         if (dpa >= cap || len > cap - dpa) {
+            return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+        }
+        if (!cxl_type3_dpa_host_owned(ct3, dpa, len)) {
+            trace_cxl_type3_media_op_refused(dpa, len, "dynamic capacity "
+                                             "the host has not accepted");
             return CXL_RC_INVALID_PHYSICAL_ADDRESS;
         }
         if (range_mapped(ct3, dpa, len)) {

@@ -15,6 +15,16 @@
  * (as if the device had found the error itself). The list survives
  * device resets; it lasts for the QEMU run.
  *
+ * Dynamic capacity (cxl-type3-dc.c) is part of the DPA space: every
+ * command here takes DPA up to its end (Invalid Physical Address past
+ * it) and its poison follows the same rules. Inject Poison and Clear
+ * Poison change the media, so on the host's mailbox they take DC DPA only
+ * in extents the host accepted (Invalid Physical Address elsewhere: a
+ * host addresses only the capacity allocated to it); Get Poison List and
+ * Scan Media read the device's list over any range. QMP cxl-inject-poison
+ * (the device's or fabric manager's side) poisons any DPA. Releasing an
+ * extent clears its poison with its data.
+ *
  * CXL.mem reads of a poisoned line return all ones (a real device returns
  * poisoned data the host turns into a machine check; the emulator has no
  * such path, and all ones is what an unclaimed read returns). Writes
@@ -35,8 +45,8 @@
  *    log" flag is set, when the scan completes each poisoned range it
  *    found (one per result record) adds a General Media Event Record to
  *    the failure log: DPA of the range's start (volatile flag for volatile
- *    capacity), uncorrectable, ECC error, transaction type "host scan
- *    media" (03h).
+ *    and dynamic capacity), uncorrectable, ECC error, transaction type
+ *    "host scan media" (03h).
  *  Get Scan Media Results (4305h): CXLGetScanMediaResultsOut, records as
  *    in Get Poison List.
  *
@@ -100,9 +110,10 @@ typedef struct CXLType3Poison {
     uint64_t restart_len;
 } CXLType3Poison;
 
+/* The DPA space, dynamic capacity included */
 static uint64_t capacity(CXLType3Dev *ct3)
 {
-    return ct3->vsize + ct3->psize;
+    return cxl_type3_dpa_size(ct3);
 }
 
 static PoisonRange *range_at(GArray *a, unsigned i)
@@ -249,7 +260,10 @@ void cxl_type3_poison_clear_all(CXLType3Dev *ct3)
 void cxl_type3_poison_clear_range(CXLType3Dev *ct3, uint64_t dpa,
                                   uint64_t len)
 {
-    poison_remove(ct3, dpa, len);
+    /* nothing to forget: the list and the fast path's mappings stay */
+    if (cxl_type3_poisoned(ct3, dpa, len)) {
+        poison_remove(ct3, dpa, len);
+    }
 }
 
 static unsigned injected_ranges(CXLType3Dev *ct3)
@@ -380,6 +394,10 @@ static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
     if (rc) {
         return rc;
     }
+    if (!cxl_type3_dpa_host_owned(ct3, dpa, LINE)) {
+        /* dynamic capacity the host has not accepted is not its own */
+        return CXL_RC_INVALID_PHYSICAL_ADDRESS;
+    }
     if (cxl_type3_poisoned(ct3, dpa, LINE)) {
         return CXL_RC_SUCCESS;      /* already poisoned: nothing to do */
     }
@@ -399,13 +417,13 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
     const CXLClearPoisonIn *i = (const CXLClearPoisonIn *)in;
     uint64_t dpa = le64_to_cpu(i->dpa);
     CXLRetCode rc = check_line(ct3, dpa);
-    uint8_t *ptr;
 
     if (rc) {
         return rc;
     }
-    ptr = cxl_type3_dpa_ptr(ct3, dpa, LINE);
-    if (!ptr) {
+    /* as Inject Poison: DC capacity only in accepted extents */
+    if (!cxl_type3_dpa_host_owned(ct3, dpa, LINE) ||
+        !cxl_type3_dpa_ptr(ct3, dpa, LINE)) {
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
     cxl_type3_dpa_write(ct3, dpa, i->write_data, LINE);
@@ -451,7 +469,8 @@ static void scan_log_events(CXLType3Dev *ct3)
     for (unsigned i = 0; i < p->results->len; i++) {
         PoisonRange *r = range_at(p->results, i);
 
-        cxl_type3_scan_media_record(&rec, r->start, r->start < ct3->vsize);
+        cxl_type3_scan_media_record(&rec, r->start,
+                                    cxl_type3_dpa_volatile(ct3, r->start));
         cxl_events_add(&ct3->events, CXL_EVLOG_FAIL, (CXLEventRecord *)&rec,
                        cxl_cci_timestamp(&ct3->cci));
     }

@@ -3,8 +3,8 @@
  *
  * Sanitize (4400h, no payload) is a background operation lasting the
  * sanitize-ms property. When it starts the device overwrites all of its
- * capacity, volatile and persistent, with zeros, clears its poison list,
- * and disables its media until the operation completes:
+ * capacity, volatile, persistent and dynamic, with zeros, clears its
+ * poison list, and disables its media until the operation completes:
  *  - the memory device status register reports Media Status "disabled";
  *  - mailbox commands that access the media (table entries with
  *    CXL_CCI_F_MEDIA: LSA, poison, scan media, Secure Erase) return Media
@@ -32,6 +32,14 @@
  * Both are refused with Invalid Security State (13h) while a user
  * passphrase is set (cxl-type3-security.c), as the kernel's mock device
  * does: Passphrase Secure Erase erases such a device.
+ *
+ * Dynamic capacity is user data too: all of it is zeroed, allocated to
+ * the host or not. Its extents stay as they are (accepted extents stay
+ * accepted, offers pending): from memory of CXL r3.1, Sanitize acts on
+ * the media's content, and the allocation of dynamic capacity belongs to
+ * the fabric manager, which gives and takes extents with its own
+ * commands. (While the host maps the DC partition its decoder is
+ * committed, so Sanitize is refused with Busy, as above.)
  *
  * Media Operations (4402h), the same over DPA ranges, is in
  * cxl-type3-media-ops.c; it shares the overwrite and media disabling here.

@@ -5,7 +5,10 @@
  * Add Dynamic Capacity Response and Release Dynamic Capacity with every
  * bad input, the add/release flows started by cxl-add-dynamic-capacity and
  * cxl-release-dynamic-capacity and their bad input, what the host may
- * access, and the realize errors of the DC properties.
+ * access, the realize errors of the DC properties, and the commands that
+ * take a DPA over dynamic capacity: poison (mailbox and QMP, through
+ * CXL.mem on the fast path and per access), Scan Media, Media
+ * Operations, Sanitize and Secure Erase, event injection and PPR.
  *
  * The payload layouts are from memory of CXL r3.1 8.2.9.9.9 (Linux 7.3
  * has no DCD code), as in include/hw/cxl/cxl-mailbox.h.
@@ -841,6 +844,449 @@ static void test_total_size(void)
     t3_stop(&t);
 }
 
+/* ---- poison, scan media, media operations and events over DC ---- */
+
+#define DC_END              (DC_BASE + DC_SIZE)
+#define LOG_FAIL            2
+
+/* Get Poison List of [@dpa, +@len), which must be refused with @rc */
+static void poison_list_refused(T3 *t, uint64_t dpa, uint64_t len,
+                                uint16_t rc)
+{
+    uint8_t in[16], out[64];
+
+    stq_le_p(in, dpa);
+    stq_le_p(in + 8, len / 64);
+    g_assert_cmphex(mbox_send(t, 0x4300, in, 16, out, sizeof(out), NULL),
+                    ==, rc);
+}
+
+/* The poison records of the DC range, into @out (at most 8) */
+static unsigned dc_poison(T3 *t, uint8_t *out)
+{
+    uint8_t flags;
+    unsigned n = poison_list(t, DC_BASE, DC_SIZE, out, 0x20 + 16 * 8,
+                             &flags);
+
+    g_assert_cmphex(flags, ==, 0);
+    return n;
+}
+
+/* Map the static capacity (decoders 0, 1) and the DC partition (2) */
+static uint64_t map_dc(T3 *t)
+{
+    uint64_t dc_hpa = t->window + DC_BASE;
+
+    map_all(t);
+    g_assert_cmphex(dec_commit(t, 2, dc_hpa, DC_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    return dc_hpa;
+}
+
+/* Offer region @r's [@off, +@len) and accept all of it */
+static void dc_accept(T3 *t, unsigned r, uint64_t off, uint64_t len)
+{
+    g_autofree char *ext = g_strdup_printf(
+        "[{'offset': %" PRIu64 ", 'len': %" PRIu64 "}]", off, len);
+    uint8_t recs[128 * 16];
+
+    qmp_ok(dc_add(t, r, NULL, ext));
+    g_assert_cmpuint(dc_events(t, recs), ==, 1);
+    g_assert_cmphex(dc_respond1(t, OP_ADD_RESPONSE,
+                                DC_BASE + r * DC_REGION_LEN + off, len), ==,
+                    RC_SUCCESS);
+}
+
+/*
+ * Poison in an accepted extent: Inject Poison lists it, CXL.mem reads of
+ * the line return all ones (the fast path leaves its page to the
+ * per-access path), Clear Poison writes the line and lists nothing.
+ * Outside accepted extents the host's mailbox refuses both with Invalid
+ * Physical Address; past the DC capacity every command does. The inject
+ * limit counts DC poison as any other. @fast: with the fast path.
+ */
+static void check_poison_extent(bool fast)
+{
+    const uint64_t line = DC_BASE + 0x1000;
+    uint8_t out[0x20 + 16 * 8], flags;
+    uint64_t dc_hpa;
+    T3 t;
+
+    dc_start(&t, fast ? "" : " -machine cxl-fast-path=off");
+    dc_hpa = map_dc(&t);
+    dc_accept(&t, 0, 0, 4 * MiB);
+    qtest_writeq(t.qts, dc_hpa + 0x1000, 0x1122334455667788ull);
+    qtest_writeq(t.qts, dc_hpa + 0x1040, 0x99aabbccddeeff00ull);
+    g_assert_cmphex(fast_mapped(&t), ==,
+                    fast ? VMEM_SIZE + PMEM_SIZE + 4 * MiB : 0);
+
+    g_assert_cmphex(poison_inject(&t, line), ==, RC_SUCCESS);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 1);
+    check_record(out, 0, line, 64, SRC_INJECTED);
+    /* the line reads all ones, its neighbour its data */
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1000), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1038), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1040), ==,
+                    0x99aabbccddeeff00ull);
+    /* the fast path no longer maps the poisoned page */
+    g_assert_cmphex(fast_mapped(&t), ==,
+                    fast ? VMEM_SIZE + PMEM_SIZE + 4 * MiB - 4 * KiB : 0);
+    /* a write stores its data but does not clear the poison */
+    qtest_writeq(t.qts, dc_hpa + 0x1000, 42);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1000), ==, UINT64_MAX);
+
+    /* Clear Poison writes its data to the line */
+    g_assert_cmphex(poison_clear(&t, line, 0x5a), ==, RC_SUCCESS);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1000), ==,
+                    0x5a5a5a5a5a5a5a5aull);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x1040), ==,
+                    0x99aabbccddeeff00ull);
+    g_assert_cmphex(fast_mapped(&t), ==,
+                    fast ? VMEM_SIZE + PMEM_SIZE + 4 * MiB : 0);
+
+    /* not the host's: no extent, a pending one, the other region */
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 8388608, 'len': 2097152}]"));
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 4 * MiB), ==, RC_INVALID_PA);
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 8 * MiB), ==, RC_INVALID_PA);
+    g_assert_cmphex(poison_inject(&t, DC_BASE + DC_REGION_LEN), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(poison_clear(&t, DC_BASE + 4 * MiB, 0), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(poison_clear(&t, DC_BASE + 8 * MiB, 0), ==,
+                    RC_INVALID_PA);
+    /* misaligned; past the DC capacity */
+    g_assert_cmphex(poison_inject(&t, line + 8), ==, RC_INVALID_INPUT);
+    g_assert_cmphex(poison_inject(&t, DC_END), ==, RC_INVALID_PA);
+    g_assert_cmphex(poison_clear(&t, DC_END, 0), ==, RC_INVALID_PA);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+    /* the last accepted line, and the first past the extent */
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 4 * MiB - 64), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 1);
+    check_record(out, 0, DC_BASE + 4 * MiB - 64, 64, SRC_INJECTED);
+
+    /* Get Poison List: up to the end of the DC capacity, not past it */
+    poison_list_refused(&t, DC_END, 64, RC_INVALID_PA);
+    poison_list_refused(&t, DC_BASE, DC_SIZE + 64, RC_INVALID_PA);
+    poison_list_refused(&t, DC_END - 64, 128, RC_INVALID_PA);
+    g_assert_cmpuint(poison_list(&t, 0, DC_END, out, sizeof(out), &flags),
+                     ==, 1);
+
+    /* the inject limit counts DC and static poison alike */
+    for (unsigned i = 1; i < INJECT_LIMIT; i++) {
+        uint64_t dpa = i % 2 ? 0x10000 + i * 128 : DC_BASE + i * 128;
+
+        g_assert_cmphex(poison_inject(&t, dpa), ==, RC_SUCCESS);
+    }
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 0x100000), ==,
+                    RC_POISON_LIMIT);
+    g_assert_cmphex(poison_inject(&t, 0x100000), ==, RC_POISON_LIMIT);
+    t3_stop(&t);
+}
+
+static void test_poison_fast(void)
+{
+    check_poison_extent(true);
+}
+
+static void test_poison_routed(void)
+{
+    check_poison_extent(false);
+}
+
+/*
+ * QMP cxl-inject-poison (the device's side) poisons any DC DPA, accepted
+ * or not; Get Poison List and Scan Media find it; past the DC capacity
+ * the command is refused naming its argument.
+ */
+static void test_poison_qmp_scan(void)
+{
+    static const uint8_t gen_media_uuid[16] = {
+        0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f,
+        0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
+    };
+    const uint64_t r1 = DC_BASE + DC_REGION_LEN;
+    uint8_t out[0x20 + 16 * 8], rec[128 * 4], flags;
+    uint32_t len;
+    T3 t;
+
+    dc_start(&t, ",scan-media-ms=10");
+    dc_accept(&t, 0, 0, BLOCK);
+    /* in an accepted extent, in unallocated capacity, at the very end */
+    g_assert_null(qmp_poison(&t, "t3", DC_BASE + 0x2000, 0x80));
+    g_assert_null(qmp_poison(&t, "t3", r1 + 0x10000, 0x100));
+    g_assert_null(qmp_poison(&t, "t3", DC_END - 64, 64));
+    g_assert_cmpuint(dc_poison(&t, out), ==, 3);
+    check_record(out, 0, DC_BASE + 0x2000, 0x80, SRC_INTERNAL);
+    check_record(out, 1, r1 + 0x10000, 0x100, SRC_INTERNAL);
+    check_record(out, 2, DC_END - 64, 64, SRC_INTERNAL);
+    /* a range of region 1 only */
+    g_assert_cmpuint(poison_list(&t, r1, DC_REGION_LEN, out, sizeof(out),
+                                 &flags), ==, 2);
+    check_record(out, 0, r1 + 0x10000, 0x100, SRC_INTERNAL);
+    /* past the DC capacity: the argument named, nothing poisoned */
+    qmp_err(qmp_poison(&t, "t3", DC_END, 64), "start");
+    qmp_err(qmp_poison(&t, "t3", DC_END - 64, 128), "length");
+    g_assert_cmpuint(dc_poison(&t, out), ==, 3);
+
+    /* Get Scan Media Capabilities and Scan Media over region 1 */
+    stq_le_p(rec, r1);
+    stq_le_p(rec + 8, DC_REGION_LEN / 64);
+    g_assert_cmphex(mbox_send(&t, 0x4303, rec, 16, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    stq_le_p(rec + 8, DC_REGION_LEN / 64 + 1);
+    g_assert_cmphex(mbox_send(&t, 0x4303, rec, 16, out, sizeof(out), &len),
+                    ==, RC_INVALID_PA);
+    g_assert_cmphex(scan_media(&t, r1, DC_REGION_LEN + 64), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(scan_media(&t, DC_END, 64), ==, RC_INVALID_PA);
+    g_assert_cmphex(scan_media(&t, r1, DC_REGION_LEN), ==, RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(&t, 0x4304), ==, RC_SUCCESS);
+    g_assert_cmphex(mbox_send(&t, 0x4305, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 18), ==, 2);
+    check_record(out, 0, r1 + 0x10000, 0x100, SRC_INTERNAL);
+    check_record(out, 1, DC_END - 64, 64, SRC_INTERNAL);
+    /* one General Media record each, with the volatile flag: DC is */
+    g_assert_cmpuint(event_records(&t, LOG_FAIL, rec, 4), ==, 2);
+    g_assert_cmpmem(rec, 16, gen_media_uuid, 16);
+    g_assert_cmphex(ldq_le_p(rec + 0x30), ==, (r1 + 0x10000) | 1);
+    g_assert_cmphex(rec[0x3a], ==, 0x3);            /* host scan media */
+    g_assert_cmphex(ldq_le_p(rec + 128 + 0x30), ==, (DC_END - 64) | 1);
+    t3_stop(&t);
+}
+
+/*
+ * Releasing an extent, by the host or by force, zeroes it and clears its
+ * poison: offered and accepted again, it reads zeros and lists nothing.
+ * Poison outside the released part stays.
+ */
+static void test_poison_release(void)
+{
+    uint8_t out[0x20 + 16 * 8], recs[128 * 16];
+    uint64_t dc_hpa;
+    T3 t;
+
+    dc_start(&t, "");
+    dc_hpa = map_dc(&t);
+    dc_accept(&t, 0, 0, 4 * MiB);
+    qtest_writeq(t.qts, dc_hpa + 0x40, 0x0123456789abcdefull);
+    qtest_writeq(t.qts, dc_hpa + 2 * MiB + 0x40, 0xfedcba9876543210ull);
+    /* host-injected and QMP poison in both halves */
+    g_assert_cmphex(poison_inject(&t, DC_BASE), ==, RC_SUCCESS);
+    g_assert_null(qmp_poison(&t, "t3", DC_BASE + 0x100000, 0x200));
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 2 * MiB), ==, RC_SUCCESS);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 3);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, UINT64_MAX);
+
+    /* the host releases the first half: its poison goes with it */
+    g_assert_cmphex(dc_respond1(&t, OP_RELEASE, DC_BASE, 2 * MiB), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 1);
+    check_record(out, 0, DC_BASE + 2 * MiB, 64, SRC_INJECTED);
+    /* forced release of the second half */
+    qmp_ok(dc_release(&t, 0, true, "[{'offset': 2097152, "
+                      "'len': 2097152}]"));
+    g_assert_cmpuint(dc_events(&t, recs), ==, 1);
+    check_dc_record(recs, 2, 0, DC_BASE + 2 * MiB, 2 * MiB, false);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+
+    /* offered again: zeros, no poison, the fast path maps all of it */
+    dc_accept(&t, 0, 0, 4 * MiB);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x40), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x100000), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 2 * MiB), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 2 * MiB + 0x40), ==, 0);
+    g_assert_cmphex(fast_mapped(&t), ==, VMEM_SIZE + PMEM_SIZE + 4 * MiB);
+
+    /* poison of capacity never accepted stays: it is the media's */
+    g_assert_null(qmp_poison(&t, "t3", DC_BASE + 8 * MiB, 64));
+    dc_accept(&t, 0, 8 * MiB, BLOCK);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 1);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 8 * MiB), ==, UINT64_MAX);
+    t3_stop(&t);
+}
+
+/* Start with the DC capacity in a file (@path, removed by the caller) */
+static void dc_start_file(T3 *t, char **path)
+{
+    g_autofree char *opts = NULL;
+    GError *err = NULL;
+    int fd = g_file_open_tmp("cxl-dc-XXXXXX", path, &err);
+
+    g_assert_no_error(err);
+    close(fd);
+    opts = g_strdup_printf(",volatile-dc-memdev=dc0,num-dc-regions=2,"
+                           "sanitize-ms=20 -object memory-backend-file,"
+                           "id=dc0,size=512M,share=on,mem-path=%s", *path);
+    t3_start_opts(t, false, opts);
+}
+
+static void dc_stop_file(T3 *t, char *path)
+{
+    t3_stop(t);
+    unlink(path);
+    g_free(path);
+}
+
+/*
+ * Media Operations over dynamic capacity: ranges in accepted extents
+ * (several adjacent ones too) are zeroed in the backend with their
+ * poison, though the decoder over the DC partition is committed; ranges
+ * with DPA the host has not accepted are Invalid Physical Address, as
+ * past the DC capacity.
+ */
+static void test_media_ops(void)
+{
+    uint8_t out[0x20 + 16 * 8];
+    uint64_t dc_hpa;
+    char *path;
+    T3 t;
+
+    dc_start_file(&t, &path);
+    dc_hpa = map_dc(&t);
+    dc_accept(&t, 0, 0, 4 * MiB);
+    dc_accept(&t, 0, 4 * MiB, BLOCK);
+    qmp_ok(dc_add(&t, 0, NULL, "[{'offset': 16777216, 'len': 2097152}]"));
+    qtest_writeq(t.qts, dc_hpa + 0x2000, 0x1111111111111111ull);
+    qtest_writeq(t.qts, dc_hpa + 0x2040, 0x2222222222222222ull);
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB - 8, 0x3333333333333333ull);
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB, 0x4444444444444444ull);
+    g_assert_cmphex(cxl_qtest_file_read64(path, 0x2000), ==,
+                    0x1111111111111111ull);
+
+    /* Zero of one line: zeroed in the file at once, the rest kept */
+    g_assert_cmphex(media_op(&t, 1, DC_BASE + 0x2000, 0x40), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(cxl_qtest_file_read64(path, 0x2000), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x2000), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x2040), ==,
+                    0x2222222222222222ull);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+
+    /* across two adjacent accepted extents, with poison in it */
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 4 * MiB), ==, RC_SUCCESS);
+    g_assert_cmphex(media_op(&t, 1, DC_BASE + 4 * MiB - 0x40, 0x80), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+    g_assert_cmphex(cxl_qtest_file_read64(path, 4 * MiB - 8), ==, 0);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 4 * MiB), ==, 0);
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+
+    /* not the host's: no extent, past the extents, pending, the end */
+    g_assert_cmphex(media_op(&t, 1, DC_BASE + 8 * MiB, 0x40), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(media_op(&t, 1, DC_BASE + 6 * MiB - 0x40, 0x80), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(media_op(&t, 0, DC_BASE + 16 * MiB, 0x40), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(media_op(&t, 1, DC_END - 0x40, 0x80), ==,
+                    RC_INVALID_PA);
+    g_assert_cmphex(media_op(&t, 1, DC_END, 0x40), ==, RC_INVALID_PA);
+    /* the static capacity under its committed decoders stays busy */
+    g_assert_cmphex(media_op(&t, 1, DC_BASE - 0x40, 0x80), ==, RC_BUSY);
+
+    /* Sanitize: media disabled until it completes, the range zeroed */
+    g_assert_cmphex(media_op(&t, 0, DC_BASE, 4 * MiB), ==, RC_BACKGROUND);
+    g_assert_cmpuint(media_status(&t), ==, MEDIA_DISABLED);
+    g_assert_cmphex(bg_wait(&t, 0x4402), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(t.qts, dc_hpa + 0x2040), ==, 0);
+    g_assert_cmphex(cxl_qtest_file_read64(path, 0x2040), ==, 0);
+    check_query(&t, "accepted:0:0x0+0x400000,accepted:0:0x400000+0x200000,"
+                "pending:0:0x1000000+0x200000");
+    dc_stop_file(&t, path);
+}
+
+/*
+ * Sanitize and Secure Erase zero the dynamic capacity too and clear its
+ * poison; the extents stay as they were.
+ */
+static void test_sanitize(void)
+{
+    const char *state = "accepted:0:0x0+0x400000,"
+                        "pending:1:0x0+0x200000";
+    uint8_t out[0x20 + 16 * 8];
+    uint64_t dc_hpa;
+    char *path;
+    T3 t;
+
+    dc_start_file(&t, &path);
+    dc_hpa = map_dc(&t);
+    dc_accept(&t, 0, 0, 4 * MiB);
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    qtest_writeq(t.qts, dc_hpa + 0x1000, 0x5555555555555555ull);
+    qtest_writeq(t.qts, dc_hpa + 4 * MiB - 8, 0x6666666666666666ull);
+    g_assert_null(qmp_poison(&t, "t3", DC_BASE + DC_REGION_LEN, 64));
+    g_assert_cmphex(poison_inject(&t, DC_BASE + 0x2000), ==, RC_SUCCESS);
+    /* refused while the decoders are committed */
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BUSY);
+    dec_clear(&t, 2);
+    unmap_all(&t);
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(bg_wait(&t, 0x4400), ==, RC_SUCCESS);
+    g_assert_true(file_is_zero(path));
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+    check_query(&t, state);
+
+    /* Secure Erase */
+    dc_hpa = map_dc(&t);
+    qtest_writeq(t.qts, dc_hpa + 0x3000, 0x7777777777777777ull);
+    g_assert_cmphex(cxl_qtest_file_read64(path, 0x3000), ==,
+                    0x7777777777777777ull);
+    g_assert_null(qmp_poison(&t, "t3", DC_BASE + 0x100000, 64));
+    dec_clear(&t, 2);
+    unmap_all(&t);
+    g_assert_cmphex(mbox_send(&t, 0x4401, NULL, 0, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_true(file_is_zero(path));
+    g_assert_cmpuint(dc_poison(&t, out), ==, 0);
+    check_query(&t, state);
+    dc_stop_file(&t, path);
+}
+
+/*
+ * The DPA of QMP's General Media and DRAM events and of Perform
+ * Maintenance's PPR may be DC DPA; past the DC capacity it is refused.
+ */
+static void test_event_dpa(void)
+{
+    static const char *const cmds[] = {
+        "cxl-inject-general-media-event", "cxl-inject-dram-event",
+    };
+    uint8_t rec[128 * 2], in[14] = { 1, 0, 0 };
+    T3 t;
+
+    dc_start(&t, "");
+    for (unsigned i = 0; i < ARRAY_SIZE(cmds); i++) {
+        qmp_ok(dc_qmp(&t, cmds[i], "{'path': 't3', 'log': 'failure', "
+                      "'flags': 0, 'dpa': %" PRIu64 ", 'descriptor': 1, "
+                      "'type': 0, 'transaction-type': 0}",
+                      (uint64_t)DC_END - 64));
+        g_assert_cmpuint(event_records(&t, LOG_FAIL, rec, 2), ==, 1);
+        g_assert_cmphex(ldq_le_p(rec + 0x30), ==, DC_END - 64);
+        event_clear(&t, LOG_FAIL, rec);
+        qmp_err(dc_qmp(&t, cmds[i], "{'path': 't3', 'log': 'failure', "
+                       "'flags': 0, 'dpa': %" PRIu64 ", 'descriptor': 1, "
+                       "'type': 0, 'transaction-type': 0}",
+                       (uint64_t)DC_END), "dpa: ");
+        g_assert_cmpuint(event_records(&t, LOG_FAIL, rec, 2), ==, 0);
+    }
+
+    /* soft PPR of the last DC line, then of the first DPA past it */
+    stq_le_p(in + 3, DC_END - 64);
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, sizeof(in), NULL, 0, NULL),
+                    ==, RC_SUCCESS);
+    stq_le_p(in + 3, DC_END);
+    g_assert_cmphex(mbox_send(&t, 0x0600, in, sizeof(in), NULL, 0, NULL),
+                    ==, RC_INVALID_PA);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -862,5 +1308,12 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-type3-dc/policies", test_policies);
     qtest_add_func("/cxl-type3-dc/props", test_props);
     qtest_add_func("/cxl-type3-dc/total-size", test_total_size);
+    qtest_add_func("/cxl-type3-dc/poison/fast-path", test_poison_fast);
+    qtest_add_func("/cxl-type3-dc/poison/routed", test_poison_routed);
+    qtest_add_func("/cxl-type3-dc/poison/qmp-scan", test_poison_qmp_scan);
+    qtest_add_func("/cxl-type3-dc/poison/release", test_poison_release);
+    qtest_add_func("/cxl-type3-dc/media-ops", test_media_ops);
+    qtest_add_func("/cxl-type3-dc/sanitize", test_sanitize);
+    qtest_add_func("/cxl-type3-dc/event-dpa", test_event_dpa);
     return g_test_run();
 }

@@ -709,16 +709,6 @@ static void test_secure_erase(void)
 
 /* ---- Media Operations ---- */
 
-/* Media Operations (4402h) Sanitize class @subclass on one DPA range */
-static uint16_t media_op(T3 *t, uint8_t subclass, uint64_t dpa, uint64_t len)
-{
-    uint8_t in[24] = { 1, subclass, 0, 0, 1 };
-
-    stq_le_p(in + 8, dpa);
-    stq_le_p(in + 16, len);
-    return mbox_send(t, 0x4402, in, sizeof(in), NULL, 0, NULL);
-}
-
 /*
  * Zero and Sanitize over DPA ranges really overwrite those ranges of the
  * backend files and nothing else, forget their poison, run in the

@@ -299,6 +299,15 @@ uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len)
     return mbox_send(t, 0x4304, in, 17, NULL, 0, NULL);
 }
 
+uint16_t media_op(T3 *t, uint8_t subclass, uint64_t dpa, uint64_t len)
+{
+    uint8_t in[24] = { 1, subclass, 0, 0, 1 };
+
+    stq_le_p(in + 8, dpa);
+    stq_le_p(in + 16, len);
+    return mbox_send(t, 0x4402, in, sizeof(in), NULL, 0, NULL);
+}
+
 void map_all(T3 *t)
 {
     qtest_writel(t->qts, t->hdm + 4, 1 << 1);

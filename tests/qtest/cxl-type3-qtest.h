@@ -264,6 +264,12 @@ char *qmp_poison(T3 *t, const char *path, uint64_t start, uint64_t length);
 /* Scan Media of [@dpa, @dpa + @len): the return code */
 uint16_t scan_media(T3 *t, uint64_t dpa, uint64_t len);
 
+/*
+ * Media Operations (4402h) of the Sanitize class on one DPA range:
+ * @subclass 0 Sanitize, 1 Zero; the return code
+ */
+uint16_t media_op(T3 *t, uint8_t subclass, uint64_t dpa, uint64_t len);
+
 /* ---- media status, the media through the window, backend files ---- */
 
 #define MEDIA_STATUS(v)     (((v) >> 2) & 3)

@@ -404,6 +404,14 @@ unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges);
 /* Host pointer to DC DPA [@dpa, +@len) if it is all in an accepted extent */
 uint8_t *cxl_type3_dc_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
 /*
+ * Whether the host owns all of [@dpa, +@len) (within the DPA space): it
+ * is static capacity, or dynamic capacity in accepted extents (one or
+ * several adjacent ones). The host's mailbox commands that change the
+ * media (Inject Poison, Clear Poison, Media Operations' Sanitize and
+ * Zero) take only DPA the host owns.
+ */
+bool cxl_type3_dpa_host_owned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/*
  * The fabric manager's side (QMP cxl-add-dynamic-capacity and
  * cxl-release-dynamic-capacity call these, and the FM API's Initiate
  * Dynamic Capacity Add/Release). Extents are DPA ranges of region @region;
@@ -460,6 +468,20 @@ bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp);
 /* Platform firmware: set Mem_Enable. */
 void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
+/*
+ * The device's DPA space: the static capacity (volatile, persistent), then
+ * the dynamic capacity. Every DPA below it is a device DPA for the
+ * commands that take one (Invalid Physical Address only past it).
+ */
+static inline uint64_t cxl_type3_dpa_size(CXLType3Dev *ct3)
+{
+    return ct3->vsize + ct3->psize + ct3->dcsize;
+}
+/* @dpa is volatile capacity: volatile or dynamic (volatile-dc-memdev) */
+static inline bool cxl_type3_dpa_volatile(CXLType3Dev *ct3, uint64_t dpa)
+{
+    return dpa < ct3->vsize || dpa >= ct3->vsize + ct3->psize;
+}
 /*
  * Host pointer to @len bytes at @dpa, or NULL if they are not all memory
  * or the media is disabled.

@@ -22,7 +22,13 @@ while the host plays the fabric manager over QMP:
   Release Capacity record; the guest releases it (4803h) and the list is
   empty; releasing it again is an Invalid Extent List;
 - a forced release (forced-removal) of a newly accepted extent needs no
-  guest action: a Forced Capacity Release record, and the list is empty.
+  guest action: a Forced Capacity Release record, and the list is empty;
+- poison over dynamic capacity (Linux keeps the poison commands from raw
+  users unless debugfs' raw_allow_all is set): QMP cxl-inject-poison in
+  the accepted extent shows in Get Poison List (4300h) over region 0; the
+  guest's Inject Poison (4301h) is refused outside accepted extents
+  (Invalid Physical Address) and listed inside; the forced release
+  clears the extent's poison.
 
 Record layouts: include/hw/cxl/cxl-mailbox.h (CXLEventDC, the layout of
 Linux's DCD series; Get Event Records' 32-byte header, 128-byte records).
@@ -30,7 +36,7 @@ Linux's DCD series; Get Event Records' 32-byte header, 128-byte records).
 
 from _cxl import GUEST_LIB, MiB
 
-DESCRIPTION = "dynamic capacity: QMP offers and releases, the guest answers through raw mailbox commands"
+DESCRIPTION = "dynamic capacity: QMP offers and releases, the guest answers through raw mailbox commands; poison over it"
 MACHINE = "q35,cxl=on"
 KERNEL = "full"
 TOOLS = ["cxlmbox"]
@@ -73,6 +79,12 @@ def release(ctx, forced, *exts):
     return "asked"
 
 
+def poison(ctx, start, length):
+    ctx.qmp("cxl-inject-poison", path="dcd0", start=int(start),
+            length=int(length))
+    return "poisoned"
+
+
 def query(ctx):
     """The device's extents: region/offset MiB/len MiB/state[/tag]"""
     r = ctx.qmp("cxl-query-dynamic-capacity", path="dcd0")
@@ -81,7 +93,7 @@ def query(ctx):
                     for e in r["extents"]) or "none"
 
 
-HOST = {"add": add, "release": release, "query": query}
+HOST = {"add": add, "release": release, "query": query, "poison": poison}
 
 GUEST = GUEST_LIB + r'''
 # out OPCODE HEX: the output bytes (hex) of a raw command that succeeded
@@ -105,6 +117,10 @@ clear_dc_log() { rc 0101 040100000000; }
 dc_log_count() { hexat "$(out 0100 04)" 20 2; }
 extent_list() { hexat "$(out 4801 0800000000000000)" 0 $1; }
 handles() { echo "$(hexat "$C" 40 4) $(hexat "$C" 80 4)"; }
+# Get Poison List of DC region 0: the record count; the count and record 0
+poison_out() { out 4300 "$(le64 $B0)$(le64 $(( 256 * M / 64 )))"; }
+poison_count() { hexat "$(poison_out)" 10 2; }
+poison_list() { L=$(poison_out); echo "$(hexat "$L" 10 2) $(hexat "$L" 32 12)"; }
 M=1048576
 B0=$(( 256 * M ))            # DC region 0's base DPA
 TAGHEX=5be4d9b60a1c4a669d7e2f1a6b9c4d01
@@ -161,10 +177,20 @@ step_eq host-sees-none none host query
 step_eq host-offers-again offered host add - 16:2
 step_eq records-cleared-2 00 clear_dc_log
 step_eq accept-again 00 rc 4802 "$(response 4802 $(( B0 + 16 * M )) $(( 2 * M )))"
+# poison in it: QMP's (source internal, 2) and the guest's (injected, 3)
+step allow-raw-poison sh -c "echo 1 > /sys/kernel/debug/cxl/mbox/raw_allow_all"
+P=$(( B0 + 16 * M + 4096 ))
+step_eq host-poisons poisoned host poison $P 128
+step_eq poison-list-qmp "0100 $(le64 $(( P | 2 )))02000000" poison_list
+step_eq inject-not-accepted 0f rc 4301 "$(le64 $(( B0 + 64 * M )))"
+step_eq inject-accepted 00 rc 4301 "$(le64 $(( B0 + 16 * M )))"
+step_eq poison-list-two 0200 poison_count
 step_eq host-forces asked host release forced 16:2
 E=$(out 0100 04)
 step_eq forced-record "02 00 $(le64 $(( B0 + 16 * M ))) $(le64 $(( 2 * M ))) $NOTAG" event 0 "$E"
 step_eq list-empty-after-forced 0000000000000000 extent_list 8
+step_eq released-poison-cleared 0000 poison_count
+step allow-raw-none sh -c "echo 0 > /sys/kernel/debug/cxl/mbox/raw_allow_all"
 step_eq host-sees-none-after-forced none host query
 # (the raw path's one warning is allowed: errors only)
 step_eq kernel-log-clean "" sh -c "dmesg -r | grep -E '^<[0-3]>' | grep -iE 'cxl' || true"
