@@ -40,7 +40,7 @@ M=1048576
 DCB=$(( 256 * M ))                      # the DC base DPA
 # the extent: the bench size in whole 2 MiB blocks
 LEN=$(( (BENCH_MIB + 1) / 2 * 2 * M ))
-step memdev wait_fw_dc_memdev || exit 1
+step memdev wait_fw_dc_memdevs 1 || exit 1
 BASE=$(cat /sys/bus/cxl/devices/decoder0.0/start)
 step_eq host-offers offered host add 0 $LEN || exit 1
 step_eq accept 00 rc 4802 "$(response 4802 $DCB $LEN)" || exit 1
