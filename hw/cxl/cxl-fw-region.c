@@ -16,6 +16,17 @@
  * (with Lock On Commit when locked) and the devices get HDM Decoder
  * Enable and Mem_Enable.
  *
+ * A region maps one kind of capacity of its devices (type): volatile,
+ * persistent, or dynamic (dc: the DPA after the static capacity, every
+ * DC region of the device, which follow each other). Of dynamic capacity
+ * the host reaches only what it accepted in extents; the rest of the
+ * range reads all ones (hw/mem/cxl-type3-dc.c). Linux 7.3, which has no
+ * DCD driver, does not take such a decoder: Identify Memory Device gives
+ * it the static capacity only, so it cannot reserve the decoder's DPA
+ * range, its endpoint port fails to probe (-EBUSY) and cxl_mem gives the
+ * memdev up; the memdev's mailbox still works, and the guest reaches the
+ * window through /dev/mem (guest scenario dcd-fw-region).
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -34,6 +45,18 @@
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-switch.h"
 #include "hw/cxl/cxl-type3.h"
+
+/* The capacity a region maps (cxl-region.N.type) */
+typedef enum CXLFwKind {
+    CXL_FW_RAM,                 /* volatile: DPA [0, vsize) */
+    CXL_FW_PMEM,                /* persistent: after the volatile */
+    CXL_FW_DC,                  /* dynamic: after the static capacity */
+} CXLFwKind;
+
+static const char *const fw_kind_name[] = {
+    [CXL_FW_RAM] = "volatile", [CXL_FW_PMEM] = "persistent",
+    [CXL_FW_DC] = "dynamic",
+};
 
 /* One decoder to commit at reset */
 typedef struct CXLFwAction {
@@ -68,7 +91,7 @@ typedef struct CXLFwPlan {
     hwaddr base;
     uint64_t granularity;
     unsigned ways;
-    bool pmem;
+    CXLFwKind kind;
     GHashTable *next_dec;       /* CXLComponentRegs * -> next decoder + 1 */
     GHashTable *dpa_end;        /* CXLType3Dev * -> uint64_t * */
     GArray *actions;
@@ -110,7 +133,7 @@ void cxl_fw_regions_init(CXLMachineState *s)
         "CXL regions committed by firmware at reset: cxl-region.N.window=W,"
         "cxl-region.N.size=SIZE,cxl-region.N.targets.M=CXL-TYPE3-ID"
         "[,cxl-region.N.offset=OFF][,cxl-region.N.interleave-granularity=G]"
-        "[,cxl-region.N.type=ram|pmem][,cxl-region.N.locked=on]");
+        "[,cxl-region.N.type=ram|pmem|dc][,cxl-region.N.locked=on]");
 }
 
 /* ---- planning ---- */
@@ -186,12 +209,32 @@ static void add_action(CXLFwPlan *pl, CXLComponentRegs *regs, unsigned idx,
     g_array_append_val(pl->actions, a);
 }
 
+/* The DPA range [*@start, *@end) of @ct3's capacity of kind @kind */
+static void partition(CXLType3Dev *ct3, CXLFwKind kind, uint64_t *start,
+                      uint64_t *end)
+{
+    switch (kind) {
+    case CXL_FW_RAM:
+        *start = 0;
+        *end = ct3->vsize;
+        break;
+    case CXL_FW_PMEM:
+        *start = ct3->vsize;
+        *end = ct3->vsize + ct3->psize;
+        break;
+    case CXL_FW_DC:
+        /* every DC region: they follow each other in DPA space */
+        *start = cxl_type3_dc_base(ct3);
+        *end = *start + ct3->dcsize;
+        break;
+    }
+}
+
 static bool plan_endpoint(CXLFwPlan *pl, CXLFwMember *m, Error **errp)
 {
     CXLType3Dev *ct3 = m->ct3;
     uint64_t share = pl->o->size / pl->ways;
-    uint64_t part_start = pl->pmem ? ct3->vsize : 0;
-    uint64_t part_end = pl->pmem ? ct3->vsize + ct3->psize : ct3->vsize;
+    uint64_t part_start, part_end;
     uint64_t *end = g_hash_table_lookup(pl->dpa_end, ct3);
     uint64_t start;
     CXLHDMDecoder dec = {
@@ -200,6 +243,7 @@ static bool plan_endpoint(CXLFwPlan *pl, CXLFwMember *m, Error **errp)
     };
     unsigned idx;
 
+    partition(ct3, pl->kind, &part_start, &part_end);
     if (!end) {
         end = g_new0(uint64_t, 1);
         g_hash_table_insert(pl->dpa_end, ct3, end);
@@ -208,8 +252,7 @@ static bool plan_endpoint(CXLFwPlan *pl, CXLFwMember *m, Error **errp)
     if (start > part_end || share > part_end - start) {
         error_setg(errp, "cxl-region.%u: device '%s' has not enough %s "
                    "capacity left for its 0x%" PRIx64 " bytes", pl->index,
-                   dev_name(DEVICE(ct3)), pl->pmem ? "persistent" : "volatile",
-                   share);
+                   dev_name(DEVICE(ct3)), fw_kind_name[pl->kind], share);
         return false;
     }
     cxl_ways_to_iw(pl->ways, &dec.eiw);
@@ -395,20 +438,24 @@ static bool plan_region(CXLFwPlan *pl, uint64_t *window_next, Error **errp)
         return false;
     }
     if (!o->type || !strcmp(o->type, "ram")) {
-        pl->pmem = false;
+        pl->kind = CXL_FW_RAM;
     } else if (!strcmp(o->type, "pmem")) {
-        pl->pmem = true;
+        pl->kind = CXL_FW_PMEM;
+    } else if (!strcmp(o->type, "dc")) {
+        pl->kind = CXL_FW_DC;
     } else {
-        error_setg(errp, "cxl-region.%u.type: '%s' is not allowed; use ram "
-                   "or pmem", n, o->type);
+        error_setg(errp, "cxl-region.%u.type: '%s' is not allowed; use ram, "
+                   "pmem or dc", n, o->type);
         return false;
     }
-    if (!(w->restrictions & BIT(pl->pmem ?
+    /* dynamic capacity is volatile */
+    if (!(w->restrictions & BIT(pl->kind == CXL_FW_PMEM ?
                                 CXL_FIXED_MEMORY_WINDOW_RESTRICTION_PERSISTENT :
                                 CXL_FIXED_MEMORY_WINDOW_RESTRICTION_VOLATILE))) {
         error_setg(errp, "cxl-region.%u.type: window %u does not allow %s "
                    "memory (see cxl-fmw.%u.restrictions)", n, o->window,
-                   pl->pmem ? "persistent" : "volatile", o->window);
+                   pl->kind == CXL_FW_PMEM ? "persistent" : "volatile",
+                   o->window);
         return false;
     }
     if (!o->size || o->size % ((uint64_t)nt * CXL_HDM_ALIGN)) {
@@ -457,6 +504,13 @@ static bool plan_region(CXLFwPlan *pl, uint64_t *window_next, Error **errp)
                                "already target %u", n, p, t->value, q);
                     return false;
                 }
+            }
+            if (pl->kind == CXL_FW_DC && !m->ct3->dc) {
+                error_setg(errp, "cxl-region.%u.type: dc needs dynamic "
+                           "capacity, and target %u ('%s') has none (see its "
+                           "num-dc-regions and volatile-dc-memdev)", n, p,
+                           t->value);
+                return false;
             }
             if (!find_path(m, &hb)) {
                 error_setg(errp, "cxl-region.%u.targets.%u: '%s' is not below "

@@ -187,13 +187,32 @@ CASES = [
      r"cxl-region\.0: device 't3' has not enough volatile capacity left"),
     ("fw-region-no-pmem", ",cxl-region.0.type=pmem",
      r"cxl-region\.0: device 't3' has not enough persistent capacity left"),
-    ("fw-region-bad-type", ",cxl-region.0.type=disk", r"cxl-region\.0\.type: 'disk' is not allowed; use ram or pmem"),
+    ("fw-region-bad-type", ",cxl-region.0.type=disk", r"cxl-region\.0\.type: 'disk' is not allowed; use ram, pmem or dc"),
     ("fw-region-outside-window", ",cxl-region.0.offset=4G", r"cxl-region\.0: .* do not fit 256 MiB aligned in window 0"),
     ("fw-region-size", ",cxl-region.0.size=100M",
      r"cxl-region\.0\.size: must be a non-zero multiple of 256 MiB times the number of targets \(1\)"),
     ("fw-region-twice", ",cxl-region.0.targets.1=t3,cxl-region.0.size=512M", r"cxl-region\.0\.targets\.1: 't3' is already target 0"),
     ("fw-region-granularity", ",cxl-region.0.interleave-granularity=3000",
      r"cxl-region\.0\.interleave-granularity: 3000 is not allowed"),
+    ("fw-region-dc-without-dc", ",cxl-region.0.type=dc",
+     r"cxl-region\.0\.type: dc needs dynamic capacity, and target 0 \('t3'\) has none "
+     r"\(see its num-dc-regions and volatile-dc-memdev\)"),
+]] + [(name, ["-M", "q35,cxl=on," + W1 + window] + HB1 + RP0 +
+         ["-object", "memory-backend-ram,id=m0,size=256M",
+          "-object", "memory-backend-ram,id=dc0,size=512M",
+          "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,volatile-dc-memdev=dc0,num-dc-regions=2,id=t3",
+          "-M", REGION + args], expect) for name, window, args, expect in [
+    ("fw-region-dc", "", ",cxl-region.0.type=dc", None),
+    ("fw-region-dc-both-dc-regions", "", ",cxl-region.0.type=dc,cxl-region.0.size=512M", None),
+    ("fw-region-dc-too-big", "", ",cxl-region.0.type=dc,cxl-region.0.size=768M",
+     r"cxl-region\.0: device 't3' has not enough dynamic capacity left"),
+    ("fw-region-dc-after-ram", "", ",cxl-region.1.window=0,cxl-region.1.size=256M,"
+                                   "cxl-region.1.targets.0=t3,cxl-region.1.type=dc", None),
+    ("fw-region-dc-before-ram", "", ",cxl-region.0.type=dc,cxl-region.1.window=0,cxl-region.1.size=256M,"
+                                    "cxl-region.1.targets.0=t3",
+     r"cxl-region\.1: device 't3' has not enough volatile capacity left"),
+    ("fw-region-dc-window-persistent", ",cxl-fmw.0.restrictions.0=persistent", ",cxl-region.0.type=dc",
+     r"cxl-region\.0\.type: window 0 does not allow volatile memory"),
 ]] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + RP0 + args, expect) for name, args, expect in [
     ("type3-volatile", ["-object", "memory-backend-ram,id=m0,size=256M",
                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,id=t3"], None),

@@ -127,7 +127,11 @@ def main():
         sys.exit(f"bench.py: no QEMU binary at {opts.qemu} (build it first: make build)")
     image = opts.image or run.build_image()
     # what run.Run reads from its options
-    ropts = argparse.Namespace(verbose=opts.verbose, timeout=None, qemu=opts.qemu, keep=False)
+    ropts = argparse.Namespace(verbose=opts.verbose, timeout=None, qemu=opts.qemu, keep=False,
+                               kernels={})
+    # the full kernel (built or found in the cache) only if a case needs it
+    if any(cases[n].kernel == "full" for n in names):
+        ropts.kernels["full"] = run.build_kernel()
     conf = f"BENCH_MIB={opts.mib} BENCH_REPS={opts.reps} BENCH_MS={opts.ms}\n"
 
     rows, boot_rows, failed = [], [], False

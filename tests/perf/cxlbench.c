@@ -6,6 +6,11 @@
  *
  * SPEC is the memory to measure, SIZE bytes of it (-s, default 32 MiB):
  *   dax:/dev/daxX.Y   the device DAX device, mapped shared (a CXL region)
+ *   mem:PHYS          physical memory from PHYS (page aligned) through
+ *                     /dev/mem, mapped shared (CXL memory no driver
+ *                     claims, e.g. dynamic capacity behind decoders that
+ *                     firmware committed: STRICT_DEVMEM lets through what
+ *                     is not System RAM nor claimed exclusively)
  *   node:N            anonymous memory bound to NUMA node N (mbind
  *                     MPOL_BIND; every page is checked to be on node N)
  *   anon              anonymous memory with the default policy
@@ -106,15 +111,18 @@ static volatile uint64_t *map_mem(struct mem *m)
 {
     void *p;
 
-    if (!strncmp(m->spec, "dax:", 4)) {
-        int fd = open(m->spec + 4, O_RDWR);
+    if (!strncmp(m->spec, "dax:", 4) || !strncmp(m->spec, "mem:", 4)) {
+        int mem = m->spec[0] == 'm';
+        const char *path = mem ? "/dev/mem" : m->spec + 4;
+        off_t phys = mem ? (off_t)strtoull(m->spec + 4, NULL, 0) : 0;
+        int fd = open(path, O_RDWR);
 
         if (fd < 0) {
-            die("open", m->spec + 4);
+            die("open", path);
         }
-        p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED, fd, 0);
+        p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED, fd, phys);
         if (p == MAP_FAILED) {
-            die("mmap", m->spec + 4);
+            die("mmap", m->spec);
         }
         close(fd);
     } else if (!strncmp(m->spec, "node:", 5) || !strcmp(m->spec, "anon")) {
@@ -359,7 +367,7 @@ int main(int argc, char **argv)
     return 0;
 
 usage:
-    fprintf(stderr, "usage: cxlbench [-s MIB] [-n REPS] [-t MS] NAME=dax:/dev/daxX.Y|node:N|anon...\n"
+    fprintf(stderr, "usage: cxlbench [-s MIB] [-n REPS] [-t MS] NAME=dax:/dev/daxX.Y|mem:PHYS|node:N|anon...\n"
             "  (MIB >= 1, REPS 1..%d, at most %d memories)\n", MAX_REPS, MAX_MEMS);
     return 2;
 }

@@ -2,6 +2,7 @@
 helpers. Not a scenario (the name starts with '_')."""
 
 import os
+import time
 
 MiB = 1 << 20
 # where the guest's pmem_write/pmem_cmp (GUEST_LIB) put their pattern in
@@ -145,6 +146,91 @@ devdax() {
 # region_base REGION: its HPA
 region_base() { cxl list -R -r "$1" | sed -n 's/.*"resource":\([0-9]*\).*/\1/p'; }
 '''
+
+# Guest helpers for dynamic capacity through raw mailbox commands (the full
+# kernel's CONFIG_CXL_MEM_RAW_COMMANDS and the cxlmbox tool; Linux 7.3 has
+# no DCD driver), for scenarios that also take GUEST_LIB.
+DCD_LIB = r'''
+# (to the memdev $MBOX, default /dev/cxl/mem0)
+# out OPCODE HEX: the output bytes (hex) of a raw command that succeeded
+out() { cxlmbox -d "${MBOX:-/dev/cxl/mem0}" raw "$1" -o 2048 "$2" | sed -n 's/^out=//p'; }
+# rc OPCODE HEX: the device's return code
+rc() { cxlmbox -d "${MBOX:-/dev/cxl/mem0}" raw "$1" -o 2048 "$2" | sed -n 's/^retval=\([0-9a-f]*\) .*/\1/p'; }
+# hexat HEX OFFSET LEN: LEN bytes at byte OFFSET of HEX, as hex
+hexat() { echo "$1" | cut -c$(( $2 * 2 + 1 ))-$(( ($2 + $3) * 2 )); }
+# le64 N: N as 8 little-endian bytes in hex
+le64() { printf '%016x' "$1" | sed 's/\(..\)/\1 /g' | awk '{for (i = NF; i; i--) printf "%s", $i}'; }
+# response OPCODE DPA LEN: Add Response / Release with one extent
+response() { echo "0100000000000000$(le64 $2)$(le64 $3)0000000000000000"; }
+# clear_dc_log: Clear Event Records of the Dynamic Capacity log (all)
+clear_dc_log() { rc 0101 040100000000; }
+# wait_fw_dc_memdevs [N]: until N memdevs (default 1) are there and
+# cxl_mem has given their endpoints up, as Linux 7.3 does when firmware
+# committed a decoder over dynamic capacity (cxl-region.N.type=dc: Linux
+# cannot reserve its DPA range, beyond the static capacity Identify
+# reports); 60 s at most
+wait_fw_dc_memdevs() {
+    local i=0
+    while [ $i -lt 120 ]; do
+        [ "$(ls /dev/cxl/ | grep -c '^mem[0-9]')" -ge "${1:-1}" ] &&
+            [ "$(dmesg | grep -cE 'cxl_mem mem[0-9]+: endpoint[0-9]* failed probe')" -ge "${1:-1}" ] && return 0
+        sleep 0.5; i=$((i + 1))
+    done
+    return 1
+}
+# fw_dc_kernel_errors: the kernel's errors about CXL, but for those of
+# giving the endpoints up (see wait_fw_dc_memdevs)
+fw_dc_kernel_errors() {
+    dmesg -r | grep -E '^<[0-3]>' | grep -iE 'cxl' |
+        grep -vE 'endpoint[0-9]*(: decoder[0-9.]*: Failed to reserve DPA range| failed probe|: probe with driver cxl_port failed)' || true
+}
+# memdev_dev SERIAL: /dev/cxl/memN of the memdev with that serial number
+# (also when no driver took the memdev, where cxl list does not show it)
+memdev_dev() {
+    local m
+    for m in /sys/bus/cxl/devices/mem*; do
+        [ "$(cat $m/serial)" = "$(printf '0x%x' $1)" ] && echo /dev/cxl/${m##*/} && return 0
+    done
+    return 1
+}
+'''
+
+
+def dc_host(path, region=0, unit=MiB):
+    """HOST handlers for the dynamic capacity of the cxl-type3 @path,
+    region @region (offsets and lengths in bytes): "add OFF LEN" offers an
+    extent (prescriptive), "release OFF LEN" takes it back by force,
+    "query" lists the extents (region/offset MiB/len MiB/state), and
+    "mapped N" gives the device's x-fast-path-mapped in @unit bytes once
+    it is N (the main loop maps after a change; 10 s at most)."""
+    def ext(off, length):
+        return {"path": path, "host-id": 0, "region": region,
+                "extents": [{"offset": int(off), "len": int(length)}]}
+
+    def add(ctx, off, length):
+        ctx.qmp("cxl-add-dynamic-capacity", **ext(off, length),
+                **{"selection-policy": "prescriptive"})
+        return "offered"
+
+    def release(ctx, off, length):
+        ctx.qmp("cxl-release-dynamic-capacity", **ext(off, length),
+                **{"removal-policy": "prescriptive", "forced-removal": True})
+        return "released"
+
+    def query(ctx):
+        r = ctx.qmp("cxl-query-dynamic-capacity", path=path)
+        return " ".join(f"{e['region']}/{e['offset'] // MiB}/{e['len'] // MiB}/{e['state']}"
+                        for e in r["extents"]) or "none"
+
+    def mapped(ctx, want):
+        deadline = time.monotonic() + 10
+        while True:
+            got = ctx.qmp("qom-get", path=path, property="x-fast-path-mapped") // unit
+            if str(got) == want or time.monotonic() > deadline:
+                return str(got)
+            time.sleep(0.1)
+
+    return {"add": add, "release": release, "query": query, "mapped": mapped}
 
 
 def spec_dpa(hpa_offset, ways, gran):

@@ -34,7 +34,7 @@ Record layouts: include/hw/cxl/cxl-mailbox.h (CXLEventDC, the layout of
 Linux's DCD series; Get Event Records' 32-byte header, 128-byte records).
 """
 
-from _cxl import GUEST_LIB, MiB
+from _cxl import DCD_LIB, GUEST_LIB, MiB
 
 DESCRIPTION = "dynamic capacity: QMP offers and releases, the guest answers through raw mailbox commands; poison over it"
 MACHINE = "q35,cxl=on"
@@ -95,24 +95,13 @@ def query(ctx):
 
 HOST = {"add": add, "release": release, "query": query, "poison": poison}
 
-GUEST = GUEST_LIB + r'''
-# out OPCODE HEX: the output bytes (hex) of a raw command that succeeded
-out() { cxlmbox raw "$1" -o 2048 "$2" | sed -n 's/^out=//p'; }
-# rc OPCODE HEX: the device's return code
-rc() { cxlmbox raw "$1" -o 2048 "$2" | sed -n 's/^retval=\([0-9a-f]*\) .*/\1/p'; }
-# hexat HEX OFFSET LEN: LEN bytes at byte OFFSET of HEX, as hex
-hexat() { echo "$1" | cut -c$(( $2 * 2 + 1 ))-$(( ($2 + $3) * 2 )); }
-# le64 N: N as 8 little-endian bytes in hex
-le64() { printf '%016x' "$1" | sed 's/\(..\)/\1 /g' | awk '{for (i = NF; i; i--) printf "%s", $i}'; }
+GUEST = GUEST_LIB + DCD_LIB + r'''
 # event N EVENTS: "type more dpa len tag" of record N of Get Event Records
 event() {
     local r=$(( 32 + $1 * 128 ))
     echo "$(hexat "$2" $(( r + 48 )) 1) $(hexat "$2" $(( r + 53 )) 1)" \
          "$(hexat "$2" $(( r + 56 )) 8) $(hexat "$2" $(( r + 64 )) 8) $(hexat "$2" $(( r + 72 )) 16)"
 }
-# response OPCODE DPA LEN: Add Response / Release with one extent
-response() { echo "0100000000000000$(le64 $2)$(le64 $3)0000000000000000"; }
-clear_dc_log() { rc 0101 040100000000; }
 # the DC log's record count; the extent list's first BYTES bytes
 dc_log_count() { hexat "$(out 0100 04)" 20 2; }
 extent_list() { hexat "$(out 4801 0800000000000000)" 0 $1; }

@@ -4,6 +4,7 @@
  *   daxpoke write DEV OFFSET LEN SEED
  *   daxpoke check DEV OFFSET LEN SEED
  *   daxpoke zero DEV OFFSET LEN
+ *   daxpoke ones DEV OFFSET LEN
  *   daxpoke dma-in DEV OFFSET LEN DISK DISKOFF
  *   daxpoke dma-out DEV OFFSET LEN DISK DISKOFF
  *   daxpoke exec DEV OFFSET VALUE
@@ -15,7 +16,12 @@
  *     x ^ (SEED * 0x9e3779b97f4a7c15)
  * so a host that knows where the device's bytes live can check them.
  * Exit status 0 on success; check prints the first mismatch. zero checks
- * that the LEN bytes at OFFSET are all zero.
+ * that the LEN bytes at OFFSET are all zero, ones that they are all ones.
+ *
+ * DEV may also be mem:PHYS+SIZE: SIZE bytes of physical memory from
+ * PHYS, mapped through /dev/mem (memory no driver claims, such as CXL
+ * capacity that firmware decodes and Linux leaves alone; PHYS and SIZE
+ * page aligned), OFFSET counting from PHYS.
  *
  * dma-in reads LEN bytes of the block device DISK at DISKOFF into the DAX
  * device at OFFSET, dma-out writes them the other way, both with O_DIRECT:
@@ -39,12 +45,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* mem:PHYS+SIZE: true, with @phys and @size set */
+static int mem_spec(const char *dev, uint64_t *phys, uint64_t *size)
+{
+    char *end;
+
+    if (strncmp(dev, "mem:", 4)) {
+        return 0;
+    }
+    *phys = strtoull(dev + 4, &end, 0);
+    if (*end != '+') {
+        fprintf(stderr, "daxpoke: %s: expected mem:PHYS+SIZE\n", dev);
+        exit(2);
+    }
+    *size = strtoull(end + 1, NULL, 0);
+    return 1;
+}
+
 static uint64_t dev_size(const char *dev)
 {
     char path[256], *name = strrchr(dev, '/');
     unsigned long long size = 0;
+    uint64_t phys, msize;
     FILE *f;
 
+    if (mem_spec(dev, &phys, &msize)) {
+        return msize;
+    }
     snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/size",
              name ? name + 1 : dev);
     f = fopen(path, "r");
@@ -87,6 +114,27 @@ static int dma(int in, const char *disk, uint8_t *buf, uint64_t len,
     return 0;
 }
 
+/* Map all of @dev (@size bytes); exits on failure */
+static volatile uint64_t *map_dev(const char *dev, uint64_t size, int prot)
+{
+    uint64_t phys = 0, msize;
+    int mem = mem_spec(dev, &phys, &msize);
+    int fd = open(mem ? "/dev/mem" : dev, O_RDWR);
+    void *map;
+
+    if (fd < 0) {
+        perror(mem ? "/dev/mem" : dev);
+        exit(1);
+    }
+    map = mmap(NULL, size, prot, MAP_SHARED, fd, phys);
+    if (map == MAP_FAILED) {
+        perror("daxpoke: mmap");
+        exit(1);
+    }
+    close(fd);
+    return map;
+}
+
 /* exec / call: run the code at @code, expecting @value */
 static int run_code(uint8_t *code, int write, uint64_t value)
 {
@@ -114,7 +162,7 @@ int main(int argc, char **argv)
 {
     uint64_t off, len, seed, size, k;
     volatile uint64_t *map;
-    int fd, write_mode, dma_mode, code_mode, zero_mode;
+    int write_mode, dma_mode, code_mode, zero_mode, ones_mode;
 
     dma_mode = argc == 7 && (!strcmp(argv[1], "dma-in") ||
                              !strcmp(argv[1], "dma-out"));
@@ -123,26 +171,22 @@ int main(int argc, char **argv)
     if (code_mode) {
         off = strtoull(argv[3], NULL, 0);
         size = dev_size(argv[2]);
-        fd = open(argv[2], O_RDWR);
-        if (fd < 0 || off % 16 || off + 16 > size) {
+        if (off % 16 || off + 16 > size) {
             fprintf(stderr, "daxpoke: cannot run code at 0x%llx of %s\n",
                     (unsigned long long)off, argv[2]);
             return 2;
         }
-        map = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_SHARED, fd, 0);
-        if (map == MAP_FAILED) {
-            perror("daxpoke: mmap");
-            return 1;
-        }
+        map = map_dev(argv[2], size, PROT_READ | PROT_WRITE | PROT_EXEC);
         return run_code((uint8_t *)map + off, !strcmp(argv[1], "exec"),
                         strtoull(argv[4], NULL, 0));
     }
     zero_mode = argc == 5 && !strcmp(argv[1], "zero");
-    if (!dma_mode && !zero_mode &&
+    ones_mode = argc == 5 && !strcmp(argv[1], "ones");
+    if (!dma_mode && !zero_mode && !ones_mode &&
         (argc != 6 || (strcmp(argv[1], "write") && strcmp(argv[1], "check")))) {
         fprintf(stderr, "usage: daxpoke write|check DEV OFFSET LEN SEED\n"
-                "       daxpoke zero DEV OFFSET LEN\n"
+                "       daxpoke zero|ones DEV OFFSET LEN\n"
+                "       (DEV: a device DAX device or mem:PHYS+SIZE)\n"
                 "       daxpoke dma-in|dma-out DEV OFFSET LEN DISK DISKOFF\n"
                 "       daxpoke exec|call DEV OFFSET VALUE\n");
         return 2;
@@ -150,7 +194,7 @@ int main(int argc, char **argv)
     write_mode = !strcmp(argv[1], "write");
     off = strtoull(argv[3], NULL, 0);
     len = strtoull(argv[4], NULL, 0);
-    seed = dma_mode || zero_mode ? 0 : strtoull(argv[5], NULL, 0);
+    seed = dma_mode || zero_mode || ones_mode ? 0 : strtoull(argv[5], NULL, 0);
     size = dev_size(argv[2]);
     if ((off | len) % (dma_mode ? 4096 : 8) || off > size || len > size - off) {
         fprintf(stderr, "daxpoke: bad range 0x%llx+0x%llx (size 0x%llx)\n",
@@ -158,23 +202,14 @@ int main(int argc, char **argv)
                 (unsigned long long)size);
         return 2;
     }
-    fd = open(argv[2], O_RDWR);
-    if (fd < 0) {
-        perror(argv[2]);
-        return 1;
-    }
-    map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) {
-        perror("daxpoke: mmap");
-        return 1;
-    }
+    map = map_dev(argv[2], size, PROT_READ | PROT_WRITE);
     if (dma_mode) {
         return dma(!strcmp(argv[1], "dma-in"), argv[5], (uint8_t *)map + off,
                    len, strtoull(argv[6], NULL, 0));
     }
     k = seed * 0x9e3779b97f4a7c15ull;
     for (uint64_t x = off; x < off + len; x += 8) {
-        uint64_t want = zero_mode ? 0 : x ^ k;
+        uint64_t want = zero_mode ? 0 : ones_mode ? ~0ull : x ^ k;
 
         if (write_mode) {
             map[x / 8] = want;
