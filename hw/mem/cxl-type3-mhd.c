@@ -29,7 +29,6 @@
 #include "qemu/osdep.h"
 #include <sys/file.h>
 #include "qemu/bswap.h"
-#include "qemu/error-report.h"
 #include "qapi/error.h"
 #include "qom/object.h"
 #include "system/hostmem.h"

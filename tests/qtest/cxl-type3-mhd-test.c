@@ -13,12 +13,15 @@
  */
 
 #include "qemu/osdep.h"
+#include <sys/file.h>
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qnum.h"
+#include "qobject/qjson.h"
+#include "qapi/error.h"
 #include "cxl-type3-qtest.h"
 
 #define OP_GET_CONFIG       0x4800
@@ -351,6 +354,104 @@ static void test_restart(void)
     mhd_cleanup(&m);
 }
 
+/* The QMP command of add() sent without waiting for its reply */
+static void add_send(T3 *t, unsigned host, unsigned r, const char *extents)
+{
+    QObject *list = qobject_from_json(extents, &error_abort);
+
+    qtest_qmp_send(t->qts, "{'execute': 'cxl-add-dynamic-capacity', "
+                   "'arguments': {'path': 't3', 'host-id': %u, "
+                   "'selection-policy': 'prescriptive', 'region': %u, "
+                   "'extents': %p}}", host, r, list);
+}
+
+/* Its reply: NULL if it succeeded, else the error's description */
+static char *add_receive(T3 *t)
+{
+    return qmp_error_desc(qtest_qmp_receive(t->qts));
+}
+
+/*
+ * An offer waits for the state file's lock, then checks the table as it
+ * is then: a range another head took meanwhile is refused
+ */
+static void test_lock(void)
+{
+    uint8_t e[48] = { 0 };
+    MHD m;
+    T3 a;
+    int fd;
+
+    mhd_init(&m);
+    head_start(&a, &m, 0);
+    fd = open(m.state, O_RDWR);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(flock(fd, LOCK_EX), ==, 0);
+    add_send(&a, 0, 1, "[{'offset': 0, 'len': 4194304}]");
+    g_usleep(300 * 1000);
+    /* head 1 accepted region 1's first 4 MiB: table entry 0 */
+    stq_le_p(e, DC_BASE + DC_REGION_LEN);
+    stq_le_p(e + 8, 4 * MiB);
+    stw_le_p(e + 36, 1 << 1);
+    e[38] = 1;                                  /* region */
+    e[39] = 1;                                  /* in use */
+    g_assert_cmpint(pwrite(fd, e, sizeof(e), 512), ==, sizeof(e));
+    g_assert_cmpint(flock(fd, LOCK_UN), ==, 0);
+    qmp_err(add_receive(&a), "that host 1 holds");
+    check_q(&a, "");
+    close(fd);
+    t3_stop(&a);
+    mhd_cleanup(&m);
+}
+
+/*
+ * Both heads offered overlapping unshared ranges at once: exactly one
+ * gets them (the window is narrow: test_lock shows the locking itself)
+ */
+static void test_race(void)
+{
+    static const char *const ranges[] = {
+        "[{'offset': 0, 'len': 4194304}]",
+        "[{'offset': 2097152, 'len': 4194304}]",
+    };
+    unsigned wins[2] = { 0 };
+    MHD m;
+    T3 h[2];
+
+    mhd_init(&m);
+    head_start(&h[0], &m, 0);
+    head_start(&h[1], &m, 1);
+    for (unsigned round = 0; round < 20; round++) {
+        bool ok[2];
+
+        /* overlapping, not equal: region 1 is not sharable */
+        add_send(&h[0], 0, 1, ranges[round & 1]);
+        add_send(&h[1], 1, 1, ranges[!(round & 1)]);
+        for (unsigned k = 0; k < 2; k++) {
+            g_autofree char *err = add_receive(&h[k]);
+
+            ok[k] = !err;
+        }
+        g_assert_true(ok[0] != ok[1]);
+        for (unsigned k = 0; k < 2; k++) {
+            uint8_t recs[128 * 16];
+
+            if (ok[k]) {
+                wins[k]++;
+                g_assert_cmpuint(dc_events(&h[k], recs), ==, 1);
+                /* rejected: free again for the next round */
+                g_assert_cmphex(dc_respond(&h[k], OP_ADD_RESPONSE, 0, 0,
+                                           NULL, NULL), ==, RC_SUCCESS);
+            }
+            check_q(&h[k], "");
+        }
+    }
+    g_test_message("head 0 won %u rounds, head 1 %u", wins[0], wins[1]);
+    t3_stop(&h[0]);
+    t3_stop(&h[1]);
+    mhd_cleanup(&m);
+}
+
 /* Get Multi-Headed Info (5500h); Get DC Configuration's sharable flag */
 static void test_mhd_info(void)
 {
@@ -523,6 +624,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl-type3-mhd/shared", test_shared);
     qtest_add_func("/cxl-type3-mhd/restart", test_restart);
+    qtest_add_func("/cxl-type3-mhd/race", test_race);
+    qtest_add_func("/cxl-type3-mhd/lock", test_lock);
     qtest_add_func("/cxl-type3-mhd/mhd-info", test_mhd_info);
     qtest_add_func("/cxl-type3-mhd/props", test_props);
     return g_test_run();
