@@ -16,12 +16,13 @@ PYTHON=/usr/bin/python3
 OVERLAY_DIRS="hw include qapi docs tests/qtest tests/unit"
 
 # Our unit tests (tests/unit/NAME.c, built by QEMU's meson).
-UNIT_TESTS="test-cxl-interleave test-cxl-hdm test-cxl-cdat test-cxl-cci test-cxl-dc"
+UNIT_TESTS="test-cxl-interleave test-cxl-hdm test-cxl-cdat test-cxl-cci test-cxl-dc
+            test-cxl-mhd"
 # Our qtests (tests/qtest/NAME.c): MMIO-level tests of the models, no guest.
 QTESTS="cxl-hdm-test cxl-port-test cxl-type3-test cxl-type3-mbox-test
         cxl-type3-media-test cxl-type3-mgmt-test cxl-switch-test
         cxl-switch-cci-test cxl-fast-path-test cxl-type3-dc-test
-        cxl-type3-fm-dcd-test"
+        cxl-type3-fm-dcd-test cxl-type3-mhd-test"
 
 # apt-get options for a private configuration rooted at DIR (DIR/sources.list,
 # DIR/lists, DIR/cache, DIR/status): the system's sources, preferences and

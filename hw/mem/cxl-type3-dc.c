@@ -67,12 +67,14 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/error-report.h"
 #include "qemu/units.h"
 #include "qemu/uuid.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-mailbox.h"
+#include "hw/cxl/cxl-mhd.h"
 #include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
@@ -86,6 +88,8 @@ static const uint8_t dc_event_uuid[16] = {
     0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,
 };
 
+static CXLRetCode dc_shared_sync(CXLType3Dev *ct3, const CXLDCStore *s);
+
 uint64_t cxl_type3_dc_base(CXLType3Dev *ct3)
 {
     return ct3->vsize + ct3->psize;
@@ -98,6 +102,9 @@ bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
     uint64_t bs = ct3->dc_block_size;
     CXLType3DC *dc;
 
+    if (!cxl_type3_mhd_check_props(ct3, errp)) {
+        return false;
+    }
     if (!ct3->num_dc_regions && !ct3->hostdc) {
         return true;
     }
@@ -147,11 +154,13 @@ bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
     cxl_dc_store_init(&dc->store, CXL_DC_MAX_EXTENTS);
     ct3->dcsize = total;
     ct3->events.has_dc = true;
-    return true;
+    /* a head of a multi-headed device: the shared state */
+    return cxl_type3_mhd_realize(ct3, errp);
 }
 
 void cxl_type3_dc_cleanup(CXLType3Dev *ct3)
 {
+    cxl_type3_mhd_cleanup(ct3);
     if (ct3->dc) {
         cxl_dc_store_cleanup(&ct3->dc->store);
         g_clear_pointer(&ct3->dc, g_free);
@@ -177,6 +186,8 @@ void cxl_type3_dc_reset(CXLType3Dev *ct3)
         cxl_dc_drop_batch(&dc->store, batch);
     }
     dc->response_open = false;
+    /* removing holdings cannot fill the shared table */
+    dc_shared_sync(ct3, &dc->store);
 }
 
 unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges)
@@ -186,6 +197,8 @@ unsigned cxl_type3_dc_cdat_ranges(CXLType3Dev *ct3, CXLCDATRange *ranges)
     for (unsigned i = 0; i < n; i++) {
         cxl_cdat_range_init(&ranges[i], ct3->dc->region[i].base,
                             ct3->dc->region[i].len, false);
+        /* DSMAS Shareable: the region's extents may be shared by hosts */
+        ranges[i].shareable = ct3->dc->region[i].sharable;
     }
     return n;
 }
@@ -276,11 +289,15 @@ static void dc_access_changed(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
  * offered again. The capacity leaves the host: what the host wrote is
  * gone, and so is the poison it injected or was told of; the next host
  * to accept the DPA gets clean, zeroed memory, as from a sanitize (which
- * clears poison too: the lines are overwritten).
+ * clears poison too: the lines are overwritten). On a multi-headed
+ * device the shared table's update zeroes it, when no head holds it any
+ * more (another head's data stays); the poison records are this head's.
  */
 static void dc_scrub(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
 {
-    cxl_type3_zero_dpa(ct3, dpa, len);
+    if (!ct3->mhd) {
+        cxl_type3_zero_dpa(ct3, dpa, len);
+    }
     cxl_type3_poison_clear_range(ct3, dpa, len);
 }
 
@@ -297,8 +314,9 @@ void cxl_type3_dc_region_config(CXLType3Dev *ct3, unsigned r,
         .len = cpu_to_le64(reg->len),
         .block_size = cpu_to_le64(reg->block_size),
         .dsmad_handle = cpu_to_le32(reg->dsmad_handle),
-        .flags = reg->sanitize_on_release ?
-                 CXL_DC_REGION_SANITIZE_ON_RELEASE : 0,
+        .flags = (reg->sanitize_on_release ?
+                  CXL_DC_REGION_SANITIZE_ON_RELEASE : 0) |
+                 (reg->sharable ? CXL_DC_REGION_SHARABLE : 0),
     };
 }
 
@@ -503,20 +521,21 @@ static CXLRetCode cmd_add_dc_response(CXLCCI *cci, const uint8_t *in,
     }
     copy = dc_store_copy(&dc->store);
     rc = dc_apply_list(ct3, i, &copy, CXL_DC_PENDING);
+    if (rc == CXL_RC_SUCCESS && !(i->flags & RESPONSE_FLAG_MORE)) {
+        /* the offer is complete: what is left of it pending is dropped */
+        trace_cxl_type3_dc_batch_done(batch, cxl_dc_drop_batch(&copy, batch));
+    }
+    if (rc == CXL_RC_SUCCESS) {
+        rc = dc_shared_sync(ct3, &copy);
+    }
     if (rc != CXL_RC_SUCCESS) {
         g_array_unref(copy.extents);
         trace_cxl_type3_dc_refused("Add Dynamic Capacity Response", rc);
         return rc;
     }
     dc_commit(ct3, &copy, i, false);
-    if (i->flags & RESPONSE_FLAG_MORE) {
-        dc->response_open = true;
-        dc->response_batch = batch;
-    } else {
-        dc->response_open = false;
-        trace_cxl_type3_dc_batch_done(batch,
-                                      cxl_dc_drop_batch(&dc->store, batch));
-    }
+    dc->response_open = i->flags & RESPONSE_FLAG_MORE;
+    dc->response_batch = batch;
     return CXL_RC_SUCCESS;
 }
 
@@ -537,6 +556,9 @@ static CXLRetCode cmd_release_dc(CXLCCI *cci, const uint8_t *in,
     }
     copy = dc_store_copy(&ct3->dc->store);
     rc = dc_apply_list(ct3, i, &copy, CXL_DC_ACCEPTED);
+    if (rc == CXL_RC_SUCCESS) {
+        rc = dc_shared_sync(ct3, &copy);
+    }
     if (rc != CXL_RC_SUCCESS) {
         g_array_unref(copy.extents);
         trace_cxl_type3_dc_refused("Release Dynamic Capacity", rc);
@@ -573,6 +595,7 @@ void cxl_type3_dc_add_commands(CXLType3Dev *ct3)
          */
         if (ct3->fm_api_mailbox) {
             cxl_type3_fm_dcd_add_commands(ct3);
+            cxl_type3_mhd_add_commands(ct3);
         }
     }
 }
@@ -587,7 +610,20 @@ static bool dc_check_target(CXLType3Dev *ct3, uint16_t host_id,
 {
     const char *id = DEVICE(ct3)->id ?: TYPE_CXL_TYPE3;
 
-    if (host_id != 0) {
+    if (ct3->mhd && host_id != ct3->mhd_head && host_id < ct3->mhd_heads) {
+        error_setg(errp, "host-id: host %u is head %u of multi-headed '%s', "
+                   "served by the QEMU process with mhd-head=%u (this one "
+                   "has mhd-head=%u)", host_id, host_id, id, host_id,
+                   ct3->mhd_head);
+        return false;
+    }
+    if (ct3->mhd && host_id != ct3->mhd_head) {
+        error_setg(errp, "host-id: %u is not a host of '%s' (a multi-headed "
+                   "device with mhd-heads=%u has hosts 0 to %u)", host_id, id,
+                   ct3->mhd_heads, ct3->mhd_heads - 1);
+        return false;
+    }
+    if (!ct3->mhd && host_id != 0) {
         error_setg(errp, "host-id: %u is not a host of '%s' (a single-headed "
                    "device has host 0 only)", host_id, id);
         return false;
@@ -692,6 +728,11 @@ CXLRetCode cxl_type3_dc_set_region(CXLType3Dev *ct3, uint8_t region,
         return CXL_RC_INVALID_INPUT;
     }
     reg = &dc->region[region];
+    if (ct3->mhd) {
+        error_setg(errp, "the regions of a multi-headed device are fixed "
+                   "(every head checks them against mhd-state)");
+        return CXL_RC_UNSUPPORTED;
+    }
     if (!is_power_of_2(block_size) ||
         !(cxl_type3_dc_block_sizes(ct3, region) & block_size)) {
         error_setg(errp, "block size 0x%" PRIx64 " is not supported by "
@@ -716,20 +757,245 @@ CXLRetCode cxl_type3_dc_set_region(CXLType3Dev *ct3, uint8_t region,
     return CXL_RC_SUCCESS;
 }
 
+/* The heads of mask @heads, as "1" or "0, 2" (for messages) */
+static char *dc_heads_str(uint16_t heads)
+{
+    GString *s = g_string_new("");
+
+    for (unsigned h = 0; h < 16; h++) {
+        if (heads & BIT(h)) {
+            g_string_append_printf(s, "%s%u", s->len ? ", " : "", h);
+        }
+    }
+    return g_string_free(s, false);
+}
+
+/*
+ * A multi-headed device's offer, with the shared table locked: the
+ * extents must not overlap what another head holds.
+ */
+static CXLRetCode dc_check_other_heads(CXLType3Dev *ct3, unsigned n,
+                                       const uint64_t *dpa,
+                                       const uint64_t *len, Error **errp)
+{
+    const CXLMHDTable *t = cxl_type3_mhd_table(ct3);
+
+    for (unsigned k = 0; t && k < n; k++) {
+        int i = cxl_mhd_find_overlap(t, dpa[k], len[k]);
+
+        if (i >= 0) {
+            const CXLMHDEntry *e = cxl_mhd_at(t, i);
+            g_autofree char *heads = dc_heads_str(cxl_mhd_holders(e));
+
+            error_setg(errp, "extents[%u] overlaps the extent at DPA 0x%"
+                       PRIx64 " (0x%" PRIx64 " bytes) that host %s holds "
+                       "(the QEMU process with that mhd-head)", k, e->dpa,
+                       e->len, heads);
+            return CXL_RC_INVALID_EXTENT_LIST;
+        }
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/*
+ * Enable shared access, with the shared table locked: the shared extents
+ * of @region with @tag that other heads hold and this one does not, into
+ * @out (of CXLDCExtent, pending)
+ */
+static CXLRetCode dc_shared_extents(CXLType3Dev *ct3, uint8_t region,
+                                    const uint8_t *tag, unsigned n,
+                                    GArray *out, Error **errp)
+{
+    g_autoptr(GArray) found = g_array_new(false, false, sizeof(CXLMHDEntry));
+    uint16_t head = cxl_type3_dc_host(ct3);
+
+    if (!ct3->mhd) {
+        error_setg(errp, "selection-policy: enable-shared-access needs a "
+                   "multi-headed device (mhd-state); this one has one host");
+        return CXL_RC_UNSUPPORTED;
+    }
+    if (!ct3->dc->region[region].sharable) {
+        error_setg(errp, "region: enable-shared-access needs a sharable "
+                   "region; region %u is not (dc-sharable-regions)", region);
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (!tag) {
+        error_setg(errp, "tag: enable-shared-access needs the tag of the "
+                   "shared extents");
+        return CXL_RC_INVALID_INPUT;
+    }
+    if (n) {
+        error_setg(errp, "extents: enable-shared-access takes no extents "
+                   "(the tag selects them)");
+        return CXL_RC_INVALID_INPUT;
+    }
+    switch (cxl_mhd_shared_find(cxl_type3_mhd_table(ct3), head, region, tag,
+                                found)) {
+    case CXL_MHD_SHARED_NONE:
+        error_setg(errp, "tag: no other host holds a shared extent of "
+                   "region %u with that tag", region);
+        return CXL_RC_INVALID_EXTENT_LIST;
+    case CXL_MHD_SHARED_HELD:
+        error_setg(errp, "tag: host %u already holds the shared extents of "
+                   "region %u with that tag", head, region);
+        return CXL_RC_INVALID_EXTENT_LIST;
+    case CXL_MHD_SHARED_FOUND:
+        break;
+    }
+    for (unsigned k = 0; k < found->len; k++) {
+        const CXLMHDEntry *f = &g_array_index(found, CXLMHDEntry, k);
+        CXLDCExtent e = {
+            .dpa = f->dpa, .len = f->len, .host_id = head,
+            .region = region, .state = CXL_DC_PENDING,
+            .shared = true, .shared_seq = f->shared_seq,
+        };
+
+        memcpy(e.tag, f->tag, sizeof(e.tag));
+        g_array_append_val(out, e);
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* Make this head hold @s in the shared table (multi-headed) */
+static CXLRetCode dc_shared_update(CXLType3Dev *ct3, const CXLDCStore *s,
+                                   Error **errp)
+{
+    if (!cxl_type3_mhd_update(ct3, s)) {
+        error_setg(errp, "extents: the device's shared extent table is full "
+                   "(%u extents over all heads)", CXL_DC_MAX_EXTENTS);
+        return CXL_RC_RESOURCES_EXHAUSTED;
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* The mailbox's changes of this head's store, in the shared table */
+static CXLRetCode dc_shared_sync(CXLType3Dev *ct3, const CXLDCStore *s)
+{
+    Error *err = NULL;
+    CXLRetCode rc;
+
+    if (!ct3->mhd) {
+        return CXL_RC_SUCCESS;
+    }
+    if (!cxl_type3_mhd_begin(ct3, &err)) {
+        error_report_err(err);
+        return CXL_RC_INTERNAL_ERROR;
+    }
+    rc = dc_shared_update(ct3, s, &err);
+    cxl_type3_mhd_end(ct3);
+    if (err) {
+        error_free(err);
+    }
+    return rc;
+}
+
+/* cxl_type3_dc_add() with the shared table (if any) locked */
+static CXLRetCode dc_add_locked(CXLType3Dev *ct3, uint16_t host_id,
+                                uint8_t policy, uint8_t region,
+                                const uint8_t *tag, unsigned n,
+                                const uint64_t *dpa, const uint64_t *len,
+                                Error **errp)
+{
+    CXLType3DC *dc = ct3->dc;
+    g_autoptr(GArray) add = g_array_new(false, false, sizeof(CXLDCExtent));
+    CXLDCStore copy;
+    uint32_t batch;
+    CXLRetCode rc;
+
+    if (policy == CXL_DC_SELECT_ENABLE_SHARED) {
+        rc = dc_shared_extents(ct3, region, tag, n, add, errp);
+        if (rc != CXL_RC_SUCCESS) {
+            return rc;
+        }
+    } else {
+        for (unsigned k = 0; k < n; k++) {
+            CXLDCExtent e = {
+                .dpa = dpa[k], .len = len[k], .host_id = host_id,
+                .region = region, .state = CXL_DC_PENDING,
+                .shared = dc->region[region].sharable,
+                .shared_seq = dc->region[region].sharable ? k : 0,
+            };
+
+            if (tag) {
+                memcpy(e.tag, tag, sizeof(e.tag));
+            }
+            g_array_append_val(add, e);
+        }
+    }
+    n = add->len;
+    if (!dc_log_room(ct3, n, errp)) {
+        return CXL_RC_RETRY;
+    }
+    if (n > dc->store.max_extents - cxl_dc_count(&dc->store)) {
+        error_setg(errp, "extents: %u extents would exceed the %u the device "
+                   "supports (%u in use)", n, dc->store.max_extents,
+                   cxl_dc_count(&dc->store));
+        return CXL_RC_RESOURCES_EXHAUSTED;
+    }
+    if (policy != CXL_DC_SELECT_ENABLE_SHARED) {
+        rc = dc_check_ranges(dc, region, n, dpa, len, errp);
+        if (rc != CXL_RC_SUCCESS) {
+            return rc;
+        }
+        for (unsigned k = 0; k < n; k++) {
+            int i = cxl_dc_find_overlap(&dc->store, dpa[k], len[k]);
+
+            if (i >= 0) {
+                const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
+
+                error_setg(errp, "extents[%u] overlaps the %s extent at DPA "
+                           "0x%" PRIx64 " (0x%" PRIx64 " bytes)", k,
+                           e->state == CXL_DC_PENDING ? "pending"
+                                                      : "accepted",
+                           e->dpa, e->len);
+                return CXL_RC_INVALID_EXTENT_LIST;
+            }
+        }
+        rc = dc_check_other_heads(ct3, n, dpa, len, errp);
+        if (rc != CXL_RC_SUCCESS) {
+            return rc;
+        }
+    }
+    /* the shared table first: it may be full */
+    batch = dc->store.next_batch;
+    copy = dc_store_copy(&dc->store);
+    for (unsigned k = 0; k < n; k++) {
+        CXLDCExtent *e = &g_array_index(add, CXLDCExtent, k);
+        bool ok;
+
+        e->batch = batch;
+        ok = cxl_dc_insert(&copy, e);           /* room checked above */
+        assert(ok);
+    }
+    rc = dc_shared_update(ct3, &copy, errp);
+    g_array_unref(copy.extents);
+    if (rc != CXL_RC_SUCCESS) {
+        return rc;
+    }
+    dc->store.next_batch++;
+    for (unsigned k = 0; k < n; k++) {
+        CXLDCExtent *e = &g_array_index(add, CXLDCExtent, k);
+        bool ok = cxl_dc_insert(&dc->store, e);
+
+        assert(ok);
+        dc_event(ct3, CXL_DC_EVENT_ADD_CAPACITY, e, k + 1 < n);
+    }
+    trace_cxl_type3_dc_offer(DEVICE(ct3)->id ?: "", region, n, batch);
+    return CXL_RC_SUCCESS;
+}
+
 CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
                             uint8_t policy, uint8_t region,
                             const uint8_t *tag, unsigned n,
                             const uint64_t *dpa, const uint64_t *len,
                             Error **errp)
 {
-    CXLType3DC *dc = ct3->dc;
-    uint32_t batch;
     CXLRetCode rc;
 
     if (!dc_check_target(ct3, host_id, region, errp)) {
         return CXL_RC_INVALID_INPUT;
     }
-    if (policy == CXL_DC_SELECT_ENABLE_SHARED) {
+    if (policy == CXL_DC_SELECT_ENABLE_SHARED && !ct3->mhd) {
         error_setg(errp, "selection-policy: enable-shared-access needs a "
                    "multi-headed device; this one has one host");
         return CXL_RC_UNSUPPORTED;
@@ -743,51 +1009,12 @@ CXLRetCode cxl_type3_dc_add(CXLType3Dev *ct3, uint16_t host_id,
                    "extent (got %u)", n);
         return CXL_RC_INVALID_INPUT;
     }
-    if (n && !dc_log_room(ct3, n, errp)) {
-        return CXL_RC_RETRY;
+    if (!cxl_type3_mhd_begin(ct3, errp)) {
+        return CXL_RC_INTERNAL_ERROR;
     }
-    if (n > dc->store.max_extents - cxl_dc_count(&dc->store)) {
-        error_setg(errp, "extents: %u extents would exceed the %u the device "
-                   "supports (%u in use)", n, dc->store.max_extents,
-                   cxl_dc_count(&dc->store));
-        return CXL_RC_RESOURCES_EXHAUSTED;
-    }
-    rc = dc_check_ranges(dc, region, n, dpa, len, errp);
-    if (rc != CXL_RC_SUCCESS) {
-        return rc;
-    }
-    for (unsigned k = 0; k < n; k++) {
-        int i = cxl_dc_find_overlap(&dc->store, dpa[k], len[k]);
-
-        if (i >= 0) {
-            const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
-
-            error_setg(errp, "extents[%u] overlaps the %s extent at DPA 0x%"
-                       PRIx64 " (0x%" PRIx64 " bytes)", k,
-                       e->state == CXL_DC_PENDING ? "pending" : "accepted",
-                       e->dpa, e->len);
-            return CXL_RC_INVALID_EXTENT_LIST;
-        }
-    }
-    batch = dc->store.next_batch++;
-    for (unsigned k = 0; k < n; k++) {
-        CXLDCExtent e = {
-            .dpa = dpa[k], .len = len[k], .host_id = host_id,
-            .region = region, .state = CXL_DC_PENDING, .batch = batch,
-            .shared = dc->region[region].sharable,
-            .shared_seq = dc->region[region].sharable ? k : 0,
-        };
-        bool ok;
-
-        if (tag) {
-            memcpy(e.tag, tag, sizeof(e.tag));
-        }
-        ok = cxl_dc_insert(&dc->store, &e);     /* room checked above */
-        assert(ok);
-        dc_event(ct3, CXL_DC_EVENT_ADD_CAPACITY, &e, k + 1 < n);
-    }
-    trace_cxl_type3_dc_offer(DEVICE(ct3)->id ?: "", region, n, batch);
-    return CXL_RC_SUCCESS;
+    rc = dc_add_locked(ct3, host_id, policy, region, tag, n, dpa, len, errp);
+    cxl_type3_mhd_end(ct3);
+    return rc;
 }
 
 CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
@@ -873,6 +1100,14 @@ CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
                            dc->store.max_extents);
                 return CXL_RC_RESOURCES_EXHAUSTED;
             }
+        }
+        rc = dc_shared_sync(ct3, &copy);
+        if (rc != CXL_RC_SUCCESS) {
+            g_array_unref(copy.extents);
+            error_setg(errp, "extents: releasing parts of extents would "
+                       "exceed the %u extents of the device's shared extent "
+                       "table", CXL_DC_MAX_EXTENTS);
+            return rc;
         }
         g_array_unref(dc->store.extents);
         dc->store = copy;
@@ -1031,6 +1266,18 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
         return NULL;
     }
     info = g_new0(CxlDynamicCapacityInfo, 1);
+    if (ct3->mhd) {
+        Error *err = NULL;
+
+        info->has_head = info->has_heads = true;
+        info->head = ct3->mhd_head;
+        info->heads = ct3->mhd_heads;
+        if (!cxl_type3_mhd_begin(ct3, &err)) {
+            error_propagate(errp, err);
+            qapi_free_CxlDynamicCapacityInfo(info);
+            return NULL;
+        }
+    }
     rt = &info->regions;
     for (unsigned i = 0; i < dc->nr_regions; i++) {
         CxlDynamicCapacityRegionInfo *r = g_new0(CxlDynamicCapacityRegionInfo,
@@ -1043,6 +1290,8 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
             .length = dc->region[i].len,
             .block_size = dc->region[i].block_size,
             .dsmad_handle = dc->region[i].dsmad_handle,
+            .has_sharable = !!ct3->mhd,
+            .sharable = dc->region[i].sharable,
         };
         QAPI_LIST_APPEND(rt, r);
     }
@@ -1066,7 +1315,23 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
                                                 : CXL_EXTENT_STATE_ACCEPTED,
             .host_id = e->host_id,
         };
+        if (ct3->mhd) {
+            uint16_t others = cxl_mhd_holders_of(cxl_type3_mhd_table(ct3),
+                                                 e->dpa, e->len) &
+                              ~BIT(ct3->mhd_head);
+            uint16List **ht = &x->other_heads;
+
+            x->has_shared = true;
+            x->shared = e->shared;
+            for (unsigned h = 0; h < ct3->mhd_heads; h++) {
+                if (others & BIT(h)) {
+                    QAPI_LIST_APPEND(ht, h);
+                }
+            }
+            x->has_other_heads = x->other_heads != NULL;
+        }
         QAPI_LIST_APPEND(et, x);
     }
+    cxl_type3_mhd_end(ct3);
     return info;
 }

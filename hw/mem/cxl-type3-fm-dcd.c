@@ -11,8 +11,10 @@
  * (include/hw/cxl/cxl-mailbox.h) and the return codes below are from
  * memory of CXL r3.1 7.6.7.6.
  *
- * - The device is single headed: host 0 is the only host; another host id
- *   is Invalid Input.
+ * - A single-headed device has host 0 only; a head of a multi-headed device
+ *   (cxl-type3-mhd.c) serves its own host id (mhd-head), the other heads'
+ *   are served by their own QEMU processes. Another host id is Invalid
+ *   Input.
  * - Initiate Add/Release take the extent list for every policy, as the QMP
  *   commands do: the device does not choose extents itself for the free
  *   and contiguous policies. The Length field must then be 0 or the sum of
@@ -77,9 +79,12 @@ static CXLRetCode cmd_get_dcd_info(CXLCCI *cci, const uint8_t *in,
 
     QEMU_BUILD_BUG_ON(ARRAY_SIZE(o->block_size_mask) < CXL_DC_MAX_REGIONS);
     memset(o, 0, sizeof(*o));
-    o->num_hosts = 1;
+    /* a head of a multi-headed device: every head is a host */
+    o->num_hosts = ct3->mhd ? ct3->mhd_heads : 1;
     o->num_regions = dc->nr_regions;
-    o->add_policies = cpu_to_le16(ADD_POLICIES);
+    o->add_policies = cpu_to_le16(ADD_POLICIES |
+                                  (ct3->mhd ? BIT(CXL_DC_SELECT_ENABLE_SHARED)
+                                            : 0));
     o->removal_policies = cpu_to_le16(REMOVAL_POLICIES);
     o->sanitize_mask = MAKE_64BIT_MASK(0, dc->nr_regions);
     o->total_capacity = cpu_to_le64(ct3->dcsize / CAPACITY_UNIT);
@@ -101,7 +106,8 @@ static CXLRetCode cmd_get_host_dc_config(CXLCCI *cci, const uint8_t *in,
     CXLGetDCConfigTrailer *t;
     unsigned n, fit;
 
-    if (le16_to_cpu(i->host_id) != 0 || i->start_region >= dc->nr_regions) {
+    if (le16_to_cpu(i->host_id) != cxl_type3_dc_host(ct3) ||
+        i->start_region >= dc->nr_regions) {
         return CXL_RC_INVALID_INPUT;
     }
     fit = (cci->payload_max - sizeof(*o) - sizeof(*t)) /
@@ -146,8 +152,8 @@ static CXLRetCode cmd_get_dc_region_extents(CXLCCI *cci, const uint8_t *in,
     uint32_t fit = (cci->payload_max - sizeof(*o)) / sizeof(o->extent[0]);
     uint32_t n;
 
-    /* host 0 owns every extent of a single-headed device */
-    if (le16_to_cpu(i->host_id) != 0 || start > total) {
+    /* this process's host owns every extent of its store */
+    if (le16_to_cpu(i->host_id) != cxl_type3_dc_host(ct3) || start > total) {
         return CXL_RC_INVALID_INPUT;
     }
     n = MIN(MIN(count, total - start), fit);
@@ -226,7 +232,7 @@ static CXLRetCode fm_dcd_release_tag(CXLType3Dev *ct3, uint16_t host_id,
     Error *err = NULL;
     CXLRetCode rc = CXL_RC_SUCCESS;
 
-    if (host_id != 0) {
+    if (host_id != cxl_type3_dc_host(ct3)) {
         return CXL_RC_INVALID_INPUT;
     }
     for (unsigned k = 0; k < cxl_dc_count(&dc->store); k++) {

@@ -756,6 +756,12 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_SIZE("dc-regions-total-size", CXLType3Dev, dc_total_size, 0),
     DEFINE_PROP_SIZE("dc-block-size", CXLType3Dev, dc_block_size,
                      CXL_TYPE3_DC_BLOCK_SIZE),
+    /* multi-headed dynamic capacity (cxl-type3-mhd.c) */
+    DEFINE_PROP_STRING("mhd-state", CXLType3Dev, mhd_state),
+    DEFINE_PROP_UINT8("mhd-head", CXLType3Dev, mhd_head, 0),
+    DEFINE_PROP_UINT8("mhd-heads", CXLType3Dev, mhd_heads, 2),
+    DEFINE_PROP_UINT8("dc-sharable-regions", CXLType3Dev, dc_sharable_regions,
+                      0),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, CXL_SN_UNSET),
     DEFINE_PROP_UINT8("hdm-decoders", CXLType3Dev, nr_decoders,
                       CXL_TYPE3_DECODERS),

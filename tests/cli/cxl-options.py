@@ -223,6 +223,35 @@ CASES = [
                                         "lsa=l0,sn=7,mailbox-payload-size=1048576"], None),
     ("type3-memdev-old-name", ["-object", "memory-backend-ram,id=m0,size=256M",
                                "-device", "cxl-type3,bus=rp0,memdev=m0"], None),
+    # multi-headed dynamic capacity (mhd-*, dc-sharable-regions)
+    ("type3-mhd-head-past-heads", ["-object", "memory-backend-ram,id=dc0,size=512M",
+                                   "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                              "mhd-state=/nonexistent/mhd,mhd-head=2"],
+     r"cxl-type3: mhd-head must be from 0 to 1, below mhd-heads \(got 2\)"),
+    ("type3-mhd-heads-1", ["-object", "memory-backend-ram,id=dc0,size=512M",
+                           "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                      "mhd-state=/nonexistent/mhd,mhd-heads=1"],
+     r"cxl-type3: mhd-heads must be from 2 to 16 \(got 1\)"),
+    ("type3-mhd-head-no-state", ["-object", "memory-backend-ram,id=dc0,size=512M",
+                                 "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                            "mhd-head=1"],
+     r"cxl-type3: mhd-head, mhd-heads and dc-sharable-regions need mhd-state"),
+    ("type3-sharable-no-state", ["-object", "memory-backend-ram,id=dc0,size=512M",
+                                 "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                            "dc-sharable-regions=1"],
+     r"dc-sharable-regions need mhd-state"),
+    ("type3-sharable-bad-region", ["-object", "memory-backend-ram,id=dc0,size=512M",
+                                   "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                              "mhd-state=/nonexistent/mhd,dc-sharable-regions=4"],
+     r"cxl-type3: dc-sharable-regions 0x4 names regions the device does not have \(bits 0 to 1"),
+    ("type3-mhd-no-dc", ["-object", "memory-backend-ram,id=m0,size=256M",
+                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,mhd-state=/nonexistent/mhd"],
+     r"cxl-type3: mhd-state needs dynamic capacity \(volatile-dc-memdev and num-dc-regions\)"),
+    ("type3-mhd-ram-backend", ["-object", "memory-backend-ram,id=dc0,size=512M,share=on",
+                               "-device", "cxl-type3,bus=rp0,volatile-dc-memdev=dc0,num-dc-regions=2,"
+                                          "mhd-state=/nonexistent/mhd"],
+     r"cxl-type3: volatile-dc-memdev: a multi-headed device \(mhd-state\) needs a memory-backend-file "
+     r"with share=on"),
     ("type3-no-memory", ["-device", "cxl-type3,bus=rp0,id=t3"],
      r"cxl-type3: at least one of volatile-memdev, persistent-memdev and volatile-dc-memdev must be set"),
     ("type3-size-not-256M", ["-object", "memory-backend-ram,id=m0,size=100M",
@@ -358,7 +387,8 @@ def doc_examples(rst):
 
 
 # The devices the docs' QMP examples name (paths "cxl-pmem0" and, with
-# dynamic capacity, "cxl-dcd0")
+# dynamic capacity, "cxl-dcd0"; the heads "cxl-mhd0" and "cxl-mhd1" are
+# added by qmp_example_mhd())
 QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                        ["-object", "memory-backend-ram,id=pm0,size=256M",
                         "-object", "memory-backend-ram,id=lsa0,size=1M",
@@ -407,10 +437,26 @@ def doc_qmp_examples(rst):
     return out
 
 
-def run_qmp_examples(qemu, fw, examples):
+def qmp_example_mhd(tmp):
+    """Heads 0 and 1 of a multi-headed device ("cxl-mhd0", "cxl-mhd1"),
+    here in one QEMU, sharing a backend file and a state file in @tmp."""
+    args = ["-device", "cxl-rp,port=2,bus=cxl.1,id=rp2,chassis=0,slot=4",
+            "-device", "cxl-rp,port=3,bus=cxl.1,id=rp3,chassis=0,slot=5"]
+    for head in range(2):
+        args += ["-object", "memory-backend-file,id=mhd%d,size=512M,share=on,"
+                            "mem-path=%s/qmp-mhd-dc" % (head, tmp),
+                 "-device", "cxl-type3,bus=rp%d,volatile-dc-memdev=mhd%d,"
+                            "num-dc-regions=2,dc-sharable-regions=1,"
+                            "mhd-state=%s/qmp-mhd-state,mhd-head=%d,"
+                            "id=cxl-mhd%d,sn=%d" % (head + 2, head, tmp, head, head,
+                                                    head + 3)]
+    return args
+
+
+def run_qmp_examples(qemu, fw, examples, tmp):
     """Send every example to one QEMU; returns [(name, error or None)]."""
     cmd = [qemu, "-L", fw, "-S", "-display", "none", "-nodefaults", "-monitor", "none",
-           "-qmp", "stdio"] + QMP_EXAMPLE_MACHINE
+           "-qmp", "stdio"] + QMP_EXAMPLE_MACHINE + qmp_example_mhd(tmp)
     qmp = json.dumps({"execute": "qmp_capabilities"})
     qmp += "".join(json.dumps(dict(c, id=n)) for n, c, _ in examples)
     qmp += json.dumps({"execute": "quit"})
@@ -470,7 +516,7 @@ def main():
             failed += 1
             print("  FAIL cli: %s (%s)" % (name, why))
     # every QMP example of the docs runs against the device it names
-    for name, err in run_qmp_examples(qemu, fw, doc_qmp_examples(rst)):
+    for name, err in run_qmp_examples(qemu, fw, doc_qmp_examples(rst), tmp):
         if err is None:
             passed += 1
             print("  PASS cli: %s" % name)

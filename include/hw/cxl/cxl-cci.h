@@ -114,6 +114,8 @@ enum {
     CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
     CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
     CXL_OP_PHYSICAL_PORT_CONTROL = 0x5102,
+    /* FM API multi-headed device command set (CXL r3.1 7.6.7.5) */
+    CXL_OP_GET_MHD_INFO = 0x5500,
     /* FM API DCD management command set (CXL r3.1 7.6.7.6) */
     CXL_OP_GET_DCD_INFO = 0x5600,
     CXL_OP_GET_HOST_DC_REGION_CONFIG = 0x5601,

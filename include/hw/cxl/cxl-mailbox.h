@@ -837,7 +837,10 @@ QEMU_BUILD_BUG_ON(sizeof(CXLGetDCConfigIn) != 2);
 /*
  * DC Region Configuration, a Get DC Configuration output entry. Base,
  * length and block size in bytes; decode length in 256 MiB units.
- * flags: sanitize on release [0] (from memory).
+ * flags: sanitize on release [0] (from memory); sharable [3]: the
+ * region's extents can be shared between hosts (this project's choice of
+ * bit, not checked against the spec text, which we remember to mark
+ * sharability in the CDAT DSMAS Shareable flag [3]; both are reported).
  */
 typedef struct CXLDCRegionConfig {
     uint64_t base;
@@ -1008,6 +1011,7 @@ typedef struct CXLSetDCRegionConfigIn {
 } QEMU_PACKED CXLSetDCRegionConfigIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLSetDCRegionConfigIn) != 0x10);
 #define CXL_DC_REGION_SANITIZE_ON_RELEASE   BIT(0)
+#define CXL_DC_REGION_SHARABLE              BIT(3)
 
 /* Get DC Region Extent Lists (5603h) input, 7.6.7.6.4 (from memory) */
 typedef struct CXLGetDCRegionExtentsIn {
@@ -1062,6 +1066,31 @@ typedef struct CXLInitiateDCReleaseIn {
     CXLDCExtentRaw extent[];
 } QEMU_PACKED CXLInitiateDCReleaseIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLInitiateDCReleaseIn) != 0x20);
+
+/*
+ * ---- FM API multi-headed device commands (CXL r3.1 7.6.7.5) ----
+ *
+ * Get Multi-Headed Info (5500h), CXL r3.1 7.6.7.5.1: from memory of the
+ * specification (Linux has no such command), not checked against the
+ * spec text or any other implementation. The output's LD Map has one byte
+ * per LD from Start LD ID: the head (port) the LD is on.
+ */
+typedef struct CXLGetMHDInfoIn {
+    uint8_t start_ld;
+    uint8_t ld_map_limit;               /* LD Map List Limit */
+} QEMU_PACKED CXLGetMHDInfoIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetMHDInfoIn) != 2);
+
+typedef struct CXLGetMHDInfoOut {
+    uint8_t nr_lds;
+    uint8_t nr_heads;
+    uint8_t rsvd1[2];
+    uint8_t start_ld;
+    uint8_t ld_map_len;
+    uint8_t rsvd2[2];
+    uint8_t ld_map[];
+} QEMU_PACKED CXLGetMHDInfoOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetMHDInfoOut) != 8);
 
 /* ---- FM API physical switch commands (CXL r3.1 7.6.7.1) ---- */
 

@@ -122,6 +122,11 @@ struct CXLType3Dev {
     uint8_t num_dc_regions;
     uint64_t dc_total_size;     /* 0: the size of hostdc */
     uint64_t dc_block_size;
+    /* multi-headed dynamic capacity (cxl-type3-mhd.c) */
+    char *mhd_state;            /* the heads' shared state file */
+    uint8_t mhd_head;           /* this process's head (host id, LD-ID) */
+    uint8_t mhd_heads;
+    uint8_t dc_sharable_regions;    /* bit r: region r is sharable */
 
     uint64_t vsize;             /* volatile capacity: DPA [0, vsize) */
     uint64_t psize;             /* persistent: DPA [vsize, vsize + psize) */
@@ -130,6 +135,7 @@ struct CXLType3Dev {
     uint8_t *pptr;
     uint8_t *dcptr;
     struct CXLType3DC *dc;      /* NULL without dynamic capacity */
+    struct CXLType3MHD *mhd;    /* NULL unless a head of a multi-headed DCD */
     /* the DPA space: the backends in DPA order (a CXLMemTarget's) */
     MemoryRegion dpa_mr;
     MemoryRegion dpa_alias[3];
@@ -444,6 +450,39 @@ CXLRetCode cxl_type3_dc_release(CXLType3Dev *ct3, uint16_t host_id,
                                 const uint8_t *tag, unsigned n,
                                 const uint64_t *dpa, const uint64_t *len,
                                 Error **errp);
+/* The host id this device serves: its head (mhd-head), 0 single headed */
+uint16_t cxl_type3_dc_host(CXLType3Dev *ct3);
+
+/*
+ * Multi-headed dynamic capacity (cxl-type3-mhd.c): with mhd-state the
+ * device is head mhd-head of a multi-headed single-logical device whose
+ * heads are in different QEMU processes, sharing the DC backend (a
+ * memory-backend-file with share=on) and the state file (the extent
+ * table of include/hw/cxl/cxl-mhd.h). Every change of this head's store
+ * goes through begin (lock the file, load the table), update (this head
+ * holds the store's extents; capacity no head holds any more is zeroed)
+ * and end (write the table back, unlock). Single headed, they do nothing.
+ */
+#define CXL_TYPE3_MHD_HEADS_MAX         16
+/* Check the MHD properties (before the DC regions are set up) */
+bool cxl_type3_mhd_check_props(CXLType3Dev *ct3, Error **errp);
+/* Open, check or create the state file; drop this head's old holdings */
+bool cxl_type3_mhd_realize(CXLType3Dev *ct3, Error **errp);
+void cxl_type3_mhd_cleanup(CXLType3Dev *ct3);
+/* Lock and load; false (with @errp set) if the state file is unusable */
+bool cxl_type3_mhd_begin(CXLType3Dev *ct3, Error **errp);
+/* The table begin loaded (NULL single headed) */
+struct CXLMHDTable *cxl_type3_mhd_table(CXLType3Dev *ct3);
+/*
+ * This head holds the extents of @s (to become its store); false, with
+ * nothing changed, if the shared table would exceed its maximum
+ */
+bool cxl_type3_mhd_update(CXLType3Dev *ct3, const CXLDCStore *s);
+/* Write the table back if updated, and unlock */
+void cxl_type3_mhd_end(CXLType3Dev *ct3);
+/* The Get Multi-Headed Info command (FM API 5500h) */
+void cxl_type3_mhd_add_commands(CXLType3Dev *ct3);
+
 /*
  * Narrow @ext (linear around @hpa, which decodes to @dpa) to the DPA
  * that is all static capacity, all one accepted extent, or all one gap
