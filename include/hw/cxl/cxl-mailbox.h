@@ -1155,4 +1155,36 @@ typedef struct CXLPortControlIn {
 } QEMU_PACKED CXLPortControlIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLPortControlIn) != 2);
 
+/* ---- FM API tunneling (CXL r3.1 7.6.7.3, from memory) ---- */
+
+/* Tunnel Management Command (5300h) target types */
+#define CXL_TUNNEL_TARGET_PORT_OR_LD    0
+#define CXL_TUNNEL_TARGET_LD_POOL_CCI   1
+
+/*
+ * Tunnel Management Command (5300h) input, CXL r3.1 7.6.7.3.1 (from
+ * memory): for target type 0 @port_or_ld is the physical port number of
+ * a downstream port of the switch (an LD ID for an MLD port); the
+ * command is a CCI request message (CXLCCIMsgHeader) of @command_size
+ * bytes.
+ */
+typedef struct CXLTunnelIn {
+    uint8_t port_or_ld;
+    uint8_t target_type;
+    uint16_t command_size;
+    uint8_t message[];
+} QEMU_PACKED CXLTunnelIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLTunnelIn) != 4);
+
+/*
+ * Tunnel Management Command (5300h) output (from memory): the target's
+ * CCI response message of @response_length bytes.
+ */
+typedef struct CXLTunnelOut {
+    uint16_t response_length;
+    uint16_t rsvd;
+    uint8_t message[];
+} QEMU_PACKED CXLTunnelOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLTunnelOut) != 4);
+
 #endif /* HW_CXL_MAILBOX_H */
