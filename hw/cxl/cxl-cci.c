@@ -514,3 +514,70 @@ CXLRetCode cxl_cci_execute(CXLCCI *cci, uint16_t opcode, const uint8_t *in,
                           in_len, rc, *out_len);
     return rc;
 }
+
+/* ---- CCI messages (see cxl-cci.h) ---- */
+
+CXLRetCode cxl_cci_msg_execute(CXLCCI *cci, const uint8_t *req,
+                               size_t req_len, uint8_t *rsp, size_t rsp_size,
+                               size_t *rsp_len)
+{
+    const CXLCCIMsgHeader *rq = (const CXLCCIMsgHeader *)req;
+    CXLCCIMsgHeader *rs = (CXLCCIMsgHeader *)rsp;
+    g_autofree uint8_t *out = NULL;
+    size_t out_len = 0, in_len;
+    uint16_t opcode;
+    uint8_t tag;
+    CXLRetCode rc;
+
+    QEMU_BUILD_BUG_ON(sizeof(CXLCCIMsgHeader) != CXL_CCI_MSG_HDR_LEN);
+    assert(rsp_size >= CXL_CCI_MSG_HDR_LEN);
+    *rsp_len = 0;
+    if (req_len < CXL_CCI_MSG_HDR_LEN) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: CCI message of %zu bytes: "
+                      "shorter than its header\n", cci->name, req_len);
+        trace_cxl_cci_msg_refused(cci->name, req_len, "short");
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if ((rq->category & CXL_CCI_MSG_CATEGORY_MASK) != CXL_CCI_MSG_REQUEST) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: CCI message category %u: not a "
+                      "request\n", cci->name,
+                      rq->category & CXL_CCI_MSG_CATEGORY_MASK);
+        trace_cxl_cci_msg_refused(cci->name, req_len, "not a request");
+        return CXL_RC_INVALID_INPUT;
+    }
+    opcode = le16_to_cpu(rq->opcode);
+    tag = rq->tag;
+    in_len = cxl_ld24_le(rq->payload_len) & CXL_CCI_MSG_LEN_MASK;
+    if (in_len != req_len - CXL_CCI_MSG_HDR_LEN) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: CCI message for command %04xh: "
+                      "its payload length says %zu bytes, it has %zu\n",
+                      cci->name, opcode, in_len,
+                      req_len - CXL_CCI_MSG_HDR_LEN);
+        rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
+    } else {
+        out = g_malloc0(cci->payload_max);
+        rc = cxl_cci_execute(cci, opcode, rq->payload, in_len, out,
+                             &out_len);
+        if (out_len > rsp_size - CXL_CCI_MSG_HDR_LEN) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: command %04xh: its %zu "
+                          "bytes of output do not fit in the %zu bytes of "
+                          "the response message\n", cci->name, opcode,
+                          out_len, rsp_size);
+            trace_cxl_cci_msg_refused(cci->name, req_len, "output too long");
+            return CXL_RC_INVALID_PAYLOAD_LENGTH;
+        }
+    }
+    memset(rs, 0, sizeof(*rs));
+    rs->category = CXL_CCI_MSG_RESPONSE;
+    rs->tag = tag;
+    rs->opcode = cpu_to_le16(opcode);
+    st24_le_p(rs->payload_len, out_len |
+              (rc == CXL_RC_BACKGROUND ? CXL_CCI_MSG_BO : 0));
+    rs->return_code = cpu_to_le16(rc);
+    if (out_len) {
+        memcpy(rs->payload, out, out_len);
+    }
+    *rsp_len = CXL_CCI_MSG_HDR_LEN + out_len;
+    trace_cxl_cci_msg(cci->name, tag, opcode, in_len, rc, out_len);
+    return CXL_RC_SUCCESS;
+}

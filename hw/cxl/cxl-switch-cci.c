@@ -17,6 +17,36 @@
  *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
  *        port resets what is below it.
  *
+ * and the FM API Tunnel Management Command (CXL r3.1 7.6.7.3.1, from
+ * memory; CXLTunnelIn/Out):
+ *
+ *  5300h Tunnel Management Command: a CCI request message for the
+ *        component below a downstream port, run on the fabric manager's
+ *        CCI of the cxl-type3 there (cxl_type3_fm_cci(): a device with
+ *        dynamic capacity has one) with cxl_cci_msg_execute(); the output
+ *        is its response message. The tunnelled command's own return code
+ *        is inside the response message: the tunnel succeeds whenever a
+ *        response came back. Errors of the tunnel itself (the general
+ *        rules of CXL r3.1 8.2.8.4.5.1; the choices are ours):
+ *        - input shorter than 4 bytes, Command Size not the bytes after
+ *          the 4-byte header, or smaller than a message header (12):
+ *          Invalid Payload Length;
+ *        - target type 1 (an LD pool CCI: no MLD is modelled): Unsupported;
+ *          any other target type but 0: Invalid Input;
+ *        - no such port, the upstream port, a port with nothing below it,
+ *          or with something else than a cxl-type3 with an FM CCI (a
+ *          device without dynamic capacity, another switch, a PCIe
+ *          device): Invalid Input;
+ *        - the message is not a request (category not 0): Invalid Input;
+ *        - its response does not fit in this mailbox's payload after the
+ *          4-byte output header: Invalid Payload Length (the command has
+ *          run; only read-only commands have long outputs).
+ *        A request whose payload length field disagrees with Command Size
+ *        gets a response with Invalid Payload Length (cxl-cci.h). A
+ *        tunnelled Tunnel Management Command cannot nest: the targets
+ *        (Type 3 FM CCIs) do not have 5300h, so it comes back as
+ *        Unsupported inside the response.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -221,6 +251,79 @@ static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
+/* The FM CCI of the device below downstream port @id, or NULL (why) */
+static CXLCCI *tunnel_target(CXLCCI *cci, uint8_t id, const char **why)
+{
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    unsigned n = cxl_switch_ports(target_of(cci), ports);
+    const CXLSwitchPortInfo *p = find_port(ports, n, id);
+    PCIDevice *below;
+    CXLCCI *fm;
+
+    if (!p || p->upstream) {
+        *why = !p ? "no such port" : "the upstream port";
+        return NULL;
+    }
+    below = pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))->devices[0];
+    if (!below) {
+        *why = "nothing below the port";
+        return NULL;
+    }
+    if (!object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
+        *why = "not a cxl-type3 below the port";
+        return NULL;
+    }
+    fm = cxl_type3_fm_cci(CXL_TYPE3(below));
+    if (!fm) {
+        *why = "the cxl-type3 below the port has no fabric manager CCI "
+               "(no dynamic capacity)";
+    }
+    return fm;
+}
+
+static CXLRetCode cmd_tunnel(CXLCCI *cci, const uint8_t *in, size_t in_len,
+                             uint8_t *out, size_t *out_len)
+{
+    const CXLTunnelIn *i = (const CXLTunnelIn *)in;
+    CXLTunnelOut *o = (CXLTunnelOut *)out;
+    size_t size = le16_to_cpu(i->command_size), rsp_len;
+    const char *why = NULL;
+    CXLCCI *fm;
+    CXLRetCode rc;
+
+    trace_cxl_switch_tunnel(i->port_or_ld, i->target_type, size);
+    if (size != in_len - sizeof(*i) || size < CXL_CCI_MSG_HDR_LEN) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Tunnel Management Command: "
+                      "command size %zu, %zu bytes after the header\n",
+                      cci->name, size, in_len - sizeof(*i));
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    if (i->target_type == CXL_TUNNEL_TARGET_LD_POOL_CCI) {
+        return CXL_RC_UNSUPPORTED;
+    }
+    if (i->target_type != CXL_TUNNEL_TARGET_PORT_OR_LD) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Tunnel Management Command: "
+                      "target type %u\n", cci->name, i->target_type);
+        return CXL_RC_INVALID_INPUT;
+    }
+    fm = tunnel_target(cci, i->port_or_ld, &why);
+    if (!fm) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Tunnel Management Command: "
+                      "port %u: %s\n", cci->name, i->port_or_ld, why);
+        return CXL_RC_INVALID_INPUT;
+    }
+    rc = cxl_cci_msg_execute(fm, i->message, size, o->message,
+                             MIN(cci->payload_max - sizeof(*o), UINT16_MAX),
+                             &rsp_len);
+    if (rc != CXL_RC_SUCCESS) {
+        return rc;
+    }
+    o->response_length = cpu_to_le16(rsp_len);
+    o->rsvd = 0;
+    *out_len = sizeof(*o) + rsp_len;
+    return CXL_RC_SUCCESS;
+}
+
 const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_IDENTIFY_SWITCH_DEVICE, "Identify Switch Device",
       cmd_identify_switch, CXL_CCI_IN_EXACT, 0, 0 },
@@ -229,6 +332,12 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_PHYSICAL_PORT_CONTROL, "Physical Port Control",
       cmd_port_control, CXL_CCI_IN_EXACT, sizeof(CXLPortControlIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
+    /*
+     * no effect on the switch itself; the tunnelled command's effects are
+     * in the target's own CEL
+     */
+    { CXL_OP_TUNNEL_MANAGEMENT, "Tunnel Management Command", cmd_tunnel,
+      CXL_CCI_IN_MIN, sizeof(CXLTunnelIn), 0 },
 };
 const size_t cxl_switch_commands_len = ARRAY_SIZE(cxl_switch_commands);
 

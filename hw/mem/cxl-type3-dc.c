@@ -589,13 +589,14 @@ void cxl_type3_dc_add_commands(CXLType3Dev *ct3)
     if (ct3->dc) {
         cxl_cci_add_commands(&ct3->cci, dc_commands, ARRAY_SIZE(dc_commands));
         /*
-         * The FM API commands belong on a fabric manager's CCI (MCTP, a
-         * switch's tunnel), not on the host's mailbox, where a host could
-         * give itself capacity: only on request, for prototyping.
+         * The FM API commands belong on the fabric manager's CCI (ct3->
+         * fm_cci: a switch's tunnel, MCTP), not on the host's mailbox,
+         * where a host could give itself capacity: there only on request,
+         * for prototyping.
          */
         if (ct3->fm_api_mailbox) {
-            cxl_type3_fm_dcd_add_commands(ct3);
-            cxl_type3_mhd_add_commands(ct3);
+            cxl_type3_fm_dcd_add_commands(&ct3->cci);
+            cxl_type3_mhd_add_commands(ct3, &ct3->cci);
         }
     }
 }

@@ -3,9 +3,11 @@
  * cxl-type3's CCI: Get DCD Info (5600h), Get Host DC Region Configuration
  * (5601h), Set DC Region Configuration (5602h), Get DC Region Extent Lists
  * (5603h), Initiate Dynamic Capacity Add (5604h) and Initiate Dynamic
- * Capacity Release (5605h). Registered by cxl_type3_dc_add_commands() on
- * a device with dynamic capacity; the work is done by the DC code
- * (hw/mem/cxl-type3-dc.c), as for QMP.
+ * Capacity Release (5605h). Registered on the fabric manager's CCI of a
+ * device with dynamic capacity (ct3_fm_cci_init() in cxl-type3.c), which
+ * a switch's Tunnel Management Command reaches, and with
+ * x-fm-api-mailbox=on on its host mailbox too (cxl_type3_dc_add_commands());
+ * the work is done by the DC code (hw/mem/cxl-type3-dc.c), as for QMP.
  *
  * Linux has none of these commands: the payload layouts
  * (include/hw/cxl/cxl-mailbox.h) and the return codes below are from
@@ -324,8 +326,9 @@ static const CXLCCICommand fm_dcd_commands[] = {
       CXL_CEL_IMMEDIATE_LOG_CHANGE },
 };
 
-void cxl_type3_fm_dcd_add_commands(CXLType3Dev *ct3)
+void cxl_type3_fm_dcd_add_commands(CXLCCI *cci)
 {
-    cxl_cci_add_commands(&ct3->cci, fm_dcd_commands,
+    assert(ct3_of(cci)->dc);
+    cxl_cci_add_commands(cci, fm_dcd_commands,
                          ARRAY_SIZE(fm_dcd_commands));
 }

@@ -512,10 +512,9 @@ static const CXLCCICommand mhd_commands[] = {
       CXL_CCI_IN_EXACT, sizeof(CXLGetMHDInfoIn), 0 },
 };
 
-void cxl_type3_mhd_add_commands(CXLType3Dev *ct3)
+void cxl_type3_mhd_add_commands(CXLType3Dev *ct3, CXLCCI *cci)
 {
     if (ct3->mhd) {
-        cxl_cci_add_commands(&ct3->cci, mhd_commands,
-                             ARRAY_SIZE(mhd_commands));
+        cxl_cci_add_commands(cci, mhd_commands, ARRAY_SIZE(mhd_commands));
     }
 }

@@ -531,6 +531,32 @@ static void ct3_dpa_space_init(CXLType3Dev *ct3)
     address_space_init(&ct3->dpa_as, &ct3->dpa_mr, "cxl-type3-dpa");
 }
 
+/*
+ * The fabric manager's CCI (FM-owned) of a device with dynamic capacity:
+ * the generic commands (Identify, Background Operation Status, logs with
+ * its own CEL, timestamp) and the FM API command sets of the device. No
+ * mailbox registers: a switch's Tunnel Management Command (5300h) reaches
+ * it with CCI messages (cxl_cci_msg_execute()), as MCTP will. Its payload
+ * size is the host mailbox's.
+ */
+static void ct3_fm_cci_init(CXLType3Dev *ct3)
+{
+    CXLCCI *cci = &ct3->fm_cci;
+
+    if (!ct3->dc) {
+        return;
+    }
+    cxl_cci_init(cci, OBJECT(ct3), "cxl-type3-fm", ct3, ct3->payload_size);
+    cxl_cci_set_pci_identity(cci, PCI_DEVICE(ct3));
+    cci->serial = cxl_serial(ct3->sn);
+    cci->component_type = CXL_CCI_COMPONENT_TYPE3;
+    /* the FM API command sets, one table each (add others here) */
+    cxl_type3_fm_dcd_add_commands(cci);
+    cxl_type3_mhd_add_commands(ct3, cci);
+    cxl_cci_finalize(cci);
+    ct3->has_fm_cci = true;
+}
+
 static void ct3_realize(PCIDevice *d, Error **errp)
 {
     ERRP_GUARD();
@@ -596,6 +622,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         goto fail_cci;
     }
     cxl_cci_finalize(&ct3->cci);
+    ct3_fm_cci_init(ct3);
     ct3->events.irq = ct3_irq;
     ct3->events.opaque = d;
 
@@ -640,6 +667,8 @@ fail_regs:
     cxl_device_regs_cleanup(&ct3->devregs);
 fail_cci:
     cxl_cci_cleanup(&ct3->cci);
+    cxl_cci_cleanup(&ct3->fm_cci);
+    ct3->has_fm_cci = false;
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
@@ -672,6 +701,8 @@ static void ct3_exit(PCIDevice *d)
     msix_uninit_exclusive_bar(d);
     cxl_device_regs_cleanup(&ct3->devregs);
     cxl_cci_cleanup(&ct3->cci);
+    cxl_cci_cleanup(&ct3->fm_cci);
+    ct3->has_fm_cci = false;
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
@@ -701,6 +732,9 @@ static void ct3_reset(DeviceState *dev)
     trace_cxl_type3_reset(dev->id ?: "", d->devfn);
     cxl_component_reset(&ct3->comp);
     cxl_cci_reset(&ct3->cci);
+    if (ct3->has_fm_cci) {
+        cxl_cci_reset(&ct3->fm_cci);
+    }
     cxl_type3_poison_reset(ct3);
     cxl_type3_fw_reset(ct3);
     cxl_type3_features_reset(ct3);

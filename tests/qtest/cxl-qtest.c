@@ -9,6 +9,7 @@
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "cxl-qtest.h"
 
 /* Log UUID of the Command Effects Log (CXL r3.1 8.2.9.5.2.1) */
@@ -582,6 +583,29 @@ unsigned cxl_qtest_run_cases(QTestState *qts, uint64_t mbox,
         }
     }
     return failures;
+}
+
+char *cxl_qtest_dc_query(QTestState *qts, const char *path)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'cxl-query-dynamic-capacity',"
+                           " 'arguments': {'path': %s}}", path);
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    QList *ext = qdict_get_qlist(ret, "extents");
+    GString *s = g_string_new("");
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(ext, e) {
+        QDict *x = qobject_to(QDict, qlist_entry_obj(e));
+
+        g_string_append_printf(s, "%s%s:%u:0x%" PRIx64 "+0x%" PRIx64,
+                               s->len ? "," : "",
+                               qdict_get_str(x, "state"),
+                               (unsigned)qdict_get_int(x, "region"),
+                               (uint64_t)qdict_get_int(x, "offset"),
+                               (uint64_t)qdict_get_int(x, "len"));
+    }
+    qobject_unref(rsp);
+    return g_string_free(s, false);
 }
 
 uint64_t cxl_qtest_file_read64(const char *path, off_t off)

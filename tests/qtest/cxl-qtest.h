@@ -329,6 +329,12 @@ unsigned cxl_qtest_run_cases(QTestState *qts, uint64_t mbox,
 /* The little-endian 64-bit value at offset @off of file @path */
 uint64_t cxl_qtest_file_read64(const char *path, off_t off);
 
+/*
+ * cxl-query-dynamic-capacity of the device @path: its extents as
+ * "state:region:offset+len,..." (offsets in the region, hex)
+ */
+char *cxl_qtest_dc_query(QTestState *qts, const char *path);
+
 /* Integer property @prop of device @id (qom-get) */
 uint64_t cxl_qtest_qom_uint(QTestState *qts, const char *id,
                             const char *prop);

@@ -7,7 +7,13 @@
  * ones and the FM API physical switch set), Identify Switch Device and Get
  * Physical Port State against the topology, Physical Port Control
  * resetting only the device below the port, switches with more ports than
- * the FM API can name, and the properties QEMU must refuse.
+ * the FM API can name, and the properties QEMU must refuse; the Tunnel
+ * Management Command (5300h) to the fabric manager CCI of a cxl-type3 with
+ * dynamic capacity below a downstream port: Identify, its CEL, the FM API
+ * DCD commands against the host mailbox and QMP, and the errors of the
+ * tunnelled command and of the tunnel (hw/cxl/cxl-switch-cci.c documents
+ * them; the message and tunnel layouts are from memory of CXL r3.1 7.6.3
+ * and 7.6.7.3.1, as in include/hw/cxl/cxl-mailbox.h).
  *
  * The topology and its set-up are cxl-switch-test's (cxl-switch-qtest.h).
  * Register and payload layouts are Linux's (drivers/cxl/cxl.h, cxlpci.h,
@@ -22,6 +28,7 @@
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-switch-qtest.h"
 
 /* Send @opcode with @len bytes of @in to the CCI's mailbox */
@@ -120,19 +127,24 @@ static void test_cci_config(void)
     sw_stop(&s);
 }
 
+/* The generic commands every CCI serves */
+#define GENERIC_OPS \
+    { 0x0001, "Identify" }, \
+    { 0x0002, "Background Operation Status" }, \
+    { 0x0005, "Request Abort Background Operation" }, \
+    { 0x0300, "Get Timestamp" }, \
+    { 0x0301, "Set Timestamp" }, \
+    { 0x0400, "Get Supported Logs" }, \
+    { 0x0401, "Get Log" }, \
+    { 0x0402, "Get Log Capabilities" }
+
 /* Every command the CCI may list in its CEL, and this test covers */
 static const CXLQtestOp cci_ops[] = {
-    { 0x0001, "Identify" },
-    { 0x0002, "Background Operation Status" },
-    { 0x0005, "Request Abort Background Operation" },
-    { 0x0300, "Get Timestamp" },
-    { 0x0301, "Set Timestamp" },
-    { 0x0400, "Get Supported Logs" },
-    { 0x0401, "Get Log" },
-    { 0x0402, "Get Log Capabilities" },
+    GENERIC_OPS,
     { 0x5100, "Identify Switch Device" },
     { 0x5101, "Get Physical Port State" },
     { 0x5102, "Physical Port Control" },
+    { 0x5300, "Tunnel Management Command" },
 };
 
 static void test_cci_cel(void)
@@ -187,6 +199,34 @@ static const CXLQtestMboxCase cci_cases[] = {
       RC_INVALID_INPUT },
     { "port control opcode 3", 0x5102, { 5, 3 }, 2, false,
       RC_INVALID_INPUT },
+};
+
+/*
+ * Tunnel Management Command (5300h, from memory of CXL r3.1 7.6.7.3.1):
+ * port or LD ID, target type, command size (2 bytes), then a CCI message:
+ * category, tag, reserved, opcode (2), payload length (3), return code
+ * (2), vendor status (2), payload. Output: response length (2), reserved
+ * (2), the response message. Run with t3b (port 5) a device with dynamic
+ * capacity, so with a fabric manager CCI.
+ */
+#define DC_OPTS     ",volatile-dc-memdev=dc0,num-dc-regions=2"
+#define DC_OBJ      "-object memory-backend-ram,id=dc0,size=512M"
+#define MSG_HDR     12
+#define TUNNEL_HDR  4
+
+static const CXLQtestMboxCase tunnel_cases[] = {
+    { "tunnel Identify to port 5", 0x5300, { 5, 0, 12, 0, 0, 7, 0, 0x01 },
+      TUNNEL_HDR + MSG_HDR, false, RC_SUCCESS,
+      TUNNEL_HDR + MSG_HDR + 18, .exact = true },
+    { "tunnel short", 0x5300, { 5, 0, 12 }, 3, false, RC_PAYLOAD_LEN },
+    { "tunnel command size past the payload", 0x5300,
+      { 5, 0, 13, 0, 0, 7, 0, 0x01 }, TUNNEL_HDR + MSG_HDR, false,
+      RC_PAYLOAD_LEN },
+    { "tunnel longer than the mailbox", 0x5300,
+      { 5, 0, 12, 0, 0, 7, 0, 0x01 }, TUNNEL_HDR + MSG_HDR, true,
+      RC_PAYLOAD_LEN },
+    { "tunnel to port 3 (no FM CCI)", 0x5300, { 3, 0, 12, 0, 0, 7, 0, 0x01 },
+      TUNNEL_HDR + MSG_HDR, false, RC_INVALID_INPUT },
 };
 
 /* A switch port as Get Physical Port State reports it */
@@ -293,8 +333,15 @@ static void test_cci_commands(void)
     g_autofree uint8_t *cel = NULL;
     unsigned failures;
 
-    g_assert_cmpuint(cxl_qtest_cases_cover(cci_ops, ARRAY_SIZE(cci_ops),
-                                           cci_cases, ARRAY_SIZE(cci_cases)),
+    g_autofree CXLQtestMboxCase *all = g_new(CXLQtestMboxCase,
+                                             ARRAY_SIZE(cci_cases) +
+                                             ARRAY_SIZE(tunnel_cases));
+
+    memcpy(all, cci_cases, sizeof(cci_cases));
+    memcpy(all + ARRAY_SIZE(cci_cases), tunnel_cases, sizeof(tunnel_cases));
+    g_assert_cmpuint(cxl_qtest_cases_cover(cci_ops, ARRAY_SIZE(cci_ops), all,
+                                           ARRAY_SIZE(cci_cases) +
+                                           ARRAY_SIZE(tunnel_cases)),
                      ==, 0);
     sw_start(&s);
     failures = cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
@@ -305,6 +352,13 @@ static void test_cci_commands(void)
     g_assert_cmpuint(failures, ==, 0);
     /* the USP's port property is 0 and no DSP has it */
     check_identify_switch(&s, 0, dsps, 2);
+    sw_stop(&s);
+
+    /* the tunnel's cases, to the device with dynamic capacity at port 5 */
+    sw_start_opts(&s, DC_OPTS, DC_OBJ);
+    g_assert_cmpuint(cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
+                                         tunnel_cases,
+                                         ARRAY_SIZE(tunnel_cases)), ==, 0);
     sw_stop(&s);
 
     sw_start_with(&s, DSP7);
@@ -480,6 +534,424 @@ static void test_cci_errors(void)
     }
 }
 
+/* ---- Tunnel Management Command (5300h) ---- */
+
+#define OP_TUNNEL           0x5300
+#define DC_PORT             5           /* t3b, with dynamic capacity */
+#define DC_BASE             (256 * MiB) /* after t3b's volatile memory */
+#define LOG_DC              4
+
+/* The last tunnelled command's response */
+typedef struct TunnelRsp {
+    uint16_t rc;                /* the tunnelled command's return code */
+    uint8_t payload[4096];
+    uint32_t len;               /* its payload length */
+} TunnelRsp;
+
+/*
+ * Send the Tunnel Management Command with @n bytes of @in: its return
+ * code; the output in @out, *@out_len bytes
+ */
+static uint16_t tunnel_raw(Sw *s, const void *in, size_t n, uint8_t *out,
+                           size_t out_size, uint32_t *out_len)
+{
+    return cci_send(s, OP_TUNNEL, in, n, out, out_size, out_len);
+}
+
+/* A CCI request message of @op with tag @tag and @n bytes of @in */
+static size_t make_msg(uint8_t *buf, uint8_t tag, uint16_t op,
+                       const void *in, size_t n)
+{
+    memset(buf, 0, MSG_HDR);
+    buf[1] = tag;
+    stw_le_p(buf + 3, op);
+    buf[5] = n;
+    buf[6] = n >> 8;
+    buf[7] = n >> 16;
+    if (n) {
+        memcpy(buf + MSG_HDR, in, n);
+    }
+    return MSG_HDR + n;
+}
+
+/*
+ * Tunnel @op with @n bytes of @in to @port (target type @type): the
+ * tunnel's return code; on success the response message is checked (a
+ * response, the request's tag and opcode, its lengths) and the tunnelled
+ * command's return code and payload go to @r.
+ */
+static uint16_t tunnel_to(Sw *s, uint8_t port, uint8_t type, uint16_t op,
+                          const void *in, size_t n, TunnelRsp *r)
+{
+    static uint8_t tag;
+    g_autofree uint8_t *req = g_malloc0(TUNNEL_HDR + MSG_HDR + n);
+    g_autofree uint8_t *out = g_malloc0(s->payload_max);
+    size_t msg_len;
+    uint32_t len;
+    uint16_t rc;
+
+    tag++;
+    msg_len = make_msg(req + TUNNEL_HDR, tag, op, in, n);
+    req[0] = port;
+    req[1] = type;
+    stw_le_p(req + 2, msg_len);
+    memset(r, 0, sizeof(*r));
+    rc = tunnel_raw(s, req, TUNNEL_HDR + msg_len, out, s->payload_max, &len);
+    if (rc != RC_SUCCESS) {
+        return rc;
+    }
+    g_assert_cmpuint(len, >=, TUNNEL_HDR + MSG_HDR);
+    g_assert_cmpuint(lduw_le_p(out), ==, len - TUNNEL_HDR);
+    g_assert_cmpuint(lduw_le_p(out + 2), ==, 0);
+    g_assert_cmphex(out[4] & 0xf, ==, 1);                   /* response */
+    g_assert_cmphex(out[5], ==, tag);
+    g_assert_cmphex(lduw_le_p(out + 7), ==, op);
+    r->len = (out[9] | out[10] << 8 | out[11] << 16) & 0x1fffff;
+    g_assert_cmpuint(r->len, ==, len - TUNNEL_HDR - MSG_HDR);
+    g_assert_cmpuint(r->len, <=, sizeof(r->payload));
+    r->rc = lduw_le_p(out + 12);
+    memcpy(r->payload, out + TUNNEL_HDR + MSG_HDR, r->len);
+    return rc;
+}
+
+/* Tunnel @op to the DC device; the tunnel must succeed */
+static uint16_t tunnel(Sw *s, uint16_t op, const void *in, size_t n,
+                       TunnelRsp *r)
+{
+    g_assert_cmphex(tunnel_to(s, DC_PORT, 0, op, in, n, r), ==, RC_SUCCESS);
+    return r->rc;
+}
+
+/* The host mailbox of t3b (EP2) */
+static uint64_t ep_mbox(Sw *s, uint32_t *payload_max)
+{
+    uint64_t regs = cxl_qtest_regloc(s->qts, fn_at[EP2].bus, fn_at[EP2].dev,
+                                     s->bar[EP2], 3);
+    uint64_t mbox;
+
+    g_assert_cmphex(regs, !=, 0);
+    mbox = cxl_qtest_dev_cap(s->qts, regs, 2, NULL);
+    g_assert_cmphex(mbox, !=, 0);
+    *payload_max = 1u << (qtest_readl(s->qts, mbox + MBOX_CAPS) & 0x1f);
+    return mbox;
+}
+
+static uint16_t host_send(Sw *s, uint16_t op, const void *in, size_t n,
+                          void *out, size_t out_size, uint32_t *out_len)
+{
+    uint32_t pmax;
+    uint64_t mbox = ep_mbox(s, &pmax);
+
+    return cxl_qtest_mbox_send_raw(s->qts, mbox, pmax, op, in, n, n, out,
+                                   out_size, out_len);
+}
+
+/* The Dynamic Capacity event records in t3b's log (at most 8), not cleared */
+static unsigned host_dc_events(Sw *s, uint8_t *recs)
+{
+    uint8_t out[0x20 + 128 * 8], log = LOG_DC;
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(host_send(s, 0x0100, &log, 1, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(n, <=, 8);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    if (recs) {
+        memcpy(recs, out + 0x20, 128 * n);
+    }
+    return n;
+}
+
+/* cxl-query-dynamic-capacity of t3b */
+static void check_query(Sw *s, const char *want)
+{
+    g_autofree char *got = cxl_qtest_dc_query(s->qts, "t3b");
+
+    g_assert_cmpstr(got, ==, want);
+}
+
+/*
+ * Initiate Dynamic Capacity Add (5604h, from memory of CXL r3.1 7.6.7.6.5):
+ * host ID (2), selection policy, region, length (8), tag (16), extent
+ * count (4), then the extents (DPA, length, 24 more bytes each)
+ */
+static size_t dc_add_req(uint8_t *buf, uint16_t host, uint8_t region,
+                         uint32_t count, uint64_t dpa, uint64_t len)
+{
+    memset(buf, 0, 0x20 + 0x28);
+    stw_le_p(buf, host);
+    buf[2] = 2;                                 /* prescriptive */
+    buf[3] = region;
+    stl_le_p(buf + 0x1c, count);
+    stq_le_p(buf + 0x20, dpa);
+    stq_le_p(buf + 0x28, len);
+    return 0x20 + 0x28;
+}
+
+/* The commands of the device's fabric manager CCI */
+static const CXLQtestOp fm_ops[] = {
+    GENERIC_OPS,
+    { 0x5600, "Get DCD Info" },
+    { 0x5601, "Get Host DC Region Configuration" },
+    { 0x5602, "Set DC Region Configuration" },
+    { 0x5603, "Get DC Region Extent Lists" },
+    { 0x5604, "Initiate Dynamic Capacity Add" },
+    { 0x5605, "Initiate Dynamic Capacity Release" },
+};
+
+/*
+ * Through the tunnel: the device's identity, its FM CCI's own CEL, the
+ * Background Operation Status, and the FM API DCD commands against what
+ * the host mailbox says
+ */
+static void test_tunnel_identify(void)
+{
+    uint8_t host[256], in[24] = { 0 }, cfg_in[2] = { 8, 0 };
+    uint32_t len, size;
+    TunnelRsp r;
+    Sw s;
+
+    sw_start_opts(&s, DC_OPTS, DC_OBJ);
+    /* Identify: the host mailbox's 18 bytes, a Type 3 device */
+    g_assert_cmphex(tunnel(&s, 0x0001, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 18);
+    g_assert_cmphex(host_send(&s, 0x0001, NULL, 0, host, sizeof(host), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 18);
+    g_assert_cmpmem(r.payload, 18, host, 18);
+    g_assert_cmphex(ldq_le_p(r.payload + 8), ==, 2);        /* sn of t3b */
+    g_assert_cmpuint(r.payload[17], ==, 3);                 /* Type 3 */
+
+    /* its CEL: the generic commands and the FM API DCD set, no others */
+    g_assert_cmphex(tunnel(&s, 0x0400, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(r.payload), ==, 1);
+    g_assert_cmpmem(r.payload + 8, 16, cxl_qtest_cel_uuid, 16);
+    size = ldl_le_p(r.payload + 24);
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 20, size);
+    g_assert_cmphex(tunnel(&s, 0x0401, in, 24, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, size);
+    cxl_qtest_check_cel(r.payload, r.len, fm_ops, ARRAY_SIZE(fm_ops));
+
+    /* no background operation */
+    g_assert_cmphex(tunnel(&s, 0x0002, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 8);
+    g_assert_cmphex(r.payload[0], ==, 100 << 1);
+
+    /*
+     * Get DCD Info: the device's DC configuration as Get Dynamic Capacity
+     * Configuration (4800h) on the host mailbox gives it
+     */
+    g_assert_cmphex(host_send(&s, 0x4800, cfg_in, 2, host, sizeof(host),
+                              &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(host[0], ==, 2);
+    g_assert_cmphex(tunnel(&s, 0x5600, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 0x54);
+    g_assert_cmpuint(r.payload[0], ==, 1);                  /* hosts */
+    g_assert_cmpuint(r.payload[1], ==, host[0]);            /* regions */
+    g_assert_cmpuint(ldq_le_p(r.payload + 12), ==, 2);      /* 256 MiB units */
+    for (unsigned k = 0; k < 2; k++) {
+        uint64_t bs = ldq_le_p(host + 8 + 40 * k + 24);
+
+        g_assert_cmphex(bs, ==, 2 * MiB);
+        g_assert_cmphex(ldq_le_p(r.payload + 0x14 + 8 * k) & bs, ==, bs);
+    }
+    /* Get Host DC Region Configuration: the same region entries */
+    memset(in, 0, sizeof(in));
+    in[2] = 8;
+    g_assert_cmphex(tunnel(&s, 0x5601, in, 4, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len - 4, ==, len - 8);
+    g_assert_cmpmem(r.payload + 4, r.len - 4, host + 8, len - 8);
+    g_assert_cmphex(ldq_le_p(r.payload + 4), ==, DC_BASE);
+    sw_stop(&s);
+}
+
+/*
+ * Initiate Dynamic Capacity Add through the tunnel: the extent pending,
+ * an Add Capacity record in the host's log, as QMP's add makes them
+ */
+static void tunnel_or_qmp_add(bool qmp, uint8_t *rec)
+{
+    uint8_t in[0x48];
+    TunnelRsp r;
+    Sw s;
+
+    sw_start_opts(&s, DC_OPTS, DC_OBJ);
+    check_query(&s, "");
+    if (qmp) {
+        QDict *rsp = qtest_qmp(s.qts, "{'execute': "
+                               "'cxl-add-dynamic-capacity', 'arguments': "
+                               "{'path': 't3b', 'host-id': 0, "
+                               "'selection-policy': 'prescriptive', "
+                               "'region': 0, 'extents': [{'offset': 0, "
+                               "'len': 2097152}]}}");
+
+        g_assert_true(qdict_haskey(rsp, "return"));
+        qobject_unref(rsp);
+    } else {
+        size_t n = dc_add_req(in, 0, 0, 1, DC_BASE, 2 * MiB);
+
+        g_assert_cmphex(tunnel(&s, 0x5604, in, n, &r), ==, RC_SUCCESS);
+        g_assert_cmpuint(r.len, ==, 0);
+    }
+    check_query(&s, "pending:0:0x0+0x200000");
+    g_assert_cmpuint(host_dc_events(&s, rec), ==, 1);
+    sw_stop(&s);
+}
+
+static void test_tunnel_dc_add(void)
+{
+    uint8_t fm[128 * 8], qmp[128 * 8];
+
+    tunnel_or_qmp_add(true, qmp);
+    tunnel_or_qmp_add(false, fm);
+    /* Add Capacity (type 0), region 0, the extent's DPA and length */
+    g_assert_cmpuint(fm[0x30], ==, 0);
+    g_assert_cmphex(ldq_le_p(fm + 0x38), ==, DC_BASE);
+    g_assert_cmphex(ldq_le_p(fm + 0x40), ==, 2 * MiB);
+    /* the same record but for its handle and timestamp */
+    g_assert_cmpmem(fm, 0x14, qmp, 0x14);
+    g_assert_cmpmem(fm + 0x30, 0x50, qmp + 0x30, 0x50);
+}
+
+/*
+ * Errors: of the tunnelled command (inside a successful tunnel response),
+ * and of the tunnel itself; none changes the device
+ */
+static void test_tunnel_errors(void)
+{
+    uint8_t in[0x48], msg[64], req[TUNNEL_HDR + MSG_HDR + 0x48], out[256];
+    uint32_t len;
+    size_t n;
+    TunnelRsp r;
+    Sw s;
+
+    /* a third downstream port, 7, with nothing below it */
+    sw_start_opts(&s, DC_OPTS, DC_OBJ " " DSP7);
+
+    /* the tunnelled command's own return codes */
+    n = dc_add_req(in, 1, 0, 1, DC_BASE, 2 * MiB);          /* host 1 */
+    g_assert_cmphex(tunnel(&s, 0x5604, in, n, &r), ==, RC_INVALID_INPUT);
+    n = dc_add_req(in, 0, 0, 2, DC_BASE, 2 * MiB);          /* 2 extents? */
+    g_assert_cmphex(tunnel(&s, 0x5604, in, n, &r), ==, RC_PAYLOAD_LEN);
+    n = dc_add_req(in, 0, 0, 1, 0, 2 * MiB);                /* static DPA */
+    g_assert_cmphex(tunnel(&s, 0x5604, in, n, &r), ==, 0x0f);
+    g_assert_cmphex(tunnel(&s, 0x5604, in, 8, &r), ==, RC_PAYLOAD_LEN);
+    memset(in, 0, 4);
+    in[3] = 9;                                              /* region 9 */
+    g_assert_cmphex(tunnel(&s, 0x5601, in, 4, &r), ==, RC_INVALID_INPUT);
+    g_assert_cmpuint(r.len, ==, 0);
+    g_assert_cmphex(tunnel(&s, 0x5600, in, 1, &r), ==, RC_PAYLOAD_LEN);
+    /* not FM CCI commands: the host's DC and event commands */
+    g_assert_cmphex(tunnel(&s, 0x4800, in, 2, &r), ==, RC_UNSUPPORTED);
+    g_assert_cmphex(tunnel(&s, 0x0100, in, 1, &r), ==, RC_UNSUPPORTED);
+    /* a tunnel in the tunnel: the device has no 5300h */
+    n = make_msg(msg + TUNNEL_HDR, 1, 0x0001, NULL, 0);
+    msg[0] = DC_PORT;
+    msg[1] = 0;
+    stw_le_p(msg + 2, n);
+    g_assert_cmphex(tunnel(&s, OP_TUNNEL, msg, TUNNEL_HDR + n, &r), ==,
+                    RC_UNSUPPORTED);
+    g_assert_cmpuint(r.len, ==, 0);
+
+    /* the tunnel's: no such target */
+    g_assert_cmphex(tunnel_to(&s, 9, 0, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);                      /* no port 9 */
+    g_assert_cmphex(tunnel_to(&s, 0, 0, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);                      /* the USP */
+    g_assert_cmphex(tunnel_to(&s, 7, 0, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);                      /* empty */
+    g_assert_cmphex(tunnel_to(&s, 3, 0, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);                      /* no DC */
+    /* an LD pool CCI: no MLD; other target types are invalid */
+    g_assert_cmphex(tunnel_to(&s, DC_PORT, 1, 0x0001, NULL, 0, &r), ==,
+                    RC_UNSUPPORTED);
+    g_assert_cmphex(tunnel_to(&s, DC_PORT, 2, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(tunnel_to(&s, DC_PORT, 0xff, 0x0001, NULL, 0, &r), ==,
+                    RC_INVALID_INPUT);
+
+    /* sizes: the command is Command Size bytes, at least a header */
+    n = make_msg(req + TUNNEL_HDR, 1, 0x0001, NULL, 0);
+    req[0] = DC_PORT;
+    req[1] = 0;
+    for (unsigned sz = 0; sz <= MSG_HDR + 1; sz++) {
+        stw_le_p(req + 2, sz);
+        g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + MIN(sz, n), out,
+                                   sizeof(out), &len), ==,
+                        sz == MSG_HDR ? RC_SUCCESS : RC_PAYLOAD_LEN);
+    }
+    for (unsigned k = 0; k < TUNNEL_HDR; k++) {
+        g_assert_cmphex(tunnel_raw(&s, req, k, out, sizeof(out), &len), ==,
+                        RC_PAYLOAD_LEN);
+    }
+    stw_le_p(req + 2, n + 1);                               /* past it */
+    g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + n, out, sizeof(out),
+                               &len), ==, RC_PAYLOAD_LEN);
+    stw_le_p(req + 2, n - 1);                               /* short of it */
+    g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + n, out, sizeof(out),
+                               &len), ==, RC_PAYLOAD_LEN);
+    /* a message that is not a request */
+    stw_le_p(req + 2, n);
+    req[TUNNEL_HDR] = 1;
+    g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + n, out, sizeof(out),
+                               &len), ==, RC_INVALID_INPUT);
+    /*
+     * a truncated message: its payload length says more than Command
+     * Size carries; the response says Invalid Payload Length
+     */
+    n = make_msg(req + TUNNEL_HDR, 0x77, 0x5604, in, 0x48);
+    n -= 0x20;
+    stw_le_p(req + 2, n);
+    g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + n, out, sizeof(out),
+                               &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, TUNNEL_HDR + MSG_HDR);
+    g_assert_cmpuint(lduw_le_p(out), ==, MSG_HDR);
+    g_assert_cmphex(out[TUNNEL_HDR], ==, 1);
+    g_assert_cmphex(out[TUNNEL_HDR + 1], ==, 0x77);
+    g_assert_cmphex(lduw_le_p(out + TUNNEL_HDR + 3), ==, 0x5604);
+    g_assert_cmphex(lduw_le_p(out + TUNNEL_HDR + 8), ==, RC_PAYLOAD_LEN);
+
+    /* none of it changed the device: no extent, no record */
+    check_query(&s, "");
+    g_assert_cmpuint(host_dc_events(&s, NULL), ==, 0);
+    sw_stop(&s);
+
+    /* The smallest switch mailbox: the tunnel still carries responses */
+    sw_start_opts(&s, DC_OPTS, DC_OBJ " -global cxl-switch-mailbox-cci."
+                  "mailbox-payload-size=256");
+    g_assert_cmpuint(s.payload_max, ==, 256);
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 16, 0);
+    stl_le_p(in + 20, 256 - TUNNEL_HDR - MSG_HDR);          /* fits */
+    g_assert_cmphex(tunnel(&s, 0x0401, in, 24, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 4 * ARRAY_SIZE(fm_ops));
+    g_assert_cmphex(tunnel(&s, 0x5600, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 0x54);
+    sw_stop(&s);
+
+    /*
+     * ... but not a response longer than its 256 bytes: Get Host DC
+     * Region Configuration of 8 regions is 4 + 8 * 40 + 16 bytes, of 5
+     * 220 (the message and tunnel headers take 16 of the 256)
+     */
+    sw_start_opts(&s, ",volatile-dc-memdev=dc0,num-dc-regions=8",
+                  "-object memory-backend-ram,id=dc0,size=2G "
+                  "-global cxl-switch-mailbox-cci.mailbox-payload-size=256");
+    memset(in, 0, 4);
+    in[2] = 8;
+    g_assert_cmphex(tunnel_to(&s, DC_PORT, 0, 0x5601, in, 4, &r), ==,
+                    RC_PAYLOAD_LEN);
+    in[2] = 5;
+    g_assert_cmphex(tunnel(&s, 0x5601, in, 4, &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, 4 + 5 * 40 + 16);
+    g_assert_cmpuint(r.payload[2], ==, 8);
+    g_assert_cmpuint(r.payload[3], ==, 5);
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -488,5 +960,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/cci-commands", test_cci_commands);
     qtest_add_func("/cxl/switch/cci-errors", test_cci_errors);
     qtest_add_func("/cxl/switch/cci-too-many-ports", test_cci_too_many_ports);
+    qtest_add_func("/cxl/switch/tunnel-identify", test_tunnel_identify);
+    qtest_add_func("/cxl/switch/tunnel-dc-add", test_tunnel_dc_add);
+    qtest_add_func("/cxl/switch/tunnel-errors", test_tunnel_errors);
     return g_test_run();
 }

@@ -88,6 +88,11 @@ void sw_find_cci_mbox(Sw *s)
 
 void sw_start_with(Sw *s, const char *extra)
 {
+    sw_start_opts(s, "", extra);
+}
+
+void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra)
+{
     g_autofree char *args = NULL;
     GError *err = NULL;
 
@@ -108,8 +113,8 @@ void sw_start_with(Sw *s, const char *extra)
         "-device cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=4 "
         "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 "
         "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a,sn=1 "
-        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2 %s",
-        s->file[0], s->file[1], USP_SN, extra);
+        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2%s %s",
+        s->file[0], s->file[1], USP_SN, t3b_opts, extra);
     s->qts = cxl_qtest_start(args);
     sw_platform_init(s);
     s->window = cxl_qtest_window(s->qts, 0);

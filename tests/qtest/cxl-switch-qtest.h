@@ -106,6 +106,12 @@ void sw_find_cci_mbox(Sw *s);
 /* Start the topology with @extra appended to the command line */
 void sw_start_with(Sw *s, const char *extra);
 
+/*
+ * The same with @t3b_opts appended to the options of the second
+ * cxl-type3 (t3b, below port 5)
+ */
+void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra);
+
 static inline void sw_start(Sw *s)
 {
     sw_start_with(s, "");

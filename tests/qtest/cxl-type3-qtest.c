@@ -474,25 +474,7 @@ char *dc_add(T3 *t, unsigned r, const char *tag, const char *extents)
 /* cxl-query-dynamic-capacity's extents, as "state:offset+len,..." */
 char *dc_query(T3 *t)
 {
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'cxl-query-dynamic-capacity',"
-                           " 'arguments': {'path': 't3'}}");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-    QList *ext = qdict_get_qlist(ret, "extents");
-    GString *s = g_string_new("");
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(ext, e) {
-        QDict *x = qobject_to(QDict, qlist_entry_obj(e));
-
-        g_string_append_printf(s, "%s%s:%u:0x%" PRIx64 "+0x%" PRIx64,
-                               s->len ? "," : "",
-                               qdict_get_str(x, "state"),
-                               (unsigned)qdict_get_int(x, "region"),
-                               (uint64_t)qdict_get_int(x, "offset"),
-                               (uint64_t)qdict_get_int(x, "len"));
-    }
-    qobject_unref(rsp);
-    return g_string_free(s, false);
+    return cxl_qtest_dc_query(t->qts, "t3");
 }
 
 void check_query(T3 *t, const char *want)

@@ -3,7 +3,9 @@
  * command table: input length rules, unsupported opcodes, the media gates,
  * background operations (start, Busy, progress, completion, abort,
  * notification, reset), the generated Command Effects Log read through Get
- * Supported Logs and Get Log, other logs, Identify and the timestamp.
+ * Supported Logs and Get Log, other logs, Identify and the timestamp; the
+ * CCI message codec (cxl_cci_msg_execute(): header, malformed messages,
+ * background operations through messages).
  *
  * Expectations are the rules written in include/hw/cxl/cxl-cci.h and the
  * payload layouts of CXL r3.1 8.2.9 as Linux reads them (drivers/cxl/
@@ -879,6 +881,264 @@ static void test_timestamp(void)
     cci_free(cci);
 }
 
+/*
+ * ---- CCI messages (cxl_cci_msg_execute) ----
+ *
+ * The header, by hand (the layout cxl-cci.h gives, from memory of CXL
+ * r3.1 7.6.3): byte 0 category [3:0] (0 request, 1 response), 1 tag,
+ * 2 reserved, 3-4 opcode, 5-7 payload length [20:0] and background
+ * operation [23], 8-9 return code, 10-11 vendor status, then the payload.
+ */
+
+#define HDR         12
+#define MSG_MAX     (HDR + PAYLOAD_MAX + 16)
+
+/* A message of @category, @tag, @op, length field @len_field, @n bytes */
+static size_t msg(uint8_t *buf, uint8_t category, uint8_t tag, uint16_t op,
+                  uint32_t len_field, const void *payload, size_t n)
+{
+    memset(buf, 0, HDR);
+    buf[0] = category;
+    buf[1] = tag;
+    stw_le_p(buf + 3, op);
+    buf[5] = len_field;
+    buf[6] = len_field >> 8;
+    buf[7] = len_field >> 16;
+    if (n) {
+        if (payload) {
+            memcpy(buf + HDR, payload, n);
+        } else {
+            memset(buf + HDR, 0, n);
+        }
+    }
+    return HDR + n;
+}
+
+/* A well-formed request */
+static size_t req(uint8_t *buf, uint8_t tag, uint16_t op, const void *in,
+                  size_t n)
+{
+    return msg(buf, 0, tag, op, n, in, n);
+}
+
+/*
+ * A response of tag @tag to @op with return code @rc and @n payload bytes,
+ * background operation flag @bo: check the header
+ */
+static void check_rsp(const uint8_t *rsp, size_t rsp_len, uint8_t tag,
+                      uint16_t op, uint16_t rc, size_t n, bool bo)
+{
+    g_assert_cmpuint(rsp_len, ==, HDR + n);
+    g_assert_cmphex(rsp[0], ==, 1);
+    g_assert_cmphex(rsp[1], ==, tag);
+    g_assert_cmphex(rsp[2], ==, 0);
+    g_assert_cmphex(lduw_le_p(rsp + 3), ==, op);
+    g_assert_cmphex(rsp[5] | rsp[6] << 8 | (rsp[7] & 0x1f) << 16, ==, n);
+    g_assert_cmphex(rsp[7] & 0x60, ==, 0);
+    g_assert_cmphex(!!(rsp[7] & 0x80), ==, bo);
+    g_assert_cmphex(lduw_le_p(rsp + 8), ==, rc);
+    g_assert_cmphex(lduw_le_p(rsp + 10), ==, 0);
+}
+
+/* Run the request @q of @qlen bytes: a response in @r (MSG_MAX bytes) */
+static size_t exchange(CXLCCI *cci, const uint8_t *q, size_t qlen,
+                       uint8_t *r)
+{
+    size_t rlen;
+
+    g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r, MSG_MAX, &rlen), ==,
+                    CXL_RC_SUCCESS);
+    return rlen;
+}
+
+static void test_msg_request(void)
+{
+    CXLCCI *cci = cci_new(PAYLOAD_MAX, false);
+    static const uint8_t in[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    uint8_t q[MSG_MAX], r[MSG_MAX];
+    size_t qlen;
+
+    /* echoed: the command's output is the response's payload */
+    qlen = req(q, 0x5a, OP_EXACT8, in, 8);
+    memset(r, 0xff, sizeof(r));
+    check_rsp(r, exchange(cci, q, qlen, r), 0x5a, OP_EXACT8, CXL_RC_SUCCESS, 8,
+              false);
+    g_assert_cmpmem(r + HDR, 8, in, 8);
+    g_assert_cmpuint(seen.calls, ==, 1);
+
+    /*
+     * The request's reserved bits, return code, vendor status and
+     * background operation flag are ignored
+     */
+    qlen = req(q, 0xff, OP_EXACT8, in, 8);
+    q[0] = 0xf0;
+    q[2] = 0xff;
+    q[7] = 0x80;
+    stw_le_p(q + 8, 0x1234);
+    stw_le_p(q + 10, 0x5678);
+    check_rsp(r, exchange(cci, q, qlen, r), 0xff, OP_EXACT8, CXL_RC_SUCCESS, 8,
+              false);
+    g_assert_cmpuint(seen.calls, ==, 2);
+
+    /* the engine's rules: length, unsupported, a failing command */
+    qlen = req(q, 1, OP_EXACT8, in, 7);
+    check_rsp(r, exchange(cci, q, qlen, r), 1, OP_EXACT8,
+              CXL_RC_INVALID_PAYLOAD_LENGTH, 0, false);
+    qlen = req(q, 2, OP_UNKNOWN, NULL, 0);
+    check_rsp(r, exchange(cci, q, qlen, r), 2, OP_UNKNOWN, CXL_RC_UNSUPPORTED,
+              0, false);
+    qlen = req(q, 3, OP_FAIL, NULL, 0);
+    check_rsp(r, exchange(cci, q, qlen, r), 3, OP_FAIL, CXL_RC_INVALID_INPUT, 0,
+              false);
+    g_assert_cmpuint(seen.calls, ==, 3);
+    /* a payload longer than the CCI's: Invalid Payload Length */
+    qlen = req(q, 4, OP_MIN4, NULL, PAYLOAD_MAX + 1);
+    check_rsp(r, exchange(cci, q, qlen, r), 4, OP_MIN4,
+              CXL_RC_INVALID_PAYLOAD_LENGTH, 0, false);
+    g_assert_cmpuint(seen.calls, ==, 3);
+
+    /* Identify through a message: the same 18 bytes as from a mailbox */
+    qlen = req(q, 5, CXL_OP_IDENTIFY, NULL, 0);
+    check_rsp(r, exchange(cci, q, qlen, r), 5, CXL_OP_IDENTIFY, CXL_RC_SUCCESS,
+              18, false);
+    g_assert_cmpuint(1u << r[HDR + 16], ==, PAYLOAD_MAX);
+    cci_free(cci);
+}
+
+static void test_msg_malformed(void)
+{
+    CXLCCI *cci = cci_new(PAYLOAD_MAX, false);
+    static const uint8_t in[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    static const uint32_t bad_len[] = { 7, 9, 0, 0x100008, 0x1fffff };
+    uint8_t q[MSG_MAX], r[MSG_MAX];
+    size_t qlen, rlen;
+
+    /* shorter than the header: no response */
+    req(q, 1, CXL_OP_IDENTIFY, NULL, 0);
+    for (size_t n = 0; n < HDR; n++) {
+        rlen = 99;
+        g_assert_cmphex(cxl_cci_msg_execute(cci, q, n, r, sizeof(r), &rlen),
+                        ==, CXL_RC_INVALID_PAYLOAD_LENGTH);
+        g_assert_cmpuint(rlen, ==, 0);
+    }
+    /* not a request: a response, or a reserved category */
+    for (uint8_t c = 1; c < 16; c++) {
+        qlen = msg(q, c, 1, OP_EXACT8, 8, in, 8);
+        rlen = 99;
+        g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r, sizeof(r),
+                                            &rlen), ==, CXL_RC_INVALID_INPUT);
+        g_assert_cmpuint(rlen, ==, 0);
+    }
+    g_assert_cmpuint(seen.calls, ==, 0);
+
+    /*
+     * the payload length field disagrees with the 8 bytes given: a
+     * response with Invalid Payload Length; the command does not run
+     */
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_len); i++) {
+        qlen = msg(q, 0, 7, OP_MIN4, bad_len[i], in, 8);
+        g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r, sizeof(r),
+                                            &rlen), ==, CXL_RC_SUCCESS);
+        check_rsp(r, rlen, 7, OP_MIN4, CXL_RC_INVALID_PAYLOAD_LENGTH, 0,
+                  false);
+    }
+    /* bits 23:21 are not length: 8 bytes with them set */
+    qlen = msg(q, 0, 8, OP_MIN4, 0xe00008, in, 8);
+    check_rsp(r, exchange(cci, q, qlen, r), 8, OP_MIN4, CXL_RC_SUCCESS, 8,
+              false);
+    g_assert_cmpuint(seen.calls, ==, 1);
+
+    /*
+     * the output does not fit in the room for the response: no response
+     * (the command has run); with exactly the room, it fits
+     */
+    qlen = req(q, 9, OP_FULL, NULL, 0);
+    rlen = 99;
+    g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r,
+                                        HDR + PAYLOAD_MAX - 1, &rlen), ==,
+                    CXL_RC_INVALID_PAYLOAD_LENGTH);
+    g_assert_cmpuint(rlen, ==, 0);
+    g_assert_cmpuint(seen.calls, ==, 2);
+    g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r, HDR + PAYLOAD_MAX,
+                                        &rlen), ==, CXL_RC_SUCCESS);
+    check_rsp(r, rlen, 9, OP_FULL, CXL_RC_SUCCESS, PAYLOAD_MAX, false);
+    g_assert_cmphex(r[HDR + PAYLOAD_MAX - 1], ==, 0x5c);
+    /* a response room of just the header is enough for no output */
+    qlen = req(q, 10, OP_NO_MEDIA, NULL, 0);
+    g_assert_cmphex(cxl_cci_msg_execute(cci, q, qlen, r, HDR, &rlen), ==,
+                    CXL_RC_SUCCESS);
+    check_rsp(r, rlen, 10, OP_NO_MEDIA, CXL_RC_SUCCESS, 0, false);
+    cci_free(cci);
+}
+
+/* Background Operation Status through a message */
+static BgStatus msg_bg_status(CXLCCI *cci, uint8_t tag)
+{
+    uint8_t q[MSG_MAX], r[MSG_MAX];
+    size_t qlen = req(q, tag, CXL_OP_BG_OP_STATUS, NULL, 0);
+
+    check_rsp(r, exchange(cci, q, qlen, r), tag, CXL_OP_BG_OP_STATUS,
+              CXL_RC_SUCCESS, 8, false);
+    return (BgStatus) {
+        .running = r[HDR] & 1, .percent = r[HDR] >> 1,
+        .opcode = lduw_le_p(r + HDR + 2), .rc = lduw_le_p(r + HDR + 4),
+        .vendor = lduw_le_p(r + HDR + 6),
+    };
+}
+
+static void test_msg_background(void)
+{
+    CXLCCI *cci = cci_new(PAYLOAD_MAX, false);
+    uint8_t in[4], q[MSG_MAX], r[MSG_MAX];
+    size_t qlen;
+    BgStatus st;
+
+    /* started: Background Command Started, the BO flag, no payload */
+    seen.complete_rc = CXL_RC_SUCCESS;
+    stl_le_p(in, 100);
+    qlen = req(q, 0x21, OP_BG, in, 4);
+    check_rsp(r, exchange(cci, q, qlen, r), 0x21, OP_BG, CXL_RC_BACKGROUND, 0,
+              true);
+    advance(50 * SCALE_MS);
+    st = msg_bg_status(cci, 0x22);
+    g_assert_true(st.running);
+    g_assert_cmpuint(st.percent, ==, 50);
+    g_assert_cmphex(st.opcode, ==, OP_BG);
+    g_assert_cmphex(st.rc, ==, 0);
+
+    /* one at a time, whichever transport asks: Busy */
+    qlen = req(q, 0x23, OP_BG_ABORTABLE, in, 4);
+    check_rsp(r, exchange(cci, q, qlen, r), 0x23, OP_BG_ABORTABLE, CXL_RC_BUSY,
+              0, false);
+    g_assert_cmphex(bg_run(cci, OP_BG_MEDIA, 10), ==, CXL_RC_BUSY);
+
+    /* done: 100 percent, its return code, the notification */
+    seen.complete_rc = CXL_RC_MEDIA_DISABLED;
+    advance(50 * SCALE_MS);
+    g_assert_cmpuint(seen.completes, ==, 1);
+    g_assert_cmpuint(seen.notifies, ==, 1);
+    st = msg_bg_status(cci, 0x24);
+    g_assert_false(st.running);
+    g_assert_cmpuint(st.percent, ==, 100);
+    g_assert_cmphex(st.opcode, ==, OP_BG);
+    g_assert_cmphex(st.rc, ==, CXL_RC_MEDIA_DISABLED);
+    /* the same through the engine directly */
+    g_assert_cmphex(bg_status(cci).rc, ==, CXL_RC_MEDIA_DISABLED);
+
+    /* started from a mailbox, aborted by a message */
+    g_assert_cmphex(bg_run(cci, OP_BG_ABORTABLE, 100), ==,
+                    CXL_RC_BACKGROUND);
+    qlen = req(q, 0x25, CXL_OP_REQUEST_ABORT_BG_OP, NULL, 0);
+    check_rsp(r, exchange(cci, q, qlen, r), 0x25, CXL_OP_REQUEST_ABORT_BG_OP,
+              CXL_RC_SUCCESS, 0, false);
+    g_assert_cmpuint(seen.aborts, ==, 1);
+    st = msg_bg_status(cci, 0x26);
+    g_assert_false(st.running);
+    g_assert_cmphex(st.opcode, ==, OP_BG_ABORTABLE);
+    g_assert_cmphex(st.rc, ==, CXL_RC_ABORTED);
+    cci_free(cci);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -899,5 +1159,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/cci/other-log", test_other_log);
     g_test_add_func("/cxl/cci/identify", test_identify);
     g_test_add_func("/cxl/cci/timestamp", test_timestamp);
+    g_test_add_func("/cxl/cci/msg/request", test_msg_request);
+    g_test_add_func("/cxl/cci/msg/malformed", test_msg_malformed);
+    g_test_add_func("/cxl/cci/msg/background", test_msg_background);
     return g_test_run();
 }

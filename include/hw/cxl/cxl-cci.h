@@ -114,6 +114,8 @@ enum {
     CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
     CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
     CXL_OP_PHYSICAL_PORT_CONTROL = 0x5102,
+    /* FM API tunneling (CXL r3.1 7.6.7.3) */
+    CXL_OP_TUNNEL_MANAGEMENT = 0x5300,
     /* FM API multi-headed device command set (CXL r3.1 7.6.7.5) */
     CXL_OP_GET_MHD_INFO = 0x5500,
     /* FM API DCD management command set (CXL r3.1 7.6.7.6) */
@@ -312,5 +314,44 @@ uint64_t cxl_cci_timestamp(CXLCCI *cci);
 
 /* Printable name of a return code */
 const char *cxl_cci_retcode_name(CXLRetCode rc);
+
+/*
+ * ---- CCI messages: a command outside a mailbox ----
+ *
+ * The codec every message transport shares: the FM API Tunnel Management
+ * Command (5300h, hw/cxl/cxl-switch-cci.c) and MCTP (issue 16: an MCTP
+ * endpoint hands each CXL FM API / CCI message it receives, without the
+ * MCTP header, to cxl_cci_msg_execute() and sends back the response it
+ * builds). The message format is CXLCCIMsgHeader (cxl-mailbox.h, from
+ * memory of CXL r3.1 7.6.3).
+ *
+ * The command runs through cxl_cci_execute() as it would from a mailbox:
+ * the same input length rules, return codes and CEL. A command that
+ * starts a background operation gets a response with Background Command
+ * Started (01h) and the background operation flag set; its progress and
+ * result are read with Background Operation Status (0002h) in another
+ * message (the engine's one background operation per CCI, whichever
+ * transport started it).
+ *
+ * Request @req of @req_len bytes; the response goes to @rsp, @rsp_size
+ * bytes of room (at least CXL_CCI_MSG_HDR_LEN; must not overlap @req).
+ * Returns CXL_RC_SUCCESS when a response message was built (*@rsp_len
+ * bytes, whatever the command's own return code in it), else the reason
+ * there is none (*@rsp_len 0), for the transport to report or drop:
+ *  - Invalid Payload Length: @req_len is shorter than the header; or the
+ *    command ran but its output does not fit in @rsp_size (commands whose
+ *    output can be long, Get Log and the list commands, change nothing;
+ *    the requester asks for less);
+ *  - Invalid Input: the message is not a request (category not 0).
+ * A request whose payload length field disagrees with the bytes after the
+ * header gets a response with Invalid Payload Length and no payload; the
+ * command does not run. The header's reserved fields, the request's return
+ * code, vendor status and background operation flag are ignored.
+ */
+#define CXL_CCI_MSG_HDR_LEN     12
+
+CXLRetCode cxl_cci_msg_execute(CXLCCI *cci, const uint8_t *req,
+                               size_t req_len, uint8_t *rsp, size_t rsp_size,
+                               size_t *rsp_len);
 
 #endif /* HW_CXL_CCI_H */

@@ -33,6 +33,35 @@ static inline uint32_t cxl_ld24_le(const uint8_t *p)
     return p[0] | p[1] << 8 | p[2] << 16;
 }
 
+/*
+ * ---- CCI messages (CXL r3.1 7.6.3, from memory) ----
+ *
+ * The format of a command and of its response outside a mailbox: in an
+ * MCTP message and inside the FM API Tunnel Management Command (5300h).
+ * Layout from memory of the table "CXL CCI Message Format" (Linux has no
+ * code for it): a 12-byte header, then the payload.
+ */
+
+/* category: message category [3:0], reserved [7:4] */
+#define CXL_CCI_MSG_REQUEST             0
+#define CXL_CCI_MSG_RESPONSE            1
+#define CXL_CCI_MSG_CATEGORY_MASK       0x0f
+/* payload_len: payload length [20:0], background operation [23] */
+#define CXL_CCI_MSG_LEN_MASK            0x1fffff
+#define CXL_CCI_MSG_BO                  (1u << 23)
+
+typedef struct CXLCCIMsgHeader {
+    uint8_t category;
+    uint8_t tag;                        /* echoed in the response */
+    uint8_t rsvd;
+    uint16_t opcode;
+    uint8_t payload_len[3];
+    uint16_t return_code;               /* responses; 0 in requests */
+    uint16_t vendor_status;             /* vendor specific extended status */
+    uint8_t payload[];
+} QEMU_PACKED CXLCCIMsgHeader;
+QEMU_BUILD_BUG_ON(sizeof(CXLCCIMsgHeader) != 12);
+
 /* ---- Generic commands (CXL r3.1 8.2.9.1 to 8.2.9.5) ---- */
 
 /* Identify (0001h) output, CXL r3.1 8.2.9.1.1 */
@@ -1154,5 +1183,37 @@ typedef struct CXLPortControlIn {
     uint8_t opcode;
 } QEMU_PACKED CXLPortControlIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLPortControlIn) != 2);
+
+/* ---- FM API tunneling (CXL r3.1 7.6.7.3, from memory) ---- */
+
+/* Tunnel Management Command (5300h) target types */
+#define CXL_TUNNEL_TARGET_PORT_OR_LD    0
+#define CXL_TUNNEL_TARGET_LD_POOL_CCI   1
+
+/*
+ * Tunnel Management Command (5300h) input, CXL r3.1 7.6.7.3.1 (from
+ * memory): for target type 0 @port_or_ld is the physical port number of
+ * a downstream port of the switch (an LD ID for an MLD port); the
+ * command is a CCI request message (CXLCCIMsgHeader) of @command_size
+ * bytes.
+ */
+typedef struct CXLTunnelIn {
+    uint8_t port_or_ld;
+    uint8_t target_type;
+    uint16_t command_size;
+    uint8_t message[];
+} QEMU_PACKED CXLTunnelIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLTunnelIn) != 4);
+
+/*
+ * Tunnel Management Command (5300h) output (from memory): the target's
+ * CCI response message of @response_length bytes.
+ */
+typedef struct CXLTunnelOut {
+    uint16_t response_length;
+    uint16_t rsvd;
+    uint8_t message[];
+} QEMU_PACKED CXLTunnelOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLTunnelOut) != 4);
 
 #endif /* HW_CXL_MAILBOX_H */

@@ -146,6 +146,13 @@ struct CXLType3Dev {
     CXLDeviceRegs devregs;
     MemoryRegion bar_regs;      /* BAR 2: the device register block */
     CXLCCI cci;
+    /*
+     * The fabric manager's CCI (FM-owned, a device with dynamic capacity
+     * has one): the generic commands and the FM API command sets, reached
+     * through a switch's Tunnel Management Command. See cxl_type3_fm_cci().
+     */
+    CXLCCI fm_cci;
+    bool has_fm_cci;
     CXLEventLogs events;
     DOECap doe;
     GByteArray *cdat;
@@ -181,6 +188,12 @@ struct CXLType3Dev {
 static inline CXLType3Dev *ct3_of(CXLCCI *cci)
 {
     return cci->opaque;
+}
+
+/* The device's fabric manager CCI, or NULL if it has none */
+static inline CXLCCI *cxl_type3_fm_cci(CXLType3Dev *ct3)
+{
+    return ct3->has_fm_cci ? &ct3->fm_cci : NULL;
 }
 
 /*
@@ -381,8 +394,11 @@ void cxl_type3_dc_cleanup(CXLType3Dev *ct3);
 void cxl_type3_dc_reset(CXLType3Dev *ct3);
 /* Register the DC commands (if the device has dynamic capacity) */
 void cxl_type3_dc_add_commands(CXLType3Dev *ct3);
-/* The FM API DCD management commands (cxl-type3-fm-dcd.c) */
-void cxl_type3_fm_dcd_add_commands(CXLType3Dev *ct3);
+/*
+ * The FM API DCD management commands (cxl-type3-fm-dcd.c), on @cci, a
+ * CCI of a device with dynamic capacity (@cci->opaque is the device)
+ */
+void cxl_type3_fm_dcd_add_commands(CXLCCI *cci);
 /* The DPA of the first DC region */
 uint64_t cxl_type3_dc_base(CXLType3Dev *ct3);
 /* Region @r's entry of Get (Host) DC (Region) Configuration */
@@ -480,8 +496,8 @@ struct CXLMHDTable *cxl_type3_mhd_table(CXLType3Dev *ct3);
 bool cxl_type3_mhd_update(CXLType3Dev *ct3, const CXLDCStore *s);
 /* Write the table back if updated, and unlock */
 void cxl_type3_mhd_end(CXLType3Dev *ct3);
-/* The Get Multi-Headed Info command (FM API 5500h) */
-void cxl_type3_mhd_add_commands(CXLType3Dev *ct3);
+/* The Get Multi-Headed Info command (FM API 5500h), on @cci */
+void cxl_type3_mhd_add_commands(CXLType3Dev *ct3, CXLCCI *cci);
 
 /*
  * Narrow @ext (linear around @hpa, which decodes to @dpa) to the DPA
