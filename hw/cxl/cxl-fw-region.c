@@ -27,6 +27,15 @@
  * memdev up; the memdev's mailbox still works, and the guest reaches the
  * window through /dev/mem (guest scenario dcd-fw-region).
  *
+ * A region of size 0 (locked=on required) is what some firmware leaves in
+ * decoders it does not use: at the next free decoder of every component
+ * on the path, a committed, locked decoder with base at the region's
+ * offset in the window and size 0, which decodes nothing, takes no DPA
+ * (DPA skip 0) and lets the next decoder commit after it. Linux 7.3's
+ * init_hdm_decoder() refuses such a decoder ("Committed with zero size",
+ * -ENXIO), so the port that has one fails to enumerate its decoders;
+ * 7.4 accepts it (guest scenario fw-region-zero-size).
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -248,8 +257,9 @@ static bool plan_endpoint(CXLFwPlan *pl, CXLFwMember *m, Error **errp)
         end = g_new0(uint64_t, 1);
         g_hash_table_insert(pl->dpa_end, ct3, end);
     }
-    start = MAX(*end, part_start);
-    if (start > part_end || share > part_end - start) {
+    /* an empty decoder takes no DPA: no skip, the next one goes on */
+    start = share ? MAX(*end, part_start) : *end;
+    if (share && (start > part_end || share > part_end - start)) {
         error_setg(errp, "cxl-region.%u: device '%s' has not enough %s "
                    "capacity left for its 0x%" PRIx64 " bytes", pl->index,
                    dev_name(DEVICE(ct3)), fw_kind_name[pl->kind], share);
@@ -458,13 +468,19 @@ static bool plan_region(CXLFwPlan *pl, uint64_t *window_next, Error **errp)
                    o->window);
         return false;
     }
-    if (!o->size || o->size % ((uint64_t)nt * CXL_HDM_ALIGN)) {
-        error_setg(errp, "cxl-region.%u.size: must be a non-zero multiple of "
+    if (o->size % ((uint64_t)nt * CXL_HDM_ALIGN)) {
+        error_setg(errp, "cxl-region.%u.size: must be 0 or a multiple of "
                    "256 MiB times the number of targets (%u)", n, nt);
         return false;
     }
+    if (!o->size && !o->locked) {
+        error_setg(errp, "cxl-region.%u.size: 0 (decoders committed empty) "
+                   "needs cxl-region.%u.locked=on", n, n);
+        return false;
+    }
     offset = o->has_offset ? o->offset : window_next[o->window];
-    if (offset % CXL_HDM_ALIGN || offset > w->size ||
+    /* an empty decoder's base is in the window too */
+    if (offset % CXL_HDM_ALIGN || offset >= w->size ||
         o->size > w->size - offset) {
         error_setg(errp, "cxl-region.%u: 0x%" PRIx64 " bytes at offset 0x%"
                    PRIx64 " do not fit 256 MiB aligned in window %u (0x%"

@@ -190,7 +190,28 @@ CASES = [
     ("fw-region-bad-type", ",cxl-region.0.type=disk", r"cxl-region\.0\.type: 'disk' is not allowed; use ram, pmem or dc"),
     ("fw-region-outside-window", ",cxl-region.0.offset=4G", r"cxl-region\.0: .* do not fit 256 MiB aligned in window 0"),
     ("fw-region-size", ",cxl-region.0.size=100M",
-     r"cxl-region\.0\.size: must be a non-zero multiple of 256 MiB times the number of targets \(1\)"),
+     r"cxl-region\.0\.size: must be 0 or a multiple of 256 MiB times the number of targets \(1\)"),
+    # decoders firmware commits with size 0 (and must lock)
+    ("fw-region-zero-size", ",cxl-region.0.size=0,cxl-region.0.locked=on", None),
+    ("fw-region-zero-size-after", ",cxl-region.1.window=0,cxl-region.1.size=0,cxl-region.1.targets.0=t3,"
+                                  "cxl-region.1.locked=on", None),
+    ("fw-region-zero-size-before", ",cxl-region.0.size=0,cxl-region.0.locked=on,cxl-region.1.window=0,"
+                                   "cxl-region.1.size=256M,cxl-region.1.targets.0=t3", None),
+    ("fw-region-zero-size-unlocked", ",cxl-region.0.size=0",
+     r"cxl-region\.0\.size: 0 \(decoders committed empty\) needs cxl-region\.0\.locked=on"),
+    ("fw-region-zero-size-explicitly-unlocked", ",cxl-region.0.size=0,cxl-region.0.locked=off",
+     r"cxl-region\.0\.size: 0 \(decoders committed empty\) needs cxl-region\.0\.locked=on"),
+    ("fw-region-zero-size-window-end", ",cxl-region.0.size=0,cxl-region.0.locked=on,cxl-region.0.offset=4G",
+     r"cxl-region\.0: 0x0 bytes at offset 0x100000000 do not fit 256 MiB aligned in window 0"),
+    ("fw-region-zero-size-unaligned", ",cxl-region.0.size=0,cxl-region.0.locked=on,cxl-region.0.offset=1M",
+     r"cxl-region\.0: 0x0 bytes at offset 0x100000 do not fit 256 MiB aligned in window 0"),
+    ("fw-region-zero-size-inside-previous", ",cxl-region.1.window=0,cxl-region.1.size=0,cxl-region.1.offset=0,"
+                                            "cxl-region.1.targets.0=t3,cxl-region.1.locked=on",
+     r"cxl-region\.1\.offset: overlaps the window's previous region"),
+    ("fw-region-zero-size-no-decoder-left",
+     "".join(f",cxl-region.{i}.window=0,cxl-region.{i}.size=0,cxl-region.{i}.targets.0=t3,"
+             f"cxl-region.{i}.locked=on" for i in range(1, 5)),
+     r"cxl-region\.4: cxl\.1 has no free HDM decoder left \(it has 4\)"),
     ("fw-region-twice", ",cxl-region.0.targets.1=t3,cxl-region.0.size=512M", r"cxl-region\.0\.targets\.1: 't3' is already target 0"),
     ("fw-region-granularity", ",cxl-region.0.interleave-granularity=3000",
      r"cxl-region\.0\.interleave-granularity: 3000 is not allowed"),

@@ -29,7 +29,12 @@
  *    decoders for it despite its single root port), the USP and the
  *    devices committed, locked and enabled without any programming, data
  *    where the spec puts it, the same again after a system reset, and the
- *    region options QEMU must refuse.
+ *    region options QEMU must refuse;
+ *  - decoders firmware committed locked with size 0 (cxl-region.N.size=0):
+ *    after a region and before one, at every level; they read back
+ *    committed, locked, size 0, decode nothing, ignore writes, and the
+ *    next decoder commits after them (a guest's too, and one starting
+ *    below their base does not).
  * The switch mailbox CCI is in cxl-switch-cci-test; the helpers both share
  * (the topology, its set-up as firmware would do it) in cxl-switch-qtest.h.
  *
@@ -537,30 +542,51 @@ static const unsigned fw_regs[] = {
 };
 
 /*
- * Every decoder of the region is decoder 0 of its component, committed
- * and locked with the region's range; the next decoder is free. The
- * devices have HDM Decoder Enable and Mem_Enable.
+ * Decoder @idx of every component of the region (fw_decs) is committed
+ * and locked at @base with @size; with @last, @idx + 1 is free.
  */
-static void check_fw_decoders(Sw *s)
+static void check_decoder_at(Sw *s, unsigned idx, uint64_t base,
+                             uint64_t size, bool last)
 {
     for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
         uint64_t hdm = fw_hdm(s, fw_decs[i].f);
         const uint32_t want[] = {
-            (uint32_t)s->window, s->window >> 32,
-            (uint32_t)FW_REGION_SIZE, FW_REGION_SIZE >> 32,
+            (uint32_t)base, base >> 32, (uint32_t)size, size >> 32,
             fw_decs[i].ig_iw | FW_CTRL_LOCKED, fw_decs[i].tl, 0,
         };
 
-        g_test_message("%s: decoder 0", fw_decs[i].name);
+        g_test_message("%s: decoder %u", fw_decs[i].name, idx);
         for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
-            g_assert_cmphex(qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, 0,
-                                                                  fw_regs[r])),
+            g_assert_cmphex(qtest_readl(s->qts,
+                                        cxl_qtest_hdm_dec(hdm, idx,
+                                                          fw_regs[r])),
                             ==, want[r]);
         }
-        g_assert_cmphex(qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, 1,
-                                                              HDM_DEC_CTRL)) &
-                        (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, 0);
+        if (last) {
+            g_assert_cmphex(qtest_readl(s->qts,
+                                        cxl_qtest_hdm_dec(hdm, idx + 1,
+                                                          HDM_DEC_CTRL)) &
+                            (HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==, 0);
+        }
     }
+}
+
+/*
+ * Every decoder of the region is decoder 0 of its component, committed
+ * and locked with the region's range; the next decoder is free. The
+ * devices have HDM Decoder Enable and Mem_Enable.
+ */
+static void check_devices_enabled(Sw *s);
+
+static void check_fw_decoders(Sw *s)
+{
+    check_decoder_at(s, 0, s->window, FW_REGION_SIZE, true);
+    check_devices_enabled(s);
+}
+
+/* The devices have HDM Decoder Enable and Mem_Enable */
+static void check_devices_enabled(Sw *s)
+{
     for (int f = EP1; f <= EP2; f++) {
         uint16_t dvsec = find_dvsec(s, f, 0, NULL);
 
@@ -569,6 +595,37 @@ static void check_fw_decoders(Sw *s)
         g_assert_cmphex(dvsec, !=, 0);
         g_assert_cmphex(qtest_readw(s->qts, cfg(f, dvsec + DVSEC_CTRL)) &
                         DVSEC_MEM_ENABLE, ==, DVSEC_MEM_ENABLE);
+    }
+}
+
+/*
+ * Writes to decoder @idx (locked) of every component change nothing: new
+ * values, uncommit, commit with other ways and granularity
+ */
+static void check_locked(Sw *s, unsigned idx)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
+        uint64_t hdm = fw_hdm(s, fw_decs[i].f);
+        uint64_t ctrl = cxl_qtest_hdm_dec(hdm, idx, HDM_DEC_CTRL);
+        uint32_t was[ARRAY_SIZE(fw_regs)];
+
+        g_test_message("%s: decoder %u locked", fw_decs[i].name, idx);
+        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
+            uint64_t at = cxl_qtest_hdm_dec(hdm, idx, fw_regs[r]);
+
+            was[r] = qtest_readl(s->qts, at);
+            if (fw_regs[r] != HDM_DEC_CTRL) {
+                qtest_writel(s->qts, at, was[r] ^ 0xf0000000u);
+            }
+        }
+        qtest_writel(s->qts, ctrl, was[4] & ~HDM_CTRL_COMMIT);
+        qtest_writel(s->qts, ctrl, (was[4] & ~0xffu) | 0x3 | 2 << 4);
+        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
+            g_assert_cmphex(qtest_readl(s->qts,
+                                        cxl_qtest_hdm_dec(hdm, idx,
+                                                          fw_regs[r])),
+                            ==, was[r]);
+        }
     }
 }
 
@@ -586,29 +643,7 @@ static void test_fw_region_decoders(void)
     check_fw_decoders(&s);
 
     /* locked: reprogramming and uncommitting are ignored */
-    for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
-        uint64_t hdm = fw_hdm(&s, fw_decs[i].f);
-        uint32_t was[ARRAY_SIZE(fw_regs)];
-        uint64_t ctrl = cxl_qtest_hdm_dec(hdm, 0, HDM_DEC_CTRL);
-
-        g_test_message("%s: decoder 0 locked", fw_decs[i].name);
-        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
-            uint64_t at = cxl_qtest_hdm_dec(hdm, 0, fw_regs[r]);
-
-            was[r] = qtest_readl(s.qts, at);
-            if (fw_regs[r] != HDM_DEC_CTRL) {
-                qtest_writel(s.qts, at, was[r] ^ 0xf0000000u);
-            }
-        }
-        /* uncommit, then commit other ways and granularity */
-        qtest_writel(s.qts, ctrl, was[4] & ~HDM_CTRL_COMMIT);
-        qtest_writel(s.qts, ctrl, (was[4] & ~0xffu) | 0x3 | 2 << 4);
-        for (unsigned r = 0; r < ARRAY_SIZE(fw_regs); r++) {
-            g_assert_cmphex(qtest_readl(s.qts, cxl_qtest_hdm_dec(hdm, 0,
-                                                                 fw_regs[r])),
-                            ==, was[r]);
-        }
-    }
+    check_locked(&s, 0);
     /* and the region still decodes */
     write_interleaved(&s, offs, ARRAY_SIZE(offs));
     check_interleaved(&s, offs, ARRAY_SIZE(offs));
@@ -648,6 +683,114 @@ static void test_fw_region_after_reset(void)
     /* the reset undid the bus numbers and BARs */
     sw_platform_init(&s);
     check_fw_decoders(&s);
+    check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    sw_stop(&s);
+}
+
+/* ---- 7. decoders committed with size 0 ---- */
+
+/* Program decoder @idx of the capability at @hdm and commit it; the
+ * commit status bits */
+static uint32_t commit_dec(Sw *s, uint64_t hdm, unsigned idx, uint64_t base,
+                           uint64_t size, uint32_t ig_iw, uint32_t tl)
+{
+    const struct {
+        unsigned reg;
+        uint32_t v;
+    } w[] = {
+        { HDM_DEC_BASE_HI, base >> 32 }, { HDM_DEC_BASE_LO, base },
+        { HDM_DEC_SIZE_HI, size >> 32 }, { HDM_DEC_SIZE_LO, size },
+        { HDM_DEC_TL_HI, 0 }, { HDM_DEC_TL_LO, tl },
+        { HDM_DEC_CTRL, ig_iw | HDM_CTRL_COMMIT | HDM_CTRL_HOSTONLY },
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(w); i++) {
+        qtest_writel(s->qts, cxl_qtest_hdm_dec(hdm, idx, w[i].reg), w[i].v);
+    }
+    return qtest_readl(s->qts, cxl_qtest_hdm_dec(hdm, idx, HDM_DEC_CTRL)) &
+           (HDM_CTRL_COMMITTED | HDM_CTRL_ERR);
+}
+
+/* Reads of @n bytes every 64 MiB from @hpa: all ones, and writes drop */
+static void check_decodes_nothing(Sw *s, uint64_t hpa, uint64_t n)
+{
+    for (uint64_t o = 0; o < n; o += 64 * MiB) {
+        qtest_writeq(s->qts, hpa + o, 0x1234);
+        g_assert_cmphex(qtest_readq(s->qts, hpa + o), ==, UINT64_MAX);
+    }
+}
+
+/* Region 0 as FW_REGION, then one of size 0 after it on both devices */
+#define FW_ZERO_AFTER \
+    FW_REGION ",cxl-region.1.window=0,cxl-region.1.size=0," \
+    "cxl-region.1.interleave-granularity=1k,cxl-region.1.targets.0=t3a,cxl-region.1.targets.1=t3b," \
+    "cxl-region.1.locked=on"
+
+static void test_fw_zero_size_after(void)
+{
+    uint64_t hb;
+    Sw s;
+
+    sw_start_with(&s, FW_ZERO_AFTER);
+    /* the region at decoder 0, the empty decoder 1 at its end */
+    check_decoder_at(&s, 0, s.window, FW_REGION_SIZE, false);
+    check_devices_enabled(&s);
+    check_decoder_at(&s, 1, s.window + FW_REGION_SIZE, 0, true);
+    check_locked(&s, 1);
+    check_decoder_at(&s, 1, s.window + FW_REGION_SIZE, 0, true);
+    write_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    check_decodes_nothing(&s, s.window + FW_REGION_SIZE, 512 * MiB);
+
+    /*
+     * The host bridge's decoder 2 commits after it, at its base; not
+     * below it (decoder 1's base is where decoder 2 may start)
+     */
+    hb = fw_hdm(&s, -1);
+    g_assert_cmphex(commit_dec(&s, hb, 2, s.window + 256 * MiB, 256 * MiB,
+                               2, 0), ==, HDM_CTRL_ERR);
+    qtest_writel(s.qts, cxl_qtest_hdm_dec(hb, 2, HDM_DEC_CTRL), 0);
+    g_assert_cmphex(commit_dec(&s, hb, 2, s.window + FW_REGION_SIZE,
+                               256 * MiB, 2, 0), ==, HDM_CTRL_COMMITTED);
+
+    /* the same after a reset */
+    qtest_system_reset(s.qts);
+    sw_platform_init(&s);
+    check_decoder_at(&s, 0, s.window, FW_REGION_SIZE, false);
+    check_decoder_at(&s, 1, s.window + FW_REGION_SIZE, 0, true);
+    check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
+    sw_stop(&s);
+}
+
+/* Only a region of size 0 on both devices: decoder 0 of each component */
+#define FW_ZERO_ONLY \
+    "-machine cxl-region.0.window=0,cxl-region.0.size=0," \
+    "cxl-region.0.interleave-granularity=1k,cxl-region.0.targets.0=t3a," \
+    "cxl-region.0.targets.1=t3b,cxl-region.0.locked=on"
+
+static void test_fw_zero_size_first(void)
+{
+    Sw s;
+
+    sw_start_with(&s, FW_ZERO_ONLY);
+    check_decoder_at(&s, 0, s.window, 0, true);
+    check_locked(&s, 0);
+    check_decoder_at(&s, 0, s.window, 0, true);
+    /* the devices are enabled, and nothing decodes */
+    check_devices_enabled(&s);
+    check_decodes_nothing(&s, s.window, 1 * GiB);
+
+    /*
+     * The guest commits decoder 1 of every component at the same base:
+     * the region of FW_REGION, from DPA 0 (the empty decoder takes none)
+     */
+    for (unsigned i = 0; i < ARRAY_SIZE(fw_decs); i++) {
+        g_test_message("%s: decoder 1", fw_decs[i].name);
+        g_assert_cmphex(commit_dec(&s, fw_hdm(&s, fw_decs[i].f), 1, s.window,
+                                   FW_REGION_SIZE, fw_decs[i].ig_iw,
+                                   fw_decs[i].tl), ==, HDM_CTRL_COMMITTED);
+    }
+    write_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
     check_interleaved(&s, fw_offs, ARRAY_SIZE(fw_offs));
     sw_stop(&s);
 }
@@ -727,5 +870,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/fw-region-after-reset",
                    test_fw_region_after_reset);
     qtest_add_func("/cxl/switch/fw-region-errors", test_fw_region_errors);
+    qtest_add_func("/cxl/switch/fw-zero-size-after", test_fw_zero_size_after);
+    qtest_add_func("/cxl/switch/fw-zero-size-first", test_fw_zero_size_first);
     return g_test_run();
 }

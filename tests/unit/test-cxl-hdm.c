@@ -182,6 +182,51 @@ static void test_lock(void)
     g_assert_false(cxl_hdm_uncommit(s, 7));     /* no such decoder */
 }
 
+/*
+ * A decoder committed with size 0 (as firmware locks unused ones): it
+ * commits, decodes nothing, takes no DPA, and the next decoder commits at
+ * its base, not below it. At both kinds of component.
+ */
+static void test_zero_size(void)
+{
+    g_autofree CXLHDMDecoderSet *ep = endpoint(1 * GiB);
+    g_autofree CXLHDMDecoderSet *sw = switch_port(4, false);
+    uint8_t t = 0xff;
+    uint64_t dpa = 0;
+
+    /* endpoint: region, empty decoder at its end, region */
+    program(ep, 0, 4 * GiB, 256 * MiB, 1, 256);
+    expect_commit(ep, 0);
+    program(ep, 1, 4 * GiB + 256 * MiB, 0, 1, 256);
+    ep->dec[1].lock_on_commit = true;
+    expect_commit(ep, 1);
+    g_assert_false(cxl_hdm_uncommit(ep, 1));
+    g_assert_cmpuint(cxl_hdm_dpa_len(ep, 1), ==, 0);
+    program(ep, 2, 4 * GiB, 256 * MiB, 1, 256);
+    expect_commit_error(ep, 2, "below the end of the previous");
+    ep->dec[2].commit_error = false;
+    program(ep, 2, 4 * GiB + 256 * MiB, 512 * MiB, 2, 256);
+    expect_commit(ep, 2);
+    g_assert_cmpuint(cxl_hdm_dpa_base(ep, 2), ==, 256 * MiB);
+    /* the empty decoder's base decodes through decoder 2 */
+    g_assert_cmpint(cxl_hdm_decode(ep, 4 * GiB + 256 * MiB, &t, &dpa), ==, 2);
+    g_assert_cmphex(dpa, ==, 256 * MiB);
+    /* the full device takes one more empty decoder */
+    program(ep, 3, 5 * GiB, 0, 1, 256);
+    expect_commit(ep, 3);
+    g_assert_cmpint(cxl_hdm_decode(ep, 5 * GiB, &t, &dpa), ==, -1);
+
+    /* switch: the only decoder is empty: nothing decodes */
+    sw->dec[0].targets[0] = 3;
+    program(sw, 0, 4 * GiB, 0, 1, 256);
+    expect_commit(sw, 0);
+    g_assert_cmpint(cxl_hdm_decode(sw, 4 * GiB, &t, &dpa), ==, -1);
+    g_assert_cmpint(cxl_hdm_decode(sw, 4 * GiB - 1, &t, &dpa), ==, -1);
+    program(sw, 1, 4 * GiB, 256 * MiB, 1, 256);
+    expect_commit(sw, 1);
+    g_assert_cmpint(cxl_hdm_decode(sw, 4 * GiB, &t, &dpa), ==, 1);
+}
+
 static void test_decode_switch(void)
 {
     g_autofree CXLHDMDecoderSet *s = switch_port(4, true);
@@ -313,6 +358,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cxl/hdm/commit-rules-endpoint", test_commit_rules_endpoint);
     g_test_add_func("/cxl/hdm/commit-rules-switch", test_commit_rules_switch);
     g_test_add_func("/cxl/hdm/lock", test_lock);
+    g_test_add_func("/cxl/hdm/zero-size", test_zero_size);
     g_test_add_func("/cxl/hdm/decode-switch", test_decode_switch);
     g_test_add_func("/cxl/hdm/decode-endpoint", test_decode_endpoint);
     g_test_add_func("/cxl/hdm/extent", test_extent);
