@@ -83,9 +83,8 @@ suite_cli() {
     # Upstream's interface (tests/data/upstream-*): every command, argument,
     # device property and machine option it has, ours has, so every call
     # and command line written for it works here. One check per release.
-    # 11.1 joins when hdm-db exists (compare still reports it missing).
     local ref
-    for ref in upstream-10.2; do
+    for ref in upstream-10.2 upstream-11.1; do
         echo "=== cli/interface-$ref"
         if /usr/bin/python3 "$TOP/scripts/upstream-interface.py" compare \
                --qemu "$BUILD/bin/qemu-system-x86_64" "$TOP/tests/data/$ref" \

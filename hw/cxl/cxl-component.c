@@ -3,7 +3,8 @@
  *
  * The CXL.io part of the block (0x0-0xfff) is reserved and reads as zero.
  * In the CXL.cache/mem part the capability array lists, in this order, RAS,
- * link and (if present) HDM decoder capabilities. HDM decoder registers are
+ * link, (if present) HDM decoder, and (if present) BI Decoder and BI Route
+ * Table capabilities. HDM decoder registers are
  * a view of a CXLHDMDecoderSet: writes program it, Commit asks
  * cxl_hdm_commit() and reports Committed or Error Not Committed. A change
  * of what the decoders claim is a state-change notification of the
@@ -17,6 +18,7 @@
 #include "qemu/bitops.h"
 #include "qemu/log.h"
 #include "qapi/error.h"
+#include "hw/pci/pci_bridge.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-notify.h"
 #include "trace.h"
@@ -24,6 +26,21 @@
 #define CAP_VERSION_RAS     2
 #define CAP_VERSION_LINK    2
 #define CAP_VERSION_HDM     3
+#define CAP_VERSION_BI      1       /* both BI capabilities (upstream 11.1's) */
+#define CM_MAX_CAPS         5
+
+/* Where the HDM decoder capability ends (its decoders) */
+#define CXL_CM_HDM_END(c) \
+    (CXL_CM_HDM_OFFSET + CXL_HDM_DECODER_FIRST + \
+     CXL_HDM_DECODER_STRIDE * (c)->hdm.caps.nr_decoders)
+
+/*
+ * Commit timeout reported in the BI status registers: scale 6, base 2,
+ * the values upstream QEMU 11.1 reports. Commit takes effect at once
+ * here, so software never waits for it.
+ */
+#define BI_TIMEOUT_SCALE    6
+#define BI_TIMEOUT_BASE     2
 
 typedef struct CMCap {
     uint16_t id;
@@ -44,12 +61,20 @@ static unsigned cm_caps(const CXLComponentRegs *c, CMCap *caps)
     if (c->has_hdm) {
         caps[n++] = (CMCap) { CXL_CM_CAP_ID_HDM, CAP_VERSION_HDM, CXL_CM_HDM_OFFSET };
     }
+    if (c->has_bi_dec) {
+        caps[n++] = (CMCap) { CXL_CM_CAP_ID_BI_DEC, CAP_VERSION_BI,
+                              CXL_CM_BI_DEC_OFFSET };
+    }
+    if (c->has_bi_rt) {
+        caps[n++] = (CMCap) { CXL_CM_CAP_ID_BI_RT, CAP_VERSION_BI,
+                              CXL_CM_BI_RT_OFFSET };
+    }
     return n;
 }
 
 static uint32_t cap_array_read(CXLComponentRegs *c, hwaddr off)
 {
-    CMCap caps[3];
+    CMCap caps[CM_MAX_CAPS];
     unsigned n = cm_caps(c, caps);
     uint32_t v = 0;
 
@@ -81,6 +106,10 @@ static uint32_t hdm_cap_value(CXLComponentRegs *c)
     v = FIELD_DP32(v, CXL_HDM_CAP, IL_11_8, 1);
     v = FIELD_DP32(v, CXL_HDM_CAP, IL_14_12, 1);
     v = FIELD_DP32(v, CXL_HDM_CAP, IW_3_6_12, caps->iw_3_6_12);
+    if (caps->hdm_db) {
+        v = FIELD_DP32(v, CXL_HDM_CAP, COHERENCY,
+                       CXL_HDM_COHERENCY_HDM_H_AND_D);
+    }
     return FIELD_DP32(v, CXL_HDM_CAP, IW_16, caps->iw_16);
 }
 
@@ -119,6 +148,7 @@ static uint32_t hdm_decoder_read(CXLComponentRegs *c, unsigned i, hwaddr reg)
         v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, COMMIT, c->commit_bit[i]);
         v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, COMMITTED, d->committed);
         v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, ERR_NOT_COMMITTED, d->commit_error);
+        v = FIELD_DP32(v, CXL_HDM_DEC_CTRL, BI, d->bi);
         return FIELD_DP32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE, d->host_only);
     case A_CXL_HDM_DEC_TL_LO:
         return sw ? ldl_le_p(&d->targets[0])
@@ -191,6 +221,7 @@ static void hdm_decoder_write(CXLComponentRegs *c, unsigned i, hwaddr reg,
         d->eiw = FIELD_EX32(v, CXL_HDM_DEC_CTRL, IW);
         d->lock_on_commit = FIELD_EX32(v, CXL_HDM_DEC_CTRL, LOCK_ON_COMMIT);
         d->host_only = FIELD_EX32(v, CXL_HDM_DEC_CTRL, TARGET_TYPE);
+        d->bi = c->hdm.caps.hdm_db && FIELD_EX32(v, CXL_HDM_DEC_CTRL, BI);
         c->commit_bit[i] = commit;
         if (!commit) {
             d->commit_error = false;
@@ -257,6 +288,87 @@ static void hdm_write(CXLComponentRegs *c, hwaddr off, uint32_t v)
     }
 }
 
+/* The status register of both BI capabilities (the same layout) */
+static uint32_t bi_status(bool committed)
+{
+    uint32_t v = FIELD_DP32(0, CXL_BI_DEC_STATUS, COMMITTED, committed);
+
+    v = FIELD_DP32(v, CXL_BI_DEC_STATUS, TIMEOUT_SCALE, BI_TIMEOUT_SCALE);
+    return FIELD_DP32(v, CXL_BI_DEC_STATUS, TIMEOUT_BASE, BI_TIMEOUT_BASE);
+}
+
+/*
+ * BI Decoder (see the header). Explicit commit: software programs BI
+ * Enable (device) or BI Forward (port) and sets Commit; status then
+ * reports Committed, and the programming is frozen until software clears
+ * Commit. Nothing refuses a commit here: BI messages are not modelled
+ * (no BISnp is ever sent), so Error Not Committed stays clear.
+ */
+static uint32_t bi_dec_read(CXLComponentRegs *c, hwaddr off)
+{
+    bool endpoint = c->has_hdm && c->hdm.caps.kind == CXL_HDM_ENDPOINT;
+    uint32_t v = c->bi_dec_ctrl;
+
+    switch (off) {
+    case A_CXL_BI_DEC_CAP:
+        return FIELD_DP32(0, CXL_BI_DEC_CAP, EXPLICIT_COMMIT, 1);
+    case A_CXL_BI_DEC_CTRL:
+        /* BI Forward is a port's, BI Enable a device's (reserved else) */
+        return endpoint ? FIELD_DP32(v, CXL_BI_DEC_CTRL, BI_FORWARD, 0)
+                        : FIELD_DP32(v, CXL_BI_DEC_CTRL, BI_ENABLE, 0);
+    case A_CXL_BI_DEC_STATUS:
+        return bi_status(c->bi_dec_committed);
+    }
+    return 0;
+}
+
+static void bi_dec_write_ctrl(CXLComponentRegs *c, uint32_t v)
+{
+    bool commit = FIELD_EX32(v, CXL_BI_DEC_CTRL, COMMIT);
+
+    if (c->bi_dec_committed) {
+        if (!commit) {
+            c->bi_dec_committed = false;
+            c->bi_dec_ctrl = FIELD_DP32(c->bi_dec_ctrl, CXL_BI_DEC_CTRL,
+                                        COMMIT, 0);
+            trace_cxl_bi_commit(c->name, "decoder", false);
+        }
+        return;         /* programming is frozen while committed */
+    }
+    c->bi_dec_ctrl = v & (R_CXL_BI_DEC_CTRL_BI_FORWARD_MASK |
+                          R_CXL_BI_DEC_CTRL_BI_ENABLE_MASK |
+                          R_CXL_BI_DEC_CTRL_COMMIT_MASK);
+    if (commit) {
+        c->bi_dec_committed = true;
+        trace_cxl_bi_commit(c->name, "decoder", true);
+    }
+}
+
+/* BI Route Table: the same commit protocol, with nothing to program. */
+static uint32_t bi_rt_read(CXLComponentRegs *c, hwaddr off)
+{
+    switch (off) {
+    case A_CXL_BI_RT_CAP:
+        return FIELD_DP32(0, CXL_BI_RT_CAP, EXPLICIT_COMMIT, 1);
+    case A_CXL_BI_RT_CTRL:
+        return c->bi_rt_ctrl;
+    case A_CXL_BI_RT_STATUS:
+        return bi_status(c->bi_rt_committed);
+    }
+    return 0;
+}
+
+static void bi_rt_write_ctrl(CXLComponentRegs *c, uint32_t v)
+{
+    bool commit = FIELD_EX32(v, CXL_BI_RT_CTRL, COMMIT);
+
+    c->bi_rt_ctrl = FIELD_DP32(0, CXL_BI_RT_CTRL, COMMIT, commit);
+    if (commit != c->bi_rt_committed) {
+        c->bi_rt_committed = commit;
+        trace_cxl_bi_commit(c->name, "route table", commit);
+    }
+}
+
 static uint64_t cxl_component_read(void *opaque, hwaddr addr, unsigned size)
 {
     CXLComponentRegs *c = opaque;
@@ -270,8 +382,16 @@ static uint64_t cxl_component_read(void *opaque, hwaddr addr, unsigned size)
         off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
         return cxl_ras_read(c, off - CXL_CM_RAS_OFFSET);
     }
-    if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
+    if (c->has_hdm && off >= CXL_CM_HDM_OFFSET && off < CXL_CM_HDM_END(c)) {
         return hdm_read(c, off - CXL_CM_HDM_OFFSET);
+    }
+    if (c->has_bi_dec && off >= CXL_CM_BI_DEC_OFFSET &&
+        off < CXL_CM_BI_DEC_OFFSET + CXL_BI_DEC_LENGTH) {
+        return bi_dec_read(c, off - CXL_CM_BI_DEC_OFFSET);
+    }
+    if (c->has_bi_rt && off >= CXL_CM_BI_RT_OFFSET &&
+        off < CXL_CM_BI_RT_OFFSET + CXL_BI_RT_LENGTH) {
+        return bi_rt_read(c, off - CXL_CM_BI_RT_OFFSET);
     }
     if (off < CXL_CM_RAS_OFFSET) {
         return cap_array_read(c, off);
@@ -292,8 +412,13 @@ static void cxl_component_write(void *opaque, hwaddr addr, uint64_t data,
     if (c->has_ras && off >= CXL_CM_RAS_OFFSET &&
         off < CXL_CM_RAS_OFFSET + CXL_RAS_LENGTH) {
         cxl_ras_write(c, off - CXL_CM_RAS_OFFSET, data);
-    } else if (c->has_hdm && off >= CXL_CM_HDM_OFFSET) {
+    } else if (c->has_hdm && off >= CXL_CM_HDM_OFFSET &&
+               off < CXL_CM_HDM_END(c)) {
         hdm_write(c, off - CXL_CM_HDM_OFFSET, data);
+    } else if (c->has_bi_dec && off == CXL_CM_BI_DEC_OFFSET + A_CXL_BI_DEC_CTRL) {
+        bi_dec_write_ctrl(c, data);
+    } else if (c->has_bi_rt && off == CXL_CM_BI_RT_OFFSET + A_CXL_BI_RT_CTRL) {
+        bi_rt_write_ctrl(c, data);
     }
 }
 
@@ -321,6 +446,38 @@ void cxl_component_init(CXLComponentRegs *c, Object *owner, const char *name,
     cxl_component_reset(c);
 }
 
+void cxl_component_init_bi(CXLComponentRegs *c, CXLBICaps bi)
+{
+    c->has_bi_dec = bi & CXL_BI_DECODER;
+    c->has_bi_rt = bi & CXL_BI_ROUTE_TABLE;
+    if (c->has_hdm && c->hdm.caps.kind == CXL_HDM_ENDPOINT) {
+        c->hdm.caps.hdm_db = c->has_bi_dec;
+    }
+}
+
+static void bus_hdm_db(PCIBus *bus, PCIDevice *d, void *opaque)
+{
+    bool *found = opaque;
+    Object *obj = OBJECT(d);
+
+    if (*found) {
+        return;
+    }
+    if (object_property_find(obj, "hdm-db")) {
+        *found = object_property_get_bool(obj, "hdm-db", NULL);
+    } else if (object_dynamic_cast(obj, TYPE_PCI_BRIDGE)) {
+        *found = cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(PCI_BRIDGE(d)));
+    }
+}
+
+bool cxl_bus_has_hdm_db(PCIBus *bus)
+{
+    bool found = false;
+
+    pci_for_each_device_under_bus(bus, bus_hdm_db, &found);
+    return found;
+}
+
 void cxl_component_reset(CXLComponentRegs *c)
 {
     CXLHDMCaps caps = c->hdm.caps;
@@ -329,6 +486,10 @@ void cxl_component_reset(CXLComponentRegs *c)
     c->hdm.caps = caps;
     cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
     memset(c->commit_bit, 0, sizeof(c->commit_bit));
+    c->bi_dec_ctrl = 0;
+    c->bi_dec_committed = false;
+    c->bi_rt_ctrl = 0;
+    c->bi_rt_committed = false;
     cxl_ras_reset(c);
 }
 

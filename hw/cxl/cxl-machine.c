@@ -111,8 +111,9 @@ static bool cxl_window_parse(CXLWindow *w, unsigned index,
             if (v < 0) {
                 error_setg(errp, "cxl-fmw.%u.restrictions: '%s' is not a "
                            "restriction; use device-coherent, "
-                           "host-only-coherent, volatile, persistent or "
-                           "fixed-config", index, r->value);
+                           "host-only-coherent, volatile, persistent, "
+                           "fixed-config or back-invalidate", index,
+                           r->value);
                 return false;
             }
             w->restrictions |= BIT(v);

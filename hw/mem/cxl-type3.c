@@ -8,7 +8,10 @@
  *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT, and
  *    the CXL DVSECs (CXL device with range registers, GPF for devices,
  *    flex bus port, register locator);
- *  - BAR 0: component registers with RAS, link and 4 HDM decoders;
+ *  - BAR 0: component registers with RAS, link and 4 HDM decoders; with
+ *    hdm-db=on also the BI Decoder capability, HDM decoders that take the
+ *    BI (HDM-DB) bit and report both coherency models (Back-Invalidate is
+ *    advertised and programmable; no BI snoop is ever sent);
  *  - BAR 2: device registers with the primary mailbox (cxl-device-regs.c)
  *    served by the CCI engine with the generic, event and memory device
  *    command sets;
@@ -17,7 +20,8 @@
  * The PCIe link (Link Capabilities and Status) reports the x-speed and
  * x-width properties; x-256b-flit sets Flit Mode Supported, and Flit Mode
  * Status when the port above supports flit mode too (upstream 11.1's
- * properties and defaults).
+ * properties and defaults). hdm-db=on needs x-256b-flit=on, as upstream
+ * 11.1 requires: BI messages only exist in 256-byte flit mode.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -448,6 +452,13 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
                    TYPE_CXL_TYPE3);
         return false;
     }
+    if (ct3->hdm_db && !ct3->flit) {
+        /* BI channels only exist in 256-byte flit mode (CXL 3.x) */
+        error_setg(errp, "%s: hdm-db=on (Back-Invalidate) requires "
+                   "x-256b-flit=on: BI messages need 256-byte flit mode",
+                   TYPE_CXL_TYPE3);
+        return false;
+    }
     if (ct3->lsa && !ct3->hostpmem) {
         /* labels describe persistent capacity; Linux ignores them otherwise */
         warn_report("%s: lsa is set but persistent-memdev is not",
@@ -593,6 +604,9 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         .dpa_size = ct3->vsize + ct3->psize + ct3->dcsize,
     };
     cxl_component_init(&ct3->comp, obj, "cxl-type3-component", &caps);
+    if (ct3->hdm_db) {
+        cxl_component_init_bi(&ct3->comp, CXL_BI_DECODER);
+    }
     pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
 
@@ -805,6 +819,7 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_PCIE_LINK_WIDTH("x-width", CXLType3Dev, width,
                                 PCIE_LINK_WIDTH_16),
     DEFINE_PROP_BOOL("x-256b-flit", CXLType3Dev, flit, false),
+    DEFINE_PROP_BOOL("hdm-db", CXLType3Dev, hdm_db, false),
     DEFINE_PROP_BOOL("x-fm-api-mailbox", CXLType3Dev, fm_api_mailbox, false),
     DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,

@@ -5,7 +5,8 @@
  * capabilities, hot-plug slot) that is a CXL component: its secondary bus
  * is a CXL bus, it carries the port DVSECs (port extensions, GPF, flex bus,
  * register locator) and its component registers (RAS and link; root ports
- * have no HDM decoders, their host bridge does) sit at the start of BAR 0.
+ * have no HDM decoders, their host bridge does; the BI Decoder when a
+ * device below has hdm-db=on) sit at the start of BAR 0.
  * Interrupts are MSI.
  *
  * Properties are those of upstream's documented interface: bus, id, port
@@ -27,6 +28,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/pci/msi.h"
+#include "hw/pci/pci_bridge.h"
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_port.h"
@@ -144,6 +146,10 @@ static void cxl_rp_reset_hold(Object *obj, ResetType type)
     /* the parent's reset parks the I/O window at base > limit: no window */
     cxl_port_disable_io_window(PCI_DEVICE(obj));
     cxl_component_reset(&CXL_ROOT_PORT(obj)->regs);
+    /* BI Decoder (BI Forward) when a device below has hdm-db=on */
+    cxl_component_init_bi(&CXL_ROOT_PORT(obj)->regs,
+                          cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
+                              PCI_BRIDGE(obj))) ? CXL_BI_DECODER : CXL_BI_NONE);
     cxl_aer_unmask_internal(PCI_DEVICE(obj));
 }
 

@@ -19,12 +19,14 @@
  *    upstream port and any downstream port, or the cdat file's table;
  *  - CXL DVSECs: port extensions, flex bus port, register locator;
  *  - BAR 0: component registers with RAS, link and CXL_USP_DECODERS HDM
- *    decoders whose target lists hold downstream port numbers.
+ *    decoders whose target lists hold downstream port numbers; the BI
+ *    Route Table when a device below has hdm-db=on.
  * cxl-downstream (properties: bus, id, port, chassis, slot):
  *  - PCIe downstream port with MSI, AER and a hot-plug slot;
  *  - CXL DVSECs: port extensions, GPF for ports, flex bus, register
  *    locator;
- *  - BAR 0: component registers with RAS and link.
+ *  - BAR 0: component registers with RAS and link; the BI Decoder when a
+ *    device below has hdm-db=on.
  * The port property is the PCIe port number (Link Capabilities), the id
  * the upstream port's decoders use as target.
  *
@@ -232,6 +234,11 @@ static void usp_reset(DeviceState *dev)
     pci_bridge_reset(dev);
     pcie_cap_deverr_reset(d);
     cxl_component_reset(&CXL_USP(dev)->regs);
+    /* BI Route Table when a device below has hdm-db=on */
+    cxl_component_init_bi(&CXL_USP(dev)->regs,
+                          cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
+                              PCI_BRIDGE(d))) ? CXL_BI_ROUTE_TABLE
+                                              : CXL_BI_NONE);
     cxl_aer_unmask_internal(d);
 }
 
@@ -394,6 +401,10 @@ static void dsp_reset(DeviceState *dev)
     pcie_cap_arifwd_reset(d);
     pci_bridge_reset(dev);
     cxl_component_reset(&CXL_DSP(dev)->regs);
+    /* BI Decoder (BI Forward) when a device below has hdm-db=on */
+    cxl_component_init_bi(&CXL_DSP(dev)->regs,
+                          cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
+                              PCI_BRIDGE(d))) ? CXL_BI_DECODER : CXL_BI_NONE);
     cxl_aer_unmask_internal(d);
 }
 

@@ -92,7 +92,10 @@ CASES = [
                       "cxl-fmw.0.restrictions.1=persistent"] + HB1, None),
     ("restriction-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=bogus"] + HB1,
      r"cxl-fmw\.0\.restrictions: 'bogus' is not a restriction; use device-coherent, "
-     r"host-only-coherent, volatile, persistent or fixed-config"),
+     r"host-only-coherent, volatile, persistent, fixed-config or back-invalidate"),
+    ("restriction-back-invalidate", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=host-only-coherent,"
+                                     "cxl-fmw.0.restrictions.1=volatile,cxl-fmw.0.restrictions.2=back-invalidate"]
+     + HB1, None),
     ("restriction-no-memory-kind", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.restrictions.0=fixed-config"] + HB1,
      r"cxl-fmw\.0\.restrictions: a window must allow volatile or persistent memory"),
     ("root-ports", ["-M", "q35,cxl=on," + W1] + HB1 +
@@ -339,6 +342,14 @@ CASES = [
     ("type3-bad-flit", ["-object", "memory-backend-ram,id=m0,size=256M",
                         "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,x-256b-flit=maybe"],
      r"Parameter 'x-256b-flit' expects 'on' or 'off'"),
+    ("type3-hdm-db", ["-object", "memory-backend-ram,id=m0,size=256M",
+                      "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,hdm-db=on,x-256b-flit=on"], None),
+    ("type3-hdm-db-without-flit", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                   "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,hdm-db=on"],
+     r"cxl-type3: hdm-db=on \(Back-Invalidate\) requires x-256b-flit=on"),
+    ("type3-bad-hdm-db", ["-object", "memory-backend-ram,id=m0,size=256M",
+                          "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,hdm-db=maybe"],
+     r"Parameter 'hdm-db' expects 'on' or 'off'"),
 ]] + [(name, ["-M", "q35,cxl=on," + W1] + HB1 + args, expect) for name, args, expect in [
     ("root-port-link-and-reserves",
      ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,x-speed=16,x-width=8,"

@@ -271,6 +271,65 @@ static void test_ras_injection(void)
     qtest_quit(qts);
 }
 
+/*
+ * A root port with an hdm-db=on device below: the BI Decoder capability
+ * (registers in cxl-qtest.h), BI Forward and explicit commit; without
+ * one, no BI Decoder.
+ */
+static uint64_t rp_bi_start(QTestState **qts, const char *t3_opts)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on "
+        "-object memory-backend-ram,id=m0,size=256M "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=3,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-device cxl-type3,bus=rp0,volatile-memdev=m0%s", t3_opts);
+
+    *qts = cxl_qtest_start(args);
+    cxl_qtest_enable_ecam(*qts);
+    qtest_writel(*qts, rp_cfg(0x10), (uint32_t)BAR_ADDR);
+    qtest_writel(*qts, rp_cfg(0x14), BAR_ADDR >> 32);
+    qtest_writew(*qts, rp_cfg(0x04), 0x2);        /* memory space */
+    return cxl_qtest_cm_cap(*qts, BAR_ADDR, CM_CAP_ID_BI_DEC);
+}
+
+static void test_bi_decoder(void)
+{
+    QTestState *qts;
+    uint64_t bi = rp_bi_start(&qts, ",x-256b-flit=on");
+
+    /* nothing below does Back-Invalidate: the array is RAS and link */
+    g_assert_cmphex(bi, ==, 0);
+    g_assert_cmpuint(qtest_readl(qts, BAR_ADDR + CXL_QTEST_CM) >> 24, ==, 2);
+    qtest_quit(qts);
+
+    bi = rp_bi_start(&qts, ",x-256b-flit=on,hdm-db=on");
+    g_assert_cmphex(bi, !=, 0);
+    g_assert_cmpuint(qtest_readl(qts, BAR_ADDR + CXL_QTEST_CM) >> 24, ==, 3);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_CAP), ==, 1u << 1);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_STATUS), ==, BI_TIMEOUT_2S);
+    /* BI Forward is a port's; BI Enable (a device's) reads 0 here */
+    qtest_writel(qts, bi + BI_CTRL, BI_FORWARD | BI_ENABLE);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_CTRL), ==, BI_FORWARD);
+    qtest_writel(qts, bi + BI_CTRL, BI_FORWARD | BI_COMMIT);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_STATUS) &
+                    (BI_COMMITTED | BI_ERR_NOT_COMMITTED), ==, BI_COMMITTED);
+    /* frozen while committed */
+    qtest_writel(qts, bi + BI_CTRL, BI_COMMIT);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_CTRL), ==,
+                    BI_FORWARD | BI_COMMIT);
+    /* reset: the capability stays, uncommitted and clear */
+    qtest_system_reset(qts);
+    cxl_qtest_enable_ecam(qts);
+    qtest_writel(qts, rp_cfg(0x10), (uint32_t)BAR_ADDR);
+    qtest_writel(qts, rp_cfg(0x14), BAR_ADDR >> 32);
+    qtest_writew(qts, rp_cfg(0x04), 0x2);
+    g_assert_cmphex(cxl_qtest_cm_cap(qts, BAR_ADDR, CM_CAP_ID_BI_DEC), ==, bi);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_CTRL), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, bi + BI_STATUS) & BI_COMMITTED, ==, 0);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -278,5 +337,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/root-port/link", test_link);
     qtest_add_func("/cxl/root-port/resource-reserve", test_reserve);
     qtest_add_func("/cxl/root-port/ras-injection", test_ras_injection);
+    qtest_add_func("/cxl/root-port/bi-decoder", test_bi_decoder);
     return g_test_run();
 }

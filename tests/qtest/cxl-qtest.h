@@ -86,6 +86,32 @@ enum {
 #define HDM_CTRL_HOSTONLY   (1u << 12)
 
 /*
+ * Back-Invalidate (hdm-db=on). Capability IDs and register layout from
+ * memory of CXL r3.1 (8.2.4.20 HDM Decoder Capability: Supported
+ * Coherency Models at bits 22:21; decoder control BI at bit 13; 8.2.4.27
+ * BI Decoder: capability bit 1 Explicit BI Decoder Commit Required,
+ * control BI Forward [0], BI Enable [1], BI Decoder Commit [2], status
+ * Committed [0], Error Not Committed [1], commit timeout scale [11:8] and
+ * base [15:12]; 8.2.4.26 BI Route Table: capability bit 0 Explicit BI RT
+ * Commit Required, control Commit [0], status as the BI Decoder's).
+ */
+#define CM_CAP_ID_BI_RT         0xb
+#define CM_CAP_ID_BI_DEC        0xc
+#define HDM_CAP_COHERENCY(v)    (((v) >> 21) & 3)
+#define HDM_CTRL_BI             (1u << 13)
+#define BI_CAP                  0x0
+#define BI_CTRL                 0x4
+#define   BI_FORWARD            (1u << 0)
+#define   BI_ENABLE             (1u << 1)
+#define   BI_COMMIT             (1u << 2)
+#define   BI_RT_COMMIT          (1u << 0)
+#define BI_STATUS               0x8
+#define   BI_COMMITTED          (1u << 0)
+#define   BI_ERR_NOT_COMMITTED  (1u << 1)
+#define   BI_TIMEOUT_MASK       0xff00
+#define   BI_TIMEOUT_2S         0x2600      /* scale 6, base 2 */
+
+/*
  * Start QEMU with @args, -nodefaults and the firmware directory from
  * CXL_QTEST_FIRMWARE (make check sets it) when there is one.
  */

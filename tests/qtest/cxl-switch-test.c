@@ -856,6 +856,60 @@ static void test_fw_region_errors(void)
     g_assert_nonnull(strstr(msgs, "cxl=on"));
 }
 
+/*
+ * hdm-db=on on the device below downstream port 5: the ports on its path
+ * take their BI capabilities (registers in cxl-qtest.h): the upstream
+ * port the BI Route Table, port 5 and the root port the BI Decoder;
+ * port 3, whose device has no hdm-db, neither.
+ */
+static void test_bi(void)
+{
+    Sw s;
+    uint64_t rt;
+
+    sw_start_opts(&s, ",hdm-db=on,x-256b-flit=on", "");
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[RP], CM_CAP_ID_BI_DEC),
+                    !=, 0);
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[DSP5], CM_CAP_ID_BI_DEC),
+                    !=, 0);
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[DSP3], CM_CAP_ID_BI_DEC),
+                    ==, 0);
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[USP], CM_CAP_ID_BI_DEC),
+                    ==, 0);
+    rt = cxl_qtest_cm_cap(s.qts, s.comp[USP], CM_CAP_ID_BI_RT);
+    g_assert_cmphex(rt, !=, 0);
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[DSP5], CM_CAP_ID_BI_RT),
+                    ==, 0);
+
+    /* BI Route Table: explicit commit, Committed follows Commit */
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_CAP), ==, 1);
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_STATUS), ==, BI_TIMEOUT_2S);
+    qtest_writel(s.qts, rt + BI_CTRL, 0xffffffff);
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_CTRL), ==, BI_RT_COMMIT);
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_STATUS) &
+                    (BI_COMMITTED | BI_ERR_NOT_COMMITTED), ==, BI_COMMITTED);
+    qtest_writel(s.qts, rt + BI_CTRL, 0);
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_STATUS) & BI_COMMITTED, ==, 0);
+    qtest_writel(s.qts, rt + BI_CTRL, BI_RT_COMMIT);
+    /* reset uncommits */
+    qtest_system_reset(s.qts);
+    sw_platform_init(&s);
+    g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[USP], CM_CAP_ID_BI_RT),
+                    ==, rt);
+    g_assert_cmphex(qtest_readl(s.qts, rt + BI_STATUS) & BI_COMMITTED, ==, 0);
+    sw_stop(&s);
+
+    /* no hdm-db anywhere: no BI capability anywhere */
+    sw_start(&s);
+    for (int f = RP; f <= DSP5; f++) {
+        g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[f], CM_CAP_ID_BI_DEC),
+                        ==, 0);
+        g_assert_cmphex(cxl_qtest_cm_cap(s.qts, s.comp[f], CM_CAP_ID_BI_RT),
+                        ==, 0);
+    }
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -864,6 +918,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/links", test_links);
     qtest_add_func("/cxl/switch/cdat", test_cdat);
     qtest_add_func("/cxl/switch/routing", test_routing);
+    qtest_add_func("/cxl/switch/back-invalidate", test_bi);
     qtest_add_func("/cxl/switch/bad-topologies", test_bad_topologies);
     qtest_add_func("/cxl/switch/fw-region-decoders", test_fw_region_decoders);
     qtest_add_func("/cxl/switch/fw-region-data", test_fw_region_data);

@@ -611,6 +611,88 @@ static void test_link(void)
     check_link(",x-speed=2_5,x-width=1", 1, 1, false);
 }
 
+/* hdm-db: see cxl-qtest.h for the registers */
+
+/* the default device: no BI Decoder, coherency unknown, BI reserved */
+static void test_hdm_db_off(void)
+{
+    T3 t;
+
+    t3_start_opts(&t, false, ",x-256b-flit=on");
+    g_assert_cmphex(cxl_qtest_cm_cap(t.qts, t.comp, CM_CAP_ID_BI_DEC), ==, 0);
+    g_assert_cmpuint(HDM_CAP_COHERENCY(qtest_readl(t.qts, t.hdm)), ==, 0);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL), HDM_CTRL_BI);
+    g_assert_cmphex(dec_ctrl(&t, 0) & HDM_CTRL_BI, ==, 0);
+    t3_stop(&t);
+}
+
+static void test_hdm_db(void)
+{
+    T3 t;
+    uint64_t bi;
+    uint32_t st;
+
+    t3_start_opts(&t, false, ",hdm-db=on,x-256b-flit=on");
+    bi = cxl_qtest_cm_cap(t.qts, t.comp, CM_CAP_ID_BI_DEC);
+    g_assert_cmphex(bi, !=, 0);
+    /* both coherency models: host-only and device-coherent (HDM-DB) */
+    g_assert_cmpuint(HDM_CAP_COHERENCY(qtest_readl(t.qts, t.hdm)), ==, 3);
+
+    /* BI Decoder: explicit commit, nothing committed at reset */
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CAP), ==, 1u << 1);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CTRL), ==, 0);
+    st = qtest_readl(t.qts, bi + BI_STATUS);
+    g_assert_cmphex(st & (BI_COMMITTED | BI_ERR_NOT_COMMITTED), ==, 0);
+    g_assert_cmphex(st & BI_TIMEOUT_MASK, ==, BI_TIMEOUT_2S);
+
+    /* BI Enable is a device's; BI Forward (a port's) reads 0 here */
+    qtest_writel(t.qts, bi + BI_CTRL, BI_ENABLE | BI_FORWARD);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CTRL), ==, BI_ENABLE);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_STATUS) & BI_COMMITTED,
+                    ==, 0);
+    /* commit: status reports it, the programming is frozen */
+    qtest_writel(t.qts, bi + BI_CTRL, BI_ENABLE | BI_COMMIT);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_STATUS) &
+                    (BI_COMMITTED | BI_ERR_NOT_COMMITTED), ==, BI_COMMITTED);
+    qtest_writel(t.qts, bi + BI_CTRL, BI_COMMIT);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CTRL), ==,
+                    BI_ENABLE | BI_COMMIT);
+    /* clearing Commit uncommits, and BI Enable is writable again */
+    qtest_writel(t.qts, bi + BI_CTRL, BI_ENABLE);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_STATUS) & BI_COMMITTED,
+                    ==, 0);
+    qtest_writel(t.qts, bi + BI_CTRL, 0);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CTRL), ==, 0);
+
+    /* an HDM-DB decoder: BI set, device-coherent target type, commits */
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL), HDM_CTRL_BI);
+    g_assert_cmphex(dec_ctrl(&t, 0) & HDM_CTRL_BI, ==, HDM_CTRL_BI);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_LO), (uint32_t)t.window);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_BASE_HI), t.window >> 32);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_LO), (uint32_t)VMEM_SIZE);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_SIZE_HI), 0);
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL),
+                 HDM_CTRL_BI | HDM_CTRL_COMMIT | HDM_CTRL_LOCK);
+    g_assert_cmphex(dec_ctrl(&t, 0) &
+                    (HDM_CTRL_BI | HDM_CTRL_COMMITTED | HDM_CTRL_ERR), ==,
+                    HDM_CTRL_BI | HDM_CTRL_COMMITTED);
+    /* locked on commit: BI cannot be cleared */
+    qtest_writel(t.qts, dec(&t, 0, HDM_DEC_CTRL), 0);
+    g_assert_cmphex(dec_ctrl(&t, 0) & (HDM_CTRL_BI | HDM_CTRL_COMMITTED),
+                    ==, HDM_CTRL_BI | HDM_CTRL_COMMITTED);
+
+    /* reset: BI decoder uncommitted and clear, HDM decoder too */
+    qtest_writel(t.qts, bi + BI_CTRL, BI_ENABLE | BI_COMMIT);
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_CTRL), ==, 0);
+    g_assert_cmphex(qtest_readl(t.qts, bi + BI_STATUS) & BI_COMMITTED,
+                    ==, 0);
+    g_assert_cmphex(dec_ctrl(&t, 0) & (HDM_CTRL_BI | HDM_CTRL_COMMITTED),
+                    ==, 0);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -624,5 +706,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/device-state", test_device_state);
     qtest_add_func("/cxl/type3/link", test_link);
     qtest_add_func("/cxl/type3/serial", test_serial);
+    qtest_add_func("/cxl/type3/hdm-db-off", test_hdm_db_off);
+    qtest_add_func("/cxl/type3/hdm-db", test_hdm_db);
     return g_test_run();
 }

@@ -32,6 +32,7 @@ typedef struct CXLHDMCaps {
     unsigned nr_targets;        /* switch: target list entries (1..8) */
     bool iw_3_6_12;             /* 3, 6, 12-way interleave */
     bool iw_16;                 /* 16-way interleave */
+    bool hdm_db;                /* endpoint: HDM-DB (Back-Invalidate) */
     uint64_t dpa_size;          /* endpoint: device capacity */
 } CXLHDMCaps;
 
@@ -44,6 +45,7 @@ typedef struct CXLHDMDecoder {
     bool committed;
     bool commit_error;
     bool host_only;             /* target type: Type 3 (host-only coherent) */
+    bool bi;                    /* BI: HDM-DB (caps.hdm_db only) */
     union {
         uint8_t targets[CXL_HDM_MAX_TARGETS];   /* switch: port ids */
         uint64_t dpa_skip;                      /* endpoint */

@@ -111,6 +111,7 @@ struct CXLType3Dev {
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
     bool flit;                  /* x-256b-flit */
+    bool hdm_db;                /* hdm-db: Back-Invalidate (HDM-DB) */
     /*
      * x-fm-api-mailbox: the FM API DCD commands on the host's mailbox
      * (prototyping; a fabric manager's CCI is their place)

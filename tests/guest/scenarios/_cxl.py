@@ -72,6 +72,22 @@ def pattern(seed, length):
 
 # Guest shell helpers, prepended to the scenarios' GUEST scripts.
 GUEST_LIB = r'''
+# pci_flit_mode BDF: Flit Mode Status of the device's link (Link Status 2
+# bit 10 of the PCIe capability, found in config space), as Linux's
+# cxl_pci_flit_256() reads it: 1 when it runs in 256-byte flits
+pci_flit_mode() {
+    local c=/sys/bus/pci/devices/$1/config p id w=0
+    p=$(od -An -tu1 -j52 -N1 "$c" | tr -d ' ')
+    while [ "${p:-0}" -ne 0 ]; do
+        id=$(od -An -tu1 -j"$p" -N1 "$c" | tr -d ' ')
+        if [ "$id" -eq 16 ]; then
+            w=$(od -An -tu2 -j$((p + 0x32)) -N2 "$c" | tr -d ' ')
+            break
+        fi
+        p=$(od -An -tu1 -j$((p + 1)) -N1 "$c" | tr -d ' ')
+    done
+    echo $(( (w >> 10) & 1 ))
+}
 # pattern SEED LEN: deterministic bytes (see _cxl.pattern on the host)
 pattern() { seq $(($1 * 1000000 + 1)) $(($1 * 1000000 + $2)) | head -c "$2"; }
 # kernel log lines at warning level or worse that mention CXL, NVDIMM or DAX

@@ -313,22 +313,11 @@ step_match qtg-1-window-mismatch '"qos_class_mismatch":true' cxl list -R -r "$r3
 note "$(cxl list -R -M -D)"
 
 # speed, width and flit mode of a PCI device's link: current_link_speed and
-# current_link_width, and Flit Mode Status (Link Status 2 bit 10 of the PCIe
-# capability, found in config space), as cxl_pci_flit_256() reads it
+# current_link_width, and Flit Mode Status (pci_flit_mode, GUEST_LIB)
 link() {
-    local c=/sys/bus/pci/devices/$1/config p id w=0
     cat /sys/bus/pci/devices/$1/current_link_speed | cut -d' ' -f1
     cat /sys/bus/pci/devices/$1/current_link_width
-    p=$(od -An -tu1 -j52 -N1 "$c" | tr -d ' ')
-    while [ "${p:-0}" -ne 0 ]; do
-        id=$(od -An -tu1 -j"$p" -N1 "$c" | tr -d ' ')
-        if [ "$id" -eq 16 ]; then
-            w=$(od -An -tu2 -j$((p + 0x32)) -N2 "$c" | tr -d ' ')
-            break
-        fi
-        p=$(od -An -tu1 -j$((p + 1)) -N1 "$c" | tr -d ' ')
-    done
-    echo $(( (w >> 10) & 1 ))
+    pci_flit_mode "$1"
 }
 coords() {
     for a in access0 access1; do
