@@ -28,7 +28,12 @@ while the host plays the fabric manager over QMP:
   the accepted extent shows in Get Poison List (4300h) over region 0; the
   guest's Inject Poison (4301h) is refused outside accepted extents
   (Invalid Physical Address) and listed inside; the forced release
-  clears the extent's poison.
+  clears the extent's poison;
+- the fabric manager's Set DC Region Configuration (5602h, on this
+  mailbox with x-fm-api-mailbox=on) gives region 1, which has no extent,
+  4 MiB blocks: one Region Configuration Updated record (type 03h, region
+  1), and Get DC Configuration reports the new block size; a block size
+  that is not a power of two is Invalid Input and adds no record.
 
 Record layouts: include/hw/cxl/cxl-mailbox.h (CXLEventDC, the layout of
 Linux's DCD series; Get Event Records' 32-byte header, 128-byte records).
@@ -53,7 +58,7 @@ def topology(ctx):
             "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
             "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,volatile-dc-memdev=dc0,"
-                       "num-dc-regions=2,id=dcd0,sn=1"]
+                       "num-dc-regions=2,id=dcd0,sn=1,x-fm-api-mailbox=on"]
 
 
 def _extents(args):
@@ -179,6 +184,17 @@ E=$(out 0100 04)
 step_eq forced-record "02 00 $(le64 $(( B0 + 16 * M ))) $(le64 $(( 2 * M ))) $NOTAG" event 0 "$E"
 step_eq list-empty-after-forced 0000000000000000 extent_list 8
 step_eq released-poison-cleared 0000 poison_count
+# the fabric manager's Set DC Region Configuration (on this mailbox with
+# x-fm-api-mailbox=on): region 1 (no extent) to 4 MiB blocks; a Region
+# Configuration Updated record (type 03h, region 1) tells the host
+step_eq forced-record-cleared 00 clear_dc_log
+step_eq set-region1-4m 00 rc 5602 "01000000$(le64 $(( 4 * M )))00000000"
+E=$(out 0100 04)
+step_eq region-config-record "0100 03 01 00" sh -c "echo $(hexat "$E" 20 2) $(hexat "$E" 80 1) $(hexat "$E" 84 1) $(hexat "$E" 85 1)"
+step_eq region-config-cleared 00 clear_dc_log
+step_eq region1-block-4m "$(le64 $(( 4 * M )))" hexat "$(out 4800 0200)" 72 8
+step_eq set-region-bad-block 02 rc 5602 "01000000$(le64 $(( 3 * M )))00000000"
+step_eq no-record-after-refusal 0000 dc_log_count
 step allow-raw-none sh -c "echo 0 > /sys/kernel/debug/cxl/mbox/raw_allow_all"
 step_eq host-sees-none-after-forced none host query
 # (the raw path's one warning is allowed: errors only)
