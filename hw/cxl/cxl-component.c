@@ -520,17 +520,18 @@ void cxl_component_fw_enable_hdm(CXLComponentRegs *c)
     }
 }
 
+Object *cxl_peripheral(const char *id)
+{
+    Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
+
+    return peripherals ? object_resolve_path_component(peripherals, id) : NULL;
+}
+
 Object *cxl_qmp_device(const char *path, const char *type, Error **errp)
 {
     bool ambiguous = false;
-    Object *obj = NULL;
+    Object *obj = strchr(path, '/') ? NULL : cxl_peripheral(path);
 
-    if (!strchr(path, '/')) {
-        g_autofree char *full = g_strdup_printf("/machine/peripheral/%s",
-                                                path);
-
-        obj = object_resolve_path(full, NULL);
-    }
     if (!obj) {
         obj = object_resolve_path(path, &ambiguous);
     }

@@ -395,9 +395,7 @@ static bool plan_level(CXLFwPlan *pl, GPtrArray *members, unsigned depth,
 
 static CXLType3Dev *find_type3(const char *id)
 {
-    Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
-    Object *obj = peripherals ? object_resolve_path_component(peripherals, id)
-                              : NULL;
+    Object *obj = cxl_peripheral(id);
 
     return obj ? (CXLType3Dev *)object_dynamic_cast(obj, TYPE_CXL_TYPE3) : NULL;
 }

@@ -372,9 +372,7 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
 
 CXLHostBridge *cxl_find_host_bridge(const char *id)
 {
-    Object *peripherals = object_resolve_path("/machine/peripheral", NULL);
-    Object *obj = peripherals ? object_resolve_path_component(peripherals, id)
-                              : NULL;
+    Object *obj = cxl_peripheral(id);
 
     return obj ? (CXLHostBridge *)object_dynamic_cast(obj, TYPE_CXL_HOST_BRIDGE)
                : NULL;

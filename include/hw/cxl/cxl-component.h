@@ -213,6 +213,9 @@ bool cxl_component_fw_commit(CXLComponentRegs *c, unsigned idx,
 /* Platform firmware: set HDM Decoder Enable (endpoints). */
 void cxl_component_fw_enable_hdm(CXLComponentRegs *c);
 
+/* The device the user created with id @id (-device ...,id=ID), or NULL */
+Object *cxl_peripheral(const char *id);
+
 /*
  * The device a QMP command's path argument names: its QOM path, or its id
  * (a device's id may also be the name of its bus, as pxb-cxl's is, so an
