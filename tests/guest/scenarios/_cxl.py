@@ -72,19 +72,21 @@ def pattern(seed, length):
 
 # Guest shell helpers, prepended to the scenarios' GUEST scripts.
 GUEST_LIB = r'''
+# cfg_rd PCIDEV OFFSET SIZE: SIZE (1, 2 or 4) bytes of the configuration
+# space of the PCI device at sysfs path PCIDEV, as hex digits
+cfg_rd() { od -A n -t x$3 -j $(($2)) -N $3 "$1/config" | tr -d ' '; }
 # pci_flit_mode BDF: Flit Mode Status of the device's link (Link Status 2
 # bit 10 of the PCIe capability, found in config space), as Linux's
 # cxl_pci_flit_256() reads it: 1 when it runs in 256-byte flits
 pci_flit_mode() {
-    local c=/sys/bus/pci/devices/$1/config p id w=0
-    p=$(od -An -tu1 -j52 -N1 "$c" | tr -d ' ')
-    while [ "${p:-0}" -ne 0 ]; do
-        id=$(od -An -tu1 -j"$p" -N1 "$c" | tr -d ' ')
-        if [ "$id" -eq 16 ]; then
-            w=$(od -An -tu2 -j$((p + 0x32)) -N2 "$c" | tr -d ' ')
+    local d=/sys/bus/pci/devices/$1 p w=0
+    p=$((0x$(cfg_rd $d 52 1)))
+    while [ $p -ne 0 ]; do
+        if [ $((0x$(cfg_rd $d $p 1))) -eq 16 ]; then
+            w=$((0x$(cfg_rd $d $((p + 0x32)) 2)))
             break
         fi
-        p=$(od -An -tu1 -j$((p + 1)) -N1 "$c" | tr -d ' ')
+        p=$((0x$(cfg_rd $d $((p + 1)) 1)))
     done
     echo $(( (w >> 10) & 1 ))
 }

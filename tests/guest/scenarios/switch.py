@@ -63,7 +63,6 @@ HOST = {"layout": layout, "exact": exact, "filled": filled}
 GUEST = GUEST_LIB + r'''
 # gpf_ctrl PCIDEV: the phase 1 and phase 2 control words (hex) of the GPF
 # DVSEC for ports (DVSEC ID 4) of the PCI device at sysfs path PCIDEV
-cfg_rd() { od -A n -t x$3 -j $(($2)) -N $3 "$1/config" | tr -d ' '; }
 gpf_ctrl() {
     local off=256 v
     while [ $off -ne 0 ]; do
