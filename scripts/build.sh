@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Configure (once) and build qemu-system-x86_64 from the assembled tree, then
-# place the binary and the firmware it needs where the README says:
-#   build/bin/qemu-system-x86_64      (symlink to the build)
+# Configure (once) and build qemu-system-x86_64 and qemu-system-aarch64 from
+# the assembled tree (one configure), then place the binaries and the firmware
+# they need where the README says:
+#   build/bin/qemu-system-x86_64      (symlinks to the build)
+#   build/bin/qemu-system-aarch64
 #   build/firmware/                   (pass with -L)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 OBJ=$BUILD/qemu-build
-TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu}
+TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu,aarch64-softmmu}
 
 # ccache: caches outside the checkout, paths relative to the checkout so a
 # clone at another path (CI) hits the same cache.
@@ -44,14 +46,18 @@ if [ ! -f "$OBJ/build.ninja" ] || [ "$(cat "$OBJ/.cxl-configure" 2>/dev/null)" !
 fi
 
 jobs=$(nproc)
-targets=(qemu-system-x86_64)
+targets=()
+for t in ${TARGETS//,/ }; do targets+=("qemu-system-${t%-softmmu}"); done
 for t in $UNIT_TESTS; do targets+=("tests/unit/$t"); done
-for t in $QTESTS; do targets+=("tests/qtest/$t"); done
+for t in $QTESTS $QTESTS_AARCH64; do targets+=("tests/qtest/$t"); done
 # shellcheck disable=SC2086
 ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-${targets[*]}}
 
 mkdir -p "$BUILD/bin" "$BUILD/firmware"
-ln -sfn ../qemu-build/qemu-system-x86_64 "$BUILD/bin/qemu-system-x86_64"
+for t in ${TARGETS//,/ }; do
+    b=qemu-system-${t%-softmmu}
+    ln -sfn "../qemu-build/$b" "$BUILD/bin/$b"
+done
 # Firmware from Debian's seabios, qemu-system-data and ipxe-qemu packages
 # (the +ds base ships no binary blobs).
 for f in /usr/share/seabios/*.bin /usr/share/qemu/* /usr/lib/ipxe/qemu/*.rom; do

@@ -10,7 +10,9 @@ PKGS=(python3 python3-venv libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
       seabios qemu-system-data ipxe-qemu cpio kmod socat busybox-static acpica-tools
       gcc libc6-dev make curl zstd
       # the full guest kernel (tests/guest/kernel.sh)
-      bc libelf-dev libssl-dev)
+      bc libelf-dev libssl-dev
+      # the guest tools of arm64 guest scenarios (tests/guest/run.py)
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 
 missing=()
 for p in "${PKGS[@]}"; do

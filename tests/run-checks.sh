@@ -49,6 +49,10 @@ suite_qtest() {
         tap_suite "qtest/$t" env QTEST_QEMU_BINARY="$BUILD/bin/qemu-system-x86_64" \
             CXL_QTEST_FIRMWARE="$BUILD/firmware" "$BUILD/qemu-build/tests/qtest/$t" --tap -k
     done
+    for t in $QTESTS_AARCH64; do
+        tap_suite "qtest-aarch64/$t" env QTEST_QEMU_BINARY="$BUILD/bin/qemu-system-aarch64" \
+            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$BUILD/qemu-build/tests/qtest/$t" --tap -k
+    done
 }
 
 # add_summary NAME RC OUTPUT_FILE: count a runner's own "N passed, N failed"

@@ -272,9 +272,9 @@ static bool cxl_machine_add_host_bridge(CXLHostBridge *hb, Error **errp)
                    TYPE_CXL_HOST_BRIDGE);
         return false;
     }
-    if (s->host_bridges->len == CXL_MAX_HOST_BRIDGES) {
-        error_setg(errp, "%s: at most %d CXL host bridges are supported",
-                   TYPE_CXL_HOST_BRIDGE, CXL_MAX_HOST_BRIDGES);
+    if (s->host_bridges->len == s->max_host_bridges) {
+        error_setg(errp, "%s: at most %u CXL host bridges are supported on "
+                   "this machine", TYPE_CXL_HOST_BRIDGE, s->max_host_bridges);
         return false;
     }
     hb->slot = s->host_bridges->len;
@@ -293,6 +293,7 @@ CXLMachineState *cxl_machine_create(Object *machine)
 
     s->machine = machine;
     s->host_bridges = g_ptr_array_new();
+    s->max_host_bridges = CXL_MAX_HOST_BRIDGES;
     if (!cxl_states) {
         cxl_states = g_hash_table_new(NULL, NULL);
     }
@@ -316,11 +317,10 @@ CXLMachineState *cxl_machine_create(Object *machine)
     return s;
 }
 
-/* Layout of the CXL area from @start: registers, then each window. */
-static hwaddr cxl_machine_layout(CXLMachineState *s, hwaddr start, bool assign)
+/* Layout of the windows from @addr, each 256 MiB aligned; returns the end. */
+static hwaddr cxl_machine_layout_windows(CXLMachineState *s, hwaddr addr,
+                                         bool assign)
 {
-    hwaddr addr = ROUND_UP(start, CXL_WINDOW_ALIGN) + CXL_HOST_REGS_SIZE;
-
     for (unsigned i = 0; i < s->nr_windows; i++) {
         addr = ROUND_UP(addr, CXL_WINDOW_ALIGN);
         if (assign) {
@@ -336,18 +336,39 @@ hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start)
     if (!cxl_machine_enabled(s)) {
         return start;
     }
-    return cxl_machine_layout(s, start, false);
+    return cxl_machine_layout_windows(s, ROUND_UP(start, CXL_WINDOW_ALIGN) +
+                                      CXL_HOST_REGS_SIZE, false);
 }
 
-hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
+hwaddr cxl_machine_windows_end(CXLMachineState *s, hwaddr start)
+{
+    if (!cxl_machine_enabled(s)) {
+        return start;
+    }
+    return cxl_machine_layout_windows(s, start, false);
+}
+
+void cxl_machine_map_registers(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr base, uint64_t size)
+{
+    if (!cxl_machine_enabled(s)) {
+        return;
+    }
+    assert(size >= CXL_CHBCR_SIZE && size <= CXL_HOST_REGS_SIZE);
+    s->max_host_bridges = size / CXL_CHBCR_SIZE;
+    memory_region_init(&s->host_regs, s->machine, "cxl-host-registers", size);
+    memory_region_add_subregion(sysmem, base, &s->host_regs);
+}
+
+hwaddr cxl_machine_map_windows(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr start)
 {
     hwaddr end;
 
     if (!cxl_machine_enabled(s)) {
         return start;
     }
-    end = cxl_machine_layout(s, start, true);
-    s->area_base = ROUND_UP(start, CXL_WINDOW_ALIGN);
+    end = cxl_machine_layout_windows(s, start, true);
     /*
      * Devices that DMA in the system address space directly (virtio
      * without iommu_platform) bounce through address_space_memory's own
@@ -356,10 +377,6 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
      */
     address_space_memory.max_bounce_buffer_size =
         MAX(address_space_memory.max_bounce_buffer_size, CXL_DMA_BOUNCE_BYTES);
-    memory_region_init(&s->host_regs, s->machine, "cxl-host-registers",
-                       CXL_HOST_REGS_SIZE);
-    memory_region_add_subregion(sysmem, s->area_base, &s->host_regs);
-
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
 
@@ -368,6 +385,17 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
         trace_cxl_window_map(i, w->base, w->size, w->nr_targets, w->granularity);
     }
     return end;
+}
+
+hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
+{
+    hwaddr base = ROUND_UP(start, CXL_WINDOW_ALIGN);
+
+    if (!cxl_machine_enabled(s)) {
+        return start;
+    }
+    cxl_machine_map_registers(s, sysmem, base, CXL_HOST_REGS_SIZE);
+    return cxl_machine_map_windows(s, sysmem, base + CXL_HOST_REGS_SIZE);
 }
 
 CXLHostBridge *cxl_find_host_bridge(const char *id)

@@ -37,6 +37,22 @@ hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start)
     return start;
 }
 
+hwaddr cxl_machine_windows_end(CXLMachineState *s, hwaddr start)
+{
+    return start;
+}
+
+void cxl_machine_map_registers(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr base, uint64_t size)
+{
+}
+
+hwaddr cxl_machine_map_windows(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr start)
+{
+    return start;
+}
+
 void cxl_machine_done(CXLMachineState *s, Error **errp)
 {
 }

@@ -396,13 +396,16 @@ def run(qemu, fw, args):
 
 
 def doc_examples(rst):
-    """(name, args) of each qemu-system-x86_64 command line in literal blocks."""
+    """(name, args) of each qemu-system-x86_64 command line in literal blocks;
+    those of qemu-system-aarch64 are named "aarch64:..." and run with it."""
     lines = open(rst).read().split("\n")
     examples = []
     i = 0
     while i < len(lines):
         line = lines[i].strip()
-        if re.match(r"qemu-system-x86_64\s", line):   # not its "...:" messages
+        m = re.match(r"qemu-system-(x86_64|aarch64)\s", line)  # not "...:" messages
+        if m:
+            arch = "" if m.group(1) == "x86_64" else "aarch64:"
             start = i + 1
             cmd = line
             while cmd.endswith("\\") and i + 1 < len(lines):
@@ -413,7 +416,8 @@ def doc_examples(rst):
             # examples that boot a kernel are run, guest and all, by
             # tests/guest/by-hand.py
             if "-kernel" not in args:
-                examples.append(("docs:%s:%d" % (os.path.basename(rst), start), args))
+                examples.append(("%sdocs:%s:%d" % (arch, os.path.basename(rst), start),
+                                 args))
         i += 1
     return examples
 
@@ -532,8 +536,10 @@ def main():
     docs = [(n, [a.replace("/tmp/", tmp + "/") for a in args]) for n, args in examples]
     if not docs:
         print("  note: no command lines in %s" % rst)
+    # qemu-system-aarch64 beside qemu-system-x86_64 (build/bin)
+    qemu_arm = os.path.join(os.path.dirname(qemu), "qemu-system-aarch64")
     for name, args, expect in CASES + [(n, a, None) for n, a in docs]:
-        p = run(qemu, fw, args)
+        p = run(qemu_arm if "aarch64:" in name else qemu, fw, args)
         err = p.stderr.strip()
         if expect is None:
             ok = p.returncode == 0 and not err

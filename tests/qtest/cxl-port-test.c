@@ -22,7 +22,7 @@
 #include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
-#define BAR_ADDR        0xc0000000ull
+#define BAR_ADDR        (cxl_qtest_platform.mmio)
 #define RP_BUS          12
 
 /* Configuration space of the root port, device 0 of the host bridge's bus */

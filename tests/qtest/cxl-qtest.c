@@ -66,20 +66,53 @@ const CXLQtestMboxCase cxl_qtest_generic_cases[] = {
 };
 const unsigned cxl_qtest_nr_generic_cases = ARRAY_SIZE(cxl_qtest_generic_cases);
 
+CXLQtestPlatform cxl_qtest_platform = {
+    .ecam = CXL_QTEST_Q35_ECAM,
+    .mmio = 0xc0000000ull,
+    .mmio_end = 0xe0000000ull,
+};
+
+/* The command line for this platform (cxl-qtest.h, CXLQtestPlatform) */
+static char *platform_args(const char *args)
+{
+    g_auto(GStrv) parts = NULL;
+    g_autofree char *joined = NULL;
+
+    if (strcmp(qtest_get_arch(), "aarch64")) {
+        return g_strdup(args);
+    }
+    /* arm virt: its low PCIe MMIO window and RAM (hw/arm/virt.c) */
+    cxl_qtest_platform = (CXLQtestPlatform) {
+        .virt = true,
+        .mmio = 0x10000000ull,
+        .mmio_end = 0x3eff0000ull,
+        .ram = 0x40000000ull,
+    };
+    parts = g_strsplit(args, "-machine q35", -1);
+    joined = g_strjoinv("-machine virt,gic-version=3", parts);
+    return g_strconcat("-cpu max ", joined, NULL);
+}
+
 QTestState *cxl_qtest_start(const char *args)
 {
     const char *fw = g_getenv("CXL_QTEST_FIRMWARE");
+    g_autofree char *a = platform_args(args);
 
     return qtest_initf("%s%s -nodefaults %s", fw ? "-L " : "", fw ? fw : "",
-                       args);
+                       a);
 }
 
 void cxl_qtest_enable_ecam(QTestState *qts)
 {
+    if (cxl_qtest_platform.virt) {
+        cxl_qtest_platform.ecam = cxl_qtest_mtree_find(qts, "pcie-ecam");
+        g_assert_cmphex(cxl_qtest_platform.ecam, !=, 0);
+        return;
+    }
     qtest_outl(qts, 0xcf8, 0x80000000 | 0x60);
-    qtest_outl(qts, 0xcfc, (uint32_t)CXL_QTEST_ECAM_BASE | 1);
+    qtest_outl(qts, 0xcfc, (uint32_t)CXL_QTEST_Q35_ECAM | 1);
     qtest_outl(qts, 0xcf8, 0x80000000 | 0x64);
-    qtest_outl(qts, 0xcfc, CXL_QTEST_ECAM_BASE >> 32);
+    qtest_outl(qts, 0xcfc, CXL_QTEST_Q35_ECAM >> 32);
 }
 
 uint8_t cxl_qtest_find_cap_fn(QTestState *qts, int bus, int dev, int fn,
@@ -138,19 +171,31 @@ uint64_t cxl_qtest_mtree_addr(QTestState *qts, const char *name)
     g_error("%s not in the memory map", name);
 }
 
-uint64_t cxl_qtest_window(QTestState *qts, unsigned n)
+uint64_t cxl_qtest_mtree_find(QTestState *qts, const char *name)
 {
     g_autofree char *mtree = qtest_hmp(qts, "info mtree");
-    g_autofree char *name = g_strdup_printf(": cxl-fixed-memory-window-%u", n);
+    g_autofree char *suffix = g_strdup_printf(": %s", name);
+    g_autofree char *alias = g_strdup_printf(": alias %s @", name);
     g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
 
     for (char **l = lines; *l; l++) {
         g_strchomp(*l);
-        if (g_str_has_suffix(*l, name)) {
+        if (g_str_has_suffix(*l, suffix) || strstr(*l, alias)) {
             return g_ascii_strtoull(g_strstrip(*l), NULL, 16);
         }
     }
-    g_error("window %u not in the memory tree", n);
+    return 0;
+}
+
+uint64_t cxl_qtest_window(QTestState *qts, unsigned n)
+{
+    g_autofree char *name = g_strdup_printf("cxl-fixed-memory-window-%u", n);
+    uint64_t addr = cxl_qtest_mtree_find(qts, name);
+
+    if (!addr) {
+        g_error("window %u not in the memory tree", n);
+    }
+    return addr;
 }
 
 uint64_t cxl_qtest_cm_cap(QTestState *qts, uint64_t comp, uint16_t id)
@@ -667,6 +712,7 @@ char *cxl_qtest_start_error(const char *args)
     static const char qmp[] =
         "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n";
     g_autofree char *cmd = NULL;
+    g_autofree char *a = platform_args(args);
     g_auto(GStrv) argv = NULL;
     g_autoptr(GString) err = g_string_new("");
     GError *gerr = NULL;
@@ -677,7 +723,7 @@ char *cxl_qtest_start_error(const char *args)
 
     g_assert_nonnull(qemu);
     cmd = g_strdup_printf("%s %s%s -nodefaults -display none -S -qmp stdio "
-                          "%s", qemu, fw ? "-L " : "", fw ? fw : "", args);
+                          "%s", qemu, fw ? "-L " : "", fw ? fw : "", a);
     g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
     g_assert_no_error(gerr);
     g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL,
@@ -699,7 +745,7 @@ char *cxl_qtest_start_error(const char *args)
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_spawn_close_pid(pid);
 
-    g_test_message("%s: %s", args, err->str);
+    g_test_message("%s: %s", a, err->str);
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 1);
     return error_messages(err->str);

@@ -26,8 +26,25 @@
 #include "qemu/bswap.h"
 #include "libqtest.h"
 
+/*
+ * The platform: the tests are written for q35 (qemu-system-x86_64); with
+ * qemu-system-aarch64 as QTEST_QEMU_BINARY, cxl_qtest_start() and
+ * cxl_qtest_start_error() run the same command lines on arm virt:
+ * "-machine q35" becomes "-machine virt,gic-version=3" with "-cpu max"
+ * (48 physical address bits, so the CXL windows fit above virt's high
+ * PCIe window). What differs between the two is here.
+ */
+typedef struct CXLQtestPlatform {
+    bool virt;          /* arm virt, not q35 */
+    uint64_t ecam;      /* ECAM base: q35's MCH PCIEXBAR as the tests set
+                         * it, virt's from its memory map (enable_ecam) */
+    uint64_t mmio;      /* 32-bit PCI memory the tests place BARs in... */
+    uint64_t mmio_end;  /* ...up to here */
+    uint64_t ram;       /* guest RAM base */
+} CXLQtestPlatform;
+extern CXLQtestPlatform cxl_qtest_platform;
 /* Where the tests place q35's ECAM window (MCH PCIEXBAR) */
-#define CXL_QTEST_ECAM_BASE     0xb0000000ull
+#define CXL_QTEST_Q35_ECAM      0xb0000000ull
 /* PCI vendor ID of the CXL consortium (its DVSECs and DOE protocols) */
 #define CXL_QTEST_VENDOR        0x1e98
 /* CXL.cache/mem registers (capability array) in a component register block */
@@ -118,15 +135,16 @@ enum {
 QTestState *cxl_qtest_start(const char *args);
 
 /*
- * Enable q35's ECAM at CXL_QTEST_ECAM_BASE as firmware would: MCH
- * PCIEXBAR (0:0.0, config 0x60) = base, 256 buses, enable.
+ * Enable q35's ECAM at CXL_QTEST_Q35_ECAM as firmware would: MCH
+ * PCIEXBAR (0:0.0, config 0x60) = base, 256 buses, enable. On virt the
+ * ECAM is always on: find it in the memory map.
  */
 void cxl_qtest_enable_ecam(QTestState *qts);
 
 /* Address of configuration space offset @off of @bus:@dev.@fn in ECAM */
 static inline uint64_t cxl_qtest_cfg(int bus, int dev, int fn, int off)
 {
-    return CXL_QTEST_ECAM_BASE + ((uint64_t)bus << 20) + (dev << 15) +
+    return cxl_qtest_platform.ecam + ((uint64_t)bus << 20) + (dev << 15) +
            (fn << 12) + off;
 }
 
@@ -158,6 +176,12 @@ static inline uint16_t cxl_qtest_find_dvsec(QTestState *qts, int bus, int dev,
 
 /* Guest physical address of memory region @name in `info mtree -f` */
 uint64_t cxl_qtest_mtree_addr(QTestState *qts, const char *name);
+
+/*
+ * Address of memory region (or alias) @name in the memory tree (not
+ * flattened), 0 if it is not there.
+ */
+uint64_t cxl_qtest_mtree_find(QTestState *qts, const char *name);
 
 /*
  * Base of CXL fixed memory window @n: its container in the (not flattened)

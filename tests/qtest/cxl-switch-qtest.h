@@ -22,7 +22,7 @@
 #include "libqtest.h"
 #include "cxl-qtest.h"
 
-#define MMIO_BASE           0xc0000000ull
+#define MMIO_BASE           (cxl_qtest_platform.mmio)
 #define USP_SN              0x99
 #define VMEM_SIZE           (256 * MiB)
 

@@ -26,7 +26,7 @@
 #include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
-#define MMIO_BASE           0xc0000000ull
+#define MMIO_BASE           (cxl_qtest_platform.mmio)
 #define RP_BUS              12
 #define DEV_BUS             13
 
@@ -172,7 +172,8 @@ static inline uint16_t mbox_send(T3 *t, uint16_t opcode, const void *in,
 /* ---- background operations ---- */
 
 /* Where the mailbox MSI-X vector writes in guest RAM, and what */
-#define FW_MSI_ADDR         0x200000ull     /* guest RAM the MSI writes */
+/* guest RAM the MSI writes */
+#define FW_MSI_ADDR         (cxl_qtest_platform.ram + 0x200000ull)
 #define FW_MSI_DATA         0xf1f2f3f4u
 
 /* Background Operation Status (0002h): in progress; percent, opcode, rc */

@@ -1,17 +1,23 @@
 /*
  * CXL machine support: fixed memory windows and host bridge registers.
  *
- * A machine that supports CXL (pc/q35 today) owns one CXLMachineState. It
- * adds the machine options "cxl" and "cxl-fmw", reserves a region of the
- * physical address space for the host bridges' component registers and
- * the windows, and at machine-done time links each window to its host
- * bridges. Board code calls, in order:
+ * A machine that supports CXL (pc/q35 and arm virt) owns one
+ * CXLMachineState. It adds the machine options "cxl" and "cxl-fmw",
+ * reserves regions of the physical address space for the host bridges'
+ * component registers and the windows, and at machine-done time links each
+ * window to its host bridges. Board code calls, in order:
  *
  *   cxl_machine_create()        instance_init: options
  *   cxl_machine_area_end()      any time: where the CXL area ends, from
  *                               the options alone (hole64, phys-bits check)
- *   cxl_machine_map()           memory init: map the area
+ *   cxl_machine_map()           memory init: map the area (registers for
+ *                               CXL_MAX_HOST_BRIDGES, then the windows)
  *   cxl_machine_done()          machine done: resolve targets, map registers
+ *
+ * A board with its own place for the registers (arm virt) calls
+ * cxl_machine_map_registers() and cxl_machine_map_windows() in place of
+ * cxl_machine_map(), and cxl_machine_windows_end() in place of
+ * cxl_machine_area_end().
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -99,8 +105,8 @@ struct CXLMachineState {
     QEMUBH *fast_path_bh;       /* maps committed regions after a change */
     unsigned nr_windows;
     CXLWindow *windows;         /* from -machine cxl-fmw.N... */
-    hwaddr area_base;           /* set by cxl_machine_map() */
     MemoryRegion host_regs;     /* the host bridges' CHBCRs */
+    unsigned max_host_bridges;  /* CHBCRs host_regs has room for */
     GPtrArray *host_bridges;    /* CXLHostBridge *, in realize order */
     /* -machine cxl-region: firmware-committed regions (cxl-fw-region.c) */
     CXLCommittedRegionOptionsList *fw_regions;
@@ -113,6 +119,14 @@ CXLMachineState *cxl_machine_get(void);
 bool cxl_machine_enabled(CXLMachineState *s);
 hwaddr cxl_machine_area_end(CXLMachineState *s, hwaddr start);
 hwaddr cxl_machine_map(CXLMachineState *s, MemoryRegion *sysmem, hwaddr start);
+/* Where the windows end if laid out from @start (256 MiB aligned each) */
+hwaddr cxl_machine_windows_end(CXLMachineState *s, hwaddr start);
+/* Map the host bridges' registers at @base: @size / CXL_CHBCR_SIZE bridges */
+void cxl_machine_map_registers(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr base, uint64_t size);
+/* Map the windows from @start; returns where they end */
+hwaddr cxl_machine_map_windows(CXLMachineState *s, MemoryRegion *sysmem,
+                               hwaddr start);
 void cxl_machine_done(CXLMachineState *s, Error **errp);
 /* The pxb-cxl device with id @id, or NULL. */
 CXLHostBridge *cxl_find_host_bridge(const char *id);
