@@ -135,30 +135,11 @@ if grep -q "^linux-" <<<"$missing"; then
 fi
 [ -z "$missing" ] || die "cannot resolve $(xargs <<<"$missing") from $SUITE: $(apt-get "${APT[@]}" -s install "${USER_PKGS[@]}" 2>&1 | grep '^E:' | head -3)"
 pv_of() { awk -F= -v p="$1" '$1 == p' <<<"$closure"; }  # NAME -> NAME=VERSION
+# (apt names a package of another architecture than $ARCH NAME:ARCH)
+! grep -q '^[^=]*:' <<<"$closure" ||
+    die "the closure has packages of another architecture: $(grep '^[^=]*:' <<<"$closure" | xargs)"
 
-# The applets busybox provides, and where, come from running `busybox
-# --list-full`, which this x86 host cannot do with an arm64 binary: a
-# foreign image takes the list from the amd64 busybox-static of the same
-# source version (Debian builds it with one configuration on every
-# architecture), and each applet is checked against the guest's binary.
-bb_host=
-if [ "$ARCH" != amd64 ]; then
-    bb_resolve() {
-        { apt-get "${APT[@]}" -s install busybox-static:amd64 2>&1 || true; } |
-            sed -n 's/^Inst busybox-static:amd64 (\([^ ]*\) .*/busybox-static=\1/p'
-    }
-    bb_host=$(bb_resolve)
-    if [ -z "$bb_host" ] && [ $update -eq 0 ]; then
-        apt_update; update=1
-        closure=$(resolve); bb_host=$(bb_resolve)
-    fi
-    [ -n "$bb_host" ] || die "cannot resolve busybox-static:amd64 (for the applet list)"
-    bb_src() { sed -E 's/\+b[0-9]+$//' <<<"${1#*=}"; }   # drop a binNMU suffix
-    [ "$(bb_src "$bb_host")" = "$(bb_src "$(pv_of busybox-static)")" ] ||
-        die "busybox-static: amd64 $bb_host and $ARCH $(pv_of busybox-static) are not the same source version"
-fi
-
-key=$({ echo "$closure"; echo "${MODULE_DIRS[*]}" "${SKIP_PKGS[*]}" "$ARCH" "$bb_host";
+key=$({ echo "$closure"; echo "${MODULE_DIRS[*]}" "${SKIP_PKGS[*]}" "$ARCH";
         sha256sum "$HERE/image.sh" "$HERE/init" "$HERE/lib.sh" | cut -d' ' -f1; } |
       sha256sum | cut -c1-16)
 OUT=$G/$key
@@ -168,7 +149,24 @@ if [ $force -eq 0 ] && [ -e "$OUT/done" ]; then
     exit 0
 fi
 
+# The applets busybox provides, and where, come from running `busybox
+# --list-full`, which this x86 host cannot do with an arm64 binary: a
+# foreign image takes the list from the amd64 busybox-static of the same
+# source version (Debian builds it with one configuration on every
+# architecture), and each applet is checked against the guest's binary.
+# (Resolved from the same lists as the closure, so not part of the key.)
 t0=$SECONDS
+bb_host=
+bb_resolve() {  # sets bb_host (busybox-static=VERSION of amd64)
+    [ "$ARCH" != amd64 ] || return 0
+    bb_host=$({ apt-get "${APT[@]}" -s install busybox-static:amd64 2>&1 || true; } |
+                  sed -n 's/^Inst busybox-static:amd64 (\([^ ]*\) .*/busybox-static=\1/p')
+    [ -n "$bb_host" ] || die "cannot resolve busybox-static:amd64 (for the applet list; try --update)"
+    bb_src() { sed -E 's/\+b[0-9]+$//' <<<"${1#*=}"; }   # drop a binNMU suffix
+    [ "$(bb_src "$bb_host")" = "$(bb_src "$(pv_of busybox-static)")" ] ||
+        die "busybox-static: amd64 $bb_host and $ARCH $(pv_of busybox-static) are not the same source version (try --update)"
+}
+bb_resolve
 log "building the $ARCH guest image $key (kernel $KERNEL_RELEASE)"
 download() {
     local pkgs
@@ -179,7 +177,7 @@ download() {
 }
 if ! download; then
     # A stale list may name a file the archive no longer has.
-    [ $update -eq 1 ] || { apt_update; closure=$(resolve); }
+    [ $update -eq 1 ] || { apt_update; closure=$(resolve); bb_resolve; }
     download || die "downloading the guest packages failed"
 fi
 apt-get "${APT[@]}" -qq autoclean >&2 || true   # drop superseded .debs
