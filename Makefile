@@ -61,6 +61,7 @@ bench: build
 
 guest-image:
 	@tests/guest/image.sh
+	@tests/guest/image.sh --arch arm64
 
 # The full-coverage guest kernel (tests/guest/kernel.sh; built on first need
 # by the scenarios with KERNEL = "full")

@@ -10,7 +10,9 @@ bash from the top of the checkout, except:
   guest suite built the image and the full kernel before this runs), or
   QEMU fails to load the kernel and the example fails;
 - a command starting `qemu-system-x86_64` (cxl.rst's spelling) runs our
-  build, build/bin/qemu-system-x86_64 -L build/firmware.
+  build, build/bin/qemu-system-x86_64 -L build/firmware (and
+  `qemu-system-aarch64` build/bin/qemu-system-aarch64: the aarch64 guest,
+  whose firmware the example names with -bios).
 The kernel's first console line must come within FIRST_LINE_LIMIT seconds
 (firmware that stalls fails). The guest's /init finds no scenario and
 starts a shell on the console (tests/guest/init): the check types `uname
@@ -38,8 +40,11 @@ FIRST_LINE_LIMIT = 15
 CMD_TIMEOUT = 60
 SHELL_MARK = "cxltest: no /scenario.sh: a shell"
 # the release each kernel reports: the full kernel's bzImage
-# (tests/guest/kernel.sh), the image's Debian vmlinuz (image.sh)
+# (tests/guest/kernel.sh), the image's Debian vmlinuz (image.sh; the
+# arm64 image's for qemu-system-aarch64)
 RELEASE = {"bzImage": r"-cxl-full", "vmlinuz": r"\+deb13-amd64"}
+RELEASE_AARCH64 = {"vmlinuz": r"\+deb13-arm64"}
+QEMU_CMD = r"(build/bin/)?qemu-system-(x86_64|aarch64)"
 
 
 def blocks(path):
@@ -73,7 +78,7 @@ def blocks(path):
                 body.append(lines[i])
                 i += 1
             body = [b[2:] if b.startswith("  ") else b for b in body]
-        if start is not None and any(re.match(r"(build/bin/)?qemu-system-x86_64\s.*\s-kernel\s", b)
+        if start is not None and any(re.match(QEMU_CMD + r"\s.*\s-kernel\s", b)
                                      for b in "\n".join(body).replace("\\\n", " ").split("\n")):
             found.append((start, "\n".join(body).strip() + "\n"))
         i += 1
@@ -88,15 +93,18 @@ def prepare(text):
             continue
         line = re.sub(r"^qemu-system-x86_64\s",
                       "build/bin/qemu-system-x86_64 -L build/firmware ", line)
+        line = re.sub(r"^qemu-system-aarch64\s", "build/bin/qemu-system-aarch64 ", line)
         out.append(line)
     script = "\n".join(out)
     release = None
-    for key, pattern in RELEASE.items():
+    releases = RELEASE_AARCH64 if re.search(r"^build/bin/qemu-system-aarch64\s", script,
+                                            flags=re.M) else RELEASE
+    for key, pattern in releases.items():
         if re.search(r"-kernel\s+\S*" + re.escape(key) + r"\s", script):
             release = pattern
             break
     # exec: QEMU is the shell's last command and gets its stdin
-    script = re.sub(r"^(build/bin/qemu-system-x86_64)", r"exec \1", script, flags=re.M)
+    script = re.sub(r"^(build/bin/qemu-system-(x86_64|aarch64))", r"exec \1", script, flags=re.M)
     return script, release
 
 

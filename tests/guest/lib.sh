@@ -29,6 +29,17 @@
 STEP_OUT=/tmp/.cxltest-step.out
 STEP_RC=0
 CXLTEST_FAILED_FILE=/tmp/.cxltest-failed
+# The host channel's device: cxltest.sync= on the kernel command line (run.py
+# names it where it is not ttyS1: /dev/ttyAMA1 on aarch64's virt), else
+# /dev/ttyS1 (COM2 of x86's q35). Named, not probed: an arm64 kernel with
+# the 8250 driver has ttyS0-3 nodes without any such UART behind them.
+if [ -z "${CXLTEST_SYNC_PORT:-}" ]; then
+    # shellcheck disable=SC2013  # (words, not lines)
+    for _w in $(cat /proc/cmdline 2>/dev/null); do
+        case $_w in cxltest.sync=*) CXLTEST_SYNC_PORT=${_w#cxltest.sync=} ;; esac
+    done
+    unset _w
+fi
 CXLTEST_SYNC_PORT=${CXLTEST_SYNC_PORT:-/dev/ttyS1}
 
 _cxlt_failed() {
@@ -115,8 +126,8 @@ note() {
     echo "cxltest: $*"
 }
 
-# The host channel is the guest's second serial port (ttyS1), a socket the
-# runner serves. Requests and replies are single lines:
+# The host channel is the guest's second serial port ($CXLTEST_SYNC_PORT:
+# ttyS1 on x86, ttyAMA1 on aarch64), a socket the runner serves. Requests and replies are single lines:
 #   guest: REQ <tag> [args...]     host: ACK <tag> OK|FAIL [text]
 _cxlt_sync_open() {
     [ -n "${_cxlt_sync_fd_open:-}" ] && return 0

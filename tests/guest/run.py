@@ -39,6 +39,7 @@ SCENARIOS = HERE / "scenarios"
 TOOL_DIRS = [HERE / "tools"]
 LOGS = TOP / "build" / "guest-logs"
 DEFAULT_QEMU = TOP / "build" / "bin" / "qemu-system-x86_64"
+DEFAULT_QEMU_AARCH64 = TOP / "build" / "bin" / "qemu-system-aarch64"
 FIRMWARE = TOP / "build" / "firmware"
 
 # CXL_GUEST_DIAG=1: when the guest resets or powers off before the end
@@ -51,6 +52,35 @@ POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
 # Kernel console options: warnings (level 4) still reach the console.
 BASE_APPEND = ("console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 "
                "mitigations=off")
+
+
+class Arch:
+    """What differs between the guest architectures a scenario can ask for
+    (its ARCH, default "x86_64")."""
+
+    def __init__(self, name, deb, machine, cpu, append, kernels):
+        self.name = name
+        self.deb = deb              # image.sh --arch
+        self.machine = machine      # default MACHINE
+        self.cpu = cpu              # default CPU
+        self.append = append        # the kernel command line's base
+        self.kernels = kernels      # the KERNEL values it supports
+
+
+ARCHES = {
+    # q35 under SeaBIOS (build/firmware); console COM1 (ttyS0), host
+    # channel COM2 (ttyS1, lib.sh's default)
+    "x86_64": Arch("x86_64", "amd64", "q35", "max,hypervisor=off", BASE_APPEND,
+                   KERNELS),
+    # virt under edk2 (the image's QEMU_EFI.fd, -bios), which hands Linux
+    # QEMU's ACPI tables. The console is the first PL011 (ttyAMA0); a second
+    # -serial makes virt add a second non-secure PL011 (UART1, in the DT
+    # and the DSDT), the guest's ttyAMA1: the host channel, named to lib.sh
+    # on the command line. Only Debian's kernel so far (no arm64 full one).
+    "aarch64": Arch("aarch64", "arm64", "virt,gic-version=3", "max",
+                    BASE_APPEND.replace("console=ttyS0,115200", "console=ttyAMA0")
+                    + " cxltest.sync=/dev/ttyAMA1", ("stock",)),
+}
 
 # Kernel trouble in the console: only lines carrying a printk timestamp, so a
 # scenario printing the word WARNING does not trip it.
@@ -228,11 +258,13 @@ class Board:
 class Context:
     """What a scenario's topology(), HOST handlers and check() get."""
 
-    def __init__(self, name, logdir, image, opts, workdir=None, board=None):
+    def __init__(self, name, logdir, image, opts, workdir=None, board=None,
+                 arch="x86_64"):
         self.name = name
         self.logdir = logdir
         self.workdir = workdir or logdir / "work"
         self.image = image                  # the guest image directory
+        self.arch = arch                    # the guest's architecture
         self.opts = opts
         self.qmp_client = None
         self.proc = None                    # the running QEMU
@@ -318,8 +350,12 @@ class Context:
 
     def image_tool(self, argv, **kw):
         """Run a program of the guest image's root (Debian 13) on the host,
-        e.g. ctx.image_tool(['/usr/bin/iasl', '-d', 'cedt.dat'])."""
-        root = Path(self.image) / "root"
+        e.g. ctx.image_tool(['/usr/bin/iasl', '-d', 'cedt.dat']). For a
+        guest of another architecture than the host's, the program of the
+        x86_64 image (the same Debian version; image.sh builds it now if
+        needed)."""
+        image = self.image if self.arch == "x86_64" else build_image("amd64", fatal=False)
+        root = Path(image) / "root"
         cmd = [str(root / "usr/lib64/ld-linux-x86-64.so.2"), "--library-path",
                str(root / "usr/lib/x86_64-linux-gnu"), "--argv0", argv[0].rsplit("/", 1)[-1],
                str(root / argv[0].lstrip("/"))] + list(argv[1:])
@@ -347,6 +383,13 @@ class Scenario:
         self.kernel = getattr(mod, "KERNEL", "stock")
         if self.kernel not in KERNELS:
             raise ValueError(f"{path}: KERNEL must be one of {', '.join(KERNELS)}, not {self.kernel!r}")
+        # ARCH: the guest's architecture, "x86_64" (q35) or "aarch64" (virt)
+        self.arch = getattr(mod, "ARCH", "x86_64")
+        if self.arch not in ARCHES:
+            raise ValueError(f"{path}: ARCH must be one of {', '.join(ARCHES)}, not {self.arch!r}")
+        if self.kernel not in ARCHES[self.arch].kernels:
+            raise ValueError(f"{path}: KERNEL {self.kernel!r} is not supported for ARCH "
+                             f"{self.arch!r} yet (only {', '.join(ARCHES[self.arch].kernels)})")
 
     def get(self, attr, default=None):
         return getattr(self.mod, attr, default)
@@ -356,7 +399,7 @@ class PeerScenario:
     """The second guest of a scenario with PEER (a dict of the same
     attributes as a scenario's): its own GUEST, HOST, topology/TOPOLOGY,
     FILES and check; anything else it does not set (KERNEL, MACHINE,
-    MEMORY, MODULES, TOOLS, ...) is the scenario's."""
+    MEMORY, MODULES, TOOLS, ARCH, ...) is the scenario's."""
     OWN = ("GUEST", "HOST", "topology", "TOPOLOGY", "FILES", "check", "PEER")
 
     def __init__(self, main):
@@ -364,6 +407,7 @@ class PeerScenario:
         self.spec = main.get("PEER")
         self.name = main.name + "/peer"
         self.kernel = main.kernel
+        self.arch = main.arch
         self.description = "peer of " + main.name
         if not isinstance(self.spec, dict) or "GUEST" not in self.spec:
             raise ValueError(f"{main.path}: PEER must be a dict with a GUEST script")
@@ -413,6 +457,7 @@ class Run:
     def __init__(self, scn, image, opts, logdir=None):
         self.scn = scn
         self.image = Path(image)
+        self.arch = ARCHES[getattr(scn, "arch", "x86_64")]
         # the kernel to boot and the release its /init must report
         kdir = self.image if scn.kernel == "stock" else Path(opts.kernels[scn.kernel])
         self.kernel_path = kdir / ("vmlinuz" if scn.kernel == "stock" else "bzImage")
@@ -542,7 +587,7 @@ class Run:
         if self.logdir.exists():
             shutil.rmtree(self.logdir)
         self.logdir.mkdir(parents=True)
-        self.ctx = ctx = Context(scn.name, self.logdir, self.image, opts)
+        self.ctx = ctx = Context(scn.name, self.logdir, self.image, opts, arch=self.arch.name)
         console = self.logdir / "console.log"
 
         # GUEST is one script, or a list: one script per boot of the same
@@ -609,7 +654,7 @@ class Run:
         peer = PeerRun(pscn, self.image, self.opts, self.logdir / "peer")
         peer.logdir.mkdir(parents=True)
         peer.ctx = Context(pscn.name, peer.logdir, self.image, self.opts,
-                           workdir=self.ctx.workdir, board=self.ctx.board)
+                           workdir=self.ctx.workdir, board=self.ctx.board, arch=self.arch.name)
         peer.ctx.peer, self.ctx.peer = self.ctx, peer.ctx
         peer.ctx.boot = 1
         peer.t0 = self.t0
@@ -629,7 +674,7 @@ class Run:
         for k, v in (scn.get("FILES") or {}).items():
             files[k.lstrip("/")] = v
         for tool in scn.get("TOOLS") or []:
-            files[f"usr/bin/{tool}"] = guest_tool(tool).read_bytes()
+            files[f"usr/bin/{tool}"] = guest_tool(tool, self.arch.name).read_bytes()
         with open(initrd, "wb") as f:
             base = (self.image / "initramfs.cpio.zst").read_bytes()
             # The kernel looks for a cpio header only at 4-byte aligned
@@ -644,12 +689,16 @@ class Run:
         scn, opts, ctx = self.scn, self.opts, self.ctx
         sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
         qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
-        append = BASE_APPEND + (" " + scn.get("APPEND") if scn.get("APPEND") else "")
-        machine = scn.get("MACHINE", "q35")
-        cmd = [str(opts.qemu), "-machine", machine, "-accel", "tcg",
-               "-cpu", scn.get("CPU", "max,hypervisor=off"),
+        arch = self.arch
+        append = arch.append + (" " + scn.get("APPEND") if scn.get("APPEND") else "")
+        machine = scn.get("MACHINE", arch.machine)
+        # x86: SeaBIOS and option ROMs from build/firmware; aarch64: edk2
+        firmware = (["-L", str(FIRMWARE)] if arch.name == "x86_64" else
+                    ["-bios", str(self.image / "QEMU_EFI.fd")])
+        cmd = [str(qemu_binary(opts, arch.name)), "-machine", machine, "-accel", "tcg",
+               "-cpu", scn.get("CPU", arch.cpu),
                "-m", str(scn.get("MEMORY", "2G")), "-smp", str(scn.get("SMP", 2)),
-               "-nographic", "-nodefaults", "-no-reboot", "-L", str(FIRMWARE),
+               "-nographic", "-nodefaults", "-no-reboot", *firmware,
                "-kernel", str(self.kernel_path), "-initrd", str(initrd),
                "-append", append,
                "-chardev", f"file,id=cxltest-con,path={console},append=on",
@@ -890,28 +939,57 @@ class PeerRun(Run):
 _tool_lock = threading.Lock()
 
 
-def guest_tool(name):
+def guest_tool(name, arch="x86_64"):
     """NAME.c (in tests/guest/tools/ or another of TOOL_DIRS) built as a
     static program for the guest (which has no compiler), in
-    build/guest-tools/; rebuilt when older than its source."""
+    build/guest-tools/ (another ARCH than x86_64: build/guest-tools/ARCH/,
+    with Debian's ARCH-linux-gnu-gcc cross compiler); rebuilt when older
+    than its source."""
     src = next((d / f"{name}.c" for d in TOOL_DIRS if (d / f"{name}.c").exists()),
                HERE / "tools" / f"{name}.c")
     out = TOP / "build" / "guest-tools" / name
+    cc = "gcc"
+    if arch != "x86_64":
+        out = TOP / "build" / "guest-tools" / arch / name
+        cc = f"{arch}-linux-gnu-gcc"
     with _tool_lock:
         # (the tools share headers beside them)
         newest = max(f.stat().st_mtime for f in [src, *src.parent.glob("*.h")])
         if not out.exists() or out.stat().st_mtime < newest:
             out.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(out), str(src)],
+            subprocess.run([cc, "-static", "-O2", "-Wall", "-Werror", "-o", str(out), str(src)],
                            check=True)
     return out
 
 
-def build_image():
-    p = subprocess.run([str(HERE / "image.sh")], stdout=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"run.py: building the guest image failed (exit {p.returncode})")
-    return p.stdout.strip().splitlines()[-1]
+def qemu_binary(opts, arch):
+    """The QEMU binary for guests of ARCH (options --qemu, --qemu-aarch64)."""
+    if arch == "x86_64":
+        return Path(opts.qemu)
+    return Path(getattr(opts, "qemu_" + arch, None) or TOP / "build" / "bin" / f"qemu-system-{arch}")
+
+
+_images = {}
+_image_lock = threading.Lock()
+
+
+def build_image(deb_arch="amd64", fatal=True):
+    """The guest image directory for Debian architecture DEB_ARCH (amd64,
+    arm64): image.sh's answer, asked once per run. If it fails: exit, or
+    (not FATAL) raise RuntimeError."""
+    with _image_lock:
+        if deb_arch not in _images:
+            argv = [str(HERE / "image.sh")]
+            if deb_arch != "amd64":
+                argv += ["--arch", deb_arch]
+            p = subprocess.run(argv, stdout=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                msg = f"run.py: building the {deb_arch} guest image failed (exit {p.returncode})"
+                if fatal:
+                    sys.exit(msg)
+                raise RuntimeError(msg)
+            _images[deb_arch] = p.stdout.strip().splitlines()[-1]
+        return _images[deb_arch]
 
 
 def build_kernel():
@@ -937,7 +1015,11 @@ def main():
                     help="seconds per scenario (default: the scenario's TIMEOUT or %d)" % DEFAULT_TIMEOUT)
     ap.add_argument("--qemu", default=os.environ.get("CXL_QEMU", str(DEFAULT_QEMU)),
                     help="QEMU binary (default: build/bin/qemu-system-x86_64)")
+    ap.add_argument("--qemu-aarch64", default=os.environ.get("CXL_QEMU_AARCH64", str(DEFAULT_QEMU_AARCH64)),
+                    help="QEMU binary of the aarch64 scenarios (default: build/bin/qemu-system-aarch64)")
     ap.add_argument("--image", default=None, help="guest image directory (default: build it with image.sh)")
+    ap.add_argument("--image-aarch64", default=None, metavar="DIR",
+                    help="the aarch64 scenarios' image directory (default: image.sh --arch arm64)")
     ap.add_argument("--full-kernel", default=None, metavar="DIR",
                     help="directory of the full kernel (bzImage, kernel-release; default: kernel.sh)")
     ap.add_argument("--keep", action="store_true", help="keep the initrd and work files of passing scenarios")
@@ -951,6 +1033,7 @@ def main():
         for n, s in scenarios.items():
             flag = "" if s.default else " (not in the default run)"
             flag += "" if s.kernel == "stock" else f" [kernel {s.kernel}]"
+            flag += "" if s.arch == "x86_64" else f" [{s.arch}]"
             print(f"{n:20s} {s.description.splitlines()[0] if s.description else ''}{flag}")
         return 0
     if opts.demo:
@@ -961,9 +1044,15 @@ def main():
     if unknown:
         sys.exit(f"run.py: unknown scenario(s): {' '.join(unknown)} (see --list)")
     opts.qemu = Path(opts.qemu)
-    if not os.access(opts.qemu, os.X_OK):
+    arches = {scenarios[n].arch for n in names}
+    # A missing binary for x86_64 guests stops the run; one for another
+    # architecture fails that architecture's scenarios (the others run).
+    if "x86_64" in arches and not os.access(opts.qemu, os.X_OK):
         sys.exit(f"run.py: no QEMU binary at {opts.qemu} (build it first: make build)")
-    image = opts.image or build_image()
+    missing = {a for a in arches - {"x86_64"} if not os.access(qemu_binary(opts, a), os.X_OK)}
+    # the images of the architectures that a selected scenario boots
+    given = {"x86_64": opts.image, "aarch64": opts.image_aarch64}
+    images = {a: given[a] or build_image(ARCHES[a].deb) for a in sorted(arches - missing)}
     # The full kernel is built (or found in the cache) only when a selected
     # scenario needs it.
     opts.kernels = {}
@@ -972,9 +1061,17 @@ def main():
     jobs = opts.jobs or (2 if len(names) > 1 else 1)
 
     def one(name):
-        run = Run(scenarios[name], image, opts)
+        arch = scenarios[name].arch
+        if arch in missing:
+            say(f"FAIL {name}: no QEMU binary for {arch} guests at {qemu_binary(opts, arch)} "
+                f"(make build, or --qemu-{arch})")
+            res = Result(name)
+            res.reasons.append(f"no qemu-system-{arch}")
+            return res
+        run = Run(scenarios[name], images[arch], opts)
         say(f"=== {name}: {scenarios[name].description.splitlines()[0] if scenarios[name].description else ''}",
-            f"  kernel {scenarios[name].kernel}: {run.kernel_path}")
+            f"  kernel {scenarios[name].kernel}: {run.kernel_path}"
+            + ("" if arch == "x86_64" else f" ({arch}, {qemu_binary(opts, arch)})"))
         res = run.run()
         boot = f", init after {res.boot:.1f}s" if res.boot is not None else ""
         boot += f", kernel {res.kernel}" if res.kernel else ", kernel did not reach /init"

@@ -70,6 +70,38 @@ def pattern(seed, length):
     return b"".join(out)[:length]
 
 
+# The guest steps of a guest without CXL device on Debian's stock kernel
+# (no-cxl on x86, arm-boot on aarch64): the pinned kernel, the CXL modules
+# load, the tools run, and nothing is listed.
+NO_CXL_CHECKS = r'''
+step_eq kernel-is-pinned "$(cat /etc/cxltest/kernel-release)" uname -r
+step cxl-core-builtin grep -qx 'kernel/drivers/cxl/core/cxl_core.ko' \
+    "/lib/modules/$(uname -r)/modules.builtin"
+step_match cxl-modules-loaded '^cxl_(acpi|pci|mem|pmem) ' lsmod
+step_match cxl-bus-registered '^cxl_port$' ls /sys/bus/cxl/drivers
+step_match cxl-version '^[0-9]+$' cxl --version
+step_match ndctl-version '^[0-9]+$' ndctl --version
+step_match daxctl-version '^[0-9]+$' daxctl --version
+step_match keyctl-runs '^keyctl from' keyctl --version
+
+# `cxl list` succeeds and lists nothing (stdout: nothing or []; its
+# "no matching devices" warning goes to stderr).
+cxl_list_empty() {
+    local out rc
+    out=$(cxl list -v)
+    rc=$?
+    [ $rc -eq 0 ] || return $rc
+    case $out in
+        ""|"[]") echo "no CXL device present" ;;
+        *) echo "$out"; return 1 ;;
+    esac
+}
+step_match cxl-list-empty '^no CXL device present$' cxl_list_empty
+step no-memdev-nodes sh -c '! ls /dev/cxl/mem* 2>/dev/null'
+step_eq no-cxl-bus-devices "" ls /sys/bus/cxl/devices
+'''
+
+
 # Guest shell helpers, prepended to the scenarios' GUEST scripts.
 GUEST_LIB = r'''
 # cfg_rd PCIDEV OFFSET SIZE: SIZE (1, 2 or 4) bytes of the configuration
