@@ -125,7 +125,13 @@ def main():
     opts.qemu = Path(opts.qemu)
     if not os.access(opts.qemu, os.X_OK):
         sys.exit(f"bench.py: no QEMU binary at {opts.qemu} (build it first: make build)")
-    image = opts.image or run.build_image()
+    # the guest image of each architecture a selected case boots
+    images = {}
+    for n in names:
+        arch = cases[n].arch
+        if arch not in images:
+            images[arch] = (opts.image if arch == "x86_64" and opts.image
+                            else run.build_image(run.ARCHES[arch].deb))
     # what run.Run reads from its options
     ropts = argparse.Namespace(verbose=opts.verbose, timeout=None, qemu=opts.qemu, keep=False,
                                kernels={})
@@ -139,14 +145,14 @@ def main():
         scn = cases[name]
         scn.name = f"bench-{name}"                  # build/guest-logs/bench-NAME/
         if opts.machine:
-            scn.mod.MACHINE = scn.get("MACHINE", "q35") + "," + opts.machine
+            scn.mod.MACHINE = (scn.get("MACHINE") or run.ARCHES[scn.arch].machine) + "," + opts.machine
         scn.mod.FILES = dict(scn.get("FILES") or {}, **{"/etc/cxlbench.conf": conf})
         run.say(f"=== {name}: {scn.description}")
         marks = scn.get("MARKS")
         if marks:
             times = {m: [] for m in ["init"] + marks}
             for _ in range(opts.boots):
-                r, res = one_run(scn, image, ropts)
+                r, res = one_run(scn, images[scn.arch], ropts)
                 got = getattr(r.ctx, "marks", {})
                 if not res.ok or any(m not in got for m in marks):
                     failed = True
@@ -160,7 +166,7 @@ def main():
                                   f"{min(v):.1f}-{max(v):.1f}" if ok else "",
                                   str(len(v)), "info" if ok else "FAIL"])
             continue
-        r, res = one_run(scn, image, ropts)
+        r, res = one_run(scn, images[scn.arch], ropts)
         case_rows = bandwidth_rows(name, scn, r.ctx)
         if not res.ok:
             for row in case_rows:

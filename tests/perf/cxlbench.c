@@ -26,7 +26,7 @@
  *          away, or source and destination pages would share a slot in
  *          TCG's direct-mapped TLB and copying would measure its misses
  *   exec   a small position-independent loop (xor eax,eax; 1: add rax,rdi;
- *          dec rdi; jnz 1b; ret) copied to the start of every 4 KiB page
+ *          dec rdi; jnz 1b; ret; the same in aarch64 code there) copied to the start of every 4 KiB page
  *          of the first MiB (the mapping is PROT_EXEC) and called in turn,
  *          in millions of loop iterations per second; every call's result
  *          is checked (n(n+1)/2)
@@ -75,6 +75,16 @@ static const char *metric_name[NR_METRICS] = { "read", "write", "copy", "exec" }
 static const char *metric_unit[NR_METRICS] = { "MB/s", "MB/s", "MB/s", "Mloop/s" };
 
 /* the loop: returns 1 + 2 + ... + n for n = rdi > 0 */
+#if defined(__aarch64__)
+static const uint32_t loop_code[] = {
+    0xaa0003e1,             /* mov  x1, x0 */
+    0xd2800000,             /* mov  x0, #0 */
+    0x8b010000,             /* 1: add x0, x0, x1 */
+    0xf1000421,             /* subs x1, x1, #1 */
+    0x54ffffc1,             /* b.ne 1b */
+    0xd65f03c0,             /* ret */
+};
+#else
 static const uint8_t loop_code[] = {
     0x31, 0xc0,             /* xor  %eax,%eax */
     0x48, 0x01, 0xf8,       /* 1: add %rdi,%rax */
@@ -82,6 +92,7 @@ static const uint8_t loop_code[] = {
     0x75, 0xf8,             /* jnz  1b */
     0xc3,                   /* ret */
 };
+#endif
 
 struct mem {
     const char *name, *spec;

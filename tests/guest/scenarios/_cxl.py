@@ -35,6 +35,50 @@ def pmem_lsa_device(ctx, sn, state=None):
              "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
 
 
+def ram_online_topology(ctx):
+    """type3-ram's and arm-ram's machine: 2 GiB of RAM as NUMA node 0 (with
+    a NUMA description, SRAT, Linux gives each CXL window a node of its
+    own; without one everything is node 0), one host bridge, one root port
+    and a volatile cxl-type3 "cxl-vmem0" (256 MiB, backend
+    cxl-vmem0.img), window 0 of 4 GiB over the host bridge."""
+    return (["-object", "memory-backend-ram,id=ram0,size=2G", "-numa", "node,nodeid=0,memdev=ram0"] +
+            backend(ctx, "ram", "cxl-vmem0", "256M") +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+             "-device", "cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0,sn=0x2",
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+
+
+def pmem_check(ctx):
+    """type3-pmem's and arm-pmem's host check (pmem_lsa_device, the guest's
+    PMEM_BOOT1/PMEM_BOOT2): the pattern at its DPA, labels in the LSA."""
+    data = read_file(ctx, "pmem0", PMEM_OFFSET, PMEM_LENGTH)
+    ctx.check("pattern-at-dpa", data == pattern(7, PMEM_LENGTH),
+              "the bytes written at /dev/pmem0 offset 1 MiB are at DPA 1 MiB of the backend")
+    lsa = read_file(ctx, "lsa0", 0, 1 * MiB)
+    ctx.check("labels-in-lsa", b"NAMESPACE_INDEX" in lsa, "the LSA holds namespace index blocks")
+
+
+# The guest steps of type3-pmem and arm-pmem after their pmem region
+# $region exists: boot 1 makes a raw namespace (labels in the LSA) and
+# writes the pattern; boot 2 finds the namespace again by its labels (the
+# UUID boot 1 saved with the kv_store handlers) and reads the pattern.
+PMEM_BOOT1 = r'''
+step_match nvdimm-bridge 'nmem' ndctl list -D
+step namespace ndctl create-namespace -r "$region" -m raw
+uuid=$(only_ns_uuid)
+step save-uuid host save uuid "$uuid"
+step write-pattern pmem_write 7
+step_eq kernel-log-clean "" kernel_cxl_trouble
+'''
+PMEM_BOOT2 = r'''
+step namespace-from-labels test -b /dev/pmem0
+want=$(host load uuid | tail -n 1)
+step_match namespace-same-uuid "\"uuid\":\"$want\"" ndctl list -N
+step read-pattern pmem_cmp 7
+'''
+
+
 def kv_store():
     """HOST handlers "save KEY VALUE" and "load KEY": values a boot of a
     multi-boot scenario leaves for the next (the guest reads the reply's
@@ -49,6 +93,45 @@ def kv_store():
         return saved[key]
 
     return {"save": save, "load": load}
+
+
+def memfill_verifier(name, size, seed):
+    """A HOST handler "verify REGION_BASE PAGES" for memfill (tests/guest/
+    tools/memfill.c) on a 1-way ram region over backend @name.img of @size
+    bytes, run with seed @seed: the pages of the backend file holding
+    memfill's pattern for the HPA they are mapped at (DPA + region base)
+    must be at least the PAGES memfill wrote and 90 % of the region."""
+    k = (seed * 0x9e3779b97f4a7c15) & (2**64 - 1)
+    base_pattern = int.from_bytes(b"".join(((i * 8) ^ k).to_bytes(8, "little")
+                                           for i in range(512)), "little")
+
+    def count(path, region_base):
+        good = 0
+        with open(path, "rb") as f:
+            dpa = 0
+            while True:
+                page = f.read(4096)
+                if len(page) < 4096:
+                    break
+                pfn = (region_base + dpa) >> 12
+                want = base_pattern ^ int.from_bytes((pfn << 12).to_bytes(8, "little") * 512,
+                                                     "little")
+                if int.from_bytes(page, "little") == want:
+                    good += 1
+                dpa += 4096
+        return good
+
+    def verify(ctx, region_base, pages):
+        pages = int(pages)
+        good = count(ctx.path(f"{name}.img"), int(region_base))
+        ok = ctx.check("pattern-in-backend", good >= pages and good >= 0.9 * size / 4096,
+                       f"{good} pages of the backend hold the pattern of their HPA; "
+                       f"memfill wrote {pages}, 90 % of the region is {int(0.9 * size / 4096)}")
+        if not ok:
+            raise RuntimeError(f"only {good} pattern pages in the backend")
+        return f"{good} pages"
+
+    return verify
 
 
 def read_file(ctx, name, offset, length):
@@ -102,6 +185,36 @@ step_eq no-cxl-bus-devices "" ls /sys/bus/cxl/devices
 '''
 
 
+# Guest steps after a 1-way ram region $region of 256 MiB exists (on
+# type3-ram, arm-ram): its DAX device onlined as system RAM, MemTotal grows
+# by the region's size, memfill (TOOLS) fills 90 % of the new node and
+# reads it back, and the host's "verify" handler (memfill_verifier) finds
+# the pattern in the backend. Needs memhp_default_state=offline (APPEND).
+RAM_ONLINE_STEPS = r'''
+base=$(cxl list -R -r "$region" | sed -n 's/.*"resource":\([0-9]*\).*/\1/p')
+dax=$(ls /sys/bus/cxl/devices/$region/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
+step_match dax-device 'dax[0-9]+\.[0-9]+' echo "$dax"
+memtotal() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+before=$(memtotal)
+step online daxctl reconfigure-device --mode=system-ram "$dax" || exit 1
+after=$(memtotal)
+step_eq memtotal-grew-by-region 262144 echo $((after - before))
+node=$(cat /sys/bus/dax/devices/$dax/target_node)
+step node-has-only-cxl-memory test "$node" -gt 0 || exit 1
+note "region $region at $base, $dax online on node $node"
+free_mib=$(($(sed -n 's/.*MemFree: *\([0-9]*\) kB/\1/p' /sys/devices/system/node/node$node/meminfo) / 1024 - 8))
+step fill-at-least-90-percent test "$free_mib" -ge 231
+MEMFILL_HOLD=1 memfill "$node" "$free_mib" 5 > /tmp/fill.out 2>&1 &
+fill_pid=$!
+i=0; while ! grep -q pages /tmp/fill.out && kill -0 $fill_pid 2>/dev/null && [ $i -lt 600 ]; do sleep 1; i=$((i + 1)); done
+step_match fill-reads-back ' bad 0$' cat /tmp/fill.out
+pages=$(sed -n 's/^pages \([0-9]*\) .*/\1/p' /tmp/fill.out)
+step backend-holds-pattern host verify "$base" "${pages:-0}"
+kill $fill_pid
+step_eq kernel-log-clean "" kernel_cxl_trouble
+'''
+
+
 # Guest shell helpers, prepended to the scenarios' GUEST scripts.
 GUEST_LIB = r'''
 # cfg_rd PCIDEV OFFSET SIZE: SIZE (1, 2 or 4) bytes of the configuration
@@ -138,6 +251,17 @@ only_ns_uuid() { ndctl list -N | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p'; }
 only_region() { cxl list -R 2>/dev/null | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
 # wait_memdevs N: until N memdevs have an endpoint port (probing goes on
 # after /init's settle on a loaded machine); at most 90 s
+# wait_regions N: until `cxl list -R` lists N regions (those firmware
+# committed are assembled by Linux at boot), at most 30 s
+wait_regions() {
+    local i=0
+    while [ $i -lt 60 ]; do
+        [ "$(cxl list -R 2>/dev/null | grep -c '"region"')" -ge "$1" ] && return 0
+        sleep 0.5; i=$((i + 1))
+    done
+    cxl list -R
+    return 1
+}
 wait_memdevs() {
     local i=0
     while [ $i -lt 180 ]; do

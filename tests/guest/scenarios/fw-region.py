@@ -45,15 +45,7 @@ def topology(ctx):
 GUEST = GUEST_LIB + rf'''
 step memdevs-probed wait_memdevs 3
 # the regions appear without anyone creating them
-regions_ready() {{
-    local i=0
-    while [ $i -lt 60 ]; do
-        [ "$(cxl list -R 2>/dev/null | grep -c '"region"')" -ge 2 ] && return 0
-        sleep 0.5; i=$((i + 1))
-    done
-    return 1
-}}
-step regions-assembled regions_ready
+step regions-assembled wait_regions 2
 cxl list -R -v
 r0=$(cxl list -R -d decoder0.0 | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p')
 r1=$(cxl list -R -d decoder0.1 | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p')

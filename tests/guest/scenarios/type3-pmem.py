@@ -10,8 +10,7 @@ DPA the 1-way decoder maps it to in the pmem backend file, and the LSA
 holds the labels.
 """
 
-from _cxl import (GUEST_LIB, kv_store, pmem_lsa_device, read_file, pattern, MiB,
-                  PMEM_OFFSET as OFFSET, PMEM_LENGTH as LENGTH)
+from _cxl import GUEST_LIB, PMEM_BOOT1, PMEM_BOOT2, kv_store, pmem_check, pmem_lsa_device
 
 DESCRIPTION = "1 HB / 1 RP / pmem + LSA: region, labelled namespace, data survive a QEMU restart"
 MACHINE = "q35,cxl=on"
@@ -23,14 +22,7 @@ def topology(ctx):
 
 
 HOST = kv_store()
-
-
-def check(ctx):
-    data = read_file(ctx, "pmem0", OFFSET, LENGTH)
-    ctx.check("pattern-at-dpa", data == pattern(7, LENGTH),
-              "the bytes written at /dev/pmem0 offset 1 MiB are at DPA 1 MiB of the backend")
-    lsa = read_file(ctx, "lsa0", 0, 1 * MiB)
-    ctx.check("labels-in-lsa", b"NAMESPACE_INDEX" in lsa, "the LSA holds namespace index blocks")
+check = pmem_check
 
 
 COMMON = GUEST_LIB + r'''
@@ -44,18 +36,7 @@ region=$(only_region)
 step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region"
 '''
 
-GUEST = [COMMON + r'''
-step_match nvdimm-bridge 'nmem' ndctl list -D
-step namespace ndctl create-namespace -r "$region" -m raw
-uuid=$(only_ns_uuid)
-step save-uuid host save uuid "$uuid"
-step write-pattern pmem_write 7
-step_eq kernel-log-clean "" kernel_cxl_trouble
-''', COMMON + r'''
-step namespace-from-labels test -b /dev/pmem0
-want=$(host load uuid | tail -n 1)
-step_match namespace-same-uuid "\"uuid\":\"$want\"" ndctl list -N
-step read-pattern pmem_cmp 7
+GUEST = [COMMON + PMEM_BOOT1, COMMON + PMEM_BOOT2 + r'''
 step destroy-namespace ndctl destroy-namespace -f all
 step destroy-region cxl destroy-region -f "$region"
 step_eq kernel-log-clean "" kernel_cxl_trouble

@@ -28,8 +28,8 @@
  * the disk's controller (virtio-blk, say) moves the data to or from the
  * DAX device's memory by DMA. Offsets and LEN: multiples of 4 KiB.
  *
- * exec writes, at OFFSET, x86-64 code returning VALUE (movabs rax, VALUE;
- * ret), then calls it; call only calls what is there. Both fail unless the
+ * exec writes, at OFFSET, code returning VALUE (x86-64: movabs rax, VALUE;
+ * ret; aarch64: movz/movk x0 with its four halfwords; ret), then calls it; call only calls what is there. Both fail unless the
  * call returns VALUE: code run from the device's memory must be the code
  * last written there, however it was written.
  *
@@ -142,11 +142,23 @@ static int run_code(uint8_t *code, int write, uint64_t value)
     uint64_t got;
 
     if (write) {
+#if defined(__aarch64__)
+        uint32_t insn[5];
+
+        for (int hw = 0; hw < 4; hw++) {    /* movz x0 / movk x0, #imm, lsl */
+            insn[hw] = (hw ? 0xf2800000u : 0xd2800000u) | hw << 21 |
+                       (uint32_t)((value >> (16 * hw)) & 0xffff) << 5;
+        }
+        insn[4] = 0xd65f03c0u;              /* ret */
+        memcpy(code, insn, sizeof(insn));
+        __builtin___clear_cache((char *)code, (char *)code + sizeof(insn));
+#else
         code[0] = 0x48;                 /* movabs rax, imm64 */
         code[1] = 0xb8;
         memcpy(code + 2, &value, 8);
         code[10] = 0xc3;                /* ret */
         __builtin___clear_cache((char *)code, (char *)code + 11);
+#endif
     }
     got = fn();
     if (got != value) {

@@ -89,29 +89,46 @@ def fast_path_maps(ctx):
 HOST = {"result": result, "mark": mark, "fastpath": fast_path_maps}
 
 
-def devdax_case(topo, ways, gran, serials, description, targets, root=0):
+def devdax_case(topo, ways, gran, serials, description, targets, root=0,
+                arch="x86_64"):
     """A scenario measuring a `ways`-way ram region at `gran` bytes over the
     devices `serials` (in interleave-position order) of the _cxl.Topology
-    `topo`, through its device DAX device, against anonymous guest RAM."""
+    `topo`, through its device DAX device, against anonymous guest RAM.
+    The guest creates the region; on aarch64 (@arch), whose Debian kernel
+    cannot commit a region it creates, firmware commits it (window
+    @root, cxl-region.0.*) and Linux assembles it."""
     geometry = f"-w {ways} -g {gran}" if ways > 1 else ""     # 1-way: the window's
-    script = BENCH_LIB + f'''
-step memdevs-probed wait_memdevs {len(topo.devices)} || exit 1
-order=""
+    if arch == "x86_64":
+        make_region = f'''order=""
 for sn in {" ".join(map(str, serials))}; do order="$order $(memdev_of $sn)"; done
 step region cxl create-region -t ram -d decoder0.{root} {geometry} -m $order || exit 1
-region=$(only_region)
+'''
+        machine, topology = "q35,cxl=on", topo.args
+    else:
+        make_region = "step region wait_regions 1 || exit 1\n"
+        machine = "virt,gic-version=3,cxl=on"
+        fw = (f"cxl-region.0.window={root},cxl-region.0.interleave-granularity={gran},"
+              f"cxl-region.0.size={256 * len(serials)}M," +
+              ",".join(f"cxl-region.0.targets.{i}=t3-{sn}" for i, sn in enumerate(serials)))
+
+        def topology(ctx):
+            return topo.args(ctx) + ["-M", fw]
+    script = BENCH_LIB + f'''
+step memdevs-probed wait_memdevs {len(topo.devices)} || exit 1
+{make_region}region=$(only_region)
 step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region" || exit 1
 step devdax devdax "$region" || exit 1
 step bench bench ram=anon cxl=dax:$dax
 '''
     return {
         "DESCRIPTION": description,
-        "MACHINE": "q35,cxl=on",
+        "ARCH": arch,
+        "MACHINE": machine,
         "MODULES": DEVDAX_MODULES,
         "TOOLS": ["cxlbench"],
         "TIMEOUT": 600,
         "TARGETS": targets,
-        "topology": topo.args,
+        "topology": topology,
         "HOST": HOST,
         "GUEST": script,
     }
