@@ -145,6 +145,14 @@ def run_example(text):
         m, buf = expect(proc, buf, re.escape(SHELL_MARK), BOOT_TIMEOUT)
         if not m:
             return False, "no guest shell: " + buf[-600:]
+        # busybox ash asks the terminal where the cursor is (ESC [ 6 n) when
+        # it starts editing a line, and takes what it reads next as the
+        # answer: answer it, or a command typed meanwhile is eaten (its
+        # first 'R' ends the "answer"). Without the query, go on after 1 s.
+        m, buf = expect(proc, buf, r"\x1b\[6n", 5)
+        if m:
+            proc.stdin.write(b"\x1b[1;5R")
+            proc.stdin.flush()
         time.sleep(1)
         # printf: the console's echo of the line must not match the answers
         proc.stdin.write(b"printf 'R%s=%s M%s=%s\\n' EL \"$(uname -r)\" EMDEVS "
