@@ -1,9 +1,11 @@
 /*
  * qtest of cxl-mctp-chardev: a fabric manager on a UNIX socket speaking
  * MCTP in DSP0253 frames (as Linux's drivers/net/mctp/mctp-serial.c
- * frames them) to the MCTP endpoint of a switch and of a cxl-type3:
+ * frames them) to the MCTP endpoint of a switch and of cxl-type3s (with
+ * and without dynamic capacity, so with and without an FM CCI):
  * control messages, FM API Identify Switch Device and Get Physical Port
- * State against the topology, multi-packet requests and responses,
+ * State against the topology, the Tunnel Management Command to a device's
+ * FM CCI below the switch, multi-packet requests and responses,
  * malformed frames and packets, wrong message types and truncated
  * payloads (the CXL return codes of include/hw/cxl/cxl-cci.h), and that
  * QEMU keeps answering afterwards.
@@ -418,6 +420,64 @@ static void test_type3(void)
     fm_stop(&fm);
 }
 
+/* A device with dynamic capacity has an FM CCI: type 7 goes there */
+static void test_type3_dcd(void)
+{
+    FM fm;
+    uint8_t d[64], out[256];
+    size_t n;
+
+    fm_start(&fm, "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3 "
+             "-object memory-backend-ram,id=dc0,size=512M "
+             "-device cxl-type3,bus=rp1,volatile-dc-memdev=dc0,"
+             "num-dc-regions=2,id=dcd,sn=2 "
+             "-device cxl-mctp-chardev,chardev=fm,target=dcd,eid=16");
+    g_assert_cmpint(control(&fm, 16, 16, 5, NULL, 0, d), ==, 0);
+    g_assert_cmpuint(d[0], ==, 2);
+    g_assert_cmpuint(d[1], ==, 7);
+    g_assert_cmpuint(d[2], ==, 8);
+    /* Get DCD Info on the FM CCI: one host, two regions, 2 x 256 MiB */
+    g_assert_cmpint(cci(&fm, 16, 7, 0x5600, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 0x54);
+    g_assert_cmpuint(out[0], ==, 1);
+    g_assert_cmpuint(out[1], ==, 2);
+    g_assert_cmphex(ldq_le_p(out + 12), ==, 2);
+    g_assert_cmpint(cci(&fm, 16, 7, 0x5600, (uint8_t[]){ 0 }, 1, NULL, &n),
+                    ==, 0x16);
+    /* the host's mailbox CCI (type 8) has no FM API DCD commands */
+    g_assert_cmpint(cci(&fm, 16, 8, 0x5600, NULL, 0, NULL, &n), ==, 0x03);
+    g_assert_cmpint(cci(&fm, 16, 8, 0x0001, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpuint(out[17], ==, 3);
+    fm_stop(&fm);
+}
+
+/* The switch's Tunnel Management Command over MCTP, to a DCD's FM CCI */
+static void test_tunnel(void)
+{
+    FM fm;
+    uint8_t in[16] = { 3, 0, 12, 0, 0, 0x77, 0, 0, 0x56 }, out[256];
+    size_t n;
+
+    fm_start(&fm, "-object memory-backend-ram,id=dc0,size=512M "
+             "-device cxl-type3,bus=ds3,volatile-dc-memdev=dc0,"
+             "num-dc-regions=2,id=dcd,sn=2 "
+             "-device cxl-mctp-chardev,chardev=fm,target=swcci");
+    /* Get DCD Info (5600h) through port 3 */
+    g_assert_cmpint(cci(&fm, 0, 7, 0x5300, in, sizeof(in), out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 4 + 12 + 0x54);
+    g_assert_cmpuint(lduw_le_p(out), ==, 12 + 0x54);
+    g_assert_cmphex(out[4] & 0xf, ==, 1);       /* a response... */
+    g_assert_cmphex(out[5], ==, 0x77);          /* ...to our tag */
+    g_assert_cmphex(lduw_le_p(out + 7), ==, 0x5600);
+    g_assert_cmphex(lduw_le_p(out + 12), ==, 0);    /* its return code */
+    g_assert_cmpuint(out[16 + 1], ==, 2);       /* two regions */
+    /* port 0's device has no FM CCI: the tunnel says Invalid Input */
+    in[0] = 0;
+    g_assert_cmpint(cci(&fm, 0, 7, 0x5300, in, sizeof(in), NULL, &n), ==,
+                    0x02);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -448,6 +508,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/fm-api", test_fm_api);
     qtest_add_func("/cxl-mctp/malformed", test_malformed);
     qtest_add_func("/cxl-mctp/type3", test_type3);
+    qtest_add_func("/cxl-mctp/type3-dcd", test_type3_dcd);
+    qtest_add_func("/cxl-mctp/tunnel", test_tunnel);
     qtest_add_func("/cxl-mctp/cli", test_cli);
     return g_test_run();
 }
