@@ -16,7 +16,8 @@
  * and packet (one byte, so at most 255). An OUT transfer may carry
  * several packets back to back (Linux packs up to 512 bytes); an IN
  * transfer carries one packet of at most 64 bytes of payload (the
- * baseline MTU, the interface's default). An OUT transfer whose header
+ * baseline MTU, the interface's default); packets from the host may carry
+ * up to 247 (if its interface's MTU is raised). An OUT transfer whose header
  * has another ID, a length below 8 or beyond the transfer is dropped from
  * there (traced), as Linux does with what it receives.
  *
@@ -46,6 +47,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(USBCXLMCTP, USB_CXL_MCTP)
 #define EP_IN                   1
 #define EP_OUT                  2
 #define OUT_MAX                 (64 * 1024)
+/* the largest packet payload: a one-byte length over both headers */
+#define RX_MTU                  (255 - MCTP_USB_HDR_LEN - CXL_MCTP_HDR_LEN)
 /* responses queued for the host (a 64 KiB CCI payload is 1025 packets) */
 #define QUEUE_MAX               2048
 
@@ -284,6 +287,8 @@ static void usb_cxl_mctp_realize(USBDevice *dev, Error **errp)
     cxl_mctp_init(&s->ep, g_strdup(name), s, CXL_MCTP_BTU, s->eid,
                   cxl_mctp_target_types(s->target),
                   cxl_mctp_target_rsp_max(s->target), usb_handle, usb_send);
+    /* take what the host may send if it raises its MTU (255 - 4 - 4) */
+    s->ep.rx_mtu = RX_MTU;
 }
 
 static void usb_cxl_mctp_unrealize(USBDevice *dev)

@@ -6,7 +6,7 @@
  *
  * Rules (DSP0236 8.8 and 8.9, the choices are ours where it says so):
  *  - a packet shorter than the MCTP header, of another header version, or
- *    with more payload than the binding's MTU is dropped;
+ *    with more payload than the binding takes (rx_mtu) is dropped;
  *  - a packet for another EID is dropped; the endpoint takes packets for
  *    its own EID, the null EID (physical addressing: how a bus owner
  *    reaches an endpoint before it has an EID) and the broadcast EID;
@@ -45,6 +45,7 @@ void cxl_mctp_init(CXLMCTPEndpoint *ep, const char *name, void *opaque,
     ep->name = name;
     ep->opaque = opaque;
     ep->mtu = mtu;
+    ep->rx_mtu = mtu;
     ep->static_eid = static_eid;
     ep->types = types;
     ep->rsp_max = rsp_max;
@@ -256,14 +257,15 @@ static void message(CXLMCTPEndpoint *ep, uint8_t src, uint8_t tag,
 
 void cxl_mctp_receive(CXLMCTPEndpoint *ep, const uint8_t *pkt, size_t len)
 {
-    size_t plen = len - CXL_MCTP_HDR_LEN;
     uint8_t flags, dst, src, tag, seq;
     bool som, eom, to;
+    size_t plen;
 
     if (len < CXL_MCTP_HDR_LEN) {
         drop(ep, "shorter than the MCTP header");
         return;
     }
+    plen = len - CXL_MCTP_HDR_LEN;
     if ((pkt[0] & 0xf) != CXL_MCTP_HDR_VERSION) {
         drop(ep, "header version not 1");
         return;
@@ -283,7 +285,7 @@ void cxl_mctp_receive(CXLMCTPEndpoint *ep, const uint8_t *pkt, size_t len)
         drop(ep, "for another EID");
         return;
     }
-    if (plen > ep->mtu) {
+    if (plen > ep->rx_mtu) {
         drop(ep, "payload longer than the MTU");
         return;
     }

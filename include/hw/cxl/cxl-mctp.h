@@ -117,7 +117,9 @@ struct CXLMCTPEndpoint {
     /* set by the binding before cxl_mctp_init() returns */
     const char *name;           /* for traces */
     void *opaque;               /* the binding */
-    size_t mtu;                 /* packet payload bytes (>= the BTU) */
+    size_t mtu;                 /* payload bytes of the packets it sends */
+    size_t rx_mtu;              /* ...and of those it takes (mtu unless
+                                 * the binding changes it after init) */
     uint8_t static_eid;         /* 0: the EID is assigned by the bus owner */
     CXLMCTPHandler handle;
     CXLMCTPSend send;

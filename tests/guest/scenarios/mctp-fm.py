@@ -9,7 +9,9 @@ a route to 9 over rtnetlink, assigns the endpoint EID 9 with Set Endpoint
 ID sent to the null EID (direct addressing), then over AF_MCTP sockets:
 Get Endpoint ID / Message Type Support / Version Support, Identify Switch
 Device and Get Physical Port State, matching the topology (USP port ID 1,
-three active ports, a type 3 SLD below port 0, nothing below port 2), and
+three active ports, a type 3 SLD below port 0, nothing below port 2), a
+request of two packets and a response of sixteen (and the request in one
+packet after the interface's MTU is raised to 251), and
 return codes for a truncated payload and an unknown opcode. While the
 guest runs, the host's scripts/cxl-fm.py asks the same through the socket
 (assigning that endpoint EID 20).
@@ -103,6 +105,12 @@ step_eq port-state-topology "$(lines \
     'port 1: USP device=none width=x16 speed=5 ltssm=3 lds=1' \
     'port 2: DSP device=none width=x0 speed=0 ltssm=0 lds=1')" cat /tmp/ports
 step_match port-state-one '^port 2: DSP device=none' cxlfm port-state 2
+# 60 ports: a request of two packets, a response of sixteen; then the
+# same with the interface's MTU at its maximum (251: one packet out)
+P60=$(for i in $(seq 20); do printf '0 1 2 '; done)
+step_eq port-state-60 60 sh -c "cxlfm port-state $P60 | grep -c '^port [012]: '"
+step mtu-251 ip link set mctpusb0 mtu 251
+step_eq port-state-60-mtu-251 60 sh -c "cxlfm port-state $P60 | grep -c '^port [012]: '"
 step_match truncated '^return-code: 16h' sh -c 'cxlfm raw 5101; true'
 step_match unknown-opcode '^return-code: 03h' sh -c 'cxlfm raw 51ff; true'
 step_match no-such-port '^return-code: 02h' sh -c 'cxlfm raw 5101 0107; true'
