@@ -55,6 +55,7 @@
 #include "qemu/bswap.h"
 #include "qemu/log.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
@@ -593,6 +594,138 @@ const CXLCCICommand cxl_switch_commands[] = {
       CXL_CCI_IN_MIN, sizeof(CXLTunnelIn), 0 },
 };
 const size_t cxl_switch_commands_len = ARRAY_SIZE(cxl_switch_commands);
+
+/* ---- QMP mirrors of Bind vPPB, Unbind vPPB, Get Virtual CXL Switch Info ---- */
+
+/* The cxl-upstream port @path names, itself or through its switch CCI */
+static CXLUpstreamPort *qmp_switch(const char *path, Error **errp)
+{
+    Object *obj = cxl_qmp_device(path, NULL, errp);
+
+    if (!obj) {
+        return NULL;
+    }
+    if (object_dynamic_cast(obj, TYPE_CXL_SWITCH_CCI)) {
+        return CXL_SWITCH_CCI(obj)->target;
+    }
+    if (!object_dynamic_cast(obj, TYPE_CXL_USP)) {
+        error_setg(errp, "path: '%s' is a %s, not a %s or %s", path,
+                   object_get_typename(obj), TYPE_CXL_USP,
+                   TYPE_CXL_SWITCH_CCI);
+        return NULL;
+    }
+    return CXL_USP(obj);
+}
+
+static CXLDownstreamPort *qmp_vppb(const char *path, uint8_t vppb,
+                                   uint8_t *port_id, Error **errp)
+{
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLDownstreamPort *dsp;
+    unsigned nr;
+
+    if (!usp) {
+        return NULL;
+    }
+    dsp = vppb_port(usp, vppb, port_id, &nr);
+    if (!dsp) {
+        if (nr) {
+            error_setg(errp, "vppb: switch '%s' has vPPBs 0 to %u, not %u",
+                       path, nr - 1, vppb);
+        } else {
+            error_setg(errp, "vppb: switch '%s' has no vPPB (no downstream "
+                       "port)", path);
+        }
+        return NULL;
+    }
+    if (dsp->binding == CXL_DSP_BINDING ||
+        dsp->binding == CXL_DSP_UNBINDING) {
+        error_setg(errp, "vppb: a %s of vPPB %u is in progress",
+                   dsp->binding == CXL_DSP_BINDING ? "bind" : "unbind",
+                   vppb);
+        return NULL;
+    }
+    return dsp;
+}
+
+void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
+                       uint8_t port, Error **errp)
+{
+    uint8_t own;
+    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, &own, errp);
+
+    if (!dsp) {
+        return;
+    }
+    if (has_port && port != own) {
+        error_setg(errp, "port: vPPB %u can be bound to its own physical "
+                   "port %u only, not %u", vppb, own, port);
+        return;
+    }
+    if (dsp->binding != CXL_DSP_UNBOUND) {
+        error_setg(errp, "vppb: vPPB %u is already bound", vppb);
+        return;
+    }
+    cxl_dsp_bind(dsp);
+}
+
+void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
+                         CxlUnbindMode mode, Error **errp)
+{
+    static const CXLUnbindMode modes[] = {
+        [CXL_UNBIND_MODE_WAIT] = CXL_DSP_UNBIND_WAIT,
+        [CXL_UNBIND_MODE_MANAGED] = CXL_DSP_UNBIND_MANAGED,
+        [CXL_UNBIND_MODE_SURPRISE] = CXL_DSP_UNBIND_SURPRISE,
+    };
+    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, NULL, errp);
+
+    if (!dsp) {
+        return;
+    }
+    if (dsp->binding != CXL_DSP_BOUND) {
+        error_setg(errp, "vppb: vPPB %u is not bound", vppb);
+        return;
+    }
+    cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
+}
+
+CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
+{
+    static const CxlVppbState states[] = {
+        [CXL_DSP_UNBOUND] = CXL_VPPB_STATE_UNBOUND,
+        [CXL_DSP_BINDING] = CXL_VPPB_STATE_BINDING,
+        [CXL_DSP_BOUND] = CXL_VPPB_STATE_BOUND,
+        [CXL_DSP_UNBINDING] = CXL_VPPB_STATE_UNBINDING,
+    };
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    CxlVppbInfoList **tail;
+    CxlSwitchInfo *info;
+    unsigned n;
+
+    if (!usp) {
+        return NULL;
+    }
+    n = cxl_switch_ports(usp, ports);
+    info = g_new0(CxlSwitchInfo, 1);
+    info->upstream_port_id = ports[0].id;
+    tail = &info->vppbs;
+    for (unsigned i = 1; i < n; i++) {
+        CXLDownstreamPort *dsp = CXL_DSP(ports[i].port);
+        PCIDevice *dev = cxl_dsp_device(dsp);
+        CxlVppbInfo *v = g_new0(CxlVppbInfo, 1);
+
+        v->vppb = i - 1;
+        v->state = states[dsp->binding];
+        v->port = ports[i].id;
+        v->downstream_port = object_get_canonical_path(OBJECT(dsp));
+        if (dev) {
+            v->device = object_get_canonical_path(OBJECT(dev));
+        }
+        QAPI_LIST_APPEND(tail, v);
+    }
+    return info;
+}
 
 /* ---- the PCI function ---- */
 
