@@ -17,6 +17,16 @@
  *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
  *        port resets what is below it.
  *
+ * the FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory;
+ * the switch is one VCS whose vPPBs are its downstream ports, see
+ * hw/pci-bridge/cxl-switch.c):
+ *
+ *  5200h Get Virtual CXL Switch Info (CXLGetVCSInfoIn/Out).
+ *  5201h Bind vPPB (CXLBindVPPBIn), 5202h Unbind vPPB (CXLUnbindVPPBIn):
+ *        background operations, see cmd_bind_vppb(), cmd_unbind_vppb().
+ *  5203h Generate AER Event (CXLGenerateAERIn): an AER error detected by
+ *        the vPPB's downstream port.
+ *
  * and the FM API Tunnel Management Command (CXL r3.1 7.6.7.3.1, from
  * memory; CXLTunnelIn/Out):
  *
@@ -58,6 +68,7 @@
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_aer.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
@@ -570,6 +581,53 @@ static CXLRetCode cmd_unbind_vppb(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_BACKGROUND;
 }
 
+/*
+ * Generate AER Event (5203h): the vPPB (its downstream port) detects the
+ * error: it is logged in the port's AER capability, with the TLP header
+ * given, and signalled upstream as AER does (pcie_aer_inject_error()).
+ * Invalid Input: VCS or vPPB out of range, a vPPB not bound (the host has
+ * no device there to blame), an error bit that is not an error of that
+ * register.
+ */
+static CXLRetCode cmd_generate_aer(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    const CXLGenerateAERIn *i = (const CXLGenerateAERIn *)in;
+    uint32_t aer_error = le32_to_cpu(i->aer_error);
+    bool cor = aer_error & CXL_GEN_AER_CORRECTABLE;
+    PCIEAERErr err = {
+        .status = BIT(aer_error & CXL_GEN_AER_ERROR_BIT_MASK),
+        .flags = cor ? PCIE_AER_ERR_IS_CORRECTABLE : PCIE_AER_ERR_HEADER_VALID,
+    };
+    CXLRetCode rc;
+    CXLDownstreamPort *dsp = vppb_of_request(cci, "Generate AER Event",
+                                             i->vcs_id, i->vppb_id, NULL,
+                                             &rc);
+    int ret;
+
+    if (!dsp) {
+        return rc;
+    }
+    if (dsp->binding != CXL_DSP_BOUND) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Generate AER Event: vPPB %u is "
+                      "not bound\n", cci->name, i->vppb_id);
+        return CXL_RC_INVALID_INPUT;
+    }
+    err.source_id = pci_requester_id(PCI_DEVICE(dsp));
+    for (unsigned k = 0; k < ARRAY_SIZE(err.header); k++) {
+        err.header[k] = ldl_be_p(i->header + 4 * k);
+    }
+    ret = pcie_aer_inject_error(PCI_DEVICE(dsp), &err);
+    if (ret == -EINVAL) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Generate AER Event: bit %u is "
+                      "not a %scorrectable error\n", cci->name,
+                      aer_error & CXL_GEN_AER_ERROR_BIT_MASK, cor ? "" : "un");
+        return CXL_RC_INVALID_INPUT;
+    }
+    return ret < 0 ? CXL_RC_INTERNAL_ERROR : CXL_RC_SUCCESS;
+}
+
 const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_IDENTIFY_SWITCH_DEVICE, "Identify Switch Device",
       cmd_identify_switch, CXL_CCI_IN_EXACT, 0, 0 },
@@ -586,6 +644,8 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_UNBIND_VPPB, "Unbind vPPB", cmd_unbind_vppb, CXL_CCI_IN_EXACT,
       sizeof(CXLUnbindVPPBIn), CXL_CEL_IMMEDIATE_CONFIG_CHANGE |
       CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+    { CXL_OP_GENERATE_AER_EVENT, "Generate AER Event", cmd_generate_aer,
+      CXL_CCI_IN_EXACT, sizeof(CXLGenerateAERIn), 0 },
     /*
      * no effect on the switch itself; the tunnelled command's effects are
      * in the target's own CEL

@@ -48,6 +48,10 @@
 #define   SLTSTA_PDS            0x0040
 #define   SLTSTA_DLLSC          0x0100
 
+/* the ports' AER capability (hw/pci-bridge/cxl-switch.c, pci_regs.h) */
+#define AER_UNCOR_STATUS    (0x100 + 0x04)
+#define AER_HEADER_LOG      (0x100 + 0x1c)
+
 #define RC_BUSY             0x06
 #define RC_ABORTED          0x12
 
@@ -57,6 +61,7 @@
 #define OP_GET_VCS_INFO     0x5200
 #define OP_BIND_VPPB        0x5201
 #define OP_UNBIND_VPPB      0x5202
+#define OP_GENERATE_AER     0x5203
 
 /* Binding Status */
 #define VPPB_UNBOUND        0
@@ -572,6 +577,9 @@ static void test_bind_errors(void)
           RC_INVALID_INPUT },
         { "unbind option 15", OP_UNBIND_VPPB, { 0, 0, 0xf }, 3, false,
           RC_INVALID_INPUT },
+        /* Generate AER Event on the unbound vPPB */
+        { "AER on unbound vPPB 1", OP_GENERATE_AER, { 0, 1, 0, 0, 14 }, 40,
+          false, RC_INVALID_INPUT },
     };
     Sw s;
 
@@ -580,6 +588,20 @@ static void test_bind_errors(void)
                                          ARRAY_SIZE(cases)), ==, 0);
     /* nothing changed, no background operation started */
     g_assert_cmpuint(bg_percent(&s), ==, 100);
+    g_assert_cmphex(qtest_readl(s.qts, cfg(DSP5, AER_UNCOR_STATUS)), ==, 0);
+    /* Generate AER Event on vPPB 0: logged in port 3's AER capability */
+    {
+        uint8_t in[40] = { 0, 0, 0, 0, 14 };
+
+        in[8] = 0x4a;                   /* first byte of the TLP header */
+        g_assert_cmphex(cci_send(&s, OP_GENERATE_AER, in, sizeof(in), NULL,
+                                 0, NULL), ==, RC_SUCCESS);
+        g_assert_cmphex(qtest_readl(s.qts, cfg(DSP3, AER_UNCOR_STATUS)), ==,
+                        1u << 14);
+        /* the header's bytes, in order */
+        g_assert_cmphex(qtest_readb(s.qts, cfg(DSP3, AER_HEADER_LOG)), ==,
+                        0x4a);
+    }
     check_switch(&s, "us0", STATE_UNBOUND5);
     g_assert_false(ep2_visible(&s));
 

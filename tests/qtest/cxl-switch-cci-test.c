@@ -147,6 +147,7 @@ static const CXLQtestOp cci_ops[] = {
     { 0x5200, "Get Virtual CXL Switch Info" },
     { 0x5201, "Bind vPPB" },
     { 0x5202, "Unbind vPPB" },
+    { 0x5203, "Generate AER Event" },
     { 0x5300, "Tunnel Management Command" },
 };
 
@@ -212,6 +213,20 @@ static const CXLQtestMboxCase cci_cases[] = {
     { "bind short", 0x5201, { 0 }, 1, false, RC_PAYLOAD_LEN },
     { "unbind option 3", 0x5202, { 0, 0, 3 }, 3, false, RC_INVALID_INPUT },
     { "unbind short", 0x5202, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    /* Generate AER Event: VCS, vPPB, reserved (2), AER error, header */
+    { "AER completion timeout on vPPB 0", 0x5203, { 0, 0, 0, 0, 14 }, 40,
+      false, RC_SUCCESS, 0, .exact = true },
+    { "AER receiver error on vPPB 1", 0x5203,
+      { 0, 1, 0, 0, 0, 0, 0, 0x80 }, 40, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "AER bit 0 uncorrectable", 0x5203, { 0, 0, 0, 0, 0 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER on vPPB 2", 0x5203, { 0, 2, 0, 0, 14 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER in VCS 1", 0x5203, { 1, 0, 0, 0, 14 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER short", 0x5203, { 0, 0, 0, 0, 14 }, 39, false, RC_PAYLOAD_LEN },
+    { "AER long", 0x5203, { 0, 0, 0, 0, 14 }, 41, false, RC_PAYLOAD_LEN },
 };
 
 /*

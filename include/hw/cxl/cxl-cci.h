@@ -118,6 +118,7 @@ enum {
     CXL_OP_GET_VCS_INFO = 0x5200,
     CXL_OP_BIND_VPPB = 0x5201,
     CXL_OP_UNBIND_VPPB = 0x5202,
+    CXL_OP_GENERATE_AER_EVENT = 0x5203,
     /* FM API tunneling (CXL r3.1 7.6.7.3) */
     CXL_OP_TUNNEL_MANAGEMENT = 0x5300,
     /* FM API multi-headed device command set (CXL r3.1 7.6.7.5) */

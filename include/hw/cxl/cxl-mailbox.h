@@ -1259,6 +1259,25 @@ typedef struct CXLUnbindVPPBIn {
 } QEMU_PACKED CXLUnbindVPPBIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLUnbindVPPBIn) != 3);
 
+/*
+ * Generate AER Event (5203h) input (from memory of CXL r3.1 7.6.7.2.4):
+ * @aer_error bits 4:0 the error's bit in the AER Uncorrectable (or, with
+ * CXL_GEN_AER_CORRECTABLE, Correctable) Error Status register; @header the
+ * TLP header to log (its first 16 bytes are the 4 DWORDs of the AER Header
+ * Log).
+ */
+#define CXL_GEN_AER_ERROR_BIT_MASK      0x1f
+#define CXL_GEN_AER_CORRECTABLE         BIT(31)
+
+typedef struct CXLGenerateAERIn {
+    uint8_t vcs_id;
+    uint8_t vppb_id;
+    uint16_t rsvd;
+    uint32_t aer_error;
+    uint8_t header[32];
+} QEMU_PACKED CXLGenerateAERIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGenerateAERIn) != 40);
+
 /* ---- FM API tunneling (CXL r3.1 7.6.7.3, from memory) ---- */
 
 /* Tunnel Management Command (5300h) target types */
