@@ -103,11 +103,18 @@ static void bg_finish(CXLCCI *cci, CXLRetCode rc)
 static void bg_timer_cb(void *opaque)
 {
     CXLCCI *cci = opaque;
+    CXLRetCode rc;
 
-    if (cci->bg.running) {
-        bg_finish(cci, cci->bg.complete ? cci->bg.complete(cci)
-                                        : CXL_RC_SUCCESS);
+    if (!cci->bg.running) {
+        return;
     }
+    rc = cci->bg.complete ? cci->bg.complete(cci) : CXL_RC_SUCCESS;
+    if (rc == CXL_RC_BACKGROUND) {
+        /* not done yet: ask again after another period */
+        timer_mod(cci->bg.timer, now_ns() + cci->bg.duration_ns);
+        return;
+    }
+    bg_finish(cci, rc);
 }
 
 void cxl_cci_bg_start(CXLCCI *cci, uint16_t opcode, uint64_t duration_ms,

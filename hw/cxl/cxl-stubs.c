@@ -231,3 +231,21 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
     cxl_unavailable(errp);
     return NULL;
 }
+
+void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
+                       uint8_t port, Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
+                         CxlUnbindMode mode, Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
+{
+    cxl_unavailable(errp);
+    return NULL;
+}

@@ -17,6 +17,16 @@
  *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
  *        port resets what is below it.
  *
+ * the FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory;
+ * the switch is one VCS whose vPPBs are its downstream ports, see
+ * hw/pci-bridge/cxl-switch.c):
+ *
+ *  5200h Get Virtual CXL Switch Info (CXLGetVCSInfoIn/Out).
+ *  5201h Bind vPPB (CXLBindVPPBIn), 5202h Unbind vPPB (CXLUnbindVPPBIn):
+ *        background operations, see cmd_bind_vppb(), cmd_unbind_vppb().
+ *  5203h Generate AER Event (CXLGenerateAERIn): an AER error detected by
+ *        the vPPB's downstream port.
+ *
  * and the FM API Tunnel Management Command (CXL r3.1 7.6.7.3.1, from
  * memory; CXLTunnelIn/Out):
  *
@@ -55,8 +65,10 @@
 #include "qemu/bswap.h"
 #include "qemu/log.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands-cxl.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_aer.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
@@ -130,7 +142,7 @@ static CXLRetCode cmd_identify_switch(CXLCCI *cci, const uint8_t *in,
                                       size_t *out_len)
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(target_of(cci), ports);
+    unsigned n = cxl_switch_ports(target_of(cci), ports), bound = 0;
     CXLIdentifySwitchOut *o = (CXLIdentifySwitchOut *)out;
 
     memset(o, 0, sizeof(*o));
@@ -141,9 +153,12 @@ static CXLRetCode cmd_identify_switch(CXLCCI *cci, const uint8_t *in,
         o->active_port_mask[ports[i].id / 8] |= BIT(ports[i].id % 8);
     }
     o->active_vcs_mask[0] = BIT(0);     /* VCS 0 active */
-    /* a vPPB per downstream port, all bound */
+    /* a vPPB per downstream port */
     o->total_vppbs = cpu_to_le16(n - 1);
-    o->bound_vppbs = cpu_to_le16(n - 1);
+    for (unsigned i = 1; i < n; i++) {
+        bound += CXL_DSP(ports[i].port)->binding == CXL_DSP_BOUND;
+    }
+    o->bound_vppbs = cpu_to_le16(bound);
     o->num_hdm_decoders = target_of(cci)->nr_decoders;
     *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
@@ -324,6 +339,295 @@ static CXLRetCode cmd_tunnel(CXLCCI *cci, const uint8_t *in, size_t in_len,
     return CXL_RC_SUCCESS;
 }
 
+/* ---- FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory) ---- */
+
+/* vPPB @vppb of the switch (its downstream port), or NULL */
+static CXLDownstreamPort *vppb_port(CXLUpstreamPort *usp, unsigned vppb,
+                                    uint8_t *port_id, unsigned *nr_vppbs)
+{
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    unsigned n = cxl_switch_ports(usp, ports);
+
+    if (nr_vppbs) {
+        *nr_vppbs = n - 1;
+    }
+    if (vppb + 1 >= n) {
+        return NULL;
+    }
+    if (port_id) {
+        *port_id = ports[vppb + 1].id;
+    }
+    return CXL_DSP(ports[vppb + 1].port);
+}
+
+static uint8_t vppb_binding_status(CXLDownstreamPort *dsp)
+{
+    switch (dsp->binding) {
+    case CXL_DSP_BOUND:
+        return CXL_VPPB_BOUND_PORT;
+    case CXL_DSP_UNBOUND:
+        return CXL_VPPB_UNBOUND;
+    default:
+        return CXL_VPPB_IN_PROGRESS;
+    }
+}
+
+/*
+ * Get Virtual CXL Switch Info (5200h). The switch has one VCS (ID 0)
+ * with a vPPB per downstream port. Number of vPPBs is the VCS's total;
+ * the list holds the vPPBs from Start vPPB on, at most vPPB List Limit of
+ * them. Invalid Input: no VCS asked, a VCS ID other than 0, or an output
+ * larger than the mailbox payload (ask for fewer vPPBs).
+ */
+static CXLRetCode cmd_get_vcs_info(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    CXLUpstreamPort *usp = target_of(cci);
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    unsigned n = cxl_switch_ports(usp, ports), total = n - 1, listed;
+    const CXLGetVCSInfoIn *i = (const CXLGetVCSInfoIn *)in;
+    CXLGetVCSInfoOut *o = (CXLGetVCSInfoOut *)out;
+    size_t len;
+
+    if (in_len != sizeof(*i) + i->num_vcss) {
+        return CXL_RC_INVALID_PAYLOAD_LENGTH;
+    }
+    listed = i->start_vppb < total ?
+             MIN(total - i->start_vppb, i->vppb_list_limit) : 0;
+    len = sizeof(*o) + i->num_vcss *
+          (sizeof(CXLVCSInfo) + listed * sizeof(CXLVPPBInfo));
+    if (!i->num_vcss || len > cci->payload_max) {
+        return CXL_RC_INVALID_INPUT;
+    }
+    for (unsigned v = 0; v < i->num_vcss; v++) {
+        if (i->vcs_id[v] != 0) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: Get Virtual CXL Switch "
+                          "Info: no VCS %u (the switch has VCS 0)\n",
+                          cci->name, i->vcs_id[v]);
+            return CXL_RC_INVALID_INPUT;
+        }
+    }
+    memset(o, 0, len);
+    o->num_vcss = i->num_vcss;
+    for (unsigned v = 0; v < i->num_vcss; v++) {
+        CXLVCSInfo *vcs = (CXLVCSInfo *)(o->vcs_info + v *
+                          (sizeof(CXLVCSInfo) + listed * sizeof(CXLVPPBInfo)));
+
+        vcs->vcs_id = 0;
+        vcs->vcs_state = CXL_VCS_STATE_ENABLED;
+        vcs->usp_id = ports[0].id;
+        vcs->num_vppbs = total;
+        for (unsigned k = 0; k < listed; k++) {
+            CXLDownstreamPort *dsp =
+                CXL_DSP(ports[1 + i->start_vppb + k].port);
+
+            vcs->vppbs[k].binding_status = vppb_binding_status(dsp);
+            vcs->vppbs[k].bound_port_id = ports[1 + i->start_vppb + k].id;
+            vcs->vppbs[k].bound_ld_id = 0xff;
+            if (dsp->binding == CXL_DSP_UNBOUND) {
+                vcs->vppbs[k].bound_port_id = 0xff;
+            }
+        }
+    }
+    *out_len = len;
+    return CXL_RC_SUCCESS;
+}
+
+/* Background operation durations (virtual time) */
+#define BIND_MS                 10      /* link training after a bind */
+#define UNBIND_POLL_MS          10      /* is the host done with the port? */
+
+static CXLRetCode bind_complete(CXLCCI *cci)
+{
+    CXLDownstreamPort *dsp = CXL_SWITCH_CCI(cci->opaque)->bg_dsp;
+
+    if (dsp->binding == CXL_DSP_BINDING) {
+        cxl_dsp_bind(dsp);
+    }
+    return CXL_RC_SUCCESS;
+}
+
+static void bind_abort(CXLCCI *cci)
+{
+    CXLDownstreamPort *dsp = CXL_SWITCH_CCI(cci->opaque)->bg_dsp;
+
+    if (dsp->binding == CXL_DSP_BINDING) {
+        dsp->binding = CXL_DSP_UNBOUND;
+    }
+}
+
+static CXLRetCode unbind_complete(CXLCCI *cci)
+{
+    CXLDownstreamPort *dsp = CXL_SWITCH_CCI(cci->opaque)->bg_dsp;
+
+    return dsp->binding == CXL_DSP_UNBINDING ? CXL_RC_BACKGROUND
+                                             : CXL_RC_SUCCESS;
+}
+
+static void unbind_abort(CXLCCI *cci)
+{
+    cxl_dsp_unbind_cancel(CXL_SWITCH_CCI(cci->opaque)->bg_dsp);
+}
+
+/*
+ * The vPPB of a Bind or Unbind vPPB request, or NULL with the return code
+ * in *@rc: Invalid Input for a VCS other than 0 or no such vPPB; Busy
+ * while a bind or unbind of it is in progress (started through QMP).
+ */
+static CXLDownstreamPort *vppb_of_request(CXLCCI *cci, const char *cmd,
+                                          uint8_t vcs, uint8_t vppb,
+                                          uint8_t *port_id, CXLRetCode *rc)
+{
+    unsigned nr;
+    CXLDownstreamPort *dsp = vppb_port(target_of(cci), vppb, port_id, &nr);
+
+    *rc = CXL_RC_INVALID_INPUT;
+    if (vcs != 0 || !dsp) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: %s: VCS %u vPPB %u: the switch "
+                      "has VCS 0 with %u vPPBs\n", cci->name, cmd, vcs, vppb,
+                      nr);
+        return NULL;
+    }
+    if (dsp->binding == CXL_DSP_BINDING ||
+        dsp->binding == CXL_DSP_UNBINDING) {
+        *rc = CXL_RC_BUSY;
+        return NULL;
+    }
+    return dsp;
+}
+
+/*
+ * Bind vPPB (5201h), a background operation: the vPPB is bound to its
+ * physical port BIND_MS later (a PCIe hot-add of the device there).
+ * Invalid Input: VCS or vPPB out of range, a physical port other than the
+ * vPPB's own (the model wires each vPPB to its downstream port's physical
+ * port), an LD ID other than FFFFh (no MLD), a vPPB already bound; Busy:
+ * a bind or unbind of the vPPB in progress. Binding a port with nothing
+ * connected succeeds (an empty slot, as on real hardware).
+ */
+static CXLRetCode cmd_bind_vppb(CXLCCI *cci, const uint8_t *in,
+                                size_t in_len, uint8_t *out, size_t *out_len)
+{
+    const CXLBindVPPBIn *i = (const CXLBindVPPBIn *)in;
+    CXLRetCode rc;
+    uint8_t own;
+    CXLDownstreamPort *dsp = vppb_of_request(cci, "Bind vPPB", i->vcs_id,
+                                             i->vppb_id, &own, &rc);
+
+    trace_cxl_switch_bind(i->vppb_id, i->port_id);
+    if (!dsp) {
+        return rc;
+    }
+    if (i->port_id != own || le16_to_cpu(i->ld_id) != 0xffff ||
+        dsp->binding != CXL_DSP_UNBOUND) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Bind vPPB %u to port %u LD "
+                      "%04xh: %s\n", cci->name, i->vppb_id, i->port_id,
+                      le16_to_cpu(i->ld_id),
+                      i->port_id != own ? "not the vPPB's own port" :
+                      dsp->binding != CXL_DSP_UNBOUND ? "already bound" :
+                      "not an MLD port (LD ID must be FFFFh)");
+        return CXL_RC_INVALID_INPUT;
+    }
+    dsp->binding = CXL_DSP_BINDING;
+    CXL_SWITCH_CCI(cci->opaque)->bg_dsp = dsp;
+    cxl_cci_bg_start(cci, CXL_OP_BIND_VPPB, BIND_MS, bind_complete,
+                     bind_abort);
+    return CXL_RC_BACKGROUND;
+}
+
+static const CXLUnbindMode unbind_modes[] = {
+    [CXL_UNBIND_WAIT_LINK_DOWN] = CXL_DSP_UNBIND_WAIT,
+    [CXL_UNBIND_MANAGED] = CXL_DSP_UNBIND_MANAGED,
+    [CXL_UNBIND_SURPRISE] = CXL_DSP_UNBIND_SURPRISE,
+};
+
+/*
+ * Unbind vPPB (5202h), a background operation that completes when the
+ * vPPB is unbound: at once for a surprise unbind or an empty slot, else
+ * when the host has powered the slot off (option 0: the host does it on
+ * its own, e.g. Linux's sysfs slot power; option 1: after an attention
+ * button press, as pciehp handles a hot-remove request). Aborting it
+ * leaves the vPPB bound. Invalid Input: VCS or vPPB out of range, an
+ * option above 2, a vPPB not bound; Busy: a bind or unbind of the vPPB
+ * in progress.
+ */
+static CXLRetCode cmd_unbind_vppb(CXLCCI *cci, const uint8_t *in,
+                                  size_t in_len, uint8_t *out,
+                                  size_t *out_len)
+{
+    const CXLUnbindVPPBIn *i = (const CXLUnbindVPPBIn *)in;
+    uint8_t option = i->option & CXL_UNBIND_OPTION_MASK;
+    CXLRetCode rc;
+    CXLDownstreamPort *dsp = vppb_of_request(cci, "Unbind vPPB", i->vcs_id,
+                                             i->vppb_id, NULL, &rc);
+
+    trace_cxl_switch_unbind(i->vppb_id, option);
+    if (!dsp) {
+        return rc;
+    }
+    if (option >= ARRAY_SIZE(unbind_modes) ||
+        dsp->binding != CXL_DSP_BOUND) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Unbind vPPB %u option %u: %s\n",
+                      cci->name, i->vppb_id, option,
+                      dsp->binding != CXL_DSP_BOUND ? "not bound" :
+                      "no such option");
+        return CXL_RC_INVALID_INPUT;
+    }
+    CXL_SWITCH_CCI(cci->opaque)->bg_dsp = dsp;
+    cxl_dsp_unbind(dsp, unbind_modes[option]);
+    cxl_cci_bg_start(cci, CXL_OP_UNBIND_VPPB, UNBIND_POLL_MS,
+                     unbind_complete, unbind_abort);
+    return CXL_RC_BACKGROUND;
+}
+
+/*
+ * Generate AER Event (5203h): the vPPB (its downstream port) detects the
+ * error: it is logged in the port's AER capability, with the TLP header
+ * given, and signalled upstream as AER does (pcie_aer_inject_error()).
+ * Invalid Input: VCS or vPPB out of range, a vPPB not bound (the host has
+ * no device there to blame), an error bit that is not an error of that
+ * register.
+ */
+static CXLRetCode cmd_generate_aer(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    const CXLGenerateAERIn *i = (const CXLGenerateAERIn *)in;
+    uint32_t aer_error = le32_to_cpu(i->aer_error);
+    bool cor = aer_error & CXL_GEN_AER_CORRECTABLE;
+    PCIEAERErr err = {
+        .status = BIT(aer_error & CXL_GEN_AER_ERROR_BIT_MASK),
+        .flags = cor ? PCIE_AER_ERR_IS_CORRECTABLE : PCIE_AER_ERR_HEADER_VALID,
+    };
+    CXLRetCode rc;
+    CXLDownstreamPort *dsp = vppb_of_request(cci, "Generate AER Event",
+                                             i->vcs_id, i->vppb_id, NULL,
+                                             &rc);
+    int ret;
+
+    if (!dsp) {
+        return rc;
+    }
+    if (dsp->binding != CXL_DSP_BOUND) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Generate AER Event: vPPB %u is "
+                      "not bound\n", cci->name, i->vppb_id);
+        return CXL_RC_INVALID_INPUT;
+    }
+    err.source_id = pci_requester_id(PCI_DEVICE(dsp));
+    for (unsigned k = 0; k < ARRAY_SIZE(err.header); k++) {
+        err.header[k] = ldl_be_p(i->header + 4 * k);
+    }
+    ret = pcie_aer_inject_error(PCI_DEVICE(dsp), &err);
+    if (ret == -EINVAL) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Generate AER Event: bit %u is "
+                      "not a %scorrectable error\n", cci->name,
+                      aer_error & CXL_GEN_AER_ERROR_BIT_MASK, cor ? "" : "un");
+        return CXL_RC_INVALID_INPUT;
+    }
+    return ret < 0 ? CXL_RC_INTERNAL_ERROR : CXL_RC_SUCCESS;
+}
+
 const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_IDENTIFY_SWITCH_DEVICE, "Identify Switch Device",
       cmd_identify_switch, CXL_CCI_IN_EXACT, 0, 0 },
@@ -332,6 +636,16 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_PHYSICAL_PORT_CONTROL, "Physical Port Control",
       cmd_port_control, CXL_CCI_IN_EXACT, sizeof(CXLPortControlIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
+    { CXL_OP_GET_VCS_INFO, "Get Virtual CXL Switch Info", cmd_get_vcs_info,
+      CXL_CCI_IN_MIN, sizeof(CXLGetVCSInfoIn), 0 },
+    { CXL_OP_BIND_VPPB, "Bind vPPB", cmd_bind_vppb, CXL_CCI_IN_EXACT,
+      sizeof(CXLBindVPPBIn), CXL_CEL_IMMEDIATE_CONFIG_CHANGE |
+      CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+    { CXL_OP_UNBIND_VPPB, "Unbind vPPB", cmd_unbind_vppb, CXL_CCI_IN_EXACT,
+      sizeof(CXLUnbindVPPBIn), CXL_CEL_IMMEDIATE_CONFIG_CHANGE |
+      CXL_CEL_BACKGROUND_OP | CXL_CEL_ABORT_SUPPORTED },
+    { CXL_OP_GENERATE_AER_EVENT, "Generate AER Event", cmd_generate_aer,
+      CXL_CCI_IN_EXACT, sizeof(CXLGenerateAERIn), 0 },
     /*
      * no effect on the switch itself; the tunnelled command's effects are
      * in the target's own CEL
@@ -340,6 +654,138 @@ const CXLCCICommand cxl_switch_commands[] = {
       CXL_CCI_IN_MIN, sizeof(CXLTunnelIn), 0 },
 };
 const size_t cxl_switch_commands_len = ARRAY_SIZE(cxl_switch_commands);
+
+/* ---- QMP mirrors of Bind vPPB, Unbind vPPB, Get Virtual CXL Switch Info ---- */
+
+/* The cxl-upstream port @path names, itself or through its switch CCI */
+static CXLUpstreamPort *qmp_switch(const char *path, Error **errp)
+{
+    Object *obj = cxl_qmp_device(path, NULL, errp);
+
+    if (!obj) {
+        return NULL;
+    }
+    if (object_dynamic_cast(obj, TYPE_CXL_SWITCH_CCI)) {
+        return CXL_SWITCH_CCI(obj)->target;
+    }
+    if (!object_dynamic_cast(obj, TYPE_CXL_USP)) {
+        error_setg(errp, "path: '%s' is a %s, not a %s or %s", path,
+                   object_get_typename(obj), TYPE_CXL_USP,
+                   TYPE_CXL_SWITCH_CCI);
+        return NULL;
+    }
+    return CXL_USP(obj);
+}
+
+static CXLDownstreamPort *qmp_vppb(const char *path, uint8_t vppb,
+                                   uint8_t *port_id, Error **errp)
+{
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLDownstreamPort *dsp;
+    unsigned nr;
+
+    if (!usp) {
+        return NULL;
+    }
+    dsp = vppb_port(usp, vppb, port_id, &nr);
+    if (!dsp) {
+        if (nr) {
+            error_setg(errp, "vppb: switch '%s' has vPPBs 0 to %u, not %u",
+                       path, nr - 1, vppb);
+        } else {
+            error_setg(errp, "vppb: switch '%s' has no vPPB (no downstream "
+                       "port)", path);
+        }
+        return NULL;
+    }
+    if (dsp->binding == CXL_DSP_BINDING ||
+        dsp->binding == CXL_DSP_UNBINDING) {
+        error_setg(errp, "vppb: a %s of vPPB %u is in progress",
+                   dsp->binding == CXL_DSP_BINDING ? "bind" : "unbind",
+                   vppb);
+        return NULL;
+    }
+    return dsp;
+}
+
+void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
+                       uint8_t port, Error **errp)
+{
+    uint8_t own;
+    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, &own, errp);
+
+    if (!dsp) {
+        return;
+    }
+    if (has_port && port != own) {
+        error_setg(errp, "port: vPPB %u can be bound to its own physical "
+                   "port %u only, not %u", vppb, own, port);
+        return;
+    }
+    if (dsp->binding != CXL_DSP_UNBOUND) {
+        error_setg(errp, "vppb: vPPB %u is already bound", vppb);
+        return;
+    }
+    cxl_dsp_bind(dsp);
+}
+
+void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
+                         CxlUnbindMode mode, Error **errp)
+{
+    static const CXLUnbindMode modes[] = {
+        [CXL_UNBIND_MODE_WAIT] = CXL_DSP_UNBIND_WAIT,
+        [CXL_UNBIND_MODE_MANAGED] = CXL_DSP_UNBIND_MANAGED,
+        [CXL_UNBIND_MODE_SURPRISE] = CXL_DSP_UNBIND_SURPRISE,
+    };
+    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, NULL, errp);
+
+    if (!dsp) {
+        return;
+    }
+    if (dsp->binding != CXL_DSP_BOUND) {
+        error_setg(errp, "vppb: vPPB %u is not bound", vppb);
+        return;
+    }
+    cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
+}
+
+CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
+{
+    static const CxlVppbState states[] = {
+        [CXL_DSP_UNBOUND] = CXL_VPPB_STATE_UNBOUND,
+        [CXL_DSP_BINDING] = CXL_VPPB_STATE_BINDING,
+        [CXL_DSP_BOUND] = CXL_VPPB_STATE_BOUND,
+        [CXL_DSP_UNBINDING] = CXL_VPPB_STATE_UNBINDING,
+    };
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    CxlVppbInfoList **tail;
+    CxlSwitchInfo *info;
+    unsigned n;
+
+    if (!usp) {
+        return NULL;
+    }
+    n = cxl_switch_ports(usp, ports);
+    info = g_new0(CxlSwitchInfo, 1);
+    info->upstream_port_id = ports[0].id;
+    tail = &info->vppbs;
+    for (unsigned i = 1; i < n; i++) {
+        CXLDownstreamPort *dsp = CXL_DSP(ports[i].port);
+        PCIDevice *dev = cxl_dsp_device(dsp);
+        CxlVppbInfo *v = g_new0(CxlVppbInfo, 1);
+
+        v->vppb = i - 1;
+        v->state = states[dsp->binding];
+        v->port = ports[i].id;
+        v->downstream_port = object_get_canonical_path(OBJECT(dsp));
+        if (dev) {
+            v->device = object_get_canonical_path(OBJECT(dev));
+        }
+        QAPI_LIST_APPEND(tail, v);
+    }
+    return info;
+}
 
 /* ---- the PCI function ---- */
 

@@ -21,7 +21,7 @@
  *  - BAR 0: component registers with RAS, link and CXL_USP_DECODERS HDM
  *    decoders whose target lists hold downstream port numbers; the BI
  *    Route Table when a device below has hdm-db=on.
- * cxl-downstream (properties: bus, id, port, chassis, slot):
+ * cxl-downstream (properties: bus, id, port, chassis, slot, bound):
  *  - PCIe downstream port with MSI, AER and a hot-plug slot;
  *  - CXL DVSECs: port extensions, GPF for ports, flex bus, register
  *    locator;
@@ -29,6 +29,24 @@
  *    device below has hdm-db=on.
  * The port property is the PCIe port number (Link Capabilities), the id
  * the upstream port's decoders use as target.
+ *
+ * vPPB binding. A downstream port is also the switch's vPPB for its
+ * physical port: the host sees the port (the vPPB), the device on its bus
+ * is the device on the physical port. bound=off starts the vPPB unbound:
+ * the slot reads empty (presence detect and data link layer link active
+ * clear, slot powered off) and the device is disabled (pci_set_enabled():
+ * its config space reads as all ones, its BARs are unmapped, and it is
+ * held in reset, so nothing decodes its memory). A fabric manager binds
+ * it (FM API Bind vPPB on cxl-switch-mailbox-cci, or QMP cxl-bind-vppb):
+ * that is a PCIe hot-add, as pcie_cap_slot_plug_cb() does for a
+ * hot-plugged device, but with Presence Detect Changed and Data Link Layer
+ * State Changed. An unbind is a managed hot-remove (attention button; the
+ * host powers the slot off), a wait for the host to power it off, or a
+ * surprise removal; then the device is disabled again (reset: its
+ * decoders uncommit; its memory backend keeps the data), never unrealized,
+ * for a later bind. The binding belongs to the fabric manager: a host
+ * reset keeps it (and completes a pending unbind: the host let go of the
+ * link).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -41,6 +59,7 @@
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_aer.h"
+#include "hw/hotplug.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
@@ -299,6 +318,258 @@ static void usp_class_init(ObjectClass *oc, const void *data)
 
 /* ---- downstream port ---- */
 
+PCIDevice *cxl_dsp_device(CXLDownstreamPort *dsp)
+{
+    /* downstream ports enforce device number 0 */
+    return pci_bridge_get_sec_bus(PCI_BRIDGE(dsp))->devices[0];
+}
+
+static bool dsp_bound(CXLDownstreamPort *dsp)
+{
+    return dsp->binding == CXL_DSP_BOUND ||
+           dsp->binding == CXL_DSP_UNBINDING;
+}
+
+static void dsp_hide_fn(PCIBus *bus, PCIDevice *d, void *opaque)
+{
+    pci_set_enabled(d, false);
+}
+
+/*
+ * An unbound vPPB shows no device, whatever the host does to its slot
+ * power: keep every function on the port disabled.
+ */
+static void dsp_sync_visibility(CXLDownstreamPort *dsp)
+{
+    PCIBus *sec = pci_bridge_get_sec_bus(PCI_BRIDGE(dsp));
+
+    if (!dsp_bound(dsp)) {
+        pci_for_each_device(sec, pci_bus_num(sec), dsp_hide_fn, NULL);
+    }
+}
+
+static bool dsp_link_reports_dllla(PCIDevice *d)
+{
+    uint32_t lnkcap = pci_get_long(d->config + d->exp.exp_cap +
+                                   PCI_EXP_LNKCAP);
+
+    return (d->cap_present & QEMU_PCIE_LNKSTA_DLLLA) ||
+           (lnkcap & PCI_EXP_LNKCAP_DLLLARC);
+}
+
+/* Presence detect and data link layer link active set or clear */
+static void dsp_set_presence(PCIDevice *d, bool present)
+{
+    uint8_t *exp_cap = d->config + d->exp.exp_cap;
+
+    if (present) {
+        pci_word_test_and_set_mask(exp_cap + PCI_EXP_SLTSTA,
+                                   PCI_EXP_SLTSTA_PDS);
+    } else {
+        pci_word_test_and_clear_mask(exp_cap + PCI_EXP_SLTSTA,
+                                     PCI_EXP_SLTSTA_PDS);
+    }
+    if (dsp_link_reports_dllla(d)) {
+        if (present) {
+            pci_word_test_and_set_mask(exp_cap + PCI_EXP_LNKSTA,
+                                       PCI_EXP_LNKSTA_DLLLA);
+        } else {
+            pci_word_test_and_clear_mask(exp_cap + PCI_EXP_LNKSTA,
+                                         PCI_EXP_LNKSTA_DLLLA);
+        }
+    }
+}
+
+/*
+ * Signal hot-plug events (Slot Status bits), as hw/pci/pcie.c does for
+ * its own (its notifier is static): set them and interrupt when an enabled
+ * event becomes pending. pcie.c has no Data Link Layer State Changed
+ * event; our slots add it (DLLSC in Slot Status, RW1C, enabled by DLLSCE
+ * in Slot Control, see dsp_realize()).
+ */
+static void dsp_slot_event(PCIDevice *d, uint16_t events)
+{
+    uint8_t *exp_cap = d->config + d->exp.exp_cap;
+    bool prev = d->exp.hpev_notified;
+    uint16_t ctl, sta;
+
+    if (!dsp_link_reports_dllla(d)) {
+        events &= ~PCI_EXP_SLTSTA_DLLSC;
+    }
+    pci_word_test_and_set_mask(exp_cap + PCI_EXP_SLTSTA, events);
+    ctl = pci_get_word(exp_cap + PCI_EXP_SLTCTL);
+    sta = pci_get_word(exp_cap + PCI_EXP_SLTSTA);
+    d->exp.hpev_notified = (ctl & PCI_EXP_SLTCTL_HPIE) &&
+        ((sta & ctl & PCI_EXP_HP_EV_SUPPORTED) ||
+         ((sta & PCI_EXP_SLTSTA_DLLSC) && (ctl & PCI_EXP_SLTCTL_DLLSCE)));
+    if (prev == d->exp.hpev_notified) {
+        return;
+    }
+    if (msi_enabled(d)) {
+        msi_notify(d, pcie_cap_flags_get_vector(d));
+    } else if (pci_intx(d) != -1) {
+        pci_set_irq(d, d->exp.hpev_notified);
+    }
+}
+
+/* The slot as an unpopulated one after reset: powered off, LED off */
+static void dsp_slot_power_off(PCIDevice *d)
+{
+    uint8_t *exp_cap = d->config + d->exp.exp_cap;
+
+    if (d->cap_present & QEMU_PCIE_SLTCAP_PCP) {
+        pci_word_test_and_clear_mask(exp_cap + PCI_EXP_SLTCTL,
+                                     PCI_EXP_SLTCTL_PIC);
+        pci_word_test_and_set_mask(exp_cap + PCI_EXP_SLTCTL,
+                                   PCI_EXP_SLTCTL_PWR_OFF |
+                                   PCI_EXP_SLTCTL_PWR_IND_OFF);
+    }
+}
+
+/*
+ * While an unbind waits for the host, the device is "partially hot-plugged"
+ * with an unplug pending (as failover devices are): the host still sees
+ * it, and pcie.c's slot power-off keeps it instead of unplugging it.
+ */
+static bool dsp_slot_powered_off(PCIDevice *d)
+{
+    uint16_t sltctl = pci_get_word(d->config + d->exp.exp_cap +
+                                   PCI_EXP_SLTCTL);
+
+    return (d->cap_present & QEMU_PCIE_SLTCAP_PCP) &&
+           (sltctl & PCI_EXP_SLTCTL_PCC) == PCI_EXP_SLTCTL_PWR_OFF;
+}
+
+static void dsp_set_partially_hotplugged(CXLDownstreamPort *dsp, bool on)
+{
+    PCIDevice *dev = cxl_dsp_device(dsp);
+
+    if (dev) {
+        dev->partially_hotplugged = on;
+        dev->qdev.pending_deleted_event = on;
+    }
+}
+
+/* A pending unbind is done: the host has let go of the link */
+static void dsp_unbind_done(CXLDownstreamPort *dsp)
+{
+    dsp_set_partially_hotplugged(dsp, false);
+    dsp->binding = CXL_DSP_UNBOUND;
+    dsp_sync_visibility(dsp);
+    trace_cxl_dsp_binding(DEVICE(dsp)->id ?: "", "unbound");
+}
+
+void cxl_dsp_bind(CXLDownstreamPort *dsp)
+{
+    PCIDevice *d = PCI_DEVICE(dsp);
+    PCIDevice *dev = cxl_dsp_device(dsp);
+
+    assert(!dsp_bound(dsp));
+    dsp->binding = CXL_DSP_BOUND;
+    trace_cxl_dsp_binding(DEVICE(dsp)->id ?: "", "bound");
+    if (!dev) {
+        return;                 /* bound to an empty port */
+    }
+    /* the device shows when the host has the slot powered */
+    if (!dsp_slot_powered_off(d)) {
+        pci_set_enabled(dev, true);
+    }
+    dsp_set_presence(d, true);
+    dsp_slot_event(d, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
+}
+
+void cxl_dsp_unbind(CXLDownstreamPort *dsp, CXLUnbindMode mode)
+{
+    PCIDevice *d = PCI_DEVICE(dsp);
+    uint16_t sltsta = pci_get_word(d->config + d->exp.exp_cap +
+                                   PCI_EXP_SLTSTA);
+
+    assert(dsp->binding == CXL_DSP_BOUND);
+    if (!(sltsta & PCI_EXP_SLTSTA_PDS)) {
+        /* nothing the host sees on the port: nothing to wait for */
+        dsp_unbind_done(dsp);
+        return;
+    }
+    if (mode == CXL_DSP_UNBIND_SURPRISE || dsp_slot_powered_off(d)) {
+        /* at once (the host does not use a slot it powered off) */
+        dsp_set_presence(d, false);
+        dsp_unbind_done(dsp);
+        dsp_slot_event(d, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
+        return;
+    }
+    /*
+     * Wait for the host to power the slot off. pcie_cap_slot_write_config()
+     * then clears presence detect and data link layer link active; the
+     * device is kept (partially hot-plugged) for a later bind.
+     */
+    dsp->binding = CXL_DSP_UNBINDING;
+    dsp_set_partially_hotplugged(dsp, true);
+    trace_cxl_dsp_binding(DEVICE(dsp)->id ?: "", "unbinding");
+    if (mode == CXL_DSP_UNBIND_MANAGED) {
+        pcie_cap_slot_push_attention_button(d);
+    }
+}
+
+void cxl_dsp_unbind_cancel(CXLDownstreamPort *dsp)
+{
+    if (dsp->binding == CXL_DSP_UNBINDING) {
+        dsp_set_partially_hotplugged(dsp, false);
+        dsp->binding = CXL_DSP_BOUND;
+        trace_cxl_dsp_binding(DEVICE(dsp)->id ?: "", "bound");
+    }
+}
+
+/* After the host wrote the slot registers or reset them */
+static void dsp_binding_update(CXLDownstreamPort *dsp)
+{
+    PCIDevice *d = PCI_DEVICE(dsp);
+    uint16_t sltsta = pci_get_word(d->config + d->exp.exp_cap +
+                                   PCI_EXP_SLTSTA);
+
+    if (dsp->binding == CXL_DSP_UNBINDING &&
+        !(sltsta & PCI_EXP_SLTSTA_PDS)) {
+        dsp_unbind_done(dsp);
+    }
+    dsp_sync_visibility(dsp);
+}
+
+/* Hot-plug handler: a device plugged below an unbound vPPB stays hidden */
+static void dsp_plug_cb(HotplugHandler *hotplug_dev, DeviceState *dev,
+                        Error **errp)
+{
+    CXLDownstreamPort *dsp = CXL_DSP(hotplug_dev);
+
+    if (dsp_bound(dsp)) {
+        pcie_cap_slot_plug_cb(hotplug_dev, dev, errp);
+        return;
+    }
+    pci_set_enabled(PCI_DEVICE(dev), false);
+}
+
+static void dsp_unplug_request_cb(HotplugHandler *hotplug_dev,
+                                  DeviceState *dev, Error **errp)
+{
+    ERRP_GUARD();
+    CXLDownstreamPort *dsp = CXL_DSP(hotplug_dev);
+
+    switch (dsp->binding) {
+    case CXL_DSP_BOUND:
+        pcie_cap_slot_unplug_request_cb(hotplug_dev, dev, errp);
+        break;
+    case CXL_DSP_UNBOUND:
+        /* the host does not see it: remove it at once */
+        hotplug_handler_unplug(hotplug_dev, dev, errp);
+        if (!*errp) {
+            object_unparent(OBJECT(dev));
+        }
+        break;
+    default:
+        error_setg(errp, "%s '%s': a bind or unbind of its vPPB is in "
+                   "progress", TYPE_CXL_DSP, DEVICE(dsp)->id ?: "");
+        break;
+    }
+}
+
 static void dsp_realize(PCIDevice *d, Error **errp)
 {
     ERRP_GUARD();
@@ -339,8 +610,16 @@ static void dsp_realize(PCIDevice *d, Error **errp)
     if (sw_common_init(d, PCI_EXP_TYPE_DOWNSTREAM, errp) < 0) {
         return;
     }
+    dsp->binding = dsp->bound_at_boot ? CXL_DSP_BOUND : CXL_DSP_UNBOUND;
     cxl_link_init_port_flit(d, dsp->flit);
     pcie_cap_slot_init(d, s);
+    if (dsp_link_reports_dllla(d)) {
+        /* Data Link Layer State Changed events (vPPB bind and unbind) */
+        pci_word_test_and_set_mask(d->wmask + d->exp.exp_cap +
+                                   PCI_EXP_SLTCTL, PCI_EXP_SLTCTL_DLLSCE);
+        pci_word_test_and_set_mask(d->w1cmask + d->exp.exp_cap +
+                                   PCI_EXP_SLTSTA, PCI_EXP_SLTSTA_DLLSC);
+    }
     pcie_cap_arifwd_init(d);
     pcie_chassis_create(s->chassis);
     rc = pcie_chassis_add_slot(s);
@@ -381,6 +660,7 @@ static void dsp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
     pcie_cap_flr_write_config(d, addr, val, len);
     pcie_cap_slot_write_config(d, slt_ctl, slt_sta, addr, val, len);
     pcie_aer_write_config(d, addr, val, len);
+    dsp_binding_update(CXL_DSP(d));
 }
 
 static const Property dsp_properties[] = {
@@ -389,15 +669,38 @@ static const Property dsp_properties[] = {
     DEFINE_PROP_PCIE_LINK_WIDTH("x-width", PCIESlot, width,
                                 PCIE_LINK_WIDTH_16),
     DEFINE_PROP_BOOL("x-256b-flit", CXLDownstreamPort, flit, true),
+    DEFINE_PROP_BOOL("bound", CXLDownstreamPort, bound_at_boot, true),
+    /*
+     * a slot power controller, as QEMU's other downstream ports: the host
+     * powers the slot off to release a device (hot-remove, vPPB unbind)
+     */
+    DEFINE_PROP_BIT(COMPAT_PROP_PCP, PCIDevice, cap_present,
+                    QEMU_PCIE_SLTCAP_PCP_BITNR, true),
 };
 
 static void dsp_reset(DeviceState *dev)
 {
     PCIDevice *d = PCI_DEVICE(dev);
+    CXLDownstreamPort *dsp = CXL_DSP(dev);
 
     trace_cxl_dsp_reset(dev->id ?: "", d->devfn);
     pcie_cap_deverr_reset(d);
     pcie_cap_slot_reset(d);
+    pci_word_test_and_clear_mask(d->config + d->exp.exp_cap + PCI_EXP_SLTCTL,
+                                 PCI_EXP_SLTCTL_DLLSCE);
+    pci_word_test_and_clear_mask(d->config + d->exp.exp_cap + PCI_EXP_SLTSTA,
+                                 PCI_EXP_SLTSTA_DLLSC);
+    /* the fabric manager's binding survives; a pending unbind is done */
+    if (dsp->binding == CXL_DSP_UNBINDING) {
+        dsp_unbind_done(dsp);
+    }
+    if (!dsp_bound(dsp)) {
+        dsp_set_presence(d, false);
+        dsp_slot_power_off(d);
+    } else if (cxl_dsp_device(dsp)) {
+        dsp_set_presence(d, true);
+    }
+    dsp_sync_visibility(dsp);
     pcie_cap_arifwd_reset(d);
     pci_bridge_reset(dev);
     cxl_component_reset(&CXL_DSP(dev)->regs);
@@ -423,7 +726,11 @@ static void dsp_class_init(ObjectClass *oc, const void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(oc);
 
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(oc);
+
     CXL_RAS_SOURCE_CLASS(oc)->ras_regs = dsp_ras_regs;
+    hc->plug = dsp_plug_cb;
+    hc->unplug_request = dsp_unplug_request_cb;
     k->realize = dsp_realize;
     k->exit = dsp_exit;
     k->config_write = dsp_write_config;

@@ -433,7 +433,20 @@ QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                         "-device", "cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3",
                         "-object", "memory-backend-ram,id=dc0,size=512M",
                         "-device", "cxl-type3,bus=rp1,volatile-dc-memdev=dc0,"
-                                   "num-dc-regions=2,id=cxl-dcd0,sn=2"])
+                                   "num-dc-regions=2,id=cxl-dcd0,sn=2",
+                        # a switch whose vPPB 1 starts unbound (vPPB binding)
+                        "-device", "cxl-rp,port=4,bus=cxl.1,id=rp4,chassis=0,slot=6",
+                        "-device", "cxl-upstream,bus=rp4,id=us0,addr=0.0,"
+                                   "multifunction=on",
+                        "-device", "cxl-switch-mailbox-cci,bus=rp4,addr=0.1,"
+                                   "target=us0,id=swcci0",
+                        "-device", "cxl-downstream,port=0,bus=us0,id=ds0,"
+                                   "chassis=0,slot=7",
+                        "-device", "cxl-downstream,port=1,bus=us0,id=ds1,"
+                                   "chassis=0,slot=8,bound=off",
+                        "-object", "memory-backend-ram,id=swmem1,size=256M",
+                        "-device", "cxl-type3,bus=ds1,volatile-memdev=swmem1,"
+                                   "id=cxl-sw-mem1,sn=5"])
 
 
 def balanced_json(lines, i):

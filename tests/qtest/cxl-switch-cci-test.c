@@ -144,6 +144,10 @@ static const CXLQtestOp cci_ops[] = {
     { 0x5100, "Identify Switch Device" },
     { 0x5101, "Get Physical Port State" },
     { 0x5102, "Physical Port Control" },
+    { 0x5200, "Get Virtual CXL Switch Info" },
+    { 0x5201, "Bind vPPB" },
+    { 0x5202, "Unbind vPPB" },
+    { 0x5203, "Generate AER Event" },
     { 0x5300, "Tunnel Management Command" },
 };
 
@@ -161,8 +165,9 @@ static void test_cci_cel(void)
 
 /*
  * The command table for the default topology, after the generic one: the
- * USP is port 0, the DSPs ports 3 and 5. No command of the CCI starts a
- * background operation.
+ * USP is port 0, the DSPs ports 3 and 5. Only Bind and Unbind vPPB
+ * start background operations: cxl-switch-bind-test covers them, this
+ * table only their errors (both vPPBs are bound).
  */
 static const CXLQtestMboxCase cci_cases[] = {
     /* not a memory device, and no such opcode */
@@ -199,6 +204,44 @@ static const CXLQtestMboxCase cci_cases[] = {
       RC_INVALID_INPUT },
     { "port control opcode 3", 0x5102, { 5, 3 }, 2, false,
       RC_INVALID_INPUT },
+    /* the virtual switch commands (from memory of CXL r3.1 7.6.7.2) */
+    { "VCS info", 0x5200, { 0, 255, 1, 0 }, 4, false, RC_SUCCESS, 8 + 2 * 4,
+      .exact = true },
+    { "VCS info short", 0x5200, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    { "bind bound vPPB 0", 0x5201, { 0, 0, 3, 0, 0xff, 0xff }, 6, false,
+      RC_INVALID_INPUT },
+    { "bind short", 0x5201, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    { "unbind option 3", 0x5202, { 0, 0, 3 }, 3, false, RC_INVALID_INPUT },
+    { "unbind short", 0x5202, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    /* Generate AER Event: VCS, vPPB, reserved (2), AER error, header */
+    { "AER completion timeout on vPPB 0", 0x5203, { 0, 0, 0, 0, 14 }, 40,
+      false, RC_SUCCESS, 0, .exact = true },
+    { "AER receiver error on vPPB 1", 0x5203,
+      { 0, 1, 0, 0, 0, 0, 0, 0x80 }, 40, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "AER bit 0 uncorrectable", 0x5203, { 0, 0, 0, 0, 0 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER on vPPB 2", 0x5203, { 0, 2, 0, 0, 14 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER in VCS 1", 0x5203, { 1, 0, 0, 0, 14 }, 40, false,
+      RC_INVALID_INPUT },
+    { "AER short", 0x5203, { 0, 0, 0, 0, 14 }, 39, false, RC_PAYLOAD_LEN },
+    { "AER long", 0x5203, { 0, 0, 0, 0, 14 }, 41, false, RC_PAYLOAD_LEN },
+};
+
+/*
+ * Bind and Unbind vPPB succeed by starting a background operation, one at
+ * a time: each runs alone, Unbind on the default topology (after
+ * cci_cases), Bind with vPPB 1 (port 5) unbound at boot.
+ */
+static const CXLQtestMboxCase unbind_cases[] = {
+    { "unbind vPPB 1, surprise", 0x5202, { 0, 1, 2 }, 3, false,
+      RC_BACKGROUND, 0, .exact = true },
+};
+
+static const CXLQtestMboxCase bind_cases[] = {
+    { "bind vPPB 1 to port 5", 0x5201, { 0, 1, 5, 0, 0xff, 0xff }, 6, false,
+      RC_BACKGROUND, 0, .exact = true },
 };
 
 /*
@@ -333,16 +376,20 @@ static void test_cci_commands(void)
     g_autofree uint8_t *cel = NULL;
     unsigned failures;
 
-    g_autofree CXLQtestMboxCase *all = g_new(CXLQtestMboxCase,
-                                             ARRAY_SIZE(cci_cases) +
-                                             ARRAY_SIZE(tunnel_cases));
+    size_t nr_all = ARRAY_SIZE(cci_cases) + ARRAY_SIZE(tunnel_cases) +
+                    ARRAY_SIZE(unbind_cases) + ARRAY_SIZE(bind_cases);
+    g_autofree CXLQtestMboxCase *all = g_new(CXLQtestMboxCase, nr_all);
+    CXLQtestMboxCase *next = all;
 
-    memcpy(all, cci_cases, sizeof(cci_cases));
-    memcpy(all + ARRAY_SIZE(cci_cases), tunnel_cases, sizeof(tunnel_cases));
+    memcpy(next, cci_cases, sizeof(cci_cases));
+    next += ARRAY_SIZE(cci_cases);
+    memcpy(next, tunnel_cases, sizeof(tunnel_cases));
+    next += ARRAY_SIZE(tunnel_cases);
+    memcpy(next, unbind_cases, sizeof(unbind_cases));
+    next += ARRAY_SIZE(unbind_cases);
+    memcpy(next, bind_cases, sizeof(bind_cases));
     g_assert_cmpuint(cxl_qtest_cases_cover(cci_ops, ARRAY_SIZE(cci_ops), all,
-                                           ARRAY_SIZE(cci_cases) +
-                                           ARRAY_SIZE(tunnel_cases)),
-                     ==, 0);
+                                           nr_all), ==, 0);
     sw_start(&s);
     failures = cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
                                    cxl_qtest_generic_cases,
@@ -352,6 +399,14 @@ static void test_cci_commands(void)
     g_assert_cmpuint(failures, ==, 0);
     /* the USP's port property is 0 and no DSP has it */
     check_identify_switch(&s, 0, dsps, 2);
+    g_assert_cmpuint(cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
+                                         unbind_cases,
+                                         ARRAY_SIZE(unbind_cases)), ==, 0);
+    sw_stop(&s);
+    sw_start_with(&s, "-set device.ds5.bound=off");
+    g_assert_cmpuint(cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
+                                         bind_cases, ARRAY_SIZE(bind_cases)),
+                     ==, 0);
     sw_stop(&s);
 
     /* the tunnel's cases, to the device with dynamic capacity at port 5 */

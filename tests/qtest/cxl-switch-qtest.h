@@ -66,6 +66,7 @@ typedef struct Sw {
     uint64_t window;            /* CXL fixed memory window 0 */
     char *dir;
     char *file[2];              /* backends of EP1 and EP2 */
+    bool absent[NR_FN];         /* a device hidden (an unbound vPPB) */
 } Sw;
 
 /* Address of configuration space offset @off of function @f */
@@ -96,7 +97,8 @@ static inline uint16_t find_dvsec(Sw *s, int f, uint16_t id,
 /*
  * What firmware does: ECAM, bus numbers of every bridge, then BARs and
  * memory windows depth first (a bridge's own BARs before the window it
- * forwards to the functions below it).
+ * forwards to the functions below it). A device whose vendor ID reads
+ * as all ones (below an unbound vPPB) is marked absent and skipped.
  */
 void sw_platform_init(Sw *s);
 

@@ -114,6 +114,11 @@ enum {
     CXL_OP_IDENTIFY_SWITCH_DEVICE = 0x5100,
     CXL_OP_GET_PHYSICAL_PORT_STATE = 0x5101,
     CXL_OP_PHYSICAL_PORT_CONTROL = 0x5102,
+    /* FM API virtual switch command set (CXL r3.1 7.6.7.2) */
+    CXL_OP_GET_VCS_INFO = 0x5200,
+    CXL_OP_BIND_VPPB = 0x5201,
+    CXL_OP_UNBIND_VPPB = 0x5202,
+    CXL_OP_GENERATE_AER_EVENT = 0x5203,
     /* FM API tunneling (CXL r3.1 7.6.7.3) */
     CXL_OP_TUNNEL_MANAGEMENT = 0x5300,
     /* FM API multi-headed device command set (CXL r3.1 7.6.7.5) */
@@ -183,7 +188,11 @@ struct CXLCCICommand {
  * A background operation in progress. Handlers start one with
  * cxl_cci_bg_start() and return CXL_RC_BACKGROUND; when its duration has
  * passed the engine calls @complete (which does the work, or its last part)
- * and records its return code.
+ * and records its return code. An operation that waits for something
+ * outside the CCI (e.g. Unbind vPPB waiting for the host to power the slot
+ * down) returns CXL_RC_BACKGROUND from @complete while it is not done: the
+ * engine asks again after another @duration_ms (percent complete stays at
+ * 99).
  */
 typedef CXLRetCode (*CXLCCIBgComplete)(CXLCCI *cci);
 /* Called instead of complete when the host aborts the operation. */

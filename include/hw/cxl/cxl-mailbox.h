@@ -1184,6 +1184,100 @@ typedef struct CXLPortControlIn {
 } QEMU_PACKED CXLPortControlIn;
 QEMU_BUILD_BUG_ON(sizeof(CXLPortControlIn) != 2);
 
+/*
+ * ---- FM API virtual switch command set (from memory of CXL r3.1
+ * 7.6.7.2; Linux has no definitions of these) ----
+ */
+
+/* Get Virtual CXL Switch Info (5200h) input */
+typedef struct CXLGetVCSInfoIn {
+    uint8_t start_vppb;                 /* first vPPB to report */
+    uint8_t vppb_list_limit;            /* at most this many vPPBs */
+    uint8_t num_vcss;
+    uint8_t vcs_id[];
+} QEMU_PACKED CXLGetVCSInfoIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetVCSInfoIn) != 3);
+
+/* Binding Status of a vPPB */
+#define CXL_VPPB_UNBOUND                0
+#define CXL_VPPB_IN_PROGRESS            1   /* bind or unbind in progress */
+#define CXL_VPPB_BOUND_PORT             2   /* bound to a physical port */
+#define CXL_VPPB_BOUND_LD               3   /* bound to an LD of an MLD */
+
+/* One vPPB in a VCS Information Block */
+typedef struct CXLVPPBInfo {
+    uint8_t binding_status;             /* CXL_VPPB_* */
+    uint8_t bound_port_id;
+    uint8_t bound_ld_id;                /* FFh unless bound to an LD */
+    uint8_t rsvd;
+} QEMU_PACKED CXLVPPBInfo;
+QEMU_BUILD_BUG_ON(sizeof(CXLVPPBInfo) != 4);
+
+/* VCS Information Block; @vppbs from the request's start_vppb on */
+#define CXL_VCS_STATE_DISABLED          0
+#define CXL_VCS_STATE_ENABLED           1
+#define CXL_VCS_STATE_INVALID           0xff
+
+typedef struct CXLVCSInfo {
+    uint8_t vcs_id;
+    uint8_t vcs_state;                  /* CXL_VCS_STATE_* */
+    uint8_t usp_id;                     /* physical port of the USP */
+    uint8_t num_vppbs;                  /* vPPB entries that follow */
+    CXLVPPBInfo vppbs[];
+} QEMU_PACKED CXLVCSInfo;
+QEMU_BUILD_BUG_ON(sizeof(CXLVCSInfo) != 4);
+
+/* Get Virtual CXL Switch Info (5200h) output */
+typedef struct CXLGetVCSInfoOut {
+    uint8_t num_vcss;
+    uint8_t rsvd[3];
+    /* CXLVCSInfo blocks, each with its vPPB entries */
+    uint8_t vcs_info[];
+} QEMU_PACKED CXLGetVCSInfoOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLGetVCSInfoOut) != 4);
+
+/* Bind vPPB (5201h) input; a background command */
+typedef struct CXLBindVPPBIn {
+    uint8_t vcs_id;
+    uint8_t vppb_id;
+    uint8_t port_id;                    /* physical port */
+    uint8_t rsvd;
+    uint16_t ld_id;                     /* FFFFh: not an LD of an MLD */
+} QEMU_PACKED CXLBindVPPBIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLBindVPPBIn) != 6);
+
+/* Unbind vPPB (5202h) input; a background command */
+#define CXL_UNBIND_WAIT_LINK_DOWN       0   /* wait for the host */
+#define CXL_UNBIND_MANAGED              1   /* simulate managed hot-remove */
+#define CXL_UNBIND_SURPRISE             2   /* simulate surprise hot-remove */
+#define CXL_UNBIND_OPTION_MASK          0x0f    /* bits 3:0 */
+
+typedef struct CXLUnbindVPPBIn {
+    uint8_t vcs_id;
+    uint8_t vppb_id;
+    uint8_t option;                     /* bits 3:0 CXL_UNBIND_* */
+} QEMU_PACKED CXLUnbindVPPBIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLUnbindVPPBIn) != 3);
+
+/*
+ * Generate AER Event (5203h) input (from memory of CXL r3.1 7.6.7.2.4):
+ * @aer_error bits 4:0 the error's bit in the AER Uncorrectable (or, with
+ * CXL_GEN_AER_CORRECTABLE, Correctable) Error Status register; @header the
+ * TLP header to log (its first 16 bytes are the 4 DWORDs of the AER Header
+ * Log).
+ */
+#define CXL_GEN_AER_ERROR_BIT_MASK      0x1f
+#define CXL_GEN_AER_CORRECTABLE         BIT(31)
+
+typedef struct CXLGenerateAERIn {
+    uint8_t vcs_id;
+    uint8_t vppb_id;
+    uint16_t rsvd;
+    uint32_t aer_error;
+    uint8_t header[32];
+} QEMU_PACKED CXLGenerateAERIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLGenerateAERIn) != 40);
+
 /* ---- FM API tunneling (CXL r3.1 7.6.7.3, from memory) ---- */
 
 /* Tunnel Management Command (5300h) target types */

@@ -35,6 +35,8 @@ struct CXLSwitchCCI {
 
     CXLCCI cci;
     CXLDeviceRegs regs;
+    /* the vPPB of the running Bind or Unbind vPPB */
+    CXLDownstreamPort *bg_dsp;
 };
 
 /*

@@ -45,11 +45,52 @@ struct CXLUpstreamPort {
     GByteArray *cdat;
 };
 
+/*
+ * The binding of a downstream port's vPPB (the PCI bridge the host sees)
+ * to its physical port (where the device on the port's bus sits). The
+ * switch has one virtual CXL switch; its vPPB n is its n-th downstream
+ * port (by devfn), which can be bound only to its own physical port.
+ */
+typedef enum CXLVPPBBinding {
+    CXL_DSP_UNBOUND,            /* empty slot; the device is hidden */
+    CXL_DSP_BINDING,            /* Bind vPPB in progress (FM API) */
+    CXL_DSP_BOUND,
+    CXL_DSP_UNBINDING,          /* waiting for the host to power down */
+} CXLVPPBBinding;
+
+/* How an unbind takes the device away from the host */
+typedef enum CXLUnbindMode {
+    CXL_DSP_UNBIND_WAIT,        /* wait for the host to power the slot off */
+    CXL_DSP_UNBIND_MANAGED,     /* attention button, then wait as above */
+    CXL_DSP_UNBIND_SURPRISE,    /* presence and link gone at once */
+} CXLUnbindMode;
+
 struct CXLDownstreamPort {
     PCIESlot parent_obj;
     /* properties (x-speed, x-width are PCIESlot's) */
     bool flit;                  /* x-256b-flit */
+    bool bound_at_boot;         /* bound */
     CXLComponentRegs regs;
+    CXLVPPBBinding binding;     /* survives host resets */
 };
+
+/* The device on @dsp's physical port (its bus), visible or not, or NULL */
+PCIDevice *cxl_dsp_device(CXLDownstreamPort *dsp);
+/*
+ * Bind @dsp's vPPB (CXL_DSP_UNBOUND or CXL_DSP_BINDING) to its port: a
+ * PCIe hot-add of the device there, if any (presence detect, data link
+ * layer link active, Presence Detect Changed and Data Link Layer State
+ * Changed events).
+ */
+void cxl_dsp_bind(CXLDownstreamPort *dsp);
+/*
+ * Unbind @dsp's vPPB (CXL_DSP_BOUND). A surprise unbind, or one with no
+ * device on the port, is done on return; a wait or managed one leaves
+ * the vPPB CXL_DSP_UNBINDING until the host powers the slot off (or a
+ * host reset), then unbound.
+ */
+void cxl_dsp_unbind(CXLDownstreamPort *dsp, CXLUnbindMode mode);
+/* Give up a pending wait or managed unbind: the vPPB stays bound. */
+void cxl_dsp_unbind_cancel(CXLDownstreamPort *dsp);
 
 #endif /* HW_CXL_SWITCH_H */
