@@ -49,6 +49,14 @@ DIAG = os.environ.get("CXL_GUEST_DIAG") == "1"
 KERNELS = ("stock", "full")
 DEFAULT_TIMEOUT = 300          # seconds per scenario (boot included)
 POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
+# A guest kernel that has not reached /init this long after QEMU started
+# (boots take 5-10 s) hangs in early boot, before any CXL driver runs: seen
+# rarely under TCG with the host loaded, stuck after "tsc: Unable to
+# calibrate against PIT". Its vCPU state goes to hang-early-boot-N.txt and
+# the boot is started again, at most this many times per scenario; the
+# result line says so.
+EARLY_BOOT_LIMIT = int(os.environ.get("CXL_GUEST_EARLY_BOOT_LIMIT", 120))
+EARLY_BOOT_RETRIES = 1
 # Kernel console options: warnings (level 4) still reach the console.
 BASE_APPEND = ("console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 "
                "mitigations=off")
@@ -447,6 +455,7 @@ class Result:
         self.kernel = None         # `uname -r` of the booted guest (@@INIT@@)
         self.end_status = None
         self.details = []          # extra lines printed on failure
+        self.early_boot_retries = 0   # boots started again (EARLY_BOOT_LIMIT)
 
     @property
     def ok(self):
@@ -557,6 +566,7 @@ class Run:
                         out = self.step_lines.get(name, [])
                         self.res.details += [f"    | {name}: {x}" for x in out[-40:]]
             elif m.group(5):
+                self.reached_init = True
                 if self.res.boot is None:
                     self.res.boot = time.monotonic() - self.t0
                 self.res.kernel = m.group(5)
@@ -683,9 +693,21 @@ class Run:
             f.write(cpio_newc(files))
 
     def _boot(self, topo, initrd, console, deadline):
-        """One QEMU run of the scenario's topology until the guest powers
-        off. Returns False if QEMU could not start. The console log is
-        appended to, so a multi-boot scenario keeps every boot's output."""
+        """One boot of the scenario's topology until the guest powers off
+        (started again if the kernel hangs in early boot: EARLY_BOOT_LIMIT).
+        Returns False if QEMU could not start. The console log is appended
+        to, so a multi-boot scenario keeps every boot's output."""
+        while True:
+            self.reached_init = self.early_hang = False
+            retry = self.res.early_boot_retries < EARLY_BOOT_RETRIES
+            started = self._boot_once(topo, initrd, console, deadline, retry)
+            if not self.early_hang:
+                return started
+            self.res.early_boot_retries += 1
+            say(f"  RETRY {self.scn.name}: the kernel did not reach /init within "
+                f"{EARLY_BOOT_LIMIT}s (vCPU state in {self.early_hang}); booting again")
+
+    def _boot_once(self, topo, initrd, console, deadline, retry):
         scn, opts, ctx = self.scn, self.opts, self.ctx
         sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
         qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
@@ -732,7 +754,8 @@ class Run:
                 return False
             sync_thread = threading.Thread(target=self._sync_serve, args=(sync_sock, self.t0), daemon=True)
             sync_thread.start()
-            self._watch(proc, console, deadline)
+            self._watch(proc, console, deadline,
+                        time.monotonic() + EARLY_BOOT_LIMIT if retry else None)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -741,12 +764,13 @@ class Run:
             if ctx.qmp_client:
                 ctx.qmp_client.close()
             shutil.rmtree(sockdir, ignore_errors=True)
-        if proc.returncode not in (0, None) and not self.res.reasons and not ctx.killed:
+        if (proc.returncode not in (0, None) and not self.res.reasons and not ctx.killed
+                and not self.early_hang):
             self.res.reasons.append(f"QEMU exit status {proc.returncode}")
             self._tail_qemu_log()
         return True
 
-    def _watch(self, proc, console, deadline):
+    def _watch(self, proc, console, deadline, early_deadline=None):
         timeout = round(deadline - self.t0)
         pos, partial = self.console_pos, b""
         end_at = None
@@ -785,6 +809,11 @@ class Run:
             if end_at is not None and now - end_at > POWEROFF_GRACE:
                 self.res.reasons.append("the guest did not power off after the end marker")
                 return
+            if early_deadline and not self.reached_init and now > early_deadline:
+                name = f"hang-early-boot-{self.res.early_boot_retries + 1}.txt"
+                self._hang_dump(proc, name)
+                self.early_hang = name
+                return
             if now > deadline:
                 where = f" (in step {self.current_step})" if self.current_step else ""
                 self.res.reasons.append(f"timeout after {timeout}s{where}")
@@ -793,7 +822,7 @@ class Run:
                 return
             time.sleep(0.2)
 
-    def _hang_dump(self, proc):
+    def _hang_dump(self, proc, name=None):
         """At a timeout, before QEMU is killed: what each vCPU was doing
         (QMP query-cpus-fast and HMP 'info registers -a') and the stacks of
         QEMU's threads (gdb, if installed), into hang.txt, so that a guest
@@ -819,9 +848,10 @@ class Run:
                 out.append("--- gdb: thread apply all bt\n" + r.stdout[-20000:])
             except (OSError, subprocess.TimeoutExpired) as e:
                 out.append(f"--- gdb: {e}")
-        with open(self.logdir / "hang.txt", "w") as f:
+        with open(self.logdir / (name or "hang.txt"), "w") as f:
             f.write("\n".join(out) + "\n")
-        self.res.reasons.append("vCPU state and QEMU's thread stacks in hang.txt")
+        if not name:
+            self.res.reasons.append("vCPU state and QEMU's thread stacks in hang.txt")
 
     def _exit_cause(self):
         """Why the guest stopped: the SHUTDOWN event's reason, and a
@@ -1075,6 +1105,8 @@ def main():
         res = run.run()
         boot = f", init after {res.boot:.1f}s" if res.boot is not None else ""
         boot += f", kernel {res.kernel}" if res.kernel else ", kernel did not reach /init"
+        if res.early_boot_retries:
+            boot += f", after {res.early_boot_retries} early-boot hang(s): hang-early-boot-*.txt"
         if res.ok:
             say(f"PASS {name} ({res.duration:.1f}s{boot})")
         else:
