@@ -550,6 +550,22 @@ static void ct3_dpa_space_init(CXLType3Dev *ct3)
  * it with CCI messages (cxl_cci_msg_execute()), as MCTP will. Its payload
  * size is the host mailbox's.
  */
+/* What the device's CCIs (the mailbox's and the FM's) have in common */
+static void ct3_cci_init(CXLType3Dev *ct3, CXLCCI *cci, const char *name)
+{
+    cxl_cci_init(cci, OBJECT(ct3), name, ct3, ct3->payload_size);
+    cxl_cci_set_pci_identity(cci, PCI_DEVICE(ct3));
+    cci->serial = cxl_serial(ct3->sn);
+    cci->component_type = CXL_CCI_COMPONENT_TYPE3;
+}
+
+static void ct3_ccis_cleanup(CXLType3Dev *ct3)
+{
+    cxl_cci_cleanup(&ct3->cci);
+    cxl_cci_cleanup(&ct3->fm_cci);
+    ct3->has_fm_cci = false;
+}
+
 static void ct3_fm_cci_init(CXLType3Dev *ct3)
 {
     CXLCCI *cci = &ct3->fm_cci;
@@ -557,10 +573,7 @@ static void ct3_fm_cci_init(CXLType3Dev *ct3)
     if (!ct3->dc) {
         return;
     }
-    cxl_cci_init(cci, OBJECT(ct3), "cxl-type3-fm", ct3, ct3->payload_size);
-    cxl_cci_set_pci_identity(cci, PCI_DEVICE(ct3));
-    cci->serial = cxl_serial(ct3->sn);
-    cci->component_type = CXL_CCI_COMPONENT_TYPE3;
+    ct3_cci_init(ct3, cci, "cxl-type3-fm");
     /* the FM API command sets, one table each (add others here) */
     cxl_type3_fm_dcd_add_commands(cci);
     cxl_type3_mhd_add_commands(ct3, cci);
@@ -611,10 +624,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
 
     /* mailbox and device registers */
-    cxl_cci_init(&ct3->cci, obj, "cxl-type3", ct3, ct3->payload_size);
-    cxl_cci_set_pci_identity(&ct3->cci, d);
-    ct3->cci.serial = cxl_serial(ct3->sn);
-    ct3->cci.component_type = CXL_CCI_COMPONENT_TYPE3;
+    ct3_cci_init(ct3, &ct3->cci, "cxl-type3");
     ct3->cci.events = &ct3->events;
     cxl_cci_add_commands(&ct3->cci, cxl_event_commands, cxl_event_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_commands, cxl_type3_commands_len);
@@ -680,9 +690,7 @@ fail_msix:
 fail_regs:
     cxl_device_regs_cleanup(&ct3->devregs);
 fail_cci:
-    cxl_cci_cleanup(&ct3->cci);
-    cxl_cci_cleanup(&ct3->fm_cci);
-    ct3->has_fm_cci = false;
+    ct3_ccis_cleanup(ct3);
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
@@ -714,9 +722,7 @@ static void ct3_exit(PCIDevice *d)
     pcie_aer_exit(d);
     msix_uninit_exclusive_bar(d);
     cxl_device_regs_cleanup(&ct3->devregs);
-    cxl_cci_cleanup(&ct3->cci);
-    cxl_cci_cleanup(&ct3->fm_cci);
-    ct3->has_fm_cci = false;
+    ct3_ccis_cleanup(ct3);
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
