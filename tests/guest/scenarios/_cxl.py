@@ -503,6 +503,21 @@ def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0,
     return not bad, "; ".join(bad) or f"{words} words in {ways} files, all other bytes zero"
 
 
+def check_layout_interleave(ctx, prefix, offset, length, seed, ways, gran, want=None):
+    """The host check after a guest that reported its region's layout
+    (report_layout) wrote it with daxpoke: the layout came (and is @want,
+    serials by position, if given), then check_interleave() over the
+    backends PREFIX<serial>.img in position order."""
+    files = getattr(ctx, "layout", None)
+    ok = files is not None if want is None else files == want
+    if not ctx.check("guest-reported-layout", ok,
+                     "" if want is None else f"positions {files}"):
+        return
+    ok, detail = check_interleave(ctx, [f"{prefix}{sn}" for sn in files], offset, length,
+                                  seed, ways, gran)
+    ctx.check("data-where-the-spec-puts-it", ok, detail)
+
+
 def layout(ctx, region, *pairs):
     """HOST["layout"]: the guest reports position:serial for each mapping of
     REGION (report_layout); ctx.layouts[REGION], and ctx.layout for the

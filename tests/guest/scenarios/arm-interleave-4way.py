@@ -14,7 +14,7 @@ byte of the four files is zero (as interleave-4way on q35). Code written
 into the region and called runs, also after it is rewritten in place.
 """
 
-from _cxl import GUEST_LIB, Topology, check_interleave, layout
+from _cxl import GUEST_LIB, Topology, check_layout_interleave, layout
 
 DESCRIPTION = "arm virt, 2 HB x 2 RP x 4 devices, firmware 4-way region: data lands where the spec puts it"
 ARCH = "aarch64"
@@ -46,12 +46,7 @@ def topology(ctx):
 
 
 def check(ctx):
-    files = getattr(ctx, "layout", None)
-    if not ctx.check("guest-reported-layout", files == [1, 3, 2, 4], f"positions {files}"):
-        return
-    ok, detail = check_interleave(ctx, [f"mem{sn}" for sn in files], OFFSET, LENGTH, SEED,
-                                  WAYS, GRAN)
-    ctx.check("data-where-the-spec-puts-it", ok, detail)
+    check_layout_interleave(ctx, "mem", OFFSET, LENGTH, SEED, WAYS, GRAN, want=[1, 3, 2, 4])
 
 
 HOST = {"layout": layout}

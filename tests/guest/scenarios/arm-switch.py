@@ -16,7 +16,7 @@ second device, injected with cxl-inject-correctable-error, reaches
 Linux's CXL error handler through AER.
 """
 
-from _cxl import GUEST_LIB, Topology, check_interleave, layout
+from _cxl import GUEST_LIB, Topology, check_layout_interleave, layout
 
 DESCRIPTION = "arm virt, switch with 2 devices, firmware 2-way region; QMP poison, events and a RAS error reach Linux"
 ARCH = "aarch64"
@@ -49,12 +49,7 @@ def topology(ctx):
 
 
 def check(ctx):
-    files = getattr(ctx, "layout", None)
-    if not ctx.check("guest-reported-layout", files == [1, 2], f"positions {files}"):
-        return
-    ok, detail = check_interleave(ctx, [f"mem{sn}" for sn in files], OFFSET, LENGTH, SEED,
-                                  WAYS, GRAN)
-    ctx.check("data-where-the-spec-puts-it", ok, detail)
+    check_layout_interleave(ctx, "mem", OFFSET, LENGTH, SEED, WAYS, GRAN, want=[1, 2])
 
 
 HOST = {

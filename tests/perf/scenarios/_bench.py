@@ -97,8 +97,8 @@ def devdax_case(topo, ways, gran, serials, description, targets, root=0,
     The guest creates the region; on aarch64 (@arch), whose Debian kernel
     cannot commit a region it creates, firmware commits it (window
     @root, cxl-region.0.*) and Linux assembles it."""
-    geometry = f"-w {ways} -g {gran}" if ways > 1 else ""     # 1-way: the window's
     if arch == "x86_64":
+        geometry = f"-w {ways} -g {gran}" if ways > 1 else ""  # 1-way: the window's
         make_region = f'''order=""
 for sn in {" ".join(map(str, serials))}; do order="$order $(memdev_of $sn)"; done
 step region cxl create-region -t ram -d decoder0.{root} {geometry} -m $order || exit 1
