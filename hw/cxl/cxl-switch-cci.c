@@ -779,7 +779,9 @@ void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
     if (!usp) {
         return;
     }
-    dsp = qmp_vppb(usp, path, has_vcs ? vcs : 0, vppb, errp);
+    dsp = qmp_vppb(usp->vcs_of ?: usp, path,
+                   has_vcs ? vcs : usp->vcs_id, vppb, errp);
+    usp = usp->vcs_of ?: usp;
     if (!dsp) {
         return;
     }
@@ -820,7 +822,8 @@ void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
         [CXL_UNBIND_MODE_SURPRISE] = CXL_DSP_UNBIND_SURPRISE,
     };
     CXLUpstreamPort *usp = qmp_switch(path, errp);
-    CXLDownstreamPort *dsp = usp ? qmp_vppb(usp, path, has_vcs ? vcs : 0,
+    CXLDownstreamPort *dsp = usp ? qmp_vppb(usp->vcs_of ?: usp, path,
+                                            has_vcs ? vcs : usp->vcs_id,
                                             vppb, errp) : NULL;
 
     if (!dsp) {

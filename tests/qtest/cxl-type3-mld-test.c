@@ -268,8 +268,19 @@ static void test_ld_info_alloc(void)
     g_assert_cmphex(fam(&s, 0, OP_IDENTIFY_MEMDEV, NULL, 0, &r), ==,
                     RC_SUCCESS);
     g_assert_cmphex(ldq_le_p(r.payload + 0x10), ==, 2);
-    /* the LD-FAM CCI's Identify, and a tunnel to no LD */
+    /* the LD-FAM CCI's Identify */
     g_assert_cmphex(fam(&s, -1, OP_IDENTIFY, NULL, 0, &r), ==, RC_SUCCESS);
+    /* LD 1 without memory: its view reports none */
+    u[0] = 0;
+    g_assert_cmphex(set_alloc(&s, 1, 1, u, 0), ==, RC_SUCCESS);
+    g_assert_cmphex(fam(&s, 1, OP_IDENTIFY_MEMDEV, NULL, 0, &r), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(ldq_le_p(r.payload + 0x10), ==, 0);
+    u[0] = 2;
+    g_assert_cmphex(set_alloc(&s, 1, 1, u, 0), ==, RC_SUCCESS);
+    g_assert_cmphex(fam(&s, 1, OP_IDENTIFY_MEMDEV, NULL, 0, &r), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(ldq_le_p(r.payload + 0x10), ==, 2);
     sw_stop(&s);
 }
 
@@ -650,9 +661,21 @@ static void test_qmp(void)
         g_assert_cmpint(qdict_get_int(vp, "bound-ld"), ==, 1);
     }
     qobject_unref(rsp);
+    /* us1 names VCS 1: its vPPB 0 */
+    sw_qmp_err(qmp(&s, "cxl-bind-vppb", "{'path': 'us1', 'vppb': 0}"),
+               "vppb: vPPB 0 is already bound");
     sw_qmp_ok(qmp(&s, "cxl-unbind-vppb",
-                  "{'path': 'us0', 'vcs': 1, 'vppb': 0, 'mode': 'surprise'}"));
+                  "{'path': 'us1', 'vppb': 0, 'mode': 'surprise'}"));
     g_assert_false(ld1_visible(&s));
+    sw_qmp_err(qmp(&s, "cxl-unbind-vppb",
+                   "{'path': 'us0', 'vcs': 1, 'vppb': 0}"),
+               "vppb: vPPB 0 is not bound");
+    /* an LD may be left without memory (unbound); bound again */
+    sw_qmp_ok(qmp(&s, "cxl-set-ld-allocations",
+                  "{'path': 't3b', 'sizes': [0], 'start-ld': 1}"));
+    sw_qmp_ok(qmp(&s, "cxl-bind-vppb", "{'path': 'us1', 'vppb': 0}"));
+    ds1_power_on(&s);
+    g_assert_true(ld1_visible(&s));
     sw_stop(&s);
 }
 

@@ -10,7 +10,9 @@ The fabric manager (QMP mirrors) gives LD 1 256 MiB (Set LD Allocations
 while it is unbound; LD 0, bound, cannot change) and binds VCS 1's vPPB
 0 to (ds0's port, LD 1): a PCIe hot-add pciehp enumerates, cxl_pci
 probes a second memdev with 256 MiB. A ram region over each, a pattern
-written and read back through device DAX; the host finds LD 0's words
+written and read back through device DAX. LD 1 is then released (managed
+unbind: pciehp removes its memdev), given 512 MiB and bound again: its
+memdev comes back with 512 MiB and its data. The host finds LD 0's words
 at their DPA in [0, 512 MiB) of the MLD's backend and LD 1's at 512 MiB
 + DPA (its allocation follows LD 0's).
 """
@@ -25,7 +27,7 @@ TIMEOUT = 400
 
 OFFSET, LENGTH = 4096 + 520, 2 * 4096 + 200
 SEED0, SEED1 = 31, 32
-LD0_SIZE, LD1_SIZE = 512 * MiB, 256 * MiB
+LD0_SIZE, LD1_SIZE, LD1_GROWN = 512 * MiB, 256 * MiB, 512 * MiB
 
 
 def topology(ctx):
@@ -53,6 +55,17 @@ def ld_state(ctx):
                       for k, ld in sorted(lds.items())))
 
 
+def wait_unbound(ctx):
+    """A managed unbind completes when the guest powers the slot off"""
+    import time
+    for _ in range(120):
+        state = ld_state(ctx)
+        if state.startswith("vcs1-vppb0 unbound"):
+            return state
+        time.sleep(0.5)
+    raise RuntimeError(state)
+
+
 def refused(ctx, args):
     try:
         ctx.qmp("cxl-set-ld-allocations", **args)
@@ -71,6 +84,10 @@ HOST = {
     # LD 1 is bound now
     "alloc-ld1-bound": lambda ctx: refused(ctx, {"path": "mld0", "sizes": [512 * MiB],
                                                  "start-ld": 1}),
+    "unbind": [("cxl-unbind-vppb", {"path": "us1", "vppb": 0, "mode": "managed"})],
+    "wait-unbound": wait_unbound,
+    "grow-ld1": [("cxl-set-ld-allocations",
+                  {"path": "mld0", "sizes": [LD1_GROWN], "start-ld": 1})],
 }
 
 
@@ -127,9 +144,26 @@ step region-ld0 region_on "$mem0" || exit 1
 dax0=$dax
 step region-ld1 region_on "$mem1" || exit 1
 dax1=$dax
+region1=$region
 step write-ld0 daxpoke write $dax0 {OFFSET} {LENGTH} {SEED0}
 step write-ld1 daxpoke write $dax1 {OFFSET} {LENGTH} {SEED1}
 step read-ld0 daxpoke check $dax0 {OFFSET} {LENGTH} {SEED0}
 step read-ld1 daxpoke check $dax1 {OFFSET} {LENGTH} {SEED1}
+
+# LD 1 released (managed unbind), given 512 MiB, bound again: its memdev
+# comes back with the new capacity and the data (its base is the same)
+step disable-region-ld1 cxl disable-region "$region1"
+step destroy-region-ld1 cxl destroy-region "$region1"
+step unbind host unbind
+step ld1-memdev-removed endpoints 1
+step_match ld1-unbound-again 'vcs1-vppb0 unbound' host wait-unbound
+step grow-ld1 host grow-ld1
+step_match grown 'ld1 0x20000000\+0x20000000' host state
+step rebind host bind
+step ld1-memdev-back endpoints 2
+mem1=$(memdev_of 2)
+step_eq ld1-grown-capacity {LD1_GROWN} ram_size "$mem1"
+step region-ld1-again region_on "$mem1" || exit 1
+step ld1-data-kept daxpoke check $dax {OFFSET} {LENGTH} {SEED1}
 step_eq kernel-log-clean "" kernel_cxl_trouble
 '''
