@@ -167,6 +167,9 @@ static CXLRetCode cmd_send_ld_config(CXLCCI *cci, const uint8_t *in,
     if (ct3 && (!be || be >> first != (1u << len) - 1)) {
         why = "byte enables must select contiguous bytes";
         ct3 = NULL;
+    } else if (ct3 && addr + len > pci_config_size(PCI_DEVICE(ct3))) {
+        why = "past the function's configuration space";
+        ct3 = NULL;
     }
     if (!ct3) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: Send LD CXL.io Configuration "
