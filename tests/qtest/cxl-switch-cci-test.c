@@ -120,15 +120,7 @@ static void test_cci_config(void)
 }
 
 /* The generic commands every CCI serves */
-#define GENERIC_OPS \
-    { 0x0001, "Identify" }, \
-    { 0x0002, "Background Operation Status" }, \
-    { 0x0005, "Request Abort Background Operation" }, \
-    { 0x0300, "Get Timestamp" }, \
-    { 0x0301, "Set Timestamp" }, \
-    { 0x0400, "Get Supported Logs" }, \
-    { 0x0401, "Get Log" }, \
-    { 0x0402, "Get Log Capabilities" }
+#define GENERIC_OPS CXL_QTEST_GENERIC_OPS
 
 /* Every command the CCI may list in its CEL, and this test covers */
 static const CXLQtestOp cci_ops[] = {

@@ -352,6 +352,49 @@ static void test_qos(void)
     sw_stop(&s);
 }
 
+/* The commands the LD-FAM CCI lists in its CEL, all tested here */
+static const CXLQtestOp ld_fam_ops[] = {
+    CXL_QTEST_GENERIC_OPS,
+    { OP_TUNNEL, "Tunnel Management Command" },
+    { OP_LD_INFO, "Get LD Info" },
+    { OP_GET_ALLOC, "Get LD Allocations" },
+    { OP_SET_ALLOC, "Set LD Allocations" },
+    { OP_GET_QOS_CTRL, "Get QoS Control" },
+    { OP_SET_QOS_CTRL, "Set QoS Control" },
+    { OP_QOS_STATUS, "Get QoS Status" },
+    { OP_GET_QOS_BW, "Get QoS Allocated BW" },
+    { OP_SET_QOS_BW, "Set QoS Allocated BW" },
+    { OP_GET_QOS_LIMIT, "Get QoS BW Limit" },
+    { OP_SET_QOS_LIMIT, "Set QoS BW Limit" },
+};
+
+/* The LD-FAM CCI's CEL through the tunnel (Get Supported Logs, Get Log) */
+static void test_ld_fam_cel(void)
+{
+    Sw s;
+    Rsp r;
+    uint8_t in[24];
+    uint32_t size = 0;
+
+    start(&s);
+    g_assert_cmphex(fam(&s, -1, 0x0400, NULL, 0, &r), ==, RC_SUCCESS);
+    for (unsigned i = 0; i < lduw_le_p(r.payload); i++) {
+        const uint8_t *e = r.payload + 8 + 20 * i;
+
+        if (!memcmp(e, cxl_qtest_cel_uuid, 16)) {
+            size = ldl_le_p(e + 16);
+        }
+    }
+    g_assert_cmpuint(size, ==, 4 * ARRAY_SIZE(ld_fam_ops));
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 16, 0);
+    stl_le_p(in + 20, size);
+    g_assert_cmphex(fam(&s, -1, 0x0401, in, sizeof(in), &r), ==, RC_SUCCESS);
+    g_assert_cmpuint(r.len, ==, size);
+    cxl_qtest_check_cel(r.payload, r.len, ld_fam_ops, ARRAY_SIZE(ld_fam_ops));
+    sw_stop(&s);
+}
+
 /* ---- VCSs and binding ---- */
 
 /* Get Virtual CXL Switch Info of VCS 0 and 1: checks, and VCS 1's vPPB */
@@ -723,6 +766,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/mld/ld-info-alloc", test_ld_info_alloc);
     qtest_add_func("/cxl/mld/qos", test_qos);
+    qtest_add_func("/cxl/mld/ld-fam-cel", test_ld_fam_cel);
     qtest_add_func("/cxl/mld/vcs-bind", test_vcs_bind);
     qtest_add_func("/cxl/mld/ld-io", test_ld_io);
     qtest_add_func("/cxl/mld/qmp", test_qmp);
