@@ -588,3 +588,39 @@ CXLRetCode cxl_cci_msg_execute(CXLCCI *cci, const uint8_t *req,
     trace_cxl_cci_msg(cci->name, tag, opcode, in_len, rc, out_len);
     return CXL_RC_SUCCESS;
 }
+
+bool cxl_cci_tunnel_size_ok(CXLCCI *cci, const uint8_t *in, size_t in_len)
+{
+    const CXLTunnelIn *i = (const CXLTunnelIn *)in;
+    size_t size = le16_to_cpu(i->command_size);
+
+    if (size != in_len - sizeof(*i) || size < CXL_CCI_MSG_HDR_LEN) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Tunnel Management Command: "
+                      "command size %zu, %zu bytes after the header\n",
+                      cci->name, size, in_len - sizeof(*i));
+        return false;
+    }
+    return true;
+}
+
+CXLRetCode cxl_cci_tunnel_forward(CXLCCI *cci, CXLCCI *target,
+                                  const uint8_t *in, uint8_t *out,
+                                  size_t *out_len)
+{
+    const CXLTunnelIn *i = (const CXLTunnelIn *)in;
+    CXLTunnelOut *o = (CXLTunnelOut *)out;
+    size_t rsp_len;
+    CXLRetCode rc;
+
+    rc = cxl_cci_msg_execute(target, i->message,
+                             le16_to_cpu(i->command_size), o->message,
+                             MIN(cci->payload_max - sizeof(*o), UINT16_MAX),
+                             &rsp_len);
+    if (rc != CXL_RC_SUCCESS) {
+        return rc;
+    }
+    o->response_length = cpu_to_le16(rsp_len);
+    o->rsvd = 0;
+    *out_len = sizeof(*o) + rsp_len;
+    return CXL_RC_SUCCESS;
+}

@@ -233,13 +233,22 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
 }
 
 void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
-                       uint8_t port, Error **errp)
+                       uint8_t port, bool has_vcs, uint8_t vcs,
+                       bool has_ld_id, uint16_t ld_id, Error **errp)
 {
     cxl_unavailable(errp);
 }
 
 void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
-                         CxlUnbindMode mode, Error **errp)
+                         CxlUnbindMode mode, bool has_vcs, uint8_t vcs,
+                         Error **errp)
+{
+    cxl_unavailable(errp);
+}
+
+void qmp_cxl_set_ld_allocations(const char *path, sizeList *sizes,
+                                bool has_start_ld, uint8_t start_ld,
+                                Error **errp)
 {
     cxl_unavailable(errp);
 }

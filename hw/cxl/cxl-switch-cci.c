@@ -18,8 +18,10 @@
  *        port resets what is below it.
  *
  * the FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory;
- * the switch is one VCS whose vPPBs are its downstream ports, see
- * hw/pci-bridge/cxl-switch.c):
+ * VCS 0 is the upstream port the CCI serves (target) with its downstream
+ * ports as vPPBs; a cxl-upstream with vcs-of=<target> adds VCS 1, 2...,
+ * whose vPPBs show LDs of MLDs, see hw/pci-bridge/cxl-switch.c and
+ * hw/cxl/cxl-switch-mld.c):
  *
  *  5200h Get Virtual CXL Switch Info (CXLGetVCSInfoIn/Out).
  *  5201h Bind vPPB (CXLBindVPPBIn), 5202h Unbind vPPB (CXLUnbindVPPBIn):
@@ -33,7 +35,8 @@
  *  5300h Tunnel Management Command: a CCI request message for the
  *        component below a downstream port, run on the fabric manager's
  *        CCI of the cxl-type3 there (cxl_type3_fm_cci(): a device with
- *        dynamic capacity has one) with cxl_cci_msg_execute(); the output
+ *        dynamic capacity has one, and an MLD, its LD-FAM CCI, see
+ *        hw/mem/cxl-type3-mld.c) with cxl_cci_msg_execute(); the output
  *        is its response message. The tunnelled command's own return code
  *        is inside the response message: the tunnel succeeds whenever a
  *        response came back. Errors of the tunnel itself (the general
@@ -41,7 +44,7 @@
  *        - input shorter than 4 bytes, Command Size not the bytes after
  *          the 4-byte header, or smaller than a message header (12):
  *          Invalid Payload Length;
- *        - target type 1 (an LD pool CCI: no MLD is modelled): Unsupported;
+ *        - target type 1 (an LD pool CCI: not modelled): Unsupported;
  *          any other target type but 0: Invalid Input;
  *        - no such port, the upstream port, a port with nothing below it,
  *          or with something else than a cxl-type3 with an FM CCI (a
@@ -53,9 +56,13 @@
  *          run; only read-only commands have long outputs).
  *        A request whose payload length field disagrees with Command Size
  *        gets a response with Invalid Payload Length (cxl-cci.h). A
- *        tunnelled Tunnel Management Command cannot nest: the targets
- *        (Type 3 FM CCIs) do not have 5300h, so it comes back as
- *        Unsupported inside the response.
+ *        tunnelled Tunnel Management Command nests only on an MLD's
+ *        LD-FAM CCI (to one of its LDs' CCIs); the other targets (DCD
+ *        FM CCIs) do not have 5300h, so it comes back as Unsupported
+ *        inside the response.
+ *
+ * and, on an MLD's port, the FM API's Send LD CXL.io Configuration and
+ * Memory Requests (5301h, 5302h, hw/cxl/cxl-switch-mld.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -96,6 +103,7 @@ enum {
     DEVICE_PCIE = 1,
     DEVICE_SWITCH = 3,          /* Type 2 device or HBR switch */
     DEVICE_TYPE3_SLD = 4,
+    DEVICE_TYPE3_MLD = 5,       /* from memory */
 };
 
 /* Physical Port Control opcodes */
@@ -141,23 +149,34 @@ static CXLRetCode cmd_identify_switch(CXLCCI *cci, const uint8_t *in,
                                       size_t in_len, uint8_t *out,
                                       size_t *out_len)
 {
+    CXLUpstreamPort *usp = target_of(cci);
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(target_of(cci), ports), bound = 0;
+    unsigned n = cxl_switch_phys_ports(usp, ports), bound = 0, total = 0;
     CXLIdentifySwitchOut *o = (CXLIdentifySwitchOut *)out;
 
     memset(o, 0, sizeof(*o));
     o->ingress_port_id = ports[0].id;   /* the mailbox is at the USP */
     o->num_physical_ports = n;
-    o->num_vcss = 1;                    /* one virtual CXL switch */
     for (unsigned i = 0; i < n; i++) {
         o->active_port_mask[ports[i].id / 8] |= BIT(ports[i].id % 8);
     }
-    o->active_vcs_mask[0] = BIT(0);     /* VCS 0 active */
-    /* a vPPB per downstream port */
-    o->total_vppbs = cpu_to_le16(n - 1);
-    for (unsigned i = 1; i < n; i++) {
-        bound += CXL_DSP(ports[i].port)->binding == CXL_DSP_BOUND;
+    /* the VCSs: a vPPB per downstream port of each */
+    for (unsigned c = 0; c < usp->nr_vcss; c++) {
+        CXLSwitchPortInfo vp[CXL_SWITCH_MAX_PORTS];
+        unsigned nv;
+
+        if (!usp->vcs[c]) {
+            continue;
+        }
+        o->num_vcss++;
+        o->active_vcs_mask[c / 8] |= BIT(c % 8);
+        nv = cxl_switch_ports(usp->vcs[c], vp);
+        total += nv - 1;
+        for (unsigned i = 1; i < nv; i++) {
+            bound += CXL_DSP(vp[i].port)->binding == CXL_DSP_BOUND;
+        }
     }
+    o->total_vppbs = cpu_to_le16(total);
     o->bound_vppbs = cpu_to_le16(bound);
     o->num_hdm_decoders = target_of(cci)->nr_decoders;
     *out_len = sizeof(*o);
@@ -183,6 +202,11 @@ static void port_info(const CXLSwitchPortInfo *p, CXLPortStateInfo *o)
         o->connected_protocols = BIT(0) | BIT(2);   /* CXL.io, CXL.mem */
         if (p->upstream) {
             o->connected_device_type = DEVICE_NONE; /* the host side */
+        } else if (object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3) &&
+                   CXL_TYPE3(below)->mld &&
+                   CXL_TYPE3(below)->mld->owner == CXL_TYPE3(below)) {
+            o->connected_device_type = DEVICE_TYPE3_MLD;
+            o->supported_ld_count = CXL_TYPE3(below)->mld->num_lds;
         } else if (object_dynamic_cast(OBJECT(below), TYPE_CXL_TYPE3)) {
             o->connected_device_type = DEVICE_TYPE3_SLD;
         } else if (object_dynamic_cast(OBJECT(below), TYPE_CXL_USP)) {
@@ -195,7 +219,9 @@ static void port_info(const CXLSwitchPortInfo *p, CXLPortStateInfo *o)
         o->current_link_speed = 5;
         o->ltssm_state = 3;                     /* L0 */
     }
-    o->supported_ld_count = 1;                  /* one LD */
+    if (!o->supported_ld_count) {
+        o->supported_ld_count = 1;              /* one LD */
+    }
 }
 
 static const CXLSwitchPortInfo *find_port(const CXLSwitchPortInfo *ports,
@@ -214,7 +240,7 @@ static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
                                      size_t *out_len)
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(target_of(cci), ports);
+    unsigned n = cxl_switch_phys_ports(target_of(cci), ports);
     const CXLGetPortStateIn *pi = (const CXLGetPortStateIn *)in;
     CXLGetPortStateOut *o = (CXLGetPortStateOut *)out;
     unsigned req = pi->num_ports;
@@ -291,7 +317,7 @@ static CXLCCI *tunnel_target(CXLCCI *cci, uint8_t id, const char **why)
     fm = cxl_type3_fm_cci(CXL_TYPE3(below));
     if (!fm) {
         *why = "the cxl-type3 below the port has no fabric manager CCI "
-               "(no dynamic capacity)";
+               "(no dynamic capacity, not an MLD)";
     }
     return fm;
 }
@@ -300,17 +326,12 @@ static CXLRetCode cmd_tunnel(CXLCCI *cci, const uint8_t *in, size_t in_len,
                              uint8_t *out, size_t *out_len)
 {
     const CXLTunnelIn *i = (const CXLTunnelIn *)in;
-    CXLTunnelOut *o = (CXLTunnelOut *)out;
-    size_t size = le16_to_cpu(i->command_size), rsp_len;
     const char *why = NULL;
     CXLCCI *fm;
-    CXLRetCode rc;
 
-    trace_cxl_switch_tunnel(i->port_or_ld, i->target_type, size);
-    if (size != in_len - sizeof(*i) || size < CXL_CCI_MSG_HDR_LEN) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: Tunnel Management Command: "
-                      "command size %zu, %zu bytes after the header\n",
-                      cci->name, size, in_len - sizeof(*i));
+    trace_cxl_switch_tunnel(i->port_or_ld, i->target_type,
+                            le16_to_cpu(i->command_size));
+    if (!cxl_cci_tunnel_size_ok(cci, in, in_len)) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
     if (i->target_type == CXL_TUNNEL_TARGET_LD_POOL_CCI) {
@@ -327,16 +348,7 @@ static CXLRetCode cmd_tunnel(CXLCCI *cci, const uint8_t *in, size_t in_len,
                       "port %u: %s\n", cci->name, i->port_or_ld, why);
         return CXL_RC_INVALID_INPUT;
     }
-    rc = cxl_cci_msg_execute(fm, i->message, size, o->message,
-                             MIN(cci->payload_max - sizeof(*o), UINT16_MAX),
-                             &rsp_len);
-    if (rc != CXL_RC_SUCCESS) {
-        return rc;
-    }
-    o->response_length = cpu_to_le16(rsp_len);
-    o->rsvd = 0;
-    *out_len = sizeof(*o) + rsp_len;
-    return CXL_RC_SUCCESS;
+    return cxl_cci_tunnel_forward(cci, fm, in, out, out_len);
 }
 
 /* ---- FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory) ---- */
@@ -360,11 +372,16 @@ static CXLDownstreamPort *vppb_port(CXLUpstreamPort *usp, unsigned vppb,
     return CXL_DSP(ports[vppb + 1].port);
 }
 
-static uint8_t vppb_binding_status(CXLDownstreamPort *dsp)
+static uint8_t vppb_binding_status(CXLUpstreamPort *usp,
+                                   CXLDownstreamPort *dsp)
 {
+    uint16_t ld;
+    uint8_t port;
+
     switch (dsp->binding) {
     case CXL_DSP_BOUND:
-        return CXL_VPPB_BOUND_PORT;
+        return cxl_vppb_target(usp, dsp, &port, &ld) &&
+               ld != CXL_LD_ID_NONE ? CXL_VPPB_BOUND_LD : CXL_VPPB_BOUND_PORT;
     case CXL_DSP_UNBOUND:
         return CXL_VPPB_UNBOUND;
     default:
@@ -372,63 +389,85 @@ static uint8_t vppb_binding_status(CXLDownstreamPort *dsp)
     }
 }
 
+/* The vPPBs of VCS @c listed from @start, at most @limit; 0 if none */
+static unsigned vcs_listed(CXLUpstreamPort *usp, unsigned c, unsigned start,
+                           unsigned limit, unsigned *total)
+{
+    unsigned nr = 0;
+
+    vppb_port(cxl_switch_vcs(usp, c), 0, NULL, &nr);
+    *total = nr;
+    return start < nr ? MIN(nr - start, limit) : 0;
+}
+
 /*
- * Get Virtual CXL Switch Info (5200h). The switch has one VCS (ID 0)
- * with a vPPB per downstream port. Number of vPPBs is the VCS's total;
- * the list holds the vPPBs from Start vPPB on, at most vPPB List Limit of
- * them. Invalid Input: no VCS asked, a VCS ID other than 0, or an output
- * larger than the mailbox payload (ask for fewer vPPBs).
+ * Get Virtual CXL Switch Info (5200h). VCS c (0 the CCI's upstream port,
+ * 1... those with vcs-of) has a vPPB per downstream port of its upstream
+ * port. Number of vPPBs is the VCS's total; the list holds the vPPBs from
+ * Start vPPB on, at most vPPB List Limit of them; each VCS's block is as
+ * long as its list. A bound vPPB reports the physical port and the LD
+ * (FFh for a single logical device). Invalid Input: no VCS asked, a VCS
+ * the switch does not have, or an output larger than the mailbox payload
+ * (ask for fewer vPPBs).
  */
 static CXLRetCode cmd_get_vcs_info(CXLCCI *cci, const uint8_t *in,
                                    size_t in_len, uint8_t *out,
                                    size_t *out_len)
 {
     CXLUpstreamPort *usp = target_of(cci);
-    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(usp, ports), total = n - 1, listed;
     const CXLGetVCSInfoIn *i = (const CXLGetVCSInfoIn *)in;
     CXLGetVCSInfoOut *o = (CXLGetVCSInfoOut *)out;
-    size_t len;
+    unsigned total;
+    size_t len = sizeof(*o);
+    uint8_t *at;
 
     if (in_len != sizeof(*i) + i->num_vcss) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
     }
-    listed = i->start_vppb < total ?
-             MIN(total - i->start_vppb, i->vppb_list_limit) : 0;
-    len = sizeof(*o) + i->num_vcss *
-          (sizeof(CXLVCSInfo) + listed * sizeof(CXLVPPBInfo));
+    for (unsigned v = 0; v < i->num_vcss; v++) {
+        if (!cxl_switch_vcs(usp, i->vcs_id[v])) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: Get Virtual CXL Switch "
+                          "Info: no VCS %u (the switch has VCS 0 to %u)\n",
+                          cci->name, i->vcs_id[v], usp->nr_vcss - 1);
+            return CXL_RC_INVALID_INPUT;
+        }
+        len += sizeof(CXLVCSInfo) + sizeof(CXLVPPBInfo) *
+               vcs_listed(usp, i->vcs_id[v], i->start_vppb,
+                          i->vppb_list_limit, &total);
+    }
     if (!i->num_vcss || len > cci->payload_max) {
         return CXL_RC_INVALID_INPUT;
     }
-    for (unsigned v = 0; v < i->num_vcss; v++) {
-        if (i->vcs_id[v] != 0) {
-            qemu_log_mask(LOG_GUEST_ERROR, "%s: Get Virtual CXL Switch "
-                          "Info: no VCS %u (the switch has VCS 0)\n",
-                          cci->name, i->vcs_id[v]);
-            return CXL_RC_INVALID_INPUT;
-        }
-    }
     memset(o, 0, len);
     o->num_vcss = i->num_vcss;
+    at = o->vcs_info;
     for (unsigned v = 0; v < i->num_vcss; v++) {
-        CXLVCSInfo *vcs = (CXLVCSInfo *)(o->vcs_info + v *
-                          (sizeof(CXLVCSInfo) + listed * sizeof(CXLVPPBInfo)));
+        CXLVCSInfo *vcs = (CXLVCSInfo *)at;
+        uint8_t c = i->vcs_id[v];
+        CXLUpstreamPort *u = cxl_switch_vcs(usp, c);
+        unsigned listed = vcs_listed(usp, c, i->start_vppb,
+                                     i->vppb_list_limit, &total);
 
-        vcs->vcs_id = 0;
+        vcs->vcs_id = c;
         vcs->vcs_state = CXL_VCS_STATE_ENABLED;
-        vcs->usp_id = ports[0].id;
+        vcs->usp_id = cxl_switch_usp_id(usp, c);
         vcs->num_vppbs = total;
         for (unsigned k = 0; k < listed; k++) {
-            CXLDownstreamPort *dsp =
-                CXL_DSP(ports[1 + i->start_vppb + k].port);
+            CXLDownstreamPort *dsp = vppb_port(u, i->start_vppb + k, NULL,
+                                               NULL);
+            uint16_t ld;
+            uint8_t port;
 
-            vcs->vppbs[k].binding_status = vppb_binding_status(dsp);
-            vcs->vppbs[k].bound_port_id = ports[1 + i->start_vppb + k].id;
+            vcs->vppbs[k].binding_status = vppb_binding_status(usp, dsp);
+            vcs->vppbs[k].bound_port_id = 0xff;
             vcs->vppbs[k].bound_ld_id = 0xff;
-            if (dsp->binding == CXL_DSP_UNBOUND) {
-                vcs->vppbs[k].bound_port_id = 0xff;
+            if (dsp->binding != CXL_DSP_UNBOUND &&
+                cxl_vppb_target(usp, dsp, &port, &ld)) {
+                vcs->vppbs[k].bound_port_id = port;
+                vcs->vppbs[k].bound_ld_id = ld == CXL_LD_ID_NONE ? 0xff : ld;
             }
         }
+        at += sizeof(CXLVCSInfo) + listed * sizeof(CXLVPPBInfo);
     }
     *out_len = len;
     return CXL_RC_SUCCESS;
@@ -472,21 +511,23 @@ static void unbind_abort(CXLCCI *cci)
 
 /*
  * The vPPB of a Bind or Unbind vPPB request, or NULL with the return code
- * in *@rc: Invalid Input for a VCS other than 0 or no such vPPB; Busy
- * while a bind or unbind of it is in progress (started through QMP).
+ * in *@rc: Invalid Input for a VCS the switch does not have or no such
+ * vPPB; Busy while a bind or unbind of it is in progress (started
+ * through QMP).
  */
 static CXLDownstreamPort *vppb_of_request(CXLCCI *cci, const char *cmd,
                                           uint8_t vcs, uint8_t vppb,
-                                          uint8_t *port_id, CXLRetCode *rc)
+                                          CXLRetCode *rc)
 {
-    unsigned nr;
-    CXLDownstreamPort *dsp = vppb_port(target_of(cci), vppb, port_id, &nr);
+    unsigned nr = 0;
+    CXLUpstreamPort *u = cxl_switch_vcs(target_of(cci), vcs);
+    CXLDownstreamPort *dsp = u ? vppb_port(u, vppb, NULL, &nr) : NULL;
 
     *rc = CXL_RC_INVALID_INPUT;
-    if (vcs != 0 || !dsp) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: %s: VCS %u vPPB %u: the switch "
-                      "has VCS 0 with %u vPPBs\n", cci->name, cmd, vcs, vppb,
-                      nr);
+    if (!dsp) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: %s: VCS %u vPPB %u: %s %u "
+                      "vPPBs\n", cci->name, cmd, vcs, vppb,
+                      u ? "the VCS has" : "no such VCS;", nr);
         return NULL;
     }
     if (dsp->binding == CXL_DSP_BINDING ||
@@ -500,33 +541,45 @@ static CXLDownstreamPort *vppb_of_request(CXLCCI *cci, const char *cmd,
 /*
  * Bind vPPB (5201h), a background operation: the vPPB is bound to its
  * physical port BIND_MS later (a PCIe hot-add of the device there).
- * Invalid Input: VCS or vPPB out of range, a physical port other than the
- * vPPB's own (the model wires each vPPB to its downstream port's physical
- * port), an LD ID other than FFFFh (no MLD), a vPPB already bound; Busy:
- * a bind or unbind of the vPPB in progress. Binding a port with nothing
- * connected succeeds (an empty slot, as on real hardware).
+ * Each vPPB can take one binding, the device declared below it
+ * (cxl_vppb_target()): a VCS 0 vPPB its own physical port (LD FFFFh; LD
+ * 0 when an MLD is on it), a vPPB whose device is LD k of an MLD (port
+ * p, LD k). Invalid Input: VCS or vPPB out of range, any other (port, LD)
+ * (logged with the binding the vPPB can take), a vPPB already bound (so
+ * an LD is never bound twice: only its vPPB shows it); Busy: a bind or
+ * unbind of the vPPB in progress. Binding a port with nothing connected
+ * succeeds (an empty slot, as on real hardware).
  */
 static CXLRetCode cmd_bind_vppb(CXLCCI *cci, const uint8_t *in,
                                 size_t in_len, uint8_t *out, size_t *out_len)
 {
     const CXLBindVPPBIn *i = (const CXLBindVPPBIn *)in;
     CXLRetCode rc;
-    uint8_t own;
+    uint16_t ld, want_ld = le16_to_cpu(i->ld_id);
+    uint8_t port;
     CXLDownstreamPort *dsp = vppb_of_request(cci, "Bind vPPB", i->vcs_id,
-                                             i->vppb_id, &own, &rc);
+                                             i->vppb_id, &rc);
+    bool ok;
 
     trace_cxl_switch_bind(i->vppb_id, i->port_id);
     if (!dsp) {
         return rc;
     }
-    if (i->port_id != own || le16_to_cpu(i->ld_id) != 0xffff ||
+    ok = cxl_vppb_target(target_of(cci), dsp, &port, &ld);
+    if (!ok || i->port_id != port || want_ld != ld ||
         dsp->binding != CXL_DSP_UNBOUND) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: Bind vPPB %u to port %u LD "
-                      "%04xh: %s\n", cci->name, i->vppb_id, i->port_id,
-                      le16_to_cpu(i->ld_id),
-                      i->port_id != own ? "not the vPPB's own port" :
-                      dsp->binding != CXL_DSP_UNBOUND ? "already bound" :
-                      "not an MLD port (LD ID must be FFFFh)");
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Bind vPPB %u of VCS %u to port "
+                      "%u LD %04xh: %s (it can be bound to port %u LD "
+                      "%04xh only)\n", cci->name, i->vppb_id, i->vcs_id,
+                      i->port_id, want_ld,
+                      !ok ? "its device is not on a physical port of the "
+                      "switch" :
+                      i->port_id != port ? "not the vPPB's port" :
+                      want_ld != ld ? (ld == CXL_LD_ID_NONE ?
+                      "not an MLD port (LD ID must be FFFFh)" :
+                      "not the LD of the device below the vPPB") :
+                      "already bound", ok ? port : 0xff,
+                      ok ? ld : 0xffff);
         return CXL_RC_INVALID_INPUT;
     }
     dsp->binding = CXL_DSP_BINDING;
@@ -560,7 +613,7 @@ static CXLRetCode cmd_unbind_vppb(CXLCCI *cci, const uint8_t *in,
     uint8_t option = i->option & CXL_UNBIND_OPTION_MASK;
     CXLRetCode rc;
     CXLDownstreamPort *dsp = vppb_of_request(cci, "Unbind vPPB", i->vcs_id,
-                                             i->vppb_id, NULL, &rc);
+                                             i->vppb_id, &rc);
 
     trace_cxl_switch_unbind(i->vppb_id, option);
     if (!dsp) {
@@ -602,8 +655,7 @@ static CXLRetCode cmd_generate_aer(CXLCCI *cci, const uint8_t *in,
     };
     CXLRetCode rc;
     CXLDownstreamPort *dsp = vppb_of_request(cci, "Generate AER Event",
-                                             i->vcs_id, i->vppb_id, NULL,
-                                             &rc);
+                                             i->vcs_id, i->vppb_id, &rc);
     int ret;
 
     if (!dsp) {
@@ -677,24 +729,30 @@ static CXLUpstreamPort *qmp_switch(const char *path, Error **errp)
     return CXL_USP(obj);
 }
 
-static CXLDownstreamPort *qmp_vppb(const char *path, uint8_t vppb,
-                                   uint8_t *port_id, Error **errp)
+static CXLDownstreamPort *qmp_vppb(CXLUpstreamPort *usp, const char *path,
+                                   uint8_t vcs, uint8_t vppb, Error **errp)
 {
-    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLUpstreamPort *u = cxl_switch_vcs(usp, vcs);
     CXLDownstreamPort *dsp;
     unsigned nr;
 
-    if (!usp) {
+    if (!u) {
+        error_setg(errp, "vcs: switch '%s' has VCSs 0 to %u, not %u", path,
+                   usp->nr_vcss - 1, vcs);
         return NULL;
     }
-    dsp = vppb_port(usp, vppb, port_id, &nr);
+    dsp = vppb_port(u, vppb, NULL, &nr);
     if (!dsp) {
+        g_autofree char *sw = vcs ? g_strdup_printf("VCS %u of switch '%s'",
+                                                    vcs, path)
+                                  : g_strdup_printf("switch '%s'", path);
+
         if (nr) {
-            error_setg(errp, "vppb: switch '%s' has vPPBs 0 to %u, not %u",
-                       path, nr - 1, vppb);
+            error_setg(errp, "vppb: %s has vPPBs 0 to %u, not %u", sw,
+                       nr - 1, vppb);
         } else {
-            error_setg(errp, "vppb: switch '%s' has no vPPB (no downstream "
-                       "port)", path);
+            error_setg(errp, "vppb: %s has no vPPB (no downstream port)",
+                       sw);
         }
         return NULL;
     }
@@ -709,17 +767,42 @@ static CXLDownstreamPort *qmp_vppb(const char *path, uint8_t vppb,
 }
 
 void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
-                       uint8_t port, Error **errp)
+                       uint8_t port, bool has_vcs, uint8_t vcs,
+                       bool has_ld_id, uint16_t ld_id, Error **errp)
 {
-    uint8_t own;
-    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, &own, errp);
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLDownstreamPort *dsp;
+    uint16_t ld = CXL_LD_ID_NONE;
+    uint8_t own = 0;
+    bool ok;
 
+    if (!usp) {
+        return;
+    }
+    dsp = qmp_vppb(usp->vcs_of ?: usp, path,
+                   has_vcs ? vcs : usp->vcs_id, vppb, errp);
+    usp = usp->vcs_of ?: usp;
     if (!dsp) {
         return;
     }
-    if (has_port && port != own) {
-        error_setg(errp, "port: vPPB %u can be bound to its own physical "
-                   "port %u only, not %u", vppb, own, port);
+    ok = cxl_vppb_target(usp, dsp, &own, &ld);
+    if (has_port && (!ok || port != own)) {
+        if (ok && ld == CXL_LD_ID_NONE) {
+            error_setg(errp, "port: vPPB %u can be bound to its own physical "
+                       "port %u only, not %u", vppb, own, port);
+        } else if (ok) {
+            error_setg(errp, "port: vPPB %u can be bound to physical port %u "
+                       "(LD %u) only, not %u", vppb, own, ld, port);
+        } else {
+            error_setg(errp, "port: vPPB %u has no physical port to bind "
+                       "to (its device is not an LD of an MLD on the "
+                       "switch)", vppb);
+        }
+        return;
+    }
+    if (has_ld_id && ld_id != ld) {
+        error_setg(errp, "ld-id: vPPB %u can be bound to LD %u only, not %u "
+                   "(65535: no LD)", vppb, ld, ld_id);
         return;
     }
     if (dsp->binding != CXL_DSP_UNBOUND) {
@@ -730,14 +813,18 @@ void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
 }
 
 void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
-                         CxlUnbindMode mode, Error **errp)
+                         CxlUnbindMode mode, bool has_vcs, uint8_t vcs,
+                         Error **errp)
 {
     static const CXLUnbindMode modes[] = {
         [CXL_UNBIND_MODE_WAIT] = CXL_DSP_UNBIND_WAIT,
         [CXL_UNBIND_MODE_MANAGED] = CXL_DSP_UNBIND_MANAGED,
         [CXL_UNBIND_MODE_SURPRISE] = CXL_DSP_UNBIND_SURPRISE,
     };
-    CXLDownstreamPort *dsp = qmp_vppb(path, vppb, NULL, errp);
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLDownstreamPort *dsp = usp ? qmp_vppb(usp->vcs_of ?: usp, path,
+                                            has_vcs ? vcs : usp->vcs_id,
+                                            vppb, errp) : NULL;
 
     if (!dsp) {
         return;
@@ -749,7 +836,7 @@ void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
     cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
 }
 
-CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
+static CxlVppbInfoList *qmp_vppbs(CXLUpstreamPort *usp, CXLUpstreamPort *u)
 {
     static const CxlVppbState states[] = {
         [CXL_DSP_UNBOUND] = CXL_VPPB_STATE_UNBOUND,
@@ -757,23 +844,16 @@ CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
         [CXL_DSP_BOUND] = CXL_VPPB_STATE_BOUND,
         [CXL_DSP_UNBINDING] = CXL_VPPB_STATE_UNBINDING,
     };
-    CXLUpstreamPort *usp = qmp_switch(path, errp);
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    CxlVppbInfoList **tail;
-    CxlSwitchInfo *info;
-    unsigned n;
+    CxlVppbInfoList *list = NULL, **tail = &list;
+    unsigned n = cxl_switch_ports(u, ports);
 
-    if (!usp) {
-        return NULL;
-    }
-    n = cxl_switch_ports(usp, ports);
-    info = g_new0(CxlSwitchInfo, 1);
-    info->upstream_port_id = ports[0].id;
-    tail = &info->vppbs;
     for (unsigned i = 1; i < n; i++) {
         CXLDownstreamPort *dsp = CXL_DSP(ports[i].port);
         PCIDevice *dev = cxl_dsp_device(dsp);
         CxlVppbInfo *v = g_new0(CxlVppbInfo, 1);
+        uint16_t ld;
+        uint8_t port;
 
         v->vppb = i - 1;
         v->state = states[dsp->binding];
@@ -782,9 +862,101 @@ CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
         if (dev) {
             v->device = object_get_canonical_path(OBJECT(dev));
         }
+        if (cxl_vppb_target(usp, dsp, &port, &ld)) {
+            v->has_bound_port = true;
+            v->bound_port = port;
+            v->has_bound_ld = ld != CXL_LD_ID_NONE;
+            v->bound_ld = v->has_bound_ld ? ld : 0;
+        }
         QAPI_LIST_APPEND(tail, v);
     }
+    return list;
+}
+
+CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)
+{
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    CxlVcsInfoList **vtail;
+    CxlLdInfoList **ltail;
+    CxlSwitchInfo *info;
+    unsigned n;
+
+    if (!usp) {
+        return NULL;
+    }
+    if (usp->vcs_of) {
+        usp = usp->vcs_of;      /* the switch: VCS 0's upstream port */
+    }
+    n = cxl_switch_ports(usp, ports);
+    info = g_new0(CxlSwitchInfo, 1);
+    info->upstream_port_id = ports[0].id;
+    info->vppbs = qmp_vppbs(usp, usp);
+    vtail = &info->vcss;
+    for (unsigned c = 0; c < usp->nr_vcss; c++) {
+        CxlVcsInfo *v;
+
+        if (!usp->vcs[c]) {
+            continue;
+        }
+        v = g_new0(CxlVcsInfo, 1);
+        v->vcs = c;
+        v->upstream_port_id = cxl_switch_usp_id(usp, c);
+        v->upstream_port = object_get_canonical_path(OBJECT(usp->vcs[c]));
+        v->vppbs = qmp_vppbs(usp, usp->vcs[c]);
+        QAPI_LIST_APPEND(vtail, v);
+    }
+    ltail = &info->lds;
+    for (unsigned i = 1; i < n; i++) {
+        PCIDevice *dev = cxl_dsp_device(CXL_DSP(ports[i].port));
+        CXLType3MLD *mld;
+
+        if (!dev || !object_dynamic_cast(OBJECT(dev), TYPE_CXL_TYPE3) ||
+            !CXL_TYPE3(dev)->mld || CXL_TYPE3(dev)->mld->owner !=
+            CXL_TYPE3(dev)) {
+            continue;
+        }
+        mld = CXL_TYPE3(dev)->mld;
+        for (unsigned k = 0; k < mld->num_lds; k++) {
+            CxlLdInfo *l = g_new0(CxlLdInfo, 1);
+
+            l->port = ports[i].id;
+            l->ld_id = k;
+            l->base = mld->base[k];
+            l->size = mld->size[k];
+            if (mld->ld[k]) {
+                l->device = object_get_canonical_path(OBJECT(mld->ld[k]));
+            }
+            l->bound = cxl_type3_mld_ld_bound(mld, k);
+            QAPI_LIST_APPEND(ltail, l);
+        }
+    }
     return info;
+}
+
+void qmp_cxl_set_ld_allocations(const char *path, sizeList *sizes,
+                                bool has_start_ld, uint8_t start_ld,
+                                Error **errp)
+{
+    CXLType3MLD *mld = cxl_type3_mld_from_qmp_path(path, errp);
+    uint64_t size[CXL_MLD_MAX_LDS];
+    unsigned n = 0;
+    CXLRetCode rc;
+
+    if (!mld) {
+        return;
+    }
+    for (sizeList *l = sizes; l; l = l->next) {
+        if (n == CXL_MLD_MAX_LDS) {
+            error_setg(errp, "sizes: at most %d", CXL_MLD_MAX_LDS);
+            return;
+        }
+        size[n++] = l->value;
+    }
+    if (!cxl_type3_mld_set_alloc(mld, has_start_ld ? start_ld : 0, n, size,
+                                 &rc, errp)) {
+        error_prepend(errp, "sizes: ");
+    }
 }
 
 /* ---- the PCI function ---- */
@@ -813,6 +985,12 @@ static void scci_realize(PCIDevice *d, Error **errp)
                    "port (target=<cxl-upstream id>)", TYPE_CXL_SWITCH_CCI);
         return;
     }
+    if (s->target->vcs_of) {
+        error_setg(errp, "%s: target must be the switch's first cxl-upstream "
+                   "(VCS 0), not '%s' (vcs-of)", TYPE_CXL_SWITCH_CCI,
+                   DEVICE(s->target)->id ?: "");
+        return;
+    }
     if (!cxl_cci_check_payload_size(s->payload_size, TYPE_CXL_SWITCH_CCI,
                                     errp)) {
         return;
@@ -831,6 +1009,8 @@ static void scci_realize(PCIDevice *d, Error **errp)
     s->cci.component_type = CXL_CCI_COMPONENT_SWITCH;
     cxl_cci_add_commands(&s->cci, cxl_switch_commands,
                          cxl_switch_commands_len);
+    cxl_cci_add_commands(&s->cci, cxl_switch_ld_commands,
+                         cxl_switch_ld_commands_len);
     cxl_cci_finalize(&s->cci);
 
     s->regs.opaque = d;

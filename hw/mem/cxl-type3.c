@@ -314,20 +314,20 @@ static bool ct3_build_cdat(CXLType3Dev *ct3, Error **errp)
 
 /* ---- config space ---- */
 
-static void ct3_dvsecs_init(CXLType3Dev *ct3)
+/* CXL device DVSEC: one range register per capacity */
+static void ct3_dvsec_ranges_init(CXLType3Dev *ct3)
 {
     PCIDevice *d = PCI_DEVICE(ct3);
-    uint16_t o = CT3_DVSEC_OFFSET;
+    uint16_t o = ct3->dvsec_device;
     uint64_t sizes[2] = { ct3->vsize, ct3->psize };
     unsigned nr_ranges = 0;
-    static const CXLRegBlock blocks[] = {
-        { .bar = CT3_BAR_COMPONENT, .id = CXL_REGLOC_COMPONENT, .offset = 0 },
-        { .bar = CT3_BAR_DEVICE, .id = CXL_REGLOC_MEMDEV, .offset = 0 },
-    };
 
-    /* CXL device DVSEC: one range register per capacity */
-    ct3->dvsec_device = o;
-    cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE, DEV_DVSEC_REV, DEV_DVSEC_LENGTH);
+    for (unsigned i = 0; i < 2; i++) {
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_SIZE_HI(i), 0);
+        pci_set_long(d->config + o + DEV_DVSEC_RANGE_SIZE_LO(i), 0);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
+        pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);
+    }
     for (unsigned i = 0; i < 2; i++) {
         if (!sizes[i]) {
             continue;
@@ -345,6 +345,20 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
     }
     pci_set_word(d->config + o + DEV_DVSEC_CAP, DEV_CAP_IO | DEV_CAP_MEM |
                  nr_ranges << DEV_CAP_HDM_COUNT_SHIFT);
+}
+
+static void ct3_dvsecs_init(CXLType3Dev *ct3)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+    uint16_t o = CT3_DVSEC_OFFSET;
+    static const CXLRegBlock blocks[] = {
+        { .bar = CT3_BAR_COMPONENT, .id = CXL_REGLOC_COMPONENT, .offset = 0 },
+        { .bar = CT3_BAR_DEVICE, .id = CXL_REGLOC_MEMDEV, .offset = 0 },
+    };
+
+    ct3->dvsec_device = o;
+    cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE, DEV_DVSEC_REV, DEV_DVSEC_LENGTH);
+    ct3_dvsec_ranges_init(ct3);
     pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
     pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE);
     pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, DEV_LOCK_CONFIG);
@@ -530,16 +544,52 @@ static void ct3_dpa_space_init(CXLType3Dev *ct3)
     memory_region_init(&ct3->dpa_mr, obj, "cxl-type3-dpa",
                        ct3->vsize + ct3->psize + ct3->dcsize);
     for (unsigned i = 0; i < 3; i++) {
-        if (!size[i]) {
+        /* an LD's window may be empty now and grow (cxl_type3_set_window) */
+        if (!size[i] && !(ct3->mld && b[i])) {
             continue;
         }
         memory_region_init_alias(&ct3->dpa_alias[i], obj, names[i],
-                                 host_memory_backend_get_memory(b[i]), 0,
-                                 size[i]);
+                                 host_memory_backend_get_memory(b[i]),
+                                 ct3->media_offset, size[i]);
         memory_region_add_subregion(&ct3->dpa_mr, at, &ct3->dpa_alias[i]);
         at += size[i];
     }
     address_space_init(&ct3->dpa_as, &ct3->dpa_mr, "cxl-type3-dpa");
+}
+
+void cxl_type3_set_window(CXLType3Dev *ct3, uint64_t offset, uint64_t size)
+{
+    CXLType3MLD *mld = ct3->mld;
+    unsigned i = mld->persistent;
+    Error *err = NULL;
+
+    ct3->media_offset = offset;
+    if (mld->persistent) {
+        ct3->psize = size;
+        ct3->pptr = mld->media + offset;
+    } else {
+        ct3->vsize = size;
+        ct3->vptr = mld->media + offset;
+    }
+    if (!DEVICE(ct3)->realized) {
+        return;                 /* realize builds the rest */
+    }
+    memory_region_transaction_begin();
+    memory_region_set_size(&ct3->dpa_mr, size);
+    memory_region_set_alias_offset(&ct3->dpa_alias[i], offset);
+    memory_region_set_size(&ct3->dpa_alias[i], size);
+    memory_region_transaction_commit();
+    ct3->comp.hdm.caps.dpa_size = size;
+    ct3_dvsec_ranges_init(ct3);
+    if (!ct3->cdat_file) {
+        g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+        if (!ct3_build_cdat(ct3, &err)) {
+            /* cannot happen for a window within the media */
+            error_report_err(err);
+        }
+    }
+    /* a window may map other memory now */
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
 }
 
 /*
@@ -570,13 +620,18 @@ static void ct3_fm_cci_init(CXLType3Dev *ct3)
 {
     CXLCCI *cci = &ct3->fm_cci;
 
-    if (!ct3->dc) {
+    if (!ct3->dc && !(ct3->mld && ct3->mld->owner == ct3)) {
         return;
     }
     ct3_cci_init(ct3, cci, "cxl-type3-fm");
     /* the FM API command sets, one table each (add others here) */
-    cxl_type3_fm_dcd_add_commands(cci);
-    cxl_type3_mhd_add_commands(ct3, cci);
+    if (ct3->dc) {
+        cxl_type3_fm_dcd_add_commands(cci);
+        cxl_type3_mhd_add_commands(ct3, cci);
+    } else {
+        /* an MLD's: the LD-FAM CCI (FM-owned LD) */
+        cxl_type3_mld_add_commands(cci);
+    }
     cxl_cci_finalize(cci);
     ct3->has_fm_cci = true;
 }
@@ -590,14 +645,22 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     uint64_t dc_backend_size;
 
     trace_cxl_type3_realize(DEVICE(d)->id ?: "", d->devfn);
-    if (!ct3_check_props(ct3, errp) ||
-        !ct3_backend(ct3, ct3->hostvmem, "volatile-memdev", &ct3->vsize,
-                     &ct3->vptr, errp) ||
-        !ct3_backend(ct3, ct3->hostpmem, "persistent-memdev", &ct3->psize,
-                     &ct3->pptr, errp) ||
-        !ct3_backend(ct3, ct3->hostdc, "volatile-dc-memdev", &dc_backend_size,
-                     &ct3->dcptr, errp) ||
-        !cxl_type3_dc_realize(ct3, dc_backend_size, errp)) {
+    if (!cxl_type3_mld_check(ct3, errp) || !ct3_check_props(ct3, errp)) {
+        goto fail_backends;
+    }
+    if (ct3->ld_of) {
+        /* an LD's view: the MLD has the backend mapped */
+        if (!cxl_type3_mld_realize(ct3, errp)) {
+            goto fail_backends;
+        }
+    } else if (!ct3_backend(ct3, ct3->hostvmem, "volatile-memdev",
+                            &ct3->vsize, &ct3->vptr, errp) ||
+               !ct3_backend(ct3, ct3->hostpmem, "persistent-memdev",
+                            &ct3->psize, &ct3->pptr, errp) ||
+               !ct3_backend(ct3, ct3->hostdc, "volatile-dc-memdev",
+                            &dc_backend_size, &ct3->dcptr, errp) ||
+               !cxl_type3_dc_realize(ct3, dc_backend_size, errp) ||
+               !cxl_type3_mld_realize(ct3, errp)) {
         goto fail_backends;
     }
     if (!ct3_build_cdat(ct3, errp)) {
@@ -697,6 +760,13 @@ fail_cci:
 fail_backends:
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
     cxl_type3_dc_cleanup(ct3);
+    if (ct3->ld_of) {
+        /* the backend is the MLD's */
+        cxl_type3_mld_cleanup(ct3);
+        ct3->vptr = ct3->pptr = NULL;
+        return;
+    }
+    cxl_type3_mld_cleanup(ct3);
     if (ct3->vptr) {
         host_memory_backend_set_mapped(ct3->hostvmem, false);
     }
@@ -728,6 +798,10 @@ static void ct3_exit(PCIDevice *d)
     cxl_type3_features_cleanup(ct3);
     cxl_type3_dc_cleanup(ct3);
     g_clear_pointer(&ct3->cdat, g_byte_array_unref);
+    cxl_type3_mld_cleanup(ct3);
+    if (ct3->ld_of) {
+        return;                 /* the backend is the MLD's */
+    }
     if (ct3->hostdc) {
         host_memory_backend_set_mapped(ct3->hostdc, false);
     }
@@ -816,6 +890,8 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_UINT8("mhd-heads", CXLType3Dev, mhd_heads, 2),
     DEFINE_PROP_UINT8("dc-sharable-regions", CXLType3Dev, dc_sharable_regions,
                       0),
+    /* multi-logical device (cxl-type3-mld.c) */
+    DEFINE_PROP_UINT8("num-lds", CXLType3Dev, num_lds, 1),
     DEFINE_PROP_UINT64("sn", CXLType3Dev, sn, CXL_SN_UNSET),
     DEFINE_PROP_UINT8("hdm-decoders", CXLType3Dev, nr_decoders,
                       CXL_TYPE3_DECODERS),

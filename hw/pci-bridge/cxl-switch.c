@@ -13,7 +13,7 @@
  * pcie_sync_bridge_lnk(); Flit Mode Supported, and Flit Mode Status when
  * the other end of the link supports it too).
  *
- * cxl-upstream (properties: bus, id, sn, cdat):
+ * cxl-upstream (properties: bus, id, sn, cdat, vcs-of):
  *  - PCIe upstream port with MSI, AER, DSN (when sn is set) and a DOE
  *    mailbox serving its CDAT: SSLBIS latency and bandwidth between the
  *    upstream port and any downstream port, or the cdat file's table;
@@ -29,6 +29,15 @@
  *    device below has hdm-db=on.
  * The port property is the PCIe port number (Link Capabilities), the id
  * the upstream port's decoders use as target.
+ *
+ * Virtual CXL switches. A switch has one VCS per upstream port: the first
+ * cxl-upstream is VCS 0 (with the switch's physical downstream ports and
+ * its cxl-switch-mailbox-cci); cxl-upstream,vcs-of=<VCS 0's id> adds VCS
+ * 1, 2... (in realize order) to the same physical switch, as another
+ * upstream port (a physical port of the switch) whose downstream ports
+ * are vPPBs only: what they show when bound is an LD of an MLD on one of
+ * VCS 0's ports, declared below them as cxl-type3-ld (QEMU cannot move a
+ * device between buses). Without vcs-of nothing changes.
  *
  * vPPB binding. A downstream port is also the switch's vPPB for its
  * physical port: the host sees the port (the vPPB), the device on its bus
@@ -172,6 +181,19 @@ static void usp_realize(PCIDevice *d, Error **errp)
     if (!cxl_hdm_check_count(TYPE_CXL_USP, usp->nr_decoders, errp)) {
         return;
     }
+    if (usp->vcs_of && (usp->vcs_of == usp || usp->vcs_of->vcs_of ||
+                        !DEVICE(usp->vcs_of)->realized)) {
+        error_setg(errp, "%s: vcs-of must name the switch's first "
+                   "cxl-upstream (its VCS 0), declared before this one",
+                   TYPE_CXL_USP);
+        return;
+    }
+    if (usp->vcs_of && usp->vcs_of->nr_vcss == CXL_SWITCH_MAX_VCSS) {
+        error_setg(errp, "%s: vcs-of: switch '%s' has %d VCSs already, the "
+                   "most we model", TYPE_CXL_USP,
+                   DEVICE(usp->vcs_of)->id ?: "", CXL_SWITCH_MAX_VCSS);
+        return;
+    }
     if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL switch upstream port must be below a CXL "
                    "root port or switch downstream port (bus=<cxl-rp or "
@@ -211,6 +233,13 @@ static void usp_realize(PCIDevice *d, Error **errp)
     o = cxl_dvsec_add_port_ext(d, o);
     o = cxl_dvsec_add_flexbus(d, o);
     cxl_dvsec_add_register_locator(d, o, &sw_component_block, 1);
+    if (usp->vcs_of) {
+        usp->vcs_id = usp->vcs_of->nr_vcss;
+        usp->vcs_of->vcs[usp->vcs_of->nr_vcss++] = usp;
+    } else {
+        usp->vcs[0] = usp;
+        usp->nr_vcss = 1;
+    }
     return;
 
 fail_cdat:
@@ -220,6 +249,10 @@ fail_cdat:
 static void usp_exit(PCIDevice *d)
 {
     CXLUpstreamPort *usp = CXL_USP(d);
+
+    if (usp->vcs_of && usp->vcs_of->vcs[usp->vcs_id] == usp) {
+        usp->vcs_of->vcs[usp->vcs_id] = NULL;
+    }
 
     pcie_doe_fini(&usp->doe);
     sw_common_exit(d);
@@ -282,6 +315,8 @@ static const Property usp_properties[] = {
     DEFINE_PROP_PCIE_LINK_WIDTH("x-width", CXLUpstreamPort, width,
                                 PCIE_LINK_WIDTH_16),
     DEFINE_PROP_BOOL("x-256b-flit", CXLUpstreamPort, flit, false),
+    DEFINE_PROP_LINK("vcs-of", CXLUpstreamPort, vcs_of, TYPE_CXL_USP,
+                     CXLUpstreamPort *),
 };
 
 static const VMStateDescription usp_vmstate = {

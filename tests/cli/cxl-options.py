@@ -446,7 +446,19 @@ QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                                    "chassis=0,slot=8,bound=off",
                         "-object", "memory-backend-ram,id=swmem1,size=256M",
                         "-device", "cxl-type3,bus=ds1,volatile-memdev=swmem1,"
-                                   "id=cxl-sw-mem1,sn=5"])
+                                   "id=cxl-sw-mem1,sn=5",
+                        # an MLD of two LDs: LD 0 on the switch's port 0,
+                        # LD 1 below VCS 1's vPPB 0, unbound at boot
+                        "-object", "memory-backend-ram,id=mldmem,size=1G",
+                        "-device", "cxl-type3,bus=ds0,volatile-memdev=mldmem,"
+                                   "id=mld0,sn=6,num-lds=2",
+                        "-device", "cxl-rp,port=5,bus=cxl.1,id=rp5,chassis=0,"
+                                   "slot=10",
+                        "-device", "cxl-upstream,bus=rp5,id=us1,vcs-of=us0",
+                        "-device", "cxl-downstream,port=0,bus=us1,id=vds0,"
+                                   "chassis=0,slot=11,bound=off",
+                        "-device", "cxl-type3-ld,bus=vds0,mld=mld0,ld-id=1,"
+                                   "id=mld0-ld1,sn=7"])
 
 
 def balanced_json(lines, i):

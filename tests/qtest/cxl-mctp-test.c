@@ -451,6 +451,41 @@ static void test_type3_dcd(void)
     fm_stop(&fm);
 }
 
+/*
+ * A multi-logical device's endpoint: type 7 is its LD-FAM CCI (the MLD
+ * Components commands, from memory of CXL r3.x 7.6.7.4), type 8 the
+ * mailbox CCI of LD 0
+ */
+static void test_type3_mld(void)
+{
+    FM fm;
+    uint8_t d[64], out[256], alloc_in[2] = { 0, 4 };
+    size_t n;
+
+    fm_start(&fm, "-object memory-backend-ram,id=mldmem,size=512M "
+             "-device cxl-type3,bus=ds3,volatile-memdev=mldmem,num-lds=2,"
+             "id=mld,sn=2 "
+             "-device cxl-mctp-chardev,chardev=fm,target=mld,eid=16");
+    g_assert_cmpint(control(&fm, 16, 16, 5, NULL, 0, d), ==, 0);
+    g_assert_cmpuint(d[0], ==, 2);
+    g_assert_cmpuint(d[1], ==, 7);
+    g_assert_cmpuint(d[2], ==, 8);
+    /* Get LD Info: 512 MiB, 2 LDs; Get LD Allocations: 256 MiB each */
+    g_assert_cmpint(cci(&fm, 16, 7, 0x5400, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 11);
+    g_assert_cmphex(ldq_le_p(out), ==, 512 * 1024 * 1024);
+    g_assert_cmpuint(lduw_le_p(out + 8), ==, 2);
+    g_assert_cmpint(cci(&fm, 16, 7, 0x5401, alloc_in, 2, out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 4 + 2 * 16);
+    g_assert_cmphex(ldq_le_p(out + 4), ==, 1);
+    g_assert_cmphex(ldq_le_p(out + 4 + 16), ==, 1);
+    /* LD 0's mailbox: a memory device of 256 MiB, no MLD commands */
+    g_assert_cmpint(cci(&fm, 16, 8, 0x5400, NULL, 0, NULL, &n), ==, 0x03);
+    g_assert_cmpint(cci(&fm, 16, 8, 0x4000, NULL, 0, out, &n), ==, 0);
+    g_assert_cmphex(ldq_le_p(out + 0x10), ==, 1);
+    fm_stop(&fm);
+}
+
 /* The switch's Tunnel Management Command over MCTP, to a DCD's FM CCI */
 static void test_tunnel(void)
 {
@@ -509,6 +544,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/malformed", test_malformed);
     qtest_add_func("/cxl-mctp/type3", test_type3);
     qtest_add_func("/cxl-mctp/type3-dcd", test_type3_dcd);
+    qtest_add_func("/cxl-mctp/type3-mld", test_type3_mld);
     qtest_add_func("/cxl-mctp/tunnel", test_tunnel);
     qtest_add_func("/cxl-mctp/cli", test_cli);
     return g_test_run();

@@ -317,6 +317,17 @@ typedef struct CXLQtestOp {
 
 bool cxl_qtest_op_known(const CXLQtestOp *ops, unsigned nops, uint16_t opcode);
 
+/* The generic commands of a CCI without event logs (a switch's, an FM's) */
+#define CXL_QTEST_GENERIC_OPS \
+    { 0x0001, "Identify" }, \
+    { 0x0002, "Background Operation Status" }, \
+    { 0x0005, "Request Abort Background Operation" }, \
+    { 0x0300, "Get Timestamp" }, \
+    { 0x0301, "Set Timestamp" }, \
+    { 0x0400, "Get Supported Logs" }, \
+    { 0x0401, "Get Log" }, \
+    { 0x0402, "Get Log Capabilities" }
+
 /*
  * The CEL (@size bytes at @cel) lists each opcode once, exactly the @nops
  * commands of @ops: fails naming the listed opcodes without a test and

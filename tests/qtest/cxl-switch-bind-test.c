@@ -75,16 +75,6 @@
 
 #define UNBOUND5    "-set device.ds5.bound=off"
 
-static uint16_t cci_send(Sw *s, uint16_t opcode, const void *in, size_t len,
-                         void *out, size_t out_size, uint32_t *out_len)
-{
-    uint32_t dummy;
-
-    return cxl_qtest_mbox_send_raw(s->qts, s->mbox, s->payload_max, opcode,
-                                   in, len, len, out, out_size,
-                                   out_len ? out_len : &dummy);
-}
-
 /* The PCIe capability of downstream port 5 (vPPB 1) */
 static uint64_t dsp5_exp(Sw *s, int reg)
 {
@@ -145,34 +135,19 @@ static unsigned bg_percent(Sw *s)
     return (qtest_readq(s->qts, s->mbox + MBOX_BG_STATUS) >> 16) & 0x7f;
 }
 
-/* Step the clock until the background operation @opcode completes */
-static uint16_t bg_wait(Sw *s, uint16_t opcode)
-{
-    for (int i = 0; i < 1000; i++) {
-        uint64_t st = qtest_readq(s->qts, s->mbox + MBOX_BG_STATUS);
-
-        if (((st >> 16) & 0x7f) == 100) {
-            g_assert_cmphex(st & 0xffff, ==, opcode);
-            return (st >> 32) & 0xffff;
-        }
-        qtest_clock_step(s->qts, 10 * 1000 * 1000);
-    }
-    g_assert_not_reached();
-}
-
 static uint16_t vppb_bind(Sw *s, uint8_t vcs, uint8_t vppb, uint8_t port,
                      uint16_t ld)
 {
     uint8_t in[6] = { vcs, vppb, port, 0, ld & 0xff, ld >> 8 };
 
-    return cci_send(s, OP_BIND_VPPB, in, sizeof(in), NULL, 0, NULL);
+    return sw_cci_send(s, OP_BIND_VPPB, in, sizeof(in), NULL, 0, NULL);
 }
 
 static uint16_t vppb_unbind(Sw *s, uint8_t vcs, uint8_t vppb, uint8_t option)
 {
     uint8_t in[3] = { vcs, vppb, option };
 
-    return cci_send(s, OP_UNBIND_VPPB, in, sizeof(in), NULL, 0, NULL);
+    return sw_cci_send(s, OP_UNBIND_VPPB, in, sizeof(in), NULL, 0, NULL);
 }
 
 /* Get Virtual CXL Switch Info of VCS 0: status and port of each vPPB */
@@ -183,8 +158,8 @@ static unsigned vcs_info(Sw *s, uint8_t start, uint8_t limit,
     uint32_t len;
     unsigned listed;
 
-    g_assert_cmphex(cci_send(s, OP_GET_VCS_INFO, in, sizeof(in), out,
-                             sizeof(out), &len), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(s, OP_GET_VCS_INFO, in, sizeof(in), out,
+                                sizeof(out), &len), ==, RC_SUCCESS);
     g_assert_cmpuint(out[0], ==, 1);                /* VCSs */
     g_assert_cmpuint(out[4], ==, 0);                /* VCS ID */
     g_assert_cmpuint(out[5], ==, 1);                /* enabled */
@@ -214,8 +189,8 @@ static unsigned bound_vppbs(Sw *s)
     uint8_t out[0x49];
     uint32_t len;
 
-    g_assert_cmphex(cci_send(s, OP_IDENTIFY_SWITCH, NULL, 0, out,
-                             sizeof(out), &len), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(s, OP_IDENTIFY_SWITCH, NULL, 0, out,
+                                sizeof(out), &len), ==, RC_SUCCESS);
     g_assert_cmpuint(lduw_le_p(out + 68), ==, 2);
     return lduw_le_p(out + 70);
 }
@@ -227,29 +202,6 @@ static QDict *qmp_vppb(Sw *s, const char *cmd, const char *args)
     QObject *a = qobject_from_json(args, &error_abort);
 
     return qtest_qmp(s->qts, "{'execute': %s, 'arguments': %p}", cmd, a);
-}
-
-static void qmp_ok(QDict *rsp)
-{
-    g_assert_nonnull(rsp);
-    if (qdict_haskey(rsp, "error")) {
-        g_test_message("unexpected error: %s", qdict_get_str(
-                       qdict_get_qdict(rsp, "error"), "desc"));
-    }
-    g_assert_false(qdict_haskey(rsp, "error"));
-    qobject_unref(rsp);
-}
-
-static void qmp_err(QDict *rsp, const char *want)
-{
-    const char *desc;
-
-    g_assert_nonnull(rsp);
-    g_assert_true(qdict_haskey(rsp, "error"));
-    desc = qdict_get_str(qdict_get_qdict(rsp, "error"), "desc");
-    g_test_message("error: %s", desc);
-    g_assert_nonnull(strstr(desc, want));
-    qobject_unref(rsp);
 }
 
 /* cxl-query-switch of @path: "state:port:device-id" for each vPPB */
@@ -347,10 +299,10 @@ static void test_boot_unbound_bind(void)
     /* one background operation at a time */
     g_assert_cmphex(vppb_bind(&s, 0, 1, 5, 0xffff), ==, RC_BUSY);
     /* QMP waits for the FM API's bind */
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"),
-            "vppb: a bind of vPPB 1 is in progress");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"),
+               "vppb: a bind of vPPB 1 is in progress");
     g_assert_false(ep2_visible(&s));
-    g_assert_cmphex(bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
 
     /* the hot-add: presence, link up, both events; the device there */
     g_assert_cmphex(sltsta(&s) & (SLTSTA_PDS | SLTSTA_PDC | SLTSTA_DLLSC),
@@ -403,7 +355,7 @@ static void test_unbind_modes(void)
     /* surprise: presence and link gone, events, the device hidden */
     g_assert_cmphex(vppb_unbind(&s, 0, 1, UNBIND_SURPRISE), ==, RC_BACKGROUND);
     g_assert_false(ep2_visible(&s));
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
     g_assert_cmphex(sltsta(&s) & (SLTSTA_PDS | SLTSTA_PDC | SLTSTA_DLLSC),
                     ==, SLTSTA_PDC | SLTSTA_DLLSC);
     g_assert_false(link_active(&s));
@@ -413,8 +365,8 @@ static void test_unbind_modes(void)
     clear_events(&s);
 
     /* bound again (QMP): reset by the unbind, its data still there */
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb",
-                    "{'path': 'us0', 'vppb': 1, 'port': 5}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb",
+                       "{'path': 'us0', 'vppb': 1, 'port': 5}"));
     g_assert_cmphex(sltsta(&s) & (SLTSTA_PDS | SLTSTA_PDC), ==,
                     SLTSTA_PDS | SLTSTA_PDC);
     g_assert_true(ep2_visible(&s));
@@ -437,20 +389,20 @@ static void test_unbind_modes(void)
     g_assert_cmpuint(vppb_status(&s, 1), ==, VPPB_IN_PROGRESS);
     check_switch(&s, "us0", "0=bound:3:t3a 1=unbinding:5:t3b");
     g_assert_true(ep2_visible(&s));
-    qmp_err(qmp_vppb(&s, "cxl-unbind-vppb", "{'path': 'us0', 'vppb': 1}"),
-            "vppb: a unbind of vPPB 1 is in progress");
+    sw_qmp_err(qmp_vppb(&s, "cxl-unbind-vppb", "{'path': 'us0', 'vppb': 1}"),
+               "vppb: a unbind of vPPB 1 is in progress");
     power_off_slot(&s);
     g_assert_cmphex(sltsta(&s) & SLTSTA_PDS, ==, 0);
     g_assert_false(link_active(&s));
     g_assert_false(ep2_visible(&s));
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
     /* the device was not unplugged: it is still on the port */
     check_switch(&s, "us0", STATE_UNBOUND5);
     clear_events(&s);
 
     /* bound again: presence; the host powers the slot on, it shows */
     g_assert_cmphex(vppb_bind(&s, 0, 1, 5, 0xffff), ==, RC_BACKGROUND);
-    g_assert_cmphex(bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
     g_assert_cmphex(sltsta(&s) & SLTSTA_PDS, ==, SLTSTA_PDS);
     g_assert_false(ep2_visible(&s));                    /* powered off */
     power_on_slot(&s);
@@ -462,15 +414,15 @@ static void test_unbind_modes(void)
     qtest_clock_step(s.qts, 100 * 1000 * 1000);
     g_assert_cmphex(sltsta(&s) & SLTSTA_ABP, ==, 0);
     g_assert_cmpuint(bg_percent(&s), <, 100);
-    g_assert_cmphex(cci_send(&s, OP_ABORT_BG, NULL, 0, NULL, 0, NULL), ==,
+    g_assert_cmphex(sw_cci_send(&s, OP_ABORT_BG, NULL, 0, NULL, 0, NULL), ==,
                     RC_SUCCESS);
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_ABORTED);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_ABORTED);
     g_assert_cmpuint(vppb_status(&s, 1), ==, VPPB_BOUND_PORT);
     g_assert_true(ep2_visible(&s));
     /* again, and the host powers the slot off */
     g_assert_cmphex(vppb_unbind(&s, 0, 1, UNBIND_WAIT), ==, RC_BACKGROUND);
     power_off_slot(&s);
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
     g_assert_cmpuint(vppb_status(&s, 1), ==, VPPB_UNBOUND);
     g_assert_false(ep2_visible(&s));
 
@@ -481,11 +433,11 @@ static void test_unbind_modes(void)
     g_assert_cmphex(sltsta(&s) & SLTSTA_PDS, ==, 0);
 
     /* QMP: a managed unbind pending at a host reset completes there */
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'cci0', 'vppb': 1}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'cci0', 'vppb': 1}"));
     power_on_slot(&s);
     g_assert_true(ep2_visible(&s));
-    qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
-                    "{'path': 'us0', 'vppb': 1, 'mode': 'managed'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                       "{'path': 'us0', 'vppb': 1, 'mode': 'managed'}"));
     g_assert_cmphex(sltsta(&s) & SLTSTA_ABP, ==, SLTSTA_ABP);
     qtest_system_reset(s.qts);
     check_switch(&s, "us0", STATE_UNBOUND5);
@@ -493,9 +445,9 @@ static void test_unbind_modes(void)
     g_assert_true(s.absent[EP2]);
 
     /* QMP surprise */
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"));
-    qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
-                    "{'path': 'us0', 'vppb': 1, 'mode': 'surprise'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                       "{'path': 'us0', 'vppb': 1, 'mode': 'surprise'}"));
     g_assert_false(ep2_visible(&s));
     g_assert_cmphex(sltsta(&s) & SLTSTA_PDS, ==, 0);
     g_assert_cmphex(cxl_qtest_file_read64(s.file[1], 4096), ==, pattern);
@@ -507,13 +459,13 @@ static void test_unbind_modes(void)
     power_off_slot(&s);
     clear_events(&s);
     g_assert_cmphex(vppb_bind(&s, 0, 1, 5, 0xffff), ==, RC_BACKGROUND);
-    g_assert_cmphex(bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
     g_assert_cmphex(sltsta(&s) & SLTSTA_PDS, ==, SLTSTA_PDS);
     g_assert_false(ep2_visible(&s));
     clear_events(&s);
     g_assert_cmphex(vppb_unbind(&s, 0, 1, UNBIND_MANAGED), ==,
                     RC_BACKGROUND);
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
     g_assert_cmphex(sltsta(&s) & (SLTSTA_ABP | SLTSTA_PDS | SLTSTA_PDC), ==,
                     SLTSTA_PDC);
     check_switch(&s, "us0", STATE_UNBOUND5);
@@ -594,8 +546,8 @@ static void test_bind_errors(void)
         uint8_t in[40] = { 0, 0, 0, 0, 14 };
 
         in[8] = 0x4a;                   /* first byte of the TLP header */
-        g_assert_cmphex(cci_send(&s, OP_GENERATE_AER, in, sizeof(in), NULL,
-                                 0, NULL), ==, RC_SUCCESS);
+        g_assert_cmphex(sw_cci_send(&s, OP_GENERATE_AER, in, sizeof(in), NULL,
+                                    0, NULL), ==, RC_SUCCESS);
         g_assert_cmphex(qtest_readl(s.qts, cfg(DSP3, AER_UNCOR_STATUS)), ==,
                         1u << 14);
         /* the header's bytes, in order */
@@ -607,38 +559,38 @@ static void test_bind_errors(void)
 
     /* a QMP unbind in progress: the FM API gets Busy for that vPPB */
     g_assert_cmphex(vppb_unbind(&s, 0, 0, UNBIND_MANAGED), ==, RC_BACKGROUND);
-    g_assert_cmphex(cci_send(&s, OP_ABORT_BG, NULL, 0, NULL, 0, NULL), ==,
+    g_assert_cmphex(sw_cci_send(&s, OP_ABORT_BG, NULL, 0, NULL, 0, NULL), ==,
                     RC_SUCCESS);
-    g_assert_cmphex(bg_wait(&s, OP_UNBIND_VPPB), ==, RC_ABORTED);
-    qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
-                    "{'path': 'us0', 'vppb': 0, 'mode': 'wait'}"));
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_ABORTED);
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                       "{'path': 'us0', 'vppb': 0, 'mode': 'wait'}"));
     g_assert_cmphex(vppb_unbind(&s, 0, 0, UNBIND_SURPRISE), ==, RC_BUSY);
     g_assert_cmphex(vppb_bind(&s, 0, 0, 3, 0xffff), ==, RC_BUSY);
 
     /* QMP's errors name the argument and what it may be */
-    qmp_err(qmp_vppb(&s, "cxl-query-switch", "{'path': 'nothing'}"),
-            "path: 'nothing'");
-    qmp_err(qmp_vppb(&s, "cxl-query-switch", "{'path': 't3a'}"),
-            "path: 't3a' is a cxl-type3, not a cxl-upstream or "
-            "cxl-switch-mailbox-cci");
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'ds3', 'vppb': 1}"),
-            "path: 'ds3' is a cxl-downstream");
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"),
-            "vppb: switch 'us0' has vPPBs 0 to 1, not 2");
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb",
-                     "{'path': 'us0', 'vppb': 1, 'port': 3}"),
-            "port: vPPB 1 can be bound to its own physical port 5 only, "
-            "not 3");
-    qmp_err(qmp_vppb(&s, "cxl-unbind-vppb", "{'path': 'us0', 'vppb': 1}"),
-            "vppb: vPPB 1 is not bound");
-    qmp_err(qmp_vppb(&s, "cxl-unbind-vppb",
-                     "{'path': 'us0', 'vppb': 1, 'mode': 'gently'}"),
-            "mode");
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 0}"),
-            "vppb: a unbind of vPPB 0 is in progress");
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"));
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"),
-            "vppb: vPPB 1 is already bound");
+    sw_qmp_err(qmp_vppb(&s, "cxl-query-switch", "{'path': 'nothing'}"),
+               "path: 'nothing'");
+    sw_qmp_err(qmp_vppb(&s, "cxl-query-switch", "{'path': 't3a'}"),
+               "path: 't3a' is a cxl-type3, not a cxl-upstream or "
+               "cxl-switch-mailbox-cci");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'ds3', 'vppb': 1}"),
+               "path: 'ds3' is a cxl-downstream");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"),
+               "vppb: switch 'us0' has vPPBs 0 to 1, not 2");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb",
+                        "{'path': 'us0', 'vppb': 1, 'port': 3}"),
+               "port: vPPB 1 can be bound to its own physical port 5 only, "
+               "not 3");
+    sw_qmp_err(qmp_vppb(&s, "cxl-unbind-vppb", "{'path': 'us0', 'vppb': 1}"),
+               "vppb: vPPB 1 is not bound");
+    sw_qmp_err(qmp_vppb(&s, "cxl-unbind-vppb",
+                        "{'path': 'us0', 'vppb': 1, 'mode': 'gently'}"),
+               "mode");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 0}"),
+               "vppb: a unbind of vPPB 0 is in progress");
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"));
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"),
+               "vppb: vPPB 1 is already bound");
     sw_stop(&s);
 
     /* a switch without downstream ports */
@@ -646,8 +598,8 @@ static void test_bind_errors(void)
         "-machine q35,cxl=on -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-device cxl-upstream,bus=rp0,id=us0");
-    qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 0}"),
-            "vppb: switch 'us0' has no vPPB");
+    sw_qmp_err(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 0}"),
+               "vppb: switch 'us0' has no vPPB");
     check_switch(&s, "us0", "");
     qtest_quit(s.qts);
 }
@@ -672,10 +624,10 @@ static void test_hotplug_unbound(void)
     sw_start_with(&s, UNBOUND5 " -device cxl-downstream,port=7,bus=us0,"
                   "id=ds7,chassis=0,slot=6,bound=off,addr=2.0");
     /* vPPB 2 (port 7) is empty and unbound: binding it is fine */
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"));
     check_switch(&s, "us0", "0=bound:3:t3a 1=unbound:5:t3b 2=bound:7:-");
-    qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
-                    "{'path': 'us0', 'vppb': 2, 'mode': 'managed'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                       "{'path': 'us0', 'vppb': 2, 'mode': 'managed'}"));
     check_switch(&s, "us0", "0=bound:3:t3a 1=unbound:5:t3b 2=unbound:7:-");
 
     /* device_add below the unbound port: no presence, hidden */
@@ -690,26 +642,26 @@ static void test_hotplug_unbound(void)
     g_assert_cmphex(qtest_readw(s.qts, cxl_qtest_cfg(DS7_BUS, 0, 0, 0)), ==,
                     0xffff);
     /* bound: presence; shown once the host powers the slot */
-    qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 2}"));
     g_assert_cmphex(qtest_readw(s.qts, ds7_cfg(exp + PCIE_SLTSTA)) &
                     SLTSTA_PDS, ==, SLTSTA_PDS);
     qtest_writew(s.qts, ds7_cfg(exp + PCIE_SLTCTL), 0x0100);
     g_assert_cmphex(qtest_readw(s.qts, cxl_qtest_cfg(DS7_BUS, 0, 0, 0)), ==,
                     0x8086);
     /* surprise unbind, then device_del: gone at once */
-    qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
-                    "{'path': 'us0', 'vppb': 2, 'mode': 'surprise'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                       "{'path': 'us0', 'vppb': 2, 'mode': 'surprise'}"));
     g_assert_cmphex(qtest_readw(s.qts, cxl_qtest_cfg(DS7_BUS, 0, 0, 0)), ==,
                     0xffff);
     rsp = qtest_qmp(s.qts, "{'execute': 'device_del', "
                     "'arguments': {'id': 'nic'}}");
-    qmp_ok(rsp);
+    sw_qmp_ok(rsp);
     qtest_qmp_eventwait(s.qts, "DEVICE_DELETED");
     check_switch(&s, "us0", "0=bound:3:t3a 1=unbound:5:t3b 2=unbound:7:-");
     /* cxl-type3 is not hot-pluggable */
-    qmp_err(qtest_qmp(s.qts, "{'execute': 'device_del', "
-                      "'arguments': {'id': 't3b'}}"),
-            "does not support hotplugging");
+    sw_qmp_err(qtest_qmp(s.qts, "{'execute': 'device_del', "
+                         "'arguments': {'id': 't3b'}}"),
+               "does not support hotplugging");
     sw_stop(&s);
 }
 

@@ -31,14 +31,6 @@
 #include "qobject/qdict.h"
 #include "cxl-switch-qtest.h"
 
-/* Send @opcode with @len bytes of @in to the CCI's mailbox */
-static uint16_t cci_send(Sw *s, uint16_t opcode, const void *in, size_t len,
-                         void *out, size_t out_size, uint32_t *out_len)
-{
-    return cxl_qtest_mbox_send_raw(s->qts, s->mbox, s->payload_max, opcode,
-                                   in, len, len, out, out_size, out_len);
-}
-
 static void test_cci_config(void)
 {
     Sw s;
@@ -112,7 +104,7 @@ static void test_cci_config(void)
 
     /* Identify (0001h): a switch, with the USP's serial number */
     memset(out, 0, sizeof(out));
-    g_assert_cmphex(cci_send(&s, 0x0001, NULL, 0, out, sizeof(out), &len),
+    g_assert_cmphex(sw_cci_send(&s, 0x0001, NULL, 0, out, sizeof(out), &len),
                     ==, RC_SUCCESS);
     g_assert_cmpuint(len, ==, 18);
     g_assert_cmphex(lduw_le_p(out + 0), ==, qtest_readw(s.qts, cci_cfg(0)));
@@ -128,15 +120,7 @@ static void test_cci_config(void)
 }
 
 /* The generic commands every CCI serves */
-#define GENERIC_OPS \
-    { 0x0001, "Identify" }, \
-    { 0x0002, "Background Operation Status" }, \
-    { 0x0005, "Request Abort Background Operation" }, \
-    { 0x0300, "Get Timestamp" }, \
-    { 0x0301, "Set Timestamp" }, \
-    { 0x0400, "Get Supported Logs" }, \
-    { 0x0401, "Get Log" }, \
-    { 0x0402, "Get Log Capabilities" }
+#define GENERIC_OPS CXL_QTEST_GENERIC_OPS
 
 /* Every command the CCI may list in its CEL, and this test covers */
 static const CXLQtestOp cci_ops[] = {
@@ -149,6 +133,8 @@ static const CXLQtestOp cci_ops[] = {
     { 0x5202, "Unbind vPPB" },
     { 0x5203, "Generate AER Event" },
     { 0x5300, "Tunnel Management Command" },
+    { 0x5301, "Send LD CXL.io Configuration Request" },
+    { 0x5302, "Send LD CXL.io Memory Request" },
 };
 
 static void test_cci_cel(void)
@@ -227,6 +213,19 @@ static const CXLQtestMboxCase cci_cases[] = {
       RC_INVALID_INPUT },
     { "AER short", 0x5203, { 0, 0, 0, 0, 14 }, 39, false, RC_PAYLOAD_LEN },
     { "AER long", 0x5203, { 0, 0, 0, 0, 14 }, 41, false, RC_PAYLOAD_LEN },
+    /*
+     * Send LD CXL.io requests (from memory; no MLD here, see
+     * cxl-type3-mld-test): port, reserved, LD ID (2), then the request
+     */
+    { "LD config read, port 5 (no MLD)", 0x5301,
+      { 5, 0, 0, 0, 0, 0, 0x0f, 0 }, 12, false, RC_INVALID_INPUT },
+    { "LD config short", 0x5301, { 5 }, 11, false, RC_PAYLOAD_LEN },
+    { "LD config long", 0x5301, { 5 }, 13, false, RC_PAYLOAD_LEN },
+    { "LD memory read, port 5 (no MLD)", 0x5302,
+      { 5, 0, 0, 0, 0, 0, 8, 0 }, 16, false, RC_INVALID_INPUT },
+    { "LD memory short", 0x5302, { 5 }, 15, false, RC_PAYLOAD_LEN },
+    { "LD memory read with data", 0x5302, { 5, 0, 0, 0, 0, 0, 8, 0 }, 24,
+      false, RC_PAYLOAD_LEN },
 };
 
 /*
@@ -237,6 +236,19 @@ static const CXLQtestMboxCase cci_cases[] = {
 static const CXLQtestMboxCase unbind_cases[] = {
     { "unbind vPPB 1, surprise", 0x5202, { 0, 1, 2 }, 3, false,
       RC_BACKGROUND, 0, .exact = true },
+};
+
+/*
+ * Send LD CXL.io requests to LD 0 of an MLD (t3b with num-lds=2 on a
+ * 1 GiB backend): a configuration read of its IDs, a memory read
+ */
+static const CXLQtestMboxCase ld_cases[] = {
+    { "LD config read of LD 0 on port 5", 0x5301,
+      { 5, 0, 0, 0, 0, 0, 0x0f, 0 }, 12, false, RC_SUCCESS, 4,
+      .exact = true },
+    { "LD memory read of LD 0 on port 5", 0x5302,
+      { 5, 0, 0, 0, 0, 0, 8, 0 }, 16, false, RC_SUCCESS, 4 + 8,
+      .exact = true },
 };
 
 static const CXLQtestMboxCase bind_cases[] = {
@@ -291,7 +303,7 @@ static void port_state(Sw *s, const uint8_t *ids, unsigned n, PortState *st)
     g_assert_cmpuint(n, <, ARRAY_SIZE(in));
     in[0] = n;
     memcpy(in + 1, ids, n);
-    g_assert_cmphex(cci_send(s, 0x5101, in, 1 + n, out, sizeof(out), &len),
+    g_assert_cmphex(sw_cci_send(s, 0x5101, in, 1 + n, out, sizeof(out), &len),
                     ==, RC_SUCCESS);
     g_assert_cmpuint(len, ==, 4 + 16 * n);
     g_assert_cmpuint(out[0], ==, n);
@@ -324,7 +336,7 @@ static void check_identify_switch(Sw *s, uint8_t usp, const uint8_t *dsps,
     for (unsigned i = 0; i < n; i++) {
         want[dsps[i] / 8] |= 1 << (dsps[i] % 8);
     }
-    g_assert_cmphex(cci_send(s, 0x5100, NULL, 0, out, sizeof(out), &len), ==,
+    g_assert_cmphex(sw_cci_send(s, 0x5100, NULL, 0, out, sizeof(out), &len), ==,
                     RC_SUCCESS);
     g_assert_cmpuint(len, ==, 0x49);
     g_assert_cmpuint(out[0], ==, usp);                  /* ingress port */
@@ -377,7 +389,8 @@ static void test_cci_commands(void)
     unsigned failures;
 
     size_t nr_all = ARRAY_SIZE(cci_cases) + ARRAY_SIZE(tunnel_cases) +
-                    ARRAY_SIZE(unbind_cases) + ARRAY_SIZE(bind_cases);
+                    ARRAY_SIZE(unbind_cases) + ARRAY_SIZE(bind_cases) +
+                    ARRAY_SIZE(ld_cases);
     g_autofree CXLQtestMboxCase *all = g_new(CXLQtestMboxCase, nr_all);
     CXLQtestMboxCase *next = all;
 
@@ -388,6 +401,8 @@ static void test_cci_commands(void)
     memcpy(next, unbind_cases, sizeof(unbind_cases));
     next += ARRAY_SIZE(unbind_cases);
     memcpy(next, bind_cases, sizeof(bind_cases));
+    next += ARRAY_SIZE(bind_cases);
+    memcpy(next, ld_cases, sizeof(ld_cases));
     g_assert_cmpuint(cxl_qtest_cases_cover(cci_ops, ARRAY_SIZE(cci_ops), all,
                                            nr_all), ==, 0);
     sw_start(&s);
@@ -406,6 +421,12 @@ static void test_cci_commands(void)
     sw_start_with(&s, "-set device.ds5.bound=off");
     g_assert_cmpuint(cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
                                          bind_cases, ARRAY_SIZE(bind_cases)),
+                     ==, 0);
+    sw_stop(&s);
+
+    sw_start_sized(&s, "1G", ",num-lds=2", "");
+    g_assert_cmpuint(cxl_qtest_run_cases(s.qts, s.mbox, s.payload_max,
+                                         ld_cases, ARRAY_SIZE(ld_cases)),
                      ==, 0);
     sw_stop(&s);
 
@@ -437,7 +458,7 @@ static void test_cci_commands(void)
 
     /* Get Supported Logs lists the CEL, as long as Get Log reads it */
     cel = cxl_qtest_read_cel(s.qts, s.mbox, s.payload_max, &size);
-    g_assert_cmphex(cci_send(&s, 0x0400, NULL, 0, out, sizeof(out), &len),
+    g_assert_cmphex(sw_cci_send(&s, 0x0400, NULL, 0, out, sizeof(out), &len),
                     ==, RC_SUCCESS);
     g_assert_cmpuint(lduw_le_p(out), >=, 1);
     g_assert_cmpmem(out + 8, 16, cxl_qtest_cel_uuid, 16);
@@ -450,7 +471,7 @@ static void test_cci_commands(void)
     g_assert_cmphex(dev_state(&s, EP2), ==, DEV_ENABLED);
     in[0] = 3;
     in[1] = 2;
-    g_assert_cmphex(cci_send(&s, 0x5102, in, 2, NULL, 0, &len), ==,
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, in, 2, NULL, 0, &len), ==,
                     RC_SUCCESS);
     g_assert_cmpuint(len, ==, 0);
     /* port 5's device, still reachable as before */
@@ -490,11 +511,11 @@ static void test_cci_commands(void)
     g_assert_cmpuint(s.payload_max, ==, 256);
     memset(many, 3, sizeof(many));
     many[0] = 15;
-    g_assert_cmphex(cci_send(&s, 0x5101, many, 16, out, sizeof(out), &len),
+    g_assert_cmphex(sw_cci_send(&s, 0x5101, many, 16, out, sizeof(out), &len),
                     ==, RC_SUCCESS);
     g_assert_cmpuint(len, ==, 4 + 15 * 16);
     many[0] = 16;
-    g_assert_cmphex(cci_send(&s, 0x5101, many, 17, out, sizeof(out), &len),
+    g_assert_cmphex(sw_cci_send(&s, 0x5101, many, 17, out, sizeof(out), &len),
                     ==, RC_INVALID_INPUT);
     /* the CEL still fits */
     g_free(cel);
@@ -550,7 +571,7 @@ static void test_cci_too_many_ports(void)
                                     s.cci_bar_size), 1 * MiB));
         sw_find_cci_mbox(&s);
 
-        rc = cci_send(&s, 0x5100, NULL, 0, out, sizeof(out), &len);
+        rc = sw_cci_send(&s, 0x5100, NULL, 0, out, sizeof(out), &len);
         g_assert_cmphex(rc, ==, RC_SUCCESS);
         for (unsigned i = 0; i < 32; i++) {
             bits += ctpop8(out[4 + i]);
@@ -610,23 +631,7 @@ typedef struct TunnelRsp {
 static uint16_t tunnel_raw(Sw *s, const void *in, size_t n, uint8_t *out,
                            size_t out_size, uint32_t *out_len)
 {
-    return cci_send(s, OP_TUNNEL, in, n, out, out_size, out_len);
-}
-
-/* A CCI request message of @op with tag @tag and @n bytes of @in */
-static size_t make_msg(uint8_t *buf, uint8_t tag, uint16_t op,
-                       const void *in, size_t n)
-{
-    memset(buf, 0, MSG_HDR);
-    buf[1] = tag;
-    stw_le_p(buf + 3, op);
-    buf[5] = n;
-    buf[6] = n >> 8;
-    buf[7] = n >> 16;
-    if (n) {
-        memcpy(buf + MSG_HDR, in, n);
-    }
-    return MSG_HDR + n;
+    return sw_cci_send(s, OP_TUNNEL, in, n, out, out_size, out_len);
 }
 
 /*
@@ -646,7 +651,7 @@ static uint16_t tunnel_to(Sw *s, uint8_t port, uint8_t type, uint16_t op,
     uint16_t rc;
 
     tag++;
-    msg_len = make_msg(req + TUNNEL_HDR, tag, op, in, n);
+    msg_len = sw_make_msg(req + TUNNEL_HDR, tag, op, in, n);
     req[0] = port;
     req[1] = type;
     stw_le_p(req + 2, msg_len);
@@ -903,7 +908,7 @@ static void test_tunnel_errors(void)
     g_assert_cmphex(tunnel(&s, 0x4800, in, 2, &r), ==, RC_UNSUPPORTED);
     g_assert_cmphex(tunnel(&s, 0x0100, in, 1, &r), ==, RC_UNSUPPORTED);
     /* a tunnel in the tunnel: the device has no 5300h */
-    n = make_msg(msg + TUNNEL_HDR, 1, 0x0001, NULL, 0);
+    n = sw_make_msg(msg + TUNNEL_HDR, 1, 0x0001, NULL, 0);
     msg[0] = DC_PORT;
     msg[1] = 0;
     stw_le_p(msg + 2, n);
@@ -929,7 +934,7 @@ static void test_tunnel_errors(void)
                     RC_INVALID_INPUT);
 
     /* sizes: the command is Command Size bytes, at least a header */
-    n = make_msg(req + TUNNEL_HDR, 1, 0x0001, NULL, 0);
+    n = sw_make_msg(req + TUNNEL_HDR, 1, 0x0001, NULL, 0);
     req[0] = DC_PORT;
     req[1] = 0;
     for (unsigned sz = 0; sz <= MSG_HDR + 1; sz++) {
@@ -957,7 +962,7 @@ static void test_tunnel_errors(void)
      * a truncated message: its payload length says more than Command
      * Size carries; the response says Invalid Payload Length
      */
-    n = make_msg(req + TUNNEL_HDR, 0x77, 0x5604, in, 0x48);
+    n = sw_make_msg(req + TUNNEL_HDR, 0x77, 0x5604, in, 0x48);
     n -= 0x20;
     stw_le_p(req + 2, n);
     g_assert_cmphex(tunnel_raw(&s, req, TUNNEL_HDR + n, out, sizeof(out),

@@ -7,6 +7,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
+#include "qemu/bswap.h"
 #include "libqtest.h"
 #include "cxl-switch-qtest.h"
 
@@ -105,6 +106,12 @@ void sw_start_with(Sw *s, const char *extra)
 
 void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra)
 {
+    sw_start_sized(s, "256M", t3b_opts, extra);
+}
+
+void sw_start_sized(Sw *s, const char *vmem2_size, const char *t3b_opts,
+                    const char *extra)
+{
     g_autofree char *args = NULL;
     GError *err = NULL;
 
@@ -116,7 +123,7 @@ void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra)
     args = g_strdup_printf(
         "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
         "-object memory-backend-file,id=vmem1,size=256M,share=on,mem-path=%s "
-        "-object memory-backend-file,id=vmem2,size=256M,share=on,mem-path=%s "
+        "-object memory-backend-file,id=vmem2,size=%s,share=on,mem-path=%s "
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-device cxl-upstream,bus=rp0,id=us0,addr=0.0,multifunction=on,"
@@ -126,7 +133,7 @@ void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra)
         "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 "
         "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a,sn=1 "
         "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2%s %s",
-        s->file[0], s->file[1], USP_SN, t3b_opts, extra);
+        s->file[0], vmem2_size, s->file[1], USP_SN, t3b_opts, extra);
     s->qts = cxl_qtest_start(args);
     sw_platform_init(s);
     s->window = cxl_qtest_window(s->qts, 0);
@@ -193,4 +200,66 @@ void expect_start_error_machine(const char *machine, const char *devices,
 void expect_start_error(const char *devices, const char *msg)
 {
     expect_start_error_machine(NULL, devices, msg);
+}
+
+uint16_t sw_cci_send(Sw *s, uint16_t opcode, const void *in, size_t len,
+                     void *out, size_t out_size, uint32_t *out_len)
+{
+    uint32_t dummy;
+
+    return cxl_qtest_mbox_send_raw(s->qts, s->mbox, s->payload_max, opcode,
+                                   in, len, len, out, out_size,
+                                   out_len ? out_len : &dummy);
+}
+
+uint16_t sw_bg_wait(Sw *s, uint16_t opcode)
+{
+    for (int i = 0; i < 1000; i++) {
+        uint64_t st = qtest_readq(s->qts, s->mbox + MBOX_BG_STATUS);
+
+        if (((st >> 16) & 0x7f) == 100) {
+            g_assert_cmphex(st & 0xffff, ==, opcode);
+            return (st >> 32) & 0xffff;
+        }
+        qtest_clock_step(s->qts, 10 * 1000 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+size_t sw_make_msg(uint8_t *buf, uint8_t tag, uint16_t op, const void *in,
+                   size_t n)
+{
+    memset(buf, 0, SW_MSG_HDR);
+    buf[1] = tag;
+    stw_le_p(buf + 3, op);
+    buf[5] = n;
+    buf[6] = n >> 8;
+    buf[7] = n >> 16;
+    if (n) {
+        memcpy(buf + SW_MSG_HDR, in, n);
+    }
+    return SW_MSG_HDR + n;
+}
+
+void sw_qmp_ok(QDict *rsp)
+{
+    g_assert_nonnull(rsp);
+    if (qdict_haskey(rsp, "error")) {
+        g_test_message("unexpected error: %s", qdict_get_str(
+                       qdict_get_qdict(rsp, "error"), "desc"));
+    }
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+}
+
+void sw_qmp_err(QDict *rsp, const char *want)
+{
+    const char *desc;
+
+    g_assert_nonnull(rsp);
+    g_assert_true(qdict_haskey(rsp, "error"));
+    desc = qdict_get_str(qdict_get_qdict(rsp, "error"), "desc");
+    g_test_message("error: %s", desc);
+    g_assert_nonnull(strstr(desc, want));
+    qobject_unref(rsp);
 }

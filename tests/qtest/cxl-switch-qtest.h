@@ -20,6 +20,7 @@
 
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
 #define MMIO_BASE           (cxl_qtest_platform.mmio)
@@ -114,6 +115,10 @@ void sw_start_with(Sw *s, const char *extra);
  */
 void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra);
 
+/* The same with t3b's backend (vmem2) of @vmem2_size (e.g. "1G") */
+void sw_start_sized(Sw *s, const char *vmem2_size, const char *t3b_opts,
+                    const char *extra);
+
 static inline void sw_start(Sw *s)
 {
     sw_start_with(s, "");
@@ -144,5 +149,25 @@ void expect_start_error_machine(const char *machine, const char *devices,
 
 /* The same without machine options */
 void expect_start_error(const char *devices, const char *msg);
+
+/* Run a command on the switch CCI's mailbox: its return code */
+uint16_t sw_cci_send(Sw *s, uint16_t opcode, const void *in, size_t len,
+                     void *out, size_t out_size, uint32_t *out_len);
+
+/* Step the clock until the background operation @opcode completes */
+uint16_t sw_bg_wait(Sw *s, uint16_t opcode);
+
+/*
+ * A CCI request message (from memory of CXL r3.1 7.6.3: a 12-byte
+ * header, then the payload) of @op with tag @tag and @n bytes of @in, at
+ * @buf; returns its length
+ */
+#define SW_MSG_HDR          12
+size_t sw_make_msg(uint8_t *buf, uint8_t tag, uint16_t op, const void *in,
+                   size_t n);
+
+/* A QMP response: a success; an error whose description has @want */
+void sw_qmp_ok(QDict *rsp);
+void sw_qmp_err(QDict *rsp, const char *want);
 
 #endif

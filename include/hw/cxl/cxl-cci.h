@@ -363,4 +363,17 @@ CXLRetCode cxl_cci_msg_execute(CXLCCI *cci, const uint8_t *req,
                                size_t req_len, uint8_t *rsp, size_t rsp_size,
                                size_t *rsp_len);
 
+/*
+ * The Tunnel Management Command (5300h, CXLTunnelIn/Out in cxl-mailbox.h)
+ * on @cci, the CCIs that serve it (a switch's, an MLD's LD-FAM CCI):
+ * whether the Command Size of @in (@in_len bytes) is the message after
+ * the header, at least a message header (logged if not: Invalid Payload
+ * Length); then, the target chosen, its message run on @target, the
+ * response to @out (CXL_RC_SUCCESS: a response came back).
+ */
+bool cxl_cci_tunnel_size_ok(CXLCCI *cci, const uint8_t *in, size_t in_len);
+CXLRetCode cxl_cci_tunnel_forward(CXLCCI *cci, CXLCCI *target,
+                                  const uint8_t *in, uint8_t *out,
+                                  size_t *out_len);
+
 #endif /* HW_CXL_CCI_H */

@@ -22,6 +22,7 @@ typedef struct CXLSwitchPortInfo {
     uint8_t id;                 /* physical port ID */
     PCIDevice *port;            /* the upstream or downstream port */
     bool upstream;
+    uint8_t vcs;                /* an upstream port's VCS */
 } CXLSwitchPortInfo;
 
 #define CXL_SWITCH_MAX_PORTS    256
@@ -46,6 +47,37 @@ struct CXLSwitchCCI {
  * it, then the lowest free one. Returns the number of ports.
  */
 unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports);
+
+/*
+ * The switch's physical ports with every VCS (hw/cxl/cxl-switch-mld.c):
+ * cxl_switch_ports() of VCS 0's upstream port @usp, then the upstream
+ * ports of VCS 1, 2... (ID: the port's own port number unless taken, then
+ * the lowest free one). Another VCS's downstream ports are vPPBs only.
+ */
+unsigned cxl_switch_phys_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports);
+/* VCS @vcs's upstream port, or NULL */
+CXLUpstreamPort *cxl_switch_vcs(CXLUpstreamPort *usp, unsigned vcs);
+/* The physical port ID of VCS @vcs's upstream port */
+uint8_t cxl_switch_usp_id(CXLUpstreamPort *usp, unsigned vcs);
+/* The LD ID of a binding to a single logical device (or an empty port) */
+#define CXL_LD_ID_NONE          0xffff
+/*
+ * The one binding vPPB @dsp (of any VCS of switch @usp) can take: the
+ * device declared below it, at (*@port, *@ld). An LD of an MLD (the MLD
+ * itself is LD 0, a cxl-type3-ld LD ld-id): the MLD's physical port;
+ * anything else, or nothing: the vPPB's own physical port, LD FFFFh.
+ * False if that port is not a physical port of the switch (a vPPB of
+ * another VCS whose device is not an LD of an MLD on the switch).
+ */
+bool cxl_vppb_target(CXLUpstreamPort *usp, CXLDownstreamPort *dsp,
+                     uint8_t *port, uint16_t *ld);
+struct CXLType3Dev;
+/* LD @ld of the MLD on physical port @port, or NULL (*@why) */
+struct CXLType3Dev *cxl_switch_ld(CXLUpstreamPort *usp, uint8_t port,
+                                  uint16_t ld, const char **why);
+/* Send LD CXL.io Configuration / Memory Request (5301h, 5302h) */
+extern const CXLCCICommand cxl_switch_ld_commands[];
+extern const size_t cxl_switch_ld_commands_len;
 
 /* The FM API physical switch command set */
 extern const CXLCCICommand cxl_switch_commands[];

@@ -26,6 +26,13 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLDownstreamPort, CXL_DSP)
  */
 #define CXL_SWITCH_MAX_DSPS     254
 
+/*
+ * Virtual CXL switches (VCSs) of a switch: each is an upstream port with
+ * its vPPBs; VCS 0 is the switch's first cxl-upstream, each other one a
+ * cxl-upstream with vcs-of naming it
+ */
+#define CXL_SWITCH_MAX_VCSS     8
+
 /* HDM decoders of an upstream port (each with an 8-entry target list) */
 #define CXL_USP_DECODERS        8
 
@@ -39,10 +46,20 @@ struct CXLUpstreamPort {
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
     bool flit;                  /* x-256b-flit */
+    struct CXLUpstreamPort *vcs_of; /* vcs-of: VCS 0's upstream port */
 
     CXLComponentRegs regs;
     DOECap doe;
     GByteArray *cdat;
+    /*
+     * The switch's VCSs (VCS 0 only): vcs[c] is VCS c's upstream port,
+     * vcs[0] this one. Another VCS's downstream ports are vPPBs without
+     * a physical port of their own: their devices are LDs of MLDs on VCS
+     * 0's physical ports (cxl-type3-ld, see hw/cxl/cxl-switch-cci.c).
+     */
+    struct CXLUpstreamPort *vcs[CXL_SWITCH_MAX_VCSS];
+    unsigned nr_vcss;
+    uint8_t vcs_id;
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "hw/cxl/cxl-device-regs.h"
 #include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-mem-target.h"
+#include "hw/cxl/cxl-mld.h"
 
 #define TYPE_CXL_TYPE3 "cxl-type3"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLType3Dev, CXL_TYPE3)
@@ -137,6 +138,18 @@ struct CXLType3Dev {
     uint8_t *dcptr;
     struct CXLType3DC *dc;      /* NULL without dynamic capacity */
     struct CXLType3MHD *mhd;    /* NULL unless a head of a multi-headed DCD */
+    /*
+     * multi-logical device (cxl-type3-mld.c): num-lds > 1 makes this
+     * device an MLD and the host view of its LD 0; a cxl-type3-ld (mld,
+     * ld-id properties) is the host view of another LD. Both have @mld,
+     * and their capacity is their LD's window of the MLD's media, at
+     * @media_offset in its backend.
+     */
+    uint8_t num_lds;            /* num-lds */
+    CXLType3Dev *ld_of;         /* cxl-type3-ld: mld */
+    uint8_t ld_id;              /* cxl-type3-ld: ld-id */
+    struct CXLType3MLD *mld;    /* NULL: a single logical device */
+    uint64_t media_offset;
     /* the DPA space: the backends in DPA order (a CXLMemTarget's) */
     MemoryRegion dpa_mr;
     MemoryRegion dpa_alias[3];
@@ -552,5 +565,65 @@ bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
  */
 void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
                          uint64_t len);
+
+/*
+ * Multi-logical devices (cxl-type3-mld.c). The MLD (a cxl-type3 with
+ * num-lds > 1) owns the media, the LD allocations and the FM-owned LD's
+ * CCI (its fm_cci, the LD-FAM CCI); a cxl-type3-ld is LD ld-id's host
+ * view. An LD's window of the media is its allocation.
+ */
+#define TYPE_CXL_TYPE3_LD "cxl-type3-ld"
+
+typedef struct CXLType3MLD {
+    CXLType3Dev *owner;         /* the MLD (LD 0's view) */
+    unsigned num_lds;
+    uint64_t capacity;          /* the whole media */
+    bool persistent;            /* the media is persistent-memdev */
+    uint8_t *media;             /* its host pointer */
+    uint64_t size[CXL_MLD_MAX_LDS];
+    uint64_t base[CXL_MLD_MAX_LDS];
+    CXLType3Dev *ld[CXL_MLD_MAX_LDS];   /* the views; ld[0] the owner */
+    /* QoS state (kept and validated; no traffic shaping) */
+    CXLQoSControl qos;
+    uint8_t alloc_bw[CXL_MLD_MAX_LDS];
+    uint8_t bw_limit[CXL_MLD_MAX_LDS];
+} CXLType3MLD;
+
+/*
+ * Before anything is realized: check num-lds (and for a cxl-type3-ld its
+ * mld and ld-id) and the rules of an MLD; a view takes the MLD's backend.
+ */
+bool cxl_type3_mld_check(CXLType3Dev *ct3, Error **errp);
+/*
+ * After the backends are mapped (the MLD) or instead of mapping them (a
+ * view): the LD table, and this device's capacity narrowed to its LD's
+ * window
+ */
+bool cxl_type3_mld_realize(CXLType3Dev *ct3, Error **errp);
+/* Unregister a view, or free an MLD's table */
+void cxl_type3_mld_cleanup(CXLType3Dev *ct3);
+/* The MLD Components commands on the LD-FAM CCI (@cci->opaque the MLD) */
+void cxl_type3_mld_add_commands(CXLCCI *cci);
+/*
+ * Whether a host may see LD @k of @mld: its view is below a vPPB that is
+ * bound (or being bound or unbound)
+ */
+bool cxl_type3_mld_ld_bound(CXLType3MLD *mld, unsigned k);
+/*
+ * Set the allocations of LDs @start..@start + @n - 1 to @size (bytes); the
+ * others keep theirs. False with @errp set (Invalid Input, or Busy: an
+ * LD whose window would move or change is bound) and nothing changed.
+ */
+bool cxl_type3_mld_set_alloc(CXLType3MLD *mld, unsigned start, unsigned n,
+                             const uint64_t *size, CXLRetCode *rc,
+                             Error **errp);
+/* The MLD a QMP command's @path names (or a view of it); errors name it */
+CXLType3MLD *cxl_type3_mld_from_qmp_path(const char *path, Error **errp);
+/*
+ * The window of @ct3 (an MLD or view) is now @size bytes at @offset of
+ * the media: its capacity, DPA space, DVSEC ranges, CDAT and HDM
+ * capacity follow (cxl-type3.c). Only while no host sees it.
+ */
+void cxl_type3_set_window(CXLType3Dev *ct3, uint64_t offset, uint64_t size);
 
 #endif /* HW_CXL_TYPE3_H */

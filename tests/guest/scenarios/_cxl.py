@@ -281,6 +281,17 @@ wait_memdevs() {
     dmesg | grep -iE 'cxl|BAR|bridge window|pciehp|mem[0-9]|link|fail|error' | tail -60
     return 1
 }
+# endpoints N: until exactly N memdevs have an endpoint port (after a
+# hot-add or hot-remove); 60 s at most
+endpoints() {
+    local i=0
+    while [ $i -lt 120 ]; do
+        [ "$(ls -d /sys/bus/cxl/devices/endpoint* 2>/dev/null | wc -l)" -eq "$1" ] && return 0
+        sleep 0.5; i=$((i + 1))
+    done
+    ls /sys/bus/cxl/devices/; dmesg | grep -iE 'pciehp|cxl|mem[0-9]' | tail -30
+    return 1
+}
 # wait_lines N REGEX: until the trace buffer has N lines matching the
 # extended REGEX (events are read by Linux's interrupt threads); 10 s at most
 wait_lines() {

@@ -83,16 +83,6 @@ def check(ctx):
 
 
 GUEST = GUEST_LIB + rf'''
-# endpoints N: until exactly N memdevs have an endpoint port; 60 s at most
-endpoints() {{
-    local i=0
-    while [ $i -lt 120 ]; do
-        [ "$(ls -d /sys/bus/cxl/devices/endpoint* 2>/dev/null | wc -l)" -eq "$1" ] && return 0
-        sleep 0.5; i=$((i + 1))
-    done
-    ls /sys/bus/cxl/devices/; dmesg | grep -iE 'pciehp|cxl|mem[0-9]' | tail -30
-    return 1
-}}
 memdevs() {{ cxl list -M | grep -c '"memdev"'; }}
 # region_on MEMDEV: a 1-way ram region over it, in DAX mode; sets $region, $dax
 region_on() {{
