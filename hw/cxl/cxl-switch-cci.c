@@ -15,7 +15,10 @@
  *        Type 3 SLD, 3 a switch; LTSSM state 3: L0.
  *  5102h Physical Port Control (CXLPortControlIn): opcode 0 assert
  *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
- *        port resets what is below it.
+ *        port resets what is below it. QMP: cxl-port-control.
+ *  5103h Send PPB CXL.io Configuration Request (CXLPPBConfigIn/Out, from
+ *        memory): a config access of the device below a downstream port,
+ *        bound or not, see cmd_ppb_config().
  *
  * the FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory;
  * the switch is one VCS whose vPPBs are its downstream ports, see
@@ -71,6 +74,7 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
+#include "hw/registerfields.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-mailbox.h"
@@ -239,30 +243,161 @@ static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
-static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
-                                   size_t in_len, uint8_t *out,
-                                   size_t *out_len)
+/*
+ * Physical Port Control of port @id of @usp (the FM API command and QMP's
+ * cxl-port-control): NULL, or why not (then *@bad_op tells whether the
+ * operation or the port is at fault)
+ */
+static const char *port_control(CXLUpstreamPort *usp, uint8_t id,
+                                unsigned op, bool *bad_op)
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(target_of(cci), ports);
-    const CXLPortControlIn *i = (const CXLPortControlIn *)in;
-    const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
+    unsigned n = cxl_switch_ports(usp, ports);
+    const CXLSwitchPortInfo *p = find_port(ports, n, id);
 
-    trace_cxl_switch_port_control(i->ppb_id, i->opcode);
-    if (!p || p->upstream || i->opcode > PORT_CONTROL_RESET_PPB) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
-                      "operation %u: %s\n", cci->name, i->ppb_id, i->opcode,
-                      !p ? "no such port" :
-                      p->upstream ? "not a downstream port" :
-                      "no such operation");
-        return CXL_RC_INVALID_INPUT;
+    trace_cxl_switch_port_control(id, op);
+    *bad_op = false;
+    if (!p) {
+        return "no such physical port";
     }
-    if (i->opcode == PORT_CONTROL_RESET_PPB) {
+    if (p->upstream) {
+        return "the upstream port (only downstream ports are controlled)";
+    }
+    if (op > PORT_CONTROL_RESET_PPB) {
+        *bad_op = true;
+        return "no such operation";
+    }
+    if (op == PORT_CONTROL_RESET_PPB) {
         /* reset the PPB: the port and everything below it */
         bus_cold_reset(BUS(pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))));
         device_cold_reset(DEVICE(p->port));
     }
     /* PERST# assert/deassert: nothing to model for an emulated link */
+    return NULL;
+}
+
+static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    const CXLPortControlIn *i = (const CXLPortControlIn *)in;
+    bool bad_op;
+    const char *why = port_control(target_of(cci), i->ppb_id, i->opcode,
+                                   &bad_op);
+
+    if (why) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
+                      "operation %u: %s\n", cci->name, i->ppb_id, i->opcode,
+                      why);
+        return CXL_RC_INVALID_INPUT;
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* Send PPB CXL.io Configuration Request: the 24-bit request field */
+FIELD(PPB_CFG, REG, 0, 8)
+FIELD(PPB_CFG, EXT_REG, 8, 4)
+FIELD(PPB_CFG, FIRST_BE, 12, 4)
+FIELD(PPB_CFG, WRITE, 23, 1)
+
+/*
+ * One configuration access of @d at @addr: the bytes @be enables (a
+ * DWORD, a word or a byte at once when they are one; else byte by byte,
+ * as a PCIe completer splits nothing but we have no wider accessor for
+ * scattered bytes), through the device's own config accessors (its
+ * config_read/config_write: write masks, W1C bits and side effects as
+ * for the host). Returns the bytes read, in place.
+ */
+static uint32_t ppb_config_access(PCIDevice *d, uint32_t addr, unsigned be,
+                                  bool write, uint32_t data)
+{
+    static const struct { uint8_t be, off, len; } whole[] = {
+        { 0xf, 0, 4 }, { 0x3, 0, 2 }, { 0xc, 2, 2 },
+    };
+    uint32_t val = 0;
+
+    for (unsigned k = 0; k < ARRAY_SIZE(whole); k++) {
+        if (be == whole[k].be) {
+            uint32_t a = addr + whole[k].off, shift = 8 * whole[k].off;
+
+            if (write) {
+                d->config_write(d, a, data >> shift, whole[k].len);
+                return 0;
+            }
+            return d->config_read(d, a, whole[k].len) << shift;
+        }
+    }
+    for (unsigned b = 0; b < 4; b++) {
+        if (be & BIT(b)) {
+            if (write) {
+                d->config_write(d, addr + b, (data >> (8 * b)) & 0xff, 1);
+            } else {
+                val |= (d->config_read(d, addr + b, 1) & 0xff) << (8 * b);
+            }
+        }
+    }
+    return val;
+}
+
+/*
+ * Send PPB CXL.io Configuration Request (5103h, layout from memory in
+ * cxl-mailbox.h): a configuration read or write of the device below the
+ * downstream port named by PPB ID (function 0 of device 0 on its
+ * secondary bus), not of the port's own bridge. It reaches the device
+ * whether its vPPB is bound or not: an unbound device, hidden from the
+ * host (its config space reads as all ones there), is still readable by
+ * the fabric manager (its DVSECs, its identity); writes to it are lost
+ * when a bind resets it. Nothing below the port: reads return all ones,
+ * writes are dropped (a master abort), Success. Invalid Input: no such
+ * port, the upstream port, no byte enabled, Register Number bits 1:0 set
+ * (not a DWORD), an offset past the device's configuration space (256
+ * bytes for a conventional PCI device; the 12-bit offset cannot exceed
+ * 4 KiB).
+ */
+static CXLRetCode cmd_ppb_config(CXLCCI *cci, const uint8_t *in,
+                                 size_t in_len, uint8_t *out, size_t *out_len)
+{
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    unsigned n = cxl_switch_ports(target_of(cci), ports);
+    const CXLPPBConfigIn *i = (const CXLPPBConfigIn *)in;
+    CXLPPBConfigOut *o = (CXLPPBConfigOut *)out;
+    uint32_t req = i->request[0] | i->request[1] << 8 | i->request[2] << 16;
+    uint32_t reg = FIELD_EX32(req, PPB_CFG, REG);
+    uint32_t addr = FIELD_EX32(req, PPB_CFG, EXT_REG) << 8 | reg;
+    unsigned be = FIELD_EX32(req, PPB_CFG, FIRST_BE);
+    bool write = FIELD_EX32(req, PPB_CFG, WRITE);
+    const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
+    PCIDevice *d = NULL;
+    const char *why = NULL;
+
+    trace_cxl_switch_ppb_config(i->ppb_id, addr, be, write,
+                                le32_to_cpu(i->data));
+    if (!p || p->upstream) {
+        why = !p ? "no such physical port" : "the upstream port";
+    } else if (!be) {
+        why = "no byte enabled";
+    } else if (reg & 3) {
+        why = "the register number is not a DWORD's";
+    } else {
+        d = pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))->devices[0];
+        if (d && addr + 4 > pci_config_size(d)) {
+            why = "past the device's configuration space";
+        }
+    }
+    if (why) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Send PPB CXL.io Configuration "
+                      "Request: port %u offset %03xh byte enables %xh: %s\n",
+                      cci->name, i->ppb_id, addr, be, why);
+        return CXL_RC_INVALID_INPUT;
+    }
+    o->data = 0;
+    if (!d) {
+        o->data = write ? 0 : cpu_to_le32(UINT32_MAX);
+    } else {
+        o->data = cpu_to_le32(ppb_config_access(d, addr, be, write,
+                                                le32_to_cpu(i->data)));
+    }
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -636,6 +771,9 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_PHYSICAL_PORT_CONTROL, "Physical Port Control",
       cmd_port_control, CXL_CCI_IN_EXACT, sizeof(CXLPortControlIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
+    { CXL_OP_SEND_PPB_CONFIG, "Send PPB CXL.io Configuration Request",
+      cmd_ppb_config, CXL_CCI_IN_EXACT, sizeof(CXLPPBConfigIn),
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
     { CXL_OP_GET_VCS_INFO, "Get Virtual CXL Switch Info", cmd_get_vcs_info,
       CXL_CCI_IN_MIN, sizeof(CXLGetVCSInfoIn), 0 },
     { CXL_OP_BIND_VPPB, "Bind vPPB", cmd_bind_vppb, CXL_CCI_IN_EXACT,
@@ -747,6 +885,28 @@ void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
         return;
     }
     cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
+}
+
+void qmp_cxl_port_control(const char *path, uint8_t port,
+                          CxlPortControl operation, Error **errp)
+{
+    static const unsigned ops[] = {
+        [CXL_PORT_CONTROL_PERST_ASSERT] = PORT_CONTROL_ASSERT_PERST,
+        [CXL_PORT_CONTROL_PERST_DEASSERT] = PORT_CONTROL_DEASSERT_PERST,
+        [CXL_PORT_CONTROL_RESET] = PORT_CONTROL_RESET_PPB,
+    };
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    bool bad_op;
+    const char *why;
+
+    if (!usp) {
+        return;
+    }
+    why = port_control(usp, port, ops[operation], &bad_op);
+    if (why) {
+        error_setg(errp, "%s: port %u of switch '%s': %s",
+                   bad_op ? "operation" : "port", port, path, why);
+    }
 }
 
 CxlSwitchInfo *qmp_cxl_query_switch(const char *path, Error **errp)

@@ -9,7 +9,8 @@
  * Changed) and unbind it (surprise; managed: attention button, then the
  * host powers the slot off; wait: the host powers it off), every error
  * case, what a host reset keeps, and that the device's decoders are reset
- * and its backend's data kept.
+ * and its backend's data kept; QMP cxl-port-control (Physical Port
+ * Control's mirror).
  *
  * The topology and its set-up are cxl-switch-test's (cxl-switch-qtest.h):
  * vPPB 0 is downstream port 3 (device t3a, EP1), vPPB 1 port 5 (t3b, EP2).
@@ -713,6 +714,47 @@ static void test_hotplug_unbound(void)
     sw_stop(&s);
 }
 
+/*
+ * QMP cxl-port-control, the mirror of Physical Port Control (5102h):
+ * reset of port 3 resets the downstream port (its bus numbers) and only
+ * it; PERST# operations succeed; errors name the argument.
+ */
+/* the Secondary Bus Number register of a bridge is at 19h */
+static void test_port_control_qmp(void)
+{
+    Sw s;
+
+    sw_start(&s);
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP3, 0x19)), ==,
+                    fn_at[DSP3].sec);
+    qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'us0', 'port': 3, 'operation': 'reset'}"));
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP3, 0x19)), ==, 0);
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP5, 0x19)), ==,
+                    fn_at[DSP5].sec);
+    qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'cci0', 'port': 5, "
+                    "'operation': 'perst-assert'}"));
+    qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'us0', 'port': 5, "
+                    "'operation': 'perst-deassert'}"));
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP5, 0x19)), ==,
+                    fn_at[DSP5].sec);
+    qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 9, 'operation': 'reset'}"),
+            "port: port 9 of switch 'us0': no such physical port");
+    qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 0, 'operation': 'reset'}"),
+            "port: port 0 of switch 'us0': the upstream port");
+    qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 't3a', 'port': 3, 'operation': 'reset'}"),
+            "path: 't3a' is a cxl-type3");
+    qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 3, 'operation': 'bogus'}"),
+            "operation");
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -720,5 +762,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/bind/unbind-modes", test_unbind_modes);
     qtest_add_func("/cxl/switch/bind/errors", test_bind_errors);
     qtest_add_func("/cxl/switch/bind/hotplug-unbound", test_hotplug_unbound);
+    qtest_add_func("/cxl/switch/port-control-qmp", test_port_control_qmp);
     return g_test_run();
 }

@@ -1185,6 +1185,27 @@ typedef struct CXLPortControlIn {
 QEMU_BUILD_BUG_ON(sizeof(CXLPortControlIn) != 2);
 
 /*
+ * Send PPB CXL.io Configuration Request (5103h) input, CXL r3.1 7.6.7.1.4
+ * (from memory, not checked against the spec text): the PPB (physical
+ * port) ID, then a 24-bit field: Register Number [7:0] (bits 7:0 of the
+ * byte offset; 1:0 must be 0, a DWORD), Extended Register Number [11:8]
+ * (offset bits 11:8), First DWORD Byte Enables [15:12], reserved
+ * [22:16], Transaction Type [23] (0 read, 1 write); then the DWORD to
+ * write. The output is the DWORD read (0 for a write).
+ */
+typedef struct CXLPPBConfigIn {
+    uint8_t ppb_id;
+    uint8_t request[3];                 /* CXL_PPB_CFG_* fields */
+    uint32_t data;
+} QEMU_PACKED CXLPPBConfigIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLPPBConfigIn) != 8);
+
+typedef struct CXLPPBConfigOut {
+    uint32_t data;
+} QEMU_PACKED CXLPPBConfigOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLPPBConfigOut) != 4);
+
+/*
  * ---- FM API virtual switch command set (from memory of CXL r3.1
  * 7.6.7.2; Linux has no definitions of these) ----
  */
