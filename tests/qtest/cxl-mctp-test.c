@@ -8,7 +8,8 @@
  * FM CCI below the switch, multi-packet requests and responses,
  * malformed frames and packets, wrong message types and truncated
  * payloads (the CXL return codes of include/hw/cxl/cxl-cci.h), and that
- * QEMU keeps answering afterwards.
+ * QEMU keeps answering afterwards, also when the fabric manager stops
+ * reading (back-pressure: QMP still answers).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -478,6 +479,52 @@ static void test_tunnel(void)
     fm_stop(&fm);
 }
 
+/*
+ * A fabric manager that sends and stops reading: QEMU keeps serving QMP
+ * and reading requests (its output to the chardev never blocks), drops
+ * the frames its queue cannot hold, and answers normally once the fabric
+ * manager reads again.
+ */
+static void test_backpressure(void)
+{
+    enum { REQUESTS = 300, PACKETS = 16 };      /* a response of 16 packets */
+    FM fm;
+    uint8_t m[13 + 61] = { 7 }, p[300], d[8];
+    size_t len;
+    unsigned packets = 0;
+    QDict *rsp;
+    /* a QEMU that stops reading the socket fails the sends, not hangs */
+    struct timeval tv = { 20, 0 };
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    setsockopt(fm.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    /* Get Physical Port State of 60 ports: 4 + 60 * 16 bytes out */
+    stw_le_p(m + 4, 0x5101);
+    m[6] = 61;
+    m[13] = 60;
+    for (unsigned i = 0; i < REQUESTS; i++) {
+        send_msg(&fm, 20, i & 7, m, sizeof(m));
+    }
+    /* QEMU is not stuck writing to the socket */
+    rsp = qtest_qmp(fm.qts, "{'execute': 'query-status'}");
+    g_assert_true(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    /* some frames were dropped, whole: every packet read is well framed */
+    while (recv_packet(&fm, p, &len, 1000)) {
+        g_assert_cmpuint(len, >, 4);
+        g_assert_cmphex(p[1], ==, 8);
+        g_assert_cmphex(p[2], ==, 20);
+        packets++;
+    }
+    g_test_message("%u of %u packets came", packets, REQUESTS * PACKETS);
+    g_assert_cmpuint(packets, >, 0);
+    g_assert_cmpuint(packets, <, REQUESTS * PACKETS);
+    /* and the endpoint answers as before */
+    g_assert_cmpint(control(&fm, 20, 20, 0x02, NULL, 0, d), ==, 0);
+    g_assert_cmpuint(d[0], ==, 20);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -511,5 +558,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/type3-dcd", test_type3_dcd);
     qtest_add_func("/cxl-mctp/tunnel", test_tunnel);
     qtest_add_func("/cxl-mctp/cli", test_cli);
+    qtest_add_func("/cxl-mctp/backpressure", test_backpressure);
     return g_test_run();
 }
