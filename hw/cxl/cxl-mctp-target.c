@@ -14,34 +14,6 @@
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-typedef struct FindSwitchCCI {
-    CXLUpstreamPort *usp;
-    CXLSwitchCCI *found;
-} FindSwitchCCI;
-
-static int find_switch_cci(Object *obj, void *opaque)
-{
-    FindSwitchCCI *f = opaque;
-    CXLSwitchCCI *s = (CXLSwitchCCI *)object_dynamic_cast(obj,
-                                                          TYPE_CXL_SWITCH_CCI);
-
-    if (s && s->target == f->usp) {
-        f->found = s;
-        return 1;
-    }
-    return 0;
-}
-
-/* The switch mailbox CCI of @usp, or NULL */
-static CXLSwitchCCI *switch_cci_of(CXLUpstreamPort *usp)
-{
-    FindSwitchCCI f = { .usp = usp };
-
-    object_child_foreach_recursive(object_get_root(), find_switch_cci, &f);
-    return f.found;
-}
-
-/* The CCI of @id's component for message @type, or NULL (why) */
 static CXLCCI *target_cci(const char *id, uint8_t type, const char **why)
 {
     Object *obj = cxl_peripheral(id);
@@ -52,7 +24,7 @@ static CXLCCI *target_cci(const char *id, uint8_t type, const char **why)
         return NULL;
     }
     if (object_dynamic_cast(obj, TYPE_CXL_USP)) {
-        CXLSwitchCCI *s = switch_cci_of(CXL_USP(obj));
+        CXLSwitchCCI *s = cxl_switch_cci_of(CXL_USP(obj));
 
         if (!s) {
             *why = "the switch has no cxl-switch-mailbox-cci";

@@ -77,6 +77,7 @@
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-switch-cci.h"
 #include "hw/cxl/cxl-type3.h"
@@ -134,6 +135,32 @@ unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports)
     ports[0].port = PCI_DEVICE(usp);
     ports[0].upstream = true;
     return n;
+}
+
+typedef struct FindSwitchCCI {
+    CXLUpstreamPort *usp;
+    CXLSwitchCCI *found;
+} FindSwitchCCI;
+
+static int find_switch_cci(Object *obj, void *opaque)
+{
+    FindSwitchCCI *f = opaque;
+    CXLSwitchCCI *s = (CXLSwitchCCI *)object_dynamic_cast(obj,
+                                                          TYPE_CXL_SWITCH_CCI);
+
+    if (s && s->target == f->usp) {
+        f->found = s;
+        return 1;
+    }
+    return 0;
+}
+
+CXLSwitchCCI *cxl_switch_cci_of(CXLUpstreamPort *usp)
+{
+    FindSwitchCCI f = { .usp = usp };
+
+    object_child_foreach_recursive(object_get_root(), find_switch_cci, &f);
+    return f.found;
 }
 
 static CXLUpstreamPort *target_of(CXLCCI *cci)
@@ -213,6 +240,87 @@ static const CXLSwitchPortInfo *find_port(const CXLSwitchPortInfo *ports,
     return NULL;
 }
 
+/*
+ * ---- Switch event records (layouts and UUIDs from memory of CXL r3.1
+ * 7.6.8, in cxl-mailbox.h) ----
+ *
+ * The switch CCI has the informational, warning, failure and fatal event
+ * logs (cxl-events.c; no interrupts: Set Event Interrupt Policy takes no
+ * MSI/MSI-X mode) with Get/Clear Event Records and Get/Set Event Interrupt
+ * Policy. It logs in the informational log:
+ *  - a Physical Switch Event Record (Link State Change) for a downstream
+ *    port when Physical Port Control asserts or deasserts PERST# or resets
+ *    it (FM API or QMP); its port state is Get Physical Port State's;
+ *  - a Virtual CXL Switch Event Record (Binding Change) when a vPPB is
+ *    bound or unbound (Bind/Unbind vPPB completing, QMP cxl-bind-vppb; a
+ *    QMP wait or managed unbind logs when it starts, binding status "in
+ *    progress").
+ */
+
+static uint8_t vppb_binding_status(CXLDownstreamPort *dsp);
+
+/* The upstream port of @dsp's switch */
+static CXLUpstreamPort *usp_of(CXLDownstreamPort *dsp)
+{
+    return CXL_USP(pci_get_bus(PCI_DEVICE(dsp))->qbus.parent);
+}
+
+static void log_phys_event(CXLSwitchCCI *s, const CXLSwitchPortInfo *p,
+                           uint8_t type)
+{
+    static const uint8_t uuid[] = { CXL_EVENT_PHYS_SWITCH_UUID };
+    CXLEventPhysSwitch r = { };
+
+    if (!s) {
+        return;
+    }
+    memcpy(r.hdr.uuid, uuid, sizeof(uuid));
+    r.port_id = p->id;
+    r.event_type = type;
+    port_info(p, &r.state);
+    trace_cxl_switch_event(s->cci.name, "physical switch", p->id, type);
+    cxl_events_add(&s->events, CXL_EVLOG_INFO, (CXLEventRecord *)&r,
+                   cxl_cci_timestamp(&s->cci));
+}
+
+/*
+ * A binding change of @dsp's vPPB. The physical port's own link (to the
+ * device) does not change with the binding: no Physical Switch record.
+ */
+static void log_binding_event(CXLSwitchCCI *s, CXLDownstreamPort *dsp)
+{
+    static const uint8_t uuid[] = { CXL_EVENT_VIRT_SWITCH_UUID };
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    CXLEventVirtSwitch r = { };
+    PCIDevice *d = PCI_DEVICE(dsp);
+    unsigned n, i;
+
+    if (!s) {
+        return;
+    }
+    n = cxl_switch_ports(s->target, ports);
+    for (i = 1; i < n && ports[i].port != d; i++) {
+        /* find the vPPB */
+    }
+    if (i == n) {
+        return;
+    }
+    memcpy(r.hdr.uuid, uuid, sizeof(uuid));
+    r.vppb_id = i - 1;
+    r.event_type = CXL_VIRT_SWITCH_BINDING_CHANGE;
+    r.binding_status = vppb_binding_status(dsp);
+    r.port_id = dsp->binding == CXL_DSP_UNBOUND ? 0xff : ports[i].id;
+    r.ld_id = 0xff;
+    r.link_control = cpu_to_le16(pci_get_word(d->config + d->exp.exp_cap +
+                                              PCI_EXP_LNKCTL));
+    r.slot_control = cpu_to_le16(pci_get_word(d->config + d->exp.exp_cap +
+                                              PCI_EXP_SLTCTL));
+    trace_cxl_switch_event(s->cci.name, "virtual switch", i - 1,
+                           r.binding_status);
+    cxl_events_add(&s->events, CXL_EVLOG_INFO, (CXLEventRecord *)&r,
+                   cxl_cci_timestamp(&s->cci));
+}
+
 static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
                                      size_t in_len, uint8_t *out,
                                      size_t *out_len)
@@ -248,8 +356,8 @@ static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
  * cxl-port-control): NULL, or why not (then *@bad_op tells whether the
  * operation or the port is at fault)
  */
-static const char *port_control(CXLUpstreamPort *usp, uint8_t id,
-                                unsigned op, bool *bad_op)
+static const char *port_control(CXLUpstreamPort *usp, CXLSwitchCCI *s,
+                                uint8_t id, unsigned op, bool *bad_op)
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
     unsigned n = cxl_switch_ports(usp, ports);
@@ -273,6 +381,7 @@ static const char *port_control(CXLUpstreamPort *usp, uint8_t id,
         device_cold_reset(DEVICE(p->port));
     }
     /* PERST# assert/deassert: nothing to model for an emulated link */
+    log_phys_event(s, p, CXL_PHYS_SWITCH_LINK_STATE_CHANGE);
     return NULL;
 }
 
@@ -282,8 +391,8 @@ static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
 {
     const CXLPortControlIn *i = (const CXLPortControlIn *)in;
     bool bad_op;
-    const char *why = port_control(target_of(cci), i->ppb_id, i->opcode,
-                                   &bad_op);
+    const char *why = port_control(target_of(cci), cci->opaque, i->ppb_id,
+                                   i->opcode, &bad_op);
 
     if (why) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
@@ -579,6 +688,7 @@ static CXLRetCode bind_complete(CXLCCI *cci)
 
     if (dsp->binding == CXL_DSP_BINDING) {
         cxl_dsp_bind(dsp);
+        log_binding_event(cci->opaque, dsp);
     }
     return CXL_RC_SUCCESS;
 }
@@ -596,8 +706,11 @@ static CXLRetCode unbind_complete(CXLCCI *cci)
 {
     CXLDownstreamPort *dsp = CXL_SWITCH_CCI(cci->opaque)->bg_dsp;
 
-    return dsp->binding == CXL_DSP_UNBINDING ? CXL_RC_BACKGROUND
-                                             : CXL_RC_SUCCESS;
+    if (dsp->binding == CXL_DSP_UNBINDING) {
+        return CXL_RC_BACKGROUND;
+    }
+    log_binding_event(cci->opaque, dsp);
+    return CXL_RC_SUCCESS;
 }
 
 static void unbind_abort(CXLCCI *cci)
@@ -865,6 +978,7 @@ void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
         return;
     }
     cxl_dsp_bind(dsp);
+    log_binding_event(cxl_switch_cci_of(usp_of(dsp)), dsp);
 }
 
 void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
@@ -885,6 +999,7 @@ void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
         return;
     }
     cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
+    log_binding_event(cxl_switch_cci_of(usp_of(dsp)), dsp);
 }
 
 void qmp_cxl_port_control(const char *path, uint8_t port,
@@ -902,7 +1017,8 @@ void qmp_cxl_port_control(const char *path, uint8_t port,
     if (!usp) {
         return;
     }
-    why = port_control(usp, port, ops[operation], &bad_op);
+    why = port_control(usp, cxl_switch_cci_of(usp), port, ops[operation],
+                       &bad_op);
     if (why) {
         error_setg(errp, "%s: port %u of switch '%s': %s",
                    bad_op ? "operation" : "port", port, path, why);
@@ -958,6 +1074,11 @@ static void scci_irq(void *opaque, unsigned vector)
     }
 }
 
+static uint32_t scci_event_status(void *opaque)
+{
+    return cxl_events_status(&CXL_SWITCH_CCI(opaque)->events);
+}
+
 static void scci_realize(PCIDevice *d, Error **errp)
 {
     ERRP_GUARD();
@@ -991,9 +1112,14 @@ static void scci_realize(PCIDevice *d, Error **errp)
     s->cci.component_type = CXL_CCI_COMPONENT_SWITCH;
     cxl_cci_add_commands(&s->cci, cxl_switch_commands,
                          cxl_switch_commands_len);
+    s->cci.events = &s->events;
+    cxl_events_reset(&s->events, 0);
+    cxl_cci_add_commands(&s->cci, cxl_event_commands,
+                         cxl_event_commands_len);
     cxl_cci_finalize(&s->cci);
 
     s->regs.opaque = d;
+    s->regs.event_status = scci_event_status;
     s->regs.irq = scci_irq;
     s->regs.irq_vector = 0;
     cxl_device_regs_init(&s->regs, OBJECT(d), "cxl-switch-cci-registers",
@@ -1018,6 +1144,7 @@ static void scci_reset(DeviceState *dev)
 
     trace_cxl_switch_cci_reset(dev->id ?: "", PCI_DEVICE(dev)->devfn);
     cxl_cci_reset(&s->cci);
+    cxl_events_reset(&s->events, 0);
     cxl_device_regs_reset(&s->regs);
 }
 

@@ -525,6 +525,49 @@ static void test_backpressure(void)
     fm_stop(&fm);
 }
 
+/*
+ * The switch's event log over MCTP: Physical Port Control logs a
+ * Physical Switch Event Record each time; with the log full (32
+ * records), Get Event Records returns what fits in one MCTP message and
+ * sets More Event Records; clearing those handles leaves the rest.
+ */
+static void test_switch_events(void)
+{
+    FM fm;
+    g_autofree uint8_t *out = g_malloc0(8192);
+    uint8_t clr[6 + 2 * 32] = { 0 };
+    size_t n;
+    unsigned got;
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    for (unsigned i = 0; i < 40; i++) {
+        g_assert_cmpint(cci(&fm, 20, 7, 0x5102, (uint8_t[]){ 0, i & 1 }, 2,
+                            NULL, &n), ==, 0);
+    }
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0100, (uint8_t[]){ 0 }, 1, out, &n),
+                    ==, 0);
+    got = lduw_le_p(out + 0x14);
+    g_test_message("%u records in one message, flags %02x", got, out[0]);
+    g_assert_cmpuint(n, ==, 0x20 + 128 * got);
+    g_assert_cmpuint(got, >, 0);
+    g_assert_cmpuint(got, <=, 32);
+    g_assert_cmphex(out[0] & 1, ==, 1);         /* overflow: 8 dropped */
+    g_assert_cmpuint(lduw_le_p(out + 2), ==, 8);
+    g_assert_cmphex(!!(out[0] & 2), ==, got < 32);
+    g_assert_cmpuint(out[0x20 + 0x30], ==, 0);  /* port 0 */
+    /* clear the ones read */
+    clr[2] = got;
+    for (unsigned i = 0; i < got; i++) {
+        stw_le_p(clr + 6 + 2 * i, lduw_le_p(out + 0x20 + 128 * i + 0x14));
+    }
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0101, clr, 6 + 2 * got, NULL, &n), ==,
+                    0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0100, (uint8_t[]){ 0 }, 1, out, &n),
+                    ==, 0);
+    g_assert_cmpuint(lduw_le_p(out + 0x14), ==, 32 - got);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -559,5 +602,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/tunnel", test_tunnel);
     qtest_add_func("/cxl-mctp/cli", test_cli);
     qtest_add_func("/cxl-mctp/backpressure", test_backpressure);
+    qtest_add_func("/cxl-mctp/switch-events", test_switch_events);
     return g_test_run();
 }

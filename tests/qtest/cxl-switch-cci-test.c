@@ -143,6 +143,10 @@ static void test_cci_config(void)
 /* Every command the CCI may list in its CEL, and this test covers */
 static const CXLQtestOp cci_ops[] = {
     GENERIC_OPS,
+    { 0x0100, "Get Event Records" },
+    { 0x0101, "Clear Event Records" },
+    { 0x0102, "Get Event Interrupt Policy" },
+    { 0x0103, "Set Event Interrupt Policy" },
     { 0x5100, "Identify Switch Device" },
     { 0x5101, "Get Physical Port State" },
     { 0x5102, "Physical Port Control" },
@@ -176,6 +180,26 @@ static const CXLQtestMboxCase cci_cases[] = {
     /* not a memory device, and no such opcode */
     { "identify memdev", 0x4000, {}, 0, false, RC_UNSUPPORTED },
     { "unknown opcode", 0xcafe, {}, 0, false, RC_UNSUPPORTED },
+    /*
+     * the event logs: informational to fatal, no Dynamic Capacity log, no
+     * interrupts (the switch CCI's events are FM API ones)
+     */
+    { "get events (informational, empty)", 0x0100, { 0 }, 1, false,
+      RC_SUCCESS, 0x20, .exact = true },
+    { "get events of the DC log", 0x0100, { 4 }, 1, false,
+      RC_INVALID_INPUT },
+    { "get events short", 0x0100, {}, 0, false, RC_PAYLOAD_LEN },
+    { "clear all events", 0x0101, { 0, 1, 0 }, 6, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "clear events short", 0x0101, { 0, 1 }, 5, false, RC_PAYLOAD_LEN },
+    { "get event policy", 0x0102, {}, 0, false, RC_SUCCESS, 5,
+      .exact = true },
+    { "get event policy long", 0x0102, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    { "set event policy: none", 0x0103, { 0, 0, 0, 0 }, 4, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set event policy: MSI", 0x0103, { 1, 0, 0, 0 }, 4, false,
+      RC_INVALID_INPUT },
+    { "set event policy short", 0x0103, { 0 }, 1, false, RC_PAYLOAD_LEN },
     /* Identify Switch Device: no input, 49h bytes out */
     { "identify switch", 0x5100, {}, 0, false, RC_SUCCESS, 0x49,
       .exact = true },

@@ -12,6 +12,7 @@
 #include "hw/pci/pci_device.h"
 #include "hw/cxl/cxl-cci.h"
 #include "hw/cxl/cxl-device-regs.h"
+#include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-switch.h"
 
 #define TYPE_CXL_SWITCH_CCI "cxl-switch-mailbox-cci"
@@ -37,6 +38,8 @@ struct CXLSwitchCCI {
     CXLDeviceRegs regs;
     /* the vPPB of the running Bind or Unbind vPPB */
     CXLDownstreamPort *bg_dsp;
+    /* the switch's event logs (physical and virtual switch events) */
+    CXLEventLogs events;
 };
 
 /*
@@ -46,6 +49,9 @@ struct CXLSwitchCCI {
  * it, then the lowest free one. Returns the number of ports.
  */
 unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports);
+
+/* The switch mailbox CCI whose target is @usp, or NULL */
+CXLSwitchCCI *cxl_switch_cci_of(CXLUpstreamPort *usp);
 
 /* The FM API physical switch command set */
 extern const CXLCCICommand cxl_switch_commands[];

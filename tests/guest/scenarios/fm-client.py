@@ -14,12 +14,15 @@ and bad ports get their return codes; Generate AER Event reaches Linux's
 AER driver; Physical Port Control resets the empty port; a managed
 unbind is pciehp's hot-remove; the DCD FM commands through the Tunnel
 Management Command (dcd-info, dc-config, extents, dc-add, dc-release);
-mhd-info is Unsupported on a single-headed device.
+mhd-info is Unsupported on a single-headed device; the switch's event log
+holds a Virtual CXL Switch record for the bind and Physical Switch ones
+for the port controls, and clears.
 
 From the host, meanwhile: discover and assign EID 20, identify, vcs-info,
 the unbound device's CXL DVSEC found by walking its extended
 capabilities with 5103h, the tunnel commands, then bind (a hot-add the
-guest sees) and a surprise unbind (pciehp's surprise removal).
+guest sees) and a surprise unbind (pciehp's surprise removal), and the
+binding changes in the event log.
 """
 
 import argparse
@@ -162,8 +165,14 @@ def host_unbind(ctx):
     out = expect(ctx, "unbind-surprise", ["unbind", "1", "surprise"], 0,
                  "return-code: 01h (Background Command Started)",
                  "background: 00h (Success)")
-    return out + expect(ctx, "unbind-again", ["unbind", "1"], 1,
-                        "return-code: 02h (Invalid Input)")
+    out += expect(ctx, "unbind-again", ["unbind", "1"], 1,
+                  "return-code: 02h (Invalid Input)")
+    # the guest's managed unbind, the host's bind and unbind: logged
+    # since the guest cleared the log
+    ev = expect(ctx, "events", ["events", "get", "info"], 0, "count: 3")
+    ctx.check("host-events-binding",
+              ev.count("uuid=40d2642533964c4da5da3d47263af425") == 3, ev)
+    return out + ev
 
 
 def alive(ctx):
@@ -258,6 +267,18 @@ step perst-off fmx perst-off 'port-control 2 perst-deassert' 'return-code: 00h (
 step port-control-usp fmx pc-usp 'port-control 3 reset' 'return-code: 02h (Invalid Input)' exit=1
 step port-control-op fmx pc-op 'port-control 2 7' 'return-code: 02h (Invalid Input)' exit=1
 step truncated fmx truncated 'raw 5102 02' 'return-code: 16h (Invalid Payload Length)' exit=1
+
+# the switch's event log: the bind above, the three port controls
+PHYS=uuid=77cf92719c02470b9fe4bc7b75f2da97
+VIRT=uuid=40d2642533964c4da5da3d47263af425
+step events fmx events 'events get info' 'return-code: 00h (Success)' 'count: 4' exit=0
+step_match events-bind "^record [0-9]+: $VIRT" cat /tmp/out
+step_match events-port-control "^record [0-9]+: $PHYS" cat /tmp/out
+step events-clear fmx events-clear 'events clear info flags=1' 'return-code: 00h (Success)' exit=0
+step events-empty fmx events-empty 'events get info' 'count: 0' exit=0
+step events-no-dc-log fmx events-dc 'events get dcd' 'return-code: 02h (Invalid Input)' exit=1
+step event-policy fmx policy 'events policy get' 'info: 0x0' 'fatal: 0x0' exit=0
+step event-policy-msi fmx policy-msi 'events policy set 1' 'return-code: 02h (Invalid Input)' exit=1
 
 # the DCD FM commands through the tunnel to port 0's device
 step dcd-info fmx dcd 'tunnel 0 dcd-info' 'hosts: 1' 'regions: 2' 'capacity-256m: 2' exit=0
