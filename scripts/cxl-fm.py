@@ -67,30 +67,49 @@ def frame(pkt):
 
 
 class Deframer:
-    """DSP0253 frames out of a byte stream: packets whose FCS is right"""
+    """DSP0253 frames out of a byte stream: packets whose FCS is right.
+    As Linux's mctp-serial (and QEMU's cxl-mctp-chardev) frame them, the
+    packet's bytes are escaped and the two FCS bytes are not: the byte
+    count says where the packet ends."""
 
     def __init__(self):
-        self.buf = None
-        self.esc = False
+        self.state = "idle"
+        self.buf = bytearray()
+        self.count = self.fcs = 0
 
     def feed(self, data):
         out = []
         for b in data:
-            if b == FLAG:
-                if self.buf is not None and len(self.buf) >= 4:
-                    f = bytes(self.buf)
-                    n = f[1]
-                    if f[0] == 1 and len(f) == n + 4 and \
-                            fcs16(f[:2 + n]) == (f[2 + n] << 8 | f[3 + n]):
-                        out.append(f[2:2 + n])
-                self.buf = bytearray()
-                self.esc = False
-            elif self.buf is not None:
-                if b == ESC:
-                    self.esc = True
+            st = self.state
+            if st == "idle":
+                if b == FLAG:
+                    self.state = "revision"
+            elif st == "revision":
+                if b != FLAG:
+                    self.state = "count" if b == 1 else "idle"
+            elif st == "count":
+                self.count, self.buf = b, bytearray()
+                self.state = "data" if b else "fcs-hi"
+            elif st in ("data", "escape"):
+                if st == "data" and b == FLAG:
+                    self.state = "revision"         # cut short
                     continue
-                self.buf.append(b ^ 0x20 if self.esc else b)
-                self.esc = False
+                if st == "data" and b == ESC:
+                    self.state = "escape"
+                    continue
+                self.buf.append(b ^ 0x20 if st == "escape" else b)
+                self.state = "fcs-hi" if len(self.buf) == self.count else "data"
+            elif st == "fcs-hi":
+                self.fcs, self.state = b << 8, "fcs-lo"
+            elif st == "fcs-lo":
+                self.fcs, self.state = self.fcs | b, "end"
+            elif st == "end":
+                if b == FLAG:
+                    if fcs16(bytes([1, self.count]) + self.buf) == self.fcs:
+                        out.append(bytes(self.buf))
+                    self.state = "revision"         # the flag opens the next
+                else:
+                    self.state = "idle"
         return out
 
 
