@@ -12,6 +12,10 @@ lines for the same commands.
     scripts/cxl-fm.py -s /tmp/fm.sock port-state [PORT...]
     scripts/cxl-fm.py -s /tmp/fm.sock raw OPCODE [HEX] [--type 7|8]
 
+Several commands separated by ';' run in turn on one connection (the
+chardev takes one at a time): e.g. mctp-event-policy set 1 ';'
+port-control 2 reset ';' listen.
+
 Options: --eid N, the endpoint's EID (default 0, the null EID: physical
 addressing, which an endpoint answers before and after it has an EID);
 --local-eid N, this fabric manager's EID (default 8); --timeout S.
@@ -124,6 +128,7 @@ class Endpoint:
         self.eid, self.local, self.tag = eid, local, 0
         self.deframer = Deframer()
         self.pending = []
+        self.incoming = []          # packets of requests to us (TO set)
 
     def send_packets(self, dst, msg, tag, to=True, mtu=BTU):
         for seq, off in enumerate(range(0, max(len(msg), 1), mtu)):
@@ -155,13 +160,32 @@ class Endpoint:
         body, src = b"", None
         while True:
             p = self.packet(deadline)
-            if len(p) < 4 or p[3] & 0x0F != tag:    # another tag or TO set
+            if len(p) >= 4 and p[3] & 0x08:         # a request to us
+                self.incoming.append(p)
+                continue
+            if len(p) < 4 or p[3] & 0x0F != tag:    # another tag
                 continue
             if p[3] & 0x80:
                 body, src = b"", p[2]
             body += p[4:]
             if p[3] & 0x40:
                 return body, src
+
+    def incoming_request(self, deadline):
+        """The next request message the endpoint sends us (an Event
+        Notification): (message, source EID, MCTP tag)"""
+        body = None
+        while True:
+            p = self.incoming.pop(0) if self.incoming else self.packet(deadline)
+            if len(p) < 4 or not p[3] & 0x08:
+                continue
+            if p[3] & 0x80:
+                body = b""
+            if body is None:
+                continue
+            body += p[4:]
+            if p[3] & 0x40:
+                return body, p[2], p[3] & 7
 
     def control(self, cmd, data=b""):
         """An MCTP control request: (completion code, data, source EID)"""
@@ -308,6 +332,11 @@ COMMANDS = [
         doc="Get Event Interrupt Policy (0102h)"),
     Cmd("events policy set", 0x0103, "info:x8=0 warn:x8=0 fail:x8=0 fatal:x8=0",
         "info warn fail fatal", doc="Set Event Interrupt Policy (0103h)"),
+    Cmd("mctp-event-policy get", 0x0104, out="settings:x16",
+        doc="Get MCTP Event Interrupt Policy (0104h): bit n = event log n"),
+    Cmd("mctp-event-policy set", 0x0105, "settings:x16", "settings", "settings:x16",
+        doc="Set MCTP Event Interrupt Policy (0105h): 1 info, 2 warn, 4 fail, "
+            "8 fatal, 10h DC"),
     Cmd("port-control", 0x5102, "port:u8 op:u8{perst-assert,perst-deassert,reset}",
         "port op", doc="Physical Port Control (5102h)"),
     Cmd("vcs-info", 0x5200, "start:u8=0 limit:u8=255 nr-vcss:u8=1 vcs:u8=0",
@@ -606,7 +635,32 @@ def cmd_ppb_config(ep, args, argv):
     return rc == 0
 
 
-SPECIAL = {"discover": None, "identify": cmd_identify, "port-state": cmd_port_state,
+LOG_NAMES = ["info", "warn", "fail", "fatal", "dcd"]
+
+
+def cmd_listen(ep, args, argv):
+    """Print the Event Notifications (0106h) the endpoint sends us, and
+    answer each: listen [--count N] [--wait S]"""
+    ap = argparse.ArgumentParser(prog="cxl-fm.py listen")
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--wait", type=float, default=30.0)
+    a = ap.parse_args(argv)
+    deadline = time.monotonic() + a.wait
+    for _ in range(a.count):
+        while True:
+            msg, src, tag = ep.incoming_request(deadline)
+            if len(msg) >= 13 and msg[0] in (TYPE_FM_API, TYPE_CCI) and \
+                    struct.unpack_from("<H", msg, 4)[0] == 0x0106:
+                break
+        logs = struct.unpack_from("<H", msg, 13)[0] if len(msg) >= 15 else 0
+        names = ",".join(n for i, n in enumerate(LOG_NAMES) if logs & (1 << i))
+        print(f"event-notification: eid={src} type={msg[0]} logs={names or hex(logs)}")
+        rsp = bytes([msg[0], 1, msg[2], 0]) + msg[4:6] + bytes(7)
+        ep.send_packets(src, rsp, tag, to=False)
+    return True
+
+
+SPECIAL = {"discover": None, "listen": cmd_listen, "identify": cmd_identify, "port-state": cmd_port_state,
            "ppb-config": cmd_ppb_config, "raw": cmd_raw}
 
 
@@ -646,6 +700,7 @@ def usage_text():
              "  ppb-config PORT read OFFSET [BE] | PORT write OFFSET VALUE [BE]",
              "                            Send PPB CXL.io Configuration Request (5103h)",
              "  tunnel PORT COMMAND...    COMMAND through Tunnel Management (5300h)",
+             "  listen [--count N] [--wait S]  print (and answer) Event Notifications (0106h)",
              "  raw OPCODE [HEX] [--type 7|8]  any command"]
     for c in COMMANDS:
         opt = {f.name for f in c.inp if f.default is not None}
@@ -671,7 +726,12 @@ def main():
     args = ap.parse_args()
     try:
         ep = Endpoint(args.socket, args.eid, args.local_eid, args.timeout)
-        ok = dispatch(ep, args, args.command)
+        # commands separated by ';' run in turn on the one connection
+        ok, words = True, list(args.command)
+        while words:
+            n = words.index(";") if ";" in words else len(words)
+            ok = dispatch(ep, args, words[:n]) and ok
+            words = words[n + 1:]
     except Failed:
         return 1
     except ValueError as e:

@@ -276,8 +276,8 @@ static size_t chr_handle(CXLMCTPEndpoint *ep, uint8_t type,
 {
     CXLMCTPChardev *s = ep->opaque;
 
-    return cxl_mctp_target_handle(s->target, ep->name, type, req, req_len,
-                                  rsp, rsp_size);
+    return cxl_mctp_target_handle(s->target, ep, type, req, req_len, rsp,
+                                  rsp_size);
 }
 
 static int chr_can_read(void *opaque)
@@ -326,6 +326,7 @@ static void chr_realize(DeviceState *dev, Error **errp)
     cxl_mctp_init(&s->ep, g_strdup(name), s, s->mtu, s->eid,
                   cxl_mctp_target_types(s->target),
                   cxl_mctp_target_rsp_max(s->target), chr_handle, chr_send);
+    cxl_mctp_target_watch(&s->ep, s->target);
     qemu_chr_fe_set_handlers(&s->chr, chr_can_read, chr_read, chr_event,
                              NULL, s, NULL, true);
 }
@@ -334,6 +335,7 @@ static void chr_unrealize(DeviceState *dev)
 {
     CXLMCTPChardev *s = CXL_MCTP_CHARDEV(dev);
 
+    cxl_mctp_target_unwatch(&s->ep);
     tx_reset(s);
     qemu_chr_fe_deinit(&s->chr, false);
     g_free((char *)s->ep.name);

@@ -568,6 +568,85 @@ static void test_switch_events(void)
     fm_stop(&fm);
 }
 
+/*
+ * MCTP event notification (from memory of CXL r3.1 8.2.9.2.6-8): Get and
+ * Set MCTP Event Interrupt Policy (0104h, 0105h: 2 bytes, bit n = event
+ * log n); with the informational log enabled, each record the switch logs
+ * sends the EID that set the policy an Event Notification (0106h)
+ * request: tag owner set, the endpoint's own tag, the log's bit.
+ */
+static void test_event_notification(void)
+{
+    FM fm;
+    uint8_t out[64], m[13 + 2] = { 7 }, p[300], r[64];
+    size_t n, len;
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(lduw_le_p(out), ==, 0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0104, (uint8_t[]){ 0 }, 1, NULL, &n),
+                    ==, 0x16);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 0x10, 0 }, 2, NULL,
+                        &n), ==, 0x02);         /* no Dynamic Capacity log */
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 1 }, 1, NULL, &n),
+                    ==, 0x16);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 1, 0 }, 2, out, &n),
+                    ==, 0);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(lduw_le_p(out), ==, 1);
+    g_assert_cmpint(cci(&fm, 20, 8, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmphex(lduw_le_p(out), ==, 1);     /* the endpoint's setting */
+
+    /* Physical Port Control logs a record: a notification, then the
+     * response */
+    stw_le_p(m + 4, 0x5102);
+    m[6] = 2;
+    m[13] = 0;
+    m[14] = 1;
+    send_msg(&fm, 20, 3, m, sizeof(m));
+    g_assert_true(recv_packet(&fm, p, &len, 5000));
+    g_assert_cmpuint(len, ==, 4 + 1 + 12 + 2);
+    g_assert_cmphex(p[1], ==, 8);               /* to the fabric manager */
+    g_assert_cmphex(p[2], ==, 20);
+    g_assert_cmphex(p[3] & 0xc8, ==, 0xc8);     /* SOM, EOM, tag owner */
+    g_assert_cmphex(p[4], ==, 7);               /* FM API */
+    g_assert_cmphex(p[5] & 0xf, ==, 0);         /* a request */
+    g_assert_cmphex(lduw_le_p(p + 8), ==, 0x0106);
+    g_assert_cmpuint(p[9 + 1], ==, 2);
+    g_assert_cmphex(lduw_le_p(p + 4 + 1 + 12), ==, 1);  /* informational */
+    g_assert_cmpuint(recv_msg(&fm, 20, 3, r, 5000), ==, 13);
+    g_assert_cmphex(lduw_le_p(r + 9), ==, 0);
+    /* the fabric manager's response to it: dropped, nothing comes back */
+    {
+        uint8_t ack[13] = { 7, 1, p[5 + 1], 0, 0x06, 0x01 };
+
+        send_msg(&fm, 20, 0, ack, sizeof(ack));
+        no_answer(&fm);
+    }
+
+    /* disabled again: only the response */
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 0, 0 }, 2, NULL,
+                        &n), ==, 0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x5102, (uint8_t[]){ 0, 1 }, 2, NULL,
+                        &n), ==, 0);
+    no_answer(&fm);
+    fm_stop(&fm);
+
+    /* a cxl-type3's FM API CCI (dynamic capacity) has no event logs */
+    fm_start(&fm, "-object memory-backend-ram,id=dc0,size=256M "
+             "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3 "
+             "-device cxl-type3,bus=rp1,volatile-dc-memdev=dc0,"
+             "num-dc-regions=1,id=dcd,sn=7 "
+             "-device cxl-mctp-chardev,chardev=fm,target=dcd,eid=21");
+    g_assert_cmpint(cci(&fm, 21, 7, 0x0104, NULL, 0, NULL, &n), ==, 0x03);
+    g_assert_cmpint(cci(&fm, 21, 8, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpint(cci(&fm, 21, 8, 0x0105, (uint8_t[]){ 0x1f, 0 }, 2, out,
+                        &n), ==, 0);            /* with its DC log */
+    g_assert_cmphex(lduw_le_p(out), ==, 0x1f);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -603,5 +682,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/cli", test_cli);
     qtest_add_func("/cxl-mctp/backpressure", test_backpressure);
     qtest_add_func("/cxl-mctp/switch-events", test_switch_events);
+    qtest_add_func("/cxl-mctp/event-notification", test_event_notification);
     return g_test_run();
 }

@@ -16,13 +16,16 @@ unbind is pciehp's hot-remove; the DCD FM commands through the Tunnel
 Management Command (dcd-info, dc-config, extents, dc-add, dc-release);
 mhd-info is Unsupported on a single-headed device; the switch's event log
 holds a Virtual CXL Switch record for the bind and Physical Switch ones
-for the port controls, and clears.
+for the port controls, and clears; with the MCTP Event Interrupt Policy
+set, a port control sends an Event Notification that `cxlfm listen`
+receives.
 
 From the host, meanwhile: discover and assign EID 20, identify, vcs-info,
 the unbound device's CXL DVSEC found by walking its extended
 capabilities with 5103h, the tunnel commands, then bind (a hot-add the
-guest sees) and a surprise unbind (pciehp's surprise removal), and the
-binding changes in the event log.
+guest sees) and a surprise unbind (pciehp's surprise removal), an Event
+Notification received by `listen`, and the binding changes in the event
+log.
 """
 
 import argparse
@@ -167,9 +170,16 @@ def host_unbind(ctx):
                  "background: 00h (Success)")
     out += expect(ctx, "unbind-again", ["unbind", "1"], 1,
                   "return-code: 02h (Invalid Input)")
-    # the guest's managed unbind, the host's bind and unbind: logged
-    # since the guest cleared the log
-    ev = expect(ctx, "events", ["events", "get", "info"], 0, "count: 3")
+    # MCTP event notification to the host's client (EID 8 on the socket)
+    out += expect(ctx, "mctp-policy", ["mctp-event-policy", "set", "1"], 0,
+                  "settings: 0x1")
+    out += expect(ctx, "notify-trigger", ["port-control", "2", "perst-deassert"], 0,
+                  "return-code: 00h (Success)")
+    out += expect(ctx, "listen", ["listen", "--wait", "10"], 0,
+                  "event-notification: eid=20 type=7 logs=info")
+    # since the guest cleared the log: its port control and managed
+    # unbind, the host's bind, unbind and port control
+    ev = expect(ctx, "events", ["events", "get", "info"], 0, "count: 5")
     ctx.check("host-events-binding",
               ev.count("uuid=40d2642533964c4da5da3d47263af425") == 3, ev)
     return out + ev
@@ -277,6 +287,23 @@ step_match events-port-control "^record [0-9]+: $PHYS" cat /tmp/out
 step events-clear fmx events-clear 'events clear info flags=1' 'return-code: 00h (Success)' exit=0
 step events-empty fmx events-empty 'events get info' 'count: 0' exit=0
 step events-no-dc-log fmx events-dc 'events get dcd' 'return-code: 02h (Invalid Input)' exit=1
+
+# MCTP event notification: the informational log enabled for us (EID 8);
+# a port control logs a record, and the endpoint sends an Event
+# Notification that `cxlfm listen` (a socket bound to type 7) receives
+step mctp-policy fmx mpol 'mctp-event-policy set 1' 'settings: 0x1' exit=0
+step mctp-policy-get fmx mpol-get 'mctp-event-policy get' 'settings: 0x1' exit=0
+step mctp-policy-no-dc fmx mpol-dc 'mctp-event-policy set 0x10' 'return-code: 02h (Invalid Input)' exit=1
+(cxlfm listen --count 1 --wait 30 > /tmp/listen 2>&1; echo "exit=$?" >> /tmp/listen) &
+sleep 2
+step notify-trigger fmx ntrig 'port-control 2 perst-assert' 'return-code: 00h (Success)' exit=0
+listened() {
+    for i in $(seq 60); do grep -q '^exit=' /tmp/listen && break; sleep 0.5; done
+    cat /tmp/listen
+}
+step_match listen-notified '^event-notification: eid=9 type=7 logs=info$' listened
+step_match listen-exit '^exit=0$' cat /tmp/listen
+step mctp-policy-off fmx mpol-off 'mctp-event-policy set 0' 'settings: 0x0' exit=0
 step event-policy fmx policy 'events policy get' 'info: 0x0' 'fatal: 0x0' exit=0
 step event-policy-msi fmx policy-msi 'events policy set 1' 'return-code: 02h (Invalid Input)' exit=1
 

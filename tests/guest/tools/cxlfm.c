@@ -9,6 +9,8 @@
  *   cxlfm [-i IF] [-l LOCAL] [-e EID] identify
  *   cxlfm [-i IF] [-l LOCAL] [-e EID] port-state [PORT...]
  *   cxlfm [-i IF] [-l LOCAL] [-e EID] raw [-t 7|8] OPCODE [HEX]
+ *   cxlfm ... COMMAND [ARGS] (every FM API command: see usage())
+ *   cxlfm ... listen [--count N] [--wait S]
  *
  * IF defaults to the first mctpusb* interface, LOCAL (our EID) to 8, EID
  * (the endpoint's) to 9. Every command first does what the guest has no
@@ -580,6 +582,12 @@ static const struct cmd commands[] = {
       "Get Event Interrupt Policy (0102h)" },
     { "events policy set", 0x0103, "info:x8=0 warn:x8=0 fail:x8=0 fatal:x8=0",
       "info warn fail fatal", "", false, "Set Event Interrupt Policy (0103h)" },
+    { "mctp-event-policy get", 0x0104, "", "", "settings:x16", false,
+      "Get MCTP Event Interrupt Policy (0104h): bit n = event log n" },
+    { "mctp-event-policy set", 0x0105, "settings:x16", "settings",
+      "settings:x16", false,
+      "Set MCTP Event Interrupt Policy (0105h): 1 info, 2 warn, 4 fail, "
+      "8 fatal, 10h DC" },
     { "port-control", 0x5102,
       "port:u8 op:u8{perst-assert,perst-deassert,reset}", "port op", "",
       false, "Physical Port Control (5102h)" },
@@ -1081,6 +1089,83 @@ static int cmd_raw(int type, const char *op, const char *hex)
     return rc ? 1 : 0;
 }
 
+/*
+ * Print the Event Notifications (0106h) the endpoint sends us, and answer
+ * each: a socket bound to the message type (any address) gets the
+ * requests (tag owner set) no request of ours is waiting for
+ */
+static int cmd_listen(int argc, char **argv)
+{
+    static const char *const logs[] = { "info", "warn", "fail", "fatal",
+                                        "dcd" };
+    int fd = socket(AF_MCTP, SOCK_DGRAM, 0), count = 1, wait_s = 30;
+    struct sockaddr_mctp a = { 0 }, from;
+    socklen_t fl;
+    uint8_t m[256];
+
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--count")) {
+            count = atoi(argv[i + 1]);
+        } else if (!strcmp(argv[i], "--wait")) {
+            wait_s = atoi(argv[i + 1]);
+        } else {
+            usage_error("listen: unknown option '%s'%s", argv[i], "");
+        }
+    }
+    if (fd < 0) {
+        die("socket(AF_MCTP)");
+    }
+    a.smctp_family = AF_MCTP;
+    a.smctp_network = MCTP_NET_ANY;
+    a.smctp_addr.s_addr = MCTP_ADDR_ANY;
+    a.smctp_type = msg_type;
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        die("bind(AF_MCTP)");
+    }
+    for (int got = 0; got < count; ) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        char names[64] = "";
+        unsigned bits;
+        ssize_t n;
+
+        if (poll(&p, 1, wait_s * 1000) != 1) {
+            printf("listen: no event notification\n");
+            return 2;
+        }
+        fl = sizeof(from);
+        n = recvfrom(fd, m, sizeof(m), 0, (struct sockaddr *)&from, &fl);
+        if (n < 0) {
+            die("recvfrom(AF_MCTP)");
+        }
+        if (n < 12 || (m[3] | m[4] << 8) != 0x0106) {
+            continue;
+        }
+        bits = n >= 14 ? m[12] | m[13] << 8 : 0;
+        for (unsigned i = 0; i < 5; i++) {
+            if (bits & (1u << i)) {
+                strcat(names, names[0] ? "," : "");
+                strcat(names, logs[i]);
+            }
+        }
+        if (!names[0]) {
+            snprintf(names, sizeof(names), "0x%x", bits);
+        }
+        printf("event-notification: eid=%u type=%u logs=%s\n",
+               from.smctp_addr.s_addr, from.smctp_type, names);
+        /* the response: category 1, the request's tag and opcode */
+        memset(m + 12, 0, 2);
+        m[0] = 1;
+        memset(m + 5, 0, 7);
+        from.smctp_tag &= ~MCTP_TAG_OWNER;
+        if (sendto(fd, m, 12, 0, (struct sockaddr *)&from, sizeof(from)) < 0) {
+            die("sendto(AF_MCTP)");
+        }
+        got++;
+    }
+    close(fd);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: cxlfm [-i IF] [-l LOCAL] [-e EID] [-t 7|8] "
@@ -1093,6 +1178,8 @@ static int usage(void)
             "      Send PPB CXL.io Configuration Request (5103h)\n"
             "  tunnel PORT COMMAND...    COMMAND through Tunnel Management "
             "(5300h)\n"
+            "  listen [--count N] [--wait S]  print (and answer) Event "
+            "Notifications (0106h)\n"
             "  raw [-t 7|8] OPCODE [HEX] any command\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         fprintf(stderr, "  %s %s\n      %s\n", commands[i].name,
@@ -1153,6 +1240,8 @@ static int dispatch(int argc, char **argv)
         return cmd_port_state(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "ppb-config")) {
         return cmd_ppb_config(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "listen") && !tunnel_depth) {
+        return cmd_listen(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "raw")) {
         int type = msg_type, i = 1;
 
