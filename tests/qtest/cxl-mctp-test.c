@@ -127,7 +127,8 @@ static bool recv_packet(FM *fm, uint8_t *pkt, size_t *len, int timeout_ms)
             n = 0;
             continue;
         }
-        if (b == 0x7d) {
+        /* the packet's bytes are escaped, the two FCS bytes after not */
+        if (b == 0x7d && (n < 2 || n < 2 + (size_t)buf[1])) {
             esc = true;
             continue;
         }
