@@ -21,6 +21,13 @@
 /* Clear Event Records input flags */
 #define CLEAR_FLAG_ALL          BIT(0)
 
+static NotifierList added = NOTIFIER_LIST_INITIALIZER(added);
+
+void cxl_events_add_notifier(Notifier *n)
+{
+    notifier_list_add(&added, n);
+}
+
 static CXLEventRecord *rec(CXLEventLog *l, unsigned i)
 {
     return &l->records[(l->first + i) % CXL_EVENT_LOG_CAPACITY];
@@ -81,6 +88,7 @@ void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
     if (l->int_mode == CXL_EVENT_INT_MSI_MSIX && e->irq) {
         e->irq(e->opaque, l->vector);
     }
+    notifier_list_notify(&added, &(CXLEventAdded) { e, type });
 }
 
 unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type)

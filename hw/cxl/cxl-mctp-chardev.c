@@ -26,6 +26,14 @@
  * manager's EID and connection survive guest reboots; a new connection on
  * the chardev forgets a half-received frame and message.
  *
+ * Output never blocks QEMU: frames go to a bounded queue (TX_QUEUE_SIZE
+ * bytes) written with qemu_chr_fe_write() as far as the chardev takes
+ * them, the rest when it can take more (qemu_chr_fe_add_watch(), G_IO_OUT).
+ * A fabric manager that stops reading fills the queue; frames that do not
+ * fit are dropped whole (the cxl_mctp_serial_tx_drop trace event), as a
+ * wire loses them, so the byte stream stays framed. A closed or new
+ * connection empties the queue.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -49,6 +57,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLMCTPChardev, CXL_MCTP_CHARDEV)
 #define FRAME_REVISION  0x01
 #define FCS_INIT        0xffff
 #define MTU_MAX         (255 - CXL_MCTP_HDR_LEN)
+/* bytes of frames waiting for the chardev: a few maximal messages */
+#define TX_QUEUE_SIZE   (32 * 1024)
 
 typedef enum RxState {
     RX_IDLE,            /* waiting for a flag */
@@ -79,6 +89,12 @@ struct CXLMCTPChardev {
         uint16_t fcs_rcvd;
         uint8_t buf[255];
     } rx;
+    struct {
+        uint8_t buf[TX_QUEUE_SIZE];
+        size_t head;            /* first byte not yet written */
+        size_t len;             /* bytes queued from head */
+        guint watch;            /* waiting for the chardev to take more */
+    } tx;
 };
 
 static void bad_frame(CXLMCTPChardev *s, const char *why)
@@ -161,6 +177,72 @@ static void rx_byte(CXLMCTPChardev *s, uint8_t c)
     }
 }
 
+static void tx_flush(CXLMCTPChardev *s);
+
+static gboolean tx_writable(void *do_not_use, GIOCondition cond,
+                            void *opaque)
+{
+    CXLMCTPChardev *s = opaque;
+
+    s->tx.watch = 0;
+    tx_flush(s);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Write what the chardev takes now; wait for it to take the rest. No
+ * fabric manager connected: the chardev discards what it is given (the
+ * response is lost, as on a wire).
+ */
+static void tx_flush(CXLMCTPChardev *s)
+{
+    while (s->tx.len) {
+        int n = qemu_chr_fe_write(&s->chr, s->tx.buf + s->tx.head,
+                                  s->tx.len);
+
+        if (n <= 0) {
+            break;
+        }
+        s->tx.head += n;
+        s->tx.len -= n;
+    }
+    if (!s->tx.len) {
+        s->tx.head = 0;
+    } else if (!s->tx.watch) {
+        s->tx.watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
+                                            tx_writable, s);
+        if (!s->tx.watch) {
+            /* the chardev cannot tell when it is writable: nobody there */
+            s->tx.head = s->tx.len = 0;
+        }
+    }
+}
+
+static void tx_reset(CXLMCTPChardev *s)
+{
+    if (s->tx.watch) {
+        g_source_remove(s->tx.watch);
+        s->tx.watch = 0;
+    }
+    s->tx.head = s->tx.len = 0;
+}
+
+/* Queue frame @f (@n bytes) whole, or drop it if it does not fit */
+static void tx_queue(CXLMCTPChardev *s, const uint8_t *f, size_t n)
+{
+    if (s->tx.len + n > TX_QUEUE_SIZE) {
+        trace_cxl_mctp_serial_tx_drop(s->ep.name, n, s->tx.len);
+        return;
+    }
+    if (s->tx.head + s->tx.len + n > TX_QUEUE_SIZE) {
+        memmove(s->tx.buf, s->tx.buf + s->tx.head, s->tx.len);
+        s->tx.head = 0;
+    }
+    memcpy(s->tx.buf + s->tx.head + s->tx.len, f, n);
+    s->tx.len += n;
+    tx_flush(s);
+}
+
 static void chr_send(CXLMCTPEndpoint *ep, const uint8_t *pkt, size_t len)
 {
     CXLMCTPChardev *s = ep->opaque;
@@ -185,8 +267,7 @@ static void chr_send(CXLMCTPEndpoint *ep, const uint8_t *pkt, size_t len)
     frame[n++] = fcs >> 8;
     frame[n++] = fcs & 0xff;
     frame[n++] = FRAME_FLAG;
-    /* no fabric manager connected: the response is lost, as on a wire */
-    qemu_chr_fe_write_all(&s->chr, frame, n);
+    tx_queue(s, frame, n);
 }
 
 static size_t chr_handle(CXLMCTPEndpoint *ep, uint8_t type,
@@ -195,8 +276,8 @@ static size_t chr_handle(CXLMCTPEndpoint *ep, uint8_t type,
 {
     CXLMCTPChardev *s = ep->opaque;
 
-    return cxl_mctp_target_handle(s->target, ep->name, type, req, req_len,
-                                  rsp, rsp_size);
+    return cxl_mctp_target_handle(s->target, ep, type, req, req_len, rsp,
+                                  rsp_size);
 }
 
 static int chr_can_read(void *opaque)
@@ -220,6 +301,7 @@ static void chr_event(void *opaque, QEMUChrEvent event)
     if (event == CHR_EVENT_OPENED || event == CHR_EVENT_CLOSED) {
         s->rx.state = RX_IDLE;
         s->ep.rx.active = false;
+        tx_reset(s);
     }
 }
 
@@ -244,6 +326,7 @@ static void chr_realize(DeviceState *dev, Error **errp)
     cxl_mctp_init(&s->ep, g_strdup(name), s, s->mtu, s->eid,
                   cxl_mctp_target_types(s->target),
                   cxl_mctp_target_rsp_max(s->target), chr_handle, chr_send);
+    cxl_mctp_target_watch(&s->ep, s->target);
     qemu_chr_fe_set_handlers(&s->chr, chr_can_read, chr_read, chr_event,
                              NULL, s, NULL, true);
 }
@@ -252,6 +335,8 @@ static void chr_unrealize(DeviceState *dev)
 {
     CXLMCTPChardev *s = CXL_MCTP_CHARDEV(dev);
 
+    cxl_mctp_target_unwatch(&s->ep);
+    tx_reset(s);
     qemu_chr_fe_deinit(&s->chr, false);
     g_free((char *)s->ep.name);
 }

@@ -9,39 +9,14 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/cxl/cxl-component.h"
+#include "qemu/bswap.h"
+#include "hw/cxl/cxl-events.h"
+#include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-mctp.h"
 #include "hw/cxl/cxl-switch-cci.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
-typedef struct FindSwitchCCI {
-    CXLUpstreamPort *usp;
-    CXLSwitchCCI *found;
-} FindSwitchCCI;
-
-static int find_switch_cci(Object *obj, void *opaque)
-{
-    FindSwitchCCI *f = opaque;
-    CXLSwitchCCI *s = (CXLSwitchCCI *)object_dynamic_cast(obj,
-                                                          TYPE_CXL_SWITCH_CCI);
-
-    if (s && s->target == f->usp) {
-        f->found = s;
-        return 1;
-    }
-    return 0;
-}
-
-/* The switch mailbox CCI of @usp, or NULL */
-static CXLSwitchCCI *switch_cci_of(CXLUpstreamPort *usp)
-{
-    FindSwitchCCI f = { .usp = usp };
-
-    object_child_foreach_recursive(object_get_root(), find_switch_cci, &f);
-    return f.found;
-}
-
-/* The CCI of @id's component for message @type, or NULL (why) */
 static CXLCCI *target_cci(const char *id, uint8_t type, const char **why)
 {
     Object *obj = cxl_peripheral(id);
@@ -52,7 +27,7 @@ static CXLCCI *target_cci(const char *id, uint8_t type, const char **why)
         return NULL;
     }
     if (object_dynamic_cast(obj, TYPE_CXL_USP)) {
-        CXLSwitchCCI *s = switch_cci_of(CXL_USP(obj));
+        CXLSwitchCCI *s = cxl_switch_cci_of(CXL_USP(obj));
 
         if (!s) {
             *why = "the switch has no cxl-switch-mailbox-cci";
@@ -142,9 +117,130 @@ size_t cxl_mctp_target_rsp_max(const char *id)
     return CXL_CCI_MSG_HDR_LEN + max;
 }
 
-size_t cxl_mctp_target_handle(const char *id, const char *ep, uint8_t type,
-                              const uint8_t *req, size_t req_len,
-                              uint8_t *rsp, size_t rsp_size)
+/*
+ * ---- MCTP event notification (from memory of CXL r3.1 8.2.9.2.6 to
+ * 8.2.9.2.8; not checked against the spec text) ----
+ *
+ * Get MCTP Event Interrupt Policy (0104h): no input; output the 2-byte
+ * Event Interrupt Settings: bit n enables notifications for event log n
+ * (0 informational, 1 warning, 2 failure, 3 fatal, 4 Dynamic Capacity).
+ * Set MCTP Event Interrupt Policy (0105h): input the same 2 bytes, output
+ * the settings now in force. Event Notification (0106h): a request the
+ * component sends, with the same 2 bytes saying which log got a record.
+ *
+ * The settings belong to the endpoint (each MCTP binding its own fabric
+ * manager), not to the CCI: the endpoint answers 0104h/0105h itself, for
+ * a component whose CCI (of the message type used) has event logs, else
+ * Unsupported; a bit for a log that does not exist or a reserved bit is
+ * Invalid Input. Set remembers the requester's EID and the message type:
+ * each record later added to an enabled log of that CCI sends that EID an
+ * Event Notification request (tag owner set, the endpoint's own tag, from
+ * the endpoint's EID) of that type; its response is dropped, as every
+ * response the endpoint receives. A bus reset (USB) clears the settings.
+ * These two commands are not in the CCI's Command Effects Log.
+ */
+
+#define OP_GET_MCTP_EVENT_POLICY    0x0104
+#define OP_SET_MCTP_EVENT_POLICY    0x0105
+#define OP_EVENT_NOTIFICATION       0x0106
+#define EVENT_SETTINGS_LOGS         0x000f  /* info, warn, fail, fatal */
+#define EVENT_SETTINGS_DC           0x0010
+
+/* A CCI message header, after the MCTP type byte */
+static void msg_header(uint8_t *h, uint8_t category, uint8_t tag,
+                       uint16_t opcode, uint32_t len, uint16_t rc)
+{
+    CXLCCIMsgHeader *m = (CXLCCIMsgHeader *)h;
+
+    memset(m, 0, sizeof(*m));
+    m->category = category;
+    m->tag = tag;
+    m->opcode = cpu_to_le16(opcode);
+    st24_le_p(m->payload_len, len);
+    m->return_code = cpu_to_le16(rc);
+}
+
+static size_t event_policy(CXLMCTPEndpoint *ep, CXLCCI *cci, uint8_t type,
+                           const uint8_t *req, size_t req_len, uint8_t *rsp,
+                           size_t rsp_size)
+{
+    const CXLCCIMsgHeader *rq = (const CXLCCIMsgHeader *)req;
+    uint16_t opcode = le16_to_cpu(rq->opcode);
+    size_t in_len = cxl_ld24_le(rq->payload_len) & CXL_CCI_MSG_LEN_MASK;
+    uint16_t valid, want;
+    CXLRetCode rc = CXL_RC_SUCCESS;
+
+    if (in_len != req_len - CXL_CCI_MSG_HDR_LEN) {
+        rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
+    } else if (!cci->events) {
+        rc = CXL_RC_UNSUPPORTED;
+    } else if (opcode == OP_GET_MCTP_EVENT_POLICY) {
+        rc = in_len ? CXL_RC_INVALID_PAYLOAD_LENGTH : CXL_RC_SUCCESS;
+    } else if (in_len != 2) {
+        rc = CXL_RC_INVALID_PAYLOAD_LENGTH;
+    } else {
+        valid = EVENT_SETTINGS_LOGS |
+                (cci->events->has_dc ? EVENT_SETTINGS_DC : 0);
+        want = lduw_le_p(req + CXL_CCI_MSG_HDR_LEN);
+        if (want & ~valid) {
+            rc = CXL_RC_INVALID_INPUT;
+        } else {
+            ep->notify.settings = want;
+            ep->notify.fm_eid = ep->msg_src;
+            ep->notify.type = type;
+        }
+    }
+    trace_cxl_mctp_event_policy(ep->name, opcode, ep->notify.settings,
+                                ep->notify.fm_eid, rc);
+    msg_header(rsp, CXL_CCI_MSG_RESPONSE, rq->tag, opcode,
+               rc == CXL_RC_SUCCESS ? 2 : 0, rc);
+    if (rc != CXL_RC_SUCCESS) {
+        return CXL_CCI_MSG_HDR_LEN;
+    }
+    stw_le_p(rsp + CXL_CCI_MSG_HDR_LEN, ep->notify.settings);
+    return CXL_CCI_MSG_HDR_LEN + 2;
+}
+
+static void event_added(Notifier *n, void *data)
+{
+    CXLMCTPEndpoint *ep = container_of(n, CXLMCTPEndpoint, notify.added);
+    const CXLEventAdded *ev = data;
+    uint8_t msg[1 + CXL_CCI_MSG_HDR_LEN + 2];
+    uint8_t tag = ep->notify.next_tag++ & 7;
+    const char *why;
+    CXLCCI *cci;
+
+    if (!(ep->notify.settings & BIT(ev->type))) {
+        return;
+    }
+    cci = target_cci(ep->notify.target, ep->notify.type, &why);
+    if (!cci || cci->events != ev->logs) {
+        return;
+    }
+    msg[0] = ep->notify.type;
+    msg_header(msg + 1, CXL_CCI_MSG_REQUEST, tag, OP_EVENT_NOTIFICATION, 2,
+               0);
+    stw_le_p(msg + 1 + CXL_CCI_MSG_HDR_LEN, BIT(ev->type));
+    trace_cxl_mctp_event_notification(ep->name, ep->notify.fm_eid, ev->type);
+    cxl_mctp_send_message(ep, ep->notify.fm_eid, ep->eid, tag, true, msg,
+                          sizeof(msg));
+}
+
+void cxl_mctp_target_watch(CXLMCTPEndpoint *ep, const char *id)
+{
+    ep->notify.target = id;
+    ep->notify.added.notify = event_added;
+    cxl_events_add_notifier(&ep->notify.added);
+}
+
+void cxl_mctp_target_unwatch(CXLMCTPEndpoint *ep)
+{
+    notifier_remove(&ep->notify.added);
+}
+
+size_t cxl_mctp_target_handle(const char *id, CXLMCTPEndpoint *ep,
+                              uint8_t type, const uint8_t *req,
+                              size_t req_len, uint8_t *rsp, size_t rsp_size)
 {
     const char *why;
     CXLCCI *cci = target_cci(id, type, &why);
@@ -152,14 +248,22 @@ size_t cxl_mctp_target_handle(const char *id, const char *ep, uint8_t type,
     CXLRetCode rc;
 
     if (!cci) {
-        trace_cxl_mctp_drop(ep, why);
+        trace_cxl_mctp_drop(ep->name, why);
         return 0;
+    }
+    if (req_len >= CXL_CCI_MSG_HDR_LEN &&
+        (req[0] & CXL_CCI_MSG_CATEGORY_MASK) == CXL_CCI_MSG_REQUEST &&
+        (lduw_le_p(req + offsetof(CXLCCIMsgHeader, opcode)) ==
+         OP_GET_MCTP_EVENT_POLICY ||
+         lduw_le_p(req + offsetof(CXLCCIMsgHeader, opcode)) ==
+         OP_SET_MCTP_EVENT_POLICY)) {
+        return event_policy(ep, cci, type, req, req_len, rsp, rsp_size);
     }
     /*
      * No response when there is none to give (cxl-cci.h): a message
      * shorter than its header or one that is not a request
      */
     rc = cxl_cci_msg_execute(cci, req, req_len, rsp, rsp_size, &rsp_len);
-    trace_cxl_mctp_cci(ep, id, type, rc);
+    trace_cxl_mctp_cci(ep->name, id, type, rc);
     return rc == CXL_RC_SUCCESS ? rsp_len : 0;
 }

@@ -160,8 +160,8 @@ static size_t usb_handle(CXLMCTPEndpoint *ep, uint8_t type,
 {
     USBCXLMCTP *s = ep->opaque;
 
-    return cxl_mctp_target_handle(s->target, ep->name, type, req, req_len,
-                                  rsp, rsp_size);
+    return cxl_mctp_target_handle(s->target, ep, type, req, req_len, rsp,
+                                  rsp_size);
 }
 
 static void flush_in(USBCXLMCTP *s)
@@ -289,12 +289,14 @@ static void usb_cxl_mctp_realize(USBDevice *dev, Error **errp)
                   cxl_mctp_target_rsp_max(s->target), usb_handle, usb_send);
     /* take what the host may send if it raises its MTU (255 - 4 - 4) */
     s->ep.rx_mtu = RX_MTU;
+    cxl_mctp_target_watch(&s->ep, s->target);
 }
 
 static void usb_cxl_mctp_unrealize(USBDevice *dev)
 {
     USBCXLMCTP *s = USB_CXL_MCTP(dev);
 
+    cxl_mctp_target_unwatch(&s->ep);
     flush_in(s);
     qemu_bh_delete(s->wakeup);
     g_free((char *)s->ep.name);

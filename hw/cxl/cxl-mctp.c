@@ -60,6 +60,7 @@ void cxl_mctp_reset(CXLMCTPEndpoint *ep)
     ep->discovered = false;
     ep->rx.active = false;
     ep->rx.len = 0;
+    ep->notify.settings = 0;
 }
 
 static void drop(CXLMCTPEndpoint *ep, const char *why)
@@ -240,6 +241,7 @@ static void message(CXLMCTPEndpoint *ep, uint8_t src, uint8_t tag,
         rsp_len = control(ep, msg, len, rsp, &from);
     } else if (type < 32 && (ep->types & BIT(type))) {
         rsp = g_malloc0(1 + ep->rsp_max);
+        ep->msg_src = src;
         rsp_len = ep->handle(ep, type, msg + 1, len - 1, rsp + 1,
                              ep->rsp_max);
         if (!rsp_len) {

@@ -15,7 +15,10 @@
  *        Type 3 SLD, 3 a switch; LTSSM state 3: L0.
  *  5102h Physical Port Control (CXLPortControlIn): opcode 0 assert
  *        PERST, 1 deassert PERST, 2 reset PPB; a reset of a downstream
- *        port resets what is below it.
+ *        port resets what is below it. QMP: cxl-port-control.
+ *  5103h Send PPB CXL.io Configuration Request (CXLPPBConfigIn/Out, from
+ *        memory): a config access of the device below a downstream port,
+ *        bound or not, see cmd_ppb_config().
  *
  * the FM API virtual switch commands (CXL r3.1 7.6.7.2, from memory;
  * VCS 0 is the upstream port the CCI serves (target) with its downstream
@@ -78,8 +81,10 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
+#include "hw/registerfields.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-switch-cci.h"
 #include "hw/cxl/cxl-type3.h"
@@ -138,6 +143,32 @@ unsigned cxl_switch_ports(CXLUpstreamPort *usp, CXLSwitchPortInfo *ports)
     ports[0].port = PCI_DEVICE(usp);
     ports[0].upstream = true;
     return n;
+}
+
+typedef struct FindSwitchCCI {
+    CXLUpstreamPort *usp;
+    CXLSwitchCCI *found;
+} FindSwitchCCI;
+
+static int find_switch_cci(Object *obj, void *opaque)
+{
+    FindSwitchCCI *f = opaque;
+    CXLSwitchCCI *s = (CXLSwitchCCI *)object_dynamic_cast(obj,
+                                                          TYPE_CXL_SWITCH_CCI);
+
+    if (s && s->target == f->usp) {
+        f->found = s;
+        return 1;
+    }
+    return 0;
+}
+
+CXLSwitchCCI *cxl_switch_cci_of(CXLUpstreamPort *usp)
+{
+    FindSwitchCCI f = { .usp = usp };
+
+    object_child_foreach_recursive(object_get_root(), find_switch_cci, &f);
+    return f.found;
 }
 
 static CXLUpstreamPort *target_of(CXLCCI *cci)
@@ -235,6 +266,109 @@ static const CXLSwitchPortInfo *find_port(const CXLSwitchPortInfo *ports,
     return NULL;
 }
 
+/*
+ * ---- Switch event records (layouts and UUIDs from memory of CXL r3.1
+ * 7.6.8, in cxl-mailbox.h) ----
+ *
+ * The switch CCI has the informational, warning, failure and fatal event
+ * logs (cxl-events.c; no interrupts: Set Event Interrupt Policy takes no
+ * MSI/MSI-X mode) with Get/Clear Event Records and Get/Set Event Interrupt
+ * Policy. It logs in the informational log:
+ *  - a Physical Switch Event Record (Link State Change) for a downstream
+ *    port when Physical Port Control asserts or deasserts PERST# or resets
+ *    it (FM API or QMP); its port state is Get Physical Port State's;
+ *  - a Virtual CXL Switch Event Record (Binding Change) when a vPPB is
+ *    bound or unbound (Bind/Unbind vPPB completing, QMP cxl-bind-vppb; a
+ *    QMP wait or managed unbind logs when it starts, binding status "in
+ *    progress").
+ */
+
+static uint8_t vppb_binding_status(CXLUpstreamPort *usp,
+                                   CXLDownstreamPort *dsp);
+static CXLDownstreamPort *vppb_port(CXLUpstreamPort *usp, unsigned vppb,
+                                    uint8_t *port_id, unsigned *nr_vppbs);
+
+/* The upstream port of @dsp's switch (VCS 0's, whichever VCS @dsp is in) */
+static CXLUpstreamPort *usp_of(CXLDownstreamPort *dsp)
+{
+    CXLUpstreamPort *u = CXL_USP(pci_get_bus(PCI_DEVICE(dsp))->qbus.parent);
+
+    return u->vcs_of ?: u;
+}
+
+static void log_phys_event(CXLSwitchCCI *s, const CXLSwitchPortInfo *p,
+                           uint8_t type)
+{
+    static const uint8_t uuid[] = { CXL_EVENT_PHYS_SWITCH_UUID };
+    CXLEventPhysSwitch r = { };
+
+    if (!s) {
+        return;
+    }
+    memcpy(r.hdr.uuid, uuid, sizeof(uuid));
+    r.port_id = p->id;
+    r.event_type = type;
+    port_info(p, &r.state);
+    trace_cxl_switch_event(s->cci.name, "physical switch", p->id, type);
+    cxl_events_add(&s->events, CXL_EVLOG_INFO, (CXLEventRecord *)&r,
+                   cxl_cci_timestamp(&s->cci));
+}
+
+/*
+ * A binding change of @dsp's vPPB. The physical port's own link (to the
+ * device) does not change with the binding: no Physical Switch record.
+ */
+static void log_binding_event(CXLSwitchCCI *s, CXLDownstreamPort *dsp)
+{
+    static const uint8_t uuid[] = { CXL_EVENT_VIRT_SWITCH_UUID };
+    CXLEventVirtSwitch r = { };
+    PCIDevice *d = PCI_DEVICE(dsp);
+    CXLUpstreamPort *usp;
+    unsigned c, k, nr = 0;
+    uint16_t ld;
+    uint8_t port;
+
+    if (!s) {
+        return;
+    }
+    usp = s->target;
+    /* @dsp is vPPB k of VCS c */
+    for (c = 0; c < usp->nr_vcss; c++) {
+        CXLUpstreamPort *u = cxl_switch_vcs(usp, c);
+
+        vppb_port(u, 0, NULL, &nr);
+        for (k = 0; k < nr && vppb_port(u, k, NULL, NULL) != dsp; k++) {
+            /* find the vPPB */
+        }
+        if (k < nr) {
+            break;
+        }
+    }
+    if (c == usp->nr_vcss) {
+        return;
+    }
+    memcpy(r.hdr.uuid, uuid, sizeof(uuid));
+    r.vcs_id = c;
+    r.vppb_id = k;
+    r.event_type = CXL_VIRT_SWITCH_BINDING_CHANGE;
+    r.binding_status = vppb_binding_status(usp, dsp);
+    r.port_id = 0xff;
+    r.ld_id = 0xff;
+    if (dsp->binding != CXL_DSP_UNBOUND &&
+        cxl_vppb_target(usp, dsp, &port, &ld)) {
+        r.port_id = port;
+        r.ld_id = ld == CXL_LD_ID_NONE ? 0xff : ld;
+    }
+    r.link_control = cpu_to_le16(pci_get_word(d->config + d->exp.exp_cap +
+                                              PCI_EXP_LNKCTL));
+    r.slot_control = cpu_to_le16(pci_get_word(d->config + d->exp.exp_cap +
+                                              PCI_EXP_SLTCTL));
+    trace_cxl_switch_event(s->cci.name, "virtual switch", k,
+                           r.binding_status);
+    cxl_events_add(&s->events, CXL_EVLOG_INFO, (CXLEventRecord *)&r,
+                   cxl_cci_timestamp(&s->cci));
+}
+
 static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
                                      size_t in_len, uint8_t *out,
                                      size_t *out_len)
@@ -265,30 +399,162 @@ static CXLRetCode cmd_get_port_state(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
-static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
-                                   size_t in_len, uint8_t *out,
-                                   size_t *out_len)
+/*
+ * Physical Port Control of port @id of @usp (the FM API command and QMP's
+ * cxl-port-control): NULL, or why not (then *@bad_op tells whether the
+ * operation or the port is at fault)
+ */
+static const char *port_control(CXLUpstreamPort *usp, CXLSwitchCCI *s,
+                                uint8_t id, unsigned op, bool *bad_op)
 {
     CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
-    unsigned n = cxl_switch_ports(target_of(cci), ports);
-    const CXLPortControlIn *i = (const CXLPortControlIn *)in;
-    const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
+    unsigned n = cxl_switch_ports(usp, ports);
+    const CXLSwitchPortInfo *p = find_port(ports, n, id);
 
-    trace_cxl_switch_port_control(i->ppb_id, i->opcode);
-    if (!p || p->upstream || i->opcode > PORT_CONTROL_RESET_PPB) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
-                      "operation %u: %s\n", cci->name, i->ppb_id, i->opcode,
-                      !p ? "no such port" :
-                      p->upstream ? "not a downstream port" :
-                      "no such operation");
-        return CXL_RC_INVALID_INPUT;
+    trace_cxl_switch_port_control(id, op);
+    *bad_op = false;
+    if (!p) {
+        return "no such physical port";
     }
-    if (i->opcode == PORT_CONTROL_RESET_PPB) {
+    if (p->upstream) {
+        return "the upstream port (only downstream ports are controlled)";
+    }
+    if (op > PORT_CONTROL_RESET_PPB) {
+        *bad_op = true;
+        return "no such operation";
+    }
+    if (op == PORT_CONTROL_RESET_PPB) {
         /* reset the PPB: the port and everything below it */
         bus_cold_reset(BUS(pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))));
         device_cold_reset(DEVICE(p->port));
     }
     /* PERST# assert/deassert: nothing to model for an emulated link */
+    log_phys_event(s, p, CXL_PHYS_SWITCH_LINK_STATE_CHANGE);
+    return NULL;
+}
+
+static CXLRetCode cmd_port_control(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    const CXLPortControlIn *i = (const CXLPortControlIn *)in;
+    bool bad_op;
+    const char *why = port_control(target_of(cci), cci->opaque, i->ppb_id,
+                                   i->opcode, &bad_op);
+
+    if (why) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Physical Port Control: port %u "
+                      "operation %u: %s\n", cci->name, i->ppb_id, i->opcode,
+                      why);
+        return CXL_RC_INVALID_INPUT;
+    }
+    return CXL_RC_SUCCESS;
+}
+
+/* Send PPB CXL.io Configuration Request: the 24-bit request field */
+FIELD(PPB_CFG, REG, 0, 8)
+FIELD(PPB_CFG, EXT_REG, 8, 4)
+FIELD(PPB_CFG, FIRST_BE, 12, 4)
+FIELD(PPB_CFG, WRITE, 23, 1)
+
+/*
+ * One configuration access of @d at @addr: the bytes @be enables (a
+ * DWORD, a word or a byte at once when they are one; else byte by byte,
+ * as a PCIe completer splits nothing but we have no wider accessor for
+ * scattered bytes), through the device's own config accessors (its
+ * config_read/config_write: write masks, W1C bits and side effects as
+ * for the host). Returns the bytes read, in place.
+ */
+static uint32_t ppb_config_access(PCIDevice *d, uint32_t addr, unsigned be,
+                                  bool write, uint32_t data)
+{
+    static const struct { uint8_t be, off, len; } whole[] = {
+        { 0xf, 0, 4 }, { 0x3, 0, 2 }, { 0xc, 2, 2 },
+    };
+    uint32_t val = 0;
+
+    for (unsigned k = 0; k < ARRAY_SIZE(whole); k++) {
+        if (be == whole[k].be) {
+            uint32_t a = addr + whole[k].off, shift = 8 * whole[k].off;
+
+            if (write) {
+                d->config_write(d, a, data >> shift, whole[k].len);
+                return 0;
+            }
+            return d->config_read(d, a, whole[k].len) << shift;
+        }
+    }
+    for (unsigned b = 0; b < 4; b++) {
+        if (be & BIT(b)) {
+            if (write) {
+                d->config_write(d, addr + b, (data >> (8 * b)) & 0xff, 1);
+            } else {
+                val |= (d->config_read(d, addr + b, 1) & 0xff) << (8 * b);
+            }
+        }
+    }
+    return val;
+}
+
+/*
+ * Send PPB CXL.io Configuration Request (5103h, layout from memory in
+ * cxl-mailbox.h): a configuration read or write of the device below the
+ * downstream port named by PPB ID (function 0 of device 0 on its
+ * secondary bus), not of the port's own bridge. It reaches the device
+ * whether its vPPB is bound or not: an unbound device, hidden from the
+ * host (its config space reads as all ones there), is still readable by
+ * the fabric manager (its DVSECs, its identity); writes to it are lost
+ * when a bind resets it. Nothing below the port: reads return all ones,
+ * writes are dropped (a master abort), Success. Invalid Input: no such
+ * port, the upstream port, no byte enabled, Register Number bits 1:0 set
+ * (not a DWORD), an offset past the device's configuration space (256
+ * bytes for a conventional PCI device; the 12-bit offset cannot exceed
+ * 4 KiB).
+ */
+static CXLRetCode cmd_ppb_config(CXLCCI *cci, const uint8_t *in,
+                                 size_t in_len, uint8_t *out, size_t *out_len)
+{
+    CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+    unsigned n = cxl_switch_ports(target_of(cci), ports);
+    const CXLPPBConfigIn *i = (const CXLPPBConfigIn *)in;
+    CXLPPBConfigOut *o = (CXLPPBConfigOut *)out;
+    uint32_t req = i->request[0] | i->request[1] << 8 | i->request[2] << 16;
+    uint32_t reg = FIELD_EX32(req, PPB_CFG, REG);
+    uint32_t addr = FIELD_EX32(req, PPB_CFG, EXT_REG) << 8 | reg;
+    unsigned be = FIELD_EX32(req, PPB_CFG, FIRST_BE);
+    bool write = FIELD_EX32(req, PPB_CFG, WRITE);
+    const CXLSwitchPortInfo *p = find_port(ports, n, i->ppb_id);
+    PCIDevice *d = NULL;
+    const char *why = NULL;
+
+    trace_cxl_switch_ppb_config(i->ppb_id, addr, be, write,
+                                le32_to_cpu(i->data));
+    if (!p || p->upstream) {
+        why = !p ? "no such physical port" : "the upstream port";
+    } else if (!be) {
+        why = "no byte enabled";
+    } else if (reg & 3) {
+        why = "the register number is not a DWORD's";
+    } else {
+        d = pci_bridge_get_sec_bus(PCI_BRIDGE(p->port))->devices[0];
+        if (d && addr + 4 > pci_config_size(d)) {
+            why = "past the device's configuration space";
+        }
+    }
+    if (why) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: Send PPB CXL.io Configuration "
+                      "Request: port %u offset %03xh byte enables %xh: %s\n",
+                      cci->name, i->ppb_id, addr, be, why);
+        return CXL_RC_INVALID_INPUT;
+    }
+    o->data = 0;
+    if (!d) {
+        o->data = write ? 0 : cpu_to_le32(UINT32_MAX);
+    } else {
+        o->data = cpu_to_le32(ppb_config_access(d, addr, be, write,
+                                                le32_to_cpu(i->data)));
+    }
+    *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;
 }
 
@@ -483,6 +749,7 @@ static CXLRetCode bind_complete(CXLCCI *cci)
 
     if (dsp->binding == CXL_DSP_BINDING) {
         cxl_dsp_bind(dsp);
+        log_binding_event(cci->opaque, dsp);
     }
     return CXL_RC_SUCCESS;
 }
@@ -500,8 +767,11 @@ static CXLRetCode unbind_complete(CXLCCI *cci)
 {
     CXLDownstreamPort *dsp = CXL_SWITCH_CCI(cci->opaque)->bg_dsp;
 
-    return dsp->binding == CXL_DSP_UNBINDING ? CXL_RC_BACKGROUND
-                                             : CXL_RC_SUCCESS;
+    if (dsp->binding == CXL_DSP_UNBINDING) {
+        return CXL_RC_BACKGROUND;
+    }
+    log_binding_event(cci->opaque, dsp);
+    return CXL_RC_SUCCESS;
 }
 
 static void unbind_abort(CXLCCI *cci)
@@ -688,6 +958,9 @@ const CXLCCICommand cxl_switch_commands[] = {
     { CXL_OP_PHYSICAL_PORT_CONTROL, "Physical Port Control",
       cmd_port_control, CXL_CCI_IN_EXACT, sizeof(CXLPortControlIn),
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
+    { CXL_OP_SEND_PPB_CONFIG, "Send PPB CXL.io Configuration Request",
+      cmd_ppb_config, CXL_CCI_IN_EXACT, sizeof(CXLPPBConfigIn),
+      CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
     { CXL_OP_GET_VCS_INFO, "Get Virtual CXL Switch Info", cmd_get_vcs_info,
       CXL_CCI_IN_MIN, sizeof(CXLGetVCSInfoIn), 0 },
     { CXL_OP_BIND_VPPB, "Bind vPPB", cmd_bind_vppb, CXL_CCI_IN_EXACT,
@@ -810,6 +1083,7 @@ void qmp_cxl_bind_vppb(const char *path, uint8_t vppb, bool has_port,
         return;
     }
     cxl_dsp_bind(dsp);
+    log_binding_event(cxl_switch_cci_of(usp_of(dsp)), dsp);
 }
 
 void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
@@ -834,6 +1108,30 @@ void qmp_cxl_unbind_vppb(const char *path, uint8_t vppb, bool has_mode,
         return;
     }
     cxl_dsp_unbind(dsp, modes[has_mode ? mode : CXL_UNBIND_MODE_MANAGED]);
+    log_binding_event(cxl_switch_cci_of(usp_of(dsp)), dsp);
+}
+
+void qmp_cxl_port_control(const char *path, uint8_t port,
+                          CxlPortControl operation, Error **errp)
+{
+    static const unsigned ops[] = {
+        [CXL_PORT_CONTROL_PERST_ASSERT] = PORT_CONTROL_ASSERT_PERST,
+        [CXL_PORT_CONTROL_PERST_DEASSERT] = PORT_CONTROL_DEASSERT_PERST,
+        [CXL_PORT_CONTROL_RESET] = PORT_CONTROL_RESET_PPB,
+    };
+    CXLUpstreamPort *usp = qmp_switch(path, errp);
+    bool bad_op;
+    const char *why;
+
+    if (!usp) {
+        return;
+    }
+    why = port_control(usp, cxl_switch_cci_of(usp), port, ops[operation],
+                       &bad_op);
+    if (why) {
+        error_setg(errp, "%s: port %u of switch '%s': %s",
+                   bad_op ? "operation" : "port", port, path, why);
+    }
 }
 
 static CxlVppbInfoList *qmp_vppbs(CXLUpstreamPort *usp, CXLUpstreamPort *u)
@@ -970,6 +1268,11 @@ static void scci_irq(void *opaque, unsigned vector)
     }
 }
 
+static uint32_t scci_event_status(void *opaque)
+{
+    return cxl_events_status(&CXL_SWITCH_CCI(opaque)->events);
+}
+
 static void scci_realize(PCIDevice *d, Error **errp)
 {
     ERRP_GUARD();
@@ -1011,9 +1314,14 @@ static void scci_realize(PCIDevice *d, Error **errp)
                          cxl_switch_commands_len);
     cxl_cci_add_commands(&s->cci, cxl_switch_ld_commands,
                          cxl_switch_ld_commands_len);
+    s->cci.events = &s->events;
+    cxl_events_reset(&s->events, 0);
+    cxl_cci_add_commands(&s->cci, cxl_event_commands,
+                         cxl_event_commands_len);
     cxl_cci_finalize(&s->cci);
 
     s->regs.opaque = d;
+    s->regs.event_status = scci_event_status;
     s->regs.irq = scci_irq;
     s->regs.irq_vector = 0;
     cxl_device_regs_init(&s->regs, OBJECT(d), "cxl-switch-cci-registers",
@@ -1038,6 +1346,7 @@ static void scci_reset(DeviceState *dev)
 
     trace_cxl_switch_cci_reset(dev->id ?: "", PCI_DEVICE(dev)->devfn);
     cxl_cci_reset(&s->cci);
+    cxl_events_reset(&s->events, 0);
     cxl_device_regs_reset(&s->regs);
 }
 

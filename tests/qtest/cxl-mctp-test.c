@@ -8,7 +8,8 @@
  * FM CCI below the switch, multi-packet requests and responses,
  * malformed frames and packets, wrong message types and truncated
  * payloads (the CXL return codes of include/hw/cxl/cxl-cci.h), and that
- * QEMU keeps answering afterwards.
+ * QEMU keeps answering afterwards, also when the fabric manager stops
+ * reading (back-pressure: QMP still answers).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -126,7 +127,8 @@ static bool recv_packet(FM *fm, uint8_t *pkt, size_t *len, int timeout_ms)
             n = 0;
             continue;
         }
-        if (b == 0x7d) {
+        /* the packet's bytes are escaped, the two FCS bytes after not */
+        if (b == 0x7d && (n < 2 || n < 2 + (size_t)buf[1])) {
             esc = true;
             continue;
         }
@@ -513,6 +515,174 @@ static void test_tunnel(void)
     fm_stop(&fm);
 }
 
+/*
+ * A fabric manager that sends and stops reading: QEMU keeps serving QMP
+ * and reading requests (its output to the chardev never blocks), drops
+ * the frames its queue cannot hold, and answers normally once the fabric
+ * manager reads again.
+ */
+static void test_backpressure(void)
+{
+    enum { REQUESTS = 300, PACKETS = 16 };      /* a response of 16 packets */
+    FM fm;
+    uint8_t m[13 + 61] = { 7 }, p[300], d[8];
+    size_t len;
+    unsigned packets = 0;
+    QDict *rsp;
+    /* a QEMU that stops reading the socket fails the sends, not hangs */
+    struct timeval tv = { 20, 0 };
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    setsockopt(fm.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    /* Get Physical Port State of 60 ports: 4 + 60 * 16 bytes out */
+    stw_le_p(m + 4, 0x5101);
+    m[6] = 61;
+    m[13] = 60;
+    for (unsigned i = 0; i < REQUESTS; i++) {
+        send_msg(&fm, 20, i & 7, m, sizeof(m));
+    }
+    /* QEMU is not stuck writing to the socket */
+    rsp = qtest_qmp(fm.qts, "{'execute': 'query-status'}");
+    g_assert_true(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    /* some frames were dropped, whole: every packet read is well framed */
+    while (recv_packet(&fm, p, &len, 1000)) {
+        g_assert_cmpuint(len, >, 4);
+        g_assert_cmphex(p[1], ==, 8);
+        g_assert_cmphex(p[2], ==, 20);
+        packets++;
+    }
+    g_test_message("%u of %u packets came", packets, REQUESTS * PACKETS);
+    g_assert_cmpuint(packets, >, 0);
+    g_assert_cmpuint(packets, <, REQUESTS * PACKETS);
+    /* and the endpoint answers as before */
+    g_assert_cmpint(control(&fm, 20, 20, 0x02, NULL, 0, d), ==, 0);
+    g_assert_cmpuint(d[0], ==, 20);
+    fm_stop(&fm);
+}
+
+/*
+ * The switch's event log over MCTP: Physical Port Control logs a
+ * Physical Switch Event Record each time; with the log full (32
+ * records), Get Event Records returns what fits in one MCTP message and
+ * sets More Event Records; clearing those handles leaves the rest.
+ */
+static void test_switch_events(void)
+{
+    FM fm;
+    g_autofree uint8_t *out = g_malloc0(8192);
+    uint8_t clr[6 + 2 * 32] = { 0 };
+    size_t n;
+    unsigned got;
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    for (unsigned i = 0; i < 40; i++) {
+        g_assert_cmpint(cci(&fm, 20, 7, 0x5102, (uint8_t[]){ 0, i & 1 }, 2,
+                            NULL, &n), ==, 0);
+    }
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0100, (uint8_t[]){ 0 }, 1, out, &n),
+                    ==, 0);
+    got = lduw_le_p(out + 0x14);
+    g_test_message("%u records in one message, flags %02x", got, out[0]);
+    g_assert_cmpuint(n, ==, 0x20 + 128 * got);
+    g_assert_cmpuint(got, >, 0);
+    g_assert_cmpuint(got, <=, 32);
+    g_assert_cmphex(out[0] & 1, ==, 1);         /* overflow: 8 dropped */
+    g_assert_cmpuint(lduw_le_p(out + 2), ==, 8);
+    g_assert_cmphex(!!(out[0] & 2), ==, got < 32);
+    g_assert_cmpuint(out[0x20 + 0x30], ==, 0);  /* port 0 */
+    /* clear the ones read */
+    clr[2] = got;
+    for (unsigned i = 0; i < got; i++) {
+        stw_le_p(clr + 6 + 2 * i, lduw_le_p(out + 0x20 + 128 * i + 0x14));
+    }
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0101, clr, 6 + 2 * got, NULL, &n), ==,
+                    0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0100, (uint8_t[]){ 0 }, 1, out, &n),
+                    ==, 0);
+    g_assert_cmpuint(lduw_le_p(out + 0x14), ==, 32 - got);
+    fm_stop(&fm);
+}
+
+/*
+ * MCTP event notification (from memory of CXL r3.1 8.2.9.2.6-8): Get and
+ * Set MCTP Event Interrupt Policy (0104h, 0105h: 2 bytes, bit n = event
+ * log n); with the informational log enabled, each record the switch logs
+ * sends the EID that set the policy an Event Notification (0106h)
+ * request: tag owner set, the endpoint's own tag, the log's bit.
+ */
+static void test_event_notification(void)
+{
+    FM fm;
+    uint8_t out[64], m[13 + 2] = { 7 }, p[300], r[64];
+    size_t n, len;
+
+    fm_start(&fm, "-device cxl-mctp-chardev,chardev=fm,target=swcci,eid=20");
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(lduw_le_p(out), ==, 0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0104, (uint8_t[]){ 0 }, 1, NULL, &n),
+                    ==, 0x16);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 0x10, 0 }, 2, NULL,
+                        &n), ==, 0x02);         /* no Dynamic Capacity log */
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 1 }, 1, NULL, &n),
+                    ==, 0x16);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 1, 0 }, 2, out, &n),
+                    ==, 0);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(lduw_le_p(out), ==, 1);
+    g_assert_cmpint(cci(&fm, 20, 8, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmphex(lduw_le_p(out), ==, 1);     /* the endpoint's setting */
+
+    /* Physical Port Control logs a record: a notification, then the
+     * response */
+    stw_le_p(m + 4, 0x5102);
+    m[6] = 2;
+    m[13] = 0;
+    m[14] = 1;
+    send_msg(&fm, 20, 3, m, sizeof(m));
+    g_assert_true(recv_packet(&fm, p, &len, 5000));
+    g_assert_cmpuint(len, ==, 4 + 1 + 12 + 2);
+    g_assert_cmphex(p[1], ==, 8);               /* to the fabric manager */
+    g_assert_cmphex(p[2], ==, 20);
+    g_assert_cmphex(p[3] & 0xc8, ==, 0xc8);     /* SOM, EOM, tag owner */
+    g_assert_cmphex(p[4], ==, 7);               /* FM API */
+    g_assert_cmphex(p[5] & 0xf, ==, 0);         /* a request */
+    g_assert_cmphex(lduw_le_p(p + 8), ==, 0x0106);
+    g_assert_cmpuint(p[9 + 1], ==, 2);
+    g_assert_cmphex(lduw_le_p(p + 4 + 1 + 12), ==, 1);  /* informational */
+    g_assert_cmpuint(recv_msg(&fm, 20, 3, r, 5000), ==, 13);
+    g_assert_cmphex(lduw_le_p(r + 9), ==, 0);
+    /* the fabric manager's response to it: dropped, nothing comes back */
+    {
+        uint8_t ack[13] = { 7, 1, p[5 + 1], 0, 0x06, 0x01 };
+
+        send_msg(&fm, 20, 0, ack, sizeof(ack));
+        no_answer(&fm);
+    }
+
+    /* disabled again: only the response */
+    g_assert_cmpint(cci(&fm, 20, 7, 0x0105, (uint8_t[]){ 0, 0 }, 2, NULL,
+                        &n), ==, 0);
+    g_assert_cmpint(cci(&fm, 20, 7, 0x5102, (uint8_t[]){ 0, 1 }, 2, NULL,
+                        &n), ==, 0);
+    no_answer(&fm);
+    fm_stop(&fm);
+
+    /* a cxl-type3's FM API CCI (dynamic capacity) has no event logs */
+    fm_start(&fm, "-object memory-backend-ram,id=dc0,size=256M "
+             "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3 "
+             "-device cxl-type3,bus=rp1,volatile-dc-memdev=dc0,"
+             "num-dc-regions=1,id=dcd,sn=7 "
+             "-device cxl-mctp-chardev,chardev=fm,target=dcd,eid=21");
+    g_assert_cmpint(cci(&fm, 21, 7, 0x0104, NULL, 0, NULL, &n), ==, 0x03);
+    g_assert_cmpint(cci(&fm, 21, 8, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmpint(cci(&fm, 21, 8, 0x0105, (uint8_t[]){ 0x1f, 0 }, 2, out,
+                        &n), ==, 0);            /* with its DC log */
+    g_assert_cmphex(lduw_le_p(out), ==, 0x1f);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -547,5 +717,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-mctp/type3-mld", test_type3_mld);
     qtest_add_func("/cxl-mctp/tunnel", test_tunnel);
     qtest_add_func("/cxl-mctp/cli", test_cli);
+    qtest_add_func("/cxl-mctp/backpressure", test_backpressure);
+    qtest_add_func("/cxl-mctp/switch-events", test_switch_events);
+    qtest_add_func("/cxl-mctp/event-notification", test_event_notification);
     return g_test_run();
 }

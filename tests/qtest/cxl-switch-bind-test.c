@@ -9,7 +9,9 @@
  * Changed) and unbind it (surprise; managed: attention button, then the
  * host powers the slot off; wait: the host powers it off), every error
  * case, what a host reset keeps, and that the device's decoders are reset
- * and its backend's data kept.
+ * and its backend's data kept; QMP cxl-port-control (Physical Port
+ * Control's mirror); the switch's event records of port control and
+ * binding changes.
  *
  * The topology and its set-up are cxl-switch-test's (cxl-switch-qtest.h):
  * vPPB 0 is downstream port 3 (device t3a, EP1), vPPB 1 port 5 (t3b, EP2).
@@ -665,6 +667,185 @@ static void test_hotplug_unbound(void)
     sw_stop(&s);
 }
 
+/*
+ * QMP cxl-port-control, the mirror of Physical Port Control (5102h):
+ * reset of port 3 resets the downstream port (its bus numbers) and only
+ * it; PERST# operations succeed; errors name the argument.
+ */
+/* the Secondary Bus Number register of a bridge is at 19h */
+static void test_port_control_qmp(void)
+{
+    Sw s;
+
+    sw_start(&s);
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP3, 0x19)), ==,
+                    fn_at[DSP3].sec);
+    sw_qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'us0', 'port': 3, 'operation': 'reset'}"));
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP3, 0x19)), ==, 0);
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP5, 0x19)), ==,
+                    fn_at[DSP5].sec);
+    sw_qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'cci0', 'port': 5, "
+                    "'operation': 'perst-assert'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'us0', 'port': 5, "
+                    "'operation': 'perst-deassert'}"));
+    g_assert_cmphex(qtest_readb(s.qts, cfg(DSP5, 0x19)), ==,
+                    fn_at[DSP5].sec);
+    sw_qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 9, 'operation': 'reset'}"),
+            "port: port 9 of switch 'us0': no such physical port");
+    sw_qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 0, 'operation': 'reset'}"),
+            "port: port 0 of switch 'us0': the upstream port");
+    sw_qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 't3a', 'port': 3, 'operation': 'reset'}"),
+            "path: 't3a' is a cxl-type3");
+    sw_qmp_err(qmp_vppb(&s, "cxl-port-control",
+                     "{'path': 'us0', 'port': 3, 'operation': 'bogus'}"),
+            "operation");
+    sw_stop(&s);
+}
+
+/*
+ * Switch event records (layouts and UUIDs from memory of CXL r3.1 7.6.8,
+ * as in include/hw/cxl/cxl-mailbox.h): Get Event Records of the
+ * informational log, one record at a time
+ */
+static const uint8_t phys_uuid[16] = {
+    0x77, 0xcf, 0x92, 0x71, 0x9c, 0x02, 0x47, 0x0b,
+    0x9f, 0xe4, 0xbc, 0x7b, 0x75, 0xf2, 0xda, 0x97,
+};
+static const uint8_t virt_uuid[16] = {
+    0x40, 0xd2, 0x64, 0x25, 0x33, 0x96, 0x4c, 0x4d,
+    0xa5, 0xda, 0x3d, 0x47, 0x26, 0x3a, 0xf4, 0x25,
+};
+
+/* The records of the informational log (at most @max), into @rec */
+static unsigned get_events(Sw *s, uint8_t (*rec)[128], unsigned max)
+{
+    g_autofree uint8_t *out = g_malloc0(s->payload_max);
+    uint32_t len;
+    unsigned n;
+
+    g_assert_cmphex(sw_cci_send(s, 0x0100, (uint8_t[]) { 0 }, 1, out,
+                             s->payload_max, &len), ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(len, ==, 0x20 + 128 * n);
+    g_assert_cmpuint(n, <=, max);
+    memcpy(rec, out + 0x20, 128 * n);
+    return n;
+}
+
+static void clear_all_events(Sw *s)
+{
+    g_assert_cmphex(sw_cci_send(s, 0x0101, (uint8_t[]) { 0, 1, 0, 0, 0, 0 }, 6,
+                             NULL, 0, NULL), ==, RC_SUCCESS);
+}
+
+/*
+ * A Physical Switch Event Record: Link State Change of @port, with a
+ * type 3 device linked below it
+ */
+static void check_phys(const uint8_t *r, uint8_t port)
+{
+    g_assert_cmpmem(r, 16, phys_uuid, 16);
+    g_assert_cmpuint(r[16], ==, 128);               /* length */
+    g_assert_cmpuint(r[0x30], ==, port);
+    g_assert_cmpuint(r[0x31], ==, 0);               /* link state change */
+    g_assert_cmpuint(r[0x32], ==, port);            /* the port's state */
+    g_assert_cmpuint(r[0x33], ==, 3);               /* a DSP */
+    g_assert_cmpuint(r[0x32 + 4], ==, 4);           /* type 3 SLD */
+    g_assert_cmpuint(r[0x32 + 11], ==, 3);          /* LTSSM: L0 */
+}
+
+/* A Virtual CXL Switch Event Record: Binding Change of @vppb */
+static void check_virt(const uint8_t *r, uint8_t vppb, uint8_t status,
+                       uint8_t port)
+{
+    g_assert_cmpmem(r, 16, virt_uuid, 16);
+    g_assert_cmpuint(r[0x30], ==, 0);               /* VCS */
+    g_assert_cmpuint(r[0x31], ==, vppb);
+    g_assert_cmpuint(r[0x32], ==, 0);               /* binding change */
+    g_assert_cmpuint(r[0x33], ==, status);
+    g_assert_cmpuint(r[0x34], ==, port);
+    g_assert_cmpuint(r[0x35], ==, 0xff);            /* LD ID */
+}
+
+/*
+ * The switch CCI logs a Physical Switch Event Record for Physical Port
+ * Control (FM API and QMP) and a Virtual CXL Switch Event Record for
+ * each binding change (Bind and
+ * Unbind vPPB, QMP cxl-bind-vppb and cxl-unbind-vppb); the Event Status
+ * register shows the informational log non-empty; handles increase;
+ * Clear Event Records empties it; a host reset of the CCI too.
+ */
+static void test_switch_events(void)
+{
+    Sw s;
+    uint8_t rec[8][128];
+    uint64_t status_cap;
+    uint16_t h;
+
+    sw_start_with(&s, UNBOUND5);
+    status_cap = cxl_qtest_dev_cap(s.qts, s.cci_regs, 0x0001, NULL);
+    g_assert_cmphex(status_cap, !=, 0);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 0);
+    g_assert_cmphex(qtest_readl(s.qts, status_cap) & 1, ==, 0);
+
+    /* Physical Port Control: PERST# of port 3 */
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, (uint8_t[]) { 3, 0 }, 2, NULL, 0,
+                             NULL), ==, RC_SUCCESS);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 1);
+    check_phys(rec[0], 3);
+    h = lduw_le_p(rec[0] + 0x14);
+    g_assert_cmphex(qtest_readl(s.qts, status_cap) & 1, ==, 1);
+    /* a refused one logs nothing */
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, (uint8_t[]) { 9, 0 }, 2, NULL, 0,
+                             NULL), ==, RC_INVALID_INPUT);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 1);
+
+    /* Bind vPPB 1: its binding change */
+    g_assert_cmphex(vppb_bind(&s, 0, 1, 5, 0xffff), ==, RC_BACKGROUND);
+    g_assert_cmphex(sw_bg_wait(&s, OP_BIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 2);
+    check_virt(rec[1], 1, VPPB_BOUND_PORT, 5);
+    g_assert_cmpuint(lduw_le_p(rec[1] + 0x14), ==, h + 1);
+    clear_all_events(&s);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 0);
+    g_assert_cmphex(qtest_readl(s.qts, status_cap) & 1, ==, 0);
+
+    /* Unbind vPPB 1 (surprise) */
+    g_assert_cmphex(vppb_unbind(&s, 0, 1, UNBIND_SURPRISE), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(sw_bg_wait(&s, OP_UNBIND_VPPB), ==, RC_SUCCESS);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 1);
+    check_virt(rec[0], 1, VPPB_UNBOUND, 0xff);
+    clear_all_events(&s);
+
+    /* the same through QMP */
+    sw_qmp_ok(qmp_vppb(&s, "cxl-bind-vppb", "{'path': 'us0', 'vppb': 1}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-port-control",
+                    "{'path': 'us0', 'port': 5, 'operation': 'reset'}"));
+    sw_qmp_ok(qmp_vppb(&s, "cxl-unbind-vppb",
+                    "{'path': 'us0', 'vppb': 1, 'mode': 'surprise'}"));
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 3);
+    check_virt(rec[0], 1, VPPB_BOUND_PORT, 5);
+    check_phys(rec[1], 5);
+    check_virt(rec[2], 1, VPPB_UNBOUND, 0xff);
+
+    /* a host reset of the CCI empties its logs */
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, (uint8_t[]) { 3, 1 }, 2, NULL, 0,
+                             NULL), ==, RC_SUCCESS);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 4);
+    qtest_system_reset(s.qts);
+    sw_platform_init(&s);
+    sw_find_cci_mbox(&s);
+    g_assert_cmpuint(get_events(&s, rec, 8), ==, 0);
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -672,5 +853,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/bind/unbind-modes", test_unbind_modes);
     qtest_add_func("/cxl/switch/bind/errors", test_bind_errors);
     qtest_add_func("/cxl/switch/bind/hotplug-unbound", test_hotplug_unbound);
+    qtest_add_func("/cxl/switch/port-control-qmp", test_port_control_qmp);
+    qtest_add_func("/cxl/switch/events", test_switch_events);
     return g_test_run();
 }

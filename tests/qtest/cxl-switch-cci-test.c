@@ -6,7 +6,9 @@
  * list, a table of inputs and return codes for every command (the generic
  * ones and the FM API physical switch set), Identify Switch Device and Get
  * Physical Port State against the topology, Physical Port Control
- * resetting only the device below the port, switches with more ports than
+ * resetting only the device below the port, Send PPB CXL.io
+ * Configuration Request (5103h, layout from memory) to bound, unbound
+ * and absent devices, switches with more ports than
  * the FM API can name, and the properties QEMU must refuse; the Tunnel
  * Management Command (5300h) to the fabric manager CCI of a cxl-type3 with
  * dynamic capacity below a downstream port: Identify, its CEL, the FM API
@@ -125,9 +127,14 @@ static void test_cci_config(void)
 /* Every command the CCI may list in its CEL, and this test covers */
 static const CXLQtestOp cci_ops[] = {
     GENERIC_OPS,
+    { 0x0100, "Get Event Records" },
+    { 0x0101, "Clear Event Records" },
+    { 0x0102, "Get Event Interrupt Policy" },
+    { 0x0103, "Set Event Interrupt Policy" },
     { 0x5100, "Identify Switch Device" },
     { 0x5101, "Get Physical Port State" },
     { 0x5102, "Physical Port Control" },
+    { 0x5103, "Send PPB CXL.io Configuration Request" },
     { 0x5200, "Get Virtual CXL Switch Info" },
     { 0x5201, "Bind vPPB" },
     { 0x5202, "Unbind vPPB" },
@@ -159,6 +166,26 @@ static const CXLQtestMboxCase cci_cases[] = {
     /* not a memory device, and no such opcode */
     { "identify memdev", 0x4000, {}, 0, false, RC_UNSUPPORTED },
     { "unknown opcode", 0xcafe, {}, 0, false, RC_UNSUPPORTED },
+    /*
+     * the event logs: informational to fatal, no Dynamic Capacity log, no
+     * interrupts (the switch CCI's events are FM API ones)
+     */
+    { "get events (informational, empty)", 0x0100, { 0 }, 1, false,
+      RC_SUCCESS, 0x20, .exact = true },
+    { "get events of the DC log", 0x0100, { 4 }, 1, false,
+      RC_INVALID_INPUT },
+    { "get events short", 0x0100, {}, 0, false, RC_PAYLOAD_LEN },
+    { "clear all events", 0x0101, { 0, 1, 0 }, 6, false, RC_SUCCESS, 0,
+      .exact = true },
+    { "clear events short", 0x0101, { 0, 1 }, 5, false, RC_PAYLOAD_LEN },
+    { "get event policy", 0x0102, {}, 0, false, RC_SUCCESS, 5,
+      .exact = true },
+    { "get event policy long", 0x0102, { 0 }, 1, false, RC_PAYLOAD_LEN },
+    { "set event policy: none", 0x0103, { 0, 0, 0, 0 }, 4, false,
+      RC_SUCCESS, 0, .exact = true },
+    { "set event policy: MSI", 0x0103, { 1, 0, 0, 0 }, 4, false,
+      RC_INVALID_INPUT },
+    { "set event policy short", 0x0103, { 0 }, 1, false, RC_PAYLOAD_LEN },
     /* Identify Switch Device: no input, 49h bytes out */
     { "identify switch", 0x5100, {}, 0, false, RC_SUCCESS, 0x49,
       .exact = true },
@@ -189,6 +216,25 @@ static const CXLQtestMboxCase cci_cases[] = {
     { "port control of the USP", 0x5102, { 0, 2 }, 2, false,
       RC_INVALID_INPUT },
     { "port control opcode 3", 0x5102, { 5, 3 }, 2, false,
+      RC_INVALID_INPUT },
+    /*
+     * Send PPB CXL.io Configuration Request (from memory): PPB ID, register
+     * number, extended register number [3:0] and byte enables [7:4],
+     * write [7], data (4); the data read out
+     */
+    { "PPB config read on port 3", 0x5103, { 3, 0, 0xf0, 0 }, 8, false,
+      RC_SUCCESS, 4, .exact = true },
+    { "PPB config short", 0x5103, { 3, 0, 0xf0, 0 }, 7, false,
+      RC_PAYLOAD_LEN },
+    { "PPB config long", 0x5103, { 3, 0, 0xf0, 0 }, 9, false,
+      RC_PAYLOAD_LEN },
+    { "PPB config of unknown port 9", 0x5103, { 9, 0, 0xf0, 0 }, 8, false,
+      RC_INVALID_INPUT },
+    { "PPB config of the USP", 0x5103, { 0, 0, 0xf0, 0 }, 8, false,
+      RC_INVALID_INPUT },
+    { "PPB config without byte enables", 0x5103, { 3, 0, 0, 0 }, 8, false,
+      RC_INVALID_INPUT },
+    { "PPB config at offset 2", 0x5103, { 3, 2, 0xf0, 0 }, 8, false,
       RC_INVALID_INPUT },
     /* the virtual switch commands (from memory of CXL r3.1 7.6.7.2) */
     { "VCS info", 0x5200, { 0, 255, 1, 0 }, 4, false, RC_SUCCESS, 8 + 2 * 4,
@@ -521,6 +567,133 @@ static void test_cci_commands(void)
     g_free(cel);
     cel = cxl_qtest_read_cel(s.qts, s.mbox, s.payload_max, &size);
     cxl_qtest_check_cel(cel, size, cci_ops, ARRAY_SIZE(cci_ops));
+    sw_stop(&s);
+}
+
+/*
+ * Send PPB CXL.io Configuration Request (5103h): an access of @be at @off
+ * of the device below port @port; the return code, the data in *@data
+ */
+static uint16_t ppb_config(Sw *s, uint8_t port, uint16_t off, uint8_t be,
+                           bool write, uint32_t *data)
+{
+    uint8_t in[8] = {
+        port, off & 0xff, ((off >> 8) & 0xf) | be << 4, write ? 0x80 : 0,
+    };
+    uint8_t out[4];
+    uint32_t len;
+    uint16_t rc;
+
+    stl_le_p(in + 4, *data);
+    rc = sw_cci_send(s, 0x5103, in, sizeof(in), out, sizeof(out), &len);
+    if (rc == RC_SUCCESS) {
+        g_assert_cmpuint(len, ==, 4);
+        *data = ldl_le_p(out);
+    }
+    return rc;
+}
+
+static uint32_t ppb_read(Sw *s, uint8_t port, uint16_t off)
+{
+    uint32_t v = 0;
+
+    g_assert_cmphex(ppb_config(s, port, off, 0xf, false, &v), ==,
+                    RC_SUCCESS);
+    return v;
+}
+
+/* Offset of CXL DVSEC @id of the device below @port, read through 5103h */
+static uint16_t ppb_find_dvsec(Sw *s, uint8_t port, uint16_t id)
+{
+    for (uint16_t off = 0x100; off; ) {
+        uint32_t hdr = ppb_read(s, port, off);
+
+        if ((hdr & 0xffff) == 0x23 &&
+            (ppb_read(s, port, off + 4) & 0xffff) == 0x1e98 &&
+            (ppb_read(s, port, off + 8) & 0xffff) == id) {
+            return off;
+        }
+        off = hdr >> 20;
+    }
+    return 0;
+}
+
+/*
+ * Send PPB CXL.io Configuration Request reaches the device below a
+ * downstream port, as its own config accessors see it: the same bytes as
+ * the host reads, writes through the write masks, byte enables; the
+ * device below an unbound vPPB too (hidden from the host: all ones
+ * there), its DVSECs included; all ones below an empty port; Invalid
+ * Input past the configuration space of a conventional PCI device.
+ */
+static void test_ppb_config(void)
+{
+    Sw s;
+    uint32_t v;
+    uint16_t dvsec;
+
+    sw_start_with(&s, "-set device.ds5.bound=off " DSP7
+                  " -device pci-testdev,bus=ds7");
+    g_assert_true(s.absent[EP2]);
+    /* port 3's device: what the host reads */
+    for (unsigned off = 0; off < 0x40; off += 4) {
+        g_assert_cmphex(ppb_read(&s, 3, off), ==, cfgl(&s, EP1, off));
+    }
+    dvsec = find_dvsec(&s, EP1, 0, NULL);
+    g_assert_cmphex(dvsec, !=, 0);
+    g_assert_cmphex(ppb_find_dvsec(&s, 3, 0), ==, dvsec);
+    g_assert_cmphex(ppb_read(&s, 3, dvsec + DVSEC_CTRL), ==,
+                    cfgl(&s, EP1, dvsec + DVSEC_CTRL));
+
+    /* the hidden device below port 5: all ones for the host, not for FM */
+    g_assert_cmphex(cfgl(&s, EP2, 0), ==, 0xffffffff);
+    g_assert_cmphex(ppb_read(&s, 5, 0), ==, ppb_read(&s, 3, 0));
+    g_assert_cmphex(ppb_find_dvsec(&s, 5, 0), ==, dvsec);
+    g_assert_cmphex(ppb_find_dvsec(&s, 5, 8), ==, find_dvsec(&s, EP1, 8,
+                                                             NULL));
+
+    /* byte enables: the upper word alone, one byte */
+    v = 0;
+    g_assert_cmphex(ppb_config(&s, 3, 0, 0xc, false, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(v, ==, cfgl(&s, EP1, 0) & 0xffff0000);
+    v = 0;
+    g_assert_cmphex(ppb_config(&s, 3, 0, 0x2, false, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(v, ==, cfgl(&s, EP1, 0) & 0xff00);
+    v = 0;
+    g_assert_cmphex(ppb_config(&s, 3, 0, 0x5, false, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(v, ==, cfgl(&s, EP1, 0) & 0x00ff00ff);
+
+    /* writes: the vendor ID is read-only, Command bits stick */
+    v = 0x12345678;
+    g_assert_cmphex(ppb_config(&s, 3, 0, 0xf, true, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(v, ==, 0);
+    g_assert_cmphex(ppb_read(&s, 3, 0), ==, cfgl(&s, EP1, 0));
+    v = 0;
+    g_assert_cmphex(ppb_config(&s, 3, 4, 0x1, true, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP1, 4)) & 0x6, ==, 0);
+    v = 0x6;
+    g_assert_cmphex(ppb_config(&s, 3, 4, 0x1, true, &v), ==, RC_SUCCESS);
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP1, 4)) & 0x6, ==, 0x6);
+
+    /* port 7's conventional PCI device: 256 bytes of config space */
+    g_assert_cmphex(ppb_read(&s, 7, 0) & 0xffff, ==, 0x1b36);
+    v = 0;
+    g_assert_cmphex(ppb_config(&s, 7, 0xfc, 0xf, false, &v), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(ppb_config(&s, 7, 0x100, 0xf, false, &v), ==,
+                    RC_INVALID_INPUT);
+    g_assert_cmphex(ppb_config(&s, 7, 0xffc, 0xf, false, &v), ==,
+                    RC_INVALID_INPUT);
+    /* a PCIe device: 4 KiB; the last DWORD reads */
+    g_assert_cmphex(ppb_config(&s, 3, 0xffc, 0xf, false, &v), ==,
+                    RC_SUCCESS);
+    sw_stop(&s);
+
+    /* nothing below port 7: all ones, writes dropped */
+    sw_start_with(&s, DSP7);
+    g_assert_cmphex(ppb_read(&s, 7, 0), ==, 0xffffffff);
+    v = 1;
+    g_assert_cmphex(ppb_config(&s, 7, 4, 0xf, true, &v), ==, RC_SUCCESS);
     sw_stop(&s);
 }
 
@@ -1020,6 +1193,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/switch/cci-commands", test_cci_commands);
     qtest_add_func("/cxl/switch/cci-errors", test_cci_errors);
     qtest_add_func("/cxl/switch/cci-too-many-ports", test_cci_too_many_ports);
+    qtest_add_func("/cxl/switch/ppb-config", test_ppb_config);
     qtest_add_func("/cxl/switch/tunnel-identify", test_tunnel_identify);
     qtest_add_func("/cxl/switch/tunnel-dc-add", test_tunnel_dc_add);
     qtest_add_func("/cxl/switch/tunnel-errors", test_tunnel_errors);

@@ -460,6 +460,39 @@ static bool ld1_visible(Sw *s)
     return qtest_readw(s->qts, cxl_qtest_cfg(LD1_BUS, 0, 0, 0)) != 0xffff;
 }
 
+/*
+ * The switch's informational log holds the Virtual CXL Switch Event Record
+ * (Binding Change, layout from memory) of VCS 1's vPPB 0 bound to
+ * (MLD_PORT, LD 1)
+ */
+static void check_bind_record(Sw *s)
+{
+    static const uint8_t uuid[16] = {
+        0x40, 0xd2, 0x64, 0x25, 0x33, 0x96, 0x4c, 0x4d,
+        0xa5, 0xda, 0x3d, 0x47, 0x26, 0x3a, 0xf4, 0x25,
+    };
+    uint8_t log = 0, out[0x20 + 128 * 8];
+    uint32_t len;
+    unsigned n, k;
+
+    g_assert_cmphex(sw_cci_send(s, 0x0100, &log, 1, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    n = lduw_le_p(out + 0x14);
+    g_assert_cmpuint(n, <=, 8);
+    for (k = 0; k < n; k++) {
+        const uint8_t *r = out + 0x20 + 128 * k;
+
+        if (!memcmp(r, uuid, 16) && r[0x30] == 1) {
+            break;
+        }
+    }
+    g_assert_cmpuint(k, <, n);
+    g_assert_cmpuint(out[0x20 + 128 * k + 0x31], ==, 0);        /* vPPB */
+    g_assert_cmpuint(out[0x20 + 128 * k + 0x33], ==, VPPB_BOUND_LD);
+    g_assert_cmpuint(out[0x20 + 128 * k + 0x34], ==, MLD_PORT);
+    g_assert_cmpuint(out[0x20 + 128 * k + 0x35], ==, 1);        /* LD */
+}
+
 static void test_vcs_bind(void)
 {
     Sw s;
@@ -516,6 +549,7 @@ static void test_vcs_bind(void)
     g_assert_cmpuint(status, ==, VPPB_BOUND_LD);
     g_assert_cmpuint(port, ==, MLD_PORT);
     g_assert_cmpuint(ld, ==, 1);
+    check_bind_record(&s);
     /* twice: no state change */
     g_assert_cmphex(vppb_bind(&s, 1, 0, MLD_PORT, 1), ==, RC_INVALID_INPUT);
     /* LD 1 is bound now: its allocation stays */

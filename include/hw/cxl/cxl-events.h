@@ -12,6 +12,7 @@
 
 #include "hw/cxl/cxl-cci.h"
 #include "hw/cxl/cxl-mailbox.h"
+#include "qemu/notify.h"
 
 typedef enum CXLEventLogType {
     CXL_EVLOG_INFO = 0,
@@ -72,6 +73,17 @@ uint32_t cxl_events_status(const CXLEventLogs *e);
  */
 void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
                     CXLEventRecord *record, uint64_t timestamp);
+/*
+ * Every record added to any component's logs is announced to the
+ * notifiers added here, with a CXLEventAdded (the MCTP endpoints' Event
+ * Notification, hw/cxl/cxl-mctp-target.c).
+ */
+typedef struct CXLEventAdded {
+    CXLEventLogs *logs;
+    CXLEventLogType type;
+} CXLEventAdded;
+void cxl_events_add_notifier(Notifier *n);
+
 /* Room left in a log (records it takes before it overflows) */
 unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type);
 

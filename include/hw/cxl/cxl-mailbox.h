@@ -1185,6 +1185,79 @@ typedef struct CXLPortControlIn {
 QEMU_BUILD_BUG_ON(sizeof(CXLPortControlIn) != 2);
 
 /*
+ * Send PPB CXL.io Configuration Request (5103h) input, CXL r3.1 7.6.7.1.4
+ * (from memory, not checked against the spec text): the PPB (physical
+ * port) ID, then a 24-bit field: Register Number [7:0] (bits 7:0 of the
+ * byte offset; 1:0 must be 0, a DWORD), Extended Register Number [11:8]
+ * (offset bits 11:8), First DWORD Byte Enables [15:12], reserved
+ * [22:16], Transaction Type [23] (0 read, 1 write); then the DWORD to
+ * write. The output is the DWORD read (0 for a write).
+ */
+typedef struct CXLPPBConfigIn {
+    uint8_t ppb_id;
+    uint8_t request[3];                 /* CXL_PPB_CFG_* fields */
+    uint32_t data;
+} QEMU_PACKED CXLPPBConfigIn;
+QEMU_BUILD_BUG_ON(sizeof(CXLPPBConfigIn) != 8);
+
+typedef struct CXLPPBConfigOut {
+    uint32_t data;
+} QEMU_PACKED CXLPPBConfigOut;
+QEMU_BUILD_BUG_ON(sizeof(CXLPPBConfigOut) != 4);
+
+/*
+ * ---- FM API event records of a switch (from memory of CXL r3.1
+ * 7.6.8; not checked against the spec text) ----
+ *
+ * Physical Switch Event Record: the port, the event type, then the port's
+ * state as Get Physical Port State reports it (CXLPortStateInfo; the
+ * spec's record carries these fields, our layout of them follows
+ * CXLPortStateInfo).
+ */
+#define CXL_EVENT_PHYS_SWITCH_UUID \
+    0x77, 0xcf, 0x92, 0x71, 0x9c, 0x02, 0x47, 0x0b, \
+    0x9f, 0xe4, 0xbc, 0x7b, 0x75, 0xf2, 0xda, 0x97
+#define CXL_PHYS_SWITCH_LINK_STATE_CHANGE       0
+#define CXL_PHYS_SWITCH_SLOT_STATUS_UPDATED     1
+
+typedef struct CXLEventPhysSwitch {
+    CXLEventRecordHdr hdr;
+    uint8_t port_id;
+    uint8_t event_type;                 /* CXL_PHYS_SWITCH_* */
+    CXLPortStateInfo state;
+    uint8_t rsvd[CXL_EVENT_RECORD_DATA_LEN - 2 - sizeof(CXLPortStateInfo)];
+} QEMU_PACKED CXLEventPhysSwitch;
+QEMU_BUILD_BUG_ON(sizeof(CXLEventPhysSwitch) != 0x80);
+
+/*
+ * Virtual CXL Switch Event Record: the VCS and vPPB, the event type, the
+ * vPPB's binding (status as in Get Virtual CXL Switch Info, bound port
+ * and LD IDs, FFh unbound), the port's Link Control and Slot Control
+ * registers.
+ */
+#define CXL_EVENT_VIRT_SWITCH_UUID \
+    0x40, 0xd2, 0x64, 0x25, 0x33, 0x96, 0x4c, 0x4d, \
+    0xa5, 0xda, 0x3d, 0x47, 0x26, 0x3a, 0xf4, 0x25
+#define CXL_VIRT_SWITCH_BINDING_CHANGE          0
+#define CXL_VIRT_SWITCH_SECONDARY_BUS_RESET     1
+#define CXL_VIRT_SWITCH_LINK_CONTROL_UPDATED    2
+#define CXL_VIRT_SWITCH_SLOT_CONTROL_UPDATED    3
+
+typedef struct CXLEventVirtSwitch {
+    CXLEventRecordHdr hdr;
+    uint8_t vcs_id;
+    uint8_t vppb_id;
+    uint8_t event_type;                 /* CXL_VIRT_SWITCH_* */
+    uint8_t binding_status;             /* CXL_VPPB_* */
+    uint8_t port_id;
+    uint8_t ld_id;
+    uint16_t link_control;
+    uint16_t slot_control;
+    uint8_t rsvd[CXL_EVENT_RECORD_DATA_LEN - 10];
+} QEMU_PACKED CXLEventVirtSwitch;
+QEMU_BUILD_BUG_ON(sizeof(CXLEventVirtSwitch) != 0x80);
+
+/*
  * ---- FM API virtual switch command set (from memory of CXL r3.1
  * 7.6.7.2; Linux has no definitions of these) ----
  */

@@ -30,6 +30,7 @@
 #define HW_CXL_MCTP_H
 
 #include "hw/registerfields.h"
+#include "qemu/notify.h"
 
 #define CXL_MCTP_HDR_LEN        4
 #define CXL_MCTP_HDR_VERSION    1
@@ -140,6 +141,24 @@ struct CXLMCTPEndpoint {
         uint8_t buf[CXL_MCTP_MSG_MAX];
     } rx;
 
+    /* the source EID of the message being handled */
+    uint8_t msg_src;
+
+    /*
+     * MCTP event notification (cxl-mctp-target.c): the Event Interrupt
+     * Settings a fabric manager set with Set MCTP Event Interrupt Policy,
+     * its EID and the message type it used, the tag of the endpoint's
+     * next request; the target watched
+     */
+    struct {
+        uint16_t settings;
+        uint8_t fm_eid;
+        uint8_t type;
+        uint8_t next_tag;
+        const char *target;
+        Notifier added;
+    } notify;
+
     /* counters (for tests and debugging) */
     uint64_t dropped;
     uint64_t messages;
@@ -198,9 +217,21 @@ bool cxl_mctp_target_check(const char *id, uint8_t eid, const char *dev,
 uint32_t cxl_mctp_target_types(const char *id);
 /* The largest response body (a CCI message) of @id's component */
 size_t cxl_mctp_target_rsp_max(const char *id);
-/* A CXL message for @id's component: a CXLMCTPHandler's work */
-size_t cxl_mctp_target_handle(const char *id, const char *ep, uint8_t type,
-                              const uint8_t *req, size_t req_len,
-                              uint8_t *rsp, size_t rsp_size);
+/*
+ * A CXL message for @id's component: a CXLMCTPHandler's work. Get and Set
+ * MCTP Event Interrupt Policy (0104h, 0105h) are the endpoint's own (see
+ * cxl-mctp-target.c); everything else runs on the component's CCI.
+ */
+size_t cxl_mctp_target_handle(const char *id, CXLMCTPEndpoint *ep,
+                              uint8_t type, const uint8_t *req,
+                              size_t req_len, uint8_t *rsp, size_t rsp_size);
+/*
+ * Send @ep's fabric manager an Event Notification (0106h) when @id's
+ * component logs an event its MCTP Event Interrupt Policy enables: call
+ * at realize, after cxl_mctp_init(); cxl_mctp_target_unwatch() at
+ * unrealize.
+ */
+void cxl_mctp_target_watch(CXLMCTPEndpoint *ep, const char *id);
+void cxl_mctp_target_unwatch(CXLMCTPEndpoint *ep);
 
 #endif /* HW_CXL_MCTP_H */

@@ -12,6 +12,7 @@
 #include "hw/pci/pci_device.h"
 #include "hw/cxl/cxl-cci.h"
 #include "hw/cxl/cxl-device-regs.h"
+#include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-switch.h"
 
 #define TYPE_CXL_SWITCH_CCI "cxl-switch-mailbox-cci"
@@ -38,6 +39,8 @@ struct CXLSwitchCCI {
     CXLDeviceRegs regs;
     /* the vPPB of the running Bind or Unbind vPPB */
     CXLDownstreamPort *bg_dsp;
+    /* the switch's event logs (physical and virtual switch events) */
+    CXLEventLogs events;
 };
 
 /*
@@ -78,6 +81,8 @@ struct CXLType3Dev *cxl_switch_ld(CXLUpstreamPort *usp, uint8_t port,
 /* Send LD CXL.io Configuration / Memory Request (5301h, 5302h) */
 extern const CXLCCICommand cxl_switch_ld_commands[];
 extern const size_t cxl_switch_ld_commands_len;
+/* The switch mailbox CCI whose target is @usp, or NULL */
+CXLSwitchCCI *cxl_switch_cci_of(CXLUpstreamPort *usp);
 
 /* The FM API physical switch command set */
 extern const CXLCCICommand cxl_switch_commands[];
