@@ -376,8 +376,52 @@ COMMANDS = [
         "host:u16=0 flags:x8{tag-based,prescriptive}=prescriptive _:r1 length:x64=0"
         f" tag:b16=00 nr:u32=# | extent[nr]: {EXTENT}",
         "host", doc="Initiate Dynamic Capacity Release (5605h): HOST DPA:LEN..."),
-    # Extension point: the multi-logical device commands (LD-FAM, 54xxh:
-    # ld-info, ld-alloc get/set, qos-*) go here as more Cmd lines.
+    # Multi-logical devices, payloads from memory of CXL r3.x 7.6.7.3 and
+    # 7.6.7.4 as include/hw/cxl/cxl-mld.h has them: 5301h/5302h on the
+    # switch; 54xxh on an MLD's LD-FAM CCI (its own endpoint, or
+    # "tunnel PORT ..." through the switch)
+    Cmd("ld-config read", 0x5301, "port:u8 _:r1 ld:u16 offset:x16 be:x8=0xf rw:x8=0 data:x32=0",
+        "port ld offset", "data:x32",
+        doc="Send LD CXL.io Configuration Request (5301h): a dword read"),
+    Cmd("ld-config write", 0x5301, "port:u8 _:r1 ld:u16 offset:x16 be:x8=0xf rw:x8=0x80 data:x32",
+        "port ld offset data", "",
+        doc="Send LD CXL.io Configuration Request (5301h): a dword write"),
+    Cmd("ld-mem read", 0x5302, "port:u8 _:r1 ld:u16 flags:x8=0 _:r1 length:u16 offset:x64",
+        "port ld offset length", "length:u16 _:r2 | byte[length]: v:x8",
+        doc="Send LD CXL.io Memory Request (5302h): LENGTH bytes at OFFSET of the LD's memory"),
+    Cmd("ld-mem write", 0x5302, "port:u8 _:r1 ld:u16 flags:x8=1 _:r1 length:u16=# offset:x64 | byte[length]: v:x8",
+        "port ld offset", "length:u16 _:r2",
+        doc="Send LD CXL.io Memory Request (5302h): write BYTE... at OFFSET"),
+    Cmd("ld-info", 0x5400, "",
+        "", "memory-size:x64 lds:u16 qos-caps:x8",
+        doc="Get LD Info (5400h)"),
+    Cmd("ld-alloc get", 0x5401, "start:u8=0 limit:u8=255",
+        "start limit", "lds:u8 granularity:u8{256m,512m,1g} start:u8 len:u8 | ld[len,start]: range1:u64 range2:u64",
+        doc="Get LD Allocations (5401h): ranges in units of the granularity"),
+    Cmd("ld-alloc set", 0x5402, "nr:u8=# start:u8=0 _:r2 | ld[nr]: range1:u64 range2:u64=0",
+        "start", "nr:u8 start:u8 _:r2 | ld[nr,start]: range1:u64 range2:u64",
+        doc="Set LD Allocations (5402h): START RANGE1[:RANGE2]... (256 MiB units)"),
+    Cmd("qos-control get", 0x5403, "",
+        "", "control:x8 moderate-pct:u8 severe-pct:u8 sample-interval:u8 req-cmp-basis:u16 collection-interval:u8",
+        doc="Get QoS Control (5403h)"),
+    Cmd("qos-control set", 0x5404, "control:x8 moderate-pct:u8 severe-pct:u8 sample-interval:u8 req-cmp-basis:u16 collection-interval:u8",
+        "control moderate-pct severe-pct sample-interval req-cmp-basis collection-interval", "control:x8 moderate-pct:u8 severe-pct:u8 sample-interval:u8 req-cmp-basis:u16 collection-interval:u8",
+        doc="Set QoS Control (5404h)"),
+    Cmd("qos-status", 0x5405, "",
+        "", "backpressure-avg-pct:u8",
+        doc="Get QoS Status (5405h)"),
+    Cmd("qos-bw get", 0x5406, "nr:u8=1 start:u8=0",
+        "start nr", "nr:u8 start:u8 | ld[nr,start]: fraction:u8",
+        doc="Get QoS Allocated BW (5406h): fractions of 256"),
+    Cmd("qos-bw set", 0x5407, "nr:u8=# start:u8=0 | ld[nr]: fraction:u8",
+        "start", "nr:u8 start:u8 | ld[nr,start]: fraction:u8",
+        doc="Set QoS Allocated BW (5407h): START FRACTION..."),
+    Cmd("qos-limit get", 0x5408, "nr:u8=1 start:u8=0",
+        "start nr", "nr:u8 start:u8 | ld[nr,start]: fraction:u8",
+        doc="Get QoS BW Limit (5408h): fractions of 256"),
+    Cmd("qos-limit set", 0x5409, "nr:u8=# start:u8=0 | ld[nr]: fraction:u8",
+        "start", "nr:u8 start:u8 | ld[nr,start]: fraction:u8",
+        doc="Set QoS BW Limit (5409h): START FRACTION..."),
 ]
 BY_NAME = {c.name: c for c in COMMANDS}
 

@@ -28,20 +28,15 @@ Notification received by `listen`, and the binding changes in the event
 log.
 """
 
-import argparse
-import contextlib
-import importlib.util
-import io
 import json
-from pathlib import Path
+
+from _fm import GUEST_LIB as FM_LIB, HostFM
 
 DESCRIPTION = "FM API clients: every switch command through cxlfm (MCTP-USB) and cxl-fm.py (chardev)"
 MACHINE = "q35,cxl=on"
 KERNEL = "full"
 TOOLS = ["cxlfm"]
 TIMEOUT = 400
-
-FM = Path(__file__).resolve().parents[3] / "scripts" / "cxl-fm.py"
 
 
 def topology(ctx):
@@ -65,49 +60,10 @@ def topology(ctx):
             "-device", "cxl-mctp-chardev,chardev=fm,target=us0,id=mctp-host"]
 
 
-def client():
-    """scripts/cxl-fm.py as a module"""
-    spec = importlib.util.spec_from_file_location("cxl_fm", FM)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-CLIENT = client()
-# one connection to the socket for the whole run
-SESSION = {}
-
-
-def fm(ctx, *args):
-    """The host client's command @args on the scenario's one connection:
-    (exit status as cxl-fm.py's, output)"""
-    if "ep" not in SESSION:
-        SESSION["ep"] = CLIENT.Endpoint(ctx.path("fm.sock"), 20, 8, 5.0)
-    ep, words, as_json = SESSION["ep"], list(args), False
-    if words[0] == "--json":
-        as_json, words = True, words[1:]
-    opts = argparse.Namespace(type=7, json=as_json, bg_timeout=60.0)
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        try:
-            rc = 0 if CLIENT.dispatch(ep, opts, words) else 1
-        except CLIENT.Failed:
-            rc = 1
-        except (ValueError, OSError, TimeoutError) as e:
-            print(f"cxl-fm: {e}")
-            rc = 2
-    return rc, buf.getvalue()
-
-
-def expect(ctx, name, args, rc, *lines):
-    """Run the host client; its exit status is @rc and its output has
-    @lines"""
-    got, out = fm(ctx, *args)
-    ok = got == rc and all(line in out.split("\n") for line in lines)
-    ctx.check(f"host-{name}", ok, f"cxl-fm.py {' '.join(args)}: exit {got}\n{out}")
-    if not ok:
-        raise RuntimeError(f"host client: {name}")
-    return out
+# the switch's endpoint on the socket (EID 20 once host_check assigned it)
+HOST_FM = HostFM("fm.sock", 20)
+fm = HOST_FM.run
+expect = HOST_FM.expect
 
 
 def dvsec_walk(ctx, port):
@@ -127,7 +83,7 @@ def dvsec_walk(ctx, port):
 
 def host_check(ctx):
     """Before the guest binds: the host's view of the same switch"""
-    SESSION["ep"] = CLIENT.Endpoint(ctx.path("fm.sock"), 0, 8, 5.0)
+    HOST_FM.connect(ctx, 0)
     rc, disc = fm(ctx, "discover", "--assign", "20")
     ctx.check("host-discover", rc == 0 and "eid: 20 (dynamic)" in disc, disc)
     log = disc
@@ -194,23 +150,7 @@ def alive(ctx):
 
 HOST = {"check": host_check, "bind": host_bind, "unbind": host_unbind, "alive": alive}
 
-GUEST = r'''
-wait_if() {
-    for i in $(seq 50); do
-        [ -e /sys/class/net/$1 ] && return 0
-        sleep 0.2
-    done
-    return 1
-}
-# memdevs N: until exactly N CXL memdevs exist; 60 s at most
-memdevs() {
-    for i in $(seq 120); do
-        [ "$(ls -d /sys/bus/cxl/devices/mem* 2>/dev/null | wc -l)" -eq "$1" ] && return 0
-        sleep 0.5
-    done
-    ls /sys/bus/cxl/devices/
-    return 1
-}
+GUEST = FM_LIB + r'''
 # wait_dmesg PATTERN: until the kernel log has it; 30 s at most
 wait_dmesg() {
     for i in $(seq 60); do
@@ -218,18 +158,6 @@ wait_dmesg() {
         sleep 0.5
     done
     return 1
-}
-has() { grep -qxF "$1" /tmp/out || { cat /tmp/out; return 1; }; }
-fm() { cxlfm "$@" > /tmp/out; echo "exit=$?" >> /tmp/out; cat /tmp/out; }
-# fmx NAME ARGS... / expected lines: run cxlfm ARGS, check every line
-fmx() {
-    local name=$1; shift
-    local args=$1; shift
-    fm $args >/dev/null
-    for l in "$@"; do
-        has "$l" || { echo "$name: missing '$l'"; return 1; }
-    done
-    cat /tmp/out
 }
 step usb-interface wait_if mctpusb0
 step_match setup 'eid: 9 \(assigned\)' cxlfm setup

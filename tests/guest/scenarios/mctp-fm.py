@@ -19,7 +19,8 @@ guest runs, the host's scripts/cxl-fm.py asks the same through the socket
 
 import subprocess
 import sys
-from pathlib import Path
+
+from _fm import FM, GUEST_LIB as FM_LIB
 
 DESCRIPTION = "FM API over MCTP: usb-cxl-mctp in the guest (mctp-usb, AF_MCTP), cxl-mctp-chardev from the host"
 MACHINE = "q35,cxl=on"
@@ -27,7 +28,6 @@ KERNEL = "full"
 TOOLS = ["cxlfm"]
 TIMEOUT = 300
 
-FM = Path(__file__).resolve().parents[3] / "scripts" / "cxl-fm.py"
 
 IDENTIFY = ["ingress-port: 1", "physical-ports: 3", "vcss: 1",
             "active-ports: 0 1 2", "vppbs: 2 bound: 2", "hdm-decoders: 8"]
@@ -76,16 +76,7 @@ def host_fm(ctx):
 
 HOST = {"fm": host_fm}
 
-GUEST = r'''
-# wait_if NAME: until the network interface NAME exists (USB enumeration)
-wait_if() {
-    for i in $(seq 50); do
-        [ -e /sys/class/net/$1 ] && return 0
-        sleep 0.2
-    done
-    ls /sys/class/net
-    return 1
-}
+GUEST = FM_LIB + r'''
 lines() { printf '%s\n' "$@"; }
 step usb-interface wait_if mctpusb0
 step_match mctp-usb-driver '/mctp-usb$' readlink -f /sys/class/net/mctpusb0/device/driver
