@@ -3,6 +3,7 @@
 #   make            install missing packages, assemble the tree, build QEMU
 #   make demo       ... and boot a Linux guest on a CXL topology
 #   make check      every test (strip check, series check, qtests, guests)
+#   make check-sanitize  unit tests, qtests, some guests under ASan/UBSan
 #   make bench      CXL memory against guest RAM (not part of make check);
 #                   BENCH="1way online" picks cases, BENCH_MACHINE=opts
 #                   adds -machine options (e.g. cxl-fast-path=off)
@@ -11,7 +12,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest check-by-hand bench series refresh-patches guest-image guest-kernel clean distclean help
+        check-guest check-by-hand check-sanitize bench series refresh-patches guest-image guest-kernel clean distclean help
 
 all: build
 
@@ -55,6 +56,12 @@ check-guest: build
 check-by-hand: build guest-image guest-kernel
 	@tests/run-checks.sh by-hand
 
+# Unit tests, qtests and some guest scenarios on a QEMU built with ASan and
+# UBSan (build/qemu-build-sanitize); any sanitizer report fails
+check-sanitize: assemble
+	@CXL_QEMU_SANITIZE=1 scripts/build.sh
+	@tests/run-checks.sh sanitize
+
 # Benchmarks (tests/perf): make bench [BENCH="case..."] [BENCH_MACHINE=opts]
 bench: build
 	@/usr/bin/python3 tests/perf/bench.py $(BENCH) $(if $(BENCH_MACHINE),--machine $(BENCH_MACHINE))
@@ -77,7 +84,7 @@ refresh-patches:
 	@scripts/refresh-patches.sh
 
 clean:
-	rm -rf build/qemu-build build/bin build/firmware build/series build/guest-logs
+	rm -rf build/qemu-build build/bin build/qemu-build-sanitize build/bin-sanitize build/sanitize-logs build/firmware build/series build/guest-logs
 
 # Also the assembled tree. Caches (base, ccache, guest image) are kept:
 # they live outside the checkout (CXL_QEMU_CACHE, default ~/.cache/cxl-qemu).

@@ -5,11 +5,23 @@
 #   build/bin/qemu-system-x86_64      (symlinks to the build)
 #   build/bin/qemu-system-aarch64
 #   build/firmware/                   (pass with -L)
+# With CXL_QEMU_SANITIZE=1 (make check-sanitize): the same tree built with
+# AddressSanitizer and UndefinedBehaviorSanitizer in build/qemu-build-sanitize,
+# x86_64 only by default, binaries in build/bin-sanitize/.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-OBJ=$BUILD/qemu-build
-TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu,aarch64-softmmu}
+if [ -n "${CXL_QEMU_SANITIZE:-}" ]; then
+    OBJ=$BUILD/qemu-build-sanitize
+    BIN=$BUILD/bin-sanitize
+    TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu}
+    EXTRA_FLAGS=(--enable-asan --enable-ubsan)
+else
+    OBJ=$BUILD/qemu-build
+    BIN=$BUILD/bin
+    TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu,aarch64-softmmu}
+    EXTRA_FLAGS=()
+fi
 
 # ccache: caches outside the checkout, paths relative to the checkout so a
 # clone at another path (CI) hits the same cache.
@@ -29,7 +41,7 @@ fi
 
 CONFIGURE_FLAGS=(--python="$PYTHON" --target-list="$TARGETS" --disable-docs
     --disable-user --disable-install-blobs --without-default-features
-    --enable-tcg --enable-fdt=system --enable-pixman)
+    --enable-tcg --enable-fdt=system --enable-pixman "${EXTRA_FLAGS[@]}")
 flags_sig=$(printf '%s\n' "${CONFIGURE_FLAGS[@]}" "$ccache_sig" | sha256sum | cut -d' ' -f1)
 
 # Several checkouts (git worktrees) on one 2-core machine: one build at a time.
@@ -49,14 +61,17 @@ jobs=$(nproc)
 targets=()
 for t in ${TARGETS//,/ }; do targets+=("qemu-system-${t%-softmmu}"); done
 for t in $UNIT_TESTS; do targets+=("tests/unit/$t"); done
-for t in $QTESTS $QTESTS_AARCH64; do targets+=("tests/qtest/$t"); done
+qtests=$QTESTS
+case $TARGETS in *aarch64*) qtests="$QTESTS $QTESTS_AARCH64" ;; esac
+# shellcheck disable=SC2086
+for t in $(printf '%s\n' $qtests | sort -u); do targets+=("tests/qtest/$t"); done
 # shellcheck disable=SC2086
 ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-${targets[*]}}
 
-mkdir -p "$BUILD/bin" "$BUILD/firmware"
+mkdir -p "$BIN" "$BUILD/firmware"
 for t in ${TARGETS//,/ }; do
     b=qemu-system-${t%-softmmu}
-    ln -sfn "../qemu-build/$b" "$BUILD/bin/$b"
+    ln -sfn "../${OBJ##*/}/$b" "$BIN/$b"
 done
 # Firmware from Debian's seabios, qemu-system-data and ipxe-qemu packages
 # (the +ds base ships no binary blobs).

@@ -4,6 +4,8 @@
 #   tests/run-checks.sh strip|series|unit|qtest|cli   one suite
 #   tests/run-checks.sh guest [NAME…]  guest scenarios (all, or the named ones)
 #   tests/run-checks.sh by-hand        the docs' boot-by-hand examples
+#   tests/run-checks.sh sanitize       unit, x86 qtests and some scenarios on
+#                                      the ASan/UBSan build (make check-sanitize)
 # Each check prints PASS/FAIL; the last line is "N passed, N failed", also
 # written to build/test-summary.txt for CI.
 set -uo pipefail
@@ -13,6 +15,9 @@ passed=0
 failed=0
 skipped=0
 failures=()
+# The build the unit tests and qtests come from, and its QEMU binaries
+QBUILD=$BUILD/qemu-build
+QBIN=$BUILD/bin
 mkdir -p "$BUILD"
 summary=$BUILD/test-summary.txt
 rm -f "$summary"
@@ -46,12 +51,13 @@ suite_series() {
 suite_qtest() {
     local t
     for t in $QTESTS; do
-        tap_suite "qtest/$t" env QTEST_QEMU_BINARY="$BUILD/bin/qemu-system-x86_64" \
-            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$BUILD/qemu-build/tests/qtest/$t" --tap -k
+        tap_suite "qtest/$t" env QTEST_QEMU_BINARY="$QBIN/qemu-system-x86_64" \
+            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$QBUILD/tests/qtest/$t" --tap -k
     done
+    [ -x "$QBIN/qemu-system-aarch64" ] || return 0
     for t in $QTESTS_AARCH64; do
-        tap_suite "qtest-aarch64/$t" env QTEST_QEMU_BINARY="$BUILD/bin/qemu-system-aarch64" \
-            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$BUILD/qemu-build/tests/qtest/$t" --tap -k
+        tap_suite "qtest-aarch64/$t" env QTEST_QEMU_BINARY="$QBIN/qemu-system-aarch64" \
+            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$QBUILD/tests/qtest/$t" --tap -k
     done
 }
 
@@ -115,7 +121,7 @@ suite_unit() {
         failed=$((failed + 1)); failures+=("unit/linux-oracle-vectors")
     fi
     for t in $UNIT_TESTS; do
-        tap_suite "unit/$t" "$BUILD/qemu-build/tests/unit/$t" --tap -k
+        tap_suite "unit/$t" "$QBUILD/tests/unit/$t" --tap -k
     done
 }
 
@@ -161,6 +167,47 @@ suite_by_hand() {
     rm -f "$out"
 }
 
+# make check-sanitize: the unit tests, the qtests and a representative set
+# of guest scenarios (every device kind, the fast path, switches, the
+# mailbox's background operations, MCTP) on the AddressSanitizer and
+# UndefinedBehaviorSanitizer build. A sanitizer report anywhere (QEMU, the
+# test programs; leaks included) is written to build/sanitize-logs and
+# fails the last check even when the test that caused it passed.
+SANITIZE_SCENARIOS=${CXL_SANITIZE_SCENARIOS-"type3-ram type3-pmem switch interleave-4way
+    type3-poison type3-events type3-sanitize type3-fw-update dcd-raw switch-bind mctp-fm
+    fast-path-shadow"}
+suite_sanitize() {
+    local logs=$BUILD/sanitize-logs f n
+    rm -rf "$logs"
+    mkdir -p "$logs"
+    QBUILD=$BUILD/qemu-build-sanitize
+    QBIN=$BUILD/bin-sanitize
+    # fast_unwind_on_malloc=0: the frame-pointer unwinder stops at glib's
+    # frames, leaving leak stacks (and the suppressions) nothing to match
+    export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0"
+    export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=0"
+    export LSAN_OPTIONS="suppressions=$TOP/tests/sanitize/lsan.supp:print_suppressions=0"
+    suite_unit
+    suite_qtest
+    # shellcheck disable=SC2086
+    [ -z "${SANITIZE_SCENARIOS// /}" ] ||
+        CXL_QEMU=$QBIN/qemu-system-x86_64 CXL_GUEST_TIME_SCALE=3 suite_guest $SANITIZE_SCENARIOS
+    n=0
+    for f in "$logs"/*; do
+        [ -e "$f" ] || continue
+        # ASan's warning about QEMU's coroutines (swapcontext) alone is no
+        # report
+        if ! grep -qv "WARNING: ASan doesn't fully support makecontext" "$f"; then
+            rm -f "$f"
+            continue
+        fi
+        n=$((n + 1))
+        echo "--- sanitizer report $f:"
+        head -60 "$f"
+    done
+    run "sanitize/reports ($n)" test "$n" -eq 0
+}
+
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case $what in
@@ -172,7 +219,8 @@ case $what in
     series) suite_series ;;
     guest)  suite_guest "$@" ;;
     by-hand) suite_by_hand ;;
-    *)      die "unknown suite '$what' (all, strip, series, unit, qtest, cli, guest, by-hand)" ;;
+    sanitize) suite_sanitize ;;
+    *)      die "unknown suite '$what' (all, strip, series, unit, qtest, cli, guest, by-hand, sanitize)" ;;
 esac
 
 echo

@@ -48,6 +48,9 @@ DIAG = os.environ.get("CXL_GUEST_DIAG") == "1"
 # The guest kernels a scenario can ask for (its KERNEL, default "stock").
 KERNELS = ("stock", "full")
 DEFAULT_TIMEOUT = 300          # seconds per scenario (boot included)
+# CXL_GUEST_TIME_SCALE=F: every limit below and each scenario's TIMEOUT times
+# F, for a slower QEMU (make check-sanitize runs an ASan build with 3)
+TIME_SCALE = float(os.environ.get("CXL_GUEST_TIME_SCALE", 1))
 POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
 # A guest kernel that has not reached /init this long after QEMU started
 # (boots take 5-10 s) hangs in early boot, before any CXL driver runs: seen
@@ -55,7 +58,7 @@ POWEROFF_GRACE = 30            # seconds between the end marker and QEMU's exit
 # calibrate against PIT". Its vCPU state goes to hang-early-boot-N.txt and
 # the boot is started again, at most this many times per scenario; the
 # result line says so.
-EARLY_BOOT_LIMIT = int(os.environ.get("CXL_GUEST_EARLY_BOOT_LIMIT", 120))
+EARLY_BOOT_LIMIT = int(os.environ.get("CXL_GUEST_EARLY_BOOT_LIMIT", 120)) * TIME_SCALE
 EARLY_BOOT_RETRIES = 1
 # Kernel console options: warnings (level 4) still reach the console.
 BASE_APPEND = ("console=ttyS0,115200 loglevel=5 printk.time=1 panic=-1 "
@@ -219,7 +222,7 @@ class QMP:
             text = json.dumps(msg)
             self._log("->", text)
             self.sock.sendall(text.encode() + b"\n")
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * TIME_SCALE
         with self.cond:
             while mid not in self.replies:
                 left = deadline - time.monotonic()
@@ -258,7 +261,7 @@ class Board:
 
     def wait(self, name, timeout=120):
         with self.cond:
-            if not self.cond.wait_for(lambda: name in self.marks, timeout):
+            if not self.cond.wait_for(lambda: name in self.marks, timeout * TIME_SCALE):
                 raise TimeoutError(f"no mark {name!r} within {timeout}s")
             return self.marks[name]
 
@@ -325,7 +328,7 @@ class Context:
         c = self.qmp_client
         if c is None:
             raise QMPError("QMP is not connected")
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * TIME_SCALE
         with c.cond:
             while True:
                 for e in c.events:
@@ -606,7 +609,7 @@ class Run:
         scripts = scripts if isinstance(scripts, (list, tuple)) else [scripts]
         topo = scn.get("topology")
         topo = topo(ctx) if callable(topo) else list(scn.get("TOPOLOGY", []))
-        timeout = opts.timeout or scn.get("TIMEOUT", DEFAULT_TIMEOUT)
+        timeout = (opts.timeout or scn.get("TIMEOUT", DEFAULT_TIMEOUT)) * TIME_SCALE
         self.t0 = time.monotonic()
         self.console_pos = 0
         initrd = self.logdir / "initrd.img"
@@ -705,7 +708,7 @@ class Run:
                 return started
             self.res.early_boot_retries += 1
             say(f"  RETRY {self.scn.name}: the kernel did not reach /init within "
-                f"{EARLY_BOOT_LIMIT}s (vCPU state in {self.early_hang}); booting again")
+                f"{EARLY_BOOT_LIMIT:.0f}s (vCPU state in {self.early_hang}); booting again")
 
     def _boot_once(self, topo, initrd, console, deadline, retry):
         scn, opts, ctx = self.scn, self.opts, self.ctx

@@ -174,12 +174,14 @@ static size_t recv_msg(FM *fm, uint8_t src, uint8_t tag, uint8_t *msg,
 static void fm_start(FM *fm, const char *extra)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_autofree char *args = NULL;
 
     fm->dir = g_dir_make_tmp("cxl-mctp-XXXXXX", NULL);
     g_assert(fm->dir);
-    fm->qts = cxl_qtest_start(g_strdup_printf(
+    args = g_strdup_printf(
         TOPOLOGY "-chardev socket,id=fm,path=%s/fm.sock,server=on,wait=off "
-        "%s", fm->dir, extra));
+        "%s", fm->dir, extra);
+    fm->qts = cxl_qtest_start(args);
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/fm.sock", fm->dir);
     fm->fd = socket(AF_UNIX, SOCK_STREAM, 0);
     g_assert_cmpint(connect(fm->fd, (struct sockaddr *)&sa, sizeof(sa)), ==,

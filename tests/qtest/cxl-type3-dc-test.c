@@ -68,7 +68,7 @@ static uint32_t dc_extents(T3 *t, uint32_t start, uint32_t count,
 
 static void test_config(void)
 {
-    uint8_t out[512], in[2];
+    uint8_t out[512], in[4] = { 0 };    /* payloads up to 3 bytes */
     uint32_t len;
     T3 t;
 

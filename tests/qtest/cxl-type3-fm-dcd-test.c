@@ -172,7 +172,7 @@ static void test_info(void)
 static void test_host_config(void)
 {
     static const uint8_t all[2] = { 8, 0 };
-    uint8_t out[512], dev[512], in[4] = { 0, 0, 8, 0 };
+    uint8_t out[512], dev[512], in[5] = { 0, 0, 8, 0, 0 };
     uint32_t len, dlen;
     T3 t;
 
@@ -236,7 +236,7 @@ static void check_region(T3 *t, unsigned r, uint64_t bs, uint8_t flags)
 
 static void test_set_region(void)
 {
-    uint8_t recs[128 * 16], in[16] = { 0 };
+    uint8_t recs[128 * 16], in[17] = { 0 };   /* 16 bytes, and one too many */
     T3 t;
 
     dc_start(&t, FM);
@@ -310,7 +310,7 @@ static uint16_t region_extents(T3 *t, uint16_t host, uint32_t start,
 
 static void test_extent_lists(void)
 {
-    uint8_t out[1024], in[12] = { 0 };
+    uint8_t out[1024], in[13] = { 0 };    /* 12 bytes, and one too many */
     uint64_t dpa[2] = { DC_BASE, DC_BASE + DC_REGION_LEN + 8 * MiB };
     uint64_t len[2] = { 4 * MiB, BLOCK };
     uint32_t olen, gen0;

@@ -166,11 +166,13 @@ void enable_mbox_msix(T3 *t)
 
 unsigned event_records(T3 *t, uint8_t log, uint8_t *recs, unsigned max)
 {
-    uint8_t out[0x20 + 128 * 4];
+    /* room for the @max records copied out; the rest is not read */
+    size_t size = 0x20 + 128 * max;
+    g_autofree uint8_t *out = g_malloc0(size);
     uint32_t len;
     unsigned n;
 
-    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
+    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, size, &len),
                     ==, RC_SUCCESS);
     n = lduw_le_p(out + 0x14);
     g_assert_cmpuint(len, ==, 0x20 + 128 * n);
