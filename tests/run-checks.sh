@@ -169,12 +169,12 @@ suite_by_hand() {
 
 # make check-sanitize: the unit tests, the qtests and a representative set
 # of guest scenarios (every device kind, the fast path, switches, the
-# mailbox's background operations, MCTP) on the AddressSanitizer and
+# mailbox's background operations, MCTP, MLDs) on the AddressSanitizer and
 # UndefinedBehaviorSanitizer build. A sanitizer report anywhere (QEMU, the
 # test programs; leaks included) is written to build/sanitize-logs and
 # fails the last check even when the test that caused it passed.
 SANITIZE_SCENARIOS=${CXL_SANITIZE_SCENARIOS-"type3-ram type3-pmem switch interleave-4way
-    type3-poison type3-events type3-sanitize type3-fw-update dcd-raw switch-bind mctp-fm
+    type3-poison type3-events type3-sanitize type3-fw-update dcd-raw switch-bind mld-fm
     fast-path-shadow"}
 suite_sanitize() {
     local logs=$BUILD/sanitize-logs f n
