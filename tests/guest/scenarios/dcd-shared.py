@@ -19,11 +19,16 @@ fabric manager of its head over its own QMP:
 - A gives the shared extent up (forced release): A reads all ones, B
   still reads both patterns and the backend keeps them; when B gives it
   up too, nobody holds it and the backend range is zeroed.
+
+Head 0's FM CCI is also an MCTP endpoint on a cxl-mctp-chardev: the
+host's fabric manager client (scripts/cxl-fm.py) gets Get Multi-Headed
+Info (5500h) through it: two LDs, two heads, LD n on head n.
 """
 
 import uuid
 
 from _cxl import DCD_LIB, GUEST_LIB, MiB, dax_bytes
+from _fm import HostFM
 
 DESCRIPTION = "multi-headed DCD: two guests in two QEMU processes share an extent; a private one is refused"
 MACHINE = "q35,cxl=on"
@@ -52,7 +57,9 @@ def head(ctx, n):
             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
             "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,volatile-dc-memdev=dc0,"
                        f"num-dc-regions=2,dc-sharable-regions=1,mhd-state={ctx.path('mhd.state')},"
-                       f"mhd-head={n},id=mhd{n},sn=7"]
+                       f"mhd-head={n},id=mhd{n},sn=7"] + ([
+            "-chardev", f"socket,id=fm,path={ctx.path('fm.sock')},server=on,wait=off",
+            "-device", "cxl-mctp-chardev,chardev=fm,target=mhd0"] if n == 0 else [])
 
 
 def host_handlers(n):
@@ -100,7 +107,16 @@ def topology(ctx):
     return head(ctx, 0)
 
 
-HOST = host_handlers(0)
+def mhd_info(ctx):
+    """Get Multi-Headed Info from head 0's FM CCI over MCTP (the socket)"""
+    fm = HostFM("fm.sock", 0)
+    rc, out = fm.run(ctx, "discover", "--assign", "22")
+    ctx.check("host-discover", rc == 0 and "eid: 22 (dynamic)" in out, out)
+    return out + fm.expect(ctx, "mhd-info", ["mhd-info"], 0, "lds: 2", "heads: 2",
+                           "ld 0: head=0", "ld 1: head=1")
+
+
+HOST = dict(host_handlers(0), **{"mhd-info": mhd_info})
 
 # the first half of the shared extent is A's, the second B's
 HALF = SHARED_LEN // 2
@@ -116,6 +132,7 @@ accept() {{ rc 4802 "$(response 4802 $(( DCB + $1 )) $2)"; }}
 '''
 
 GUEST = COMMON + rf'''
+step mhd-info host mhd-info
 step_eq offered offered host offer prescriptive 0 0 {SHARED_LEN} {TAG}
 step_eq accept 00 accept 0 {SHARED_LEN}
 step_eq log-cleared 00 clear_dc_log
