@@ -324,7 +324,7 @@ static void log_binding_event(CXLSwitchCCI *s, CXLDownstreamPort *dsp)
     CXLEventVirtSwitch r = { };
     PCIDevice *d = PCI_DEVICE(dsp);
     CXLUpstreamPort *usp;
-    unsigned c, k, nr = 0;
+    unsigned c, k = 0, nr = 0;
     uint16_t ld;
     uint8_t port;
 
