@@ -96,8 +96,11 @@ static QTestState *mig_load(const char *args, const char *file,
 {
     g_autofree char *a = g_strdup_printf("%s -incoming defer", args);
     g_autofree char *uri = g_strdup_printf("file:%s", file);
+    uint64_t ecam = cxl_qtest_platform.ecam;
     QTestState *dst = cxl_qtest_start(a);
 
+    /* (starting QEMU forgets where virt's ECAM was found: it is the same) */
+    cxl_qtest_platform.ecam = ecam;
     qtest_clock_set(dst, clock);
     qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
                              "'arguments': {'uri': %s, "
