@@ -607,6 +607,13 @@ static int cxl_component_post_load(void *opaque, int version_id)
     if (c->ras_nr_pending > CXL_RAS_MAX_PENDING) {
         return -EINVAL;
     }
+    for (unsigned i = 0; i < c->ras_nr_pending; i++) {
+        /* an uncorrectable error's status bit */
+        if (c->ras_pending[i].bit >= 32 ||
+            !(BIT(c->ras_pending[i].bit) & CXL_RAS_UC_BITS)) {
+            return -EINVAL;
+        }
+    }
     for (unsigned i = 0; i < CXL_HDM_MAX_DECODERS; i++) {
         CXLHDMDecoder *d = &c->hdm.dec[i];
 

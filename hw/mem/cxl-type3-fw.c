@@ -383,7 +383,9 @@ static int fw_post_load(void *opaque, int version_id)
     if (!fw->nr_slots || fw->nr_slots > CXL_TYPE3_FW_MAX_SLOTS ||
         !fw->active || fw->active > fw->nr_slots ||
         fw->staged > fw->nr_slots || fw->xfer_slot > fw->nr_slots ||
-        !fw->slot[fw->active - 1].valid) {
+        !fw->slot[fw->active - 1].valid ||
+        /* a running last part stores its image in its slot */
+        (!fw->xfer_open && fw->mig_xfer_pending && !fw->xfer_slot)) {
         return -EINVAL;
     }
     fw->xfer_len = fw->mig_xfer_len;
