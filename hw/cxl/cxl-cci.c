@@ -624,3 +624,4 @@ CXLRetCode cxl_cci_tunnel_forward(CXLCCI *cci, CXLCCI *target,
     *out_len = sizeof(*o) + rsp_len;
     return CXL_RC_SUCCESS;
 }
+

@@ -17,6 +17,8 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "qemu/log.h"
+#include "qemu/error-report.h"
+#include "migration/vmstate.h"
 #include "qapi/error.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/cxl/cxl-component.h"
@@ -548,3 +550,123 @@ Object *cxl_qmp_device(const char *path, const char *type, Error **errp)
     }
     return obj;
 }
+
+/* ---- migration ---- */
+
+static const VMStateDescription vmstate_cxl_hdm_decoder = {
+    .name = "cxl-hdm-decoder",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(base, CXLHDMDecoder),
+        VMSTATE_UINT64(size, CXLHDMDecoder),
+        VMSTATE_UINT8(eiw, CXLHDMDecoder),
+        VMSTATE_UINT8(eig, CXLHDMDecoder),
+        VMSTATE_BOOL(lock_on_commit, CXLHDMDecoder),
+        VMSTATE_BOOL(committed, CXLHDMDecoder),
+        VMSTATE_BOOL(commit_error, CXLHDMDecoder),
+        VMSTATE_BOOL(host_only, CXLHDMDecoder),
+        VMSTATE_BOOL(bi, CXLHDMDecoder),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_cxl_ras_record = {
+    .name = "cxl-ras-record",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(bit, CXLRasRecord),
+        VMSTATE_UINT32_ARRAY(header, CXLRasRecord, CXL_RAS_HEADER_LOG_DWORDS),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * The target list (switch) and the DPA skip (endpoint) share their bytes:
+ * the stream has them as one little-endian number, whatever the host.
+ */
+static int cxl_component_pre_save(void *opaque)
+{
+    CXLComponentRegs *c = opaque;
+
+    for (unsigned i = 0; i < CXL_HDM_MAX_DECODERS; i++) {
+        const CXLHDMDecoder *d = &c->hdm.dec[i];
+
+        c->mig_tl[i] = c->hdm.caps.kind == CXL_HDM_ENDPOINT ? d->dpa_skip :
+                       ldq_le_p(d->targets);
+    }
+    return 0;
+}
+
+static int cxl_component_post_load(void *opaque, int version_id)
+{
+    CXLComponentRegs *c = opaque;
+    const char *why;
+
+    if (c->ras_nr_pending > CXL_RAS_MAX_PENDING) {
+        return -EINVAL;
+    }
+    for (unsigned i = 0; i < c->ras_nr_pending; i++) {
+        /* an uncorrectable error's status bit */
+        if (c->ras_pending[i].bit >= 32 ||
+            !(BIT(c->ras_pending[i].bit) & CXL_RAS_UC_BITS)) {
+            return -EINVAL;
+        }
+    }
+    for (unsigned i = 0; i < CXL_HDM_MAX_DECODERS; i++) {
+        CXLHDMDecoder *d = &c->hdm.dec[i];
+
+        if (c->hdm.caps.kind == CXL_HDM_ENDPOINT) {
+            d->dpa_skip = c->mig_tl[i];
+        } else {
+            stq_le_p(d->targets, c->mig_tl[i]);
+        }
+        if (d->committed && (!c->has_hdm || i >= c->hdm.caps.nr_decoders)) {
+            return -EINVAL;
+        }
+    }
+    /* a committed decoder must pass the checks a commit makes */
+    for (unsigned i = 0; c->has_hdm && i < c->hdm.caps.nr_decoders; i++) {
+        CXLHDMDecoder *d = &c->hdm.dec[i];
+
+        if (d->committed) {
+            d->committed = false;
+            if (!cxl_hdm_commit(&c->hdm, i, &why)) {
+                error_report("%s: decoder %u in the migration stream: %s",
+                             c->name, i, why);
+                return -EINVAL;
+            }
+        }
+    }
+    /* what routes through the decoders is derived: rebuild it */
+    cxl_notify_state_changed(c->owner, CXL_NOTIFY_ALL, 0, 0);
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_component = {
+    .name = "cxl-component",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = cxl_component_pre_save,
+    .post_load = cxl_component_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(bi_dec_ctrl, CXLComponentRegs),
+        VMSTATE_BOOL(bi_dec_committed, CXLComponentRegs),
+        VMSTATE_UINT32(bi_rt_ctrl, CXLComponentRegs),
+        VMSTATE_BOOL(bi_rt_committed, CXLComponentRegs),
+        VMSTATE_BOOL(hdm.enabled, CXLComponentRegs),
+        VMSTATE_BOOL(hdm.locked, CXLComponentRegs),
+        VMSTATE_STRUCT_ARRAY(hdm.dec, CXLComponentRegs, CXL_HDM_MAX_DECODERS,
+                             1, vmstate_cxl_hdm_decoder, CXLHDMDecoder),
+        VMSTATE_UINT64_ARRAY(mig_tl, CXLComponentRegs, CXL_HDM_MAX_DECODERS),
+        VMSTATE_BOOL_ARRAY(commit_bit, CXLComponentRegs,
+                           CXL_HDM_MAX_DECODERS),
+        VMSTATE_UINT32_ARRAY(ras, CXLComponentRegs, CXL_RAS_LENGTH / 4),
+        VMSTATE_STRUCT_ARRAY(ras_pending, CXLComponentRegs,
+                             CXL_RAS_MAX_PENDING, 1, vmstate_cxl_ras_record,
+                             CXLRasRecord),
+        VMSTATE_UINT32(ras_nr_pending, CXLComponentRegs),
+        VMSTATE_END_OF_LIST()
+    },
+};

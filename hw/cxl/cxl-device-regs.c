@@ -17,6 +17,7 @@
 #include "qemu/bswap.h"
 #include "qemu/host-utils.h"
 #include "qemu/log.h"
+#include "migration/vmstate.h"
 #include "hw/cxl/cxl-device-regs.h"
 #include "trace.h"
 
@@ -207,6 +208,7 @@ void cxl_device_regs_init(CXLDeviceRegs *r, Object *owner, const char *name,
     r->cci = cci;
     r->memdev = memdev;
     r->payload = g_malloc0(cci->payload_max);
+    r->payload_len = cci->payload_max;
     r->in_copy = g_malloc0(cci->payload_max);
 
     add_cap(r, n++, CXL_DEV_CAP_ID_STATUS, CAP_VERSION_STATUS,
@@ -245,3 +247,31 @@ void cxl_device_regs_reset(CXLDeviceRegs *r)
            sizeof(r->mbox_regs) - A_CXL_MBOX_CTRL);
     memset(r->payload, 0, r->cci->payload_max);
 }
+
+/* ---- migration ---- */
+
+static int cxl_device_regs_post_load(void *opaque, int version_id)
+{
+    CXLDeviceRegs *r = opaque;
+    uint32_t ctrl = ldl_le_p(r->mbox_regs + A_CXL_MBOX_CTRL);
+
+    /* a command completes before its doorbell write returns */
+    stl_le_p(r->mbox_regs + A_CXL_MBOX_CTRL,
+             FIELD_DP32(ctrl, CXL_MBOX_CTRL, DOORBELL, 0));
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_device_regs = {
+    .name = "cxl-device-regs",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = cxl_device_regs_post_load,
+    .fields = (const VMStateField[]) {
+        /* the capability register is the device's, not the stream's */
+        VMSTATE_BUFFER_START_MIDDLE(mbox_regs, CXLDeviceRegs,
+                                    A_CXL_MBOX_CTRL),
+        VMSTATE_UINT32_EQUAL(payload_len, CXLDeviceRegs, NULL),
+        VMSTATE_VBUFFER_UINT32(payload, CXLDeviceRegs, 1, NULL, payload_len),
+        VMSTATE_END_OF_LIST()
+    },
+};

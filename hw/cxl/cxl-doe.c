@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "migration/vmstate.h"
 #include "qemu/log.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
@@ -59,3 +60,44 @@ bool cxl_doe_cdat_respond(DOECap *doe, const GByteArray *cdat)
     pcie_doe_set_rsp(doe, rsp);
     return true;
 }
+
+/* ---- migration ---- */
+
+/* The stream's lengths, before the mailboxes are loaded with them */
+static bool doe_lens_ok(void *opaque, int version_id)
+{
+    DOECap *doe = opaque;
+
+    return doe->write_mbox_len <= PCI_DOE_DW_SIZE_MAX &&
+           doe->read_mbox_len <= PCI_DOE_DW_SIZE_MAX &&
+           doe->read_mbox_idx <= doe->read_mbox_len;
+}
+
+/*
+ * A DOE exchange the guest had started: the request written so far, the
+ * response not read yet and the status bits. The mailboxes are in host
+ * order (pcie_doe's).
+ */
+const VMStateDescription vmstate_cxl_doe = {
+    .name = "cxl-doe",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(ctrl.abort, DOECap),
+        VMSTATE_BOOL(ctrl.intr, DOECap),
+        VMSTATE_BOOL(ctrl.go, DOECap),
+        VMSTATE_BOOL(status.busy, DOECap),
+        VMSTATE_BOOL(status.intr, DOECap),
+        VMSTATE_BOOL(status.error, DOECap),
+        VMSTATE_BOOL(status.ready, DOECap),
+        VMSTATE_UINT32(read_mbox_idx, DOECap),
+        VMSTATE_UINT32(read_mbox_len, DOECap),
+        VMSTATE_UINT32(write_mbox_len, DOECap),
+        VMSTATE_VALIDATE("DOE mailbox lengths", doe_lens_ok),
+        VMSTATE_VBUFFER_MULTIPLY(write_mbox, DOECap, 1, NULL, write_mbox_len,
+                                 sizeof(uint32_t)),
+        VMSTATE_VBUFFER_MULTIPLY(read_mbox, DOECap, 1, NULL, read_mbox_len,
+                                 sizeof(uint32_t)),
+        VMSTATE_END_OF_LIST()
+    },
+};

@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "migration/vmstate.h"
 #include "qemu/bswap.h"
 #include "hw/cxl/cxl-events.h"
 #include "trace.h"
@@ -253,3 +254,48 @@ const CXLCCICommand cxl_event_commands[] = {
       CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
 };
 const size_t cxl_event_commands_len = ARRAY_SIZE(cxl_event_commands);
+
+/* ---- migration ---- */
+
+static int cxl_event_log_post_load(void *opaque, int version_id)
+{
+    CXLEventLog *l = opaque;
+
+    if (l->first >= CXL_EVENT_LOG_CAPACITY ||
+        l->count > CXL_EVENT_LOG_CAPACITY) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_cxl_event_log = {
+    .name = "cxl-event-log",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = cxl_event_log_post_load,
+    .fields = (const VMStateField[]) {
+        /* records are in their little-endian wire format */
+        VMSTATE_BUFFER_UNSAFE(records, CXLEventLog, 1,
+                              sizeof(CXLEventRecord) *
+                              CXL_EVENT_LOG_CAPACITY),
+        VMSTATE_UINT32(first, CXLEventLog),
+        VMSTATE_UINT32(count, CXLEventLog),
+        VMSTATE_UINT16(next_handle, CXLEventLog),
+        VMSTATE_UINT16(overflow_count, CXLEventLog),
+        VMSTATE_UINT64(first_overflow_ts, CXLEventLog),
+        VMSTATE_UINT64(last_overflow_ts, CXLEventLog),
+        VMSTATE_UINT8(int_mode, CXLEventLog),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+const VMStateDescription vmstate_cxl_event_logs = {
+    .name = "cxl-event-logs",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_ARRAY(log, CXLEventLogs, CXL_EVLOG_ALL, 1,
+                             vmstate_cxl_event_log, CXLEventLog),
+        VMSTATE_END_OF_LIST()
+    },
+};

@@ -42,6 +42,7 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "exec/target_page.h"
+#include "migration/misc.h"
 #include "system/address-spaces.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-notify.h"
@@ -52,6 +53,13 @@
 
 /* The machine whose windows are mapped (cxl_fast_path_init_window()) */
 static CXLMachineState *fast_path_machine;
+/*
+ * A migration is running: no shadows. Shadow memory is not migrated; the
+ * devices' memory behind a shadow must be up to date for RAM migration to
+ * send it, so shadows are written back when a migration starts, and made
+ * again when it ends (cxl_fast_path_migration()).
+ */
+static bool fast_path_migrating;
 
 static uint64_t page_size(void)
 {
@@ -385,7 +393,7 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr start = 0, p = lo, end, next;
     bool room = true, sub_page = false;
-    bool shadows = w->machine->fast_path_shadow &&
+    bool shadows = w->machine->fast_path_shadow && !fast_path_migrating &&
                    w->size <= CXL_SHADOW_MAX_WINDOW;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
     CXLShadowBuild build = { 0 };
@@ -597,12 +605,34 @@ static void cxl_fast_path_notify(Notifier *n, void *data)
 
 static Notifier cxl_fast_path_subscriber = { .notify = cxl_fast_path_notify };
 
+/*
+ * Migration starts: unmap everything, which writes the shadows back (the
+ * writes mark the devices' memory dirty, so RAM migration sends them) and
+ * maps again without shadows. It ends: map again with them.
+ */
+static int cxl_fast_path_migration(NotifierWithReturn *n, MigrationEvent *e,
+                                   Error **errp)
+{
+    bool migrating = e->type == MIG_EVENT_PRECOPY_SETUP;
+
+    if (fast_path_machine && migrating != fast_path_migrating) {
+        fast_path_migrating = migrating;
+        cxl_notify_state_changed(fast_path_machine->machine, CXL_NOTIFY_ALL,
+                                 0, 0);
+    }
+    return 0;
+}
+
+static NotifierWithReturn cxl_fast_path_migration_notifier;
+
 void cxl_fast_path_add_option(CXLMachineState *s)
 {
     static bool subscribed;
 
     if (!subscribed) {
         cxl_notify_subscribe(&cxl_fast_path_subscriber);
+        migration_add_notifier(&cxl_fast_path_migration_notifier,
+                               cxl_fast_path_migration);
         subscribed = true;
     }
     s->fast_path = true;

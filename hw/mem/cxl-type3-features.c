@@ -70,6 +70,7 @@
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
+#include "migration/vmstate.h"
 #include "hw/registerfields.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
@@ -293,6 +294,9 @@ struct CXLType3Features {
         CXLMaintPPRIn ppr;
         CXLMaintSparingIn sparing;
     } maint_in;
+    /* migration: the two FeatIds as numbers */
+    int32_t mig_xfer_feat;
+    int32_t mig_maint_feat;
 };
 
 static int feat_find(const uint8_t *uuid)
@@ -927,3 +931,64 @@ void cxl_type3_features_cleanup(CXLType3Dev *ct3)
 {
     g_clear_pointer(&ct3->features, g_free);
 }
+
+/* ---- migration ---- */
+
+static int features_post_load(void *opaque, int version_id)
+{
+    CXLType3Features *fs = opaque;
+
+    if (fs->mig_xfer_feat < 0 || fs->mig_xfer_feat >= FEAT_COUNT ||
+        fs->mig_maint_feat < 0 || fs->mig_maint_feat >= FEAT_COUNT ||
+        fs->xfer_next > FEAT_SET_MAX) {
+        return -EINVAL;
+    }
+    fs->xfer_feat = fs->mig_xfer_feat;
+    fs->maint_feat = fs->mig_maint_feat;
+    return 0;
+}
+
+static int features_pre_save(void *opaque)
+{
+    CXLType3Features *fs = opaque;
+
+    fs->mig_xfer_feat = fs->xfer_feat;
+    fs->mig_maint_feat = fs->maint_feat;
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_type3_features = {
+    .name = "cxl-type3-features",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = features_pre_save,
+    .post_load = features_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BUFFER_UNSAFE(current, CXLType3Features, 1,
+                              sizeof(((CXLType3Features *)0)->current)),
+        VMSTATE_BUFFER_UNSAFE(saved, CXLType3Features, 1,
+                              sizeof(((CXLType3Features *)0)->saved)),
+        VMSTATE_UINT16_ARRAY(spares, CXLType3Features, FEAT_COUNT),
+        VMSTATE_BOOL(xfer, CXLType3Features),
+        VMSTATE_INT32(mig_xfer_feat, CXLType3Features),
+        VMSTATE_UINT16(xfer_next, CXLType3Features),
+        VMSTATE_BUFFER(xfer_buf, CXLType3Features),
+        VMSTATE_INT32(mig_maint_feat, CXLType3Features),
+        /* the running Perform Maintenance's input, as the host sent it */
+        VMSTATE_BUFFER_UNSAFE(maint_in, CXLType3Features, 1,
+                              sizeof(((CXLType3Features *)0)->maint_in)),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const CXLCCIBgOp maint_op = {
+    .name = "cxl-type3-maintenance",
+    .complete = maint_complete,
+};
+
+static void features_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&maint_op);
+}
+
+type_init(features_register_bg_ops)

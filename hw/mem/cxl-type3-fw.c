@@ -28,6 +28,7 @@
 #include "qemu/crc32c.h"
 #include "qemu/cutils.h"
 #include "qemu/units.h"
+#include "migration/vmstate.h"
 #include "hw/registerfields.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
@@ -307,3 +308,127 @@ const CXLCCICommand cxl_type3_fw_commands[] = {
       CXL_CEL_CONFIG_CHANGE_COLD_RESET | CXL_CEL_IMMEDIATE_CONFIG_CHANGE },
 };
 const size_t cxl_type3_fw_commands_len = ARRAY_SIZE(cxl_type3_fw_commands);
+
+/* ---- migration ---- */
+
+static int fw_pre_save(void *opaque)
+{
+    CXLType3FW *fw = opaque;
+
+    for (unsigned s = 0; s < CXL_TYPE3_FW_MAX_SLOTS; s++) {
+        fw->slot[s].mig_len = fw->slot[s].image ? fw->slot[s].image_len : 0;
+    }
+    fw->mig_xfer_len = fw->xfer_len;
+    fw->mig_xfer_pending = fw->xfer_buf ? fw->xfer_pending : 0;
+    return 0;
+}
+
+static int fw_pre_load(void *opaque)
+{
+    CXLType3FW *fw = opaque;
+
+    /* the stream has every image; the ones the destination has go */
+    for (unsigned s = 0; s < CXL_TYPE3_FW_MAX_SLOTS; s++) {
+        g_clear_pointer(&fw->slot[s].image, g_free);
+        fw->slot[s].image_len = 0;
+    }
+    xfer_discard(fw);
+    return 0;
+}
+
+static bool fw_slot_len_ok(void *opaque, int version_id)
+{
+    return ((CXLType3FWSlot *)opaque)->mig_len <= CXL_TYPE3_FW_MAX_IMAGE;
+}
+
+static int fw_slot_post_load(void *opaque, int version_id)
+{
+    CXLType3FWSlot *slot = opaque;
+
+    slot->image_len = slot->mig_len;
+    if (!slot->image_len) {
+        g_clear_pointer(&slot->image, g_free);
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_cxl_type3_fw_slot = {
+    .name = "cxl-type3-fw-slot",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = fw_slot_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(valid, CXLType3FWSlot),
+        VMSTATE_BUFFER_UNSAFE(revision, CXLType3FWSlot, 1,
+                              CXL_TYPE3_FW_REVISION_LEN),
+        VMSTATE_UINT32(mig_len, CXLType3FWSlot),
+        VMSTATE_VALIDATE("firmware image size", fw_slot_len_ok),
+        VMSTATE_VBUFFER_ALLOC_UINT32(image, CXLType3FWSlot, 1, NULL, mig_len),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool fw_xfer_len_ok(void *opaque, int version_id)
+{
+    CXLType3FW *fw = opaque;
+
+    return fw->mig_xfer_pending <= CXL_TYPE3_FW_MAX_IMAGE &&
+           fw->mig_xfer_len <= fw->mig_xfer_pending;
+}
+
+static int fw_post_load(void *opaque, int version_id)
+{
+    CXLType3FW *fw = opaque;
+
+    if (!fw->nr_slots || fw->nr_slots > CXL_TYPE3_FW_MAX_SLOTS ||
+        !fw->active || fw->active > fw->nr_slots ||
+        fw->staged > fw->nr_slots || fw->xfer_slot > fw->nr_slots ||
+        !fw->slot[fw->active - 1].valid ||
+        /* a running last part stores its image in its slot */
+        (!fw->xfer_open && fw->mig_xfer_pending && !fw->xfer_slot)) {
+        return -EINVAL;
+    }
+    fw->xfer_len = fw->mig_xfer_len;
+    fw->xfer_pending = fw->mig_xfer_pending;
+    if (!fw->xfer_pending) {
+        g_clear_pointer(&fw->xfer_buf, g_free);
+    }
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_type3_fw = {
+    .name = "cxl-type3-fw",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = fw_pre_save,
+    .pre_load = fw_pre_load,
+    .post_load = fw_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8_EQUAL(nr_slots, CXLType3FW, NULL),
+        VMSTATE_UINT8(active, CXLType3FW),
+        VMSTATE_UINT8(staged, CXLType3FW),
+        VMSTATE_STRUCT_ARRAY(slot, CXLType3FW, CXL_TYPE3_FW_MAX_SLOTS, 1,
+                             vmstate_cxl_type3_fw_slot, CXLType3FWSlot),
+        VMSTATE_BOOL(xfer_open, CXLType3FW),
+        VMSTATE_UINT8(xfer_slot, CXLType3FW),
+        VMSTATE_UINT32(mig_xfer_len, CXLType3FW),
+        VMSTATE_UINT32(mig_xfer_pending, CXLType3FW),
+        VMSTATE_VALIDATE("firmware transfer size", fw_xfer_len_ok),
+        VMSTATE_VBUFFER_ALLOC_UINT32(xfer_buf, CXLType3FW, 1, NULL,
+                                     mig_xfer_pending),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const CXLCCIBgOp transfer_fw_op = {
+    .name = "cxl-type3-transfer-fw",
+    .complete = xfer_complete,
+    .abort = xfer_abort,
+};
+
+static void fw_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&transfer_fw_op);
+}
+
+type_init(fw_register_bg_ops)

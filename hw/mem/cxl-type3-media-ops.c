@@ -70,6 +70,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/module.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-type3.h"
 #include "hw/cxl/cxl-hdm.h"
@@ -270,3 +271,24 @@ const CXLCCICommand cxl_type3_media_ops_commands[] = {
 };
 const size_t cxl_type3_media_ops_commands_len =
     ARRAY_SIZE(cxl_type3_media_ops_commands);
+
+/* ---- migration: running operations go on on the destination ---- */
+
+static const CXLCCIBgOp media_ops_sanitize_op = {
+    .name = "cxl-type3-media-sanitize",
+    .complete = sanitize_complete,
+    .abort = sanitize_abort,
+};
+
+static const CXLCCIBgOp media_ops_zero_op = {
+    .name = "cxl-type3-media-zero",
+    .complete = zero_complete,
+};
+
+static void media_ops_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&media_ops_sanitize_op);
+    cxl_cci_bg_register(&media_ops_zero_op);
+}
+
+type_init(media_ops_register_bg_ops)

@@ -57,6 +57,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-notify.h"
@@ -108,6 +109,13 @@ typedef struct CXLType3Poison {
     bool stopped;
     uint64_t restart;
     uint64_t restart_len;
+
+    /* migration: the arrays as the stream has them */
+    CXLType3Dev *ct3;
+    PoisonRange *mig_list;
+    int32_t mig_list_len;
+    PoisonRange *mig_results;
+    int32_t mig_results_len;
 } CXLType3Poison;
 
 /* The DPA space, dynamic capacity included */
@@ -593,6 +601,7 @@ void cxl_type3_poison_init(CXLType3Dev *ct3)
 
     p->list = g_array_new(false, false, sizeof(PoisonRange));
     p->results = g_array_new(false, false, sizeof(PoisonRange));
+    p->ct3 = ct3;
     ct3->poison = p;
     cxl_cci_add_commands(&ct3->cci, cxl_type3_poison_commands,
                          cxl_type3_poison_commands_len);
@@ -651,3 +660,149 @@ void qmp_cxl_inject_poison(const char *path, uint64_t start, uint64_t length,
     /* as on a device: poison that does not fit overflows the list */
     poison_add(ct3, start, length, SOURCE_INTERNAL);
 }
+
+/* ---- migration ---- */
+
+static const VMStateDescription vmstate_poison_range = {
+    .name = "cxl-type3-poison-range",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(start, PoisonRange),
+        VMSTATE_UINT64(len, PoisonRange),
+        VMSTATE_UINT8(source, PoisonRange),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static int poison_pre_save(void *opaque)
+{
+    CXLType3Poison *p = opaque;
+
+    p->mig_list = (PoisonRange *)p->list->data;
+    p->mig_list_len = p->list->len;
+    p->mig_results = (PoisonRange *)p->results->data;
+    p->mig_results_len = p->results->len;
+    return 0;
+}
+
+static int poison_post_save(void *opaque)
+{
+    CXLType3Poison *p = opaque;
+
+    p->mig_list = p->mig_results = NULL;
+    return 0;
+}
+
+static int poison_pre_load(void *opaque)
+{
+    CXLType3Poison *p = opaque;
+
+    p->mig_list = p->mig_results = NULL;
+    return 0;
+}
+
+/* The stream's counts, before anything is allocated for them */
+static bool poison_lens_ok(void *opaque, int version_id)
+{
+    CXLType3Poison *p = opaque;
+
+    return p->mig_list_len >= 0 &&
+           p->mig_list_len <= CXL_TYPE3_POISON_LIST_MAX &&
+           p->mig_results_len >= 0 &&
+           p->mig_results_len <= 4 * CXL_TYPE3_POISON_LIST_MAX;
+}
+
+static bool range_ok(CXLType3Poison *p, const PoisonRange *r)
+{
+    uint64_t cap = capacity(p->ct3);
+
+    return r->len && r->start < cap && r->len <= cap - r->start &&
+           !(r->start % LINE) && !(r->len % LINE);
+}
+
+static int poison_post_load(void *opaque, int version_id)
+{
+    CXLType3Poison *p = opaque;
+    int ret = 0;
+
+    for (int32_t i = 0; i < p->mig_list_len && !ret; i++) {
+        const PoisonRange *r = &p->mig_list[i];
+
+        /* sorted and disjoint, as the list always is */
+        if (!range_ok(p, r) ||
+            (i && r->start < p->mig_list[i - 1].start +
+                             p->mig_list[i - 1].len)) {
+            ret = -EINVAL;
+        }
+    }
+    for (int32_t i = 0; i < p->mig_results_len && !ret; i++) {
+        if (!range_ok(p, &p->mig_results[i])) {
+            ret = -EINVAL;
+        }
+    }
+    if (p->results_next > (unsigned)p->mig_results_len ||
+        (p->more && (p->more_next < p->more_start ||
+                     p->more_next > p->more_start + p->more_len)) ||
+        p->scan_start > capacity(p->ct3) ||
+        p->scan_len > capacity(p->ct3) - p->scan_start) {
+        ret = -EINVAL;
+    }
+    if (!ret) {
+        g_array_set_size(p->list, 0);
+        g_array_append_vals(p->list, p->mig_list, p->mig_list_len);
+        g_array_set_size(p->results, 0);
+        g_array_append_vals(p->results, p->mig_results, p->mig_results_len);
+    }
+    g_free(p->mig_list);
+    g_free(p->mig_results);
+    p->mig_list = p->mig_results = NULL;
+    return ret;
+}
+
+const VMStateDescription vmstate_cxl_type3_poison = {
+    .name = "cxl-type3-poison",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = poison_pre_save,
+    .post_save = poison_post_save,
+    .pre_load = poison_pre_load,
+    .post_load = poison_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_INT32(mig_list_len, CXLType3Poison),
+        VMSTATE_INT32(mig_results_len, CXLType3Poison),
+        VMSTATE_VALIDATE("poison list lengths", poison_lens_ok),
+        VMSTATE_STRUCT_VARRAY_ALLOC(mig_list, CXLType3Poison, mig_list_len,
+                                    1, vmstate_poison_range, PoisonRange),
+        VMSTATE_STRUCT_VARRAY_ALLOC(mig_results, CXLType3Poison,
+                                    mig_results_len, 1, vmstate_poison_range,
+                                    PoisonRange),
+        VMSTATE_BOOL(overflow, CXLType3Poison),
+        VMSTATE_UINT64(overflow_ts, CXLType3Poison),
+        VMSTATE_BOOL(more, CXLType3Poison),
+        VMSTATE_UINT64(more_start, CXLType3Poison),
+        VMSTATE_UINT64(more_len, CXLType3Poison),
+        VMSTATE_UINT64(more_next, CXLType3Poison),
+        VMSTATE_UINT64(scan_start, CXLType3Poison),
+        VMSTATE_UINT64(scan_len, CXLType3Poison),
+        VMSTATE_BOOL(scan_no_event, CXLType3Poison),
+        VMSTATE_UINT32(results_next, CXLType3Poison),
+        VMSTATE_BOOL(stopped, CXLType3Poison),
+        VMSTATE_UINT64(restart, CXLType3Poison),
+        VMSTATE_UINT64(restart_len, CXLType3Poison),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const CXLCCIBgOp scan_media_op = {
+    .name = "cxl-type3-scan-media",
+    .complete = scan_complete,
+    .abort = scan_abort,
+};
+
+static void poison_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&scan_media_op);
+}
+
+type_init(poison_register_bg_ops)

@@ -50,6 +50,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+#include "qemu/module.h"
 #include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
@@ -199,3 +200,18 @@ const CXLCCICommand cxl_type3_sanitize_commands[] = {
 };
 const size_t cxl_type3_sanitize_commands_len =
     ARRAY_SIZE(cxl_type3_sanitize_commands);
+
+/* ---- migration: a running Sanitize goes on on the destination ---- */
+
+static const CXLCCIBgOp sanitize_op = {
+    .name = "cxl-type3-sanitize",
+    .complete = sanitize_complete,
+    .abort = sanitize_abort,
+};
+
+static void sanitize_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&sanitize_op);
+}
+
+type_init(sanitize_register_bg_ops)

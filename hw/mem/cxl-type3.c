@@ -40,6 +40,7 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
+#include "migration/blocker.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-dc.h"
@@ -374,6 +375,8 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
     cxl_dvsec_add_register_locator(d, o, blocks, ARRAY_SIZE(blocks));
 }
 
+static void ct3_apply_config_lock(PCIDevice *d, uint16_t o);
+
 static void ct3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
                              int len)
 {
@@ -388,15 +391,7 @@ static void ct3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
         cxl_notify_state_changed(OBJECT(d), CXL_NOTIFY_ALL, 0, 0);
     }
 
-    /* Config Lock (RWO): control and range bases become read-only */
-    if (pci_get_word(d->config + o + DEV_DVSEC_LOCK) & DEV_LOCK_CONFIG) {
-        pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, 0);
-        pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, 0);
-        for (unsigned i = 0; i < 2; i++) {
-            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
-            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);
-        }
-    }
+    ct3_apply_config_lock(d, o);
 }
 
 static uint32_t ct3_config_read(PCIDevice *d, uint32_t addr, int len)
@@ -440,6 +435,29 @@ static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
     *ptr = memory_region_get_ram_ptr(mr);
     host_memory_backend_set_mapped(b, true);
     return true;
+}
+
+/*
+ * The backends' memory migrates with RAM migration, under the device's
+ * name (a view's backend is its MLD's, which registers it).
+ */
+static void ct3_register_ram(CXLType3Dev *ct3, bool reg)
+{
+    HostMemoryBackend *b[] = { ct3->hostvmem, ct3->hostpmem, ct3->lsa,
+                               ct3->hostdc };
+
+    for (unsigned i = 0; !ct3->ld_of && i < ARRAY_SIZE(b); i++) {
+        if (!b[i]) {
+            continue;
+        }
+        if (reg) {
+            vmstate_register_ram(host_memory_backend_get_memory(b[i]),
+                                 DEVICE(ct3));
+        } else {
+            vmstate_unregister_ram(host_memory_backend_get_memory(b[i]),
+                                   DEVICE(ct3));
+        }
+    }
 }
 
 static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
@@ -738,15 +756,33 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     }
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
+    /*
+     * Not migrated yet: dynamic capacity (the extents; a multi-headed
+     * device's shared state) and the LD allocations of a multi-logical
+     * device.
+     */
+    if (ct3->dc || ct3->mld) {
+        error_setg(&ct3->migration_blocker, "%s: a %s cannot migrate yet",
+                   TYPE_CXL_TYPE3, ct3->dc ? "dynamic capacity device" :
+                   "multi-logical device");
+        if (migrate_add_blocker(&ct3->migration_blocker, errp) < 0) {
+            goto fail_doe;
+        }
+    }
     ct3_dvsecs_init(ct3);
     if (ct3->lsa) {
         host_memory_backend_set_mapped(ct3->lsa, true);
     }
     ct3_dpa_space_init(ct3);
+    ct3_register_ram(ct3, true);
     cxl_type3_state_init(ct3);
     /* a window may now reach memory it found nothing behind before */
     cxl_notify_target(obj, CXL_NOTIFY_TARGET_ADDED);
     return;
+
+fail_doe:
+    pcie_doe_fini(&ct3->doe);
+    pcie_aer_exit(d);
 
 fail_msix:
     msix_uninit_exclusive_bar(d);
@@ -787,6 +823,8 @@ static void ct3_exit(PCIDevice *d)
     cxl_notify_target(OBJECT(d), CXL_NOTIFY_TARGET_REMOVED);
     address_space_destroy(&ct3->dpa_as);
 
+    migrate_del_blocker(&ct3->migration_blocker);
+    ct3_register_ram(ct3, false);
     cxl_type3_state_cleanup(ct3);
     pcie_doe_fini(&ct3->doe);
     pcie_aer_exit(d);
@@ -918,9 +956,113 @@ static const Property ct3_properties[] = {
                        CXL_TYPE3_MAINT_SPARES),
 };
 
+/* ---- migration ---- */
+
+/* Config Lock (RWO) made the control and range bases read-only */
+static void ct3_apply_config_lock(PCIDevice *d, uint16_t o)
+{
+    if (pci_get_word(d->config + o + DEV_DVSEC_LOCK) & DEV_LOCK_CONFIG) {
+        pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, 0);
+        pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, 0);
+        for (unsigned i = 0; i < 2; i++) {
+            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
+            pci_set_long(d->wmask + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);
+        }
+    }
+}
+
+static int ct3_post_load(void *opaque, int version_id)
+{
+    CXLType3Dev *ct3 = opaque;
+    CXLType3Security *sec = &ct3->sec;
+    uint32_t sec_bits = CXL_TYPE3_SEC_USER_PASS_SET |
+        CXL_TYPE3_SEC_MASTER_PASS_SET | CXL_TYPE3_SEC_LOCKED |
+        CXL_TYPE3_SEC_FROZEN | CXL_TYPE3_SEC_USER_PLIMIT |
+        CXL_TYPE3_SEC_MASTER_PLIMIT;
+
+    if ((sec->state & ~sec_bits) || sec->user_tries > CXL_TYPE3_SEC_TRY_LIMIT ||
+        sec->master_tries > CXL_TYPE3_SEC_TRY_LIMIT ||
+        ct3->cci.media_locked != !!(sec->state & CXL_TYPE3_SEC_LOCKED)) {
+        return -EINVAL;
+    }
+    ct3_apply_config_lock(PCI_DEVICE(ct3), ct3->dvsec_device);
+    /*
+     * Derived state follows the loaded state: the routes and the fast
+     * path (decoders, Mem_Enable, media disabled or locked, poison) are
+     * rebuilt on the notification; CDAT is built from the properties.
+     */
+    cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
+    return 0;
+}
+
+static bool ct3_fm_cci_needed(void *opaque)
+{
+    return ((CXLType3Dev *)opaque)->has_fm_cci;
+}
+
+static const VMStateDescription ct3_fm_cci_vmstate = {
+    .name = TYPE_CXL_TYPE3 "/fm-cci",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ct3_fm_cci_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(fm_cci, CXLType3Dev, 1, vmstate_cxl_cci, CXLCCI),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static const VMStateDescription ct3_vmstate = {
     .name = TYPE_CXL_TYPE3,
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = ct3_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, CXLType3Dev),
+        VMSTATE_MSIX(parent_obj, CXLType3Dev),
+        VMSTATE_STRUCT(parent_obj.exp.aer_log, CXLType3Dev, 0,
+                       vmstate_pcie_aer_log, PCIEAERLog),
+        VMSTATE_STRUCT(doe, CXLType3Dev, 1, vmstate_cxl_doe, DOECap),
+        VMSTATE_STRUCT(comp, CXLType3Dev, 1, vmstate_cxl_component,
+                       CXLComponentRegs),
+        VMSTATE_STRUCT(cci, CXLType3Dev, 1, vmstate_cxl_cci, CXLCCI),
+        VMSTATE_STRUCT(devregs, CXLType3Dev, 1, vmstate_cxl_device_regs,
+                       CXLDeviceRegs),
+        VMSTATE_STRUCT(events, CXLType3Dev, 1, vmstate_cxl_event_logs,
+                       CXLEventLogs),
+        VMSTATE_BOOL(shutdown_dirty, CXLType3Dev),
+        VMSTATE_UINT8(health.health_status, CXLType3Dev),
+        VMSTATE_UINT8(health.media_status, CXLType3Dev),
+        VMSTATE_UINT8(health.life_used, CXLType3Dev),
+        VMSTATE_INT16(health.temperature, CXLType3Dev),
+        VMSTATE_UINT32(health.dirty_shutdowns, CXLType3Dev),
+        VMSTATE_UINT32(health.corrected_volatile, CXLType3Dev),
+        VMSTATE_UINT32(health.corrected_persistent, CXLType3Dev),
+        VMSTATE_UINT8(alerts.valid, CXLType3Dev),
+        VMSTATE_UINT8(alerts.life_used_crit, CXLType3Dev),
+        VMSTATE_UINT8(alerts.life_used_warn, CXLType3Dev),
+        VMSTATE_INT16(alerts.over_temp_crit, CXLType3Dev),
+        VMSTATE_INT16(alerts.under_temp_crit, CXLType3Dev),
+        VMSTATE_INT16(alerts.over_temp_warn, CXLType3Dev),
+        VMSTATE_INT16(alerts.under_temp_warn, CXLType3Dev),
+        VMSTATE_UINT16(alerts.corr_volatile_warn, CXLType3Dev),
+        VMSTATE_UINT16(alerts.corr_persistent_warn, CXLType3Dev),
+        VMSTATE_UINT32(sec.state, CXLType3Dev),
+        VMSTATE_UINT8(sec.user_tries, CXLType3Dev),
+        VMSTATE_UINT8(sec.master_tries, CXLType3Dev),
+        VMSTATE_UINT8_ARRAY(sec.user_pass, CXLType3Dev, CXL_TYPE3_PASS_LEN),
+        VMSTATE_UINT8_ARRAY(sec.master_pass, CXLType3Dev,
+                            CXL_TYPE3_PASS_LEN),
+        VMSTATE_STRUCT(fw, CXLType3Dev, 1, vmstate_cxl_type3_fw, CXLType3FW),
+        VMSTATE_STRUCT_POINTER(poison, CXLType3Dev, vmstate_cxl_type3_poison,
+                               struct CXLType3Poison),
+        VMSTATE_STRUCT_POINTER(features, CXLType3Dev,
+                               vmstate_cxl_type3_features, CXLType3Features),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &ct3_fm_cci_vmstate,
+        NULL
+    },
 };
 
 static CXLComponentRegs *ct3_ras_regs(Object *obj)

@@ -19,6 +19,7 @@
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
+#include "migration/vmstate.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
 
@@ -151,6 +152,23 @@ static const Property cxl_host_bridge_properties[] = {
                       CXL_HOST_BRIDGE_DECODERS),
 };
 
+/*
+ * The host bridge's configuration space and its CHBCR (decoders, RAS);
+ * what the bus below holds migrates with its devices.
+ */
+static const VMStateDescription cxl_host_bridge_vmstate = {
+    .name = TYPE_CXL_HOST_BRIDGE,
+    .priority = MIG_PRI_PCI_BUS,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj.parent_obj.parent_obj, CXLHostBridge),
+        VMSTATE_STRUCT(regs, CXLHostBridge, 1, vmstate_cxl_component,
+                       CXLComponentRegs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void cxl_host_bridge_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -163,6 +181,7 @@ static void cxl_host_bridge_class_init(ObjectClass *klass, const void *data)
     dc->fw_name = "cxl";
     device_class_set_legacy_reset(dc, cxl_host_bridge_reset);
     device_class_set_props(dc, cxl_host_bridge_properties);
+    dc->vmsd = &cxl_host_bridge_vmstate;
 }
 
 static const TypeInfo cxl_host_bridge_info = {

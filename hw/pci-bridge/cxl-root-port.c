@@ -31,9 +31,11 @@
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
+#include "migration/vmstate.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-ras.h"
@@ -158,6 +160,27 @@ static CXLComponentRegs *cxl_rp_ras_regs(Object *obj)
     return &CXL_ROOT_PORT(obj)->regs;
 }
 
+/*
+ * pcie-root-port's state (configuration space with MSI, AER log; the slot
+ * is brought up to date after loading) and the component registers.
+ */
+static const VMStateDescription cxl_rp_vmstate = {
+    .name = TYPE_CXL_ROOT_PORT,
+    .priority = MIG_PRI_PCI_BUS,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = pcie_cap_slot_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj.parent_obj.parent_obj.parent_obj,
+                           CXLRootPort),
+        VMSTATE_STRUCT(parent_obj.parent_obj.parent_obj.parent_obj.exp.aer_log,
+                       CXLRootPort, 0, vmstate_pcie_aer_log, PCIEAERLog),
+        VMSTATE_STRUCT(regs, CXLRootPort, 1, vmstate_cxl_component,
+                       CXLComponentRegs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void cxl_rp_class_init(ObjectClass *klass, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -171,6 +194,7 @@ static void cxl_rp_class_init(ObjectClass *klass, const void *data)
     dc->desc = "CXL Root Port";
     device_class_set_props(dc, cxl_rp_properties);
     k->config_read = cxl_port_read_config;
+    dc->vmsd = &cxl_rp_vmstate;
     CXL_RAS_SOURCE_CLASS(klass)->ras_regs = cxl_rp_ras_regs;
     prc->aer_vector = cxl_rp_aer_vector;
     prc->interrupts_init = cxl_rp_interrupts_init;

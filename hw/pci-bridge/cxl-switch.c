@@ -319,9 +319,25 @@ static const Property usp_properties[] = {
                      CXLUpstreamPort *),
 };
 
+/*
+ * Configuration space (MSI), AER log, the CDAT exchange in progress, the
+ * component registers; CDAT itself and the VCS table come from the
+ * properties.
+ */
 static const VMStateDescription usp_vmstate = {
     .name = TYPE_CXL_USP,
-    .unmigratable = 1,
+    .priority = MIG_PRI_PCI_BUS,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj.parent_obj.parent_obj, CXLUpstreamPort),
+        VMSTATE_STRUCT(parent_obj.parent_obj.parent_obj.exp.aer_log,
+                       CXLUpstreamPort, 0, vmstate_pcie_aer_log, PCIEAERLog),
+        VMSTATE_STRUCT(doe, CXLUpstreamPort, 1, vmstate_cxl_doe, DOECap),
+        VMSTATE_STRUCT(regs, CXLUpstreamPort, 1, vmstate_cxl_component,
+                       CXLComponentRegs),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static CXLComponentRegs *usp_ras_regs(Object *obj)
@@ -746,9 +762,48 @@ static void dsp_reset(DeviceState *dev)
     cxl_aer_unmask_internal(d);
 }
 
+static int dsp_pre_save(void *opaque)
+{
+    CXLDownstreamPort *dsp = opaque;
+
+    dsp->mig_binding = dsp->binding;
+    return 0;
+}
+
+static int dsp_post_load(void *opaque, int version_id)
+{
+    CXLDownstreamPort *dsp = opaque;
+
+    if (dsp->mig_binding > CXL_DSP_UNBINDING) {
+        return -EINVAL;
+    }
+    dsp->binding = dsp->mig_binding;
+    /* whether the host sees the device below follows the binding */
+    dsp_sync_visibility(dsp);
+    return pcie_cap_slot_post_load(opaque, version_id);
+}
+
+/*
+ * Configuration space (slot, MSI), AER log, the vPPB's binding and the
+ * component registers.
+ */
 static const VMStateDescription dsp_vmstate = {
     .name = TYPE_CXL_DSP,
-    .unmigratable = 1,
+    .priority = MIG_PRI_PCI_BUS,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = dsp_pre_save,
+    .post_load = dsp_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj.parent_obj.parent_obj.parent_obj,
+                           CXLDownstreamPort),
+        VMSTATE_STRUCT(parent_obj.parent_obj.parent_obj.parent_obj.exp.aer_log,
+                       CXLDownstreamPort, 0, vmstate_pcie_aer_log, PCIEAERLog),
+        VMSTATE_UINT32(mig_binding, CXLDownstreamPort),
+        VMSTATE_STRUCT(regs, CXLDownstreamPort, 1, vmstate_cxl_component,
+                       CXLComponentRegs),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static CXLComponentRegs *dsp_ras_regs(Object *obj)

@@ -284,6 +284,7 @@ class Context:
         self._console = logdir / "console.log"
         self.board = board or Board()       # shared with the peer's
         self.peer = None                    # the other guest's Context
+        self._migrate = None                # set by the Run while QEMU runs
         self.workdir.mkdir(parents=True, exist_ok=True)
 
     def post(self, name, value=""):
@@ -347,6 +348,17 @@ class Context:
         if self.proc is not None:
             self.proc.kill()
         return "killed"
+
+    def migrate(self):
+        """Migrate the running guest to a new QEMU process: the same command
+        line with -incoming, the stream through a file in the work
+        directory. The console file is shared; QMP and the guest's sync
+        channel move to the new process, and the old one quits. For a HOST
+        handler: the guest's request is answered by the new process (the
+        guest continues there). Returns a description."""
+        if self._migrate is None:
+            raise RuntimeError("no running QEMU to migrate")
+        return self._migrate()
 
     def check(self, name, ok, detail=""):
         """Record a host-side check; a false one fails the scenario."""
@@ -523,6 +535,11 @@ class Run:
                     text = str(text or "").replace("\r", "").replace("\n", "\\n")
                     reply = f"ACK {tag} {'OK' if ok else 'FAIL'} {text}".rstrip()
                     log.write(f"{time.monotonic() - t0:8.3f} -> {reply}\n")
+                    if self.sync_sock is not sock:
+                        # the handler migrated the guest: its new QEMU
+                        sock.close()
+                        sock = self.sync_sock
+                        log.write(f"{time.monotonic() - t0:8.3f} (channel of the new QEMU)\n")
                     sock.sendall(reply.encode() + b"\n")
         except OSError as e:
             log.write(f"sync channel: {e}\n")
@@ -745,6 +762,10 @@ class Run:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
         self.proc = proc
         ctx.proc, ctx.killed = proc, False
+        # what a migration (ctx.migrate()) starts the new process with
+        self.qemu_cmd, self.qemu_socks, self.qlog = cmd, (qmp_sock, sync_sock), qlog
+        self.sockdirs = [sockdir]
+        ctx._migrate = self._migrate
         try:
             try:
                 ctx.qmp_client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0,
@@ -760,24 +781,90 @@ class Run:
             self._watch(proc, console, deadline,
                         time.monotonic() + EARLY_BOOT_LIMIT if retry else None)
         finally:
+            ctx._migrate = None
+            proc = self.proc                # the last, after migrations
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
             qlog.close()
             if ctx.qmp_client:
                 ctx.qmp_client.close()
-            shutil.rmtree(sockdir, ignore_errors=True)
+            for d in self.sockdirs:
+                shutil.rmtree(d, ignore_errors=True)
         if (proc.returncode not in (0, None) and not self.res.reasons and not ctx.killed
                 and not self.early_hang):
             self.res.reasons.append(f"QEMU exit status {proc.returncode}")
             self._tail_qemu_log()
         return True
 
+    def _migrate(self):
+        """ctx.migrate(): migrate to a file, start the same command line
+        with -incoming from it, move QMP and the sync channel there, quit
+        the old process."""
+        ctx = self.ctx
+        self.migrations = getattr(self, "migrations", 0) + 1
+        stream = Path(ctx.workdir) / f"migration-{self.migrations}.bin"
+        t = time.monotonic()
+        ctx.qmp("migrate", uri=f"file:{stream}")
+        deadline = time.monotonic() + 180
+        while True:
+            status = ctx.qmp("query-migrate").get("status")
+            if status == "completed":
+                break
+            if status in ("failed", "cancelled") or time.monotonic() > deadline:
+                raise RuntimeError(f"migration {status}: {ctx.qmp('query-migrate')}")
+            time.sleep(0.1)
+        sockdir = Path(tempfile.mkdtemp(prefix="cxl-guest-"))
+        self.sockdirs.append(sockdir)
+        qmp_sock, sync_sock = sockdir / "qmp.sock", sockdir / "sync.sock"
+        old_qmp_sock, old_sync_sock = self.qemu_socks
+        cmd = [a.replace(str(old_qmp_sock), str(qmp_sock)).replace(str(old_sync_sock), str(sync_sock))
+               for a in self.qemu_cmd] + ["-incoming", f"file:{stream}"]
+        with open(self.logdir / "qemu-cmdline.txt", "a") as f:
+            f.write(" ".join(a if re.fullmatch(r"[\w@%+=:,./-]+", a) else repr(a) for a in cmd) + "\n")
+        old, old_qmp = self.proc, ctx.qmp_client
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.qlog, stderr=subprocess.STDOUT)
+        try:
+            client = QMP(qmp_sock, self.logdir / "qmp.log", self.t0, alive=lambda: proc.poll() is None)
+        except OSError:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError(f"the destination QEMU exited at start (status {proc.returncode})")
+        # the destination runs once the stream is loaded
+        while True:
+            status = client.cmd("query-status").get("status")
+            if status == "running":
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the destination did not run (status {status})")
+            time.sleep(0.1)
+        # from here the new process is the guest's
+        self.proc, ctx.proc, ctx.qmp_client = proc, proc, client
+        self.qemu_cmd, self.qemu_socks = cmd[:-2], (qmp_sock, sync_sock)
+        try:
+            old_qmp.cmd("quit")
+        except Exception:
+            pass
+        try:
+            old.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            old.kill()
+            old.wait()
+        old_qmp.close()
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(str(sync_sock))
+        self.sync_sock = s
+        size = stream.stat().st_size
+        stream.unlink()
+        return f"migrated to QEMU pid {proc.pid} ({size >> 20} MiB in {time.monotonic() - t:.1f}s)"
+
     def _watch(self, proc, console, deadline, early_deadline=None):
         timeout = round(deadline - self.t0)
         pos, partial = self.console_pos, b""
         end_at = None
         while True:
+            proc = self.proc                # a migration replaces it
             exited = proc.poll() is not None
             try:
                 with open(console, "rb") as f:

@@ -261,6 +261,7 @@ struct CXLCCI {
         CXLCCIBgComplete complete;
         CXLCCIBgAbort abort;
         QEMUTimer *timer;
+        uint8_t mig_name[32];   /* migration: its CXLCCIBgOp's name */
     } bg;
     /* the transport's completion notification (e.g. an MSI-X vector) */
     void (*bg_notify)(CXLCCI *cci, void *opaque);
@@ -318,6 +319,27 @@ bool cxl_cci_bg_running(CXLCCI *cci);
 uint8_t cxl_cci_bg_percent(CXLCCI *cci);
 uint16_t cxl_cci_bg_opcode(CXLCCI *cci);
 uint16_t cxl_cci_bg_retcode(CXLCCI *cci);
+
+/*
+ * Migration. A background operation survives a migration when its
+ * callbacks were registered under a name (the stream carries the name,
+ * the time it started and its duration on the virtual clock, which
+ * migrates): it goes on where it was and completes on the destination.
+ * Saving a CCI whose running operation is not registered fails (the
+ * migration does), rather than losing the operation. Registering the
+ * same name again does nothing.
+ */
+typedef struct CXLCCIBgOp {
+    const char *name;           /* at most 31 characters */
+    CXLCCIBgComplete complete;
+    CXLCCIBgAbort abort;
+} CXLCCIBgOp;
+void cxl_cci_bg_register(const CXLCCIBgOp *op);
+/*
+ * The CCI's state (VMSTATE_STRUCT in its owner's description): the
+ * timestamp, media disabled and locked, the background operation.
+ */
+extern const VMStateDescription vmstate_cxl_cci;
 
 /* The host's timestamp now (0 if never set), CXL r3.1 8.2.9.4 */
 uint64_t cxl_cci_timestamp(CXLCCI *cci);

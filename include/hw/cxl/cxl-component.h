@@ -164,6 +164,8 @@ typedef struct CXLComponentRegs {
     /* uncorrectable errors in order; the first is the first error */
     CXLRasRecord ras_pending[CXL_RAS_MAX_PENDING];
     unsigned ras_nr_pending;
+    /* migration: each decoder's target list or DPA skip, as a number */
+    uint64_t mig_tl[CXL_HDM_MAX_DECODERS];
     /*
      * The device whose block this is: the source of the state-change
      * notifications (hw/cxl/cxl-notify.h) a decoder commit, uncommit or
@@ -223,5 +225,13 @@ Object *cxl_peripheral(const char *id);
  * any). The error names the argument "path".
  */
 Object *cxl_qmp_device(const char *path, const char *type, Error **errp);
+
+/*
+ * The block's state for the owner's VMStateDescription (VMSTATE_STRUCT):
+ * decoders, BI and RAS registers. Loading checks every committed decoder
+ * as a commit would and raises a state-change notification (the routes,
+ * the fast path and the address-space mappings are rebuilt from it).
+ */
+extern const VMStateDescription vmstate_cxl_component;
 
 #endif /* HW_CXL_COMPONENT_H */

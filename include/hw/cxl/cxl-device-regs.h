@@ -94,6 +94,7 @@ typedef struct CXLDeviceRegs {
     uint8_t caps[CXL_DEV_STATUS_OFFSET];    /* the capability array */
     uint8_t mbox_regs[CXL_DEV_MBOX_PAYLOAD];
     uint8_t *payload;
+    uint32_t payload_len;       /* the CCI's payload_max */
     uint8_t *in_copy;           /* a command's input while it runs */
 
     /* device callbacks */
@@ -114,5 +115,12 @@ void cxl_device_regs_init(CXLDeviceRegs *r, Object *owner, const char *name,
                           CXLCCI *cci, bool memdev);
 void cxl_device_regs_cleanup(CXLDeviceRegs *r);
 void cxl_device_regs_reset(CXLDeviceRegs *r);
+
+/*
+ * The mailbox registers and payload (VMSTATE_STRUCT in the owner's
+ * description); the payload size must match. No command is ever in
+ * flight: commands complete before their doorbell write returns.
+ */
+extern const VMStateDescription vmstate_cxl_device_regs;
 
 #endif /* HW_CXL_DEVICE_REGS_H */

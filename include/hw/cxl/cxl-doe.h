@@ -20,4 +20,7 @@
  */
 bool cxl_doe_cdat_respond(DOECap *doe, const GByteArray *cdat);
 
+/* A DOE capability's exchange state (VMSTATE_STRUCT in its device's) */
+extern const VMStateDescription vmstate_cxl_doe;
+
 #endif /* HW_CXL_DOE_H */

@@ -87,4 +87,7 @@ void cxl_events_add_notifier(Notifier *n);
 /* Room left in a log (records it takes before it overflows) */
 unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type);
 
+/* The logs' records and settings (VMSTATE_STRUCT in the owner's) */
+extern const VMStateDescription vmstate_cxl_event_logs;
+
 #endif /* HW_CXL_EVENTS_H */

@@ -89,6 +89,7 @@ struct CXLDownstreamPort {
     bool bound_at_boot;         /* bound */
     CXLComponentRegs regs;
     CXLVPPBBinding binding;     /* survives host resets */
+    uint32_t mig_binding;       /* migration: binding as a number */
 };
 
 /* The device on @dsp's physical port (its bus), visible or not, or NULL */

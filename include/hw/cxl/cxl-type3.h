@@ -63,6 +63,7 @@ typedef struct CXLType3FWSlot {
     char revision[CXL_TYPE3_FW_REVISION_LEN];
     uint8_t *image;             /* transferred image; NULL: built in */
     size_t image_len;
+    uint32_t mig_len;           /* migration: image_len, 0 without image */
 } CXLType3FWSlot;
 
 /*
@@ -96,6 +97,9 @@ typedef struct CXLType3FW {
     uint8_t *xfer_buf;
     size_t xfer_len;            /* bytes received by completed parts */
     size_t xfer_pending;        /* ... and with the running part */
+    /* migration: xfer_len, and xfer_pending (0 without xfer_buf) */
+    uint32_t mig_xfer_len;
+    uint32_t mig_xfer_pending;
 } CXLType3FW;
 
 struct CXLType3Dev {
@@ -196,6 +200,8 @@ struct CXLType3Dev {
 
     /* security (cxl-type3-security.c) */
     CXLType3Security sec;
+
+    Error *migration_blocker;   /* what cannot migrate yet, or NULL */
 };
 
 /* The cxl-type3 device behind its CCI (command handlers' @cci) */
@@ -317,6 +323,14 @@ extern const size_t cxl_type3_security_commands_len;
 /* Reset or power on: locked if a user passphrase is set. */
 void cxl_type3_security_reset(CXLType3Dev *ct3);
 bool cxl_type3_security_user_pass_set(CXLType3Dev *ct3);
+
+/*
+ * Migration (VMSTATE_STRUCT or _POINTER in ct3_vmstate): firmware slots
+ * and the transfer in progress, the poison list and Scan Media, features.
+ */
+extern const VMStateDescription vmstate_cxl_type3_fw;
+extern const VMStateDescription vmstate_cxl_type3_poison;
+extern const VMStateDescription vmstate_cxl_type3_features;
 
 /*
  * Features (Get Supported Features, Get/Set Feature) and Perform

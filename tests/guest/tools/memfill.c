@@ -11,7 +11,9 @@
  * It then reads every page back and checks it, checks that every page is
  * on NODE's memory (its PFN is in the range the caller can compare), and
  * prints "pages N first_pfn F last_pfn L bad B". Exit status 0 when every
- * page read back intact.
+ * page read back intact. With MEMFILL_HOLD set it then keeps the pages;
+ * each SIGUSR1 reads them back again and prints "recheck bad B" (e.g.
+ * after the guest was migrated).
  *
  * Built statically on the host (tests/guest/run.py, TOOLS) and run in the
  * guest, where there is no compiler.
@@ -20,6 +22,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,35 @@
 static uint64_t word(uint64_t pfn, unsigned i, uint64_t seed)
 {
     return ((pfn << 12) | (i * 8ull)) ^ (seed * 0x9e3779b97f4a7c15ull);
+}
+
+/* The pages of @buf that do not hold their pattern (-1: no pagemap) */
+static long check_pages(uint8_t *buf, size_t pages, int pm, uint64_t seed)
+{
+    long bad = 0;
+
+    for (size_t p = 0; p < pages; p++) {
+        uint64_t e, pfn, *w = (uint64_t *)(buf + p * PAGE);
+
+        if (pread(pm, &e, 8, ((uintptr_t)w / PAGE) * 8) != 8) {
+            return -1;
+        }
+        pfn = e & ((1ull << 55) - 1);
+        for (unsigned i = 0; i < PAGE / 8; i++) {
+            if (w[i] != word(pfn, i, seed)) {
+                bad++;
+                break;
+            }
+        }
+    }
+    return bad;
+}
+
+static volatile sig_atomic_t recheck;
+
+static void on_usr1(int sig)
+{
+    recheck = 1;
 }
 
 int main(int argc, char **argv)
@@ -87,26 +119,28 @@ int main(int argc, char **argv)
             w[i] = word(pfn, i, seed);
         }
     }
-    for (size_t p = 0; p < pages; p++) {
-        uint64_t e, pfn, *w = (uint64_t *)(buf + p * PAGE);
+    {
+        long b = check_pages(buf, pages, pm, seed);
 
-        if (pread(pm, &e, 8, ((uintptr_t)w / PAGE) * 8) != 8) {
+        if (b < 0) {
             return 1;
         }
-        pfn = e & ((1ull << 55) - 1);
-        for (unsigned i = 0; i < PAGE / 8; i++) {
-            if (w[i] != word(pfn, i, seed)) {
-                bad++;
-                break;
-            }
-        }
+        bad = b;
     }
     printf("pages %zu first_pfn 0x%llx last_pfn 0x%llx bad %zu\n", pages,
            (unsigned long long)first, (unsigned long long)last, bad);
     fflush(stdout);
     /* keep the pages (and the pattern) until the host has looked */
     if (getenv("MEMFILL_HOLD")) {
-        pause();
+        signal(SIGUSR1, on_usr1);
+        for (;;) {
+            pause();
+            if (recheck) {
+                recheck = 0;
+                printf("recheck bad %ld\n", check_pages(buf, pages, pm, seed));
+                fflush(stdout);
+            }
+        }
     }
     return bad ? 1 : 0;
 }
