@@ -20,6 +20,9 @@ def _client():
 
 
 CLIENT = _client()
+# seconds to wait for a response: generous, since a loaded 2-core machine
+# running guests can keep QEMU's main loop from answering for seconds
+RESPONSE_TIMEOUT = 30.0
 
 
 class HostFM:
@@ -33,7 +36,7 @@ class HostFM:
     def connect(self, ctx, eid):
         """A new connection, to endpoint @eid"""
         self.eid = eid
-        self.ep = CLIENT.Endpoint(ctx.path(self.sock), eid, 8, 5.0)
+        self.ep = CLIENT.Endpoint(ctx.path(self.sock), eid, 8, RESPONSE_TIMEOUT)
 
     def run(self, ctx, *args):
         """(exit status, output) of the command words @args ("--json"
