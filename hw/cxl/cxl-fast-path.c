@@ -43,6 +43,7 @@
 #include "qapi/visitor.h"
 #include "exec/target_page.h"
 #include "migration/misc.h"
+#include "migration/register.h"
 #include "system/address-spaces.h"
 #include "hw/cxl/cxl-fast-path.h"
 #include "hw/cxl/cxl-notify.h"
@@ -54,12 +55,13 @@
 /* The machine whose windows are mapped (cxl_fast_path_init_window()) */
 static CXLMachineState *fast_path_machine;
 /*
- * A migration is running: no shadows. Shadow memory is not migrated; the
- * devices' memory behind a shadow must be up to date for RAM migration to
- * send it, so shadows are written back when a migration starts, and made
- * again when it ends (cxl_fast_path_migration()).
+ * A migration stream is being written (a migration, savevm) or read (an
+ * incoming migration, loadvm): no shadows. Shadow memory is not migrated;
+ * the devices' memory must hold the guest's bytes while a stream is
+ * written, and no shadow may hold old ones while one is read
+ * (cxl_fast_path_save_notify(), cxl_fast_path_load_setup()).
  */
-static bool fast_path_migrating;
+static bool fast_path_saving, fast_path_loading;
 
 static uint64_t page_size(void)
 {
@@ -393,8 +395,8 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr start = 0, p = lo, end, next;
     bool room = true, sub_page = false;
-    bool shadows = w->machine->fast_path_shadow && !fast_path_migrating &&
-                   w->size <= CXL_SHADOW_MAX_WINDOW;
+    bool shadows = w->machine->fast_path_shadow && !fast_path_saving &&
+                   !fast_path_loading && w->size <= CXL_SHADOW_MAX_WINDOW;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
     CXLShadowBuild build = { 0 };
     FastExtent f;
@@ -440,18 +442,9 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
                              ext->claim_hi - ext->claim_lo);
 }
 
-/*
- * Something a route depends on changed: unmap every window's overlays. A
- * bottom half maps every region again, after shadows (cxl-shadow.c) have
- * been written back.
- */
-static void cxl_fast_path_flush(void)
+/* Unmap every window's overlays; shadows wait for their write-back */
+static void cxl_fast_path_unmap(CXLMachineState *s)
 {
-    CXLMachineState *s = fast_path_machine;
-
-    if (!s) {
-        return;
-    }
     memory_region_transaction_begin();
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
@@ -488,6 +481,21 @@ static void cxl_fast_path_flush(void)
     }
     memory_region_transaction_commit();
     trace_cxl_fast_path_flush();
+}
+
+/*
+ * Something a route depends on changed: unmap every window's overlays. A
+ * bottom half maps every region again, after shadows (cxl-shadow.c) have
+ * been written back.
+ */
+static void cxl_fast_path_flush(void)
+{
+    CXLMachineState *s = fast_path_machine;
+
+    if (!s) {
+        return;
+    }
+    cxl_fast_path_unmap(s);
     /* shadows go back to the devices once no CPU can write them */
     cxl_shadow_writeback_schedule(s);
     /* map again before the CPUs or DMA come back */
@@ -606,24 +614,103 @@ static void cxl_fast_path_notify(Notifier *n, void *data)
 static Notifier cxl_fast_path_subscriber = { .notify = cxl_fast_path_notify };
 
 /*
- * Migration starts: unmap everything, which writes the shadows back (the
- * writes mark the devices' memory dirty, so RAM migration sends them) and
- * maps again without shadows. It ends: map again with them.
+ * Migration streams: migrations, savevm and loadvm (HMP, or QMP
+ * snapshot-save and snapshot-load).
+ *
+ * Saving. Every path that saves RAM goes through
+ * qemu_savevm_state_setup(), which raises the precopy notifier
+ * PRECOPY_NOTIFY_SETUP after the RAM handler's setup (every page dirty,
+ * dirty logging on) and before any page is sent, with the BQL; and
+ * qemu_savevm_state_cleanup() raises PRECOPY_NOTIFY_CLEANUP when the
+ * save ends, completed, failed or cancelled. At setup the fast path
+ * unmaps everything, which writes the shadows back (at once when the
+ * vCPUs are stopped, as savevm stops them; else as safe work, and the
+ * writes mark the devices' memory dirty, so RAM migration sends them
+ * again), and maps without shadows until the cleanup maps with them
+ * again. The other hooks QEMU 10.2 offers are not enough: migration
+ * notifiers (MIG_EVENT_PRECOPY_SETUP) are not raised by savevm; a VM
+ * state change handler is not called when the VM was paused already
+ * before savevm; and a vmstate pre_save runs after RAM has been saved
+ * (non-iterable devices come last), too late for the write-back.
+ * Background snapshots (migrate with background-snapshot) raise the same
+ * notifiers, but with the VM running at setup; whether their queued
+ * write-back lands before RAM is write-protected is not verified.
  */
-static int cxl_fast_path_migration(NotifierWithReturn *n, MigrationEvent *e,
-                                   Error **errp)
+static int cxl_fast_path_save_notify(NotifierWithReturn *n, void *data,
+                                     Error **errp)
 {
-    bool migrating = e->type == MIG_EVENT_PRECOPY_SETUP;
+    PrecopyNotifyData *pnd = data;
+    bool saving;
 
-    if (fast_path_machine && migrating != fast_path_migrating) {
-        fast_path_migrating = migrating;
+    switch (pnd->reason) {
+    case PRECOPY_NOTIFY_SETUP:
+        saving = true;
+        break;
+    case PRECOPY_NOTIFY_CLEANUP:
+        saving = false;
+        break;
+    default:
+        return 0;
+    }
+    if (fast_path_machine && saving != fast_path_saving) {
+        fast_path_saving = saving;
         cxl_notify_state_changed(fast_path_machine->machine, CXL_NOTIFY_ALL,
                                  0, 0);
     }
     return 0;
 }
 
-static NotifierWithReturn cxl_fast_path_migration_notifier;
+static NotifierWithReturn cxl_fast_path_save_notifier = {
+    .notify = cxl_fast_path_save_notify,
+};
+
+/*
+ * Loading. qemu_loadvm_state() calls every handler's load_setup before
+ * it reads the first section, RAM's included, and load_cleanup when the
+ * load is over (migration_incoming_state_destroy(), after success or
+ * failure). loadvm runs on a machine that may have shadows mapped, with
+ * writes in them the loaded state knows nothing of (it resets the
+ * machine first, which writes them back, but a write-back queued before
+ * the VM stopped may still be pending, and the bottom half may map new
+ * shadows while the stream is read). So load_setup unmaps everything and
+ * drops the shadows without writing them back, and until load_cleanup
+ * the fast path maps without shadows: the loaded decoders' notifications
+ * (post_load) rebuild the routes and the mappings, and load_cleanup maps
+ * again with shadows filled from the loaded memory. The handler has no
+ * save hooks, so it adds nothing to the stream.
+ */
+static int cxl_fast_path_load_setup(QEMUFile *f, void *opaque, Error **errp)
+{
+    CXLMachineState *s = fast_path_machine;
+
+    fast_path_loading = true;
+    if (s) {
+        /* no vCPU runs: loadvm stops the VM, an incoming one never ran */
+        cxl_fast_path_unmap(s);
+        cxl_shadow_drop();
+        if (s->fast_path && s->fast_path_bh) {
+            qemu_bh_schedule(s->fast_path_bh);
+        }
+    }
+    return 0;
+}
+
+static int cxl_fast_path_load_cleanup(void *opaque)
+{
+    if (fast_path_loading) {
+        fast_path_loading = false;
+        if (fast_path_machine) {
+            cxl_notify_state_changed(fast_path_machine->machine,
+                                     CXL_NOTIFY_ALL, 0, 0);
+        }
+    }
+    return 0;
+}
+
+static const SaveVMHandlers cxl_fast_path_load_handlers = {
+    .load_setup = cxl_fast_path_load_setup,
+    .load_cleanup = cxl_fast_path_load_cleanup,
+};
 
 void cxl_fast_path_add_option(CXLMachineState *s)
 {
@@ -631,8 +718,9 @@ void cxl_fast_path_add_option(CXLMachineState *s)
 
     if (!subscribed) {
         cxl_notify_subscribe(&cxl_fast_path_subscriber);
-        migration_add_notifier(&cxl_fast_path_migration_notifier,
-                               cxl_fast_path_migration);
+        precopy_add_notifier(&cxl_fast_path_save_notifier);
+        register_savevm_live("cxl-fast-path", 0, 1,
+                             &cxl_fast_path_load_handlers, NULL);
         subscribed = true;
     }
     s->fast_path = true;

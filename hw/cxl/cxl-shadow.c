@@ -44,7 +44,6 @@
 #include "system/physmem.h"
 #include "system/qtest.h"
 #include "system/ramblock.h"
-#include "system/runstate.h"
 #include "system/tcg.h"
 #include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-route.h"
@@ -357,12 +356,24 @@ static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only)
     }
 }
 
+/* Give @s's memory back, and its translated code with it */
+static void shadow_discard(CXLShadow *s)
+{
+    CXLWindow *w = s->w;
+    ram_addr_t ram = memory_region_get_ram_addr(w->shadow_ram);
+
+    ram_block_discard_range(w->shadow_ram->ram_block, s->offset, s->size);
+    if (tcg_enabled()) {
+        tb_invalidate_phys_range(NULL, ram + s->offset,
+                                 ram + s->offset + s->size - 1);
+    }
+}
+
 /* Write @s back, the pages @snap has dirty, and give its memory back */
 static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
 {
     uint64_t page = qemu_target_page_size(), written = 0;
     CXLWindow *w = s->w;
-    ram_addr_t ram = memory_region_get_ram_addr(w->shadow_ram);
 
     for (uint64_t p = 0; p < s->size / page; p++) {
         if (memory_region_snapshot_get_dirty(w->shadow_ram, snap,
@@ -371,12 +382,7 @@ static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
             written += page;
         }
     }
-    /* its translated code goes with the memory */
-    ram_block_discard_range(w->shadow_ram->ram_block, s->offset, s->size);
-    if (tcg_enabled()) {
-        tb_invalidate_phys_range(NULL, ram + s->offset,
-                                 ram + s->offset + s->size - 1);
-    }
+    shadow_discard(s);
     trace_cxl_shadow_writeback(w->index, w->base + s->offset, s->size,
                                written);
 }
@@ -434,21 +440,70 @@ static void shadow_writeback_work(CPUState *cpu, run_on_cpu_data data)
     qemu_bh_schedule(ms->fast_path_bh);
 }
 
+/*
+ * No vCPU executes guest code, so nothing can write through a stale
+ * mapping (with the BQL, which the vCPU threads take to change these)
+ */
+static bool vcpus_stopped(void)
+{
+    CPUState *cpu;
+
+    if (qtest_enabled()) {
+        return true;
+    }
+    CPU_FOREACH(cpu) {
+        if (!cpu->stopped) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void cxl_shadow_writeback_schedule(CXLMachineState *ms)
 {
-    if (!shadows || qatomic_read(&writeback_queued) || !any_pending()) {
+    if (!shadows || !any_pending()) {
         return;
     }
-    /* no vCPU executes: nothing can write through a stale mapping */
-    if (qtest_enabled() || !runstate_is_running() || !first_cpu) {
+    /*
+     * Stopped vCPUs (a paused VM, savevm, a migration's last stage): now.
+     * This also overtakes a write-back queued while they ran and not run
+     * yet, which then finds nothing to do: a stream saved from here on
+     * must find the devices' memory up to date.
+     */
+    if (vcpus_stopped()) {
         WITH_QEMU_LOCK_GUARD(&shadow_lock) {
             shadow_writeback();
         }
         return;
     }
+    if (qatomic_read(&writeback_queued)) {
+        return;
+    }
     qatomic_set(&writeback_queued, true);
     async_safe_run_on_cpu(first_cpu, shadow_writeback_work,
                           RUN_ON_CPU_HOST_PTR(ms));
+}
+
+void cxl_shadow_drop(void)
+{
+    if (!shadows) {
+        return;
+    }
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len;) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+
+        if (!s->pending) {
+            i++;                /* still mapped: not ours to drop */
+            continue;
+        }
+        shadow_discard(s);
+        trace_cxl_shadow_drop(s->w->index, s->w->base + s->offset, s->size);
+        qatomic_dec(&s->w->shadow_pending);
+        g_ptr_array_remove_index_fast(shadows, i);
+        g_free(s->chunks);
+        g_free(s);
+    }
 }
 
 unsigned cxl_shadow_access(CXLWindow *w, hwaddr addr, uint8_t *buf,

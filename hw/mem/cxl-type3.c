@@ -992,6 +992,12 @@ static int ct3_post_load(void *opaque, int version_id)
      * rebuilt on the notification; CDAT is built from the properties.
      */
     cxl_notify_state_changed(OBJECT(ct3), CXL_NOTIFY_ALL, 0, 0);
+    /*
+     * The device-state file holds the device's own persistent state: after
+     * a load (loadvm, an incoming migration) that is the loaded state, not
+     * what the machine had before (loadvm's reset wrote that)
+     */
+    cxl_type3_state_save(ct3);
     return 0;
 }
 

@@ -74,6 +74,14 @@ void cxl_shadow_writeback_schedule(CXLMachineState *s);
 bool cxl_shadow_writeback_pending(void);
 
 /*
+ * Forget every unmapped shadow without writing it back: a migration
+ * stream (an incoming migration, loadvm) is about to replace the devices'
+ * memory, and what the guest wrote to a shadow since belongs to the state
+ * being replaced. With the BQL and no vCPU running.
+ */
+void cxl_shadow_drop(void);
+
+/*
  * The per-access path, for window @w (offset @addr) while some shadow of
  * it waits for its write-back: reads or writes @size bytes of @buf in
  * the shadow. Returns how many bytes from @addr on a pending shadow
