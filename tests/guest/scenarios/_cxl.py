@@ -692,3 +692,57 @@ def qmp_refusals(ctx, cases):
         raise RuntimeError("; ".join(wrong))
     return f"{len(cases)} refused"
 
+
+# ---- Sanitize scenarios: one device, ram + pmem backend files ----
+
+SANITIZE_FILES = ("cxl-vmem1", "cxl-pmem1")
+# where sanitize_prewrite() writes its pattern in each backend file
+SANITIZE_OFFSETS = (0, 1 * MiB, 256 * MiB - 64 * 1024)
+SANITIZE_LENGTH = 64 * 1024
+
+
+def sanitize_topology(ctx, sanitize_ms):
+    """One host bridge, one root port, a cxl-type3 "cxl-mem0" with 256 MiB
+    volatile and 256 MiB persistent capacity in backend files (share=on),
+    a 1 MiB LSA, and a Sanitize of @sanitize_ms; the backend files hold
+    sanitize_prewrite()'s pattern."""
+    args = (backend(ctx, "ram", "cxl-vmem1", "256M") + backend(ctx, "pmem", "cxl-pmem1", "256M") +
+            backend(ctx, "lsa", "cxl-lsa1", "1M") +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
+             "-device", "cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem1,"
+                        "persistent-memdev=cxl-pmem1,lsa=cxl-lsa1,id=cxl-mem0,sn=0x1,"
+                        f"sanitize-ms={sanitize_ms}",
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    sanitize_prewrite(ctx)
+    return args
+
+
+def sanitize_prewrite(ctx, *args):
+    """Write a pattern at SANITIZE_OFFSETS of both backend files."""
+    for name in SANITIZE_FILES:
+        with open(ctx.path(f"{name}.img"), "r+b") as f:
+            for i, off in enumerate(SANITIZE_OFFSETS):
+                f.seek(off)
+                f.write(pattern(3 + i, SANITIZE_LENGTH))
+    return "pattern written"
+
+
+def sanitize_intact(ctx, *args):
+    """HOST handler: sanitize_prewrite()'s pattern is still there."""
+    for name in SANITIZE_FILES:
+        with open(ctx.path(f"{name}.img"), "rb") as f:
+            for i, off in enumerate(SANITIZE_OFFSETS):
+                f.seek(off)
+                if f.read(SANITIZE_LENGTH) != pattern(3 + i, SANITIZE_LENGTH):
+                    raise RuntimeError(f"{name}: pattern at 0x{off:x} changed")
+    return "pattern intact"
+
+
+def sanitize_zeroed(ctx, *args):
+    """HOST handler: every byte of both backend files is zero."""
+    # check_interleave with nothing written: every byte of the files is zero
+    ok, detail = check_interleave(ctx, SANITIZE_FILES, 0, 0, 0, len(SANITIZE_FILES), 256)
+    if not ok:
+        raise RuntimeError(detail)
+    return "all zero"

@@ -15,61 +15,23 @@ zero (the device overwrites its media when Sanitize starts,
 cxl-type3-sanitize.c). The kernel logs no CXL warning.
 """
 
-from _cxl import GUEST_LIB, backend, check_interleave, pattern, MiB
+from _cxl import GUEST_LIB, sanitize_intact, sanitize_topology, sanitize_zeroed
 
 DESCRIPTION = "1 HB / 1 RP / ram + pmem: migrated during a 15 s Sanitize, which completes on the destination"
 MACHINE = "q35,cxl=on"
 TIMEOUT = 300
 
-FILES_ = ("cxl-vmem1", "cxl-pmem1")
-SIZE = 256 * MiB
-OFFSETS = (0, 1 * MiB, SIZE - 64 * 1024)
-LENGTH = 64 * 1024
-
-
-def prewrite(ctx):
-    for name in FILES_:
-        with open(ctx.path(f"{name}.img"), "r+b") as f:
-            for i, off in enumerate(OFFSETS):
-                f.seek(off)
-                f.write(pattern(3 + i, LENGTH))
-
-
-def intact(ctx, *args):
-    for name in FILES_:
-        with open(ctx.path(f"{name}.img"), "rb") as f:
-            for i, off in enumerate(OFFSETS):
-                f.seek(off)
-                if f.read(LENGTH) != pattern(3 + i, LENGTH):
-                    raise RuntimeError(f"{name}: pattern at 0x{off:x} changed")
-    return "pattern intact"
-
-
-def zeroed(ctx, *args):
-    ok, detail = check_interleave(ctx, FILES_, 0, 0, 0, len(FILES_), 256)
-    if not ok:
-        raise RuntimeError(detail)
-    return "all zero"
-
 
 def topology(ctx):
-    args = (backend(ctx, "ram", "cxl-vmem1", "256M") + backend(ctx, "pmem", "cxl-pmem1", "256M") +
-            backend(ctx, "lsa", "cxl-lsa1", "1M") +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2",
-             "-device", "cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem1,"
-                        "persistent-memdev=cxl-pmem1,lsa=cxl-lsa1,id=cxl-mem0,sn=0x1,"
-                        "sanitize-ms=15000",
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
-    prewrite(ctx)
-    return args
+    return sanitize_topology(ctx, 15000)
 
 
-HOST = {"intact": intact, "zeroed": zeroed, "migrate": lambda ctx: ctx.migrate()}
+HOST = {"intact": sanitize_intact, "zeroed": sanitize_zeroed,
+        "migrate": lambda ctx: ctx.migrate()}
 
 
 def check(ctx):
-    ctx.check("files-zero-at-exit", zeroed(ctx) == "all zero",
+    ctx.check("files-zero-at-exit", sanitize_zeroed(ctx) == "all zero",
               "both backend files are all zero after the sanitize")
 
 
