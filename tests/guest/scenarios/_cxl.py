@@ -746,3 +746,30 @@ def sanitize_zeroed(ctx, *args):
     if not ok:
         raise RuntimeError(detail)
     return "all zero"
+
+
+# Guest shell (after GUEST_LIB), for migrations and snapshots: a 2-way ram
+# region at 256 bytes over $m1 and $m2 (served from a shadow when their
+# backends are private), online, and memfill keeping $fill_mib MiB of it
+# filled with seed 5 (MEMFILL_HOLD: SIGUSR1 checks it again). Sets ram,
+# dax, node, fill_pid; region_new reads a new region's name from
+# `cxl create-region`.
+RAM_REGION_ONLINE_FILLED = r'''
+region_new() { sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
+ram=$(cxl create-region -t ram -d decoder0.0 -w 2 -g 256 -m $m1 $m2 | region_new)
+step ram-region test -n "$ram"
+step_match ram-region-committed '"decode_state":"commit"' cxl list -R -r "$ram"
+dax=$(ls /sys/bus/cxl/devices/$ram/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
+# (kmem may have onlined it already, as the kernel's policy says)
+online() {
+    daxctl list -d "$dax" | grep -q '"mode":"system-ram"' ||
+        daxctl reconfigure-device --mode=system-ram "$dax"
+}
+step online online
+node=$(cat /sys/bus/dax/devices/$dax/target_node)
+step node-is-cxl test "$node" -gt 0
+MEMFILL_HOLD=1 memfill "$node" $fill_mib 5 > /tmp/fill.out 2>&1 &
+fill_pid=$!
+i=0; while ! grep -q pages /tmp/fill.out && kill -0 $fill_pid 2>/dev/null && [ $i -lt 600 ]; do sleep 1; i=$((i + 1)); done
+step_match fill-reads-back ' bad 0$' cat /tmp/fill.out
+'''

@@ -15,7 +15,8 @@ is created and committed. On the host, the pattern is at its
 DPA in the pmem backend file.
 """
 
-from _cxl import GUEST_LIB, PMEM_LENGTH, PMEM_OFFSET, backend, pattern, read_file
+from _cxl import (GUEST_LIB, PMEM_LENGTH, PMEM_OFFSET, RAM_REGION_ONLINE_FILLED, backend,
+                  pattern, read_file)
 
 DESCRIPTION = "2-way ram region online + pmem region with data: migrated to a new QEMU, data and decoders intact, new region after"
 MACHINE = "q35,cxl=on"
@@ -54,25 +55,8 @@ GUEST = GUEST_LIB + r'''
 step memdevs-probed wait_memdevs 4
 m1=$(memdev_of 1); m2=$(memdev_of 2); m3=$(memdev_of 3); m4=$(memdev_of 4)
 note "memdevs $m1 $m2 $m3 $m4"
-region_new() { sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
-
-# a 2-way ram region at 256 bytes, online, filled by memfill
-ram=$(cxl create-region -t ram -d decoder0.0 -w 2 -g 256 -m $m1 $m2 | region_new)
-step ram-region test -n "$ram"
-step_match ram-region-committed '"decode_state":"commit"' cxl list -R -r "$ram"
-dax=$(ls /sys/bus/cxl/devices/$ram/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
-# (kmem may have onlined it already, as the kernel's policy says)
-online() {
-    daxctl list -d "$dax" | grep -q '"mode":"system-ram"' ||
-        daxctl reconfigure-device --mode=system-ram "$dax"
-}
-step online online
-node=$(cat /sys/bus/dax/devices/$dax/target_node)
-step node-is-cxl test "$node" -gt 0
-MEMFILL_HOLD=1 memfill "$node" 400 5 > /tmp/fill.out 2>&1 &
-fill_pid=$!
-i=0; while ! grep -q pages /tmp/fill.out && kill -0 $fill_pid 2>/dev/null && [ $i -lt 600 ]; do sleep 1; i=$((i + 1)); done
-step_match fill-reads-back ' bad 0$' cat /tmp/fill.out
+fill_mib=400
+''' + RAM_REGION_ONLINE_FILLED + r'''
 
 # a pmem region, a raw namespace, a pattern
 pmem=$(cxl create-region -t pmem -d decoder0.0 -m $m3 | region_new)

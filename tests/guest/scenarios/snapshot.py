@@ -23,7 +23,7 @@ answer ("restored" instead of "saved").
 import struct
 import time
 
-from _cxl import GUEST_LIB, MiB, type3_sum
+from _cxl import GUEST_LIB, MiB, RAM_REGION_ONLINE_FILLED, type3_sum
 
 DESCRIPTION = "2-way 256 B ram region online with data: snapshot-save, data changed, snapshot-load: old data, decoders, new region"
 MACHINE = "q35,cxl=on"
@@ -106,23 +106,8 @@ HOST = {"snapshot": snapshot}
 GUEST = GUEST_LIB + r'''
 step memdevs-probed wait_memdevs 3
 m1=$(memdev_of 1); m2=$(memdev_of 2); m3=$(memdev_of 3)
-region_new() { sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | head -1; }
-
-ram=$(cxl create-region -t ram -d decoder0.0 -w 2 -g 256 -m $m1 $m2 | region_new)
-step ram-region test -n "$ram"
-step_match ram-region-committed '"decode_state":"commit"' cxl list -R -r "$ram"
-dax=$(ls /sys/bus/cxl/devices/$ram/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
-online() {
-    daxctl list -d "$dax" | grep -q '"mode":"system-ram"' ||
-        daxctl reconfigure-device --mode=system-ram "$dax"
-}
-step online online
-node=$(cat /sys/bus/dax/devices/$dax/target_node)
-step node-is-cxl test "$node" -gt 0
-MEMFILL_HOLD=1 memfill "$node" 160 5 > /tmp/fill.out 2>&1 &
-fill_pid=$!
-i=0; while ! grep -q pages /tmp/fill.out && kill -0 $fill_pid 2>/dev/null && [ $i -lt 300 ]; do sleep 1; i=$((i + 1)); done
-step_match fill-reads-back ' bad 0$' cat /tmp/fill.out
+fill_mib=160
+''' + RAM_REGION_ONLINE_FILLED + r'''
 cxl list -D -d all > /tmp/decoders.before
 cxl list -R > /tmp/regions.before
 
