@@ -757,14 +757,13 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
     /*
-     * Not migrated yet: dynamic capacity (the extents; a multi-headed
-     * device's shared state) and the LD allocations of a multi-logical
-     * device.
+     * Not migrated yet: a head of a multi-headed device (its shared
+     * backend and state file are the other heads' too; see the
+     * "Migration" section of docs/system/devices/cxl.rst).
      */
-    if (ct3->dc || ct3->mld) {
-        error_setg(&ct3->migration_blocker, "%s: a %s cannot migrate yet",
-                   TYPE_CXL_TYPE3, ct3->dc ? "dynamic capacity device" :
-                   "multi-logical device");
+    if (ct3->mhd) {
+        error_setg(&ct3->migration_blocker, "%s: a head of a multi-headed "
+                   "device (mhd-state) cannot migrate yet", TYPE_CXL_TYPE3);
         if (migrate_add_blocker(&ct3->migration_blocker, errp) < 0) {
             goto fail_doe;
         }
@@ -1000,13 +999,46 @@ static bool ct3_fm_cci_needed(void *opaque)
     return ((CXLType3Dev *)opaque)->has_fm_cci;
 }
 
+/*
+ * A subsection the destination's device does not have (another command
+ * line, a corrupt stream) fails the load before anything is loaded into it
+ */
+static int ct3_fm_cci_pre_load(void *opaque)
+{
+    return ct3_fm_cci_needed(opaque) ? 0 : -EINVAL;
+}
+
 static const VMStateDescription ct3_fm_cci_vmstate = {
     .name = TYPE_CXL_TYPE3 "/fm-cci",
     .version_id = 1,
     .minimum_version_id = 1,
     .needed = ct3_fm_cci_needed,
+    .pre_load = ct3_fm_cci_pre_load,
     .fields = (const VMStateField[]) {
         VMSTATE_STRUCT(fm_cci, CXLType3Dev, 1, vmstate_cxl_cci, CXLCCI),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool ct3_dc_needed(void *opaque)
+{
+    return ((CXLType3Dev *)opaque)->dc;
+}
+
+static int ct3_dc_pre_load(void *opaque)
+{
+    return ct3_dc_needed(opaque) ? 0 : -EINVAL;
+}
+
+static const VMStateDescription ct3_dc_vmstate = {
+    .name = TYPE_CXL_TYPE3 "/dc",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ct3_dc_needed,
+    .pre_load = ct3_dc_pre_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_POINTER(dc, CXLType3Dev, vmstate_cxl_type3_dc,
+                               CXLType3DC),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -1061,6 +1093,7 @@ static const VMStateDescription ct3_vmstate = {
     },
     .subsections = (const VMStateDescription * const []) {
         &ct3_fm_cci_vmstate,
+        &ct3_dc_vmstate,
         NULL
     },
 };
