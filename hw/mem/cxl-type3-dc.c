@@ -73,6 +73,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
 #include "migration/vmstate.h"
+#include "system/runstate.h"
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-mhd.h"
@@ -188,6 +189,14 @@ void cxl_type3_dc_reset(CXLType3Dev *ct3)
         cxl_dc_drop_batch(&dc->store, batch);
     }
     dc->response_open = false;
+    /*
+     * A migration destination's reset before the load: its store is still
+     * empty, the head's holdings in the shared table are the source's
+     * (cxl-type3-mhd.c), and the load brings them
+     */
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return;
+    }
     /* removing holdings cannot fill the shared table */
     dc_shared_sync(ct3, &dc->store);
 }
@@ -1479,6 +1488,7 @@ static int dc_post_load(void *opaque, int version_id)
 {
     CXLType3DC *dc = opaque;
     CXLDCStore store;
+    Error *err = NULL;
     bool ok;
 
     cxl_dc_store_init(&store, dc->store.max_extents);
@@ -1494,6 +1504,11 @@ static int dc_post_load(void *opaque, int version_id)
         dc->store.next_batch = dc->mig_next_batch;
         dc->response_open = dc->mig_response_open;
         dc->response_batch = dc->mig_response_batch;
+        /* a head of a multi-headed device: the shared table holds it */
+        if (!cxl_type3_mhd_migrated(dc->owner, &dc->store, &err)) {
+            error_report_err(err);
+            ok = false;
+        }
     } else {
         error_report("%s: the dynamic capacity state in the stream is "
                      "inconsistent", TYPE_CXL_TYPE3);

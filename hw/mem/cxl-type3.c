@@ -40,7 +40,6 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
-#include "migration/blocker.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-dc.h"
@@ -439,12 +438,14 @@ static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
 
 /*
  * The backends' memory migrates with RAM migration, under the device's
- * name (a view's backend is its MLD's, which registers it).
+ * name (a view's backend is its MLD's, which registers it). Not the DC
+ * backend of a head of a multi-headed device: the other heads share it
+ * and go on writing it (cxl-type3-mhd.c).
  */
 static void ct3_register_ram(CXLType3Dev *ct3, bool reg)
 {
     HostMemoryBackend *b[] = { ct3->hostvmem, ct3->hostpmem, ct3->lsa,
-                               ct3->hostdc };
+                               ct3->mhd_state ? NULL : ct3->hostdc };
 
     for (unsigned i = 0; !ct3->ld_of && i < ARRAY_SIZE(b); i++) {
         if (!b[i]) {
@@ -756,18 +757,6 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     }
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
-    /*
-     * Not migrated yet: a head of a multi-headed device (its shared
-     * backend and state file are the other heads' too; see the
-     * "Migration" section of docs/system/devices/cxl.rst).
-     */
-    if (ct3->mhd) {
-        error_setg(&ct3->migration_blocker, "%s: a head of a multi-headed "
-                   "device (mhd-state) cannot migrate yet", TYPE_CXL_TYPE3);
-        if (migrate_add_blocker(&ct3->migration_blocker, errp) < 0) {
-            goto fail_doe;
-        }
-    }
     ct3_dvsecs_init(ct3);
     if (ct3->lsa) {
         host_memory_backend_set_mapped(ct3->lsa, true);
@@ -778,10 +767,6 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     /* a window may now reach memory it found nothing behind before */
     cxl_notify_target(obj, CXL_NOTIFY_TARGET_ADDED);
     return;
-
-fail_doe:
-    pcie_doe_fini(&ct3->doe);
-    pcie_aer_exit(d);
 
 fail_msix:
     msix_uninit_exclusive_bar(d);
@@ -822,7 +807,6 @@ static void ct3_exit(PCIDevice *d)
     cxl_notify_target(OBJECT(d), CXL_NOTIFY_TARGET_REMOVED);
     address_space_destroy(&ct3->dpa_as);
 
-    migrate_del_blocker(&ct3->migration_blocker);
     ct3_register_ram(ct3, false);
     cxl_type3_state_cleanup(ct3);
     pcie_doe_fini(&ct3->doe);

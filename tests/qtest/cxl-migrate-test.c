@@ -901,6 +901,117 @@ static void test_migrate_dc_corrupt(void)
     rmdir(dir);
 }
 
+/* ---- multi-headed devices ---- */
+
+/* The options of head @head of the device whose files are in @dir */
+static char *mhd_opts(const char *dir, unsigned head)
+{
+    return g_strdup_printf(
+        ",volatile-dc-memdev=dc0,num-dc-regions=2,mhd-state=%s/state,"
+        "mhd-head=%u,dc-sharable-regions=1 "
+        "-object memory-backend-file,id=dc0,size=512M,share=on,"
+        "mem-path=%s/dc", dir, head, dir);
+}
+
+/* Decoders 0 to 2 over the static and the DC capacity, CXL.mem on */
+static uint64_t mhd_map(T3 *t)
+{
+    qtest_writel(t->qts, t->hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(t, 0, t->window, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(t, 1, t->window + 256 * MiB, 512 * MiB, 0),
+                    ==, HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(t, 2, t->window + DC_BASE, DC_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    set_mem_enable(t, true);
+    return t->window + DC_BASE;
+}
+
+/*
+ * Head 0 of a two-headed device migrates while head 1 runs on: head 0's
+ * extents and data are the same on the destination, head 1's data is
+ * untouched (the shared backend is not part of head 0's stream), the
+ * destination holds the head (a third process cannot be head 0) and
+ * changes the shared table (a release, a new extent) as a head does.
+ */
+static void test_migrate_mhd(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autofree char *opts0 = mhd_opts(dir, 0);
+    g_autofree char *opts1 = mhd_opts(dir, 1);
+    g_autofree char *args = t3_args(opts0);
+    g_autoptr(GByteArray) before = NULL;
+    g_autoptr(GByteArray) after = NULL;
+    g_autofree char *err = NULL;
+    uint64_t hpa0, hpa1;
+    bool ok;
+    T3 h0, h1, d;
+
+    t3_start_opts(&h0, false, opts0);
+    hpa0 = mhd_map(&h0);
+    t3_start_opts(&h1, false, opts1);
+    hpa1 = mhd_map(&h1);
+    qmp_ok(dc_add(&h0, 0, TAG_A, "[{'offset': 0, 'len': 4194304}]"));
+    g_assert_cmphex(dc_respond1(&h0, 0x4802, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_qmp(&h1, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 1, 'selection-policy': "
+                  "'prescriptive', 'region': 0, 'extents': "
+                  "[{'offset': 8388608, 'len': 2097152}]}"));
+    g_assert_cmphex(dc_respond1(&h1, 0x4802, DC_BASE + 8 * MiB, 2 * MiB), ==,
+                    RC_SUCCESS);
+    qtest_writeq(h0.qts, hpa0 + 0x40, 0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(h0.qts, hpa0 + 0x40), ==,
+                    0x0123456789abcdefull);
+    before = dc_snapshot(&h0);
+    mig_save(h0.qts, file);
+    /* head 1 writes on while head 0 is between processes */
+    qtest_writeq(h1.qts, hpa1 + 8 * MiB, 0xfeedfacecafebeefull);
+
+    d = h0;
+    d.qts = mig_load(args, file, qtest_clock_step(h0.qts, 1), &ok);
+    g_assert_true(ok);
+    after = dc_snapshot(&d);
+    check_same(before, after);
+    g_assert_cmphex(qtest_readq(d.qts, hpa0 + 0x40), ==,
+                    0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(d.qts, hpa0 + 8 * MiB), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(h1.qts, hpa1 + 8 * MiB), ==,
+                    0xfeedfacecafebeefull);
+    /* the destination is head 0 now */
+    err = cxl_qtest_start_error(args);
+    g_assert_nonnull(strstr(err, "in use by another QEMU process"));
+    /* it releases its extent (zeroed: no other head holds it), adds one */
+    g_assert_cmphex(dc_respond1(&d, 0x4803, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&d, 0, NULL, "[{'offset': 16777216, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&d, 0x4802, DC_BASE + 16 * MiB, 2 * MiB), ==,
+                    RC_SUCCESS);
+    check_query(&d, "accepted:0:0x1000000+0x200000");
+    /* head 1 cannot be offered what head 0 holds; its data is intact */
+    g_assert_nonnull(dc_qmp(&h1, "cxl-add-dynamic-capacity",
+                            "{'path': 't3', 'host-id': 1, "
+                            "'selection-policy': 'prescriptive', "
+                            "'region': 0, 'extents': "
+                            "[{'offset': 16777216, 'len': 2097152}]}"));
+    g_assert_cmphex(qtest_readq(h1.qts, hpa1 + 8 * MiB), ==,
+                    0xfeedfacecafebeefull);
+
+    qtest_quit(h0.qts);
+    qtest_quit(h1.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    {
+        g_autofree char *st = g_build_filename(dir, "state", NULL);
+        g_autofree char *dc = g_build_filename(dir, "dc", NULL);
+
+        unlink(st);
+        unlink(dc);
+    }
+    rmdir(dir);
+}
+
 /* ---- multi-logical devices ---- */
 
 #define MLD_EXTRA \
@@ -1002,6 +1113,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-migrate/switch-bind", test_migrate_switch_bind);
     qtest_add_func("/cxl-migrate/dc", test_migrate_dc);
     qtest_add_func("/cxl-migrate/dc-corrupt", test_migrate_dc_corrupt);
+    qtest_add_func("/cxl-migrate/mhd", test_migrate_mhd);
     qtest_add_func("/cxl-migrate/mld", test_migrate_mld);
     if (qtest_has_device("usb-cxl-mctp")) {
         qtest_add_func("/cxl-migrate/usb-mctp", test_migrate_usb_mctp);

@@ -200,8 +200,6 @@ struct CXLType3Dev {
 
     /* security (cxl-type3-security.c) */
     CXLType3Security sec;
-
-    Error *migration_blocker;   /* what cannot migrate yet, or NULL */
 };
 
 /* The cxl-type3 device behind its CCI (command handlers' @cci) */
@@ -549,6 +547,12 @@ struct CXLMHDTable *cxl_type3_mhd_table(CXLType3Dev *ct3);
 bool cxl_type3_mhd_update(CXLType3Dev *ct3, const CXLDCStore *s);
 /* Write the table back if updated, and unlock */
 void cxl_type3_mhd_end(CXLType3Dev *ct3);
+/*
+ * After a migration's load: the shared table holds this head's store @s
+ * (begin, update, end); false with @errp set if it cannot
+ */
+bool cxl_type3_mhd_migrated(CXLType3Dev *ct3, const CXLDCStore *s,
+                            Error **errp);
 /* The Get Multi-Headed Info command (FM API 5500h), on @cci */
 void cxl_type3_mhd_add_commands(CXLType3Dev *ct3, CXLCCI *cci);
 
