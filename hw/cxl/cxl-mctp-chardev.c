@@ -348,9 +348,25 @@ static const Property chr_properties[] = {
     DEFINE_PROP_UINT32("mtu", CXLMCTPChardev, mtu, CXL_MCTP_BTU),
 };
 
+/*
+ * Migration: the endpoint (its EID, the event notification policy, a
+ * message being reassembled), so the fabric manager goes on at the same
+ * EID without rediscovery. Not carried: the frame being received and the
+ * frames queued for output. The fabric manager's connection is to the
+ * source's chardev; reaching the destination is a new connection, which
+ * drops both (and the message being reassembled) as any new connection
+ * does: requests whose response was queued are lost, as MCTP packets may
+ * be, and the fabric manager retries them.
+ */
 static const VMStateDescription chr_vmstate = {
     .name = TYPE_CXL_MCTP_CHARDEV,
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(ep, CXLMCTPChardev, 1, vmstate_cxl_mctp_endpoint,
+                       CXLMCTPEndpoint),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static void chr_class_init(ObjectClass *oc, const void *data)

@@ -8,6 +8,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 #include "hw/cxl/cxl-component.h"
 #include "qemu/bswap.h"
 #include "hw/cxl/cxl-events.h"
@@ -267,3 +268,73 @@ size_t cxl_mctp_target_handle(const char *id, CXLMCTPEndpoint *ep,
     trace_cxl_mctp_cci(ep->name, id, type, rc);
     return rc == CXL_RC_SUCCESS ? rsp_len : 0;
 }
+
+/*
+ * ---- migration of an endpoint ----
+ *
+ * The fabric manager keeps talking to the endpoint at the EID it gave it,
+ * with the event notification policy it set: no rediscovery. A message
+ * being reassembled goes on with its next packet.
+ */
+
+static int mctp_ep_pre_save(void *opaque)
+{
+    CXLMCTPEndpoint *ep = opaque;
+
+    ep->mig_rx_frag = ep->rx.frag;
+    ep->mig_rx_len = ep->rx.len;
+    return 0;
+}
+
+static int mctp_ep_post_load(void *opaque, int version_id)
+{
+    CXLMCTPEndpoint *ep = opaque;
+    uint16_t valid = EVENT_SETTINGS_LOGS | EVENT_SETTINGS_DC;
+    bool eid_ok = ep->eid == CXL_MCTP_EID_NULL ||
+                  (ep->eid >= CXL_MCTP_EID_FIRST &&
+                   ep->eid != CXL_MCTP_EID_BROADCAST);
+
+    if (!eid_ok || ep->mig_rx_len > sizeof(ep->rx.buf) ||
+        (ep->rx.active && (!ep->mig_rx_frag ||
+                           ep->mig_rx_frag > ep->rx_mtu ||
+                           ep->rx.seq > 3 || ep->rx.tag > 0xf)) ||
+        (ep->notify.settings & ~valid) ||
+        (ep->notify.settings &&
+         ep->notify.type != CXL_MCTP_TYPE_CXL_FM_API &&
+         ep->notify.type != CXL_MCTP_TYPE_CXL_CCI)) {
+        return -EINVAL;
+    }
+    if (!ep->rx.active) {
+        ep->mig_rx_frag = ep->mig_rx_len = 0;
+    }
+    ep->rx.frag = ep->mig_rx_frag;
+    ep->rx.len = ep->mig_rx_len;
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_mctp_endpoint = {
+    .name = "cxl-mctp-endpoint",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = mctp_ep_pre_save,
+    .post_load = mctp_ep_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(eid, CXLMCTPEndpoint),
+        VMSTATE_BOOL(discovered, CXLMCTPEndpoint),
+        VMSTATE_BOOL(rx.active, CXLMCTPEndpoint),
+        VMSTATE_UINT8(rx.src, CXLMCTPEndpoint),
+        VMSTATE_UINT8(rx.tag, CXLMCTPEndpoint),
+        VMSTATE_UINT8(rx.seq, CXLMCTPEndpoint),
+        VMSTATE_UINT32(mig_rx_frag, CXLMCTPEndpoint),
+        VMSTATE_UINT32(mig_rx_len, CXLMCTPEndpoint),
+        VMSTATE_BUFFER(rx.buf, CXLMCTPEndpoint),
+        VMSTATE_UINT8(msg_src, CXLMCTPEndpoint),
+        VMSTATE_UINT16(notify.settings, CXLMCTPEndpoint),
+        VMSTATE_UINT8(notify.fm_eid, CXLMCTPEndpoint),
+        VMSTATE_UINT8(notify.type, CXLMCTPEndpoint),
+        VMSTATE_UINT8(notify.next_tag, CXLMCTPEndpoint),
+        VMSTATE_UINT64(dropped, CXLMCTPEndpoint),
+        VMSTATE_UINT64(messages, CXLMCTPEndpoint),
+        VMSTATE_END_OF_LIST()
+    },
+};

@@ -63,6 +63,10 @@ struct USBCXLMCTP {
     GQueue in;                  /* GByteArray: transfers for the host */
     USBEndpoint *ep_in;
     QEMUBH *wakeup;             /* kicks the IN endpoint outside an OUT */
+
+    /* migration: the IN queue's transfers back to back */
+    uint32_t mig_in_len;
+    uint8_t *mig_in;
 };
 
 enum {
@@ -307,9 +311,115 @@ static const Property usb_cxl_mctp_properties[] = {
     DEFINE_PROP_UINT8("eid", USBCXLMCTP, eid, 0),
 };
 
+/*
+ * Migration: the USB device (address, configuration: the host's xHCI
+ * state migrates with it), the endpoint (its EID, the event notification
+ * policy, a message being reassembled: the fabric manager goes on at the
+ * same EID without rediscovery) and the packets queued for the host (the
+ * responses and notifications it has not read yet). An OUT transfer is
+ * handled whole when the host sends it: nothing of it is in flight.
+ */
+
+static int usb_cxl_mctp_pre_save(void *opaque)
+{
+    USBCXLMCTP *s = opaque;
+    GByteArray *all = g_byte_array_new();
+
+    for (GList *l = s->in.head; l; l = l->next) {
+        GByteArray *t = l->data;
+
+        g_byte_array_append(all, t->data, t->len);
+    }
+    s->mig_in_len = all->len;
+    s->mig_in = g_byte_array_free(all, false);
+    return 0;
+}
+
+static int usb_cxl_mctp_post_save(void *opaque)
+{
+    USBCXLMCTP *s = opaque;
+
+    g_clear_pointer(&s->mig_in, g_free);
+    return 0;
+}
+
+static int usb_cxl_mctp_pre_load(void *opaque)
+{
+    USBCXLMCTP *s = opaque;
+
+    s->mig_in = NULL;
+    return 0;
+}
+
+static bool usb_cxl_mctp_in_len_ok(void *opaque, int version_id)
+{
+    USBCXLMCTP *s = opaque;
+
+    return s->mig_in_len <= QUEUE_MAX * 255;
+}
+
+static int usb_cxl_mctp_post_load(void *opaque, int version_id)
+{
+    USBCXLMCTP *s = opaque;
+    GQueue q = G_QUEUE_INIT;
+    uint32_t off = 0;
+    int ret = 0;
+
+    /* each transfer as usb_send() made it: DMTF ID, length 8 to 255 */
+    while (off < s->mig_in_len) {
+        uint32_t len;
+        GByteArray *t;
+
+        if (s->mig_in_len - off < MCTP_USB_HDR_LEN ||
+            lduw_be_p(s->mig_in + off) != MCTP_USB_DMTF_ID ||
+            (len = lduw_be_p(s->mig_in + off + 2)) <
+            MCTP_USB_HDR_LEN + CXL_MCTP_HDR_LEN || len > 255 ||
+            len > s->mig_in_len - off ||
+            g_queue_get_length(&q) >= QUEUE_MAX) {
+            ret = -EINVAL;
+            break;
+        }
+        t = g_byte_array_sized_new(len);
+        g_byte_array_append(t, s->mig_in + off, len);
+        g_queue_push_tail(&q, t);
+        off += len;
+    }
+    g_clear_pointer(&s->mig_in, g_free);
+    if (ret) {
+        GByteArray *t;
+
+        while ((t = g_queue_pop_head(&q))) {
+            g_byte_array_free(t, true);
+        }
+        return ret;
+    }
+    flush_in(s);
+    s->in = q;
+    if (!g_queue_is_empty(&s->in)) {
+        qemu_bh_schedule(s->wakeup);
+    }
+    return 0;
+}
+
 static const VMStateDescription usb_cxl_mctp_vmstate = {
     .name = TYPE_USB_CXL_MCTP,
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = usb_cxl_mctp_pre_save,
+    .post_save = usb_cxl_mctp_post_save,
+    .pre_load = usb_cxl_mctp_pre_load,
+    .post_load = usb_cxl_mctp_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_USB_DEVICE(parent_obj, USBCXLMCTP),
+        VMSTATE_STRUCT(ep, USBCXLMCTP, 1, vmstate_cxl_mctp_endpoint,
+                       CXLMCTPEndpoint),
+        VMSTATE_UINT32(mig_in_len, USBCXLMCTP),
+        VMSTATE_VALIDATE("usb-cxl-mctp IN queue size",
+                         usb_cxl_mctp_in_len_ok),
+        VMSTATE_VBUFFER_ALLOC_UINT32(mig_in, USBCXLMCTP, 1, NULL,
+                                     mig_in_len),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static void usb_cxl_mctp_class_init(ObjectClass *oc, const void *data)

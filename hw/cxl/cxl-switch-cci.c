@@ -73,6 +73,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
@@ -1357,10 +1358,116 @@ static const Property scci_properties[] = {
                        SCCI_DEFAULT_PAYLOAD),
 };
 
+/*
+ * ---- migration ----
+ *
+ * The stream carries the PCI function (configuration space with MSI),
+ * the CCI (timestamp, a running Bind or Unbind vPPB, which goes on on the
+ * destination), the mailbox registers and payload, the event logs with
+ * their interrupt policy, and the vPPB of the running background
+ * operation as its VCS and vPPB numbers. The vPPBs' bindings are the
+ * downstream ports' own state (hw/pci-bridge/cxl-switch.c); the LD
+ * allocations and QoS state are the MLD's (hw/mem/cxl-type3-mld.c).
+ */
+
+static const CXLCCIBgOp bind_op = {
+    .name = "cxl-switch-bind-vppb",
+    .complete = bind_complete,
+    .abort = bind_abort,
+};
+
+static const CXLCCIBgOp unbind_op = {
+    .name = "cxl-switch-unbind-vppb",
+    .complete = unbind_complete,
+    .abort = unbind_abort,
+};
+
+/* The VCS and vPPB numbers of @dsp in @usp's switch; false if none */
+static bool vppb_numbers(CXLUpstreamPort *usp, CXLDownstreamPort *dsp,
+                         uint8_t *vcs, uint8_t *vppb)
+{
+    for (unsigned c = 0; c < usp->nr_vcss; c++) {
+        CXLUpstreamPort *u = cxl_switch_vcs(usp, c);
+        unsigned nr = 0;
+
+        if (!u) {
+            continue;
+        }
+        vppb_port(u, 0, NULL, &nr);
+        for (unsigned k = 0; k < nr; k++) {
+            if (vppb_port(u, k, NULL, NULL) == dsp) {
+                *vcs = c;
+                *vppb = k;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int scci_pre_save(void *opaque)
+{
+    CXLSwitchCCI *s = opaque;
+
+    s->mig_bg_valid = false;
+    s->mig_bg_vcs = s->mig_bg_vppb = 0;
+    if (s->bg_dsp) {
+        s->mig_bg_valid = vppb_numbers(s->target, s->bg_dsp, &s->mig_bg_vcs,
+                                       &s->mig_bg_vppb);
+    }
+    return 0;
+}
+
+static int scci_post_load(void *opaque, int version_id)
+{
+    CXLSwitchCCI *s = opaque;
+    CXLUpstreamPort *u;
+    uint16_t op = s->cci.bg.opcode;
+
+    s->bg_dsp = NULL;
+    if (s->mig_bg_valid) {
+        u = cxl_switch_vcs(s->target, s->mig_bg_vcs);
+        s->bg_dsp = u ? vppb_port(u, s->mig_bg_vppb, NULL, NULL) : NULL;
+        if (!s->bg_dsp) {
+            error_report("%s: no VCS %u vPPB %u for the background "
+                         "operation in the stream", TYPE_CXL_SWITCH_CCI,
+                         s->mig_bg_vcs, s->mig_bg_vppb);
+            return -EINVAL;
+        }
+    }
+    /* a running Bind or Unbind vPPB needs its vPPB */
+    if (s->cci.bg.running && !s->bg_dsp &&
+        (op == CXL_OP_BIND_VPPB || op == CXL_OP_UNBIND_VPPB)) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static const VMStateDescription scci_vmstate = {
     .name = TYPE_CXL_SWITCH_CCI,
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = scci_pre_save,
+    .post_load = scci_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, CXLSwitchCCI),
+        VMSTATE_STRUCT(cci, CXLSwitchCCI, 1, vmstate_cxl_cci, CXLCCI),
+        VMSTATE_STRUCT(regs, CXLSwitchCCI, 1, vmstate_cxl_device_regs,
+                       CXLDeviceRegs),
+        VMSTATE_STRUCT(events, CXLSwitchCCI, 1, vmstate_cxl_event_logs,
+                       CXLEventLogs),
+        VMSTATE_BOOL(mig_bg_valid, CXLSwitchCCI),
+        VMSTATE_UINT8(mig_bg_vcs, CXLSwitchCCI),
+        VMSTATE_UINT8(mig_bg_vppb, CXLSwitchCCI),
+        VMSTATE_END_OF_LIST()
+    },
 };
+
+static void scci_register_bg_ops(void)
+{
+    cxl_cci_bg_register(&bind_op);
+    cxl_cci_bg_register(&unbind_op);
+}
 
 static void scci_class_init(ObjectClass *oc, const void *data)
 {
@@ -1394,6 +1501,7 @@ static const TypeInfo scci_info = {
 static void scci_register_types(void)
 {
     type_register_static(&scci_info);
+    scci_register_bg_ops();
 }
 
 type_init(scci_register_types)

@@ -72,6 +72,8 @@
 #include "qemu/uuid.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-cxl.h"
+#include "migration/vmstate.h"
+#include "system/runstate.h"
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-mhd.h"
@@ -141,6 +143,7 @@ bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
         return false;
     }
     dc = ct3->dc = g_new0(CXLType3DC, 1);
+    dc->owner = ct3;
     dc->nr_regions = ct3->num_dc_regions;
     for (unsigned i = 0; i < dc->nr_regions; i++) {
         dc->region[i] = (CXLDCRegion) {
@@ -186,6 +189,14 @@ void cxl_type3_dc_reset(CXLType3Dev *ct3)
         cxl_dc_drop_batch(&dc->store, batch);
     }
     dc->response_open = false;
+    /*
+     * A migration destination's reset before the load: its store is still
+     * empty, the head's holdings in the shared table are the source's
+     * (cxl-type3-mhd.c), and the load brings them
+     */
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return;
+    }
     /* removing holdings cannot fill the shared table */
     dc_shared_sync(ct3, &dc->store);
 }
@@ -1336,3 +1347,215 @@ CxlDynamicCapacityInfo *qmp_cxl_query_dynamic_capacity(const char *path,
     cxl_type3_mhd_end(ct3);
     return info;
 }
+
+/*
+ * ---- migration ----
+ *
+ * The stream carries what changes at run time: each region's block size
+ * and sanitize on release flag (Set DC Region Configuration; the rest of
+ * a region is the properties'), the extent store (pending and accepted
+ * extents with their tags, shared sequence numbers and batches; the
+ * extent list generation number, the next batch number) and an open Add
+ * Dynamic Capacity Response. The Dynamic Capacity event records are in
+ * the event logs (ct3_vmstate); the capacity's data is RAM migration's.
+ * Everything is loaded aside, checked as the commands would have left
+ * it, then applied; the DPA maps and the fast path follow the loaded
+ * store on ct3_post_load()'s notification.
+ */
+
+static int dc_pre_save(void *opaque)
+{
+    CXLType3DC *dc = opaque;
+    unsigned n = cxl_dc_count(&dc->store);
+
+    for (unsigned r = 0; r < CXL_DC_MAX_REGIONS; r++) {
+        dc->mig_block_size[r] = r < dc->nr_regions ?
+                                dc->region[r].block_size : 0;
+        dc->mig_sanitize[r] = r < dc->nr_regions &&
+                              dc->region[r].sanitize_on_release;
+    }
+    dc->mig_generation = dc->store.generation;
+    dc->mig_next_batch = dc->store.next_batch;
+    dc->mig_response_open = dc->response_open;
+    dc->mig_response_batch = dc->response_batch;
+    dc->mig_nr_extents = n;
+    dc->mig_extents = g_new0(CXLDCExtentMig, n);
+    for (unsigned i = 0; i < n; i++) {
+        const CXLDCExtent *e = cxl_dc_at(&dc->store, i);
+
+        dc->mig_extents[i] = (CXLDCExtentMig) {
+            .dpa = e->dpa,
+            .len = e->len,
+            .shared_seq = e->shared_seq,
+            .shared = e->shared,
+            .host_id = e->host_id,
+            .region = e->region,
+            .state = e->state,
+            .batch = e->batch,
+        };
+        memcpy(dc->mig_extents[i].tag, e->tag, CXL_DC_TAG_LEN);
+    }
+    return 0;
+}
+
+static int dc_post_save(void *opaque)
+{
+    CXLType3DC *dc = opaque;
+
+    g_clear_pointer(&dc->mig_extents, g_free);
+    return 0;
+}
+
+static int dc_pre_load(void *opaque)
+{
+    CXLType3DC *dc = opaque;
+
+    dc->mig_extents = NULL;
+    return 0;
+}
+
+/* The stream's extent count, before anything is allocated for it */
+static bool dc_nr_extents_ok(void *opaque, int version_id)
+{
+    CXLType3DC *dc = opaque;
+
+    return dc->mig_nr_extents >= 0 &&
+           dc->mig_nr_extents <= (int32_t)dc->store.max_extents;
+}
+
+/* Check the loaded state; on success @store holds the loaded extents */
+static bool dc_loaded_ok(CXLType3DC *dc, CXLDCStore *store)
+{
+    CXLType3Dev *ct3 = dc->owner;
+
+    for (unsigned r = 0; r < dc->nr_regions; r++) {
+        uint64_t bs = dc->mig_block_size[r];
+
+        if (!is_power_of_2(bs) || bs > dc->region[r].len ||
+            !(cxl_type3_dc_block_sizes(ct3, r) & bs)) {
+            return false;
+        }
+    }
+    for (unsigned r = dc->nr_regions; r < CXL_DC_MAX_REGIONS; r++) {
+        if (dc->mig_block_size[r] || dc->mig_sanitize[r]) {
+            return false;
+        }
+    }
+    if (!dc->mig_next_batch) {
+        return false;           /* batches are numbered from 1 */
+    }
+    for (int32_t i = 0; i < dc->mig_nr_extents; i++) {
+        const CXLDCExtentMig *m = &dc->mig_extents[i];
+        CXLDCRegion reg;
+        CXLDCExtent e = {
+            .dpa = m->dpa,
+            .len = m->len,
+            .shared_seq = m->shared_seq,
+            .shared = m->shared,
+            .host_id = m->host_id,
+            .region = m->region,
+            .state = m->state,
+            .batch = m->batch,
+        };
+
+        if (m->region >= dc->nr_regions ||
+            (m->state != CXL_DC_PENDING && m->state != CXL_DC_ACCEPTED) ||
+            m->host_id != cxl_type3_dc_host(ct3) ||
+            (m->shared && !dc->region[m->region].sharable) ||
+            (m->state == CXL_DC_PENDING &&
+             (!m->batch || m->batch >= dc->mig_next_batch))) {
+            return false;
+        }
+        reg = dc->region[m->region];
+        reg.block_size = dc->mig_block_size[m->region];
+        memcpy(e.tag, m->tag, CXL_DC_TAG_LEN);
+        if (cxl_dc_check_range(&reg, e.dpa, e.len) != CXL_DC_RANGE_OK ||
+            cxl_dc_find_overlap(store, e.dpa, e.len) >= 0 ||
+            !cxl_dc_insert(store, &e)) {
+            return false;
+        }
+    }
+    if (cxl_dc_count_tags(store) > CXL_DC_MAX_TAGS) {
+        return false;
+    }
+    /* an open response is for a batch that was offered */
+    return !dc->mig_response_open ||
+           (dc->mig_response_batch &&
+            dc->mig_response_batch < dc->mig_next_batch);
+}
+
+static int dc_post_load(void *opaque, int version_id)
+{
+    CXLType3DC *dc = opaque;
+    CXLDCStore store;
+    Error *err = NULL;
+    bool ok;
+
+    cxl_dc_store_init(&store, dc->store.max_extents);
+    ok = dc_loaded_ok(dc, &store);
+    if (ok) {
+        for (unsigned r = 0; r < dc->nr_regions; r++) {
+            dc->region[r].block_size = dc->mig_block_size[r];
+            dc->region[r].sanitize_on_release = dc->mig_sanitize[r];
+        }
+        cxl_dc_store_cleanup(&dc->store);
+        dc->store = store;
+        dc->store.generation = dc->mig_generation;
+        dc->store.next_batch = dc->mig_next_batch;
+        dc->response_open = dc->mig_response_open;
+        dc->response_batch = dc->mig_response_batch;
+        /* a head of a multi-headed device: the shared table holds it */
+        if (!cxl_type3_mhd_migrated(dc->owner, &dc->store, &err)) {
+            error_report_err(err);
+            ok = false;
+        }
+    } else {
+        error_report("%s: the dynamic capacity state in the stream is "
+                     "inconsistent", TYPE_CXL_TYPE3);
+        cxl_dc_store_cleanup(&store);
+    }
+    g_clear_pointer(&dc->mig_extents, g_free);
+    return ok ? 0 : -EINVAL;
+}
+
+static const VMStateDescription vmstate_dc_extent = {
+    .name = "cxl-dc-extent",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(dpa, CXLDCExtentMig),
+        VMSTATE_UINT64(len, CXLDCExtentMig),
+        VMSTATE_UINT8_ARRAY(tag, CXLDCExtentMig, CXL_DC_TAG_LEN),
+        VMSTATE_UINT16(shared_seq, CXLDCExtentMig),
+        VMSTATE_BOOL(shared, CXLDCExtentMig),
+        VMSTATE_UINT16(host_id, CXLDCExtentMig),
+        VMSTATE_UINT8(region, CXLDCExtentMig),
+        VMSTATE_UINT8(state, CXLDCExtentMig),
+        VMSTATE_UINT32(batch, CXLDCExtentMig),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+const VMStateDescription vmstate_cxl_type3_dc = {
+    .name = "cxl-type3-dc",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = dc_pre_save,
+    .post_save = dc_post_save,
+    .pre_load = dc_pre_load,
+    .post_load = dc_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(nr_regions, CXLType3DC, NULL),
+        VMSTATE_UINT64_ARRAY(mig_block_size, CXLType3DC, CXL_DC_MAX_REGIONS),
+        VMSTATE_BOOL_ARRAY(mig_sanitize, CXLType3DC, CXL_DC_MAX_REGIONS),
+        VMSTATE_UINT32(mig_generation, CXLType3DC),
+        VMSTATE_UINT32(mig_next_batch, CXLType3DC),
+        VMSTATE_BOOL(mig_response_open, CXLType3DC),
+        VMSTATE_UINT32(mig_response_batch, CXLType3DC),
+        VMSTATE_INT32(mig_nr_extents, CXLType3DC),
+        VMSTATE_VALIDATE("dynamic capacity extent count", dc_nr_extents_ok),
+        VMSTATE_STRUCT_VARRAY_ALLOC(mig_extents, CXLType3DC, mig_nr_extents,
+                                    1, vmstate_dc_extent, CXLDCExtentMig),
+        VMSTATE_END_OF_LIST()
+    },
+};

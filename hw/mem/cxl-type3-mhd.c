@@ -30,7 +30,10 @@
 #include <sys/file.h>
 #include "qemu/bswap.h"
 #include "qapi/error.h"
+#include "qemu/error-report.h"
 #include "qom/object.h"
+#include "migration/misc.h"
+#include "system/runstate.h"
 #include "system/hostmem.h"
 #include "system/ramblock.h"
 #include "hw/cxl/cxl-mailbox.h"
@@ -94,6 +97,10 @@ typedef struct CXLType3MHD {
     CXLMHDTable table;                  /* loaded by begin */
     bool locked;
     bool dirty;                         /* the table changed: write it */
+    /* migration: this process holds its head's lock (see below) */
+    CXLType3Dev *ct3;
+    bool head_locked;
+    NotifierWithReturn migration;
 } CXLType3MHD;
 
 static MHDFileHeader *mhd_header(CXLType3MHD *m)
@@ -308,6 +315,16 @@ static void mhd_store(CXLType3MHD *m)
     memset(&f[n], 0, (CXL_DC_MAX_EXTENTS - n) * sizeof(*f));
 }
 
+/* Take this head's lock; false if another process holds it */
+static bool mhd_take_head(CXLType3MHD *m)
+{
+    if (!m->head_locked) {
+        m->head_locked = !qemu_lock_fd(m->fd, MHD_HEAD_LOCK_BASE +
+                                       m->ct3->mhd_head, 1, true);
+    }
+    return m->head_locked;
+}
+
 bool cxl_type3_mhd_begin(CXLType3Dev *ct3, Error **errp)
 {
     CXLType3MHD *m = ct3->mhd;
@@ -316,6 +333,8 @@ bool cxl_type3_mhd_begin(CXLType3Dev *ct3, Error **errp)
         return true;
     }
     assert(!m->locked);
+    /* a migration destination takes the head once the source let it go */
+    mhd_take_head(m);
     while (flock(m->fd, LOCK_EX) < 0) {
         if (errno != EINTR) {
             error_setg_errno(errp, errno, "mhd-state: cannot lock '%s'",
@@ -375,11 +394,63 @@ void cxl_type3_mhd_end(CXLType3Dev *ct3)
 
 static void mhd_close(CXLType3MHD *m)
 {
+    if (m->migration.notify) {
+        migration_remove_notifier(&m->migration);
+    }
     if (m->map) {
         munmap(m->map, MHD_FILE_SIZE);
     }
     close(m->fd);
     g_free(m);
+}
+
+/*
+ * Migration of a head. The shared state stays where it is: the DC backend
+ * (not registered for RAM migration: a copy sent by the source would
+ * overwrite what the other heads wrote since) and the state file, which
+ * source and destination must both reach (the same host, or shared
+ * storage, as for a shared disk). The stream carries this head's store
+ * (cxl-type3-dc.c); the table already holds it, and the destination makes
+ * sure it does after the load (cxl_type3_mhd_migrated()). A destination
+ * (-incoming) does not drop the head's holdings at realize, as a power-on
+ * does, and takes the head's lock once the source let it go: the source
+ * releases it when the migration completes, and takes it back if it
+ * fails.
+ */
+static int mhd_migration(NotifierWithReturn *n, MigrationEvent *e,
+                         Error **errp)
+{
+    CXLType3MHD *m = container_of(n, CXLType3MHD, migration);
+
+    if (e->type == MIG_EVENT_PRECOPY_DONE && m->head_locked) {
+        qemu_unlock_fd(m->fd, MHD_HEAD_LOCK_BASE + m->ct3->mhd_head, 1);
+        m->head_locked = false;
+    } else if (e->type == MIG_EVENT_PRECOPY_FAILED && !mhd_take_head(m)) {
+        warn_report("%s: mhd-head=%u of mhd-state '%s': the migration "
+                    "failed and another process holds the head now",
+                    TYPE_CXL_TYPE3, m->ct3->mhd_head, m->ct3->mhd_state);
+    }
+    return 0;
+}
+
+bool cxl_type3_mhd_migrated(CXLType3Dev *ct3, const CXLDCStore *s,
+                            Error **errp)
+{
+    bool ok;
+
+    if (!ct3->mhd) {
+        return true;
+    }
+    if (!cxl_type3_mhd_begin(ct3, errp)) {
+        return false;
+    }
+    ok = cxl_type3_mhd_update(ct3, s);
+    cxl_type3_mhd_end(ct3);
+    if (!ok) {
+        error_setg(errp, "mhd-state: the shared table has no room for the "
+                   "head's extents");
+    }
+    return ok;
 }
 
 bool cxl_type3_mhd_realize(CXLType3Dev *ct3, Error **errp)
@@ -390,6 +461,7 @@ bool cxl_type3_mhd_realize(CXLType3Dev *ct3, Error **errp)
     bool fresh;
     CXLDCStore none;
     bool ok;
+    bool incoming = runstate_check(RUN_STATE_INMIGRATE);
 
     if (!ct3->mhd_state) {
         return true;
@@ -401,13 +473,15 @@ bool cxl_type3_mhd_realize(CXLType3Dev *ct3, Error **errp)
         return false;
     }
     m = g_new0(CXLType3MHD, 1);
+    m->ct3 = ct3;
     m->fd = qemu_create(ct3->mhd_state, O_RDWR, 0600, errp);
     if (m->fd < 0) {
         error_prepend(errp, "%s: mhd-state: ", TYPE_CXL_TYPE3);
         g_free(m);
         return false;
     }
-    if (qemu_lock_fd(m->fd, MHD_HEAD_LOCK_BASE + ct3->mhd_head, 1, true)) {
+    /* a migration destination: the source holds the head until it is done */
+    if (!mhd_take_head(m) && !incoming) {
         error_setg(errp, "%s: mhd-head=%u of mhd-state '%s' is in use by "
                    "another QEMU process", TYPE_CXL_TYPE3, ct3->mhd_head,
                    ct3->mhd_state);
@@ -454,6 +528,11 @@ bool cxl_type3_mhd_realize(CXLType3Dev *ct3, Error **errp)
     }
     flock(m->fd, LOCK_UN);
     ct3->mhd = m;
+    migration_add_notifier(&m->migration, mhd_migration);
+    if (incoming) {
+        /* not a power-on: the head's holdings are the source's, and stay */
+        return true;
+    }
 
     /* a power-on: whatever an earlier process of this head held is gone */
     if (!cxl_type3_mhd_begin(ct3, errp)) {

@@ -53,12 +53,14 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pci_bus.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "hw/cxl/cxl-mailbox.h"
 #include "hw/cxl/cxl-switch.h"
 #include "hw/cxl/cxl-type3.h"
@@ -199,6 +201,7 @@ bool cxl_type3_mld_realize(CXLType3Dev *ct3, Error **errp)
     mld->ld[0] = ct3;
     ct3->mld = mld;
     cxl_type3_set_window(ct3, mld->base[0], mld->size[0]);
+    vmstate_register_any(VMSTATE_IF(ct3), &vmstate_cxl_type3_mld, mld);
     return true;
 }
 
@@ -221,6 +224,7 @@ void cxl_type3_mld_cleanup(CXLType3Dev *ct3)
             mld->ld[k]->mld = NULL;
         }
     }
+    vmstate_unregister(VMSTATE_IF(ct3), &vmstate_cxl_type3_mld, mld);
     g_free(mld);
 }
 
@@ -394,6 +398,22 @@ static CXLRetCode cmd_set_ld_alloc(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
+/* What is wrong with QoS control @i, or NULL */
+static const char *qos_control_check(const CXLQoSControl *i)
+{
+    if (i->telemetry_control & ~QOS_TELEMETRY_CAPS) {
+        return "unknown telemetry control bits";
+    } else if (!i->egress_moderate_pct || i->egress_moderate_pct > 100 ||
+               !i->egress_severe_pct || i->egress_severe_pct > 100) {
+        return "egress percentages must be 1 to 100";
+    } else if (i->egress_moderate_pct > i->egress_severe_pct) {
+        return "the moderate percentage is above the severe one";
+    } else if (i->backpressure_sample_interval > 15) {
+        return "backpressure sample interval above 15";
+    }
+    return NULL;
+}
+
 static CXLRetCode cmd_get_qos_control(CXLCCI *cci, const uint8_t *in,
                                       size_t in_len, uint8_t *out,
                                       size_t *out_len)
@@ -408,18 +428,8 @@ static CXLRetCode cmd_set_qos_control(CXLCCI *cci, const uint8_t *in,
                                       size_t *out_len)
 {
     const CXLQoSControl *i = (const CXLQoSControl *)in;
-    const char *why = NULL;
+    const char *why = qos_control_check(i);
 
-    if (i->telemetry_control & ~QOS_TELEMETRY_CAPS) {
-        why = "unknown telemetry control bits";
-    } else if (!i->egress_moderate_pct || i->egress_moderate_pct > 100 ||
-               !i->egress_severe_pct || i->egress_severe_pct > 100) {
-        why = "egress percentages must be 1 to 100";
-    } else if (i->egress_moderate_pct > i->egress_severe_pct) {
-        why = "the moderate percentage is above the severe one";
-    } else if (i->backpressure_sample_interval > 15) {
-        why = "backpressure sample interval above 15";
-    }
     if (why) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: Set QoS Control: %s\n",
                       cci->name, why);
@@ -590,6 +600,86 @@ static const Property ct3_ld_properties[] = {
     DEFINE_PROP_LINK("mld", CXLType3Dev, ld_of, TYPE_CXL_TYPE3,
                      CXLType3Dev *),
     DEFINE_PROP_UINT8("ld-id", CXLType3Dev, ld_id, 0),
+};
+
+/*
+ * ---- migration ----
+ *
+ * The MLD's stream carries the LD allocations (their layout follows) and
+ * the QoS state (control, allocated bandwidth, bandwidth limits); loaded
+ * aside, checked as Set LD Allocations and the QoS commands check them,
+ * then applied: the windows of the LDs whose allocation differs move
+ * (cxl_type3_set_window()). It is a section of its own, loaded before
+ * the PCI devices' (MIG_PRI_PCI_BUS): their configuration space has the
+ * windows' sizes in read-only DVSEC range registers, which the load
+ * compares. The LD
+ * bindings are the vPPBs' (the downstream ports' state); the views'
+ * state is their own cxl-type3 state.
+ */
+
+static int mld_pre_save(void *opaque)
+{
+    CXLType3MLD *mld = opaque;
+
+    memcpy(mld->mig_size, mld->size, sizeof(mld->size));
+    mld->mig_qos = mld->qos;
+    memcpy(mld->mig_alloc_bw, mld->alloc_bw, sizeof(mld->alloc_bw));
+    memcpy(mld->mig_bw_limit, mld->bw_limit, sizeof(mld->bw_limit));
+    return 0;
+}
+
+static int mld_post_load(void *opaque, int version_id)
+{
+    CXLType3MLD *mld = opaque;
+    uint64_t base[CXL_MLD_MAX_LDS];
+    const char *why = cxl_mld_check_alloc(mld->capacity, mld->num_lds,
+                                          mld->mig_size);
+
+    for (unsigned k = mld->num_lds; !why && k < CXL_MLD_MAX_LDS; k++) {
+        if (mld->mig_size[k] || mld->mig_alloc_bw[k] ||
+            mld->mig_bw_limit[k]) {
+            why = "an LD past num-lds has state";
+        }
+    }
+    why = why ?: qos_control_check(&mld->mig_qos);
+    if (why) {
+        error_report("%s: LD state in the stream: %s", TYPE_CXL_TYPE3, why);
+        return -EINVAL;
+    }
+    cxl_mld_layout(mld->mig_size, mld->num_lds, base);
+    mld->qos = mld->mig_qos;
+    memcpy(mld->alloc_bw, mld->mig_alloc_bw, sizeof(mld->alloc_bw));
+    memcpy(mld->bw_limit, mld->mig_bw_limit, sizeof(mld->bw_limit));
+    for (unsigned k = 0; k < mld->num_lds; k++) {
+        bool moved = mld->mig_size[k] != mld->size[k] ||
+                     base[k] != mld->base[k];
+
+        mld->size[k] = mld->mig_size[k];
+        mld->base[k] = base[k];
+        if (moved && mld->ld[k]) {
+            cxl_type3_set_window(mld->ld[k], base[k], mld->size[k]);
+        }
+    }
+    return 0;
+}
+
+const VMStateDescription vmstate_cxl_type3_mld = {
+    .name = "cxl-type3-mld",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .priority = MIG_PRI_PCI_BUS,
+    .pre_save = mld_pre_save,
+    .post_load = mld_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(num_lds, CXLType3MLD, NULL),
+        VMSTATE_UINT64_EQUAL(capacity, CXLType3MLD, NULL),
+        VMSTATE_UINT64_ARRAY(mig_size, CXLType3MLD, CXL_MLD_MAX_LDS),
+        /* the QoS control as its (little-endian) payload */
+        VMSTATE_BUFFER_UNSAFE(mig_qos, CXLType3MLD, 1, sizeof(CXLQoSControl)),
+        VMSTATE_UINT8_ARRAY(mig_alloc_bw, CXLType3MLD, CXL_MLD_MAX_LDS),
+        VMSTATE_UINT8_ARRAY(mig_bw_limit, CXLType3MLD, CXL_MLD_MAX_LDS),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static void ct3_ld_class_init(ObjectClass *oc, const void *data)

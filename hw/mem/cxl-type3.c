@@ -40,7 +40,6 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
-#include "migration/blocker.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-dc.h"
@@ -439,12 +438,14 @@ static bool ct3_backend(CXLType3Dev *ct3, HostMemoryBackend *b,
 
 /*
  * The backends' memory migrates with RAM migration, under the device's
- * name (a view's backend is its MLD's, which registers it).
+ * name (a view's backend is its MLD's, which registers it). Not the DC
+ * backend of a head of a multi-headed device: the other heads share it
+ * and go on writing it (cxl-type3-mhd.c).
  */
 static void ct3_register_ram(CXLType3Dev *ct3, bool reg)
 {
     HostMemoryBackend *b[] = { ct3->hostvmem, ct3->hostpmem, ct3->lsa,
-                               ct3->hostdc };
+                               ct3->mhd_state ? NULL : ct3->hostdc };
 
     for (unsigned i = 0; !ct3->ld_of && i < ARRAY_SIZE(b); i++) {
         if (!b[i]) {
@@ -756,19 +757,6 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     }
     pcie_doe_init(d, &ct3->doe, CT3_DOE_OFFSET, ct3_doe_protocols, true,
                   CT3_VEC_DOE);
-    /*
-     * Not migrated yet: dynamic capacity (the extents; a multi-headed
-     * device's shared state) and the LD allocations of a multi-logical
-     * device.
-     */
-    if (ct3->dc || ct3->mld) {
-        error_setg(&ct3->migration_blocker, "%s: a %s cannot migrate yet",
-                   TYPE_CXL_TYPE3, ct3->dc ? "dynamic capacity device" :
-                   "multi-logical device");
-        if (migrate_add_blocker(&ct3->migration_blocker, errp) < 0) {
-            goto fail_doe;
-        }
-    }
     ct3_dvsecs_init(ct3);
     if (ct3->lsa) {
         host_memory_backend_set_mapped(ct3->lsa, true);
@@ -779,10 +767,6 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     /* a window may now reach memory it found nothing behind before */
     cxl_notify_target(obj, CXL_NOTIFY_TARGET_ADDED);
     return;
-
-fail_doe:
-    pcie_doe_fini(&ct3->doe);
-    pcie_aer_exit(d);
 
 fail_msix:
     msix_uninit_exclusive_bar(d);
@@ -823,7 +807,6 @@ static void ct3_exit(PCIDevice *d)
     cxl_notify_target(OBJECT(d), CXL_NOTIFY_TARGET_REMOVED);
     address_space_destroy(&ct3->dpa_as);
 
-    migrate_del_blocker(&ct3->migration_blocker);
     ct3_register_ram(ct3, false);
     cxl_type3_state_cleanup(ct3);
     pcie_doe_fini(&ct3->doe);
@@ -1006,13 +989,46 @@ static bool ct3_fm_cci_needed(void *opaque)
     return ((CXLType3Dev *)opaque)->has_fm_cci;
 }
 
+/*
+ * A subsection the destination's device does not have (another command
+ * line, a corrupt stream) fails the load before anything is loaded into it
+ */
+static int ct3_fm_cci_pre_load(void *opaque)
+{
+    return ct3_fm_cci_needed(opaque) ? 0 : -EINVAL;
+}
+
 static const VMStateDescription ct3_fm_cci_vmstate = {
     .name = TYPE_CXL_TYPE3 "/fm-cci",
     .version_id = 1,
     .minimum_version_id = 1,
     .needed = ct3_fm_cci_needed,
+    .pre_load = ct3_fm_cci_pre_load,
     .fields = (const VMStateField[]) {
         VMSTATE_STRUCT(fm_cci, CXLType3Dev, 1, vmstate_cxl_cci, CXLCCI),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool ct3_dc_needed(void *opaque)
+{
+    return ((CXLType3Dev *)opaque)->dc;
+}
+
+static int ct3_dc_pre_load(void *opaque)
+{
+    return ct3_dc_needed(opaque) ? 0 : -EINVAL;
+}
+
+static const VMStateDescription ct3_dc_vmstate = {
+    .name = TYPE_CXL_TYPE3 "/dc",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ct3_dc_needed,
+    .pre_load = ct3_dc_pre_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_POINTER(dc, CXLType3Dev, vmstate_cxl_type3_dc,
+                               CXLType3DC),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -1067,6 +1083,7 @@ static const VMStateDescription ct3_vmstate = {
     },
     .subsections = (const VMStateDescription * const []) {
         &ct3_fm_cci_vmstate,
+        &ct3_dc_vmstate,
         NULL
     },
 };

@@ -18,6 +18,7 @@
 #include "qemu/osdep.h"
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "qobject/qdict.h"
 #include "cxl-qtest.h"
 
 #define BTU     64
@@ -685,6 +686,91 @@ static void test_event_notification(void)
     fm_stop(&fm);
 }
 
+/* ---- migration ---- */
+
+static const char *mig_status(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    static char status[32];
+
+    g_assert(ret);
+    g_strlcpy(status, qdict_haskey(ret, "status") ?
+              qdict_get_str(ret, "status") : "none", sizeof(status));
+    qobject_unref(rsp);
+    return status;
+}
+
+static bool mig_wait(QTestState *qts)
+{
+    for (unsigned i = 0; i < 60000; i++) {
+        const char *st = mig_status(qts);
+
+        if (!strcmp(st, "completed")) {
+            return true;
+        }
+        if (!strcmp(st, "failed") || !strcmp(st, "cancelled")) {
+            return false;
+        }
+        g_usleep(1000);
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * The endpoint of a switch with the EID its fabric manager set and an
+ * event notification policy, migrated to a file and loaded by a second
+ * QEMU (its chardev at another path): the fabric manager connects there
+ * and goes on at the same EID, without Set Endpoint ID, and the policy
+ * still sends notifications.
+ */
+static void test_migrate(void)
+{
+    const char *dev = "-device cxl-mctp-chardev,chardev=fm,target=swcci";
+    g_autofree char *file = NULL;
+    g_autofree char *uri = NULL;
+    uint8_t d[64], out[64], m[13 + 2] = { 7 }, p[300], r[64];
+    size_t n, len;
+    FM fm, dst;
+
+    fm_start(&fm, dev);
+    g_assert_cmpint(control(&fm, 0, 9, 1, (uint8_t[]){ 0, 9 }, 2, d), ==, 0);
+    g_assert_cmpint(cci(&fm, 9, 7, 0x0105, (uint8_t[]){ 1, 0 }, 2, out, &n),
+                    ==, 0);
+    file = g_strdup_printf("%s/stream", fm.dir);
+    uri = g_strdup_printf("file:%s", file);
+    qtest_qmp_assert_success(fm.qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    g_assert_true(mig_wait(fm.qts));
+
+    fm_start(&dst, "-incoming defer -device cxl-mctp-chardev,chardev=fm,"
+             "target=swcci");
+    qtest_qmp_assert_success(dst.qts, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s}}", uri);
+    g_assert_true(mig_wait(dst.qts));
+    /* the same EID, assigned (not the static one: there is none) */
+    g_assert_cmpint(control(&dst, 9, 9, 2, NULL, 0, d), ==, 0);
+    g_assert_cmpuint(d[0], ==, 9);
+    g_assert_cmpint(cci(&dst, 9, 7, 0x0104, NULL, 0, out, &n), ==, 0);
+    g_assert_cmphex(lduw_le_p(out), ==, 1);
+    /* Physical Port Control: a notification to EID 8, then the response */
+    stw_le_p(m + 4, 0x5102);
+    m[6] = 2;
+    m[13] = 0;
+    m[14] = 1;
+    send_msg(&dst, 9, 3, m, sizeof(m));
+    g_assert_true(recv_packet(&dst, p, &len, 5000));
+    g_assert_cmphex(p[1], ==, 8);
+    g_assert_cmphex(p[2], ==, 9);
+    g_assert_cmphex(lduw_le_p(p + 8), ==, 0x0106);
+    g_assert_cmpuint(recv_msg(&dst, 9, 3, r, 5000), ==, 13);
+    g_assert_cmphex(lduw_le_p(r + 9), ==, 0);
+
+    unlink(file);
+    fm_stop(&dst);
+    fm_stop(&fm);
+}
+
 static void test_cli(void)
 {
     g_autofree char *e1 = cxl_qtest_start_error(
@@ -712,6 +798,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl-mctp/control", test_control);
+    qtest_add_func("/cxl-mctp/migrate", test_migrate);
     qtest_add_func("/cxl-mctp/fm-api", test_fm_api);
     qtest_add_func("/cxl-mctp/malformed", test_malformed);
     qtest_add_func("/cxl-mctp/type3", test_type3);

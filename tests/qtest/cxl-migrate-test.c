@@ -18,7 +18,13 @@
 #include "qemu/timer.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
+#include "qobject/qjson.h"
+#include "qobject/qstring.h"
 #include "cxl-type3-qtest.h"
+/* both headers have a find_dvsec() of their own */
+#define find_dvsec sw_find_dvsec
+#include "cxl-switch-qtest.h"
+#undef find_dvsec
 
 #define MIG_SANITIZE_MS     600000      /* ten minutes of virtual time */
 
@@ -531,24 +537,569 @@ static void test_migrate_switch(void)
     rmdir(dir);
 }
 
-/* A switch mailbox CCI does not migrate yet: migrate fails, naming it */
-static void test_migrate_unmigratable(void)
-{
-    g_autofree char *args = sw_args(",addr=0.0,multifunction=on",
-                                    "-device cxl-switch-mailbox-cci,bus=rp0,"
-                                    "addr=0.1,target=us0,id=cci0");
-    QTestState *src = cxl_qtest_start(args);
-    QDict *rsp;
+/* ---- the switch mailbox CCI ---- */
 
-    rsp = qtest_qmp(src, "{'execute': 'migrate', "
-                    "'arguments': {'uri': 'file:/dev/null'}}");
-    g_assert_true(qdict_haskey(rsp, "error"));
-    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(rsp, "error"),
-                                          "desc"), "cxl-switch-mailbox-cci"));
+/*
+ * cxl-switch-qtest.c's topology with RAM backends (the destination's
+ * command line is the same); @ds5_opts: more options of port 5,
+ * @t3b_opts: of t3b, @extra: more devices
+ */
+static char *scci_args(const char *ds5_opts, const char *vmem2_size,
+                       const char *t3b_opts, const char *extra)
+{
+    return g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "-object memory-backend-ram,id=vmem1,size=256M "
+        "-object memory-backend-ram,id=vmem2,size=%s "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-device cxl-upstream,bus=rp0,id=us0,addr=0.0,multifunction=on,"
+        "sn=0x%x "
+        "-device cxl-switch-mailbox-cci,bus=rp0,addr=0.1,target=us0,id=cci0 "
+        "-device cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=4 "
+        "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5%s "
+        "-device cxl-type3,bus=ds3,volatile-memdev=vmem1,id=t3a,sn=1 "
+        "-device cxl-type3,bus=ds5,volatile-memdev=vmem2,id=t3b,sn=2%s %s",
+        vmem2_size, USP_SN, ds5_opts, t3b_opts, extra);
+}
+
+static void scci_start(Sw *s, const char *args)
+{
+    memset(s, 0, sizeof(*s));
+    s->qts = cxl_qtest_start(args);
+    sw_platform_init(s);
+    s->window = cxl_qtest_window(s->qts, 0);
+}
+
+static void append_cmd(Sw *s, GByteArray *a, uint16_t op, const void *in,
+                       size_t in_len)
+{
+    g_autofree uint8_t *out = g_malloc(s->payload_max);
+    uint32_t len = 0;
+
+    g_assert_cmphex(sw_cci_send(s, op, in, in_len, out, s->payload_max,
+                                &len), ==, RC_SUCCESS);
+    g_byte_array_append(a, out, len);
+}
+
+/* The switch CCI's state as its mailbox and configuration space show it */
+static GByteArray *scci_snapshot(Sw *s)
+{
+    GByteArray *a = g_byte_array_new();
+    static const uint8_t ports[] = { 0, 3, 5 };
+    uint8_t vcs[] = { 0, 8, 1, 0 };
+
+    for (unsigned off = 0; off < 0x1000; off += 4) {
+        uint32_t v = qtest_readl(s->qts, cci_cfg(off));
+
+        g_byte_array_append(a, (uint8_t *)&v, 4);
+    }
+    for (uint8_t log = 0; log < 4; log++) {
+        append_cmd(s, a, 0x0100, &log, 1);
+    }
+    append_cmd(s, a, 0x0102, NULL, 0);
+    append_cmd(s, a, 0x5100, NULL, 0);
+    {
+        uint8_t in[1 + sizeof(ports)] = { sizeof(ports) };
+
+        memcpy(in + 1, ports, sizeof(ports));
+        append_cmd(s, a, 0x5101, in, sizeof(in));
+    }
+    append_cmd(s, a, 0x5200, vcs, sizeof(vcs));
+    return a;
+}
+
+/*
+ * Event records in the switch CCI's informational log (Physical Port
+ * Control), its timestamp and event interrupt policy: the same on the
+ * destination, whose mailbox works (records cleared, another port
+ * control logged).
+ */
+static void test_migrate_switch_cci(void)
+{
+    g_autofree char *args = scci_args("", "256M", "", "");
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autoptr(GByteArray) before = NULL;
+    g_autoptr(GByteArray) after = NULL;
+    uint8_t ts[8], out[4096];
+    uint32_t len;
+    bool ok;
+    Sw s, d;
+
+    scci_start(&s, args);
+    stq_le_p(ts, 0x0102030405060708ull);
+    g_assert_cmphex(sw_cci_send(&s, 0x0301, ts, 8, NULL, 0, NULL), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(&s, 0x0103, (uint8_t[4]) { 0 }, 4, NULL, 0,
+                                NULL), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, (uint8_t[2]) { 5, 1 }, 2, NULL,
+                                0, NULL), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(&s, 0x5102, (uint8_t[2]) { 3, 0 }, 2, NULL,
+                                0, NULL), ==, RC_SUCCESS);
+    before = scci_snapshot(&s);
+    /* two records in the informational log */
+    g_assert_cmphex(sw_cci_send(&s, 0x0100, (uint8_t[1]) { 0 }, 1, out,
+                                sizeof(out), &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 0x14), ==, 2);
+    mig_save(s.qts, file);
+
+    d = s;
+    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
+    g_assert_true(ok);
+    after = scci_snapshot(&d);
+    check_same(before, after);
+    /* the timestamp went on */
+    g_assert_cmphex(sw_cci_send(&d, 0x0300, NULL, 0, out, 8, &len), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(ldq_le_p(out), >=, 0x0102030405060708ull);
+    /* clear both records, log a third */
+    g_assert_cmphex(sw_cci_send(&d, 0x0100, (uint8_t[1]) { 0 }, 1, out,
+                                sizeof(out), &len), ==, RC_SUCCESS);
+    {
+        uint8_t in[6 + 4] = { 0, 0, 2 };
+
+        stw_le_p(in + 6, lduw_le_p(out + 0x20 + 0x14));
+        stw_le_p(in + 8, lduw_le_p(out + 0x20 + 128 + 0x14));
+        g_assert_cmphex(sw_cci_send(&d, 0x0101, in, sizeof(in), NULL, 0,
+                                    NULL), ==, RC_SUCCESS);
+    }
+    g_assert_cmphex(sw_cci_send(&d, 0x5102, (uint8_t[2]) { 5, 1 }, 2, NULL,
+                                0, NULL), ==, RC_SUCCESS);
+    g_assert_cmphex(sw_cci_send(&d, 0x0100, (uint8_t[1]) { 0 }, 1, out,
+                                sizeof(out), &len), ==, RC_SUCCESS);
+    g_assert_cmpuint(lduw_le_p(out + 0x14), ==, 1);
+
+    qtest_quit(s.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* cxl-query-switch's @what ("vppbs" of VCS 0, "lds") of us0, as JSON */
+static char *switch_query(QTestState *qts, const char *what)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'cxl-query-switch', "
+                           "'arguments': {'path': 'us0'}}");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    GString *json;
+
+    g_assert_nonnull(ret);
+    json = qobject_to_json(qdict_get(ret, what));
     qobject_unref(rsp);
-    /* the source goes on */
-    qtest_qmp_assert_success(src, "{'execute': 'query-status'}");
-    qtest_quit(src);
+    return g_string_free(json, false);
+}
+
+/*
+ * A Bind vPPB in progress when the source stops (port 5 unbound at
+ * start): it completes on the destination, which sees the device
+ */
+static void test_migrate_switch_bind(void)
+{
+    g_autofree char *args = scci_args(",bound=off", "256M", "", "");
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    uint8_t bind[6] = { 0, 1, 5, 0, 0xff, 0xff };   /* VCS 0 vPPB 1 */
+    char *q;
+    bool ok;
+    Sw s, d;
+
+    scci_start(&s, args);
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP2, 0)), ==, 0xffff);
+    g_assert_cmphex(sw_cci_send(&s, 0x5201, bind, sizeof(bind), NULL, 0,
+                                NULL), ==, RC_BACKGROUND);
+    q = switch_query(s.qts, "vppbs");
+    g_assert_nonnull(strstr(q, "\"binding\""));
+    g_free(q);
+    mig_save(s.qts, file);
+
+    d = s;
+    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
+    g_assert_true(ok);
+    q = switch_query(d.qts, "vppbs");
+    g_assert_nonnull(strstr(q, "\"binding\""));
+    g_free(q);
+    g_assert_cmphex(sw_bg_wait(&d, 0x5201), ==, RC_SUCCESS);
+    /* both vPPBs bound now */
+    q = switch_query(d.qts, "vppbs");
+    g_assert_null(strstr(q, "\"binding\""));
+    g_assert_null(strstr(q, "unbound"));
+    g_free(q);
+
+    qtest_quit(s.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- dynamic capacity ---- */
+
+#define DC_OPTS ",volatile-dc-memdev=dc0,num-dc-regions=2 " \
+                "-object memory-backend-ram,id=dc0,size=512M"
+
+static GByteArray *dc_snapshot(T3 *t)
+{
+    GByteArray *s = snapshot(t);
+    uint8_t out[4096], in[8] = { 0 };
+    uint32_t len;
+    g_autofree char *q = dc_query(t);
+
+    g_byte_array_append(s, (uint8_t *)q, strlen(q));
+    in[0] = 8;
+    g_assert_cmphex(mbox_send(t, 0x4800, in, 2, out, sizeof(out), &len), ==,
+                    RC_SUCCESS);
+    g_byte_array_append(s, out, len);
+    stl_le_p(in, 16);
+    stl_le_p(in + 4, 0);
+    g_assert_cmphex(mbox_send(t, 0x4801, in, 8, out, sizeof(out), &len), ==,
+                    RC_SUCCESS);
+    g_byte_array_append(s, out, len);
+    {
+        uint8_t log = LOG_DC;
+
+        g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out),
+                                  &len), ==, RC_SUCCESS);
+        g_byte_array_append(s, out, len);
+    }
+    return s;
+}
+
+/*
+ * Extents added with cxl-add-dynamic-capacity (tagged), two accepted
+ * through the mailbox and holding data, one offer pending with its
+ * records in the DC event log: the same on the destination, the data in
+ * the extents intact, and the flows go on there (the pending offer
+ * accepted, an extent released).
+ */
+static void test_migrate_dc(void)
+{
+    g_autofree char *args = t3_args(DC_OPTS);
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autoptr(GByteArray) before = NULL;
+    g_autoptr(GByteArray) after = NULL;
+    uint64_t dc_hpa;
+    bool ok;
+    T3 t, d;
+
+    t3_start_opts(&t, false, DC_OPTS);
+    qtest_writel(t.qts, t.hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(&t, 0, t.window, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(&t, 1, t.window + 256 * MiB, 512 * MiB, 0),
+                    ==, HDM_CTRL_COMMITTED);
+    dc_hpa = t.window + DC_BASE;
+    g_assert_cmphex(dec_commit(&t, 2, dc_hpa, DC_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    set_mem_enable(&t, true);
+
+    qmp_ok(dc_add(&t, 0, TAG_A, "[{'offset': 0, 'len': 4194304}, "
+                  "{'offset': 16777216, 'len': 2097152}]"));
+    {
+        uint64_t dpa[2] = { DC_BASE, DC_BASE + 16 * MiB };
+        uint64_t len[2] = { 4 * MiB, 2 * MiB };
+
+        g_assert_cmphex(dc_respond(&t, 0x4802, 0, 2, dpa, len), ==,
+                        RC_SUCCESS);
+    }
+    qtest_writeq(t.qts, dc_hpa + 8, 0x1122334455667788ull);
+    qtest_writeq(t.qts, dc_hpa + 16 * MiB + 0x100, 0xa5a5a5a5a5a5a5a5ull);
+    /* a pending offer in region 1 */
+    qmp_ok(dc_add(&t, 1, NULL, "[{'offset': 0, 'len': 2097152}]"));
+    check_query(&t, "accepted:0:0x0+0x400000,accepted:0:0x1000000+0x200000,"
+                "pending:1:0x0+0x200000");
+    before = dc_snapshot(&t);
+    mig_save(t.qts, file);
+
+    d = t;
+    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
+    g_assert_true(ok);
+    after = dc_snapshot(&d);
+    check_same(before, after);
+    g_assert_cmphex(qtest_readq(d.qts, dc_hpa + 8), ==,
+                    0x1122334455667788ull);
+    g_assert_cmphex(qtest_readq(d.qts, dc_hpa + 16 * MiB + 0x100), ==,
+                    0xa5a5a5a5a5a5a5a5ull);
+    /* not accepted: all ones */
+    g_assert_cmphex(qtest_readq(d.qts, dc_hpa + 4 * MiB), ==, UINT64_MAX);
+    /* the pending offer is accepted on the destination */
+    g_assert_cmphex(dc_respond1(&d, 0x4802, DC_BASE + DC_REGION_LEN, BLOCK),
+                    ==, RC_SUCCESS);
+    qtest_writeq(d.qts, dc_hpa + DC_REGION_LEN, 77);
+    g_assert_cmphex(qtest_readq(d.qts, dc_hpa + DC_REGION_LEN), ==, 77);
+    /* the host releases the second extent: zeroed, not accessible */
+    g_assert_cmphex(dc_respond1(&d, 0x4803, DC_BASE + 16 * MiB, 2 * MiB), ==,
+                    RC_SUCCESS);
+    g_assert_cmphex(qtest_readq(d.qts, dc_hpa + 16 * MiB + 0x100), ==,
+                    UINT64_MAX);
+    check_query(&d, "accepted:0:0x0+0x400000,accepted:1:0x0+0x200000");
+
+    qtest_quit(t.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* A corrupt extent count or extent in the stream fails the load */
+static void test_migrate_dc_corrupt(void)
+{
+    g_autofree char *args = t3_args(DC_OPTS);
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autofree char *bad = g_build_filename(dir, "bad", NULL);
+    g_autofree gchar *data = NULL;
+    gsize size;
+    const char *sec;
+    size_t at;
+    bool ok;
+    T3 t;
+
+    t3_start_opts(&t, false, DC_OPTS);
+    qmp_ok(dc_add(&t, 0, TAG_A, "[{'offset': 0, 'len': 4194304}]"));
+    g_assert_cmphex(dc_respond1(&t, 0x4802, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    mig_save(t.qts, file);
+    g_assert_true(g_file_get_contents(file, &data, &size, NULL));
+    /* the subsection: its name, version, then the DC fields */
+    sec = memmem(data, size, "cxl-type3/dc", 12);
+    g_assert_nonnull(sec);
+    at = sec - data + 12 + 4;
+    /* nr_regions 2, 8 block sizes, 8 flags, generation, next batch... */
+    g_assert_cmphex(ldl_be_p(data + at), ==, 2);
+    at += 4 + 8 * 8 + 8 + 4 + 4 + 1 + 4;
+    g_assert_cmphex(ldl_be_p(data + at), ==, 1);     /* one extent */
+    const struct { size_t off; uint32_t val; } bad_vals[] = {
+        { at, 0x7fffffff },                 /* extent count */
+        { at, 2 },                          /* more extents than sent */
+        { at + 4 + 8 + 4, 0x1000 },         /* its length: not a block */
+        { at + 4 + 4, 0x7fffffff },         /* its DPA: outside */
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_vals); i++) {
+        QTestState *dst;
+        uint32_t saved;
+
+        memcpy(&saved, data + bad_vals[i].off, 4);
+        stl_be_p(data + bad_vals[i].off, bad_vals[i].val);
+        g_assert_true(g_file_set_contents(bad, data, size, NULL));
+        memcpy(data + bad_vals[i].off, &saved, 4);
+        dst = mig_load(args, bad, 0, &ok);
+        g_assert_false(ok);
+        check_alive(dst);
+        qtest_quit(dst);
+    }
+    /* the unchanged stream loads */
+    {
+        QTestState *dst = mig_load(args, file, 0, &ok);
+
+        g_assert_true(ok);
+        qtest_quit(dst);
+    }
+
+    qtest_quit(t.qts);
+    unlink(bad);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- multi-headed devices ---- */
+
+/* The options of head @head of the device whose files are in @dir */
+static char *mhd_opts(const char *dir, unsigned head)
+{
+    return g_strdup_printf(
+        ",volatile-dc-memdev=dc0,num-dc-regions=2,mhd-state=%s/state,"
+        "mhd-head=%u,dc-sharable-regions=1 "
+        "-object memory-backend-file,id=dc0,size=512M,share=on,"
+        "mem-path=%s/dc", dir, head, dir);
+}
+
+/* Decoders 0 to 2 over the static and the DC capacity, CXL.mem on */
+static uint64_t mhd_map(T3 *t)
+{
+    qtest_writel(t->qts, t->hdm + 4, 1 << 1);
+    g_assert_cmphex(dec_commit(t, 0, t->window, 256 * MiB, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(t, 1, t->window + 256 * MiB, 512 * MiB, 0),
+                    ==, HDM_CTRL_COMMITTED);
+    g_assert_cmphex(dec_commit(t, 2, t->window + DC_BASE, DC_SIZE, 0), ==,
+                    HDM_CTRL_COMMITTED);
+    set_mem_enable(t, true);
+    return t->window + DC_BASE;
+}
+
+/*
+ * Head 0 of a two-headed device migrates while head 1 runs on: head 0's
+ * extents and data are the same on the destination, head 1's data is
+ * untouched (the shared backend is not part of head 0's stream), the
+ * destination holds the head (a third process cannot be head 0) and
+ * changes the shared table (a release, a new extent) as a head does.
+ */
+static void test_migrate_mhd(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autofree char *opts0 = mhd_opts(dir, 0);
+    g_autofree char *opts1 = mhd_opts(dir, 1);
+    g_autofree char *args = t3_args(opts0);
+    g_autoptr(GByteArray) before = NULL;
+    g_autoptr(GByteArray) after = NULL;
+    g_autofree char *err = NULL;
+    uint64_t hpa0, hpa1;
+    bool ok;
+    T3 h0, h1, d;
+
+    t3_start_opts(&h0, false, opts0);
+    hpa0 = mhd_map(&h0);
+    t3_start_opts(&h1, false, opts1);
+    hpa1 = mhd_map(&h1);
+    qmp_ok(dc_add(&h0, 0, TAG_A, "[{'offset': 0, 'len': 4194304}]"));
+    g_assert_cmphex(dc_respond1(&h0, 0x4802, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_qmp(&h1, "cxl-add-dynamic-capacity",
+                  "{'path': 't3', 'host-id': 1, 'selection-policy': "
+                  "'prescriptive', 'region': 0, 'extents': "
+                  "[{'offset': 8388608, 'len': 2097152}]}"));
+    g_assert_cmphex(dc_respond1(&h1, 0x4802, DC_BASE + 8 * MiB, 2 * MiB), ==,
+                    RC_SUCCESS);
+    qtest_writeq(h0.qts, hpa0 + 0x40, 0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(h0.qts, hpa0 + 0x40), ==,
+                    0x0123456789abcdefull);
+    before = dc_snapshot(&h0);
+    mig_save(h0.qts, file);
+    /* head 1 writes on while head 0 is between processes */
+    qtest_writeq(h1.qts, hpa1 + 8 * MiB, 0xfeedfacecafebeefull);
+
+    d = h0;
+    d.qts = mig_load(args, file, qtest_clock_step(h0.qts, 1), &ok);
+    g_assert_true(ok);
+    after = dc_snapshot(&d);
+    check_same(before, after);
+    g_assert_cmphex(qtest_readq(d.qts, hpa0 + 0x40), ==,
+                    0x0123456789abcdefull);
+    g_assert_cmphex(qtest_readq(d.qts, hpa0 + 8 * MiB), ==, UINT64_MAX);
+    g_assert_cmphex(qtest_readq(h1.qts, hpa1 + 8 * MiB), ==,
+                    0xfeedfacecafebeefull);
+    /* the destination is head 0 now */
+    err = cxl_qtest_start_error(args);
+    g_assert_nonnull(strstr(err, "in use by another QEMU process"));
+    /* it releases its extent (zeroed: no other head holds it), adds one */
+    g_assert_cmphex(dc_respond1(&d, 0x4803, DC_BASE, 4 * MiB), ==,
+                    RC_SUCCESS);
+    qmp_ok(dc_add(&d, 0, NULL, "[{'offset': 16777216, 'len': 2097152}]"));
+    g_assert_cmphex(dc_respond1(&d, 0x4802, DC_BASE + 16 * MiB, 2 * MiB), ==,
+                    RC_SUCCESS);
+    check_query(&d, "accepted:0:0x1000000+0x200000");
+    /* head 1 cannot be offered what head 0 holds; its data is intact */
+    g_assert_nonnull(dc_qmp(&h1, "cxl-add-dynamic-capacity",
+                            "{'path': 't3', 'host-id': 1, "
+                            "'selection-policy': 'prescriptive', "
+                            "'region': 0, 'extents': "
+                            "[{'offset': 16777216, 'len': 2097152}]}"));
+    g_assert_cmphex(qtest_readq(h1.qts, hpa1 + 8 * MiB), ==,
+                    0xfeedfacecafebeefull);
+
+    qtest_quit(h0.qts);
+    qtest_quit(h1.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    {
+        g_autofree char *st = g_build_filename(dir, "state", NULL);
+        g_autofree char *dc = g_build_filename(dir, "dc", NULL);
+
+        unlink(st);
+        unlink(dc);
+    }
+    rmdir(dir);
+}
+
+/* ---- multi-logical devices ---- */
+
+#define MLD_EXTRA \
+    "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=6 " \
+    "-device cxl-upstream,bus=rp1,id=us1,vcs-of=us0 " \
+    "-device cxl-downstream,port=7,bus=us1,id=ds1,chassis=0,slot=7," \
+    "bound=off " \
+    "-device cxl-type3-ld,bus=ds1,mld=t3b,ld-id=1,id=ld1,sn=3"
+
+/*
+ * An MLD of two LDs (port 5 unbound, so its allocations may change):
+ * allocations set through QMP come back on the destination, which takes
+ * new ones
+ */
+static void test_migrate_mld(void)
+{
+    g_autofree char *args = scci_args(",bound=off", "1G", ",num-lds=2",
+                                      MLD_EXTRA);
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    bool ok;
+    Sw s, d;
+
+    scci_start(&s, args);
+    qtest_qmp_assert_success(s.qts, "{'execute': 'cxl-set-ld-allocations', "
+                             "'arguments': {'path': 't3b', "
+                             "'sizes': [805306368, 268435456]}}");
+    before = switch_query(s.qts, "lds");
+    g_assert_nonnull(strstr(before, "805306368"));
+    mig_save(s.qts, file);
+
+    d = s;
+    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
+    g_assert_true(ok);
+    after = switch_query(d.qts, "lds");
+    g_assert_cmpstr(before, ==, after);
+    /* the switch CCI and the MLD work on the destination */
+    {
+        uint8_t out[256];
+
+        g_assert_cmphex(sw_cci_send(&d, 0x5100, NULL, 0, out, sizeof(out),
+                                    NULL), ==, RC_SUCCESS);
+    }
+    qtest_qmp_assert_success(d.qts, "{'execute': 'cxl-set-ld-allocations', "
+                             "'arguments': {'path': 't3b', "
+                             "'sizes': [536870912, 536870912]}}");
+
+    qtest_quit(s.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- usb-cxl-mctp ---- */
+
+/*
+ * An MCTP endpoint on USB (no host driver talks to it here: the guest
+ * scenario mctp-fm does): its USB device and endpoint state load, and the
+ * target's mailbox works on the destination. The endpoint state itself is
+ * the chardev binding's, which cxl-mctp-test's migrate case checks.
+ */
+static void test_migrate_usb_mctp(void)
+{
+    const char *opts = " -device qemu-xhci,bus=pcie.0,id=xhci "
+                       "-device usb-cxl-mctp,bus=xhci.0,target=t3,eid=12";
+    g_autofree char *args = t3_args(opts);
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autoptr(GByteArray) before = NULL;
+    g_autoptr(GByteArray) after = NULL;
+    bool ok;
+    T3 t, d;
+
+    t3_start_opts(&t, false, opts);
+    before = snapshot(&t);
+    mig_save(t.qts, file);
+    d = t;
+    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
+    g_assert_true(ok);
+    after = snapshot(&d);
+    check_same(before, after);
+
+    qtest_quit(t.qts);
+    qtest_quit(d.qts);
+    unlink(file);
+    rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -558,6 +1109,14 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-migrate/background", test_migrate_background);
     qtest_add_func("/cxl-migrate/corrupt", test_migrate_corrupt);
     qtest_add_func("/cxl-migrate/switch", test_migrate_switch);
-    qtest_add_func("/cxl-migrate/unmigratable", test_migrate_unmigratable);
+    qtest_add_func("/cxl-migrate/switch-cci", test_migrate_switch_cci);
+    qtest_add_func("/cxl-migrate/switch-bind", test_migrate_switch_bind);
+    qtest_add_func("/cxl-migrate/dc", test_migrate_dc);
+    qtest_add_func("/cxl-migrate/dc-corrupt", test_migrate_dc_corrupt);
+    qtest_add_func("/cxl-migrate/mhd", test_migrate_mhd);
+    qtest_add_func("/cxl-migrate/mld", test_migrate_mld);
+    if (qtest_has_device("usb-cxl-mctp")) {
+        qtest_add_func("/cxl-migrate/usb-mctp", test_migrate_usb_mctp);
+    }
     return g_test_run();
 }

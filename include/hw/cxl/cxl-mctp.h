@@ -162,7 +162,20 @@ struct CXLMCTPEndpoint {
     /* counters (for tests and debugging) */
     uint64_t dropped;
     uint64_t messages;
+
+    /* migration: rx.frag and rx.len as the stream has them */
+    uint32_t mig_rx_frag;
+    uint32_t mig_rx_len;
 };
+
+/*
+ * The endpoint's state (VMSTATE_STRUCT in a binding's description,
+ * hw/cxl/cxl-mctp-target.c): the EID and whether the bus owner assigned
+ * it, the message being reassembled, the MCTP event notification policy
+ * (settings, the fabric manager's EID, the message type, the next tag)
+ * and the counters. Loaded values are checked (-EINVAL).
+ */
+extern const VMStateDescription vmstate_cxl_mctp_endpoint;
 
 /*
  * Set up @ep; @mtu is the packet payload the binding carries (at least

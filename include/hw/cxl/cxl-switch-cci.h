@@ -39,6 +39,10 @@ struct CXLSwitchCCI {
     CXLDeviceRegs regs;
     /* the vPPB of the running Bind or Unbind vPPB */
     CXLDownstreamPort *bg_dsp;
+    /* migration: bg_dsp as VCS and vPPB numbers (valid: it is set) */
+    bool mig_bg_valid;
+    uint8_t mig_bg_vcs;
+    uint8_t mig_bg_vppb;
     /* the switch's event logs (physical and virtual switch events) */
     CXLEventLogs events;
 };

@@ -200,8 +200,6 @@ struct CXLType3Dev {
 
     /* security (cxl-type3-security.c) */
     CXLType3Security sec;
-
-    Error *migration_blocker;   /* what cannot migrate yet, or NULL */
 };
 
 /* The cxl-type3 device behind its CCI (command handlers' @cci) */
@@ -413,7 +411,32 @@ typedef struct CXLType3DC {
     /* an Add Dynamic Capacity Response with More set was received */
     bool response_open;
     uint32_t response_batch;    /* ... for this batch */
+
+    /* migration: loaded here, checked, then applied (cxl-type3-dc.c) */
+    struct CXLType3Dev *owner;
+    uint64_t mig_block_size[CXL_DC_MAX_REGIONS];
+    bool mig_sanitize[CXL_DC_MAX_REGIONS];
+    uint32_t mig_generation;
+    uint32_t mig_next_batch;
+    bool mig_response_open;
+    uint32_t mig_response_batch;
+    int32_t mig_nr_extents;
+    struct CXLDCExtentMig *mig_extents;
 } CXLType3DC;
+/* An extent as the migration stream has it */
+typedef struct CXLDCExtentMig {
+    uint64_t dpa;
+    uint64_t len;
+    uint8_t tag[CXL_DC_TAG_LEN];
+    uint16_t shared_seq;
+    bool shared;
+    uint16_t host_id;
+    uint8_t region;
+    uint8_t state;              /* CXLDCExtentState */
+    uint32_t batch;
+} CXLDCExtentMig;
+/* Migration of ct3->dc (VMSTATE_STRUCT_POINTER in ct3_vmstate) */
+extern const VMStateDescription vmstate_cxl_type3_dc;
 /* Check the DC properties and set the regions up (hostdc is mapped) */
 bool cxl_type3_dc_realize(CXLType3Dev *ct3, uint64_t backend_size,
                           Error **errp);
@@ -524,6 +547,12 @@ struct CXLMHDTable *cxl_type3_mhd_table(CXLType3Dev *ct3);
 bool cxl_type3_mhd_update(CXLType3Dev *ct3, const CXLDCStore *s);
 /* Write the table back if updated, and unlock */
 void cxl_type3_mhd_end(CXLType3Dev *ct3);
+/*
+ * After a migration's load: the shared table holds this head's store @s
+ * (begin, update, end); false with @errp set if it cannot
+ */
+bool cxl_type3_mhd_migrated(CXLType3Dev *ct3, const CXLDCStore *s,
+                            Error **errp);
 /* The Get Multi-Headed Info command (FM API 5500h), on @cci */
 void cxl_type3_mhd_add_commands(CXLType3Dev *ct3, CXLCCI *cci);
 
@@ -601,7 +630,14 @@ typedef struct CXLType3MLD {
     CXLQoSControl qos;
     uint8_t alloc_bw[CXL_MLD_MAX_LDS];
     uint8_t bw_limit[CXL_MLD_MAX_LDS];
+    /* migration: loaded here, checked, then applied (cxl-type3-mld.c) */
+    uint64_t mig_size[CXL_MLD_MAX_LDS];
+    CXLQoSControl mig_qos;
+    uint8_t mig_alloc_bw[CXL_MLD_MAX_LDS];
+    uint8_t mig_bw_limit[CXL_MLD_MAX_LDS];
 } CXLType3MLD;
+/* Migration of an MLD's table (a section of its own, cxl-type3-mld.c) */
+extern const VMStateDescription vmstate_cxl_type3_mld;
 
 /*
  * Before anything is realized: check num-lds (and for a cxl-type3-ld its
