@@ -58,7 +58,11 @@ generic)
         tr -d '"' | tr -d '\n')
     QEMU_FUZZ_ARGS="-L $BUILD/firmware $QEMU_FUZZ_ARGS"
     export QEMU_FUZZ_ARGS
-    export QEMU_FUZZ_OBJECTS="cxl* *cxl* pxb*"
+    # generic-fuzz maps and configures PCI devices of bus 0 only (ours
+    # sit behind the host bridge and root ports): of ours it reaches the
+    # host bridge's registers and the window (memory region names; no
+    # device type may match)
+    export QEMU_FUZZ_OBJECTS="cxl-host-bridge-registers cxl-fixed-memory-window-*"
     seeds=("$OUT/work")
     ;;
 *)
@@ -69,16 +73,17 @@ esac
 log "fuzzing ($mode) for ${secs}s; log $log"
 start=$(date +%s)
 rc=0
-nice -n 19 "$FUZZER" "${target[@]}" "${common[@]}" -max_total_time="$secs" \
-    -print_final_stats=1 "${par[@]}" \
-    "${seeds[@]}" > "$log" 2>&1 || rc=$?
-[ "$jobs" -gt 1 ] && cat fuzz-*.log >> "$log" 2>/dev/null && rm -f fuzz-*.log
+(cd "$OUT" && nice -n 19 "$FUZZER" "${target[@]}" "${common[@]}" \
+    -max_total_time="$secs" -print_final_stats=1 "${par[@]}" \
+    "${seeds[@]}") > "$log" 2>&1 || rc=$?
+# (with workers, libFuzzer copies their logs fuzz-N.log into its own)
+rm -f "$OUT"/fuzz-[0-9]*.log
 end=$(date +%s)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
         awk '{s += $1} END {print s + 0}')
 rate=$(( execs / (end - start > 0 ? end - start : 1) ))
-printf '%s mode=%s seconds=%s executions=%s rc=%s\n' \
-    "$(date -u +%FT%TZ)" "$mode" "$((end - start))" "$execs" "$rc" \
+printf '%s mode=%s seconds=%s workers=%s executions=%s rc=%s\n' \
+    "$(date -u +%FT%TZ)" "$mode" "$((end - start))" "$jobs" "$execs" "$rc" \
     >> "$BUILD/fuzz/history.log"
 log "$execs executions in $((end - start)) s ($rate/s)"
 if [ "$rc" -ne 0 ]; then
@@ -105,7 +110,8 @@ nice -n 19 "$FUZZER" "${target[@]}" "${common[@]}" -runs=0 \
     -print_coverage=1 "$CORPUS" > "$OUT/coverage.log" 2>&1 || true
 "$PYTHON" "$TOP/scripts/fuzz-coverage.py" "$OUT/coverage.log" |
     tee "$OUT/coverage.txt"
-awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) { split($i, a, "=");
-       s += a[2] } else if ($i ~ /^executions=/) { split($i, b, "=");
-       e += b[2] } } END { printf "fuzz total so far: %.2f h, %d executions\n",
-       s / 3600, e }' "$BUILD/fuzz/history.log"
+awk '{ w = 1; for (i = 1; i <= NF; i++) { split($i, kv, "=");
+       if (kv[1] == "seconds") t = kv[2]; if (kv[1] == "workers") w = kv[2];
+       if (kv[1] == "executions") e += kv[2] }; s += t; ws += t * w }
+     END { printf "fuzz total so far: %.2f h (%.2f worker-hours), %d executions\n",
+           s / 3600, ws / 3600, e }' "$BUILD/fuzz/history.log"
