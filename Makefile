@@ -4,6 +4,8 @@
 #   make demo       ... and boot a Linux guest on a CXL topology
 #   make check      every test (strip check, series check, qtests, guests)
 #   make check-sanitize  unit tests, qtests, some guests under ASan/UBSan
+#   make fuzz       fuzz our devices (FUZZ_S=seconds, default 60;
+#                   FUZZ_MODE=generic for QEMU's generic-fuzz)
 #   make bench      CXL memory against guest RAM (not part of make check);
 #                   BENCH="1way online" picks cases, BENCH_MACHINE=opts
 #                   adds -machine options (e.g. cxl-fast-path=off)
@@ -12,7 +14,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest check-by-hand check-sanitize bench series refresh-patches guest-image guest-kernel clean distclean help
+        check-guest check-by-hand check-sanitize fuzz bench series refresh-patches guest-image guest-kernel clean distclean help
 
 all: build
 
@@ -62,6 +64,11 @@ check-sanitize: assemble
 	@CXL_QEMU_SANITIZE=1 scripts/build.sh
 	@tests/run-checks.sh sanitize
 
+# Coverage-guided fuzzing (scripts/fuzz.sh; build/qemu-build-fuzz, clang with
+# libFuzzer, ASan and UBSan): make fuzz FUZZ_S=seconds [FUZZ_MODE=generic]
+fuzz: build
+	@FUZZ_S=$(FUZZ_S) FUZZ_MODE=$(FUZZ_MODE) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh
+
 # Benchmarks (tests/perf): make bench [BENCH="case..."] [BENCH_MACHINE=opts]
 bench: build
 	@/usr/bin/python3 tests/perf/bench.py $(BENCH) $(if $(BENCH_MACHINE),--machine $(BENCH_MACHINE))
@@ -84,7 +91,7 @@ refresh-patches:
 	@scripts/refresh-patches.sh
 
 clean:
-	rm -rf build/qemu-build build/bin build/qemu-build-sanitize build/bin-sanitize build/sanitize-logs build/firmware build/series build/guest-logs
+	rm -rf build/qemu-build build/bin build/qemu-build-sanitize build/bin-sanitize build/sanitize-logs build/qemu-build-fuzz build/bin-fuzz build/fuzz build/firmware build/series build/guest-logs
 
 # Also the assembled tree. Caches (base, ccache, guest image) are kept:
 # they live outside the checkout (CXL_QEMU_CACHE, default ~/.cache/cxl-qemu).

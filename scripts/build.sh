@@ -8,10 +8,20 @@
 # With CXL_QEMU_SANITIZE=1 (make check-sanitize): the same tree built with
 # AddressSanitizer and UndefinedBehaviorSanitizer in build/qemu-build-sanitize,
 # x86_64 only by default, binaries in build/bin-sanitize/.
+# With CXL_QEMU_FUZZ=1 (make fuzz): built with clang, libFuzzer, ASan and
+# UBSan (QEMU's --enable-fuzzing) in build/qemu-build-fuzz; only the fuzzer
+# qemu-fuzz-x86_64 (tests/qtest/fuzz/), linked to build/bin-fuzz/.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-if [ -n "${CXL_QEMU_SANITIZE:-}" ]; then
+if [ -n "${CXL_QEMU_FUZZ:-}" ]; then
+    OBJ=$BUILD/qemu-build-fuzz
+    BIN=$BUILD/bin-fuzz
+    TARGETS=x86_64-softmmu
+    EXTRA_FLAGS=(--cc=clang --cxx=clang++ --enable-fuzzing --enable-asan
+                 --enable-ubsan)
+    NINJA_TARGETS=${NINJA_TARGETS:-qemu-fuzz-x86_64}
+elif [ -n "${CXL_QEMU_SANITIZE:-}" ]; then
     OBJ=$BUILD/qemu-build-sanitize
     BIN=$BUILD/bin-sanitize
     TARGETS=${CXL_QEMU_TARGETS:-x86_64-softmmu}
@@ -69,6 +79,10 @@ for t in $(printf '%s\n' $qtests | sort -u); do targets+=("tests/qtest/$t"); don
 ninja -C "$OBJ" -j"$jobs" ${NINJA_TARGETS:-${targets[*]}}
 
 mkdir -p "$BIN" "$BUILD/firmware"
+if [ -n "${CXL_QEMU_FUZZ:-}" ]; then
+    ln -sfn "../${OBJ##*/}/qemu-fuzz-x86_64" "$BIN/qemu-fuzz-x86_64"
+    exit 0
+fi
 for t in ${TARGETS//,/ }; do
     b=qemu-system-${t%-softmmu}
     ln -sfn "../${OBJ##*/}/$b" "$BIN/$b"

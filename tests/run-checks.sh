@@ -52,7 +52,9 @@ suite_qtest() {
     local t
     for t in $QTESTS; do
         tap_suite "qtest/$t" env QTEST_QEMU_BINARY="$QBIN/qemu-system-x86_64" \
-            CXL_QTEST_FIRMWARE="$BUILD/firmware" "$QBUILD/tests/qtest/$t" --tap -k
+            CXL_QTEST_FIRMWARE="$BUILD/firmware" \
+            CXL_FUZZ_CORPUS="$TOP/tests/qtest/fuzz/cxl-corpus" \
+            "$QBUILD/tests/qtest/$t" --tap -k
     done
     [ -x "$QBIN/qemu-system-aarch64" ] || return 0
     for t in $QTESTS_AARCH64; do
