@@ -1244,15 +1244,27 @@ void qmp_cxl_set_ld_allocations(const char *path, sizeList *sizes,
     if (!mld) {
         return;
     }
+    start_ld = has_start_ld ? start_ld : 0;
+    if (start_ld >= mld->num_lds) {
+        error_setg(errp, "start-ld: '%s' has LDs 0 to %u, not %u", path,
+                   mld->num_lds - 1, start_ld);
+        return;
+    }
+    if (!sizes) {
+        error_setg(errp, "sizes: give at least one size (of LDs %u to %u)",
+                   start_ld, mld->num_lds - 1);
+        return;
+    }
     for (sizeList *l = sizes; l; l = l->next) {
-        if (n == CXL_MLD_MAX_LDS) {
-            error_setg(errp, "sizes: at most %d", CXL_MLD_MAX_LDS);
+        if (n == mld->num_lds - start_ld) {
+            error_setg(errp, "sizes: at most %u from start-ld %u ('%s' has "
+                       "LDs 0 to %u)", mld->num_lds - start_ld, start_ld,
+                       path, mld->num_lds - 1);
             return;
         }
         size[n++] = l->value;
     }
-    if (!cxl_type3_mld_set_alloc(mld, has_start_ld ? start_ld : 0, n, size,
-                                 &rc, errp)) {
+    if (!cxl_type3_mld_set_alloc(mld, start_ld, n, size, &rc, errp)) {
         error_prepend(errp, "sizes: ");
     }
 }

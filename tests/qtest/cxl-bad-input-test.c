@@ -444,7 +444,7 @@ static const QmpCase sw_cases[] = {
     { ALLOC, "{'path': 'nothing', 'sizes': [268435456]}", "path: 'nothing'" },
     { ALLOC, "{'path': 't3a', 'sizes': [268435456]}", "path: 't3a'" },
     { ALLOC, "{'path': 'us0', 'sizes': [268435456]}", "path: 'us0'" },
-    { ALLOC, "{'path': 't3b', 'sizes': []}", "sizes: " },
+    { ALLOC, "{'path': 't3b', 'sizes': []}", "sizes: give at least one" },
     { ALLOC, "{'path': 't3b', 'sizes': [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
              "1, 1, 1, 1, 1, 1]}", "sizes: " },
     { ALLOC, "{'path': 't3b', 'sizes': [4096]}", "sizes: " },
@@ -454,6 +454,10 @@ static const QmpCase sw_cases[] = {
              "268435456]}", "sizes: " },
     { ALLOC, "{'path': 't3b', 'sizes': [268435456, 268435456], "
              "'start-ld': 1}", "sizes: " },
+    { ALLOC, "{'path': 't3b', 'sizes': [268435456], 'start-ld': 2}",
+      "start-ld: " },
+    { ALLOC, "{'path': 't3b', 'sizes': [268435456], 'start-ld': 255}",
+      "start-ld: " },
     { ALLOC, "{'path': 't3b', 'sizes': [-1]}", "sizes" },
 };
 
