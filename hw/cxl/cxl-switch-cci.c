@@ -1129,8 +1129,22 @@ void qmp_cxl_port_control(const char *path, uint8_t port,
     why = port_control(usp, cxl_switch_cci_of(usp), port, ops[operation],
                        &bad_op);
     if (why) {
-        error_setg(errp, "%s: port %u of switch '%s': %s",
-                   bad_op ? "operation" : "port", port, path, why);
+        CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+        unsigned n = cxl_switch_ports(usp, ports);
+        g_autoptr(GString) dsps = g_string_new("");
+
+        /* the ports it can control */
+        for (unsigned i = 0; i < n; i++) {
+            if (!ports[i].upstream) {
+                g_string_append_printf(dsps, "%s%u", dsps->len ? ", " : "",
+                                       ports[i].id);
+            }
+        }
+        error_setg(errp, "%s: port %u of switch '%s': %s%s%s%s",
+                   bad_op ? "operation" : "port", port, path, why,
+                   bad_op ? "" : " (its downstream ports: ",
+                   bad_op ? "" : dsps->len ? dsps->str : "none",
+                   bad_op ? "" : ")");
     }
 }
 
