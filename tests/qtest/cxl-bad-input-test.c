@@ -12,16 +12,15 @@
  * this one sweeps every command with one table and checks the state.
  *
  * Mailbox: every opcode the Command Effects Log of a cxl-type3 (volatile,
- * persistent and dynamic capacity), of a switch's mailbox CCI and of an
- * MLD's LD-FAM CCI (through the switch's tunnel) lists, read from the
- * device itself so new commands are swept automatically, is sent with
- * payloads of every length from empty to one byte past the longest one
- * the command takes, of the mailbox's maximum and of one byte more, all
- * zero and all ones: each gets a return code the spec defines, a payload
- * length the command does not take gets Invalid Payload Length, and the
- * device still answers. Then again with the media disabled (Sanitize
- * running) and locked (security): commands that touch the media get
- * Media Disabled and Invalid Security State, nothing else breaks.
+ * persistent and dynamic capacity) and of a switch's mailbox CCI lists,
+ * read from the device itself so new commands are swept automatically, is
+ * sent with all-zero payloads of every length up to 24 bytes, each side of
+ * the longer input sizes, the mailbox's maximum and one byte more than it
+ * holds, then all-one bytes (every reserved bit set) at the lengths it
+ * takes: each gets a return code the spec defines, a length past the
+ * mailbox gets Invalid Payload Length, and the device still answers.
+ * Again while Sanitize runs: background commands get Busy or Media
+ * Disabled and none starts, and the sanitize ends as it should.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -498,10 +497,243 @@ static void test_qmp_switch(void)
     sw_stop(&s);
 }
 
+/* ---- the mailbox: every opcode of the CEL ---- */
+
+#define RC_MAX              0x1e    /* Invalid Extent List, the last */
+#define CEL_EFFECT_BG       (1u << 6)
+
+/* A mailbox: the device's primary one, or a switch's CCI */
+typedef struct Mbox {
+    QTestState *qts;
+    uint64_t mbox;
+    uint32_t payload_max;
+    const char *name;
+    bool busy;          /* a background operation runs throughout */
+} Mbox;
+
+static uint16_t mb_send(Mbox *m, uint16_t op, const uint8_t *in,
+                        uint32_t len, bool over, uint32_t *out_len)
+{
+    g_autofree uint8_t *out = g_malloc(m->payload_max);
+
+    *out_len = 0;
+    return cxl_qtest_mbox_send_raw(m->qts, m->mbox, m->payload_max, op, in,
+                                   MIN(len, m->payload_max),
+                                   over ? m->payload_max + 1 : len, out,
+                                   m->payload_max, out_len);
+}
+
+/*
+ * Let a background operation end (virtual time); one that waits for the
+ * host (Unbind vPPB) is aborted after a while
+ */
+static void mb_bg_settle(Mbox *m)
+{
+    uint8_t out[8];
+    uint32_t len;
+
+    for (int i = 0; i < 400; i++) {
+        g_assert_cmphex(cxl_qtest_mbox_send_raw(m->qts, m->mbox,
+                                                m->payload_max, 0x0002, NULL,
+                                                0, 0, out, sizeof(out), &len),
+                        ==, RC_SUCCESS);
+        if (!(out[0] & 1)) {
+            return;
+        }
+        if (i == 200) {
+            g_assert_cmphex(mb_send(m, 0x0005, NULL, 0, false, &len), ==,
+                            RC_SUCCESS);
+        }
+        qtest_clock_step(m->qts, 50 * 1000 * 1000);
+    }
+    g_test_message("%s: a background operation does not end", m->name);
+    g_assert_not_reached();
+}
+
+/* Identify (0001h) answers */
+static void mb_alive(Mbox *m)
+{
+    uint32_t len;
+
+    g_assert_cmphex(mb_send(m, 0x0001, NULL, 0, false, &len), ==,
+                    RC_SUCCESS);
+    g_assert_cmpuint(len, >=, 18);
+}
+
+/*
+ * The payload lengths sent: every one up to 24, each side of the input
+ * sizes commands have beyond (8-byte steps to 48, the LSA and feature
+ * headers, Set Passphrase's 96, Transfer FW's 128), the mailbox's maximum
+ * less one and the maximum (filled in), then one byte more than the
+ * mailbox holds (claimed, not sent)
+ */
+static uint32_t sweep_lens[] = {
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+    20, 21, 22, 23, 24, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 71,
+    72, 73, 95, 96, 97, 127, 128, 129, 0, 0, 0,
+};
+#define NR_LENS         ARRAY_SIZE(sweep_lens)
+#define LEN_OVER        (NR_LENS - 1)
+
+/* Send @op, @len bytes of @fill; check the reply; its return code */
+static uint16_t sweep_one(Mbox *m, uint16_t op, uint16_t effects,
+                          uint8_t *in, uint32_t len, bool over, int fill,
+                          unsigned *failed)
+{
+    uint32_t out_len;
+    uint16_t rc;
+
+    memset(in, fill, m->payload_max);
+    rc = mb_send(m, op, in, len, over, &out_len);
+    if (rc > RC_MAX || (rc == RC_BACKGROUND && !(effects & CEL_EFFECT_BG)) ||
+        (rc == RC_BACKGROUND && m->busy) ||
+        (m->busy && (effects & CEL_EFFECT_BG) && rc != RC_PAYLOAD_LEN &&
+         rc != RC_BUSY && rc != RC_MEDIA_DISABLED) ||
+        (over && rc != RC_PAYLOAD_LEN) || out_len > m->payload_max) {
+        g_test_message("FAIL %s: %04xh, %u bytes of %02x%s: rc %02x, %u "
+                       "bytes out", m->name, op, len, fill,
+                       over ? " (and past the mailbox)" : "", rc, out_len);
+        (*failed)++;
+    }
+    if (rc == RC_BACKGROUND && !m->busy) {
+        mb_bg_settle(m);
+    }
+    return rc;
+}
+
+/*
+ * Send opcode @op with the payload lengths of sweep_lens[], all zero:
+ * every return code is one the spec defines, Background Operation
+ * Started only from an opcode the CEL marks so (@effects), a length past
+ * the mailbox gets Invalid Payload Length, and the lengths taken (not
+ * Invalid Payload Length) are one run (an exact length, a minimum, or a
+ * few with optional fields). Then all-one bytes (every reserved bit set)
+ * at the lengths taken, the empty payload and the maximum. The device
+ * answers Identify after each.
+ */
+static unsigned sweep_op(Mbox *m, uint16_t op, uint16_t effects)
+{
+    g_autofree uint8_t *in = g_malloc(m->payload_max);
+    uint32_t taken[NR_LENS], ones[] = { 0, m->payload_max };
+    unsigned failed = 0, n = 0;
+    bool ended = false, gap = false;
+
+    sweep_lens[NR_LENS - 3] = m->payload_max - 1;
+    sweep_lens[NR_LENS - 2] = sweep_lens[NR_LENS - 1] = m->payload_max;
+    for (unsigned i = 0; i < NR_LENS; i++) {
+        bool over = i == LEN_OVER;
+        uint16_t rc = sweep_one(m, op, effects, in, sweep_lens[i], over, 0,
+                                &failed);
+
+        if (over) {
+            break;
+        }
+        if (rc != RC_PAYLOAD_LEN) {
+            gap |= ended;
+            taken[n++] = sweep_lens[i];
+        } else {
+            ended = n > 0;
+        }
+    }
+    if (gap) {
+        g_test_message("FAIL %s: %04xh takes zero payloads of lengths %u "
+                       "to %u, not those between", m->name, op, taken[0],
+                       taken[n - 1]);
+        failed++;
+    }
+    mb_alive(m);
+    for (unsigned i = 0; i < n + ARRAY_SIZE(ones); i++) {
+        sweep_one(m, op, effects, in, i < n ? taken[i] : ones[i - n],
+                  false, 0xff, &failed);
+    }
+    mb_alive(m);
+    return failed;
+}
+
+/* Sweep every opcode of @m's CEL; returns the failures */
+static unsigned sweep_cel(Mbox *m, unsigned *nops)
+{
+    uint32_t cel_len;
+    g_autofree uint8_t *cel = cxl_qtest_read_cel(m->qts, m->mbox,
+                                                 m->payload_max, &cel_len);
+    unsigned failed = 0;
+
+    *nops = cel_len / 4;
+    g_assert_cmpuint(*nops, >, 8);
+    for (unsigned i = 0; i < *nops; i++) {
+        uint16_t op = lduw_le_p(cel + 4 * i);
+
+        if (m->busy && op == 0x0005) {
+            continue;   /* Request Abort would end it */
+        }
+        failed += sweep_op(m, op, lduw_le_p(cel + 4 * i + 2));
+    }
+    g_test_message("%s: the CEL's %u opcodes swept, %u failures", m->name,
+                   *nops, failed);
+    return failed;
+}
+
+static void test_mbox_type3(void)
+{
+    Mbox m;
+    unsigned n;
+    T3 t;
+
+    dc_start(&t, ",sanitize-ms=100");
+    m = (Mbox) { t.qts, t.mbox, t.payload_max, "cxl-type3" };
+    g_assert_cmpuint(sweep_cel(&m, &n), ==, 0);
+    t3_stop(&t);
+}
+
+/*
+ * The same while Sanitize runs (media disabled): background commands get
+ * Busy or Media Disabled, none starts, media commands get Media
+ * Disabled, and the sanitize goes on to its end
+ */
+static void test_mbox_type3_sanitizing(void)
+{
+    unsigned pct, n;
+    uint16_t op, rc;
+    Mbox m;
+    T3 t;
+
+    dc_start(&t, ",sanitize-ms=600000");
+    m = (Mbox) { t.qts, t.mbox, t.payload_max, "cxl-type3 (sanitizing)",
+                 .busy = true };
+    g_assert_cmphex(mbox_send(&t, 0x4400, NULL, 0, NULL, 0, NULL), ==,
+                    RC_BACKGROUND);
+    g_assert_cmphex(get_lsa(&t), ==, RC_MEDIA_DISABLED);
+    g_assert_cmpuint(sweep_cel(&m, &n), ==, 0);
+    g_assert_true(bg_status(&t, &pct, &op, &rc));
+    g_assert_cmphex(op, ==, 0x4400);
+    g_assert_cmphex(get_lsa(&t), ==, RC_MEDIA_DISABLED);
+    qtest_clock_step(t.qts, 600ll * 1000 * 1000 * 1000);
+    g_assert_cmphex(bg_wait(&t, 0x4400), ==, RC_SUCCESS);
+    g_assert_cmphex(get_lsa(&t), ==, RC_SUCCESS);
+    t3_stop(&t);
+}
+
+static void test_mbox_switch(void)
+{
+    Mbox m;
+    unsigned n;
+    Sw s;
+
+    sw_start_sized(&s, "1G", ",num-lds=2", MLD_EXTRA);
+    sw_find_cci_mbox(&s);
+    m = (Mbox) { s.qts, s.mbox, s.payload_max, "cxl-switch-mailbox-cci" };
+    g_assert_cmpuint(sweep_cel(&m, &n), ==, 0);
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl-bad-input/qmp/type3", test_qmp_type3);
     qtest_add_func("/cxl-bad-input/qmp/switch", test_qmp_switch);
+    qtest_add_func("/cxl-bad-input/mbox/type3", test_mbox_type3);
+    qtest_add_func("/cxl-bad-input/mbox/type3-sanitizing",
+                   test_mbox_type3_sanitizing);
+    qtest_add_func("/cxl-bad-input/mbox/switch", test_mbox_switch);
     return g_test_run();
 }
