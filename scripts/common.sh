@@ -24,7 +24,7 @@ QTESTS="cxl-hdm-test cxl-port-test cxl-type3-test cxl-type3-mbox-test
         cxl-switch-cci-test cxl-switch-bind-test cxl-fast-path-test
         cxl-type3-dc-test cxl-type3-fm-dcd-test cxl-type3-mhd-test cxl-mctp-test
         cxl-type3-mld-test cxl-migrate-test cxl-snapshot-test
-        cxl-fuzz-replay-test"
+        cxl-fuzz-replay-test cxl-bad-input-test"
 # The qtests that also run on arm virt (qemu-system-aarch64): the same
 # command lines, on virt (tests/qtest/cxl-qtest.h), and virt's own test.
 # (cxl-fast-path-test, 2+ minutes, tests machine-independent code: not

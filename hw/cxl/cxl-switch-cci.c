@@ -1130,8 +1130,22 @@ void qmp_cxl_port_control(const char *path, uint8_t port,
     why = port_control(usp, cxl_switch_cci_of(usp), port, ops[operation],
                        &bad_op);
     if (why) {
-        error_setg(errp, "%s: port %u of switch '%s': %s",
-                   bad_op ? "operation" : "port", port, path, why);
+        CXLSwitchPortInfo ports[CXL_SWITCH_MAX_PORTS];
+        unsigned n = cxl_switch_ports(usp, ports);
+        g_autoptr(GString) dsps = g_string_new("");
+
+        /* the ports it can control */
+        for (unsigned i = 0; i < n; i++) {
+            if (!ports[i].upstream) {
+                g_string_append_printf(dsps, "%s%u", dsps->len ? ", " : "",
+                                       ports[i].id);
+            }
+        }
+        error_setg(errp, "%s: port %u of switch '%s': %s%s%s%s",
+                   bad_op ? "operation" : "port", port, path, why,
+                   bad_op ? "" : " (its downstream ports: ",
+                   bad_op ? "" : dsps->len ? dsps->str : "none",
+                   bad_op ? "" : ")");
     }
 }
 
@@ -1245,15 +1259,27 @@ void qmp_cxl_set_ld_allocations(const char *path, sizeList *sizes,
     if (!mld) {
         return;
     }
+    start_ld = has_start_ld ? start_ld : 0;
+    if (start_ld >= mld->num_lds) {
+        error_setg(errp, "start-ld: '%s' has LDs 0 to %u, not %u", path,
+                   mld->num_lds - 1, start_ld);
+        return;
+    }
+    if (!sizes) {
+        error_setg(errp, "sizes: give at least one size (of LDs %u to %u)",
+                   start_ld, mld->num_lds - 1);
+        return;
+    }
     for (sizeList *l = sizes; l; l = l->next) {
-        if (n == CXL_MLD_MAX_LDS) {
-            error_setg(errp, "sizes: at most %d", CXL_MLD_MAX_LDS);
+        if (n == mld->num_lds - start_ld) {
+            error_setg(errp, "sizes: at most %u from start-ld %u ('%s' has "
+                       "LDs 0 to %u)", mld->num_lds - start_ld, start_ld,
+                       path, mld->num_lds - 1);
             return;
         }
         size[n++] = l->value;
     }
-    if (!cxl_type3_mld_set_alloc(mld, has_start_ld ? start_ld : 0, n, size,
-                                 &rc, errp)) {
+    if (!cxl_type3_mld_set_alloc(mld, start_ld, n, size, &rc, errp)) {
         error_prepend(errp, "sizes: ");
     }
 }

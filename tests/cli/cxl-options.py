@@ -20,11 +20,13 @@ against a machine with the cxl-type3 devices they name, in document order
 Usage: cxl-options.py QEMU FIRMWARE_DIR DOCS_RST [UPSTREAM_DOCS_RST]
 Prints one line per case and "N passed, N failed".
 """
+import hashlib
 import json
 import os
 import re
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -388,6 +390,59 @@ CASES = [
 ]]
 
 
+def file_cases(tmp):
+    """(name, args, expected error or None, files that must not change) of
+    cdat= and device-state= files that are empty, truncated or corrupt:
+    each is refused with an error naming the property and the file (an
+    empty device-state is a new device's: it starts), and the memory and
+    label backends are untouched."""
+    hdr = struct.pack("<IBB6xI", 16, 1, 256 - 17, 0)   # sums to 0
+    files = {
+        "cdat-empty": b"",
+        "cdat-truncated": hdr[:10],
+        "cdat-checksum": hdr[:5] + b"\x55" + hdr[6:],
+        "cdat-length": struct.pack("<IBB6xI", 4096, 1, 0, 0),
+        "state-empty": b"",
+        "state-truncated": b"[shutdown]\narm",
+        "state-garbage": bytes(range(256)),
+    }
+    for name, data in files.items():
+        with open(os.path.join(tmp, name), "wb") as f:
+            f.write(data)
+    pm, lsa = os.path.join(tmp, "file-pm"), os.path.join(tmp, "file-lsa")
+    for path, size in ((pm, 256 << 20), (lsa, 1 << 20)):
+        with open(path, "wb") as f:
+            f.truncate(size)
+            f.write(b"data that must stay")
+    dev = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
+           ["-object", "memory-backend-file,id=m0,size=256M,share=on,mem-path=" + pm,
+            "-object", "memory-backend-file,id=l0,size=1M,share=on,mem-path=" + lsa,
+            "-device"])
+    t3 = "cxl-type3,bus=rp0,persistent-memdev=m0,lsa=l0,"
+    out = []
+    for name, why in (("cdat-empty", r"CDAT of 0 bytes is shorter than its 16-byte header"),
+                      ("cdat-truncated", r"CDAT of 10 bytes is shorter"),
+                      ("cdat-checksum", r"CDAT checksum is wrong"),
+                      ("cdat-length", r"CDAT header length 4096 does not match the table size 16")):
+        path = os.path.join(tmp, name)
+        out.append(("file-" + name, dev + [t3 + "cdat=" + path],
+                    r"cxl-type3: cdat: CDAT file '%s': %s" % (re.escape(path), why), [pm, lsa, path]))
+    for name, why in (("state-empty", None),
+                      ("state-truncated", r"Key file"),
+                      ("state-garbage", r"Key file")):
+        path = os.path.join(tmp, name)
+        want = why and r"cxl-type3: device-state: cannot read '%s': .*%s" % (re.escape(path), why)
+        # a refused file stays as it was; an empty one becomes the new state
+        out.append(("file-" + name, dev + [t3 + "device-state=" + path], want,
+                    [pm, lsa] + ([path] if why else [])))
+    return out
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def run(qemu, fw, args):
     cmd = [qemu, "-L", fw, "-S", "-display", "none", "-nodefaults", "-monitor", "none",
            "-qmp", "stdio"] + args
@@ -578,6 +633,24 @@ def main():
         else:
             failed += 1
             print("  FAIL cli: %s (%s)" % (name, why))
+    # empty, truncated and corrupt cdat= and device-state= files; the
+    # backends stay untouched
+    for name, args, expect, keep in file_cases(tmp):
+        before = [digest(f) for f in keep]
+        p = run(qemu, fw, args)
+        err = p.stderr.strip()
+        if expect is None:
+            ok = p.returncode == 0 and not err
+        else:
+            ok = p.returncode == 1 and re.search(expect, err) is not None
+        changed = [f for f, d in zip(keep, before) if digest(f) != d]
+        if ok and not changed:
+            passed += 1
+            print("  PASS cli: %s" % name)
+        else:
+            failed += 1
+            print("  FAIL cli: %s (exit %d, stderr %r, wanted /%s/; changed: %s)"
+                  % (name, p.returncode, err, expect, changed))
     # every QMP example of the docs runs against the device it names
     for name, err in run_qmp_examples(qemu, fw, doc_qmp_examples(rst), tmp):
         if err is None:

@@ -119,6 +119,18 @@ void sw_start_opts(Sw *s, const char *t3b_opts, const char *extra);
 void sw_start_sized(Sw *s, const char *vmem2_size, const char *t3b_opts,
                     const char *extra);
 
+/*
+ * With sw_start_sized(s, "1G", ",num-lds=2", MLD_EXTRA): t3b an MLD of two
+ * LDs, and a second root port rp1 with cxl-upstream us1 (VCS 1 of us0's
+ * switch) whose downstream port ds1 (unbound) has LD 1's view ld1 below
+ */
+#define MLD_EXTRA \
+    "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=6 " \
+    "-device cxl-upstream,bus=rp1,id=us1,vcs-of=us0 " \
+    "-device cxl-downstream,port=7,bus=us1,id=ds1,chassis=0,slot=7," \
+    "bound=off " \
+    "-device cxl-type3-ld,bus=ds1,mld=t3b,ld-id=1,id=ld1,sn=3"
+
 static inline void sw_start(Sw *s)
 {
     sw_start_with(s, "");

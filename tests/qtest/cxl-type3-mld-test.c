@@ -64,19 +64,12 @@
 #define VPPB_UNBOUND        0
 #define VPPB_BOUND_LD       3
 
-/* rp1 and what is below it, and where the test puts them */
+/* rp1 and what is below it (MLD_EXTRA), and where the test puts them */
 #define RP1_BUS             12
 #define RP1_DEV             1
 #define US1_BUS             21
 #define DS1_BUS             22
 #define LD1_BUS             23
-
-#define MLD_EXTRA \
-    "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=6 " \
-    "-device cxl-upstream,bus=rp1,id=us1,vcs-of=us0 " \
-    "-device cxl-downstream,port=7,bus=us1,id=ds1,chassis=0,slot=7," \
-    "bound=off " \
-    "-device cxl-type3-ld,bus=ds1,mld=t3b,ld-id=1,id=ld1,sn=3"
 
 /* PCIe slot registers of ds1 (pci_regs.h) */
 #define PCIE_SLTCTL         0x18
