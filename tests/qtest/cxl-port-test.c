@@ -154,6 +154,39 @@ static void check_rp_link(const char *props, unsigned speed, unsigned width,
     qtest_quit(qts);
 }
 
+/*
+ * A guest ejects a device by powering its slot off (Slot Control: Power
+ * Indicator off, Power Controller off), which QEMU takes as the unplug:
+ * a cxl-type3 below the root port goes away and QEMU lives on.
+ * Regression: pcie_doe_fini() freed the DOECap embedded in the device's
+ * state, and glibc aborted QEMU (free(): invalid pointer).
+ */
+static void test_slot_power_off(void)
+{
+    QTestState *qts = rp_start(
+        " -object memory-backend-ram,id=vmem0,size=256M"
+        " -device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3");
+    uint8_t pcie = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10);
+    QDict *rsp;
+
+    g_assert_cmphex(qtest_readw(qts, rp_cfg(pcie + 0x1a)) & 0x40, ==, 0x40);
+    rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': {"
+                    "'path': '/machine/peripheral/t3', 'property': 'type'}}");
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+
+    /* Slot Control (+0x18): Power Indicator off (3 << 8), Power off */
+    qtest_writew(qts, rp_cfg(pcie + 0x18), 0x0700);
+
+    rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': {"
+                    "'path': '/machine/peripheral/t3', 'property': 'type'}}");
+    g_assert(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    /* the port is still there and answers */
+    g_assert_cmphex(qtest_readw(qts, rp_cfg(0x0a)), ==, 0x0604);
+    qtest_quit(qts);
+}
+
 static void test_link(void)
 {
     /* upstream 11.1's defaults: 64 GT/s, x32, 256-byte flit */
@@ -338,5 +371,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/root-port/resource-reserve", test_reserve);
     qtest_add_func("/cxl/root-port/ras-injection", test_ras_injection);
     qtest_add_func("/cxl/root-port/bi-decoder", test_bi_decoder);
+    qtest_add_func("/cxl/root-port/slot-power-off", test_slot_power_off);
     return g_test_run();
 }
