@@ -177,7 +177,7 @@ suite_by_hand() {
 # fails the last check even when the test that caused it passed.
 SANITIZE_SCENARIOS=${CXL_SANITIZE_SCENARIOS-"type3-ram type3-pmem switch interleave-4way
     type3-poison type3-events type3-sanitize type3-fw-update dcd-raw switch-bind mld-fm
-    fast-path-shadow"}
+    fast-path-shadow migrate snapshot migrate-sanitize"}
 suite_sanitize() {
     local logs=$BUILD/sanitize-logs f n
     rm -rf "$logs"
