@@ -161,13 +161,20 @@ static void check_rp_link(const char *props, unsigned speed, unsigned width,
  * Regression: pcie_doe_fini() freed the DOECap embedded in the device's
  * state, and glibc aborted QEMU (free(): invalid pointer).
  */
-static void test_slot_power_off(void)
+static void slot_power_off(const char *machine, bool window)
 {
-    QTestState *qts = rp_start(
-        " -object memory-backend-ram,id=vmem0,size=256M"
-        " -device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3");
-    uint8_t pcie = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10);
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on%s "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=3,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-object memory-backend-ram,id=vmem0,size=256M "
+        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3", machine);
+    QTestState *qts = cxl_qtest_start(args);
+    uint8_t pcie;
     QDict *rsp;
+
+    cxl_qtest_enable_ecam(qts);
+    pcie = cxl_qtest_find_cap(qts, RP_BUS, 0, 0x10);
 
     g_assert_cmphex(qtest_readw(qts, rp_cfg(pcie + 0x1a)) & 0x40, ==, 0x40);
     rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': {"
@@ -184,7 +191,25 @@ static void test_slot_power_off(void)
     qobject_unref(rsp);
     /* the port is still there and answers */
     g_assert_cmphex(qtest_readw(qts, rp_cfg(0x0a)), ==, 0x0604);
+    /* the window has nothing behind it now; memory maps are rebuilt */
+    if (window) {
+        qtest_readq(qts, cxl_qtest_window(qts, 0));
+    }
+    qtest_clock_step(qts, 1000000);
     qtest_quit(qts);
+}
+
+static void test_slot_power_off(void)
+{
+    slot_power_off("", false);
+}
+
+/* The same with the device's memory mapped: a region firmware committed */
+static void test_slot_power_off_mapped(void)
+{
+    slot_power_off(",cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
+                   "cxl-region.0.window=0,cxl-region.0.size=256M,"
+                   "cxl-region.0.targets.0=t3", true);
 }
 
 static void test_link(void)
@@ -372,5 +397,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/root-port/ras-injection", test_ras_injection);
     qtest_add_func("/cxl/root-port/bi-decoder", test_bi_decoder);
     qtest_add_func("/cxl/root-port/slot-power-off", test_slot_power_off);
+    qtest_add_func("/cxl/root-port/slot-power-off-mapped",
+                   test_slot_power_off_mapped);
     return g_test_run();
 }
