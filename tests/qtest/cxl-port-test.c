@@ -161,14 +161,16 @@ static void check_rp_link(const char *props, unsigned speed, unsigned width,
  * Regression: pcie_doe_fini() freed the DOECap embedded in the device's
  * state, and glibc aborted QEMU (free(): invalid pointer).
  */
-static void slot_power_off(const char *machine, bool window)
+static void slot_power_off(const char *machine, bool window, bool dc)
 {
     g_autofree char *args = g_strdup_printf(
         "-machine q35,cxl=on%s "
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=3,bus=cxl.1,id=rp0,chassis=0,slot=2 "
         "-object memory-backend-ram,id=vmem0,size=256M "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3", machine);
+        "-object memory-backend-ram,id=dc0,size=512M "
+        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3%s", machine,
+        dc ? ",volatile-dc-memdev=dc0,num-dc-regions=2" : "");
     QTestState *qts = cxl_qtest_start(args);
     uint8_t pcie;
     QDict *rsp;
@@ -201,7 +203,13 @@ static void slot_power_off(const char *machine, bool window)
 
 static void test_slot_power_off(void)
 {
-    slot_power_off("", false);
+    slot_power_off("", false, false);
+}
+
+/* A dynamic capacity device */
+static void test_slot_power_off_dc(void)
+{
+    slot_power_off("", false, true);
 }
 
 /* The same with the device's memory mapped: a region firmware committed */
@@ -209,7 +217,7 @@ static void test_slot_power_off_mapped(void)
 {
     slot_power_off(",cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
                    "cxl-region.0.window=0,cxl-region.0.size=256M,"
-                   "cxl-region.0.targets.0=t3", true);
+                   "cxl-region.0.targets.0=t3", true, false);
 }
 
 static void test_link(void)
@@ -397,6 +405,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/root-port/ras-injection", test_ras_injection);
     qtest_add_func("/cxl/root-port/bi-decoder", test_bi_decoder);
     qtest_add_func("/cxl/root-port/slot-power-off", test_slot_power_off);
+    qtest_add_func("/cxl/root-port/slot-power-off-dc", test_slot_power_off_dc);
     qtest_add_func("/cxl/root-port/slot-power-off-mapped",
                    test_slot_power_off_mapped);
     return g_test_run();
