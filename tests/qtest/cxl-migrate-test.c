@@ -990,11 +990,13 @@ static void test_migrate_mhd(void)
                     RC_SUCCESS);
     check_query(&d, "accepted:0:0x1000000+0x200000");
     /* head 1 cannot be offered what head 0 holds; its data is intact */
-    g_assert_nonnull(dc_qmp(&h1, "cxl-add-dynamic-capacity",
-                            "{'path': 't3', 'host-id': 1, "
-                            "'selection-policy': 'prescriptive', "
-                            "'region': 0, 'extents': "
-                            "[{'offset': 16777216, 'len': 2097152}]}"));
+    g_free(err);
+    err = dc_qmp(&h1, "cxl-add-dynamic-capacity",
+                 "{'path': 't3', 'host-id': 1, "
+                 "'selection-policy': 'prescriptive', "
+                 "'region': 0, 'extents': "
+                 "[{'offset': 16777216, 'len': 2097152}]}");
+    g_assert_nonnull(err);
     g_assert_cmphex(qtest_readq(h1.qts, hpa1 + 8 * MiB), ==,
                     0xfeedfacecafebeefull);
 
