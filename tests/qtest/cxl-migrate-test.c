@@ -115,6 +115,17 @@ static QTestState *mig_load(const char *args, const char *file,
     return dst;
 }
 
+/* Load @file into a new QEMU started with @args, where @src's clock is */
+static QTestState *mig_move(const char *args, const char *file,
+                            QTestState *src)
+{
+    bool ok;
+    QTestState *dst = mig_load(args, file, qtest_clock_step(src, 1), &ok);
+
+    g_assert_true(ok);
+    return dst;
+}
+
 /* The source's state as the destination must show it */
 static GByteArray *snapshot(T3 *t)
 {
@@ -246,7 +257,6 @@ static void test_migrate_state(void)
     g_autoptr(GByteArray) after = NULL;
     uint8_t out[4096];
     uint32_t len;
-    bool ok;
     T3 t, d;
 
     t3_start(&t, false);
@@ -255,8 +265,7 @@ static void test_migrate_state(void)
     mig_save(t.qts, file);
 
     d = t;
-    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, t.qts);
     after = snapshot(&d);
     check_same(before, after);
 
@@ -302,7 +311,6 @@ static void test_migrate_background(void)
     unsigned pct;
     uint16_t op, rc;
     uint8_t flags, out[256];
-    bool ok;
     T3 t, d;
 
     t3_start_opts(&t, false, ",sanitize-ms=" stringify(MIG_SANITIZE_MS));
@@ -315,8 +323,7 @@ static void test_migrate_background(void)
     mig_save(t.qts, file);
 
     d = t;
-    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, t.qts);
     /* still running, where it was; the media still disabled */
     g_assert_true(bg_status(&d, &pct, &op, &rc));
     g_assert_cmphex(op, ==, 0x4400);
@@ -488,7 +495,6 @@ static void test_migrate_switch(void)
     g_autoptr(GByteArray) after = NULL;
     uint64_t bar[6], size[6], cursor, comp, hdm, window;
     QTestState *src, *dst;
-    bool ok;
 
     src = cxl_qtest_start(args);
     cxl_qtest_enable_ecam(src);
@@ -521,8 +527,7 @@ static void test_migrate_switch(void)
     before = sw_snapshot(src, comp);
     mig_save(src, file);
 
-    dst = mig_load(args, file, qtest_clock_step(src, 1), &ok);
-    g_assert_true(ok);
+    dst = mig_move(args, file, src);
     after = sw_snapshot(dst, comp);
     check_same(before, after);
     /* the unbound vPPB still hides its device */
@@ -624,7 +629,6 @@ static void test_migrate_switch_cci(void)
     g_autoptr(GByteArray) after = NULL;
     uint8_t ts[8], out[4096];
     uint32_t len;
-    bool ok;
     Sw s, d;
 
     scci_start(&s, args);
@@ -645,8 +649,7 @@ static void test_migrate_switch_cci(void)
     mig_save(s.qts, file);
 
     d = s;
-    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, s.qts);
     after = scci_snapshot(&d);
     check_same(before, after);
     /* the timestamp went on */
@@ -701,7 +704,6 @@ static void test_migrate_switch_bind(void)
     g_autofree char *file = mig_file(&dir);
     uint8_t bind[6] = { 0, 1, 5, 0, 0xff, 0xff };   /* VCS 0 vPPB 1 */
     char *q;
-    bool ok;
     Sw s, d;
 
     scci_start(&s, args);
@@ -714,8 +716,7 @@ static void test_migrate_switch_bind(void)
     mig_save(s.qts, file);
 
     d = s;
-    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, s.qts);
     q = switch_query(d.qts, "vppbs");
     g_assert_nonnull(strstr(q, "\"binding\""));
     g_free(q);
@@ -779,7 +780,6 @@ static void test_migrate_dc(void)
     g_autoptr(GByteArray) before = NULL;
     g_autoptr(GByteArray) after = NULL;
     uint64_t dc_hpa;
-    bool ok;
     T3 t, d;
 
     t3_start_opts(&t, false, DC_OPTS);
@@ -812,8 +812,7 @@ static void test_migrate_dc(void)
     mig_save(t.qts, file);
 
     d = t;
-    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, t.qts);
     after = dc_snapshot(&d);
     check_same(before, after);
     g_assert_cmphex(qtest_readq(d.qts, dc_hpa + 8), ==,
@@ -945,7 +944,6 @@ static void test_migrate_mhd(void)
     g_autoptr(GByteArray) after = NULL;
     g_autofree char *err = NULL;
     uint64_t hpa0, hpa1;
-    bool ok;
     T3 h0, h1, d;
 
     t3_start_opts(&h0, false, opts0);
@@ -970,8 +968,7 @@ static void test_migrate_mhd(void)
     qtest_writeq(h1.qts, hpa1 + 8 * MiB, 0xfeedfacecafebeefull);
 
     d = h0;
-    d.qts = mig_load(args, file, qtest_clock_step(h0.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, h0.qts);
     after = dc_snapshot(&d);
     check_same(before, after);
     g_assert_cmphex(qtest_readq(d.qts, hpa0 + 0x40), ==,
@@ -1036,7 +1033,6 @@ static void test_migrate_mld(void)
     g_autofree char *file = mig_file(&dir);
     g_autofree char *before = NULL;
     g_autofree char *after = NULL;
-    bool ok;
     Sw s, d;
 
     scci_start(&s, args);
@@ -1048,8 +1044,7 @@ static void test_migrate_mld(void)
     mig_save(s.qts, file);
 
     d = s;
-    d.qts = mig_load(args, file, qtest_clock_step(s.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, s.qts);
     after = switch_query(d.qts, "lds");
     g_assert_cmpstr(before, ==, after);
     /* the switch CCI and the MLD work on the destination */
@@ -1086,15 +1081,13 @@ static void test_migrate_usb_mctp(void)
     g_autofree char *file = mig_file(&dir);
     g_autoptr(GByteArray) before = NULL;
     g_autoptr(GByteArray) after = NULL;
-    bool ok;
     T3 t, d;
 
     t3_start_opts(&t, false, opts);
     before = snapshot(&t);
     mig_save(t.qts, file);
     d = t;
-    d.qts = mig_load(args, file, qtest_clock_step(t.qts, 1), &ok);
-    g_assert_true(ok);
+    d.qts = mig_move(args, file, t.qts);
     after = snapshot(&d);
     check_same(before, after);
 
