@@ -152,9 +152,18 @@ bool cxl_type3_mld_check(CXLType3Dev *ct3, Error **errp)
                    "or mhd-state", type);
         return false;
     }
-    /* the MLD's backend, mapped by it */
+    /*
+     * The MLD's backend, mapped by it. The fields are link properties,
+     * which drop a reference when the view is finalized: take it.
+     */
     ct3->hostvmem = m->hostvmem;
     ct3->hostpmem = m->hostpmem;
+    if (ct3->hostvmem) {
+        object_ref(OBJECT(ct3->hostvmem));
+    }
+    if (ct3->hostpmem) {
+        object_ref(OBJECT(ct3->hostpmem));
+    }
     return true;
 }
 

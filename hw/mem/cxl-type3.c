@@ -461,6 +461,27 @@ static void ct3_register_ram(CXLType3Dev *ct3, bool reg)
     }
 }
 
+/*
+ * "memdev" is the old name of "persistent-memdev". It has a field of its
+ * own: two strong link properties on one field would each drop the
+ * backend's reference when the device is finalized (an unplug), one
+ * more than was taken. Its reference moves to hostpmem here.
+ */
+static bool ct3_legacy_memdev(CXLType3Dev *ct3, Error **errp)
+{
+    if (!ct3->hostmem_legacy) {
+        return true;
+    }
+    if (ct3->hostpmem) {
+        error_setg(errp, "%s: memdev is the old name of persistent-memdev: "
+                   "set only one of them", TYPE_CXL_TYPE3);
+        return false;
+    }
+    ct3->hostpmem = ct3->hostmem_legacy;
+    ct3->hostmem_legacy = NULL;
+    return true;
+}
+
 static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
 {
     PCIBus *bus = pci_get_bus(PCI_DEVICE(ct3));
@@ -664,7 +685,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     uint64_t dc_backend_size;
 
     trace_cxl_type3_realize(DEVICE(d)->id ?: "", d->devfn);
-    if (!cxl_type3_mld_check(ct3, errp) || !ct3_check_props(ct3, errp)) {
+    if (!ct3_legacy_memdev(ct3, errp) || !cxl_type3_mld_check(ct3, errp) ||
+        !ct3_check_props(ct3, errp)) {
         goto fail_backends;
     }
     if (ct3->ld_of) {
@@ -894,7 +916,7 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_LINK("persistent-memdev", CXLType3Dev, hostpmem,
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
     /* the name of persistent-memdev before volatile capacity existed */
-    DEFINE_PROP_LINK("memdev", CXLType3Dev, hostpmem,
+    DEFINE_PROP_LINK("memdev", CXLType3Dev, hostmem_legacy,
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
     DEFINE_PROP_LINK("lsa", CXLType3Dev, lsa,
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),

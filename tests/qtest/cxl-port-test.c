@@ -157,20 +157,25 @@ static void check_rp_link(const char *props, unsigned speed, unsigned width,
 /*
  * A guest ejects a device by powering its slot off (Slot Control: Power
  * Indicator off, Power Controller off), which QEMU takes as the unplug:
- * a cxl-type3 below the root port goes away and QEMU lives on.
- * Regression: pcie_doe_fini() freed the DOECap embedded in the device's
- * state, and glibc aborted QEMU (free(): invalid pointer).
+ * what is below the root port (@devices: "t3" among them) goes away, the
+ * memory backends (@backends, checked by id) stay, and QEMU lives on.
+ * Regressions: pcie_doe_fini() freed the DOECap embedded in the device's
+ * state, and glibc aborted QEMU (free(): invalid pointer); a backend set
+ * through "memdev" (or an MLD's, shared by its LD views) lost one
+ * reference too many when its device was finalized, and QEMU aborted in
+ * object_finalize() (a fuzzer input that powered off a switch's slot).
  */
-static void slot_power_off(const char *machine, bool window, bool dc)
+static void slot_power_off(const char *machine, const char *devices,
+                           bool window)
 {
+    static const char *const backends[] = { "vmem0", "pmem0", "dc0" };
     g_autofree char *args = g_strdup_printf(
         "-machine q35,cxl=on%s "
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device cxl-rp,port=3,bus=cxl.1,id=rp0,chassis=0,slot=2 "
-        "-object memory-backend-ram,id=vmem0,size=256M "
-        "-object memory-backend-ram,id=dc0,size=512M "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3%s", machine,
-        dc ? ",volatile-dc-memdev=dc0,num-dc-regions=2" : "");
+        "-object memory-backend-ram,id=vmem0,size=512M "
+        "-object memory-backend-ram,id=pmem0,size=256M "
+        "-object memory-backend-ram,id=dc0,size=512M %s", machine, devices);
     QTestState *qts = cxl_qtest_start(args);
     uint8_t pcie;
     QDict *rsp;
@@ -197,19 +202,52 @@ static void slot_power_off(const char *machine, bool window, bool dc)
     if (window) {
         qtest_readq(qts, cxl_qtest_window(qts, 0));
     }
+    /* old flat views go (RCU) and drop what they held */
     qtest_clock_step(qts, 1000000);
+    g_usleep(100 * 1000);
+    for (unsigned i = 0; i < ARRAY_SIZE(backends); i++) {
+        g_autofree char *path = g_strdup_printf("/objects/%s", backends[i]);
+
+        rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': {"
+                        "'path': %s, 'property': 'size'}}", path);
+        g_assert(qdict_haskey(rsp, "return"));
+        qobject_unref(rsp);
+    }
     qtest_quit(qts);
 }
 
 static void test_slot_power_off(void)
 {
-    slot_power_off("", false, false);
+    slot_power_off("", "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3",
+                   false);
 }
 
 /* A dynamic capacity device */
 static void test_slot_power_off_dc(void)
 {
-    slot_power_off("", false, true);
+    slot_power_off("", "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3,"
+                   "volatile-dc-memdev=dc0,num-dc-regions=2", false);
+}
+
+/* A persistent device whose backend is set by the old name, memdev */
+static void test_slot_power_off_memdev(void)
+{
+    slot_power_off("", "-device cxl-type3,bus=rp0,memdev=pmem0,id=t3", false);
+}
+
+/* A switch with an MLD and one of its LD views (sharing its backend) */
+static void test_slot_power_off_mld(void)
+{
+    slot_power_off("",
+                   "-device cxl-upstream,bus=rp0,id=us0 "
+                   "-device cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,"
+                   "slot=4 "
+                   "-device cxl-downstream,port=1,bus=us0,id=ds1,chassis=0,"
+                   "slot=5 "
+                   "-device cxl-type3,bus=ds0,volatile-memdev=vmem0,id=mld0,"
+                   "sn=1,num-lds=2 "
+                   "-device cxl-type3-ld,bus=ds1,mld=mld0,ld-id=1,id=t3,sn=2",
+                   false);
 }
 
 /* The same with the device's memory mapped: a region firmware committed */
@@ -217,7 +255,9 @@ static void test_slot_power_off_mapped(void)
 {
     slot_power_off(",cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,"
                    "cxl-region.0.window=0,cxl-region.0.size=256M,"
-                   "cxl-region.0.targets.0=t3", true, false);
+                   "cxl-region.0.targets.0=t3",
+                   "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3",
+                   true);
 }
 
 static void test_link(void)
@@ -408,5 +448,9 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/root-port/slot-power-off-dc", test_slot_power_off_dc);
     qtest_add_func("/cxl/root-port/slot-power-off-mapped",
                    test_slot_power_off_mapped);
+    qtest_add_func("/cxl/root-port/slot-power-off-memdev",
+                   test_slot_power_off_memdev);
+    qtest_add_func("/cxl/root-port/slot-power-off-mld",
+                   test_slot_power_off_mld);
     return g_test_run();
 }

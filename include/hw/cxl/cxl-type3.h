@@ -108,6 +108,7 @@ struct CXLType3Dev {
     /* properties */
     HostMemoryBackend *hostvmem;
     HostMemoryBackend *hostpmem;
+    HostMemoryBackend *hostmem_legacy;  /* "memdev": moved to hostpmem */
     HostMemoryBackend *lsa;
     uint64_t sn;
     char *cdat_file;
