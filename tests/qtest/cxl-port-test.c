@@ -218,8 +218,8 @@ static void slot_power_off(const char *machine, const char *devices,
 
 static void test_slot_power_off(void)
 {
-    slot_power_off("", "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,id=t3",
-                   false);
+    slot_power_off("", "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
+                   "persistent-memdev=pmem0,id=t3", false);
 }
 
 /* A dynamic capacity device */
