@@ -25,6 +25,14 @@
  * with its shutdown state dirty does. Without device-state the same
  * state lasts for the QEMU run only.
  *
+ * Migration: the stream carries this state, and the file belongs to the
+ * QEMU that runs the device. A destination (-incoming) reads the file at
+ * realize but neither counts a dirty shutdown nor writes it; it writes
+ * the migrated state after the load (ct3_post_load()). The source stops
+ * writing once the migration completes, so its exit does not overwrite
+ * what the destination wrote; it owns the file again if the migration
+ * fails or its VM is resumed.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -34,6 +42,8 @@
 #include "qapi/error.h"
 #include "qemu/cutils.h"
 #include "system/system.h"
+#include "system/runstate.h"
+#include "migration/misc.h"
 #include "hw/cxl/cxl-type3.h"
 #include "trace.h"
 
@@ -224,6 +234,10 @@ void cxl_type3_state_save(CXLType3Dev *ct3)
 {
     Error *err = NULL;
 
+    if (ct3->state_file && ct3->state_handed_over) {
+        trace_cxl_type3_state_handed_over(ct3->state_file);
+        return;
+    }
     if (ct3->state_file && !state_write(ct3, &err)) {
         /* the device goes on; its state will not outlive this run */
         warn_report_once("%s: device-state: %s", TYPE_CXL_TYPE3,
@@ -236,11 +250,17 @@ bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) gerr = NULL;
+    bool incoming = runstate_check(RUN_STATE_INMIGRATE);
 
     if (!ct3->state_file) {
         return true;
     }
     if (!g_file_test(ct3->state_file, G_FILE_TEST_EXISTS)) {
+        if (incoming) {
+            /* the destination writes it after the load */
+            ct3->state_handed_over = true;
+            return true;
+        }
         /* a new device: create the file */
         if (!state_write(ct3, errp)) {
             error_prepend(errp, "%s: device-state: ", TYPE_CXL_TYPE3);
@@ -256,7 +276,10 @@ bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
     }
     ct3->health.dirty_shutdowns = g_key_file_get_uint64(kf, GRP_SHUTDOWN,
                                                         "dirty-count", NULL);
-    if (g_key_file_get_boolean(kf, GRP_SHUTDOWN, "armed", NULL)) {
+    if (incoming) {
+        /* the source runs the device: the stream brings its state */
+        ct3->state_handed_over = true;
+    } else if (g_key_file_get_boolean(kf, GRP_SHUTDOWN, "armed", NULL)) {
         /* power went away with the shutdown state dirty */
         ct3->health.dirty_shutdowns++;
     }
@@ -267,6 +290,39 @@ bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp)
     cxl_type3_features_from_file(ct3, kf);
     cxl_type3_state_save(ct3);
     return true;
+}
+
+/* The state was loaded from the stream: this QEMU owns the file now */
+void cxl_type3_state_loaded(CXLType3Dev *ct3)
+{
+    ct3->state_handed_over = false;
+    cxl_type3_state_save(ct3);
+}
+
+static int state_migration(NotifierWithReturn *n, MigrationEvent *e,
+                           Error **errp)
+{
+    CXLType3Dev *ct3 = container_of(n, CXLType3Dev, state_migration);
+
+    if (e->type == MIG_EVENT_PRECOPY_DONE) {
+        ct3->state_handed_over = true;
+    } else if (e->type == MIG_EVENT_PRECOPY_FAILED &&
+               ct3->state_handed_over) {
+        ct3->state_handed_over = false;
+        cxl_type3_state_save(ct3);
+    }
+    return 0;
+}
+
+/* The VM runs (a source resumed after its migration): the file is ours */
+static void state_vm_change(void *opaque, bool running, RunState state)
+{
+    CXLType3Dev *ct3 = opaque;
+
+    if (running && ct3->state_handed_over) {
+        ct3->state_handed_over = false;
+        cxl_type3_state_save(ct3);
+    }
 }
 
 /* QEMU exits normally: the Global Persistent Flush completes */
@@ -282,6 +338,11 @@ void cxl_type3_state_init(CXLType3Dev *ct3)
 {
     ct3->state_exit.notify = state_exit;
     qemu_add_exit_notifier(&ct3->state_exit);
+    if (ct3->state_file) {
+        migration_add_notifier(&ct3->state_migration, state_migration);
+        ct3->state_vmse = qemu_add_vm_change_state_handler(state_vm_change,
+                                                           ct3);
+    }
 }
 
 void cxl_type3_state_cleanup(CXLType3Dev *ct3)
@@ -289,5 +350,10 @@ void cxl_type3_state_cleanup(CXLType3Dev *ct3)
     if (ct3->state_exit.notify) {
         qemu_remove_exit_notifier(&ct3->state_exit);
         ct3->state_exit.notify = NULL;
+    }
+    if (ct3->state_vmse) {
+        migration_remove_notifier(&ct3->state_migration);
+        qemu_del_vm_change_state_handler(ct3->state_vmse);
+        ct3->state_vmse = NULL;
     }
 }

@@ -1002,7 +1002,7 @@ static int ct3_post_load(void *opaque, int version_id)
      * a load (loadvm, an incoming migration) that is the loaded state, not
      * what the machine had before (loadvm's reset wrote that)
      */
-    cxl_type3_state_save(ct3);
+    cxl_type3_state_loaded(ct3);
     return 0;
 }
 

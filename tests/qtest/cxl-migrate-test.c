@@ -302,6 +302,61 @@ static void test_migrate_state(void)
     rmdir(dir);
 }
 
+/* The shutdown state of the device-state file @path */
+static void check_state_file(const char *path, bool armed, uint64_t dirty)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) err = NULL;
+
+    g_assert_true(g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE,
+                                            &err));
+    g_assert_cmpint(g_key_file_get_boolean(kf, "shutdown", "armed", NULL),
+                    ==, armed);
+    g_assert_cmpuint(g_key_file_get_uint64(kf, "shutdown", "dirty-count",
+                                           NULL), ==, dirty);
+}
+
+/*
+ * The device-state file, which both hosts reach: the destination does
+ * not take the migration for a dirty shutdown, and the source's exit
+ * after the migration does not overwrite what the destination wrote.
+ */
+static void test_migrate_device_state(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *file = mig_file(&dir);
+    g_autofree char *state = g_build_filename(dir, "t3-state", NULL);
+    g_autofree char *opts = g_strdup_printf(",device-state=%s", state);
+    g_autofree char *args = t3_args(opts);
+    uint8_t dirty = 1, out[64];
+    uint32_t len;
+    T3 t, d;
+
+    t3_start_opts(&t, false, opts);
+    /* Set Shutdown State (4204h): dirty, as Linux does for pmem */
+    g_assert_cmphex(mbox_send(&t, 0x4204, &dirty, 1, out, sizeof(out),
+                              &len), ==, RC_SUCCESS);
+    check_state_file(state, true, 0);
+    mig_save(t.qts, file);
+
+    d = t;
+    d.qts = mig_move(args, file, t.qts);
+    check_state_file(state, true, 0);
+    qtest_quit(t.qts);
+    /* the source is gone: the destination's state is still the file's */
+    check_state_file(state, true, 0);
+    /* Get Health Info (4200h): no dirty shutdown (bytes 6..9) */
+    g_assert_cmphex(mbox_send(&d, 0x4200, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(ldl_le_p(out + 6), ==, 0);
+    qtest_quit(d.qts);
+    /* the destination's clean exit */
+    check_state_file(state, false, 0);
+    unlink(state);
+    unlink(file);
+    rmdir(dir);
+}
+
 /* Sanitize runs for ten minutes: it goes on on the destination */
 static void test_migrate_background(void)
 {
@@ -1101,6 +1156,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl-migrate/state", test_migrate_state);
+    qtest_add_func("/cxl-migrate/device-state", test_migrate_device_state);
     qtest_add_func("/cxl-migrate/background", test_migrate_background);
     qtest_add_func("/cxl-migrate/corrupt", test_migrate_corrupt);
     qtest_add_func("/cxl-migrate/switch", test_migrate_switch);

@@ -180,6 +180,9 @@ struct CXLType3Dev {
     bool shutdown_dirty;        /* Set Shutdown State */
     char *state_file;           /* device-state property (cxl-type3-state.c) */
     Notifier state_exit;
+    NotifierWithReturn state_migration;
+    VMChangeStateEntry *state_vmse;
+    bool state_handed_over;     /* migrated: the destination owns the file */
     CXLHealth health;
     CXLAlertConfig alerts;
 
@@ -222,6 +225,7 @@ static inline CXLCCI *cxl_type3_fm_cci(CXLType3Dev *ct3)
  */
 bool cxl_type3_state_load(CXLType3Dev *ct3, Error **errp);
 void cxl_type3_state_save(CXLType3Dev *ct3);
+void cxl_type3_state_loaded(CXLType3Dev *ct3);
 void cxl_type3_state_init(CXLType3Dev *ct3);
 void cxl_type3_state_cleanup(CXLType3Dev *ct3);
 
