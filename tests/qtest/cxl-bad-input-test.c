@@ -713,6 +713,67 @@ static void test_mbox_type3_sanitizing(void)
     t3_stop(&t);
 }
 
+/* @len bytes of @path from offset @off: all @byte */
+static bool file_is(const char *path, off_t off, size_t len, uint8_t byte)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    int fd = open(path, O_RDONLY);
+    bool same;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(pread(fd, buf, len, off), ==, len);
+    close(fd);
+    same = buf[0] == byte && !memcmp(buf, buf + 1, len - 1);
+    return same;
+}
+
+static void file_fill(const char *path, off_t off, size_t len, uint8_t byte)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    int fd = open(path, O_WRONLY);
+
+    memset(buf, byte, len);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(pwrite(fd, buf, len, off), ==, len);
+    close(fd);
+}
+
+/*
+ * The same with the device locked (a user passphrase set, then a reset):
+ * every return code is the spec's, nothing the sweep sends (Sanitize,
+ * Secure Erase, Passphrase Secure Erase, Unlock, Set Passphrase with
+ * passphrases of zero and all-one bytes) unlocks or erases anything, and
+ * the data in the (file) backends is still there.
+ */
+static void test_mbox_type3_locked(void)
+{
+    uint32_t state;
+    unsigned n;
+    Mbox m;
+    T3 t;
+
+    t3_start_opts(&t, true, ",sanitize-ms=100");
+    file_fill(t.vfile, 0, 64 * KiB, 0xa5);
+    file_fill(t.pfile, 256 * MiB, 64 * KiB, 0x5a);
+    g_assert_cmphex(sec_set(&t, PASS_USER, 0, 0x3c), ==, RC_SUCCESS);
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    g_assert_cmphex(sec_state(&t) & SEC_LOCKED, ==, SEC_LOCKED);
+    m = (Mbox) { t.qts, t.mbox, t.payload_max, "cxl-type3 (locked)" };
+    g_assert_cmpuint(sweep_cel(&m, &n), ==, 0);
+    state = sec_state(&t);
+    g_assert_cmphex(state & (SEC_USER_SET | SEC_LOCKED), ==,
+                    SEC_USER_SET | SEC_LOCKED);
+    g_assert_true(file_is(t.vfile, 0, 64 * KiB, 0xa5));
+    g_assert_true(file_is(t.pfile, 256 * MiB, 64 * KiB, 0x5a));
+    /* the right passphrase still unlocks it (after a reset: tries) */
+    qtest_system_reset(t.qts);
+    platform_init(&t);
+    g_assert_cmphex(sec_unlock(&t, 0x3c), ==, RC_SUCCESS);
+    g_assert_cmphex(sec_state(&t) & SEC_LOCKED, ==, 0);
+    t3_stop(&t);
+}
+
 static void test_mbox_switch(void)
 {
     Mbox m;
@@ -734,6 +795,8 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl-bad-input/mbox/type3", test_mbox_type3);
     qtest_add_func("/cxl-bad-input/mbox/type3-sanitizing",
                    test_mbox_type3_sanitizing);
+    qtest_add_func("/cxl-bad-input/mbox/type3-locked",
+                   test_mbox_type3_locked);
     qtest_add_func("/cxl-bad-input/mbox/switch", test_mbox_switch);
     return g_test_run();
 }
