@@ -388,6 +388,91 @@ static void test_ld_fam_cel(void)
     sw_stop(&s);
 }
 
+#define RC_MAX              0x1e    /* Invalid Extent List, the last */
+
+/*
+ * Bad input through the tunnels: every LD-FAM opcode, and Identify and
+ * Identify Memory Device on each LD's CCI through the nested tunnel, with
+ * payloads of zero and of all-one bytes (every reserved bit set) of many
+ * lengths. The tunnels carry them and their replies well formed (fam()
+ * checks both), every return code is one the spec defines, and the MLD
+ * still answers. Malformed tunnel requests to the switch's CCI (a port
+ * that is no MLD, a Command Size that disagrees with the payload, a
+ * message shorter than its header) get Invalid Input or Invalid Payload
+ * Length; a message whose own length field disagrees gets a response
+ * with Invalid Payload Length (hw/cxl/cxl-switch-cci.c).
+ */
+static void test_ld_fam_bad_input(void)
+{
+    static const uint32_t lens[] = {
+        0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 20, 24, 31, 32, 33, 36, 63,
+        64, 65, 68, 80, 128,
+    };
+    static const uint16_t ld_ops[] = { OP_IDENTIFY, OP_IDENTIFY_MEMDEV };
+    g_autofree uint8_t *out = NULL;
+    uint8_t in[128], req[64];
+    unsigned failed = 0;
+    uint32_t out_len;
+    uint16_t rc;
+    Sw s;
+    Rsp r;
+
+    start(&s);
+    out = g_malloc(s.payload_max);
+    for (int ld = -1; ld < 2; ld++) {
+        unsigned nops = ld < 0 ? ARRAY_SIZE(ld_fam_ops) : ARRAY_SIZE(ld_ops);
+
+        for (unsigned i = 0; i < nops; i++) {
+            uint16_t op = ld < 0 ? ld_fam_ops[i].opcode : ld_ops[i];
+
+            for (int fill = 0; fill < 0x100; fill += 0xff) {
+                for (unsigned k = 0; k < ARRAY_SIZE(lens); k++) {
+                    memset(in, fill, lens[k]);
+                    rc = fam(&s, ld, op, in, lens[k], &r);
+                    if (rc > RC_MAX) {
+                        g_test_message("FAIL LD %d %04xh, %u bytes of %02x: "
+                                       "rc %02x", ld, op, lens[k], fill, rc);
+                        failed++;
+                    }
+                }
+            }
+        }
+    }
+    g_assert_cmpuint(failed, ==, 0);
+
+    /* a port that is no MLD's; port 5 with lengths that disagree */
+    memset(req, 0, sizeof(req));
+    sw_make_msg(req + TUNNEL_HDR, 0x12, OP_IDENTIFY, NULL, 0);
+    req[0] = 0xff;
+    stw_le_p(req + 2, MSG_HDR);
+    rc = sw_cci_send(&s, OP_TUNNEL, req, TUNNEL_HDR + MSG_HDR, out,
+                     s.payload_max, &out_len);
+    g_assert_true(rc == RC_INVALID_INPUT);
+    req[0] = MLD_PORT;
+    stw_le_p(req + 2, MSG_HDR + 8);             /* more than follows */
+    rc = sw_cci_send(&s, OP_TUNNEL, req, TUNNEL_HDR + MSG_HDR, out,
+                     s.payload_max, &out_len);
+    g_assert_true(rc == RC_INVALID_INPUT || rc == RC_PAYLOAD_LEN);
+    stw_le_p(req + 2, MSG_HDR - 4);             /* a cut header */
+    rc = sw_cci_send(&s, OP_TUNNEL, req, TUNNEL_HDR + MSG_HDR - 4, out,
+                     s.payload_max, &out_len);
+    g_assert_true(rc == RC_INVALID_INPUT || rc == RC_PAYLOAD_LEN);
+    stw_le_p(req + 2, MSG_HDR);
+    /* the message's own length disagrees: its response says so */
+    req[TUNNEL_HDR + 5] = 40;
+    rc = sw_cci_send(&s, OP_TUNNEL, req, TUNNEL_HDR + MSG_HDR, out,
+                     s.payload_max, &out_len);
+    g_assert_cmphex(rc, ==, RC_SUCCESS);
+    g_assert_cmpuint(out_len, >=, TUNNEL_HDR + MSG_HDR);
+    g_assert_cmphex(lduw_le_p(out + TUNNEL_HDR + 8), ==, RC_PAYLOAD_LEN);
+
+    /* all is still well */
+    g_assert_cmphex(fam(&s, -1, OP_IDENTIFY, NULL, 0, &r), ==, RC_SUCCESS);
+    g_assert_cmphex(fam(&s, 1, OP_IDENTIFY_MEMDEV, NULL, 0, &r), ==,
+                    RC_SUCCESS);
+    sw_stop(&s);
+}
+
 /* ---- VCSs and binding ---- */
 
 /* Get Virtual CXL Switch Info of VCS 0 and 1: checks, and VCS 1's vPPB */
@@ -794,6 +879,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/mld/ld-info-alloc", test_ld_info_alloc);
     qtest_add_func("/cxl/mld/qos", test_qos);
     qtest_add_func("/cxl/mld/ld-fam-cel", test_ld_fam_cel);
+    qtest_add_func("/cxl/mld/ld-fam-bad-input", test_ld_fam_bad_input);
     qtest_add_func("/cxl/mld/vcs-bind", test_vcs_bind);
     qtest_add_func("/cxl/mld/ld-io", test_ld_io);
     qtest_add_func("/cxl/mld/qmp", test_qmp);
