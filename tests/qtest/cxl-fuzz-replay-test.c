@@ -17,6 +17,8 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bswap.h"
 #include "libqtest.h"
 #include "cxl-qtest.h"
 #include "fuzz/cxl-fuzz-ops.h"
@@ -176,11 +178,73 @@ static void test_route(void)
     qtest_quit(qts);
 }
 
+/* Run @data (one structured command); its return code, output */
+static uint16_t run_struct(CXLFuzz *f, const uint8_t *data, size_t len,
+                           const uint8_t **out, uint32_t *out_len)
+{
+    cxl_fuzz_run(f, data, len);
+    return cxl_fuzz_last_reply(f, out, out_len);
+}
+
+/*
+ * The structured commands (operation bytes F0h-FFh) build payloads a
+ * device takes: through the switch CCI's tunnel the FM offers an extent
+ * of the DCD below port 5 (Initiate Dynamic Capacity Add, prescriptive),
+ * the host accepts it on that device's mailbox (Add Dynamic Capacity
+ * Response) and its extent list holds it; poison injected in range is
+ * listed, and cleared.
+ */
+static void test_structured(void)
+{
+    /* FEh: the FM's add; pick, device, host, policy, region, length DPA
+     * (sel, v16), length, tag, one extent (sel, v16, length, tag), msg tag */
+    static const uint8_t fm_add[] = {
+        0xfe, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0,
+    };
+    /*
+     * FBh on mailbox 1 (t3b; the mailboxes in scan order: t3a, t3b, the
+     * switch CCI, t3c): one updated extent at region 0's start
+     */
+    static const uint8_t accept[] = { 0xfb, 1, 1, 0, 0, 0, 0, 0 };
+    /* FAh on t3b: Get DC Extent List, up to 8 from index 0 */
+    static const uint8_t list[] = { 0xfa, 1, 8, 0 };
+    /* F1h/F0h/F2h on mailbox 0 (t3a): poison at 64 KiB; 1026 lines */
+    static const uint8_t inject[] = { 0xf1, 0, 0, 1, 0 };
+    static const uint8_t plist[] = { 0xf0, 0, 0, 0, 0, 0x01, 0x04 };
+    static const uint8_t clear[] = { 0xf2, 0, 0, 1, 0 };
+    QTestState *qts;
+    CXLFuzz *f = start(&qts);
+    const uint8_t *out;
+    uint32_t len;
+
+    cxl_fuzz_reinit(f);
+    g_snprintf(current, sizeof(current), "structured commands");
+    g_assert_cmphex(run_struct(f, fm_add, sizeof(fm_add), &out, &len), ==, 0);
+    g_assert_cmphex(run_struct(f, accept, sizeof(accept), &out, &len), ==, 0);
+    g_assert_cmphex(run_struct(f, list, sizeof(list), &out, &len), ==, 0);
+    g_assert_cmpuint(len, >=, 16 + 40);
+    g_assert_cmpuint(ldl_le_p(out), ==, 1);             /* returned */
+    g_assert_cmpuint(ldl_le_p(out + 4), ==, 1);         /* total */
+
+    g_assert_cmphex(run_struct(f, inject, sizeof(inject), &out, &len), ==, 0);
+    g_assert_cmphex(run_struct(f, plist, sizeof(plist), &out, &len), ==, 0);
+    g_assert_cmpuint(len, >=, 0x20 + 16);
+    g_assert_cmpuint(lduw_le_p(out + 0x0a), ==, 1);     /* records */
+    g_assert_cmphex(ldq_le_p(out + 0x20) & ~0x3full, ==, 64 * KiB);
+    g_assert_cmphex(run_struct(f, clear, sizeof(clear), &out, &len), ==, 0);
+    g_assert_cmphex(run_struct(f, plist, sizeof(plist), &out, &len), ==, 0);
+    g_assert_cmpuint(lduw_le_p(out + 0x0a), ==, 0);
+    current[0] = 0;
+    cxl_fuzz_free(f);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_abrt_handler(name_input, NULL);
     qtest_add_func("/cxl-fuzz-replay/route", test_route);
+    qtest_add_func("/cxl-fuzz-replay/structured", test_structured);
     qtest_add_func("/cxl-fuzz-replay/corpus", test_corpus);
     qtest_add_func("/cxl-fuzz-replay/random", test_random);
     return g_test_run();

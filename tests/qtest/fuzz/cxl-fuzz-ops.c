@@ -3,7 +3,9 @@
  *
  * Input format: a sequence of operations, each an operation byte followed
  * by its arguments (little endian; missing bytes read as zero, so every
- * input is valid). Register layouts are Linux's (drivers/cxl/cxl.h,
+ * input is valid). Operation bytes F0h-FFh are mailbox commands with
+ * structured payloads (op_struct()); the others, taken modulo OP_MAX, the
+ * register-level operations. Register layouts are Linux's (drivers/cxl/cxl.h,
  * cxlpci.h, cxlmem.h, drivers/pci/doe.c, include/uapi/linux/pci_regs.h).
  *
  * Copyright (c) 2026 The CXL QEMU developers
@@ -20,6 +22,8 @@
 #define MAX_DVSECS      12
 #define MAX_DOES        4
 #define MAX_CEL         256
+#define MAX_DC          8
+#define MAX_FEATS       8
 #define HB              0           /* function 0: the host bridge */
 #define COMP_SIZE       0x10000     /* a component register block */
 #define CM              0x1000      /* its CXL.cache/mem capabilities */
@@ -60,6 +64,13 @@ typedef struct Fn {
     unsigned nr_doe;
     uint16_t cel[MAX_CEL];      /* opcodes of its Command Effects Log */
     unsigned nr_cel;
+    /* a memory device's, from its mailbox at set-up (structured payloads) */
+    uint64_t capacity;          /* bytes, static capacity */
+    uint32_t lsa_size;
+    uint64_t dc_base[MAX_DC], dc_len[MAX_DC], dc_block[MAX_DC];
+    unsigned nr_dc;
+    uint8_t feat[MAX_FEATS][16];    /* UUIDs of its supported features */
+    unsigned nr_feat;
 } Fn;
 
 typedef struct CfgWrite {
@@ -81,6 +92,10 @@ struct CXLFuzz {
     unsigned cfg_fn[MAX_FNS], nr_cfg;
     unsigned ep_fn[MAX_FNS], nr_ep;     /* endpoints with HDM decoders */
     GArray *setup;                      /* firmware's config writes */
+    /* the reply to the last structured command (a tunnel's: the inner) */
+    uint16_t last_rc;
+    uint8_t *last_out;
+    uint32_t last_len;
 };
 
 /* ---- input ---- */
@@ -420,6 +435,60 @@ static void read_cel(CXLFuzz *f, Fn *fn)
     }
 }
 
+static bool has_op(Fn *fn, uint16_t op)
+{
+    for (unsigned i = 0; i < fn->nr_cel; i++) {
+        if (fn->cel[i] == op) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * What structured payloads need of a memory device: its capacity and LSA
+ * size (Identify Memory Device), its dynamic capacity regions (Get DC
+ * Config) and the UUIDs of its features (Get Supported Features)
+ */
+static void read_memdev(CXLFuzz *f, Fn *fn)
+{
+    g_autofree uint8_t *buf = g_malloc0(fn->payload_max);
+    uint8_t in[8] = { 0 };
+    uint32_t olen;
+
+    if (has_op(fn, 0x4000) &&
+        !mbox_cmd(f, fn, 0x4000, NULL, 0, 0, buf, fn->payload_max, &olen) &&
+        olen >= 0x3c) {
+        fn->capacity = ldq_le_p(buf + 0x10) * 256 * MiB;
+        fn->lsa_size = ldl_le_p(buf + 0x38);
+    }
+    in[0] = MAX_DC;
+    if (has_op(fn, 0x4800) &&
+        !mbox_cmd(f, fn, 0x4800, in, 2, 2, buf, fn->payload_max, &olen) &&
+        olen >= 8) {
+        for (unsigned r = 0; r < MIN(buf[1], MAX_DC) &&
+             8 + 0x28 * (r + 1) <= olen; r++) {
+            const uint8_t *e = buf + 8 + 0x28 * r;
+
+            fn->dc_base[r] = ldq_le_p(e);
+            fn->dc_len[r] = ldq_le_p(e + 16);
+            fn->dc_block[r] = MAX(ldq_le_p(e + 24), 64);
+            fn->nr_dc = r + 1;
+        }
+    }
+    stl_le_p(in, fn->payload_max);
+    stl_le_p(in + 4, 0);
+    if (has_op(fn, 0x0500) &&
+        !mbox_cmd(f, fn, 0x0500, in, 8, 8, buf, fn->payload_max, &olen) &&
+        olen >= 8) {
+        for (unsigned k = 0; k < MIN(lduw_le_p(buf), MAX_FEATS) &&
+             8 + 48 * (k + 1) <= olen; k++) {
+            memcpy(fn->feat[k], buf + 8 + 48 * k, 16);
+            fn->nr_feat = k + 1;
+        }
+    }
+}
+
 CXLFuzz *cxl_fuzz_new(QTestState *qts, uint64_t hb_regs, uint64_t window)
 {
     CXLFuzz *f = g_new0(CXLFuzz, 1);
@@ -483,6 +552,7 @@ CXLFuzz *cxl_fuzz_new(QTestState *qts, uint64_t hb_regs, uint64_t window)
                 1u << MIN(qtest_readl(qts, fn->mbox + MBOX_CAPS) & 0x1f, 20);
             f->mbox_fn[f->nr_mbox++] = i;
             read_cel(f, fn);
+            read_memdev(f, fn);
         }
     }
     return f;
@@ -529,6 +599,7 @@ char *cxl_fuzz_describe(CXLFuzz *f)
 
 void cxl_fuzz_free(CXLFuzz *f)
 {
+    g_free(f->last_out);
     g_array_free(f->setup, true);
     g_free(f);
 }
@@ -918,6 +989,292 @@ static void op_mem_enable(CXLFuzz *f, In *in)
     }
 }
 
+/* ---- structured payloads (operation bytes F0h-FFh) ---- */
+
+/*
+ * A DPA of @fn for a command: mostly in its capacity and 64-byte aligned,
+ * sometimes at or near its end, sometimes anything
+ */
+static uint64_t fz_dpa(Fn *fn, In *in)
+{
+    uint8_t sel = get8(in);
+    uint64_t v = get16(in), cap = MAX(fn->capacity, 64);
+
+    switch (sel & 3) {
+    case 0:
+    case 1:
+        return (v * 64 * KiB + (sel >> 2) * 64) % cap;
+    case 2:
+        return cap - 64 * (v % 4);
+    default:
+        return v | get(in, 6) << 16;
+    }
+}
+
+/* A DPA in one of @fn's dynamic capacity regions, block aligned mostly */
+static uint64_t fz_dc_dpa(Fn *fn, In *in, uint64_t *block)
+{
+    uint8_t sel = get8(in);
+    uint16_t v = get16(in);
+    unsigned r;
+
+    if (!fn->nr_dc) {
+        *block = 2 * MiB;
+        return fz_dpa(fn, in);
+    }
+    r = sel % fn->nr_dc;
+    *block = fn->dc_block[r];
+    return fn->dc_base[r] +
+           (v % MAX(fn->dc_len[r] / *block, 1)) * *block +
+           (sel & 0x80 ? 64 : 0);
+}
+
+/* @n bytes of the input into @p */
+static void fz_bytes(In *in, uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        p[i] = get8(in);
+    }
+}
+
+/* A feature UUID of @fn's list, or (sometimes) any */
+static void fz_feature(Fn *fn, In *in, uint8_t *uuid)
+{
+    uint8_t sel = get8(in);
+
+    if (fn->nr_feat && !(sel & 0x80)) {
+        memcpy(uuid, fn->feat[sel % fn->nr_feat], 16);
+    } else {
+        fz_bytes(in, uuid, 16);
+    }
+}
+
+/*
+ * @n DC extents (CXLDCExtentRaw, 40 bytes: DPA, length, tag, sequence)
+ * or, @updated, Updated Extents (24 bytes: DPA, length) into @p
+ */
+static size_t fz_extents(Fn *fn, In *in, uint8_t *p, unsigned n,
+                         bool updated)
+{
+    size_t sz = updated ? 24 : 40;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t block, dpa = fz_dc_dpa(fn, in, &block);
+
+        memset(p + sz * i, 0, sz);
+        stq_le_p(p + sz * i, dpa);
+        stq_le_p(p + sz * i + 8, (get8(in) % 4 + 1) * block);
+        if (!updated) {
+            p[sz * i + 16] = get8(in);          /* tag */
+        }
+    }
+    return sz * n;
+}
+
+/* The switch CCI function that can tunnel, the function with a DC FM */
+static Fn *fz_tunnel(CXLFuzz *f, In *in, uint8_t *port, Fn **dev)
+{
+    unsigned cand[MAX_FNS], n = 0;
+    Fn *cci = NULL;
+
+    for (unsigned i = 0; i < f->nr_mbox; i++) {
+        if (has_op(&f->fn[f->mbox_fn[i]], 0x5300)) {
+            cci = &f->fn[f->mbox_fn[i]];
+        }
+    }
+    if (!cci) {
+        return NULL;
+    }
+    /* below a downstream port of the switch whose upstream port has it */
+    for (unsigned i = 0; i < f->nr_fn; i++) {
+        Fn *fn = &f->fn[i];
+        Fn *dsp = fn->parent > HB ? &f->fn[fn->parent] : NULL;
+
+        if (fn->nr_dc && dsp && dsp->parent > HB &&
+            f->fn[dsp->parent].bus == cci->bus) {
+            cand[n++] = i;
+        }
+    }
+    if (!n) {
+        return NULL;
+    }
+    *dev = &f->fn[cand[get8(in) % n]];
+    *port = f->fn[(*dev)->parent].port;
+    return cci;
+}
+
+enum {
+    ST_POISON_LIST, ST_INJECT_POISON, ST_CLEAR_POISON, ST_SCAN_CAPS,
+    ST_SCAN_MEDIA, ST_GET_LSA, ST_SET_LSA, ST_GET_FEATURE, ST_SET_FEATURE,
+    ST_DC_CONFIG, ST_DC_EXTENTS, ST_DC_ADD_RSP, ST_DC_RELEASE, ST_MEDIA_OPS,
+    ST_FM_DC_ADD, ST_FM_DC_RELEASE,
+};
+
+/*
+ * A mailbox command whose payload is built from the input with fields a
+ * device checks in range (DPAs in its capacity, block-aligned extents in
+ * its DC regions, feature UUIDs it has, LSA offsets): the fuzzer reaches
+ * the code behind the parsers. @k picks the command. The FM commands go
+ * through the switch CCI's tunnel to a DCD below a downstream port.
+ */
+static void op_struct(CXLFuzz *f, In *in, unsigned k)
+{
+    Fn *fn = pick(f, f->mbox_fn, f->nr_mbox, in);
+    g_autofree uint8_t *out = NULL;
+    uint8_t p[512] = { 0 };
+    size_t n = 0;
+    uint16_t op = 0;
+    unsigned cnt;
+
+    if (!fn) {
+        return;
+    }
+    switch (k) {
+    case ST_POISON_LIST:
+    case ST_SCAN_CAPS:
+    case ST_SCAN_MEDIA:
+        op = k == ST_POISON_LIST ? 0x4300 : k == ST_SCAN_CAPS ? 0x4303 : 0x4304;
+        stq_le_p(p, fz_dpa(fn, in));
+        stq_le_p(p + 8, get16(in) % 4096 + (k == ST_SCAN_CAPS ? 0 : 1));
+        p[16] = get8(in);                       /* Scan Media flags */
+        n = k == ST_SCAN_MEDIA ? 17 : 16;
+        break;
+    case ST_INJECT_POISON:
+    case ST_CLEAR_POISON:
+        op = k == ST_INJECT_POISON ? 0x4301 : 0x4302;
+        stq_le_p(p, fz_dpa(fn, in));
+        n = 8;
+        if (k == ST_CLEAR_POISON) {
+            fz_bytes(in, p + 8, 64);
+            n = 72;
+        }
+        break;
+    case ST_GET_LSA:
+    case ST_SET_LSA:
+        op = k == ST_GET_LSA ? 0x4102 : 0x4103;
+        stl_le_p(p, get16(in) % (fn->lsa_size + 64));
+        cnt = get8(in) % 128;
+        if (k == ST_GET_LSA) {
+            stl_le_p(p + 4, cnt);
+            n = 8;
+        } else {
+            fz_bytes(in, p + 8, cnt);
+            n = 8 + cnt;
+        }
+        break;
+    case ST_GET_FEATURE:
+        op = 0x0501;
+        fz_feature(fn, in, p);
+        stw_le_p(p + 16, get8(in) % 64);        /* offset */
+        stw_le_p(p + 18, get8(in));             /* count */
+        p[20] = get8(in) % 4;                   /* selection */
+        n = 21;
+        break;
+    case ST_SET_FEATURE:
+        op = 0x0502;
+        fz_feature(fn, in, p);
+        stl_le_p(p + 16, get8(in) % 8);         /* transfer action... */
+        stw_le_p(p + 20, get8(in) % 64);        /* offset */
+        p[22] = get8(in) % 4;                   /* version */
+        cnt = get8(in) % 48;
+        fz_bytes(in, p + 32, cnt);
+        n = 32 + cnt;
+        break;
+    case ST_DC_CONFIG:
+        op = 0x4800;
+        p[0] = get8(in) % 10;
+        p[1] = get8(in) % 10;
+        n = 2;
+        break;
+    case ST_DC_EXTENTS:
+        op = 0x4801;
+        stl_le_p(p, get8(in));
+        stl_le_p(p + 4, get8(in) % 16);
+        n = 8;
+        break;
+    case ST_DC_ADD_RSP:
+    case ST_DC_RELEASE:
+        op = k == ST_DC_ADD_RSP ? 0x4802 : 0x4803;
+        cnt = get8(in) % 5;
+        stl_le_p(p, cnt);
+        p[4] = get8(in) & 3;                    /* More, ... */
+        n = 8 + fz_extents(fn, in, p + 8, cnt, true);
+        break;
+    case ST_MEDIA_OPS:
+        op = 0x4402;
+        p[0] = get8(in) % 3;                    /* class */
+        p[1] = get8(in) % 3;                    /* subclass */
+        cnt = get8(in) % 4;
+        stl_le_p(p + 4, cnt);
+        if (p[0] == 0) {                        /* discovery */
+            stw_le_p(p + 8, get8(in) % 8);
+            stw_le_p(p + 10, get8(in) % 8);
+            n = 12;
+            break;
+        }
+        for (unsigned i = 0; i < cnt; i++) {
+            stq_le_p(p + 8 + 16 * i, fz_dpa(fn, in) & ~(uint64_t)63);
+            stq_le_p(p + 16 + 16 * i, (get8(in) % 16 + 1) * 64);
+        }
+        n = 8 + 16 * cnt;
+        break;
+    case ST_FM_DC_ADD:
+    case ST_FM_DC_RELEASE: {
+        /* Initiate Dynamic Capacity Add/Release in a Tunnel Management
+         * Command (tunnel header, CCI message header, payload) */
+        uint8_t *m = p + 4, *q = p + 16, port = 0;
+        Fn *dev = NULL;
+        uint64_t block;
+
+        fn = fz_tunnel(f, in, &port, &dev);
+        if (!fn) {
+            return;
+        }
+        stw_le_p(q, get8(in) & 0x80 ? get8(in) : 0);    /* host */
+        q[2] = get8(in) % (k == ST_FM_DC_ADD ? 5 : 64);   /* policy/flags */
+        q[3] = get8(in) % MAX(dev->nr_dc, 1);           /* region */
+        fz_dc_dpa(dev, in, &block);
+        stq_le_p(q + 4, (get8(in) % 4 + 1) * block);    /* length */
+        q[12] = get8(in);                               /* tag */
+        cnt = get8(in) % 4;
+        stl_le_p(q + 28, cnt);
+        cnt = 32 + fz_extents(dev, in, q + 32, cnt, false);
+        op = k == ST_FM_DC_ADD ? 0x5604 : 0x5605;
+        m[1] = get8(in);                                /* tag */
+        stw_le_p(m + 3, op);
+        m[5] = cnt;
+        m[6] = cnt >> 8;
+        p[0] = port;
+        stw_le_p(p + 2, 12 + cnt);
+        op = 0x5300;
+        n = 4 + 12 + cnt;
+        break;
+    }
+    default:
+        return;
+    }
+    out = g_malloc0(fn->payload_max);
+    f->last_rc = mbox_cmd(f, fn, op, p, MIN(n, fn->payload_max), n, out,
+                          fn->payload_max, &f->last_len);
+    f->last_len = MIN(f->last_len, fn->payload_max);
+    if (op == 0x5300 && !f->last_rc && f->last_len >= 4 + 12) {
+        /* the response message in the tunnel's output */
+        f->last_rc = lduw_le_p(out + 4 + 8);
+        f->last_len = MIN(ldl_le_p(out + 4 + 5) & 0x1fffff,
+                          f->last_len - 16);
+        memmove(out, out + 16, f->last_len);
+    }
+    g_free(f->last_out);
+    f->last_out = g_steal_pointer(&out);
+}
+
+uint16_t cxl_fuzz_last_reply(CXLFuzz *f, const uint8_t **out, uint32_t *len)
+{
+    *out = f->last_out;
+    *len = f->last_out ? f->last_len : 0;
+    return f->last_rc;
+}
+
 static void op_mmio_burst(CXLFuzz *f, In *in)
 {
     uint64_t a;
@@ -941,7 +1298,14 @@ void cxl_fuzz_run(CXLFuzz *f, const uint8_t *data, size_t len)
 
     /* every input ends with the clock run on, so timers fire */
     while (in.n && nr_ops++ < 512) {
-        uint8_t op = get8(&in) % OP_MAX;
+        uint8_t op = get8(&in);
+
+        if (op >= 0xf0) {
+            /* (F0h-FFh: added later; below, the first operations) */
+            op_struct(f, &in, op & 0xf);
+            continue;
+        }
+        op %= OP_MAX;
         uint64_t a;
         unsigned size, off;
         Fn *fn;

@@ -22,8 +22,9 @@
  * The topology (q35): a pxb-cxl host bridge (bus 12) with two root ports;
  * below rp0 a switch (cxl-upstream with its cxl-switch-mailbox-cci as
  * function 1, downstream ports 3 and 5) with a volatile cxl-type3 below
- * port 3 and a persistent one with a label storage area below port 5;
- * below rp1 a cxl-type3 with volatile and dynamic capacity. One 4 GiB
+ * port 3 and a persistent one with a label storage area and dynamic
+ * capacity below port 5 (its FM CCI reached through the switch CCI's
+ * tunnel); below rp1 a cxl-type3 with volatile and dynamic capacity. One 4 GiB
  * fixed memory window on the host bridge. RAM backends only: nothing on
  * disk.
  */
@@ -35,6 +36,7 @@
     "-object memory-backend-ram,id=cxlfz-lsa0,size=1M " \
     "-object memory-backend-ram,id=cxlfz-vmem1,size=256M " \
     "-object memory-backend-ram,id=cxlfz-dc0,size=512M " \
+    "-object memory-backend-ram,id=cxlfz-dc1,size=512M " \
     "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 " \
     "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 " \
     "-device cxl-rp,port=1,bus=cxl.1,id=rp1,chassis=0,slot=3 " \
@@ -44,7 +46,8 @@
     "-device cxl-downstream,port=5,bus=us0,id=ds5,chassis=0,slot=5 " \
     "-device cxl-type3,bus=ds3,volatile-memdev=cxlfz-vmem0,id=t3a,sn=1 " \
     "-device cxl-type3,bus=ds5,persistent-memdev=cxlfz-pmem0," \
-    "lsa=cxlfz-lsa0,id=t3b,sn=2 " \
+    "lsa=cxlfz-lsa0,volatile-dc-memdev=cxlfz-dc1,num-dc-regions=2," \
+    "id=t3b,sn=2 " \
     "-device cxl-type3,bus=rp1,volatile-memdev=cxlfz-vmem1," \
     "volatile-dc-memdev=cxlfz-dc0,num-dc-regions=2,id=t3c,sn=3 "
 
@@ -68,6 +71,13 @@ void cxl_fuzz_reinit(CXLFuzz *f);
 
 /* Run the operations that @data encodes */
 void cxl_fuzz_run(CXLFuzz *f, const uint8_t *data, size_t len);
+
+/*
+ * The return code and output of the last structured mailbox command
+ * (operation bytes F0h-FFh; for a tunnelled one, the inner command's)
+ */
+uint16_t cxl_fuzz_last_reply(CXLFuzz *f, const uint8_t **out,
+                             uint32_t *len);
 
 /* A line per function found (for logs) */
 char *cxl_fuzz_describe(CXLFuzz *f);
