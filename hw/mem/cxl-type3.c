@@ -22,13 +22,14 @@
  * makes any endpoint on a root bus one) without BAR 0 and without a
  * register locator entry for its component registers, which the RCH maps
  * behind its upstream port RCRB (hw/pci-bridge/cxl-host-bridge.c). They
- * keep their HDM decoder capability, which stays disabled: Linux 7.3
- * takes an RCD's component registers from the RCRB and refuses an
- * endpoint whose component registers lack one ("HDM decoder registers not
- * found", devm_cxl_setup_hdm()); with HDM Decoder Enable clear and
- * Mem_Enable set it emulates decoders from the DVSEC range registers,
- * which are what decodes (firmware sets them: -machine cxl-region.N with
- * the RCD as target, hw/cxl/cxl-fw-region.c). An RCD has no dynamic
+ * keep their HDM decoder capability, disabled at reset: Linux 7.3 takes
+ * an RCD's component registers from the RCRB and refuses an endpoint
+ * whose component registers lack one ("HDM decoder registers not found",
+ * devm_cxl_setup_hdm()). With HDM Decoder Enable clear and Mem_Enable set
+ * it emulates decoders from the DVSEC range registers, which are what
+ * decodes then (firmware sets them: -machine cxl-region.N with the RCD as
+ * target, hw/cxl/cxl-fw-region.c); with both clear it enables the HDM
+ * decoders and uses them like any endpoint's. An RCD has no dynamic
  * capacity, logical devices or Back-Invalidate (CXL 1.1 has none).
  * The PCIe link (Link Capabilities and Status) reports the x-speed and
  * x-width properties; x-256b-flit sets Flit Mode Supported, and Flit Mode
