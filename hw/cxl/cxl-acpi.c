@@ -40,6 +40,7 @@ enum {
 };
 
 #define CHBS_LENGTH             32
+#define CHBS_VERSION_CXL11      0       /* RCRBs of an RCH */
 #define CHBS_VERSION_CXL20      1       /* CHBCR, not an RCRB */
 #define CFMWS_BASE_LENGTH       36
 #define CFMWS_ARITH_MODULO      0
@@ -138,10 +139,13 @@ static void cedt_chbs(GArray *t, CXLHostBridge *hb)
     build_append_int_noprefix(t, 0, 1);                 /* reserved */
     build_append_int_noprefix(t, CHBS_LENGTH, 2);
     build_append_int_noprefix(t, cxl_host_bridge_uid(hb), 4);
-    build_append_int_noprefix(t, CHBS_VERSION_CXL20, 4);
+    /* an RCH: CXL 1.1, the base of its downstream and upstream RCRBs */
+    build_append_int_noprefix(t, hb->rch ? CHBS_VERSION_CXL11
+                                         : CHBS_VERSION_CXL20, 4);
     build_append_int_noprefix(t, 0, 4);                 /* reserved */
     build_append_int_noprefix(t, cxl_host_bridge_regs_addr(hb), 8);
-    build_append_int_noprefix(t, CXL_CHBCR_SIZE, 8);
+    build_append_int_noprefix(t, hb->rch ? CXL_RCH_CHBS_LENGTH
+                                         : CXL_CHBCR_SIZE, 8);
 }
 
 static void cedt_cfmws(GArray *t, CXLWindow *w)

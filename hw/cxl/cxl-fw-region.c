@@ -36,6 +36,19 @@
  * -ENXIO), so the port that has one fails to enumerate its decoders;
  * 7.4 accepts it (guest scenario fw-region-zero-size).
  *
+ * A region whose target is a CXL 1.1 RCD (a cxl-type3 on the bus of a
+ * pxb-cxl with rch=on) is set up as a BIOS sets up such a device: it has
+ * no decoders on its way (the RCH decodes everything its window sends it
+ * to the RCD), so firmware programs the DVSEC range register of the
+ * capacity (volatile: ram, persistent: pmem) with the region's base and
+ * sets Mem_Enable. A range register maps one whole capacity, linearly:
+ * such a region has the RCD as its only target, its window has the RCH as
+ * its only target, and its size is the capacity's. Linux takes the range
+ * as a locked, emulated decoder (cxl_setup_hdm_decoder_from_dvsec()) and
+ * assembles the region, if a window with volatile memory allowed covers
+ * it (dvsec_range_allowed() looks at windows that allow volatile memory,
+ * for persistent ranges too).
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -73,6 +86,9 @@ typedef struct CXLFwAction {
     unsigned idx;
     CXLHDMDecoder dec;
     CXLType3Dev *ct3;           /* endpoint decoders: the device */
+    /* an RCD: no decoder, the DVSEC range of a capacity decodes from base */
+    bool rcd_range;
+    bool persistent;
 } CXLFwAction;
 
 /* A step of a device's path: the component with decoders, and the port
@@ -103,6 +119,7 @@ typedef struct CXLFwPlan {
     CXLFwKind kind;
     GHashTable *next_dec;       /* CXLComponentRegs * -> next decoder + 1 */
     GHashTable *dpa_end;        /* CXLType3Dev * -> uint64_t * */
+    GHashTable *rcd_ranges;     /* CXLType3Dev * -> mapped capacities + 1 */
     GArray *actions;
     CXLFwMember *members;
     GPtrArray *by_hb[CXL_INTERLEAVE_MAX_WAYS];    /* members by host bridge */
@@ -393,6 +410,65 @@ static bool plan_level(CXLFwPlan *pl, GPtrArray *members, unsigned depth,
     return true;
 }
 
+/*
+ * A region of CXL 1.1 RCD @ct3: its DVSEC range register for the region's
+ * capacity, set from the region's base at reset.
+ */
+static bool plan_rcd(CXLFwPlan *pl, CXLType3Dev *ct3, const char *id,
+                     CXLWindow *w, Error **errp)
+{
+    unsigned n = pl->index;
+    const char *rch = DEVICE(ct3->rch)->id ?: "";
+    bool persistent = pl->kind == CXL_FW_PMEM;
+    uint64_t size = persistent ? ct3->psize : ct3->vsize;
+    unsigned done = GPOINTER_TO_UINT(g_hash_table_lookup(pl->rcd_ranges,
+                                                         ct3));
+    unsigned bit = 1u << persistent;
+    CXLFwAction a = {
+        .regs = &ct3->comp, .ct3 = ct3, .rcd_range = true,
+        .persistent = persistent, .dec = { .base = pl->base },
+    };
+
+    if (pl->ways != 1) {
+        error_setg(errp, "cxl-region.%u.targets: '%s' is a CXL 1.1 RCD (on "
+                   "Restricted CXL Host '%s'): its range registers do not "
+                   "interleave, so it is a region's only target", n, id, rch);
+        return false;
+    }
+    if (w->nr_targets != 1 || w->targets[0] != ct3->rch) {
+        error_setg(errp, "cxl-region.%u.window: '%s' is a CXL 1.1 RCD: its "
+                   "region's window must have its Restricted CXL Host '%s' "
+                   "as only target", n, id, rch);
+        return false;
+    }
+    if (pl->kind == CXL_FW_DC) {
+        error_setg(errp, "cxl-region.%u.type: '%s' is a CXL 1.1 RCD: it has "
+                   "no dynamic capacity", n, id);
+        return false;
+    }
+    if (pl->o->locked) {
+        error_setg(errp, "cxl-region.%u.locked: '%s' is a CXL 1.1 RCD: "
+                   "there are no decoders to lock (its range registers are "
+                   "what decodes)", n, id);
+        return false;
+    }
+    if (!size || pl->o->size != size) {
+        error_setg(errp, "cxl-region.%u.size: '%s' is a CXL 1.1 RCD: a "
+                   "range register maps its whole %s capacity (0x%" PRIx64
+                   " bytes), so that is the region's size", n, id,
+                   fw_kind_name[pl->kind], size);
+        return false;
+    }
+    if (done & bit) {
+        error_setg(errp, "cxl-region.%u: the %s capacity of CXL 1.1 RCD '%s' "
+                   "is in a region already", n, fw_kind_name[pl->kind], id);
+        return false;
+    }
+    g_hash_table_insert(pl->rcd_ranges, ct3, GUINT_TO_POINTER(done | bit));
+    g_array_append_val(pl->actions, a);
+    return true;
+}
+
 static CXLType3Dev *find_type3(const char *id)
 {
     Object *obj = cxl_peripheral(id);
@@ -526,6 +602,9 @@ static bool plan_region(CXLFwPlan *pl, uint64_t *window_next, Error **errp)
                            t->value);
                 return false;
             }
+            if (m->ct3->rch) {
+                return plan_rcd(pl, m->ct3, t->value, w, errp);
+            }
             if (!find_path(m, &hb)) {
                 error_setg(errp, "cxl-region.%u.targets.%u: '%s' is not below "
                            "a CXL host bridge through CXL ports", n, p,
@@ -559,9 +638,13 @@ static bool check_actions(GArray *actions, Error **errp)
 
     for (unsigned i = 0; i < actions->len; i++) {
         CXLFwAction *a = &g_array_index(actions, CXLFwAction, i);
-        CXLHDMDecoderSet *set = g_hash_table_lookup(copies, a->regs);
+        CXLHDMDecoderSet *set;
         const char *why;
 
+        if (a->rcd_range) {
+            continue;
+        }
+        set = g_hash_table_lookup(copies, a->regs);
         if (!set) {
             set = g_memdup2(&a->regs->hdm, sizeof(a->regs->hdm));
             g_hash_table_insert(copies, a->regs, set);
@@ -584,6 +667,11 @@ static void fw_regions_reset(void *opaque)
         CXLFwAction *a = &g_array_index(s->fw_actions, CXLFwAction, i);
         const char *why;
 
+        if (a->rcd_range) {
+            cxl_type3_fw_set_range(a->ct3, a->persistent, a->dec.base);
+            cxl_type3_fw_enable_mem(a->ct3);
+            continue;
+        }
         if (a->ct3) {
             cxl_component_fw_enable_hdm(a->regs);
             cxl_type3_fw_enable_mem(a->ct3);
@@ -601,6 +689,7 @@ bool cxl_fw_regions_done(CXLMachineState *s, Error **errp)
     g_autoptr(GHashTable) next_dec = g_hash_table_new(NULL, NULL);
     g_autoptr(GHashTable) dpa_end = g_hash_table_new_full(NULL, NULL, NULL,
                                                           g_free);
+    g_autoptr(GHashTable) rcd_ranges = g_hash_table_new(NULL, NULL);
     g_autofree uint64_t *window_next = g_new0(uint64_t, s->nr_windows + 1);
     unsigned n = 0;
 
@@ -612,7 +701,8 @@ bool cxl_fw_regions_done(CXLMachineState *s, Error **errp)
          it = it->next, n++) {
         CXLFwPlan pl = {
             .s = s, .index = n, .o = it->value, .next_dec = next_dec,
-            .dpa_end = dpa_end, .actions = s->fw_actions,
+            .dpa_end = dpa_end, .rcd_ranges = rcd_ranges,
+            .actions = s->fw_actions,
         };
         bool ok = plan_region(&pl, window_next, errp);
 

@@ -272,12 +272,14 @@ static bool cxl_machine_add_host_bridge(CXLHostBridge *hb, Error **errp)
                    TYPE_CXL_HOST_BRIDGE);
         return false;
     }
-    if (s->host_bridges->len == s->max_host_bridges) {
+    if (s->next_slot + cxl_host_bridge_slots(hb) > s->max_host_bridges) {
         error_setg(errp, "%s: at most %u CXL host bridges are supported on "
-                   "this machine", TYPE_CXL_HOST_BRIDGE, s->max_host_bridges);
+                   "this machine (a Restricted CXL Host, rch=on, counts %u)",
+                   TYPE_CXL_HOST_BRIDGE, s->max_host_bridges, CXL_RCH_SLOTS);
         return false;
     }
-    hb->slot = s->host_bridges->len;
+    hb->slot = s->next_slot;
+    s->next_slot += cxl_host_bridge_slots(hb);
     g_ptr_array_add(s->host_bridges, hb);
     return true;
 }
@@ -425,9 +427,11 @@ void cxl_machine_done(CXLMachineState *s, Error **errp)
     for (unsigned i = 0; i < s->host_bridges->len; i++) {
         CXLHostBridge *hb = g_ptr_array_index(s->host_bridges, i);
 
-        cxl_host_bridge_finalize_topology(hb);
+        if (!cxl_host_bridge_finalize_topology(hb, errp)) {
+            return;
+        }
         memory_region_add_subregion(&s->host_regs, hb->slot * CXL_CHBCR_SIZE,
-                                    &hb->regs.mr);
+                                    cxl_host_bridge_area(hb));
     }
 
     for (unsigned i = 0; i < s->nr_windows; i++) {

@@ -13,6 +13,9 @@
  *    so on through any number of switches;
  *  - a memory device's decoders give the DPA, if the device has CXL.mem
  *    enabled.
+ * A CXL 1.1 Restricted CXL Host (pxb-cxl,rch=on) has no decoders and no
+ * ports: what the window sends it goes to its one device (the RCD), whose
+ * DVSEC range registers give the DPA.
  * Below a port, the router knows nothing of device types: what sits there
  * is a decode target (TYPE_CXL_MEM_TARGET, include/hw/cxl/cxl-mem-target.h)
  * that decodes to one of its downstream ports (a switch upstream port) or
@@ -72,6 +75,17 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
     ext = ext ? ext : &local;
     hb = window_decode(w, hpa, ext);
     if (!hb) {
+        return false;
+    }
+    if (hb->rch) {
+        /* a Restricted CXL Host: straight to its RCD, which decodes */
+        CXLMemTarget *t = hb->rcd ? cxl_mem_target_of(OBJECT(hb->rcd)) : NULL;
+
+        if (t && cxl_mem_target_decode(t, hpa, ext, &port, dpa) ==
+                 CXL_DECODE_DPA) {
+            *target = t;
+            return true;
+        }
         return false;
     }
     /* host bridge -> root port */

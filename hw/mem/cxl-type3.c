@@ -17,6 +17,20 @@
  *    command sets;
  *  - BAR 4: the MSI-X table. Vectors: 0 mailbox background completion,
  *    1 DOE, 2-5 the informational, warning, failure and fatal event logs.
+ * On the root bus of a Restricted CXL Host (pxb-cxl,rch=on) the device is
+ * a CXL 1.1 RCD: a Root Complex Integrated Endpoint (QEMU's PCIe code
+ * makes any endpoint on a root bus one) without BAR 0 and without a
+ * register locator entry for its component registers, which the RCH maps
+ * behind its upstream port RCRB (hw/pci-bridge/cxl-host-bridge.c). They
+ * keep their HDM decoder capability, disabled at reset: Linux 7.3 takes
+ * an RCD's component registers from the RCRB and refuses an endpoint
+ * whose component registers lack one ("HDM decoder registers not found",
+ * devm_cxl_setup_hdm()). With HDM Decoder Enable clear and Mem_Enable set
+ * it emulates decoders from the DVSEC range registers, which are what
+ * decodes then (firmware sets them: -machine cxl-region.N with the RCD as
+ * target, hw/cxl/cxl-fw-region.c); with both clear it enables the HDM
+ * decoders and uses them like any endpoint's. An RCD has no dynamic
+ * capacity, logical devices or Back-Invalidate (CXL 1.1 has none).
  * The PCIe link (Link Capabilities and Status) reports the x-speed and
  * x-width properties; x-256b-flit sets Flit Mode Supported, and Flit Mode
  * Status when the port above supports flit mode too (upstream 11.1's
@@ -45,6 +59,7 @@
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-host.h"
 #include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-type3.h"
@@ -192,6 +207,18 @@ bool cxl_type3_mem_enabled(CXLType3Dev *ct3)
 
     return pci_get_word(d->config + ct3->dvsec_device + DEV_DVSEC_CTRL) &
            DEV_CTRL_MEM_ENABLE;
+}
+
+void cxl_type3_fw_set_range(CXLType3Dev *ct3, bool persistent, uint64_t base)
+{
+    PCIDevice *d = PCI_DEVICE(ct3);
+    /* one range per capacity, volatile first (ct3_dvsec_ranges_init()) */
+    unsigned n = persistent && ct3->vsize ? 1 : 0;
+    uint16_t o = ct3->dvsec_device;
+
+    pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_HI(n), base >> 32);
+    pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_LO(n),
+                 base & RANGE_BASE_LO_MASK);
 }
 
 void cxl_type3_fw_enable_mem(CXLType3Dev *ct3)
@@ -371,7 +398,9 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
     o += DEV_GPF_LENGTH;
 
     o = cxl_dvsec_add_flexbus(d, o);
-    cxl_dvsec_add_register_locator(d, o, blocks, ARRAY_SIZE(blocks));
+    /* an RCD's component registers are behind the RCRB, not in a BAR */
+    cxl_dvsec_add_register_locator(d, o, ct3->rch ? &blocks[1] : blocks,
+                                   ct3->rch ? 1 : ARRAY_SIZE(blocks));
 }
 
 static void ct3_apply_config_lock(PCIDevice *d, uint16_t o);
@@ -494,10 +523,35 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
         { "sanitize-ms", ct3->sanitize_ms },
     };
 
-    if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
+    CXLHostBridge *rch = cxl_rch_of_bus(bus);
+
+    if (rch) {
+        const char *what = ct3->hostdc ? "dynamic capacity" :
+                           ct3->num_lds > 1 || ct3->ld_of ? "logical devices" :
+                           ct3->hdm_db ? "Back-Invalidate (hdm-db)" : NULL;
+
+        if (what) {
+            error_setg(errp, "%s '%s': an RCD (a memory device on the bus of "
+                       "Restricted CXL Host '%s') cannot have %s: CXL 1.1 "
+                       "devices have none", TYPE_CXL_TYPE3,
+                       DEVICE(ct3)->id ?: "",
+                       DEVICE(rch)->id ?: TYPE_CXL_HOST_BRIDGE, what);
+            return false;
+        }
+        if (rch->rcd) {
+            error_setg(errp, "%s '%s': a Restricted CXL Host (pxb-cxl '%s', "
+                       "rch=on) links to one RCD, and '%s' is that already",
+                       TYPE_CXL_TYPE3, DEVICE(ct3)->id ?: "",
+                       DEVICE(rch)->id ?: "",
+                       DEVICE(rch->rcd)->id ?: TYPE_CXL_TYPE3);
+            return false;
+        }
+    } else if (!pci_bus_is_cxl(bus) || pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL memory device must be below a CXL root "
                    "port or switch downstream port (bus=<cxl-rp or "
-                   "cxl-downstream id>)", TYPE_CXL_TYPE3);
+                   "cxl-downstream id>), or on the bus of a Restricted CXL "
+                   "Host (pxb-cxl with rch=on) as its CXL 1.1 RCD",
+                   TYPE_CXL_TYPE3);
         return false;
     }
     if (!ct3->hostvmem && !ct3->hostpmem && !ct3->hostdc) {
@@ -689,6 +743,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         !ct3_check_props(ct3, errp)) {
         goto fail_backends;
     }
+    ct3->rch = cxl_rch_of_bus(pci_get_bus(d));
     if (ct3->ld_of) {
         /* an LD's view: the MLD has the backend mapped */
         if (!cxl_type3_mld_realize(ct3, errp)) {
@@ -724,8 +779,10 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     if (ct3->hdm_db) {
         cxl_component_init_bi(&ct3->comp, CXL_BI_DECODER);
     }
-    pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
+    if (!ct3->rch) {
+        pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                         PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
+    }
 
     /* mailbox and device registers */
     ct3_cci_init(ct3, &ct3->cci, "cxl-type3");
@@ -786,6 +843,10 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     ct3_dpa_space_init(ct3);
     ct3_register_ram(ct3, true);
     cxl_type3_state_init(ct3);
+    if (ct3->rch) {
+        /* checked in ct3_check_props(): cannot fail */
+        cxl_rch_attach_rcd(ct3->rch, d, &ct3->comp.mr, &error_abort);
+    }
     /* a window may now reach memory it found nothing behind before */
     cxl_notify_target(obj, CXL_NOTIFY_TARGET_ADDED);
     return;
@@ -825,6 +886,10 @@ static void ct3_exit(PCIDevice *d)
 {
     CXLType3Dev *ct3 = CXL_TYPE3(d);
 
+    if (ct3->rch) {
+        cxl_rch_detach_rcd(ct3->rch, d);
+        ct3->rch = NULL;
+    }
     /* no window may keep mapping the memory */
     cxl_notify_target(OBJECT(d), CXL_NOTIFY_TARGET_REMOVED);
     address_space_destroy(&ct3->dpa_as);

@@ -37,6 +37,11 @@ W1 = "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"
 RP0 = ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2"]
 NODE0 = ["-object", "memory-backend-ram,id=r0,size=128M", "-numa", "node,nodeid=0,memdev=r0"]
 REGION = "cxl-region.0.window=0,cxl-region.0.size=256M,cxl-region.0.targets.0=t3"
+# CXL 1.1: a Restricted CXL Host, its RCD, a region firmware sets up on it
+RCH = ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=rch,rch=on"]
+RCD = ["-object", "memory-backend-ram,id=m0,size=256M",
+       "-device", "cxl-type3,bus=rch,volatile-memdev=m0,id=rcd"]
+RCD_REGION = ",cxl-region.0.window=0,cxl-region.0.size=256M,cxl-region.0.targets.0=rcd"
 
 # (name, args, None for "starts", or a regex the error must match)
 CASES = [
@@ -394,6 +399,37 @@ CASES = [
                               "-device", "cxl-upstream,bus=rp0,id=us0",
                               "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,x-width=0"],
      r"Parameter 'x-width' does not accept value '0'"),
+]] + [(name, ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=rch,cxl-fmw.0.size=4G" + machine] + RCH + args, expect)
+      for name, machine, args, expect in [
+    # CXL 1.1: a Restricted CXL Host (pxb-cxl,rch=on) and its RCD
+    ("rch-rcd-ram-region", RCD_REGION, RCD, None),
+    ("rch-rcd-pmem-region", ",cxl-region.0.window=0,cxl-region.0.size=256M,cxl-region.0.type=pmem,"
+                            "cxl-region.0.targets.0=rcd",
+     ["-object", "memory-backend-ram,id=p0,size=256M",
+      "-device", "cxl-type3,bus=rch,persistent-memdev=p0,id=rcd"], None),
+    ("rch-without-rcd", "", [], None),
+    ("rch-root-port", "", ["-device", "cxl-rp,port=0,bus=rch,id=rp0,chassis=0,slot=2"],
+     r"cxl-rp 'rp0': a Restricted CXL Host \(pxb-cxl 'rch', rch=on\) has no root ports or other "
+     r"devices on its bus, only its RCD \(one cxl-type3\)"),
+    ("rch-second-rcd", "", RCD + ["-object", "memory-backend-ram,id=m1,size=256M",
+                                  "-device", "cxl-type3,bus=rch,volatile-memdev=m1,id=rcd2"],
+     r"cxl-type3 'rcd2': a Restricted CXL Host \(pxb-cxl 'rch', rch=on\) links to one RCD, "
+     r"and 'rcd' is that already"),
+    ("rch-rcd-dynamic-capacity", "", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                      "-device", "cxl-type3,bus=rch,volatile-dc-memdev=m0,"
+                                                 "num-dc-regions=1,id=rcd"],
+     r"cxl-type3 'rcd': an RCD \(a memory device on the bus of Restricted CXL Host 'rch'\) "
+     r"cannot have dynamic capacity"),
+    ("rch-hdm-for-passthrough", "", ["-device", "pxb-cxl,bus_nr=64,bus=pcie.0,id=rch2,rch=on,"
+                                                "hdm_for_passthrough=on"],
+     r"pxb-cxl 'rch2': rch=on and hdm_for_passthrough=on exclude each other"),
+    ("rch-rcd-region-size", RCD_REGION.replace("size=256M", "size=512M"), RCD,
+     r"cxl-region\.0\.size: 'rcd' is a CXL 1\.1 RCD: a range register maps its whole volatile "
+     r"capacity \(0x10000000 bytes\)"),
+    ("rch-rcd-region-locked", RCD_REGION + ",cxl-region.0.locked=on", RCD,
+     r"cxl-region\.0\.locked: 'rcd' is a CXL 1\.1 RCD: there are no decoders to lock"),
+    ("rch-rcd-region-twice", RCD_REGION + RCD_REGION.replace(".0.", ".1."), RCD,
+     r"cxl-region\.1: the volatile capacity of CXL 1\.1 RCD 'rcd' is in a region already"),
 ]]
 
 

@@ -102,6 +102,56 @@ QTestState *cxl_qtest_start(const char *args)
                        a);
 }
 
+/*
+ * fw_cfg (docs/specs/fw_cfg.rst): virt's in MMIO (hw/arm/virt.c
+ * create_fw_cfg(): data at +0, the big-endian selector at +8), q35's on I/O
+ * ports (selector 0x510, data 0x511). The file directory is item 0x19 (a
+ * big-endian count, then 64-byte entries: size, select, name).
+ */
+#define VIRT_FW_CFG_BASE    0x09020000ull
+
+static void fw_cfg_select(QTestState *qts, uint16_t key)
+{
+    if (cxl_qtest_platform.virt) {
+        qtest_writew(qts, VIRT_FW_CFG_BASE + 8, cpu_to_be16(key));
+    } else {
+        qtest_outw(qts, 0x510, key);
+    }
+}
+
+static void fw_cfg_read(QTestState *qts, void *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        ((uint8_t *)buf)[i] = cxl_qtest_platform.virt ?
+                              qtest_readb(qts, VIRT_FW_CFG_BASE) :
+                              qtest_inb(qts, 0x511);
+    }
+}
+
+uint8_t *cxl_qtest_fw_cfg_file(QTestState *qts, const char *name,
+                               size_t *size)
+{
+    uint32_t count;
+
+    fw_cfg_select(qts, 0x19);
+    fw_cfg_read(qts, &count, 4);
+    for (uint32_t i = 0; i < be32_to_cpu(count); i++) {
+        uint8_t e[64];
+
+        fw_cfg_read(qts, e, sizeof(e));
+        if (!strncmp((char *)e + 8, name, 56)) {
+            uint8_t *buf;
+
+            *size = ldl_be_p(e);
+            buf = g_malloc(*size);
+            fw_cfg_select(qts, lduw_be_p(e + 4));
+            fw_cfg_read(qts, buf, *size);
+            return buf;
+        }
+    }
+    g_error("fw_cfg has no file %s", name);
+}
+
 void cxl_qtest_enable_ecam(QTestState *qts)
 {
     if (cxl_qtest_platform.virt) {

@@ -141,6 +141,10 @@ QTestState *cxl_qtest_start(const char *args);
  */
 void cxl_qtest_enable_ecam(QTestState *qts);
 
+/* The contents of fw_cfg file @name (g_free it), its size in @size */
+uint8_t *cxl_qtest_fw_cfg_file(QTestState *qts, const char *name,
+                               size_t *size);
+
 /* Address of configuration space offset @off of @bus:@dev.@fn in ECAM */
 static inline uint64_t cxl_qtest_cfg(int bus, int dev, int fn, int off)
 {

@@ -26,54 +26,12 @@
 #include "libqtest.h"
 #include "cxl-qtest.h"
 
-#define VIRT_FW_CFG_BASE    0x09020000ull
 #define HIGH_ECAM           0x4010000000ull
 #define HIGH_MMIO           0x8000000000ull
 #define CXL_HOST_REGS       0x4004000000ull
 #define CXL_WINDOWS         0x10000000000ull
 
 #define VIRT_ARGS           "-machine virt,gic-version=3"
-
-/*
- * virt's fw_cfg (hw/arm/virt.c create_fw_cfg(), docs/specs/fw_cfg.rst):
- * data at +0, the big-endian selector at +8; the file directory is item
- * 0x19 (a big-endian count, then 64-byte entries: size, select, name).
- */
-static void fw_cfg_select(QTestState *qts, uint16_t key)
-{
-    qtest_writew(qts, VIRT_FW_CFG_BASE + 8, cpu_to_be16(key));
-}
-
-static void fw_cfg_read(QTestState *qts, void *buf, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        ((uint8_t *)buf)[i] = qtest_readb(qts, VIRT_FW_CFG_BASE);
-    }
-}
-
-/* The contents of fw_cfg file @name (g_free it), its size in @size */
-static uint8_t *fw_cfg_file(QTestState *qts, const char *name, size_t *size)
-{
-    uint32_t count;
-
-    fw_cfg_select(qts, 0x19);
-    fw_cfg_read(qts, &count, 4);
-    for (uint32_t i = 0; i < be32_to_cpu(count); i++) {
-        uint8_t e[64];
-
-        fw_cfg_read(qts, e, sizeof(e));
-        if (!strncmp((char *)e + 8, name, 56)) {
-            uint8_t *buf;
-
-            *size = ldl_be_p(e);
-            buf = g_malloc(*size);
-            fw_cfg_select(qts, lduw_be_p(e + 4));
-            fw_cfg_read(qts, buf, *size);
-            return buf;
-        }
-    }
-    g_error("fw_cfg has no file %s", name);
-}
 
 /* Without cxl=on the map is upstream's, compact layout or not */
 static void test_map_cxl_off(void)
@@ -122,7 +80,8 @@ static void test_cedt(void)
         "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
         "-device pxb-cxl,bus_nr=64,bus=pcie.0,id=cxl.2");
     size_t size;
-    g_autofree uint8_t *t = fw_cfg_file(qts, "etc/acpi/tables", &size);
+    g_autofree uint8_t *t = cxl_qtest_fw_cfg_file(qts, "etc/acpi/tables",
+                                                  &size);
     uint8_t *cedt = NULL, *p, *end;
     unsigned chbs = 0, cfmws = 0;
 

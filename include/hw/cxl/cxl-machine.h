@@ -108,6 +108,7 @@ struct CXLMachineState {
     MemoryRegion host_regs;     /* the host bridges' CHBCRs */
     unsigned max_host_bridges;  /* CHBCRs host_regs has room for */
     GPtrArray *host_bridges;    /* CXLHostBridge *, in realize order */
+    unsigned next_slot;         /* the next free CHBCR slot of host_regs */
     /* -machine cxl-region: firmware-committed regions (cxl-fw-region.c) */
     CXLCommittedRegionOptionsList *fw_regions;
     GArray *fw_actions;

@@ -176,6 +176,13 @@ struct CXLType3Dev {
     DOECap doe;
     GByteArray *cdat;
     uint16_t dvsec_device;      /* config offset of the CXL device DVSEC */
+    /*
+     * On the root bus of a Restricted CXL Host (pxb-cxl,rch=on): a CXL 1.1
+     * RCD, a Root Complex Integrated Endpoint whose component registers
+     * the RCH maps behind its upstream port RCRB (no BAR, no register
+     * locator entry for them).
+     */
+    struct CXLHostBridge *rch;
 
     bool shutdown_dirty;        /* Set Shutdown State */
     char *state_file;           /* device-state property (cxl-type3-state.c) */
@@ -585,6 +592,12 @@ bool cxl_type3_mem_enabled(CXLType3Dev *ct3);
 CXLType3Dev *cxl_type3_from_qmp_path(const char *path, Error **errp);
 /* Platform firmware: set Mem_Enable. */
 void cxl_type3_fw_enable_mem(CXLType3Dev *ct3);
+/*
+ * Platform firmware: the DVSEC range register for capacity @persistent
+ * (volatile or persistent; the device must have it) decodes from @base
+ * (256 MiB aligned).
+ */
+void cxl_type3_fw_set_range(CXLType3Dev *ct3, bool persistent, uint64_t base);
 /*
  * The device's DPA space: the static capacity (volatile, persistent), then
  * the dynamic capacity. Every DPA below it is a device DPA for the
