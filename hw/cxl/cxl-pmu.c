@@ -47,6 +47,8 @@
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "hw/registerfields.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-notify.h"
 #include "hw/cxl/cxl-pmu.h"
@@ -651,26 +653,41 @@ static void pmu_reset(CXLPMU *p)
     qemu_mutex_unlock(&p->lock);
 }
 
+bool cxl_pmu_check(CXLPMUGroup *g, const char *type, Error **errp)
+{
+    if (g->nr > CXL_PMU_MAX_INSTANCES) {
+        error_setg(errp, "%s: num-cpmus: at most %u CPMU instances", type,
+                   CXL_PMU_MAX_INSTANCES);
+        return false;
+    }
+    if (g->nr_counters < 1 || g->nr_counters > CXL_PMU_MAX_COUNTERS) {
+        error_setg(errp, "%s: cpmu-counters: 1 to %u counters (counter 0 "
+                   "counts clock ticks)", type, CXL_PMU_MAX_COUNTERS);
+        return false;
+    }
+    if (g->width < CXL_PMU_MIN_WIDTH || g->width > CXL_PMU_MAX_WIDTH) {
+        error_setg(errp, "%s: cpmu-counter-width: %u to %u bits", type,
+                   CXL_PMU_MIN_WIDTH, CXL_PMU_MAX_WIDTH);
+        return false;
+    }
+    return true;
+}
+
+void cxl_pmu_irq_msi(PCIDevice *d, unsigned vector)
+{
+    if (msix_enabled(d)) {
+        msix_notify(d, vector);
+    } else if (msi_enabled(d)) {
+        msi_notify(d, vector);
+    }
+}
+
 MemoryRegion *cxl_pmu_realize(CXLPMUGroup *g, PCIDevice *owner,
                               MemoryRegion *comp, const char *name,
                               unsigned vector, CXLPMUIrqFn irq,
                               CXLPMUDecoderFn decoder, Error **errp)
 {
-    const char *type = object_get_typename(OBJECT(owner));
-
-    if (g->nr > CXL_PMU_MAX_INSTANCES) {
-        error_setg(errp, "%s: num-cpmus: at most %u CPMU instances", type,
-                   CXL_PMU_MAX_INSTANCES);
-        return NULL;
-    }
-    if (g->nr_counters < 1 || g->nr_counters > CXL_PMU_MAX_COUNTERS) {
-        error_setg(errp, "%s: cpmu-counters: 1 to %u counters (counter 0 "
-                   "counts clock ticks)", type, CXL_PMU_MAX_COUNTERS);
-        return NULL;
-    }
-    if (g->width < CXL_PMU_MIN_WIDTH || g->width > CXL_PMU_MAX_WIDTH) {
-        error_setg(errp, "%s: cpmu-counter-width: %u to %u bits", type,
-                   CXL_PMU_MIN_WIDTH, CXL_PMU_MAX_WIDTH);
+    if (!cxl_pmu_check(g, object_get_typename(OBJECT(owner)), errp)) {
         return NULL;
     }
     if (!g->nr) {

@@ -280,12 +280,6 @@ static uint64_t ct3_memdev_status(void *opaque)
     return FIELD_DP64(v, CXL_MEMDEV_STATUS, MBOX_READY, 1);
 }
 
-/* CPMU overflow */
-static void ct3_pmu_irq(PCIDevice *d, unsigned vector)
-{
-    ct3_irq(d, vector);
-}
-
 /* The HDM decoder filter of the CPMUs: which decoder decodes @hpa */
 static int ct3_pmu_decoder(PCIDevice *d, uint64_t hpa)
 {
@@ -728,7 +722,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         cxl_component_init_bi(&ct3->comp, CXL_BI_DECODER);
     }
     bar0 = cxl_pmu_realize(&ct3->pmus, d, &ct3->comp.mr, "cxl-type3-cpmu",
-                           CT3_VEC_PMU, ct3_pmu_irq, ct3_pmu_decoder, errp);
+                           CT3_VEC_PMU, cxl_pmu_irq_msi, ct3_pmu_decoder,
+                           errp);
     if (!bar0) {
         goto fail_backends;
     }
@@ -1069,28 +1064,7 @@ static const VMStateDescription ct3_dc_vmstate = {
     },
 };
 
-static bool ct3_pmu_needed(void *opaque)
-{
-    return ((CXLType3Dev *)opaque)->pmus.nr;
-}
-
-static int ct3_pmu_pre_load(void *opaque)
-{
-    return ct3_pmu_needed(opaque) ? 0 : -EINVAL;
-}
-
-static const VMStateDescription ct3_pmu_vmstate = {
-    .name = TYPE_CXL_TYPE3 "/cpmu",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .needed = ct3_pmu_needed,
-    .pre_load = ct3_pmu_pre_load,
-    .fields = (const VMStateField[]) {
-        VMSTATE_STRUCT(pmus, CXLType3Dev, 1, vmstate_cxl_pmu_group,
-                       CXLPMUGroup),
-        VMSTATE_END_OF_LIST()
-    },
-};
+DEFINE_CXL_PMU_VMSTATE(ct3_pmu_vmstate, TYPE_CXL_TYPE3, CXLType3Dev, pmus);
 
 static const VMStateDescription ct3_vmstate = {
     .name = TYPE_CXL_TYPE3,

@@ -114,6 +114,8 @@ struct CXLPMUGroup {
     DEFINE_PROP_UINT32("cpmu-counter-width", _state, _field.width,          \
                        CXL_PMU_DEFAULT_WIDTH)
 
+/* Check the properties (at the start of realize); the type names them */
+bool cxl_pmu_check(CXLPMUGroup *g, const char *type, Error **errp);
 /*
  * At realize, after the component registers @comp exist: check the
  * properties, create the instances (none with num-cpmus=0). Returns the
@@ -127,6 +129,8 @@ MemoryRegion *cxl_pmu_realize(CXLPMUGroup *g, PCIDevice *owner,
                               unsigned vector, CXLPMUIrqFn irq,
                               CXLPMUDecoderFn decoder, Error **errp);
 void cxl_pmu_unrealize(CXLPMUGroup *g);
+/* A @irq for a component whose interrupts are MSI-X or MSI */
+void cxl_pmu_irq_msi(PCIDevice *d, unsigned vector);
 void cxl_pmu_reset(CXLPMUGroup *g);
 /*
  * Register Locator entries of the instances (BAR 0 at 64 KiB steps),
@@ -165,5 +169,31 @@ void cxl_pmu_count(const CXLPMURoute *r, CXLPMUTraffic t, uint64_t hpa,
 
 /* Migration: VMSTATE_STRUCT(field, State, 1, vmstate_cxl_pmu_group, ...) */
 extern const VMStateDescription vmstate_cxl_pmu_group;
+/*
+ * ... or @var, a subsection "@name/cpmu" of @_state's field @_field, in
+ * the stream only with CPMUs (a stream with it fails to load into a
+ * component without)
+ */
+#define DEFINE_CXL_PMU_VMSTATE(_var, _name, _state, _field)                 \
+    static bool _var##_needed(void *opaque)                                 \
+    {                                                                       \
+        return ((_state *)opaque)->_field.nr;                               \
+    }                                                                       \
+    static int _var##_pre_load(void *opaque)                                \
+    {                                                                       \
+        return _var##_needed(opaque) ? 0 : -EINVAL;                         \
+    }                                                                       \
+    static const VMStateDescription _var = {                                \
+        .name = _name "/cpmu",                                              \
+        .version_id = 1,                                                    \
+        .minimum_version_id = 1,                                            \
+        .needed = _var##_needed,                                            \
+        .pre_load = _var##_pre_load,                                        \
+        .fields = (const VMStateField[]) {                                  \
+            VMSTATE_STRUCT(_field, _state, 1, vmstate_cxl_pmu_group,        \
+                           CXLPMUGroup),                                    \
+            VMSTATE_END_OF_LIST()                                           \
+        },                                                                  \
+    }
 
 #endif /* HW_CXL_PMU_H */
