@@ -260,8 +260,7 @@ static void update(CXLPMU *p)
                  p->counts[1][1];
     if (p->clocks) {
         /* the first wrap (ticks are nanoseconds) */
-        timer_mod_anticipate_ns(p->timer,
-                                p->clock_ns + MIN(next, INT64_MAX / 2));
+        timer_mod_ns(p->timer, p->clock_ns + MIN(next, INT64_MAX / 2));
     } else {
         timer_del(p->timer);
     }

@@ -5,8 +5,8 @@
  * registers, enable, freeze and unfreeze, reset, overflow with its status
  * and MSI-X interrupt, the HDM decoder filter, counts equal to the reads
  * and writes done through the CXL window with the fast path on (which
- * leaves the device's memory while counting), clock ticks, and bad
- * programming logged as guest errors. Register layout: Linux's
+ * leaves the device's memory while counting), clock ticks, migration,
+ * and bad programming logged as guest errors. Register layout: Linux's
  * drivers/perf/cxl_pmu.c.
  *
  * Copyright (c) 2026 The CXL QEMU developers
@@ -16,6 +16,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "cxl-type3-qtest.h"
 
 #define PMU_CAP             0x0
@@ -551,6 +552,134 @@ static void test_bad_programming(void)
     unlink(log);
 }
 
+/* ---- migration ---- */
+
+/* The command line of t3_start_opts(t, false, @opts) */
+static char *t3_cmdline(const char *opts)
+{
+    return g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "-object memory-backend-ram,id=vmem0,size=256M "
+        "-object memory-backend-ram,id=pmem0,size=512M "
+        "-object memory-backend-ram,id=lsa0,size=1M "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
+        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s", SERIAL, opts);
+}
+
+static bool mig_done(QTestState *qts)
+{
+    for (;;) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *st = ret && qdict_haskey(ret, "status") ?
+                         qdict_get_str(ret, "status") : "none";
+        bool ok = !strcmp(st, "completed");
+        bool end = ok || !strcmp(st, "failed") || !strcmp(st, "cancelled");
+
+        qobject_unref(rsp);
+        if (end) {
+            return ok;
+        }
+        g_usleep(10000);
+    }
+}
+
+/* A QEMU with @args that loads @file, with @clock; whether it loaded */
+static QTestState *mig_load(const char *args, const char *file,
+                            int64_t clock, bool *ok)
+{
+    g_autofree char *a = g_strdup_printf("%s -incoming defer", args);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    uint64_t ecam = cxl_qtest_platform.ecam;
+    QTestState *dst = cxl_qtest_start(a);
+
+    cxl_qtest_platform.ecam = ecam;
+    qtest_clock_set(dst, clock);
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s, "
+                             "'exit-on-error': false}}", uri);
+    *ok = mig_done(dst);
+    return dst;
+}
+
+/* Every register of every counter, the fast path state and counting go on */
+static void test_migrate(void)
+{
+    const char *opts = ",num-cpmus=2,cpmu-counters=4,cpmu-counter-width=20";
+    g_autofree char *args = t3_cmdline(opts);
+    g_autofree char *dir = g_dir_make_tmp("cxl-pmu-test-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "stream", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree char *plain = t3_cmdline("");
+    uint64_t pmu[2], regs[2][0x1000 / 8];
+    int64_t clock;
+    QTestState *bad;
+    bool ok;
+    T3 t, d;
+
+    start(&t, opts);
+    commit_memory(&t);
+    for (unsigned i = 0; i < 2; i++) {
+        pmu[i] = regloc_nth(&t, 4, i, NULL);
+    }
+    wr(&t, pmu[0], PMU_CFG(0), rd(&t, pmu[0], PMU_CFG(0)) | CFG_ENABLE);
+    qtest_writel(t.qts, pmu[0] + PMU_FILTER(1, 0), 1);
+    count_on(&t, pmu[0], 1, EC_M2S_REQ, 1 << 1, CFG_INT);
+    count_on(&t, pmu[0], 2, EC_M2S_RWD, 1 << 1, CFG_FREEZE_OVF);
+    wr(&t, pmu[0], PMU_COUNTER(3), 0xfffff);
+    count_on(&t, pmu[0], 3, EC_S2M_NDR, 1, 0);
+    count_on(&t, pmu[1], 1, EC_S2M_DRS, 1, 0);
+    wr(&t, pmu[1], PMU_FREEZE, 1 << 1);
+    for (unsigned i = 0; i < 7; i++) {
+        qtest_readq(t.qts, t.window + 64 * i);
+    }
+    qtest_writeq(t.qts, t.window + 0x1000, 99);         /* counter 3 wraps */
+    qtest_clock_step(t.qts, 12345);
+    for (unsigned i = 0; i < 2; i++) {
+        for (unsigned r = 0; r < 0x1000 / 8; r++) {
+            regs[i][r] = rd(&t, pmu[i], 8 * r);
+        }
+    }
+    g_assert_cmphex(regs[0][PMU_OVERFLOW / 8], ==, 1 << 3);
+    g_assert_cmpuint(regs[0][PMU_COUNTER(1) / 8], ==, 7);
+    g_assert_cmpuint(mapped(&t), ==, 0);
+
+    qtest_qmp_assert_success(t.qts, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    g_assert_true(mig_done(t.qts));
+    clock = qtest_clock_step(t.qts, 1);
+
+    d = t;
+    d.qts = mig_load(args, file, clock, &ok);
+    g_assert_true(ok);
+    for (unsigned i = 0; i < 2; i++) {
+        for (unsigned r = 0; r < 0x1000 / 8; r++) {
+            g_assert_cmphex(rd(&d, pmu[i], 8 * r), ==, regs[i][r]);
+        }
+    }
+    /* counting goes on, off the fast path; so do the clock ticks */
+    g_assert_cmpuint(mapped(&d), ==, 0);
+    qtest_readq(d.qts, d.window);
+    qtest_readq(d.qts, d.window + 256 * MiB);           /* decoder 1 */
+    g_assert_cmpuint(rd(&d, pmu[0], PMU_COUNTER(1)), ==, 8);
+    g_assert_cmpuint(rd(&d, pmu[1], PMU_COUNTER(1)), ==, 0);  /* frozen */
+    qtest_clock_step(d.qts, 1000);
+    g_assert_cmpuint(rd(&d, pmu[0], PMU_COUNTER(0)), ==,
+                     regs[0][PMU_COUNTER(0) / 8] + 1000);
+
+    /* a destination without CPMUs refuses the stream */
+    bad = mig_load(plain, file, clock, &ok);
+    g_assert_false(ok);
+    qtest_quit(bad);
+
+    qtest_quit(d.qts);
+    t3_stop(&t);
+    unlink(file);
+    rmdir(dir);
+}
+
 /* Bad property values fail to start */
 static void test_bad_properties(void)
 {
@@ -586,6 +715,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/pmu/overflow", test_overflow);
     qtest_add_func("/cxl/pmu/reset", test_reset);
     qtest_add_func("/cxl/pmu/bad-programming", test_bad_programming);
+    qtest_add_func("/cxl/pmu/migrate", test_migrate);
     qtest_add_func("/cxl/pmu/bad-properties", test_bad_properties);
     return g_test_run();
 }
