@@ -82,7 +82,7 @@ uint16_t cxl_dvsec_add_port_ext(PCIDevice *d, uint16_t o)
 }
 
 uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
-                            const CXLRegBlock *regs)
+                            const CXLRegBlock *regs, unsigned n)
 {
     uint16_t o = cxl_dvsec_add_port_ext(d, offset);
 
@@ -93,7 +93,7 @@ uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
     o += CXL_DVSEC_PORT_GPF_LENGTH;
 
     o = cxl_dvsec_add_flexbus(d, o);
-    return cxl_dvsec_add_register_locator(d, o, regs, 1);
+    return cxl_dvsec_add_register_locator(d, o, regs, n);
 }
 
 void cxl_port_disable_io_window(PCIDevice *d)

@@ -15,7 +15,8 @@
  *
  * What cannot be mapped stays on the per-access path, under the overlays:
  * finer interleaves, pages with poison, devices whose media is disabled
- * or locked, addresses no decoder claims. Overlays translate to RAM only:
+ * or locked, addresses no decoder claims, and memory routed through a
+ * component whose CPMU counts traffic (cxl-pmu.c), until it stops. Overlays translate to RAM only:
  * TCG resolves an I/O region behind an IOMMU in the CPU's own address
  * space, so the per-access path can never be an overlay's target.
  *
@@ -73,19 +74,26 @@ static uint64_t page_size(void)
  * one target's memory, free of poison: a multiple of the page size, 0 if
  * the page at @hpa cannot be mapped. Sets @dev and @dpa for @hpa, and
  * @sub_page if the decoders interleave finer than a page there (as they
- * do over the whole region: its decoders are the same throughout).
+ * do over the whole region: its decoders are the same throughout), and
+ * @counted if the route passes a component whose CPMUs count traffic.
  */
 static uint64_t mappable(CXLWindow *w, hwaddr hpa, hwaddr limit,
-                         CXLFastTarget **dev, uint64_t *dpa, bool *sub_page)
+                         CXLFastTarget **dev, uint64_t *dpa, bool *sub_page,
+                         bool *counted)
 {
     uint64_t page = page_size();
     CXLMemTarget *t;
     CXLExtent ext;
+    CXLPMURoute pmu;
     hwaddr end;
 
     *sub_page = false;
-    if (!cxl_route(w, hpa, &t, dpa, &ext) || ext.lo > hpa) {
+    if (!cxl_route_pmu(w, hpa, &t, dpa, &ext, &pmu) || ext.lo > hpa) {
         return 0;
+    }
+    *counted = pmu.n;
+    if (pmu.n) {
+        return 0;               /* CPMUs count it: per access */
     }
     end = MIN(QEMU_ALIGN_DOWN(ext.hi, page), limit);
     if (end <= hpa) {
@@ -394,7 +402,7 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr start = 0, p = lo, end, next;
-    bool room = true, sub_page = false;
+    bool room = true, sub_page = false, counted = false;
     bool shadows = w->machine->fast_path_shadow && !fast_path_saving &&
                    !fast_path_loading && w->size <= CXL_SHADOW_MAX_WINDOW;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
@@ -405,7 +413,10 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     while (p < hi && room) {
         end = overlay_at(w, p, &next);
         f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa,
-                                   &sub_page);
+                                   &sub_page, &counted);
+        if (counted) {
+            break;              /* the rest of the region: per access */
+        }
         kind = f.len ? PAGES : NONE;
         if (sub_page && (!shadows || build.hopeless) && run == NONE) {
             break;              /* no page of it can be mapped */

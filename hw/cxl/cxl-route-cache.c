@@ -11,6 +11,10 @@
  * route. A hit neither locks nor calls through the decode interface: it
  * reads host memory, and writes through the target's DPA space.
  *
+ * While CPMUs count traffic (cxl-pmu.c), a route also names the
+ * components on it whose CPMUs do, and every access counts on them: one
+ * request and response per 64-byte line it touches.
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -45,6 +49,7 @@ typedef struct SlowCache {
     AddressSpace *as;           /* ... its DPA space (writes) ... */
     uint64_t dpa;               /* ... from here */
     uint8_t *ptr;               /* its host memory */
+    CXLPMURoute pmu;            /* the CPMUs that count its accesses */
 } SlowCache;
 
 static __thread SlowCache slow_cache;
@@ -73,7 +78,7 @@ static SlowCache *cache_fill(CXLWindow *w, hwaddr hpa, unsigned size)
     BQL_LOCK_GUARD();
     c->w = NULL;
     gen = qatomic_read(&route_gen);
-    if (!cxl_route(w, hpa, &t, &dpa, &ext)) {
+    if (!cxl_route_pmu(w, hpa, &t, &dpa, &ext, &c->pmu)) {
         return NULL;
     }
     len = ext.hi - ext.lo;
@@ -83,22 +88,39 @@ static SlowCache *cache_fill(CXLWindow *w, hwaddr hpa, unsigned size)
         /* per access, with the poison and media checks */
         return NULL;
     }
-    *c = (SlowCache) {
-        .w = w, .gen = gen, .lo = ext.lo, .hi = ext.hi,
-        .as = cxl_mem_target_space(t), .dpa = dpa, .ptr = ptr,
-    };
+    c->w = w;
+    c->gen = gen;
+    c->lo = ext.lo;
+    c->hi = ext.hi;
+    c->as = cxl_mem_target_space(t);
+    c->dpa = dpa;
+    c->ptr = ptr;
     return cache_hit(w, hpa, size);
 }
 
-/* One byte that some level claims but the cache could not serve */
+/*
+ * One byte that some level claims but the cache could not serve. The
+ * first byte of the access (@first) and the first of each 64-byte line
+ * count the access on the CPMUs of the route (a line is in one granule:
+ * all of its bytes take one route).
+ */
 static uint8_t *route_byte(CXLWindow *w, hwaddr hpa, CXLMemTarget **t,
-                           uint64_t *dpa, bool *poisoned)
+                           uint64_t *dpa, bool *poisoned, bool first,
+                           CXLPMUTraffic traffic, hwaddr end)
 {
+    CXLPMURoute *pmu = NULL;
     uint8_t *p;
 
     BQL_LOCK_GUARD();
-    if (!cxl_route(w, hpa, t, dpa, NULL)) {
+    if (unlikely(cxl_pmu_counting()) && (first || !(hpa % 64))) {
+        pmu = g_newa(CXLPMURoute, 1);
+    }
+    if (!cxl_route_pmu(w, hpa, t, dpa, NULL, pmu)) {
         return NULL;
+    }
+    if (pmu && pmu->n) {
+        cxl_pmu_count(pmu, traffic, hpa,
+                      MIN(end, QEMU_ALIGN_UP(hpa + 1, 64)) - hpa);
     }
     p = cxl_mem_target_ptr(*t, *dpa, 1);
     *poisoned = p && cxl_mem_target_poisoned(*t, *dpa, 1);
@@ -139,6 +161,9 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
     }
     if (likely(c)) {
         *data = ldn_le_p(c->ptr + (hpa - c->lo), size);
+        if (unlikely(c->pmu.n)) {
+            cxl_pmu_count(&c->pmu, CXL_PMU_READ, hpa, size);
+        }
         return MEMTX_OK;
     }
     /* byte by byte: an unaligned access may span granules */
@@ -147,7 +172,8 @@ static MemTxResult cxl_window_read(void *opaque, hwaddr addr, uint64_t *data,
             v |= (uint64_t)b << (8 * i);
             continue;
         }
-        p = route_byte(w, hpa + i, &t, &dpa, &poisoned);
+        p = route_byte(w, hpa + i, &t, &dpa, &poisoned, i == 0,
+                       CXL_PMU_READ, hpa + size);
         if (!p) {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, false);
         } else if (unlikely(poisoned)) {
@@ -191,13 +217,17 @@ static MemTxResult cxl_window_write(void *opaque, hwaddr addr, uint64_t data,
         /* as cxl_mem_target_write() does */
         address_space_write(c->as, c->dpa + (hpa - c->lo),
                             MEMTXATTRS_UNSPECIFIED, buf, size);
+        if (unlikely(c->pmu.n)) {
+            cxl_pmu_count(&c->pmu, CXL_PMU_WRITE, hpa, size);
+        }
         return MEMTX_OK;
     }
     for (unsigned i = 0; i < size; i++) {
         if (pending && cxl_shadow_access(w, addr + i, &buf[i], 1, true)) {
             continue;
         }
-        if (route_byte(w, hpa + i, &t, &dpa, &poisoned)) {
+        if (route_byte(w, hpa + i, &t, &dpa, &poisoned, i == 0,
+                       CXL_PMU_WRITE, hpa + size)) {
             cxl_mem_target_write(t, dpa, &buf[i], 1);
         } else {
             trace_cxl_window_unclaimed(w->index, hpa + i, 1, true);

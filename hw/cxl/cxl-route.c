@@ -65,13 +65,18 @@ static CXLHostBridge *window_decode(CXLWindow *w, hwaddr hpa,
     return w->targets[cxl_interleave_position(a - w->base, w->eiw, w->eig)];
 }
 
-bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
-               uint64_t *dpa, CXLExtent *ext)
+bool cxl_route_pmu(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
+                   uint64_t *dpa, CXLExtent *ext, CXLPMURoute *pmu)
 {
     CXLExtent local;
     CXLHostBridge *hb;
     PCIDevice *port, *below;
+    /* only while some CPMU counts traffic: a look at each component */
+    bool counting = pmu && cxl_pmu_counting();
 
+    if (pmu) {
+        pmu->n = 0;
+    }
     ext = ext ? ext : &local;
     hb = window_decode(w, hpa, ext);
     if (!hb) {
@@ -99,6 +104,10 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
         if (!t) {
             return false;
         }
+        if (unlikely(counting)) {
+            cxl_pmu_route_hop(pmu, port, hpa);
+            cxl_pmu_route_hop(pmu, below, hpa);
+        }
         switch (cxl_mem_target_decode(t, hpa, ext, &port, dpa)) {
         case CXL_DECODE_PORT:
             continue;
@@ -110,4 +119,10 @@ bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
         }
     }
     return false;
+}
+
+bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
+               uint64_t *dpa, CXLExtent *ext)
+{
+    return cxl_route_pmu(w, hpa, target, dpa, ext, NULL);
 }

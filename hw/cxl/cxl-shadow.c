@@ -149,11 +149,13 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
         CXLMemTarget *t;
         CXLFastTarget *dev;
         CXLExtent ext;
+        CXLPMURoute pmu;
         uint64_t dpa, len, *next;
         int idx;
 
-        if (!cxl_route(b->w, a, &t, &dpa, &ext) || ext.lo > a) {
-            goto fail;
+        if (!cxl_route_pmu(b->w, a, &t, &dpa, &ext, &pmu) || ext.lo > a ||
+            pmu.n) {
+            goto fail;          /* (CPMUs count it: per access) */
         }
         end = MIN(ext.hi, hpa + page);
         len = end - a;

@@ -16,7 +16,10 @@
  *    served by the CCI engine with the generic, event and memory device
  *    command sets;
  *  - BAR 4: the MSI-X table. Vectors: 0 mailbox background completion,
- *    1 DOE, 2-5 the informational, warning, failure and fatal event logs.
+ *    1 DOE, 2-5 the informational, warning, failure and fatal event logs,
+ *    6 the dynamic capacity log, and with CPMUs 7 their overflow;
+ *  - with num-cpmus=N, N CPMUs (hw/cxl/cxl-pmu.c) in BAR 0 after the
+ *    component registers, at 64 KiB steps, in the register locator.
  * On the root bus of a Restricted CXL Host (pxb-cxl,rch=on) the device is
  * a CXL 1.1 RCD: a Root Complex Integrated Endpoint (QEMU's PCIe code
  * makes any endpoint on a root bus one) without BAR 0 and without a
@@ -30,7 +33,8 @@
  * decodes then (firmware sets them: -machine cxl-region.N with the RCD as
  * target, hw/cxl/cxl-fw-region.c); with both clear it enables the HDM
  * decoders and uses them like any endpoint's. An RCD has no dynamic
- * capacity, logical devices or Back-Invalidate (CXL 1.1 has none).
+ * capacity, logical devices, Back-Invalidate (CXL 1.1 has none) or CPMUs
+ * (not modelled on an RCD).
  * The PCIe link (Link Capabilities and Status) reports the x-speed and
  * x-width properties; x-256b-flit sets Flit Mode Supported, and Flit Mode
  * Status when the port above supports flit mode too (upstream 11.1's
@@ -79,6 +83,8 @@
 #define CT3_VEC_DOE             1
 #define CT3_VEC_EVENTS          2
 #define CT3_NR_VECTORS          (CT3_VEC_EVENTS + CXL_EVLOG_ALL)
+/* Linux takes Interrupt Message Number 0 for no interrupt: not the mailbox's */
+#define CT3_VEC_PMU             CT3_NR_VECTORS
 
 /* CXL device DVSEC (CXL r3.1 8.1.3), revision 1 layout */
 #define DEV_DVSEC_REV           1
@@ -302,6 +308,16 @@ static uint64_t ct3_memdev_status(void *opaque)
     return FIELD_DP64(v, CXL_MEMDEV_STATUS, MBOX_READY, 1);
 }
 
+/* The HDM decoder filter of the CPMUs: which decoder decodes @hpa */
+static int ct3_pmu_decoder(PCIDevice *d, uint64_t hpa)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    uint64_t dpa;
+
+    return ct3->comp.hdm.enabled ? cxl_hdm_decode(&ct3->comp.hdm, hpa, NULL,
+                                                  &dpa) : -1;
+}
+
 /* ---- DOE: CDAT over Table Access (CXL r3.1 8.1.11) ---- */
 
 static bool ct3_doe_cdat(DOECap *doe)
@@ -378,10 +394,11 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
 {
     PCIDevice *d = PCI_DEVICE(ct3);
     uint16_t o = CT3_DVSEC_OFFSET;
-    static const CXLRegBlock blocks[] = {
+    CXLRegBlock blocks[2 + CXL_PMU_MAX_INSTANCES] = {
         { .bar = CT3_BAR_COMPONENT, .id = CXL_REGLOC_COMPONENT, .offset = 0 },
         { .bar = CT3_BAR_DEVICE, .id = CXL_REGLOC_MEMDEV, .offset = 0 },
     };
+    unsigned nr_blocks = 2;
 
     ct3->dvsec_device = o;
     cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE, DEV_DVSEC_REV, DEV_DVSEC_LENGTH);
@@ -398,9 +415,10 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
     o += DEV_GPF_LENGTH;
 
     o = cxl_dvsec_add_flexbus(d, o);
+    cxl_pmu_reg_blocks(&ct3->pmus, blocks, &nr_blocks);
     /* an RCD's component registers are behind the RCRB, not in a BAR */
     cxl_dvsec_add_register_locator(d, o, ct3->rch ? &blocks[1] : blocks,
-                                   ct3->rch ? 1 : ARRAY_SIZE(blocks));
+                                   ct3->rch ? nr_blocks - 1 : nr_blocks);
 }
 
 static void ct3_apply_config_lock(PCIDevice *d, uint16_t o);
@@ -528,7 +546,8 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
     if (rch) {
         const char *what = ct3->hostdc ? "dynamic capacity" :
                            ct3->num_lds > 1 || ct3->ld_of ? "logical devices" :
-                           ct3->hdm_db ? "Back-Invalidate (hdm-db)" : NULL;
+                           ct3->hdm_db ? "Back-Invalidate (hdm-db)" :
+                           ct3->pmus.nr ? "CPMUs (num-cpmus)" : NULL;
 
         if (what) {
             error_setg(errp, "%s '%s': an RCD (a memory device on the bus of "
@@ -737,6 +756,8 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     Object *obj = OBJECT(d);
     CXLHDMCaps caps;
     uint64_t dc_backend_size;
+    MemoryRegion *bar0;
+    unsigned nr_vectors;
 
     trace_cxl_type3_realize(DEVICE(d)->id ?: "", d->devfn);
     if (!ct3_legacy_memdev(ct3, errp) || !cxl_type3_mld_check(ct3, errp) ||
@@ -780,8 +801,14 @@ static void ct3_realize(PCIDevice *d, Error **errp)
         cxl_component_init_bi(&ct3->comp, CXL_BI_DECODER);
     }
     if (!ct3->rch) {
+        bar0 = cxl_pmu_realize(&ct3->pmus, d, &ct3->comp.mr, "cxl-type3-cpmu",
+                               CT3_VEC_PMU, cxl_pmu_irq_msi, ct3_pmu_decoder,
+                               errp);
+        if (!bar0) {
+            goto fail_backends;
+        }
         pci_register_bar(d, CT3_BAR_COMPONENT, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                         PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->comp.mr);
+                         PCI_BASE_ADDRESS_MEM_TYPE_64, bar0);
     }
 
     /* mailbox and device registers */
@@ -821,10 +848,11 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     pci_register_bar(d, CT3_BAR_DEVICE, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &ct3->devregs.mr);
 
-    if (msix_init_exclusive_bar(d, CT3_NR_VECTORS, CT3_BAR_MSIX, errp)) {
+    nr_vectors = CT3_NR_VECTORS + (ct3->pmus.nr ? 1 : 0);
+    if (msix_init_exclusive_bar(d, nr_vectors, CT3_BAR_MSIX, errp)) {
         goto fail_regs;
     }
-    for (unsigned v = 0; v < CT3_NR_VECTORS; v++) {
+    for (unsigned v = 0; v < nr_vectors; v++) {
         msix_vector_use(d, v);
     }
 
@@ -857,6 +885,7 @@ fail_regs:
     cxl_device_regs_cleanup(&ct3->devregs);
 fail_cci:
     ct3_ccis_cleanup(ct3);
+    cxl_pmu_unrealize(&ct3->pmus);
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
@@ -901,6 +930,7 @@ static void ct3_exit(PCIDevice *d)
     msix_uninit_exclusive_bar(d);
     cxl_device_regs_cleanup(&ct3->devregs);
     ct3_ccis_cleanup(ct3);
+    cxl_pmu_unrealize(&ct3->pmus);
     cxl_type3_poison_cleanup(ct3);
     cxl_type3_fw_cleanup(ct3);
     cxl_type3_features_cleanup(ct3);
@@ -933,6 +963,7 @@ static void ct3_reset(DeviceState *dev)
 
     trace_cxl_type3_reset(dev->id ?: "", d->devfn);
     cxl_component_reset(&ct3->comp);
+    cxl_pmu_reset(&ct3->pmus);
     cxl_cci_reset(&ct3->cci);
     if (ct3->has_fm_cci) {
         cxl_cci_reset(&ct3->fm_cci);
@@ -1024,6 +1055,8 @@ static const Property ct3_properties[] = {
                        CXL_TYPE3_MAINT_MS),
     DEFINE_PROP_UINT32("maintenance-spares", CXLType3Dev, maint_spares,
                        CXL_TYPE3_MAINT_SPARES),
+    /* CPMUs (hw/cxl/cxl-pmu.c): none by default */
+    DEFINE_CXL_PMU_PROPERTIES(CXLType3Dev, pmus),
 };
 
 /* ---- migration ---- */
@@ -1120,6 +1153,8 @@ static const VMStateDescription ct3_dc_vmstate = {
     },
 };
 
+DEFINE_CXL_PMU_VMSTATE(ct3_pmu_vmstate, TYPE_CXL_TYPE3, CXLType3Dev, pmus);
+
 static const VMStateDescription ct3_vmstate = {
     .name = TYPE_CXL_TYPE3,
     .version_id = 1,
@@ -1171,6 +1206,7 @@ static const VMStateDescription ct3_vmstate = {
     .subsections = (const VMStateDescription * const []) {
         &ct3_fm_cci_vmstate,
         &ct3_dc_vmstate,
+        &ct3_pmu_vmstate,
         NULL
     },
 };

@@ -6,8 +6,10 @@
  * is a CXL bus, it carries the port DVSECs (port extensions, GPF, flex bus,
  * register locator) and its component registers (RAS and link; root ports
  * have no HDM decoders, their host bridge does; the BI Decoder when a
- * device below has hdm-db=on) sit at the start of BAR 0.
- * Interrupts are MSI.
+ * device below has hdm-db=on) sit at the start of BAR 0; with num-cpmus
+ * (cpmu-counters, cpmu-counter-width) CPMUs follow them (hw/cxl/cxl-pmu.c:
+ * counting the traffic routed through the port; Linux 7.3 binds no CPMU
+ * driver on ports). Interrupts are MSI (vector 0, the CPMUs' too).
  *
  * Properties are those of upstream's documented interface: bus, id, port
  * (the PCIe port number, which the host bridge's decoders use as the
@@ -38,6 +40,7 @@
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-pmu.h"
 #include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-root-port.h"
 #include "trace.h"
@@ -50,6 +53,7 @@
 typedef struct CXLRootPortClass {
     PCIERootPortClass parent_class;
     DeviceRealize parent_realize;
+    DeviceUnrealize parent_unrealize;
     ResettablePhases parent_phases;
 } CXLRootPortClass;
 
@@ -77,6 +81,10 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
     CXLRootPort *rp = CXL_ROOT_PORT(dev);
     CXLRootPortClass *rpc = CXL_ROOT_PORT_GET_CLASS(dev);
     PCIBus *bus = pci_get_bus(d);
+    CXLRegBlock blocks[1 + CXL_PMU_MAX_INSTANCES] = {
+        { .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0 },
+    };
+    unsigned nr_blocks = 1;
 
     if (!pci_bus_is_cxl(bus) || !pci_bus_is_root(bus)) {
         error_setg(errp, "%s: a CXL root port must be on the root bus of a "
@@ -86,6 +94,9 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
     if (rp->res_reserve.io != (uint64_t)-1 && rp->res_reserve.io) {
         error_setg(errp, "%s: io-reserve: a CXL root port has no I/O window; "
                    "only io-reserve=0 is accepted", TYPE_CXL_ROOT_PORT);
+        return;
+    }
+    if (!cxl_pmu_check(&rp->pmus, TYPE_CXL_ROOT_PORT, errp)) {
         return;
     }
     if (rp->res_reserve.mem_pref_32 != (uint64_t)-1 &&
@@ -115,10 +126,18 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
 
     cxl_component_init(&rp->regs, OBJECT(dev), "cxl-root-port-registers", NULL);
     pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &rp->regs.mr);
-    cxl_dvsec_add_port(d, CXL_RP_DVSEC_OFFSET, &(CXLRegBlock) {
-        .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0,
-    });
+                     PCI_BASE_ADDRESS_MEM_TYPE_64,
+                     cxl_pmu_realize(&rp->pmus, d, &rp->regs.mr,
+                                     "cxl-root-port-cpmu", 0, cxl_pmu_irq_msi,
+                                     NULL, &error_abort));
+    cxl_pmu_reg_blocks(&rp->pmus, blocks, &nr_blocks);
+    cxl_dvsec_add_port(d, CXL_RP_DVSEC_OFFSET, blocks, nr_blocks);
+}
+
+static void cxl_rp_unrealize(DeviceState *dev)
+{
+    cxl_pmu_unrealize(&CXL_ROOT_PORT(dev)->pmus);
+    CXL_ROOT_PORT_GET_CLASS(dev)->parent_unrealize(dev);
 }
 
 static const Property cxl_rp_properties[] = {
@@ -135,6 +154,8 @@ static const Property cxl_rp_properties[] = {
                      -1),
     DEFINE_PROP_SIZE("pref64-reserve", CXLRootPort, res_reserve.mem_pref_64,
                      -1),
+    /* CPMUs (hw/cxl/cxl-pmu.c): none by default */
+    DEFINE_CXL_PMU_PROPERTIES(CXLRootPort, pmus),
 };
 
 static void cxl_rp_reset_hold(Object *obj, ResetType type)
@@ -148,6 +169,7 @@ static void cxl_rp_reset_hold(Object *obj, ResetType type)
     /* the parent's reset parks the I/O window at base > limit: no window */
     cxl_port_disable_io_window(PCI_DEVICE(obj));
     cxl_component_reset(&CXL_ROOT_PORT(obj)->regs);
+    cxl_pmu_reset(&CXL_ROOT_PORT(obj)->pmus);
     /* BI Decoder (BI Forward) when a device below has hdm-db=on */
     cxl_component_init_bi(&CXL_ROOT_PORT(obj)->regs,
                           cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
@@ -160,9 +182,13 @@ static CXLComponentRegs *cxl_rp_ras_regs(Object *obj)
     return &CXL_ROOT_PORT(obj)->regs;
 }
 
+DEFINE_CXL_PMU_VMSTATE(cxl_rp_pmu_vmstate, TYPE_CXL_ROOT_PORT, CXLRootPort,
+                       pmus);
+
 /*
  * pcie-root-port's state (configuration space with MSI, AER log; the slot
- * is brought up to date after loading) and the component registers.
+ * is brought up to date after loading), the component registers and the
+ * CPMUs.
  */
 static const VMStateDescription cxl_rp_vmstate = {
     .name = TYPE_CXL_ROOT_PORT,
@@ -178,6 +204,10 @@ static const VMStateDescription cxl_rp_vmstate = {
         VMSTATE_STRUCT(regs, CXLRootPort, 1, vmstate_cxl_component,
                        CXLComponentRegs),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &cxl_rp_pmu_vmstate,
+        NULL
     },
 };
 
@@ -202,6 +232,8 @@ static void cxl_rp_class_init(ObjectClass *klass, const void *data)
     prc->aer_offset = CXL_RP_AER_OFFSET;
     prc->acs_offset = CXL_RP_ACS_OFFSET;
     device_class_set_parent_realize(dc, cxl_rp_realize, &rpc->parent_realize);
+    device_class_set_parent_unrealize(dc, cxl_rp_unrealize,
+                                      &rpc->parent_unrealize);
     resettable_class_set_parent_phases(rc, NULL, cxl_rp_reset_hold, NULL,
                                        &rpc->parent_phases);
 }

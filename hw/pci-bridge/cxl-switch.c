@@ -27,6 +27,10 @@
  *    locator;
  *  - BAR 0: component registers with RAS and link; the BI Decoder when a
  *    device below has hdm-db=on.
+ * Both kinds take num-cpmus, cpmu-counters and cpmu-counter-width: CPMUs
+ * in BAR 0 after the component registers (hw/cxl/cxl-pmu.c), counting the
+ * traffic routed through the port, with MSI vector 0 (Linux 7.3 binds no
+ * CPMU driver on ports).
  * The port property is the PCIe port number (Link Capabilities), the id
  * the upstream port's decoders use as target.
  *
@@ -75,6 +79,7 @@
 #include "hw/cxl/cxl-cdat.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
+#include "hw/cxl/cxl-pmu.h"
 #include "hw/cxl/cxl-mem-target.h"
 #include "hw/cxl/cxl-ras.h"
 #include "hw/cxl/cxl-switch.h"
@@ -124,15 +129,26 @@ static void sw_common_exit(PCIDevice *d)
     pci_bridge_exitfn(d);
 }
 
-static void sw_component_bar(PCIDevice *d, CXLComponentRegs *regs)
+/*
+ * BAR 0: the component registers and the CPMUs (checked at the start of
+ * realize); their register locator entries, in @blocks (1 + num-cpmus)
+ */
+static unsigned sw_component_bar(PCIDevice *d, CXLComponentRegs *regs,
+                                 CXLPMUGroup *pmus, const char *name,
+                                 CXLRegBlock *blocks)
 {
-    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &regs->mr);
-}
+    unsigned n = 1;
 
-static const CXLRegBlock sw_component_block = {
-    .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0,
-};
+    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64,
+                     cxl_pmu_realize(pmus, d, &regs->mr, name, 0,
+                                     cxl_pmu_irq_msi, NULL, &error_abort));
+    blocks[0] = (CXLRegBlock) {
+        .bar = 0, .id = CXL_REGLOC_COMPONENT, .offset = 0,
+    };
+    cxl_pmu_reg_blocks(pmus, blocks, &n);
+    return n;
+}
 
 /* ---- upstream port ---- */
 
@@ -175,10 +191,13 @@ static void usp_realize(PCIDevice *d, Error **errp)
     ERRP_GUARD();
     CXLUpstreamPort *usp = CXL_USP(d);
     PCIBus *bus = pci_get_bus(d);
+    CXLRegBlock blocks[1 + CXL_PMU_MAX_INSTANCES];
+    unsigned nr_blocks;
     uint16_t o;
 
     trace_cxl_usp_realize(DEVICE(d)->id ?: "", d->devfn, PCIE_PORT(d)->port);
-    if (!cxl_hdm_check_count(TYPE_CXL_USP, usp->nr_decoders, errp)) {
+    if (!cxl_hdm_check_count(TYPE_CXL_USP, usp->nr_decoders, errp) ||
+        !cxl_pmu_check(&usp->pmus, TYPE_CXL_USP, errp)) {
         return;
     }
     if (usp->vcs_of && (usp->vcs_of == usp || usp->vcs_of->vcs_of ||
@@ -226,13 +245,14 @@ static void usp_realize(PCIDevice *d, Error **errp)
                            .nr_targets = CXL_HDM_MAX_TARGETS,
                            .iw_3_6_12 = true,
                        });
-    sw_component_bar(d, &usp->regs);
+    nr_blocks = sw_component_bar(d, &usp->regs, &usp->pmus, "cxl-usp-cpmu",
+                                 blocks);
 
     /* port extensions, flex bus, register locator (no GPF on a USP) */
     o = SW_DVSEC_OFFSET;
     o = cxl_dvsec_add_port_ext(d, o);
     o = cxl_dvsec_add_flexbus(d, o);
-    cxl_dvsec_add_register_locator(d, o, &sw_component_block, 1);
+    cxl_dvsec_add_register_locator(d, o, blocks, nr_blocks);
     if (usp->vcs_of) {
         usp->vcs_id = usp->vcs_of->nr_vcss;
         usp->vcs_of->vcs[usp->vcs_of->nr_vcss++] = usp;
@@ -255,6 +275,7 @@ static void usp_exit(PCIDevice *d)
     }
 
     pcie_doe_fini(&usp->doe);
+    cxl_pmu_unrealize(&usp->pmus);
     sw_common_exit(d);
     g_clear_pointer(&usp->cdat, g_byte_array_unref);
 }
@@ -286,6 +307,7 @@ static void usp_reset(DeviceState *dev)
     pci_bridge_reset(dev);
     pcie_cap_deverr_reset(d);
     cxl_component_reset(&CXL_USP(dev)->regs);
+    cxl_pmu_reset(&CXL_USP(dev)->pmus);
     /* BI Route Table when a device below has hdm-db=on */
     cxl_component_init_bi(&CXL_USP(dev)->regs,
                           cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
@@ -317,7 +339,11 @@ static const Property usp_properties[] = {
     DEFINE_PROP_BOOL("x-256b-flit", CXLUpstreamPort, flit, false),
     DEFINE_PROP_LINK("vcs-of", CXLUpstreamPort, vcs_of, TYPE_CXL_USP,
                      CXLUpstreamPort *),
+    /* CPMUs (hw/cxl/cxl-pmu.c): none by default */
+    DEFINE_CXL_PMU_PROPERTIES(CXLUpstreamPort, pmus),
 };
+
+DEFINE_CXL_PMU_VMSTATE(usp_pmu_vmstate, TYPE_CXL_USP, CXLUpstreamPort, pmus);
 
 /*
  * Configuration space (MSI), AER log, the CDAT exchange in progress, the
@@ -337,6 +363,10 @@ static const VMStateDescription usp_vmstate = {
         VMSTATE_STRUCT(regs, CXLUpstreamPort, 1, vmstate_cxl_component,
                        CXLComponentRegs),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &usp_pmu_vmstate,
+        NULL
     },
 };
 
@@ -628,6 +658,8 @@ static void dsp_realize(PCIDevice *d, Error **errp)
     PCIESlot *s = PCIE_SLOT(d);
     PCIBus *bus = pci_get_bus(d);
     PCIDevice *up = bus->parent_dev;
+    CXLRegBlock blocks[1 + CXL_PMU_MAX_INSTANCES];
+    unsigned nr_blocks;
     int rc;
 
     trace_cxl_dsp_realize(DEVICE(d)->id ?: "", d->devfn, PCIE_PORT(d)->port,
@@ -658,7 +690,8 @@ static void dsp_realize(PCIDevice *d, Error **errp)
             return;
         }
     }
-    if (sw_common_init(d, PCI_EXP_TYPE_DOWNSTREAM, errp) < 0) {
+    if (!cxl_pmu_check(&dsp->pmus, TYPE_CXL_DSP, errp) ||
+        sw_common_init(d, PCI_EXP_TYPE_DOWNSTREAM, errp) < 0) {
         return;
     }
     dsp->binding = dsp->bound_at_boot ? CXL_DSP_BOUND : CXL_DSP_UNBOUND;
@@ -685,8 +718,9 @@ static void dsp_realize(PCIDevice *d, Error **errp)
         goto fail;
     }
     cxl_component_init(&dsp->regs, OBJECT(d), "cxl-dsp-registers", NULL);
-    sw_component_bar(d, &dsp->regs);
-    cxl_dvsec_add_port(d, SW_DVSEC_OFFSET, &sw_component_block);
+    nr_blocks = sw_component_bar(d, &dsp->regs, &dsp->pmus, "cxl-dsp-cpmu",
+                                 blocks);
+    cxl_dvsec_add_port(d, SW_DVSEC_OFFSET, blocks, nr_blocks);
     return;
 
 fail:
@@ -697,6 +731,7 @@ fail:
 
 static void dsp_exit(PCIDevice *d)
 {
+    cxl_pmu_unrealize(&CXL_DSP(d)->pmus);
     pcie_chassis_del_slot(PCIE_SLOT(d));
     sw_common_exit(d);
 }
@@ -721,6 +756,8 @@ static const Property dsp_properties[] = {
                                 PCIE_LINK_WIDTH_16),
     DEFINE_PROP_BOOL("x-256b-flit", CXLDownstreamPort, flit, true),
     DEFINE_PROP_BOOL("bound", CXLDownstreamPort, bound_at_boot, true),
+    /* CPMUs (hw/cxl/cxl-pmu.c): none by default */
+    DEFINE_CXL_PMU_PROPERTIES(CXLDownstreamPort, pmus),
     /*
      * a slot power controller, as QEMU's other downstream ports: the host
      * powers the slot off to release a device (hot-remove, vPPB unbind)
@@ -755,6 +792,7 @@ static void dsp_reset(DeviceState *dev)
     pcie_cap_arifwd_reset(d);
     pci_bridge_reset(dev);
     cxl_component_reset(&CXL_DSP(dev)->regs);
+    cxl_pmu_reset(&CXL_DSP(dev)->pmus);
     /* BI Decoder (BI Forward) when a device below has hdm-db=on */
     cxl_component_init_bi(&CXL_DSP(dev)->regs,
                           cxl_bus_has_hdm_db(pci_bridge_get_sec_bus(
@@ -783,9 +821,12 @@ static int dsp_post_load(void *opaque, int version_id)
     return pcie_cap_slot_post_load(opaque, version_id);
 }
 
+DEFINE_CXL_PMU_VMSTATE(dsp_pmu_vmstate, TYPE_CXL_DSP, CXLDownstreamPort,
+                       pmus);
+
 /*
- * Configuration space (slot, MSI), AER log, the vPPB's binding and the
- * component registers.
+ * Configuration space (slot, MSI), AER log, the vPPB's binding, the
+ * component registers and the CPMUs.
  */
 static const VMStateDescription dsp_vmstate = {
     .name = TYPE_CXL_DSP,
@@ -803,6 +844,10 @@ static const VMStateDescription dsp_vmstate = {
         VMSTATE_STRUCT(regs, CXLDownstreamPort, 1, vmstate_cxl_component,
                        CXLComponentRegs),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &dsp_pmu_vmstate,
+        NULL
     },
 };
 

@@ -50,7 +50,7 @@ typedef struct CXLRegBlock {
     uint64_t offset;            /* within the BAR, 64 KiB aligned */
 } CXLRegBlock;
 
-/* Configuration space used by the DVSECs a port carries */
+/* Configuration space used by the DVSECs a port carries (one block) */
 #define CXL_PORT_DVSECS_SIZE \
     (CXL_DVSEC_PORT_EXT_LENGTH + CXL_DVSEC_PORT_GPF_LENGTH + \
      CXL_DVSEC_FLEXBUS_LENGTH + 0x0c + 8)
@@ -58,11 +58,11 @@ typedef struct CXLRegBlock {
 /*
  * Add the DVSECs of a CXL root or switch port from config offset @offset:
  * port extensions, GPF for ports, flex bus port (trained as CXL.io and
- * CXL.mem) and a register locator pointing at @regs. Returns the first
- * free offset after them.
+ * CXL.mem) and a register locator listing the @n blocks @regs. Returns
+ * the first free offset after them.
  */
 uint16_t cxl_dvsec_add_port(PCIDevice *d, uint16_t offset,
-                            const CXLRegBlock *regs);
+                            const CXLRegBlock *regs, unsigned n);
 
 /* Add the CXL extensions DVSEC for ports at @offset; returns its end. */
 uint16_t cxl_dvsec_add_port_ext(PCIDevice *d, uint16_t offset);

@@ -11,6 +11,7 @@
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-component.h"
+#include "hw/cxl/cxl-pmu.h"
 
 #define TYPE_CXL_ROOT_PORT "cxl-rp"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLRootPort, CXL_ROOT_PORT)
@@ -18,6 +19,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLRootPort, CXL_ROOT_PORT)
 struct CXLRootPort {
     PCIESlot parent_obj;
     CXLComponentRegs regs;
+    CXLPMUGroup pmus;           /* num-cpmus, ... (hw/cxl/cxl-pmu.c) */
     /* properties (x-speed, x-width are PCIESlot's) */
     bool flit;
     PCIResReserve res_reserve;

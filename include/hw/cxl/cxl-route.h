@@ -13,6 +13,7 @@
 
 #include "hw/cxl/cxl-machine.h"
 #include "hw/cxl/cxl-mem-target.h"
+#include "hw/cxl/cxl-pmu.h"
 
 /*
  * Route @hpa (an address inside @w), with the BQL. On success sets
@@ -21,5 +22,12 @@
  */
 bool cxl_route(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
                uint64_t *dpa, CXLExtent *ext);
+/*
+ * cxl_route(), and in @pmu the components on the route whose CPMUs count
+ * traffic (hw/cxl/cxl-pmu.c): accesses that take a route with any must
+ * be counted, so the fast path does not map it.
+ */
+bool cxl_route_pmu(CXLWindow *w, hwaddr hpa, CXLMemTarget **target,
+                   uint64_t *dpa, CXLExtent *ext, CXLPMURoute *pmu);
 
 #endif /* HW_CXL_ROUTE_H */

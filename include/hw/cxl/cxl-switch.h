@@ -12,6 +12,7 @@
 #include "hw/pci/pcie_port.h"
 #include "hw/pci/pcie_doe.h"
 #include "hw/cxl/cxl-component.h"
+#include "hw/cxl/cxl-pmu.h"
 
 #define TYPE_CXL_USP "cxl-upstream"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLUpstreamPort, CXL_USP)
@@ -49,6 +50,7 @@ struct CXLUpstreamPort {
     struct CXLUpstreamPort *vcs_of; /* vcs-of: VCS 0's upstream port */
 
     CXLComponentRegs regs;
+    CXLPMUGroup pmus;           /* num-cpmus, ... (hw/cxl/cxl-pmu.c) */
     DOECap doe;
     GByteArray *cdat;
     /*
@@ -88,6 +90,7 @@ struct CXLDownstreamPort {
     bool flit;                  /* x-256b-flit */
     bool bound_at_boot;         /* bound */
     CXLComponentRegs regs;
+    CXLPMUGroup pmus;           /* num-cpmus, ... (hw/cxl/cxl-pmu.c) */
     CXLVPPBBinding binding;     /* survives host resets */
     uint32_t mig_binding;       /* migration: binding as a number */
 };

@@ -20,6 +20,7 @@
 #include "hw/cxl/cxl-events.h"
 #include "hw/cxl/cxl-mem-target.h"
 #include "hw/cxl/cxl-mld.h"
+#include "hw/cxl/cxl-pmu.h"
 
 #define TYPE_CXL_TYPE3 "cxl-type3"
 OBJECT_DECLARE_SIMPLE_TYPE(CXLType3Dev, CXL_TYPE3)
@@ -162,6 +163,8 @@ struct CXLType3Dev {
     CXLFastTarget fast_path;    /* the fast path's, not ours to look in */
 
     CXLComponentRegs comp;
+    /* CPMUs (num-cpmus, cpmu-counters, cpmu-counter-width): BAR 0 */
+    CXLPMUGroup pmus;
     CXLDeviceRegs devregs;
     MemoryRegion bar_regs;      /* BAR 2: the device register block */
     CXLCCI cci;
