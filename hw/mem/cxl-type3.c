@@ -5,7 +5,8 @@
  * volatile and/or persistent capacity, each backed by a memory backend
  * (volatile first in DPA space, then persistent), and an optional label
  * storage area backend. It carries:
- *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT, and
+ *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT and
+ *    Compliance Mode (hw/cxl/cxl-compliance.c), and
  *    the CXL DVSECs (CXL device with range registers, GPF for devices,
  *    flex bus port, register locator);
  *  - BAR 0: component registers with RAS, link and 4 HDM decoders; with
@@ -42,6 +43,7 @@
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-compliance.h"
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
@@ -282,8 +284,47 @@ static bool ct3_doe_cdat(DOECap *doe)
     return cxl_doe_cdat_respond(doe, CXL_TYPE3(doe->pdev)->cdat);
 }
 
+/* ---- DOE: Compliance (CXL r3.1 14.16, hw/cxl/cxl-compliance.c) ---- */
+
+static CXLCompStatus ct3_compliance_mem_poison(PCIDevice *d, uint8_t opcode,
+                                               uint64_t dpa,
+                                               const uint8_t *data)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    CXLRetCode rc;
+
+    if (ct3->cci.media_disabled) {
+        return CXL_COMP_TARGET_BUSY;            /* Sanitize runs */
+    }
+    if (ct3->cci.media_locked) {
+        return CXL_COMP_NOT_AUTHORIZED;         /* security: locked */
+    }
+    rc = opcode == CXL_COMP_MEM_POISON_CLEAR ?
+         cxl_type3_clear_poison(ct3, dpa, data) :
+         cxl_type3_inject_poison(ct3, dpa);
+    switch (rc) {
+    case CXL_RC_SUCCESS:
+        return CXL_COMP_SUCCESS;
+    case CXL_RC_INVALID_INPUT:                  /* not 64-byte aligned */
+    case CXL_RC_INVALID_PHYSICAL_ADDRESS:
+        return CXL_COMP_INVALID_ADDRESS;
+    default:                                    /* the injection limit */
+        return CXL_COMP_UNKNOWN_FAILURE;
+    }
+}
+
+static const CXLComplianceOps ct3_compliance_ops = {
+    .mem_poison = ct3_compliance_mem_poison,
+};
+
+static bool ct3_doe_compliance(DOECap *doe)
+{
+    return cxl_compliance_respond(doe, &ct3_compliance_ops);
+}
+
 static DOEProtocol ct3_doe_protocols[] = {
     { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_TABLE_ACCESS, ct3_doe_cdat },
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_COMPLIANCE, ct3_doe_compliance },
     { }
 };
 

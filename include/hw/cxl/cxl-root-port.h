@@ -9,6 +9,7 @@
 #define HW_CXL_ROOT_PORT_H
 
 #include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_doe.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-component.h"
 
@@ -18,6 +19,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(CXLRootPort, CXL_ROOT_PORT)
 struct CXLRootPort {
     PCIESlot parent_obj;
     CXLComponentRegs regs;
+    DOECap doe;                 /* Compliance Mode */
     /* properties (x-speed, x-width are PCIESlot's) */
     bool flit;
     PCIResReserve res_reserve;

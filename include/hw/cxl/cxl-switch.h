@@ -88,6 +88,7 @@ struct CXLDownstreamPort {
     bool flit;                  /* x-256b-flit */
     bool bound_at_boot;         /* bound */
     CXLComponentRegs regs;
+    DOECap doe;                 /* Compliance Mode */
     CXLVPPBBinding binding;     /* survives host resets */
     uint32_t mig_binding;       /* migration: binding as a number */
 };
