@@ -12,6 +12,8 @@
  *  - Inject Memory Device Poison on the device: the line lands in the
  *    poison list (Get Poison List), a clear writes its data to the
  *    backend, bad addresses and opcodes get their status;
+ *  - Inject Viral on the device: with Viral_Enable set in its CXL device
+ *    DVSEC, Viral_Status (RW1CS) gets set; not without, nor on CXL.cache;
  *  - malformed requests: shorter than the header or than the code's
  *    layout (discarded: no response, no error, the mailbox still works),
  *    longer ones and any version answered.
@@ -60,11 +62,13 @@ static const unsigned req_len[NR_CODES] = {
 #define ST_NOT_AUTHORIZED   0x01
 #define ST_UNKNOWN_FAILURE  0x02
 #define ST_UNSUPPORTED      0x03
+#define ST_NOT_INITIALIZED  0x06
 #define ST_INVALID_ADDRESS  0x07
 
 /* What Query Capabilities reports: ports, and a memory device */
 #define CAPS_PORT           0x7ull              /* codes 0, 1, 2 */
-#define CAPS_TYPE3          (CAPS_PORT | 1ull << INJECT_MEM_POISON)
+#define CAPS_TYPE3          (CAPS_PORT | 1ull << INJECT_VIRAL | \
+                             1ull << INJECT_MEM_POISON)
 
 typedef struct Rsp {
     uint8_t b[128];         /* from the DOE header on, little endian */
@@ -356,6 +360,70 @@ static void test_mem_poison(void)
     sw_stop(&s);
 }
 
+/* ---- Inject Viral ---- */
+
+/* CXL device DVSEC: Capability, Control, Status; bit 14 is viral's */
+#define DVSEC_CAP           0x0a
+#define DVSEC_STATUS        0x0e
+#define DVSEC_VIRAL         (1u << 14)
+#define PROTO_IO            0
+#define PROTO_CACHE         1
+#define PROTO_MEM           2
+
+static uint8_t viral(Sw *s, uint16_t doe, uint8_t protocol)
+{
+    return comp_status(s->qts, EP_BUS, EP_DEV, doe, INJECT_VIRAL,
+                       (uint8_t[1]) { protocol }, 13);
+}
+
+static uint16_t dvsec_status(Sw *s, uint16_t dvsec)
+{
+    return qtest_readw(s->qts, cfg(EP1, dvsec + DVSEC_STATUS));
+}
+
+static void test_viral(void)
+{
+    Sw s;
+    uint16_t doe, dvsec, ctrl;
+
+    sw_start(&s);
+    doe = cxl_qtest_find_ext_cap(s.qts, EP_BUS, EP_DEV, DOE_EXT_CAP);
+    dvsec = find_dvsec(&s, EP1, 0, NULL);
+    g_assert_cmphex(dvsec, !=, 0);
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP1, dvsec + DVSEC_CAP)) &
+                    DVSEC_VIRAL, ==, DVSEC_VIRAL);             /* capable */
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, 0);
+
+    /* Viral_Enable clear: the device does not go viral */
+    g_assert_cmphex(viral(&s, doe, PROTO_MEM), ==, ST_NOT_INITIALIZED);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, 0);
+
+    ctrl = qtest_readw(s.qts, cfg(EP1, dvsec + DVSEC_CTRL));
+    qtest_writew(s.qts, cfg(EP1, dvsec + DVSEC_CTRL), ctrl | DVSEC_VIRAL);
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP1, dvsec + DVSEC_CTRL)), ==,
+                    ctrl | DVSEC_VIRAL);
+    /* no CXL.cache, no protocol 3 */
+    g_assert_cmphex(viral(&s, doe, PROTO_CACHE), ==, ST_UNSUPPORTED);
+    g_assert_cmphex(viral(&s, doe, 3), ==, ST_UNSUPPORTED);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, 0);
+
+    /* CXL.mem: viral; software clears it (RW1C); CXL.io: viral again */
+    g_assert_cmphex(viral(&s, doe, PROTO_MEM), ==, ST_SUCCESS);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, DVSEC_VIRAL);
+    qtest_writew(s.qts, cfg(EP1, dvsec + DVSEC_STATUS), 0);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, DVSEC_VIRAL);
+    qtest_writew(s.qts, cfg(EP1, dvsec + DVSEC_STATUS), DVSEC_VIRAL);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, 0);
+    g_assert_cmphex(viral(&s, doe, PROTO_IO), ==, ST_SUCCESS);
+    g_assert_cmphex(dvsec_status(&s, dvsec) & DVSEC_VIRAL, ==, DVSEC_VIRAL);
+    /* nothing stays "in effect" for Query Status; the other device is not
+     * viral */
+    g_assert_cmphex(qtest_readw(s.qts, cfg(EP2, find_dvsec(&s, EP2, 0, NULL) +
+                                            DVSEC_STATUS)) & DVSEC_VIRAL,
+                    ==, 0);
+    sw_stop(&s);
+}
+
 /* ---- malformed requests ---- */
 
 /* Send @n dwords and Go: the request must be discarded (no response) */
@@ -439,6 +507,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/cxl/compliance/components", test_components);
     qtest_add_func("/cxl/compliance/mem-poison", test_mem_poison);
+    qtest_add_func("/cxl/compliance/viral", test_viral);
     qtest_add_func("/cxl/compliance/malformed", test_malformed);
     return g_test_run();
 }

@@ -81,7 +81,7 @@ typedef struct CXLComplianceOps {
      */
     CXLCompStatus (*mem_poison)(PCIDevice *d, uint8_t opcode, uint64_t dpa,
                                 const uint8_t *data);
-    /* Inject Viral on @protocol (CXL_COMP_PROTOCOL_*) */
+    /* Inject Viral on @protocol (CXL_COMP_PROTOCOL_*): enter viral */
     CXLCompStatus (*viral)(PCIDevice *d, uint8_t protocol);
 } CXLComplianceOps;
 

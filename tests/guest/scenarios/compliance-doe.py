@@ -7,13 +7,16 @@ and lists the protocols in sysfs (doe_features/VVVV:TT): Compliance
 (1e98:00) is there on each, beside CDAT's Table Access (1e98:02) on the
 upstream port and the device. Linux has no interface to exchange objects
 with it, so tools/cxldoe.c speaks DOE through the device's configuration
-space in sysfs (the kernel does not keep its DOE capability from
-user space): Query Capabilities on each (codes 0-2 on the ports, also 10h,
-Inject Memory Device Poison, on the device), Query Status, Halt All, an
-injection our components cannot do (unsupported, 03h), a request shorter
-than its layout (no response), and Inject Memory Device Poison, whose
-line `cxl list --media-errors` then lists as injected poison (Get Poison
-List), and whose clear removes it again.
+space in sysfs (the kernel does not keep its DOE capability from user
+space): Query Capabilities on each (codes 0-2 on the ports, also 0Ch,
+Inject Viral, and 10h, Inject Memory Device Poison, on the device), Query
+Status, Halt All, an injection our components cannot do (unsupported,
+03h), a request shorter than its layout (no response); Inject Viral while
+Linux leaves viral disabled (target not initialized, 06h), then with
+Viral_Enable set in the CXL device DVSEC (a config write from the shell):
+Viral_Status set, and cleared by writing 1; and Inject Memory Device
+Poison, whose line `cxl list --media-errors` then lists as injected
+poison (Get Poison List), and whose clear removes it again.
 """
 
 from _cxl import GUEST_LIB, Topology
@@ -37,12 +40,13 @@ def topology(ctx):
 # version 2, length in bytes, then the status or the bitmasks
 RSP = {
     "@CAPS_PORT@": "981e000007000000" + "00021c00" + "0700000000000000" * 2,
-    "@CAPS_TYPE3@": "981e000007000000" + "00021c00" + "0700010000000000" * 2,
+    "@CAPS_TYPE3@": "981e000007000000" + "00021c00" + "0710010000000000" * 2,
     "@STATUS@": "981e000005000000" + "010212" + "00" * 9,
     "@HALT_OK@": "981e000003000000" + "02020c00",
     "@POISON_OK@": "981e000003000000" + "10020c00",
     "@POISON_BAD_ADDRESS@": "981e000003000000" + "10020c07",
-    "@VIRAL_UNSUPPORTED@": "981e000003000000" + "0c020c03",
+    "@VIRAL_NOT_ENABLED@": "981e000003000000" + "0c020c06",
+    "@VIRAL_OK@": "981e000003000000" + "0c020c00",
     "@CRC_UNSUPPORTED@": "981e000003000000" + "07020c03",
     # requests: code, version 2, reserved; Inject Memory Device Poison's
     # opcode (0 inject, 1 clear), reserved, DPA 0x4000 (and 64 bytes)
@@ -89,8 +93,38 @@ step_match caps-EP '^rsp=@CAPS_TYPE3@$' comp $EP 00020000
 step_match status-EP '^rsp=@STATUS@$' comp $EP 01020000
 step_match halt-EP '^rsp=@HALT_OK@$' comp $EP 02020000
 step_match halt-DSP0 '^rsp=@HALT_OK@$' comp $DSP0 02020000
-# Inject Viral on CXL.mem, Inject CRC: not something our components do
-step_match viral-unsupported-EP '^rsp=@VIRAL_UNSUPPORTED@$' comp $EP 0c02000002
+# Inject Viral on CXL.mem: Linux leaves Viral_Enable clear
+step_match viral-not-enabled-EP '^rsp=@VIRAL_NOT_ENABLED@$' comp $EP 0c02000002
+# dvsec_of BDF ID: config offset of the device's CXL DVSEC ID (vendor 1e98)
+dvsec_of() {
+    local d=/sys/bus/pci/devices/$1 off=256 h
+    while [ $off -ne 0 ]; do
+        h=$((0x$(cfg_rd $d $off 4)))
+        if [ $((h & 0xffff)) -eq 35 ] && [ "$(cfg_rd $d $((off + 4)) 2)" = 1e98 ] &&
+           [ $((0x$(cfg_rd $d $((off + 8)) 2))) -eq $2 ]; then
+            echo $off
+            return 0
+        fi
+        off=$((h >> 20))
+    done
+    return 1
+}
+# cfg_wb BDF OFFSET VALUE: write one byte of configuration space
+cfg_wb() {
+    printf "\\$(printf %o $3)" |
+        dd of=/sys/bus/pci/devices/$1/config bs=1 seek=$2 count=1 conv=notrunc 2>/dev/null
+}
+DV=$(dvsec_of $EP 0)
+step_match device-dvsec '^[0-9]+$' echo "$DV"
+# Viral_Enable (control bit 14), then viral on CXL.mem: Viral_Status (bit 14)
+step viral-enable cfg_wb $EP $((DV + 0xd)) 0x40
+step_match viral-enabled '^4[0-9a-f]{3}$' cfg_rd /sys/bus/pci/devices/$EP $((DV + 0xc)) 2
+step_match viral-EP '^rsp=@VIRAL_OK@$' comp $EP 0c02000002
+step_match viral-status '^4000$' cfg_rd /sys/bus/pci/devices/$EP $((DV + 0xe)) 2
+step viral-clear cfg_wb $EP $((DV + 0xf)) 0x40
+step_match viral-cleared '^0000$' cfg_rd /sys/bus/pci/devices/$EP $((DV + 0xe)) 2
+
+# Inject CRC: not something our components do
 step_match crc-unsupported-RP '^rsp=@CRC_UNSUPPORTED@$' comp $RP 070200000101
 # Multiple Write Streaming with only its header: no response at all
 step_match short-discarded '^rc=3$' sh -c "cxldoe $EP 1e98 0 03020000; echo rc=\$?"
