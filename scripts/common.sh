@@ -25,7 +25,7 @@ QTESTS="cxl-hdm-test cxl-port-test cxl-type3-test cxl-type3-mbox-test
         cxl-type3-dc-test cxl-type3-fm-dcd-test cxl-type3-mhd-test cxl-mctp-test
         cxl-type3-mld-test cxl-migrate-test cxl-snapshot-test
         cxl-fuzz-replay-test cxl-bad-input-test cxl-pmu-test
-        cxl-pmu-switch-test cxl-rch-test"
+        cxl-pmu-switch-test cxl-rch-test cxl-compliance-test"
 # The qtests that also run on arm virt (qemu-system-aarch64): the same
 # command lines, on virt (tests/qtest/cxl-qtest.h), and virt's own test.
 # (cxl-fast-path-test, 2+ minutes, tests machine-independent code: not
@@ -35,7 +35,7 @@ QTESTS_AARCH64="cxl-virt-test cxl-hdm-test cxl-port-test cxl-type3-test
         cxl-switch-test cxl-switch-cci-test cxl-switch-bind-test
         cxl-type3-dc-test cxl-type3-fm-dcd-test cxl-type3-mhd-test cxl-mctp-test
         cxl-type3-mld-test cxl-migrate-test cxl-pmu-test cxl-pmu-switch-test
-        cxl-rch-test"
+        cxl-rch-test cxl-compliance-test"
 
 # apt-get options for a private configuration rooted at DIR (DIR/sources.list,
 # DIR/lists, DIR/cache, DIR/status): the system's sources, preferences and

@@ -390,13 +390,8 @@ static CXLRetCode cmd_get_poison_list(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
-static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
-                                    size_t in_len, uint8_t *out,
-                                    size_t *out_len)
+CXLRetCode cxl_type3_inject_poison(CXLType3Dev *ct3, uint64_t dpa)
 {
-    CXLType3Dev *ct3 = ct3_of(cci);
-    const CXLInjectPoisonIn *i = (const CXLInjectPoisonIn *)in;
-    uint64_t dpa = le64_to_cpu(i->dpa);
     CXLRetCode rc = check_line(ct3, dpa);
 
     if (rc) {
@@ -417,13 +412,9 @@ static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
     return CXL_RC_SUCCESS;
 }
 
-static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
-                                   size_t in_len, uint8_t *out,
-                                   size_t *out_len)
+CXLRetCode cxl_type3_clear_poison(CXLType3Dev *ct3, uint64_t dpa,
+                                  const uint8_t *data)
 {
-    CXLType3Dev *ct3 = ct3_of(cci);
-    const CXLClearPoisonIn *i = (const CXLClearPoisonIn *)in;
-    uint64_t dpa = le64_to_cpu(i->dpa);
     CXLRetCode rc = check_line(ct3, dpa);
 
     if (rc) {
@@ -434,10 +425,29 @@ static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
         !cxl_type3_dpa_ptr(ct3, dpa, LINE)) {
         return CXL_RC_INVALID_PHYSICAL_ADDRESS;
     }
-    cxl_type3_dpa_write(ct3, dpa, i->write_data, LINE);
+    cxl_type3_dpa_write(ct3, dpa, data, LINE);
     cxl_notify_data_changed(OBJECT(ct3), dpa, LINE);
     poison_remove(ct3, dpa, LINE);
     return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode cmd_inject_poison(CXLCCI *cci, const uint8_t *in,
+                                    size_t in_len, uint8_t *out,
+                                    size_t *out_len)
+{
+    const CXLInjectPoisonIn *i = (const CXLInjectPoisonIn *)in;
+
+    return cxl_type3_inject_poison(ct3_of(cci), le64_to_cpu(i->dpa));
+}
+
+static CXLRetCode cmd_clear_poison(CXLCCI *cci, const uint8_t *in,
+                                   size_t in_len, uint8_t *out,
+                                   size_t *out_len)
+{
+    const CXLClearPoisonIn *i = (const CXLClearPoisonIn *)in;
+
+    return cxl_type3_clear_poison(ct3_of(cci), le64_to_cpu(i->dpa),
+                                  i->write_data);
 }
 
 static CXLRetCode cmd_get_scan_media_caps(CXLCCI *cci, const uint8_t *in,

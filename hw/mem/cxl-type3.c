@@ -5,7 +5,8 @@
  * volatile and/or persistent capacity, each backed by a memory backend
  * (volatile first in DPA space, then persistent), and an optional label
  * storage area backend. It carries:
- *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT, and
+ *  - config space: PCIe, MSI-X, AER, DSN, a DOE mailbox serving CDAT and
+ *    Compliance Mode (hw/cxl/cxl-compliance.c), and
  *    the CXL DVSECs (CXL device with range registers, GPF for devices,
  *    flex bus port, register locator);
  *  - BAR 0: component registers with RAS, link and 4 HDM decoders; with
@@ -60,6 +61,7 @@
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-compliance.h"
 #include "hw/cxl/cxl-dc.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
@@ -93,9 +95,13 @@
 #define   DEV_CAP_IO            BIT(1)
 #define   DEV_CAP_MEM           BIT(2)
 #define   DEV_CAP_HDM_COUNT_SHIFT 4
+#define   DEV_CAP_VIRAL         BIT(14)
 #define DEV_DVSEC_CTRL          0x0c
 #define   DEV_CTRL_IO_ENABLE    BIT(1)
 #define   DEV_CTRL_MEM_ENABLE   BIT(2)
+#define   DEV_CTRL_VIRAL_ENABLE BIT(14)
+#define DEV_DVSEC_STATUS        0x0e
+#define   DEV_STATUS_VIRAL      BIT(14)         /* RW1CS */
 #define DEV_DVSEC_LOCK          0x14
 #define   DEV_LOCK_CONFIG       BIT(0)
 #define DEV_DVSEC_RANGE_SIZE_HI(i)  (0x18 + 0x10 * (i))
@@ -325,8 +331,71 @@ static bool ct3_doe_cdat(DOECap *doe)
     return cxl_doe_cdat_respond(doe, CXL_TYPE3(doe->pdev)->cdat);
 }
 
+/* ---- DOE: Compliance (CXL r3.1 14.16, hw/cxl/cxl-compliance.c) ---- */
+
+static CXLCompStatus ct3_compliance_mem_poison(PCIDevice *d, uint8_t opcode,
+                                               uint64_t dpa,
+                                               const uint8_t *data)
+{
+    CXLType3Dev *ct3 = CXL_TYPE3(d);
+    CXLRetCode rc;
+
+    if (ct3->cci.media_disabled) {
+        return CXL_COMP_TARGET_BUSY;            /* Sanitize runs */
+    }
+    if (ct3->cci.media_locked) {
+        return CXL_COMP_NOT_AUTHORIZED;         /* security: locked */
+    }
+    rc = opcode == CXL_COMP_MEM_POISON_CLEAR ?
+         cxl_type3_clear_poison(ct3, dpa, data) :
+         cxl_type3_inject_poison(ct3, dpa);
+    switch (rc) {
+    case CXL_RC_SUCCESS:
+        return CXL_COMP_SUCCESS;
+    case CXL_RC_INVALID_INPUT:                  /* not 64-byte aligned */
+    case CXL_RC_INVALID_PHYSICAL_ADDRESS:
+        return CXL_COMP_INVALID_ADDRESS;
+    default:                                    /* the injection limit */
+        return CXL_COMP_UNKNOWN_FAILURE;
+    }
+}
+
+/*
+ * Inject Viral: with Viral_Enable set, the device enters viral (Viral
+ * Status in the CXL device DVSEC, until software clears it). That is all
+ * of viral we model: no link carries the indication, and the data path
+ * goes on as before. CXL.io and CXL.mem only: the device has no CXL.cache.
+ */
+static CXLCompStatus ct3_compliance_viral(PCIDevice *d, uint8_t protocol)
+{
+    uint16_t o = CXL_TYPE3(d)->dvsec_device;
+
+    if (protocol != CXL_COMP_PROTOCOL_IO &&
+        protocol != CXL_COMP_PROTOCOL_MEM) {
+        return CXL_COMP_UNSUPPORTED;
+    }
+    if (!(pci_get_word(d->config + o + DEV_DVSEC_CTRL) &
+          DEV_CTRL_VIRAL_ENABLE)) {
+        return CXL_COMP_TARGET_NOT_INITIALIZED;
+    }
+    pci_word_test_and_set_mask(d->config + o + DEV_DVSEC_STATUS,
+                               DEV_STATUS_VIRAL);
+    return CXL_COMP_SUCCESS;
+}
+
+static const CXLComplianceOps ct3_compliance_ops = {
+    .mem_poison = ct3_compliance_mem_poison,
+    .viral = ct3_compliance_viral,
+};
+
+static bool ct3_doe_compliance(DOECap *doe)
+{
+    return cxl_compliance_respond(doe, &ct3_compliance_ops);
+}
+
 static DOEProtocol ct3_doe_protocols[] = {
     { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_TABLE_ACCESS, ct3_doe_cdat },
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_COMPLIANCE, ct3_doe_compliance },
     { }
 };
 
@@ -387,7 +456,7 @@ static void ct3_dvsec_ranges_init(CXLType3Dev *ct3)
         nr_ranges++;
     }
     pci_set_word(d->config + o + DEV_DVSEC_CAP, DEV_CAP_IO | DEV_CAP_MEM |
-                 nr_ranges << DEV_CAP_HDM_COUNT_SHIFT);
+                 nr_ranges << DEV_CAP_HDM_COUNT_SHIFT | DEV_CAP_VIRAL);
 }
 
 static void ct3_dvsecs_init(CXLType3Dev *ct3)
@@ -404,8 +473,12 @@ static void ct3_dvsecs_init(CXLType3Dev *ct3)
     cxl_dvsec_add(d, o, CXL_DVSEC_DEVICE, DEV_DVSEC_REV, DEV_DVSEC_LENGTH);
     ct3_dvsec_ranges_init(ct3);
     pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
-    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE);
+    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE |
+                 DEV_CTRL_VIRAL_ENABLE);
     pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, DEV_LOCK_CONFIG);
+    /* Viral Status: sticky, so a reset leaves it (QEMU's only clears the
+     * standard header's status) */
+    pci_set_word(d->w1cmask + o + DEV_DVSEC_STATUS, DEV_STATUS_VIRAL);
     o += DEV_DVSEC_LENGTH;
 
     /* GPF for devices: phase 2 takes 10 ms (base 1, scale 10 ms) and 0 mW */
@@ -983,7 +1056,8 @@ static void ct3_reset(DeviceState *dev)
     pci_set_word(d->config + o + DEV_DVSEC_CTRL, DEV_CTRL_IO_ENABLE);
     pci_set_word(d->config + o + DEV_DVSEC_LOCK, 0);
     pci_set_word(d->wmask + o + DEV_DVSEC_LOCK, DEV_LOCK_CONFIG);
-    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE);
+    pci_set_word(d->wmask + o + DEV_DVSEC_CTRL, DEV_CTRL_MEM_ENABLE |
+                 DEV_CTRL_VIRAL_ENABLE);
     for (unsigned i = 0; i < nr_ranges; i++) {
         pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_HI(i), 0);
         pci_set_long(d->config + o + DEV_DVSEC_RANGE_BASE_LO(i), 0);

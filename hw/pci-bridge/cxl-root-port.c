@@ -9,7 +9,9 @@
  * device below has hdm-db=on) sit at the start of BAR 0; with num-cpmus
  * (cpmu-counters, cpmu-counter-width) CPMUs follow them (hw/cxl/cxl-pmu.c:
  * counting the traffic routed through the port; Linux 7.3 binds no CPMU
- * driver on ports). Interrupts are MSI (vector 0, the CPMUs' too).
+ * driver on ports). Interrupts are MSI (vector 0, the CPMUs' too). A DOE
+ * mailbox serves Compliance Mode (hw/cxl/cxl-compliance.c: the queries
+ * and Halt All).
  *
  * Properties are those of upstream's documented interface: bus, id, port
  * (the PCIe port number, which the host bridge's decoders use as the
@@ -38,7 +40,9 @@
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
+#include "hw/cxl/cxl-compliance.h"
 #include "hw/cxl/cxl-component.h"
+#include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-pmu.h"
 #include "hw/cxl/cxl-ras.h"
@@ -48,6 +52,7 @@
 #define CXL_RP_MSI_OFFSET       0x60
 #define CXL_RP_AER_OFFSET       0x100
 #define CXL_RP_ACS_OFFSET       (CXL_RP_AER_OFFSET + PCI_ERR_SIZEOF)
+#define CXL_RP_DOE_OFFSET       (CXL_RP_ACS_OFFSET + PCI_ACS_SIZEOF)
 #define CXL_RP_DVSEC_OFFSET     0x200
 
 typedef struct CXLRootPortClass {
@@ -55,6 +60,8 @@ typedef struct CXLRootPortClass {
     DeviceRealize parent_realize;
     DeviceUnrealize parent_unrealize;
     ResettablePhases parent_phases;
+    void (*parent_exit)(PCIDevice *d);
+    PCIConfigWriteFunc *parent_config_write;
 } CXLRootPortClass;
 
 DECLARE_CLASS_CHECKERS(CXLRootPortClass, CXL_ROOT_PORT, TYPE_CXL_ROOT_PORT)
@@ -72,6 +79,40 @@ static int cxl_rp_interrupts_init(PCIDevice *d, Error **errp)
 static void cxl_rp_interrupts_uninit(PCIDevice *d)
 {
     msi_uninit(d);
+}
+
+/* Compliance Mode over DOE */
+static bool cxl_rp_doe_compliance(DOECap *doe)
+{
+    return cxl_compliance_respond(doe, NULL);
+}
+
+static DOEProtocol cxl_rp_doe_protocols[] = {
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_COMPLIANCE, cxl_rp_doe_compliance },
+    { }
+};
+
+static void cxl_rp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                                int len)
+{
+    pcie_doe_write_config(&CXL_ROOT_PORT(d)->doe, addr, val, len);
+    CXL_ROOT_PORT_GET_CLASS(d)->parent_config_write(d, addr, val, len);
+}
+
+static uint32_t cxl_rp_read_config(PCIDevice *d, uint32_t addr, int len)
+{
+    uint32_t val;
+
+    if (pcie_doe_read_config(&CXL_ROOT_PORT(d)->doe, addr, len, &val)) {
+        return val;
+    }
+    return cxl_port_read_config(d, addr, len);
+}
+
+static void cxl_rp_exit(PCIDevice *d)
+{
+    pcie_doe_fini(&CXL_ROOT_PORT(d)->doe);
+    CXL_ROOT_PORT_GET_CLASS(d)->parent_exit(d);
 }
 
 static void cxl_rp_realize(DeviceState *dev, Error **errp)
@@ -132,6 +173,8 @@ static void cxl_rp_realize(DeviceState *dev, Error **errp)
                                      NULL, &error_abort));
     cxl_pmu_reg_blocks(&rp->pmus, blocks, &nr_blocks);
     cxl_dvsec_add_port(d, CXL_RP_DVSEC_OFFSET, blocks, nr_blocks);
+    pcie_doe_init(d, &rp->doe, CXL_RP_DOE_OFFSET, cxl_rp_doe_protocols, true,
+                  0);
 }
 
 static void cxl_rp_unrealize(DeviceState *dev)
@@ -185,10 +228,21 @@ static CXLComponentRegs *cxl_rp_ras_regs(Object *obj)
 DEFINE_CXL_PMU_VMSTATE(cxl_rp_pmu_vmstate, TYPE_CXL_ROOT_PORT, CXLRootPort,
                        pmus);
 
+/* The Compliance DOE mailbox (a subsection: streams before it load) */
+static const VMStateDescription cxl_rp_doe_vmstate = {
+    .name = TYPE_CXL_ROOT_PORT "/doe",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(doe, CXLRootPort, 1, vmstate_cxl_doe, DOECap),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 /*
  * pcie-root-port's state (configuration space with MSI, AER log; the slot
  * is brought up to date after loading), the component registers and the
- * CPMUs.
+ * CPMUs and the Compliance DOE exchange in progress.
  */
 static const VMStateDescription cxl_rp_vmstate = {
     .name = TYPE_CXL_ROOT_PORT,
@@ -206,6 +260,7 @@ static const VMStateDescription cxl_rp_vmstate = {
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {
+        &cxl_rp_doe_vmstate,
         &cxl_rp_pmu_vmstate,
         NULL
     },
@@ -223,7 +278,11 @@ static void cxl_rp_class_init(ObjectClass *klass, const void *data)
     k->device_id = 0x7075;      /* the IDs guests know QEMU's cxl-rp by */
     dc->desc = "CXL Root Port";
     device_class_set_props(dc, cxl_rp_properties);
-    k->config_read = cxl_port_read_config;
+    k->config_read = cxl_rp_read_config;
+    rpc->parent_config_write = k->config_write;
+    k->config_write = cxl_rp_write_config;
+    rpc->parent_exit = k->exit;
+    k->exit = cxl_rp_exit;
     dc->vmsd = &cxl_rp_vmstate;
     CXL_RAS_SOURCE_CLASS(klass)->ras_regs = cxl_rp_ras_regs;
     prc->aer_vector = cxl_rp_aer_vector;

@@ -16,13 +16,15 @@
  * cxl-upstream (properties: bus, id, sn, cdat, vcs-of):
  *  - PCIe upstream port with MSI, AER, DSN (when sn is set) and a DOE
  *    mailbox serving its CDAT: SSLBIS latency and bandwidth between the
- *    upstream port and any downstream port, or the cdat file's table;
+ *    upstream port and any downstream port, or the cdat file's table; and
+ *    Compliance Mode (hw/cxl/cxl-compliance.c: the queries, Halt All);
  *  - CXL DVSECs: port extensions, flex bus port, register locator;
  *  - BAR 0: component registers with RAS, link and CXL_USP_DECODERS HDM
  *    decoders whose target lists hold downstream port numbers; the BI
  *    Route Table when a device below has hdm-db=on.
  * cxl-downstream (properties: bus, id, port, chassis, slot, bound):
- *  - PCIe downstream port with MSI, AER and a hot-plug slot;
+ *  - PCIe downstream port with MSI, AER, a hot-plug slot and a DOE
+ *    mailbox serving Compliance Mode (the queries, Halt All);
  *  - CXL DVSECs: port extensions, GPF for ports, flex bus, register
  *    locator;
  *  - BAR 0: component registers with RAS and link; the BI Decoder when a
@@ -77,6 +79,7 @@
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-cdat.h"
+#include "hw/cxl/cxl-compliance.h"
 #include "hw/cxl/cxl-doe.h"
 #include "hw/cxl/cxl-dvsec.h"
 #include "hw/cxl/cxl-pmu.h"
@@ -157,8 +160,22 @@ static bool usp_doe_cdat(DOECap *doe)
     return cxl_doe_cdat_respond(doe, CXL_USP(doe->pdev)->cdat);
 }
 
+/* Compliance Mode: the queries and Halt All (hw/cxl/cxl-compliance.c) */
+static bool sw_doe_compliance(DOECap *doe)
+{
+    return cxl_compliance_respond(doe, NULL);
+}
+
 static DOEProtocol usp_doe_protocols[] = {
     { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_TABLE_ACCESS, usp_doe_cdat },
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_COMPLIANCE, sw_doe_compliance },
+    { }
+};
+
+/* ---- downstream port: DOE ---- */
+
+static DOEProtocol dsp_doe_protocols[] = {
+    { CXL_VENDOR_ID, CXL_DOE_PROTOCOL_COMPLIANCE, sw_doe_compliance },
     { }
 };
 
@@ -717,6 +734,8 @@ static void dsp_realize(PCIDevice *d, Error **errp)
         pcie_chassis_del_slot(s);
         goto fail;
     }
+    /* where an upstream port has its DSN (none here) and DOE */
+    pcie_doe_init(d, &dsp->doe, SW_DOE_OFFSET, dsp_doe_protocols, true, 0);
     cxl_component_init(&dsp->regs, OBJECT(d), "cxl-dsp-registers", NULL);
     nr_blocks = sw_component_bar(d, &dsp->regs, &dsp->pmus, "cxl-dsp-cpmu",
                                  blocks);
@@ -732,6 +751,7 @@ fail:
 static void dsp_exit(PCIDevice *d)
 {
     cxl_pmu_unrealize(&CXL_DSP(d)->pmus);
+    pcie_doe_fini(&CXL_DSP(d)->doe);
     pcie_chassis_del_slot(PCIE_SLOT(d));
     sw_common_exit(d);
 }
@@ -742,11 +762,22 @@ static void dsp_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
     uint16_t slt_ctl, slt_sta;
 
     pcie_cap_slot_get(d, &slt_ctl, &slt_sta);
+    pcie_doe_write_config(&CXL_DSP(d)->doe, addr, val, len);
     pci_bridge_write_config(d, addr, val, len);
     pcie_cap_flr_write_config(d, addr, val, len);
     pcie_cap_slot_write_config(d, slt_ctl, slt_sta, addr, val, len);
     pcie_aer_write_config(d, addr, val, len);
     dsp_binding_update(CXL_DSP(d));
+}
+
+static uint32_t dsp_read_config(PCIDevice *d, uint32_t addr, int len)
+{
+    uint32_t val;
+
+    if (pcie_doe_read_config(&CXL_DSP(d)->doe, addr, len, &val)) {
+        return val;
+    }
+    return cxl_port_read_config(d, addr, len);
 }
 
 static const Property dsp_properties[] = {
@@ -824,9 +855,21 @@ static int dsp_post_load(void *opaque, int version_id)
 DEFINE_CXL_PMU_VMSTATE(dsp_pmu_vmstate, TYPE_CXL_DSP, CXLDownstreamPort,
                        pmus);
 
+/* The Compliance DOE mailbox (a subsection: streams before it load) */
+static const VMStateDescription dsp_doe_vmstate = {
+    .name = TYPE_CXL_DSP "/doe",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(doe, CXLDownstreamPort, 1, vmstate_cxl_doe, DOECap),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 /*
  * Configuration space (slot, MSI), AER log, the vPPB's binding, the
- * component registers and the CPMUs.
+ * component registers, the CPMUs and the Compliance DOE exchange in
+ * progress.
  */
 static const VMStateDescription dsp_vmstate = {
     .name = TYPE_CXL_DSP,
@@ -846,6 +889,7 @@ static const VMStateDescription dsp_vmstate = {
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {
+        &dsp_doe_vmstate,
         &dsp_pmu_vmstate,
         NULL
     },
@@ -869,7 +913,7 @@ static void dsp_class_init(ObjectClass *oc, const void *data)
     k->realize = dsp_realize;
     k->exit = dsp_exit;
     k->config_write = dsp_write_config;
-    k->config_read = cxl_port_read_config;
+    k->config_read = dsp_read_config;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
     k->device_id = DSP_DEVICE_ID;
     k->revision = 1;

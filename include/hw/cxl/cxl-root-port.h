@@ -9,6 +9,7 @@
 #define HW_CXL_ROOT_PORT_H
 
 #include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie_doe.h"
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-pmu.h"
@@ -20,6 +21,7 @@ struct CXLRootPort {
     PCIESlot parent_obj;
     CXLComponentRegs regs;
     CXLPMUGroup pmus;           /* num-cpmus, ... (hw/cxl/cxl-pmu.c) */
+    DOECap doe;                 /* Compliance Mode */
     /* properties (x-speed, x-width are PCIESlot's) */
     bool flit;
     PCIResReserve res_reserve;

@@ -91,6 +91,7 @@ struct CXLDownstreamPort {
     bool bound_at_boot;         /* bound */
     CXLComponentRegs regs;
     CXLPMUGroup pmus;           /* num-cpmus, ... (hw/cxl/cxl-pmu.c) */
+    DOECap doe;                 /* Compliance Mode */
     CXLVPPBBinding binding;     /* survives host resets */
     uint32_t mig_binding;       /* migration: binding as a number */
 };

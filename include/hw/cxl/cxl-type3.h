@@ -293,6 +293,14 @@ uint8_t cxl_type3_poison_caps(void);
  * them return all ones); cheap when the device has no poison.
  */
 bool cxl_type3_poisoned(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/*
+ * Inject Poison and Clear Poison (4301h, 4302h) of the 64-byte
+ * line at @dpa, as the mailbox commands do them (Clear writes @data, 64
+ * bytes, there); also Compliance DOE's Inject Memory Device Poison.
+ */
+CXLRetCode cxl_type3_inject_poison(CXLType3Dev *ct3, uint64_t dpa);
+CXLRetCode cxl_type3_clear_poison(CXLType3Dev *ct3, uint64_t dpa,
+                                  const uint8_t *data);
 /* Forget all poison (the media was overwritten: Sanitize, Secure Erase) */
 void cxl_type3_poison_clear_all(CXLType3Dev *ct3);
 /* Forget the poison of [@dpa, @dpa + @len) (overwritten: Media Operations) */

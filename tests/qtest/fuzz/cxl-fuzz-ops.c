@@ -787,14 +787,16 @@ static void op_hdm_ctrl(CXLFuzz *f, In *in)
 }
 
 /*
- * A DOE exchange: a request of up to 16 dwords (header biased to the CXL
- * vendor and its length correct unless asked), Go (or a raw control
- * value: Abort), then up to 32 response dwords read and acknowledged
+ * A DOE exchange: a request of up to 24 dwords (header biased to the CXL
+ * vendor and its length correct unless asked; the longest request of our
+ * protocols, Compliance's Inject Memory Device Poison clear, has 22), Go
+ * (or a raw control value: Abort), then up to 32 response dwords read and
+ * acknowledged
  */
 static void op_doe(CXLFuzz *f, In *in)
 {
     Fn *fn = pick(f, f->doe_fn, f->nr_doe, in);
-    uint8_t sel = get8(in), nr = get8(in) % 17, nread = get8(in) % 33;
+    uint8_t sel = get8(in), nr = get8(in) % 25, nread = get8(in) % 33;
     uint64_t base;
 
     if (!fn) {
