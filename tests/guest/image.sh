@@ -15,6 +15,10 @@
 #   vmlinuz              the pinned Debian kernel
 #   initramfs.cpio.zst   busybox, kmod, cxl/ndctl/daxctl, keyutils, acpica-tools,
 #                        the CXL/DAX/NVDIMM modules (decompressed), /init
+#   initramfs-perf.cpio.zst  (amd64) the same followed by a second archive
+#                        with Debian's perf (linux-perf of the kernel's
+#                        version) and the libraries it needs that the first
+#                        lacks: for the scenarios with PERF = True
 #   root/                the staging root the initramfs was made from (amd64:
 #                        its loader can run the Debian 13 tools on the host)
 #   kernel-release, manifest.txt (package=version), config (kernel config)
@@ -54,6 +58,14 @@ KERNEL_PKGS=("linux-binary-$KERNEL_RELEASE" "linux-modules-$KERNEL_RELEASE"
 USER_PKGS=(cxl ndctl daxctl keyutils busybox-static kmod acpica-tools)
 # Packages of the closure that the guest does not need.
 SKIP_PKGS=(init-system-helpers gcc-14-base)
+# perf (amd64 only): Debian's linux-perf of the kernel's version, from
+# $SUITE-backports (trixie's own is older). Only /usr/bin/perf and the shared
+# libraries it loads go into the image (its perl and python dependencies are
+# for `perf script` and its scripts, which the guests do not run), in a layer
+# of its own: it is larger than the rest of the initramfs, so only the
+# scenarios that use perf boot it.
+PERF_PKGS=()
+[ "$ARCH" != amd64 ] || PERF_PKGS=(linux-perf)
 # Kernel module directories to ship (plus their dependencies).
 MODULE_DIRS=(kernel/drivers/cxl kernel/drivers/dax kernel/drivers/nvdimm
              kernel/drivers/acpi/nfit kernel/drivers/block/virtio_blk)
@@ -135,11 +147,29 @@ if grep -q "^linux-" <<<"$missing"; then
 fi
 [ -z "$missing" ] || die "cannot resolve $(xargs <<<"$missing") from $SUITE: $(apt-get "${APT[@]}" -s install "${USER_PKGS[@]}" 2>&1 | grep '^E:' | head -3)"
 pv_of() { awk -F= -v p="$1" '$1 == p' <<<"$closure"; }  # NAME -> NAME=VERSION
+# perf's closure (the same lists; the packages of the closure above come out
+# at the same versions). Its upstream version must be the kernel's.
+perf_closure=
+resolve_perf() {
+    [ ${#PERF_PKGS[@]} -gt 0 ] || return 0
+    local p pv
+    perf_closure=$({ apt-get "${APT[@]}" -s install "${PERF_PKGS[@]/%//$SUITE-backports}" 2>&1 || true; } |
+                   sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1=\2/p' | LC_ALL=C sort)
+    for p in "${PERF_PKGS[@]}"; do
+        pv=$(awk -F= -v p="$p" '$1 == p' <<<"$perf_closure")
+        [ -n "$pv" ] || die "cannot resolve $p from $SUITE-backports (try --update)"
+        case ${pv#*=} in
+            "${KERNEL_RELEASE%%+*}"-*) ;;
+            *) die "$pv is not the guest kernel's version ${KERNEL_RELEASE%%+*}" ;;
+        esac
+    done
+}
+resolve_perf
 # (apt names a package of another architecture than $ARCH NAME:ARCH)
 ! grep -q '^[^=]*:' <<<"$closure" ||
     die "the closure has packages of another architecture: $(grep '^[^=]*:' <<<"$closure" | xargs)"
 
-key=$({ echo "$closure"; echo "${MODULE_DIRS[*]}" "${SKIP_PKGS[*]}" "$ARCH";
+key=$({ echo "$closure"; echo "$perf_closure"; echo "${MODULE_DIRS[*]}" "${SKIP_PKGS[*]}" "$ARCH";
         sha256sum "$HERE/image.sh" "$HERE/init" "$HERE/lib.sh" | cut -d' ' -f1; } |
       sha256sum | cut -c1-16)
 OUT=$G/$key
@@ -170,14 +200,14 @@ bb_resolve
 log "building the $ARCH guest image $key (kernel $KERNEL_RELEASE)"
 download() {
     local pkgs
-    mapfile -t pkgs <<<"$closure"
+    mapfile -t pkgs < <({ echo "$closure"; echo "$perf_closure"; } | sed '/^$/d' | LC_ALL=C sort -u)
     apt-get "${APT[@]}" -qq -y --download-only install "${pkgs[@]}" >&2 || return
     [ -z "$bb_host" ] ||
         apt-get "${APT[@]}" -qq -y --download-only install "busybox-static:amd64=${bb_host#*=}" >&2
 }
 if ! download; then
     # A stale list may name a file the archive no longer has.
-    [ $update -eq 1 ] || { apt_update; closure=$(resolve); bb_resolve; }
+    [ $update -eq 1 ] || { apt_update; closure=$(resolve); resolve_perf; bb_resolve; }
     download || die "downloading the guest packages failed"
 fi
 apt-get "${APT[@]}" -qq autoclean >&2 || true   # drop superseded .debs
@@ -332,6 +362,45 @@ echo "root:x:0:" >"$R/etc/group"
 
 (cd "$R" && find . -mindepth 1 | LC_ALL=C sort |
      cpio -o -H newc -R 0:0 --quiet) | zstd -q -15 -T0 >"$W/initramfs.cpio.zst"
+
+# ---- the perf layer -------------------------------------------------------------
+# /usr/bin/perf and the libraries it loads that the root above lacks, found
+# by the root's loader over the unpacked perf closure; the loader's answer
+# must name only files of the two trees (not the host's). A second archive
+# after the first: the kernel unpacks each in turn into the same rootfs.
+if [ -n "$perf_closure" ]; then
+    P=$W/perf-pkgs L=$W/perf-layer
+    mkdir -p "$P" "$L/usr/bin" "$L/usr/lib/$TRIPLET"
+    while read -r pv; do
+        in_list "${pv%%=*}" "${KERNEL_PKGS[@]}" && continue
+        grep -qxF "$pv" <<<"$closure" && continue
+        dpkg-deb -x "$(deb_of "$pv")" "$P"
+    done <<<"$perf_closure"
+    [ -x "$P/usr/bin/perf" ] || die "/usr/bin/perf not found in ${PERF_PKGS[*]}"
+    cp "$P/usr/bin/perf" "$L/usr/bin/perf"
+    libs=$("$R/usr/lib64/ld-linux-x86-64.so.2" --library-path "$P/usr/lib/$TRIPLET:$R/usr/lib/$TRIPLET" \
+               --list "$P/usr/bin/perf") || die "perf: cannot resolve its libraries"
+    ! grep -q 'not found' <<<"$libs" || die "perf: missing libraries: $(grep 'not found' <<<"$libs")"
+    while read -r name _ path _; do
+        case $path in
+            "$P"/*) cp -L "$path" "$L/usr/lib/$TRIPLET/$name" ;;
+            "$R"/*) ;;
+            *) die "perf: $name resolved outside the image ($path)" ;;
+        esac
+    done < <(grep ' => ' <<<"$libs")
+    # It runs here too (same C library): a first check of the layer.
+    v=$("$R/usr/lib64/ld-linux-x86-64.so.2" --library-path "$L/usr/lib/$TRIPLET:$R/usr/lib/$TRIPLET" \
+            --argv0 perf "$L/usr/bin/perf" --version) || die "perf --version failed on the host"
+    log "perf layer: $v, $(du -sh "$L" | cut -f1) unpacked"
+    cp "$W/initramfs.cpio.zst" "$W/initramfs-perf.cpio.zst"
+    # (zero padding to a 4-byte boundary between the archives, as the
+    # kernel expects)
+    head -c $(( (4 - $(stat -c %s "$W/initramfs.cpio.zst") % 4) % 4 )) /dev/zero \
+        >>"$W/initramfs-perf.cpio.zst"
+    (cd "$L" && find . -mindepth 1 | LC_ALL=C sort |
+         cpio -o -H newc -R 0:0 --quiet) | zstd -q -15 -T0 >>"$W/initramfs-perf.cpio.zst"
+    rm -rf "$P" "$L"
+fi
 mv "$KM/vmlinuz" "$W/vmlinuz"
 cp "$KM/config" "$W/config"
 echo "$KERNEL_RELEASE" >"$W/kernel-release"
@@ -357,5 +426,5 @@ for d in $(cd "$G" && ls -1dt -- ???????????????? 2>/dev/null); do
     [[ $d =~ ^[0-9a-f]{16}$ ]] || continue
     if [ "$(cat "$G/$d/arch" 2>/dev/null || echo amd64)" = "$ARCH" ]; then echo "$d"; fi
 done | tail -n +4 | while read -r d; do rm -rf "${G:?}/$d"; done
-log "guest image ready in $((SECONDS - t0))s: $OUT ($(du -h "$OUT/initramfs.cpio.zst" | cut -f1) initramfs, $(du -h "$OUT/vmlinuz" | cut -f1) kernel)"
+log "guest image ready in $((SECONDS - t0))s: $OUT ($(du -h "$OUT/initramfs.cpio.zst" | cut -f1) initramfs,${perf_closure:+ $(du -h "$OUT/initramfs-perf.cpio.zst" | cut -f1) with perf,} $(du -h "$OUT/vmlinuz" | cut -f1) kernel)"
 echo "$OUT"

@@ -413,6 +413,9 @@ class Scenario:
         if self.kernel not in ARCHES[self.arch].kernels:
             raise ValueError(f"{path}: KERNEL {self.kernel!r} is not supported for ARCH "
                              f"{self.arch!r} yet (only {', '.join(ARCHES[self.arch].kernels)})")
+        # PERF: boot the image with Debian's perf (initramfs-perf.cpio.zst)
+        if getattr(mod, "PERF", False) and self.arch != "x86_64":
+            raise ValueError(f"{path}: PERF is only in the x86_64 image so far")
 
     def get(self, attr, default=None):
         return getattr(self.mod, attr, default)
@@ -706,7 +709,8 @@ class Run:
         for tool in scn.get("TOOLS") or []:
             files[f"usr/bin/{tool}"] = guest_tool(tool, self.arch.name).read_bytes()
         with open(initrd, "wb") as f:
-            base = (self.image / "initramfs.cpio.zst").read_bytes()
+            base = (self.image / ("initramfs-perf.cpio.zst" if scn.get("PERF")
+                                  else "initramfs.cpio.zst")).read_bytes()
             # The kernel looks for a cpio header only at 4-byte aligned
             # offsets, skipping zero bytes after a compressed archive.
             f.write(base + b"\0" * (-len(base) % 4))

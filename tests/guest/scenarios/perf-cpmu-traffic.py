@@ -1,0 +1,74 @@
+"""Known to fail with Linux 7.3 (not run by default): perf counts a
+program's reads and writes of a devdax region on the device's CPMU.
+
+The acceptance test of issue 15's traffic counts: `cachelines`
+(tests/guest/tools/cachelines.c) does one aligned 8-byte load or store
+per 64-byte line of a device-DAX device on a 1-way ram region of the
+cxl-type3, and perf stat must report exactly that many m2s_req_memrd and
+s2m_drs_memdata (reads) or m2s_rwd_memwr and s2m_ndr_cmp (writes), and
+none of the other kind. Nothing else touches the region's memory.
+
+It fails today because Linux 7.3's cxl_pmu driver never programs a
+configurable counter's Event Group ID Index (cxl_pmu_get_event_idx()
+leaves it 0): on our CPMU, whose event capability 0 is clock ticks, the
+m2s_* events count nothing and the s2m_* events count clock ticks (see
+cxl.rst, "Counting with perf in a Linux guest"). Measured on 2026-12-06:
+reading 1000 lines, m2s_req_memrd 0, s2m_drs_memdata 43408820 and
+s2m_ndr_cmp 43373936 over a counter that ran 44 ms; the devdax steps
+and cachelines themselves pass. It passes once either
+side changes: the driver programs the index, or the device offers
+fixed-function counters for the traffic events.
+"""
+
+from _cpmu import GUEST_HELPERS
+from _cxl import GUEST_LIB, backend
+
+DESCRIPTION = "KNOWN FAILURE (Linux 7.3 cxl_pmu): perf counts exact reads/writes of a devdax region"
+DEFAULT = False
+MACHINE = "q35,cxl=on"
+KERNEL = "full"
+PERF = True
+TOOLS = ["cachelines"]
+# the region's DAX device stays unbound (the full kernel would online it
+# as system RAM, whose kernel accesses would count too)
+APPEND = "memhp_default_state=offline"
+
+
+def topology(ctx):
+    return (backend(ctx, "ram", "vmem0", "256M", shared=False) +
+            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
+             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
+             "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=cxl-vmem0,"
+                        "num-cpmus=1,cpmu-counters=5",
+             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+
+
+GUEST = GUEST_LIB + GUEST_HELPERS + r'''
+step memdevs-probed wait_memdevs 1
+step region cxl create-region -t ram -d decoder0.0 -m mem0
+region=$(only_region)
+dax=$(ls /sys/bus/cxl/devices/$region/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
+# (the full kernel has no modules for daxctl to load: bind by hand, the
+# way daxctl does: new_id lets device_dax claim a kmem-type device)
+bind_devdax() {
+    [ -e /sys/bus/dax/devices/$dax/driver ] && echo $dax > /sys/bus/dax/devices/$dax/driver/unbind
+    echo $dax > /sys/bus/dax/drivers/device_dax/new_id
+    test -c /dev/$dax
+}
+step devdax bind_devdax
+E=cxl_pmu_mem0.0
+EV="$E/m2s_req_memrd/,$E/s2m_drs_memdata/,$E/m2s_rwd_memwr/,$E/s2m_ndr_cmp/"
+step read-lines perf stat -x, -e "$EV" cachelines read /dev/$dax 0 1000
+cp "$STEP_OUT" /tmp/read.csv
+step_eq memrd-counted 1000 stat_val $E/m2s_req_memrd/ /tmp/read.csv
+step_eq memdata-counted 1000 stat_val $E/s2m_drs_memdata/ /tmp/read.csv
+step_eq no-memwr-on-read 0 stat_val $E/m2s_rwd_memwr/ /tmp/read.csv
+step_eq no-cmp-on-read 0 stat_val $E/s2m_ndr_cmp/ /tmp/read.csv
+step write-lines perf stat -x, -e "$EV" cachelines write /dev/$dax 65536 777
+cp "$STEP_OUT" /tmp/write.csv
+step_eq memwr-counted 777 stat_val $E/m2s_rwd_memwr/ /tmp/write.csv
+step_eq cmp-counted 777 stat_val $E/s2m_ndr_cmp/ /tmp/write.csv
+step_eq no-memrd-on-write 0 stat_val $E/m2s_req_memrd/ /tmp/write.csv
+step_eq no-memdata-on-write 0 stat_val $E/s2m_drs_memdata/ /tmp/write.csv
+step_eq kernel-log-clean "" kernel_cxl_trouble
+'''
