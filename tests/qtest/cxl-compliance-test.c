@@ -502,6 +502,36 @@ static void test_malformed(void)
     sw_stop(&s);
 }
 
+/*
+ * More dwords than the largest data object (2^18) without Go: DOE Error,
+ * not a write past QEMU's mailbox buffer (hw/pci/pcie_doe.c, patch
+ * 0021); Abort (control bit 0) clears it and the mailbox works again.
+ * (2^18 + 1 config writes: about 6 s.)
+ */
+static void test_overfull(void)
+{
+    Sw s;
+    uint16_t doe;
+    uint64_t base;
+    Rsp rsp;
+
+    sw_start(&s);
+    doe = cxl_qtest_find_ext_cap(s.qts, EP_BUS, EP_DEV, DOE_EXT_CAP);
+    base = cxl_qtest_cfg(EP_BUS, EP_DEV, 0, doe);
+    for (unsigned i = 0; i <= (1u << 18); i++) {
+        qtest_writel(s.qts, base + DOE_WRITE, i);
+    }
+    g_assert_cmphex(qtest_readl(s.qts, base + DOE_STATUS) & DOE_STATUS_ERROR,
+                    ==, DOE_STATUS_ERROR);
+    qtest_writel(s.qts, base + DOE_CTRL, 1);            /* Abort */
+    g_assert_cmphex(qtest_readl(s.qts, base + DOE_STATUS) & DOE_STATUS_ERROR,
+                    ==, 0);
+    comp_exchange(s.qts, EP_BUS, EP_DEV, doe, QUERY_CAPS, COMP_VERSION, NULL,
+                  12, &rsp);
+    g_assert_cmphex(ldq_le_p(rsp.b + 0x0c), ==, CAPS_TYPE3);
+    sw_stop(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -509,5 +539,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/compliance/mem-poison", test_mem_poison);
     qtest_add_func("/cxl/compliance/viral", test_viral);
     qtest_add_func("/cxl/compliance/malformed", test_malformed);
+    qtest_add_func("/cxl/compliance/overfull", test_overfull);
     return g_test_run();
 }
