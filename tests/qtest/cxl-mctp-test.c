@@ -688,35 +688,6 @@ static void test_event_notification(void)
 
 /* ---- migration ---- */
 
-static const char *mig_status(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-    static char status[32];
-
-    g_assert(ret);
-    g_strlcpy(status, qdict_haskey(ret, "status") ?
-              qdict_get_str(ret, "status") : "none", sizeof(status));
-    qobject_unref(rsp);
-    return status;
-}
-
-static bool mig_wait(QTestState *qts)
-{
-    for (unsigned i = 0; i < 60000; i++) {
-        const char *st = mig_status(qts);
-
-        if (!strcmp(st, "completed")) {
-            return true;
-        }
-        if (!strcmp(st, "failed") || !strcmp(st, "cancelled")) {
-            return false;
-        }
-        g_usleep(1000);
-    }
-    g_assert_not_reached();
-}
-
 /*
  * The endpoint of a switch with the EID its fabric manager set and an
  * event notification policy, migrated to a file and loaded by a second
@@ -741,13 +712,13 @@ static void test_migrate(void)
     uri = g_strdup_printf("file:%s", file);
     qtest_qmp_assert_success(fm.qts, "{'execute': 'migrate', "
                              "'arguments': {'uri': %s}}", uri);
-    g_assert_true(mig_wait(fm.qts));
+    g_assert_true(cxl_qtest_mig_wait(fm.qts));
 
     fm_start(&dst, "-incoming defer -device cxl-mctp-chardev,chardev=fm,"
              "target=swcci");
     qtest_qmp_assert_success(dst.qts, "{'execute': 'migrate-incoming', "
                              "'arguments': {'uri': %s}}", uri);
-    g_assert_true(mig_wait(dst.qts));
+    g_assert_true(cxl_qtest_mig_wait(dst.qts));
     /* the same EID, assigned (not the static one: there is none) */
     g_assert_cmpint(control(&dst, 9, 9, 2, NULL, 0, d), ==, 0);
     g_assert_cmpuint(d[0], ==, 9);

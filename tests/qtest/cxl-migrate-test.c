@@ -52,67 +52,13 @@ static char *mig_file(char **dir)
     return g_build_filename(*dir, "stream", NULL);
 }
 
-static const char *mig_status(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-    static char status[32];
-
-    g_assert(ret);
-    pstrcpy(status, sizeof(status),
-            qdict_haskey(ret, "status") ? qdict_get_str(ret, "status") :
-            "none");
-    qobject_unref(rsp);
-    return status;
-}
-
-/* Wait for the migration of @qts to end: whether it completed */
-static bool mig_wait(QTestState *qts)
-{
-    for (unsigned i = 0; i < 60000; i++) {
-        const char *s = mig_status(qts);
-
-        if (!strcmp(s, "completed")) {
-            return true;
-        }
-        if (!strcmp(s, "failed") || !strcmp(s, "cancelled")) {
-            return false;
-        }
-        g_usleep(1000);
-    }
-    g_assert_not_reached();
-}
-
 static void mig_save(QTestState *src, const char *file)
 {
     g_autofree char *uri = g_strdup_printf("file:%s", file);
 
     qtest_qmp_assert_success(src, "{'execute': 'migrate', "
                              "'arguments': {'uri': %s}}", uri);
-    g_assert_true(mig_wait(src));
-}
-
-/*
- * A second QEMU with @args loads @file, its virtual clock where the
- * source's was (under qtest the clock is the test's, not the stream's);
- * whether the load completed. A failed load leaves the QEMU running.
- */
-static QTestState *mig_load(const char *args, const char *file,
-                            int64_t clock, bool *ok)
-{
-    g_autofree char *a = g_strdup_printf("%s -incoming defer", args);
-    g_autofree char *uri = g_strdup_printf("file:%s", file);
-    uint64_t ecam = cxl_qtest_platform.ecam;
-    QTestState *dst = cxl_qtest_start(a);
-
-    /* (starting QEMU forgets where virt's ECAM was found: it is the same) */
-    cxl_qtest_platform.ecam = ecam;
-    qtest_clock_set(dst, clock);
-    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
-                             "'arguments': {'uri': %s, "
-                             "'exit-on-error': false}}", uri);
-    *ok = mig_wait(dst);
-    return dst;
+    g_assert_true(cxl_qtest_mig_wait(src));
 }
 
 /* Load @file into a new QEMU started with @args, where @src's clock is */
@@ -120,7 +66,7 @@ static QTestState *mig_move(const char *args, const char *file,
                             QTestState *src)
 {
     bool ok;
-    QTestState *dst = mig_load(args, file, qtest_clock_step(src, 1), &ok);
+    QTestState *dst = cxl_qtest_mig_load(args, file, qtest_clock_step(src, 1), &ok);
 
     g_assert_true(ok);
     return dst;
@@ -443,7 +389,7 @@ static void test_migrate_corrupt(void)
 
         g_assert_cmpuint(cut[i], <, size);
         g_assert_true(g_file_set_contents(bad, data, cut[i], NULL));
-        dst = mig_load(args, bad, 0, &ok);
+        dst = cxl_qtest_mig_load(args, bad, 0, &ok);
         g_assert_false(ok);
         check_alive(dst);
         qtest_quit(dst);
@@ -471,7 +417,7 @@ static void test_migrate_corrupt(void)
         g_assert_true(g_file_set_contents(bad, data, size, NULL));
         memcpy(data + off, &saved, 4);
         tried++;
-        dst = mig_load(args, bad, 0, &ok);
+        dst = cxl_qtest_mig_load(args, bad, 0, &ok);
         fails += !ok;
         check_alive(dst);
         qtest_quit(dst);
@@ -936,14 +882,14 @@ static void test_migrate_dc_corrupt(void)
         stl_be_p(data + bad_vals[i].off, bad_vals[i].val);
         g_assert_true(g_file_set_contents(bad, data, size, NULL));
         memcpy(data + bad_vals[i].off, &saved, 4);
-        dst = mig_load(args, bad, 0, &ok);
+        dst = cxl_qtest_mig_load(args, bad, 0, &ok);
         g_assert_false(ok);
         check_alive(dst);
         qtest_quit(dst);
     }
     /* the unchanged stream loads */
     {
-        QTestState *dst = mig_load(args, file, 0, &ok);
+        QTestState *dst = cxl_qtest_mig_load(args, file, 0, &ok);
 
         g_assert_true(ok);
         qtest_quit(dst);

@@ -568,42 +568,6 @@ static char *t3_cmdline(const char *opts)
         "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s", SERIAL, opts);
 }
 
-static bool mig_done(QTestState *qts)
-{
-    for (;;) {
-        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-        QDict *ret = qdict_get_qdict(rsp, "return");
-        const char *st = ret && qdict_haskey(ret, "status") ?
-                         qdict_get_str(ret, "status") : "none";
-        bool ok = !strcmp(st, "completed");
-        bool end = ok || !strcmp(st, "failed") || !strcmp(st, "cancelled");
-
-        qobject_unref(rsp);
-        if (end) {
-            return ok;
-        }
-        g_usleep(10000);
-    }
-}
-
-/* A QEMU with @args that loads @file, with @clock; whether it loaded */
-static QTestState *mig_load(const char *args, const char *file,
-                            int64_t clock, bool *ok)
-{
-    g_autofree char *a = g_strdup_printf("%s -incoming defer", args);
-    g_autofree char *uri = g_strdup_printf("file:%s", file);
-    uint64_t ecam = cxl_qtest_platform.ecam;
-    QTestState *dst = cxl_qtest_start(a);
-
-    cxl_qtest_platform.ecam = ecam;
-    qtest_clock_set(dst, clock);
-    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
-                             "'arguments': {'uri': %s, "
-                             "'exit-on-error': false}}", uri);
-    *ok = mig_done(dst);
-    return dst;
-}
-
 /* Every register of every counter, the fast path state and counting go on */
 static void test_migrate(void)
 {
@@ -648,11 +612,11 @@ static void test_migrate(void)
 
     qtest_qmp_assert_success(t.qts, "{'execute': 'migrate', "
                              "'arguments': {'uri': %s}}", uri);
-    g_assert_true(mig_done(t.qts));
+    g_assert_true(cxl_qtest_mig_wait(t.qts));
     clock = qtest_clock_step(t.qts, 1);
 
     d = t;
-    d.qts = mig_load(args, file, clock, &ok);
+    d.qts = cxl_qtest_mig_load(args, file, clock, &ok);
     g_assert_true(ok);
     for (unsigned i = 0; i < 2; i++) {
         for (unsigned r = 0; r < 0x1000 / 8; r++) {
@@ -670,7 +634,7 @@ static void test_migrate(void)
                      regs[0][PMU_COUNTER(0) / 8] + 1000);
 
     /* a destination without CPMUs refuses the stream */
-    bad = mig_load(plain, file, clock, &ok);
+    bad = cxl_qtest_mig_load(plain, file, clock, &ok);
     g_assert_false(ok);
     qtest_quit(bad);
 

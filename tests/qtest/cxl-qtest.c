@@ -800,3 +800,53 @@ char *cxl_qtest_start_error(const char *args)
     g_assert_cmpint(WEXITSTATUS(status), ==, 1);
     return error_messages(err->str);
 }
+
+/* ---- migration ---- */
+
+/* query-migrate's status ("none" before any) */
+static const char *mig_status(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    static char status[32];
+
+    g_assert(ret);
+    g_strlcpy(status, qdict_haskey(ret, "status") ?
+              qdict_get_str(ret, "status") : "none", sizeof(status));
+    qobject_unref(rsp);
+    return status;
+}
+
+bool cxl_qtest_mig_wait(QTestState *qts)
+{
+    for (unsigned i = 0; i < 60000; i++) {
+        const char *st = mig_status(qts);
+
+        if (!strcmp(st, "completed")) {
+            return true;
+        }
+        if (!strcmp(st, "failed") || !strcmp(st, "cancelled")) {
+            return false;
+        }
+        g_usleep(1000);
+    }
+    g_assert_not_reached();
+}
+
+QTestState *cxl_qtest_mig_load(const char *args, const char *file,
+                               int64_t clock, bool *ok)
+{
+    g_autofree char *a = g_strdup_printf("%s -incoming defer", args);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    uint64_t ecam = cxl_qtest_platform.ecam;
+    QTestState *dst = cxl_qtest_start(a);
+
+    /* (starting QEMU forgets where virt's ECAM was found: it is the same) */
+    cxl_qtest_platform.ecam = ecam;
+    qtest_clock_set(dst, clock);
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s, "
+                             "'exit-on-error': false}}", uri);
+    *ok = cxl_qtest_mig_wait(dst);
+    return dst;
+}

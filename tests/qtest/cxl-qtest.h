@@ -412,4 +412,18 @@ uint64_t cxl_qtest_qom_uint(QTestState *qts, const char *id,
  */
 char *cxl_qtest_start_error(const char *args);
 
+/* ---- migration ---- */
+
+/* Wait for the migration of @qts to end: whether it completed */
+bool cxl_qtest_mig_wait(QTestState *qts);
+
+/*
+ * A second QEMU with @args (and -incoming defer) loads @file (a "file:"
+ * stream), its virtual clock at @clock (under qtest the clock is the
+ * test's, not the stream's); @ok: whether the load completed. A failed
+ * load leaves the QEMU running.
+ */
+QTestState *cxl_qtest_mig_load(const char *args, const char *file,
+                               int64_t clock, bool *ok);
+
 #endif /* TESTS_QTEST_CXL_QTEST_H */
