@@ -8,13 +8,23 @@
  * 8n. Counters may be frozen (all of them, or some) and are writable
  * while frozen; each is cpmu-counter-width bits wide.
  *
- * What the counters count is what the component really sees:
- *  - counter 0 is a fixed-function counter of clock ticks (event group
- *    00h), 1 GHz of QEMU_CLOCK_VIRTUAL (one tick per nanosecond);
- *  - the others are configurable, over four event groups of the CXL
- *    vendor ID (1E98h): M2S Req MemRd (20h bit 1), M2S RwD MemWr (21h bit
- *    1), S2M NDR Cmp (24h bit 0) and S2M DRS MemData (25h bit 0), and the
- *    clock ticks too.
+ * What the counters count is what the component really sees. Five event
+ * capabilities, under the CXL vendor ID (1E98h): clock ticks (event group
+ * 00h bit 0), 1 GHz of QEMU_CLOCK_VIRTUAL (one tick per nanosecond), M2S
+ * Req MemRd (20h bit 1), M2S RwD MemWr (21h bit 1), S2M NDR Cmp (24h bit
+ * 0) and S2M DRS MemData (25h bit 0). Counter n below five is the
+ * fixed-function counter of event capability n (its Event Group ID Index
+ * and Events read-only: 0 clock ticks, 1 MemRd, 2 MemWr, 3 Cmp, 4
+ * MemData); the counters from 5 on are configurable, over any of the five.
+ * With fewer than five counters, the first ones of that list are there.
+ * Why fixed counters: Linux 7.3's drivers/perf/cxl_pmu.c never sets the
+ * event capability index of a configurable counter
+ * (cxl_pmu_get_event_idx() leaves it 0, clock ticks here), but it uses a
+ * fixed counter whose group and events match an event exactly, as the
+ * counter's configuration register says. Linux gives configurable
+ * counters no event capability a fixed counter has, so it counts only on
+ * the fixed ones here; software that programs counters itself may use
+ * the configurable ones for any event.
  * A read of memory through a fixed memory window is a MemRd and its
  * MemData for each 64-byte line it touches; a write a MemWr and its Cmp.
  * QEMU has no cache in front of CXL memory: a load or store that reaches
@@ -184,15 +194,24 @@ static uint64_t evcap(unsigned i)
     return FIELD_DP64(v, CPMU_EVCAP, VENDOR_ID, CXL_VENDOR_ID_CXL);
 }
 
-/* The configuration register at reset: counter 0 counts clock ticks */
+/* Counter @n is a fixed-function counter: that of event capability @n */
+static bool counter_fixed(unsigned n)
+{
+    return n < CXL_PMU_NR_EVCAPS;
+}
+
+/*
+ * The configuration register at reset: a fixed counter's type, group
+ * index and events are read-only, a configurable one's type only
+ */
 static uint64_t cfg_reset(unsigned n)
 {
     uint64_t v = 0;
 
-    if (n == 0) {
+    if (counter_fixed(n)) {
         v = FIELD_DP64(v, CPMU_CFG, TYPE, CFG_TYPE_FIXED);
-        v = FIELD_DP64(v, CPMU_CFG, EVENTS, EV_CLOCK_TICKS);
-        return FIELD_DP64(v, CPMU_CFG, GROUP_IDX, CXL_PMU_EVCAP_CLOCK);
+        v = FIELD_DP64(v, CPMU_CFG, EVENTS, evcaps[n].events);
+        return FIELD_DP64(v, CPMU_CFG, GROUP_IDX, n);
     }
     return FIELD_DP64(v, CPMU_CFG, TYPE, CFG_TYPE_CONFIGURABLE);
 }
@@ -495,8 +514,7 @@ static void filter_write(CXLPMU *p, hwaddr a, uint32_t v)
 static void cfg_write(CXLPMU *p, unsigned n, uint64_t v)
 {
     uint64_t old = p->cfg[n];
-    bool fixed = FIELD_EX64(old, CPMU_CFG, TYPE) == CFG_TYPE_FIXED;
-    uint64_t rw = fixed ? CFG_RW_FIXED : CFG_RW_CONF;
+    uint64_t rw = counter_fixed(n) ? CFG_RW_FIXED : CFG_RW_CONF;
     unsigned ec;
 
     if ((v ^ old) & ~rw) {
@@ -781,7 +799,7 @@ static int cxl_pmu_post_load(void *opaque, int version_id)
     for (unsigned n = 0; n < CXL_PMU_MAX_COUNTERS; n++) {
         uint64_t ro = n < g->nr_counters ? cfg_reset(n) : 0;
         uint64_t rw = n >= g->nr_counters ? 0 :
-                      n == 0 ? CFG_RW_FIXED : CFG_RW_CONF;
+                      counter_fixed(n) ? CFG_RW_FIXED : CFG_RW_CONF;
 
         if ((p->cfg[n] & ~rw) != (ro & ~rw) || p->counter[n] > width_mask(g)) {
             return -EINVAL;

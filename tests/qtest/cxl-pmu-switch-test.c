@@ -29,6 +29,12 @@
 #define EC_M2S_REQ          1       /* MemRd, bit 1 */
 #define EC_M2S_RWD          2       /* MemWr, bit 1 */
 
+/*
+ * Counter n < 5 is the fixed-function counter of event capability n with
+ * these events: clock ticks, MemRd, MemWr, Cmp, MemData
+ */
+static const uint32_t fixed_events[5] = { 1, 2, 2, 1, 1 };
+
 #define MSI_ADDR            (cxl_qtest_platform.ram + 0x300000ull)
 #define MSI_DATA            0x4d5349u
 
@@ -89,10 +95,18 @@ static void test_discover(void)
             /* BAR 0, after the component registers */
             g_assert_cmphex(pmu, ==, s.bar[f][0] + (i + 1) * 64 * KiB);
             cap = qtest_readq(s.qts, pmu + PMU_CAP);
-            g_assert_cmpuint(cap & 0x3f, ==, 4 - 1);
+            g_assert_cmpuint(cap & 0x3f, ==, 8 - 1);     /* the default */
             g_assert_cmpuint((cap >> 8) & 0xff, ==, 48);
             g_assert_cmphex((cap >> 32) & 0xff, ==, 0);     /* no filters */
             g_assert_cmpuint((cap >> 44) & 0xf, ==, 0);     /* MSI 0 */
+            /* fixed counters: 0 clock ticks, 1 MemRd, ..., 4 MemData */
+            for (unsigned k = 0; k < 8; k++) {
+                uint64_t v = qtest_readq(s.qts, pmu + PMU_CFG(k));
+
+                g_assert_cmphex(v, ==, k < 5 ?
+                                CFG_GROUP(k) | CFG_EVENTS(fixed_events[k]) | 1
+                                : 2);
+            }
         }
     }
     sw_stop(&s);
@@ -110,8 +124,11 @@ static void test_routed_counts(void)
     for (unsigned i = 0; i < ARRAY_SIZE(fns); i++) {
         for (unsigned k = 0; k < (fns[i] >= DSP3 ? 2 : 1); k++) {
             pmu[i][k] = pmu_of(&s, fns[i], k, NULL);
+            /* the fixed counters 1 and 2, and configurable 5 and 6 */
             count_on(&s, pmu[i][k], 1, EC_M2S_REQ, 1 << 1, 0);
             count_on(&s, pmu[i][k], 2, EC_M2S_RWD, 1 << 1, 0);
+            count_on(&s, pmu[i][k], 5, EC_M2S_REQ, 1 << 1, 0);
+            count_on(&s, pmu[i][k], 6, EC_M2S_RWD, 1 << 1, 0);
         }
     }
     sw_enable_devices(&s);
@@ -130,15 +147,17 @@ static void test_routed_counts(void)
     for (unsigned i = 0; i < 3; i++) {
         qtest_readl(s.qts, s.window + 1 * KiB + 64 * i);
     }
-    for (unsigned i = 0; i < 2; i++) {
-        g_assert_cmpuint(counter(&s, pmu[i][0], 1), ==, lines + 3);
-        g_assert_cmpuint(counter(&s, pmu[i][0], 2), ==, lines);
-    }
-    for (unsigned k = 0; k < 2; k++) {
-        g_assert_cmpuint(counter(&s, pmu[2][k], 1), ==, lines / 2);
-        g_assert_cmpuint(counter(&s, pmu[2][k], 2), ==, lines / 2);
-        g_assert_cmpuint(counter(&s, pmu[3][k], 1), ==, lines / 2 + 3);
-        g_assert_cmpuint(counter(&s, pmu[3][k], 2), ==, lines / 2);
+    for (unsigned c = 1; c <= 5; c += 4) {
+        for (unsigned i = 0; i < 2; i++) {
+            g_assert_cmpuint(counter(&s, pmu[i][0], c), ==, lines + 3);
+            g_assert_cmpuint(counter(&s, pmu[i][0], c + 1), ==, lines);
+        }
+        for (unsigned k = 0; k < 2; k++) {
+            g_assert_cmpuint(counter(&s, pmu[2][k], c), ==, lines / 2);
+            g_assert_cmpuint(counter(&s, pmu[2][k], c + 1), ==, lines / 2);
+            g_assert_cmpuint(counter(&s, pmu[3][k], c), ==, lines / 2 + 3);
+            g_assert_cmpuint(counter(&s, pmu[3][k], c + 1), ==, lines / 2);
+        }
     }
     /* unclaimed requests reach no port's counters below the USP... */
     qtest_writel(s.qts, cxl_qtest_hdm_dec(usp_hdm, 0, HDM_DEC_CTRL), 0);

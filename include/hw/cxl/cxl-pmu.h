@@ -33,7 +33,8 @@
 #define CXL_PMU_MAX_INSTANCES           8
 #define CXL_PMU_MAX_COUNTERS            64
 #define CXL_PMU_FILTERS                 8       /* filter IDs per counter */
-#define CXL_PMU_DEFAULT_COUNTERS        4
+/* counters 0 to 4 fixed-function (clock ticks, the traffic events), 3 more */
+#define CXL_PMU_DEFAULT_COUNTERS        8
 #define CXL_PMU_DEFAULT_WIDTH           48
 #define CXL_PMU_MIN_WIDTH               8
 #define CXL_PMU_MAX_WIDTH               63
@@ -41,9 +42,13 @@
 /* Clock ticks count at 1 GHz of QEMU_CLOCK_VIRTUAL: one per nanosecond */
 #define CXL_PMU_CLOCK_HZ                1000000000ULL
 
-/* Event capability registers (event groups, CXL r3.0 Table 13-5) */
+/*
+ * Event capability registers (event groups, CXL r3.0 Table 13-5). Counter
+ * n (when there is one) is the fixed-function counter of event
+ * capability n, the counters after these are configurable.
+ */
 enum {
-    CXL_PMU_EVCAP_CLOCK,        /* clock ticks (the fixed counter's) */
+    CXL_PMU_EVCAP_CLOCK,        /* clock ticks */
     CXL_PMU_EVCAP_M2S_REQ,      /* M2S Req: MemRd */
     CXL_PMU_EVCAP_M2S_RWD,      /* M2S RwD: MemWr */
     CXL_PMU_EVCAP_S2M_NDR,      /* S2M NDR: Cmp */
@@ -93,7 +98,7 @@ typedef int (*CXLPMUDecoderFn)(PCIDevice *d, uint64_t hpa);
 struct CXLPMUGroup {
     PCIDevice *owner;
     unsigned nr;                /* instances */
-    unsigned nr_counters;       /* per instance, counter 0 the fixed one */
+    unsigned nr_counters;       /* per instance, 0 to 4 the fixed ones */
     unsigned width;             /* counter width in bits */
     unsigned vector;            /* Interrupt Message Number */
     CXLPMUIrqFn irq;

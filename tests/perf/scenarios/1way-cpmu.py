@@ -17,7 +17,9 @@ case = devdax_case(
 # CPMU 0 at BAR 0 + 64 KiB; counter n's configuration at 200h + 8n, its
 # value at C00h + 8n. Counter 1: group index 1 (M2S Req), event MemRd
 # (bit 1), threshold 1, enabled; counter 2: group index 2 (M2S RwD),
-# MemWr. The high half first: the group index is there.
+# MemWr. The high half first: the group index is there. (Counters 1 and 2
+# are the fixed MemRd and MemWr counters: the index and events written
+# are the read-only values they hold.)
 ENABLE = r'''
 pmu_base() {
     local d
