@@ -1,5 +1,5 @@
-"""Known to fail with Linux 7.3 (not run by default): perf counts a
-program's reads and writes of a devdax region on the device's CPMU.
+"""perf counts a program's reads and writes of a devdax region exactly,
+on the device's CPMU.
 
 The acceptance test of issue 15's traffic counts: `cachelines`
 (tests/guest/tools/cachelines.c) does one aligned 8-byte load or store
@@ -8,23 +8,15 @@ cxl-type3, and perf stat must report exactly that many m2s_req_memrd and
 s2m_drs_memdata (reads) or m2s_rwd_memwr and s2m_ndr_cmp (writes), and
 none of the other kind. Nothing else touches the region's memory.
 
-It fails today because Linux 7.3's cxl_pmu driver never programs a
-configurable counter's Event Group ID Index (cxl_pmu_get_event_idx()
-leaves it 0): on our CPMU, whose event capability 0 is clock ticks, the
-m2s_* events count nothing and the s2m_* events count clock ticks (see
-cxl.rst, "Counting with perf in a Linux guest"). Measured on 2026-12-06:
-reading 1000 lines, m2s_req_memrd 0, s2m_drs_memdata 43408820 and
-s2m_ndr_cmp 43373936 over a counter that ran 44 ms; the devdax steps
-and cachelines themselves pass. It passes once either
-side changes: the driver programs the index, or the device offers
-fixed-function counters for the traffic events.
+Linux 7.3's cxl_pmu driver counts these on the CPMU's fixed-function
+counters (1 to 4): it never programs a configurable counter's Event
+Group ID Index (see cxl.rst, "Why fixed counters").
 """
 
 from _cpmu import GUEST_HELPERS
 from _cxl import GUEST_LIB, backend
 
-DESCRIPTION = "KNOWN FAILURE (Linux 7.3 cxl_pmu): perf counts exact reads/writes of a devdax region"
-DEFAULT = False
+DESCRIPTION = "perf counts exact reads and writes of a devdax region (CPMU)"
 MACHINE = "q35,cxl=on"
 KERNEL = "full"
 PERF = True
@@ -39,7 +31,7 @@ def topology(ctx):
             ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
              "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
              "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=cxl-vmem0,"
-                        "num-cpmus=1,cpmu-counters=5",
+                        "num-cpmus=1",
              "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
 
 
@@ -70,5 +62,11 @@ step_eq memwr-counted 777 stat_val $E/m2s_rwd_memwr/ /tmp/write.csv
 step_eq cmp-counted 777 stat_val $E/s2m_ndr_cmp/ /tmp/write.csv
 step_eq no-memrd-on-write 0 stat_val $E/m2s_req_memrd/ /tmp/write.csv
 step_eq no-memdata-on-write 0 stat_val $E/s2m_drs_memdata/ /tmp/write.csv
+# cxl.rst's command (the device is dax0.0 here)
+step_eq doc-device dax0.0 echo $dax
+step doc-read perf stat -x, -e cxl_pmu_mem0.0/m2s_req_memrd/,cxl_pmu_mem0.0/s2m_drs_memdata/ cachelines read /dev/dax0.0 0 1000
+cp "$STEP_OUT" /tmp/doc.csv
+step_eq doc-memrd-counted 1000 stat_val $E/m2s_req_memrd/ /tmp/doc.csv
+step_eq doc-memdata-counted 1000 stat_val $E/s2m_drs_memdata/ /tmp/doc.csv
 step_eq kernel-log-clean "" kernel_cxl_trouble
 '''

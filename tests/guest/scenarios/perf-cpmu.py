@@ -5,10 +5,8 @@ guest's clock over 0.2 s and 1 s (within 5 % of the time the
 counter ran and of the program's duration_time).
 
 The perf commands of cxl.rst's "Counting with perf in a Linux guest" are
-the ones this scenario and perf-cpmu-overflow run (a host check compares
-them). Traffic counts through perf are not tested here: Linux 7.3's
-cxl_pmu driver does not program the event group index of configurable
-counters (cxl.rst says what that does).
+the ones this scenario, perf-cpmu-overflow and perf-cpmu-traffic (the
+exact traffic counts) run (a host check compares them).
 """
 
 from pathlib import Path
@@ -26,7 +24,8 @@ EVENTS = ["clock_ticks", "m2s_req_memrd", "m2s_rwd_memwr", "s2m_drs_memdata", "s
 
 def check(ctx):
     here = Path(__file__).resolve().parent
-    scripts = GUEST + (here / "perf-cpmu-overflow.py").read_text()
+    scripts = GUEST + "".join((here / f).read_text() for f in
+                              ("perf-cpmu-overflow.py", "perf-cpmu-traffic.py"))
     cmds = doc_commands(TOP)
     ctx.check("doc-commands-found", len(cmds) >= 3, f"{len(cmds)} perf commands in cxl.rst")
     for c in cmds:
