@@ -28,21 +28,6 @@
 
 #define MIG_SANITIZE_MS     600000      /* ten minutes of virtual time */
 
-/* The command line cxl-type3-qtest.c's t3_start_raw() uses (RAM backends) */
-static char *t3_args(const char *dev_opts)
-{
-    return g_strdup_printf(
-        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
-        "-object memory-backend-ram,id=vmem0,size=256M "
-        "-object memory-backend-ram,id=pmem0,size=512M "
-        "-object memory-backend-ram,id=lsa0,size=1M "
-        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
-        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s",
-        SERIAL, dev_opts);
-}
-
 static char *mig_file(char **dir)
 {
     GError *err = NULL;
@@ -66,7 +51,8 @@ static QTestState *mig_move(const char *args, const char *file,
                             QTestState *src)
 {
     bool ok;
-    QTestState *dst = cxl_qtest_mig_load(args, file, qtest_clock_step(src, 1), &ok);
+    QTestState *dst = cxl_qtest_mig_load(args, file,
+                                         qtest_clock_step(src, 1), &ok);
 
     g_assert_true(ok);
     return dst;
@@ -196,7 +182,7 @@ static void program(T3 *t)
 
 static void test_migrate_state(void)
 {
-    g_autofree char *args = t3_args("");
+    g_autofree char *args = t3_cmdline("");
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     g_autoptr(GByteArray) before = NULL;
@@ -273,7 +259,7 @@ static void test_migrate_device_state(void)
     g_autofree char *file = mig_file(&dir);
     g_autofree char *state = g_build_filename(dir, "t3-state", NULL);
     g_autofree char *opts = g_strdup_printf(",device-state=%s", state);
-    g_autofree char *args = t3_args(opts);
+    g_autofree char *args = t3_cmdline(opts);
     uint8_t dirty = 1, out[64];
     uint32_t len;
     T3 t, d;
@@ -306,7 +292,8 @@ static void test_migrate_device_state(void)
 /* Sanitize runs for ten minutes: it goes on on the destination */
 static void test_migrate_background(void)
 {
-    g_autofree char *args = t3_args(",sanitize-ms=" stringify(MIG_SANITIZE_MS));
+    g_autofree char *args =
+        t3_cmdline(",sanitize-ms=" stringify(MIG_SANITIZE_MS));
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     unsigned pct;
@@ -362,7 +349,7 @@ static void check_alive(QTestState *qts)
  */
 static void test_migrate_corrupt(void)
 {
-    g_autofree char *args = t3_args("");
+    g_autofree char *args = t3_cmdline("");
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     g_autofree char *bad = g_build_filename(dir, "bad", NULL);
@@ -775,7 +762,7 @@ static GByteArray *dc_snapshot(T3 *t)
  */
 static void test_migrate_dc(void)
 {
-    g_autofree char *args = t3_args(DC_OPTS);
+    g_autofree char *args = t3_cmdline(DC_OPTS);
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     g_autoptr(GByteArray) before = NULL;
@@ -843,7 +830,7 @@ static void test_migrate_dc(void)
 /* A corrupt extent count or extent in the stream fails the load */
 static void test_migrate_dc_corrupt(void)
 {
-    g_autofree char *args = t3_args(DC_OPTS);
+    g_autofree char *args = t3_cmdline(DC_OPTS);
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     g_autofree char *bad = g_build_filename(dir, "bad", NULL);
@@ -940,7 +927,7 @@ static void test_migrate_mhd(void)
     g_autofree char *file = mig_file(&dir);
     g_autofree char *opts0 = mhd_opts(dir, 0);
     g_autofree char *opts1 = mhd_opts(dir, 1);
-    g_autofree char *args = t3_args(opts0);
+    g_autofree char *args = t3_cmdline(opts0);
     g_autoptr(GByteArray) before = NULL;
     g_autoptr(GByteArray) after = NULL;
     g_autofree char *err = NULL;
@@ -1077,7 +1064,7 @@ static void test_migrate_usb_mctp(void)
 {
     const char *opts = " -device qemu-xhci,bus=pcie.0,id=xhci "
                        "-device usb-cxl-mctp,bus=xhci.0,target=t3,eid=12";
-    g_autofree char *args = t3_args(opts);
+    g_autofree char *args = t3_cmdline(opts);
     g_autofree char *dir = NULL;
     g_autofree char *file = mig_file(&dir);
     g_autoptr(GByteArray) before = NULL;

@@ -857,20 +857,6 @@ static void test_fewer_counters(void)
 
 /* ---- migration ---- */
 
-/* The command line of t3_start_opts(t, false, @opts) */
-static char *t3_cmdline(const char *opts)
-{
-    return g_strdup_printf(
-        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
-        "-object memory-backend-ram,id=vmem0,size=256M "
-        "-object memory-backend-ram,id=pmem0,size=512M "
-        "-object memory-backend-ram,id=lsa0,size=1M "
-        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
-        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3,sn=0x%x%s", SERIAL, opts);
-}
-
 /* Every register of every counter, the fast path state and counting go on */
 static void test_migrate(void)
 {

@@ -67,6 +67,27 @@ void t3_start_opts(T3 *t, bool files, const char *dev_opts)
     t3_start_raw(t, files, opts);
 }
 
+/* The topology with backends @mem, @dev_opts after the device's id */
+static char *t3_args(const char *mem, const char *dev_opts)
+{
+    return g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
+        "%s -object memory-backend-ram,id=lsa0,size=1M "
+        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
+        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
+        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
+        "persistent-memdev=pmem0,lsa=lsa0,id=t3%s",
+        mem, dev_opts);
+}
+
+char *t3_cmdline(const char *dev_opts)
+{
+    g_autofree char *opts = g_strdup_printf(",sn=0x%x%s", SERIAL, dev_opts);
+
+    return t3_args("-object memory-backend-ram,id=vmem0,size=256M "
+                   "-object memory-backend-ram,id=pmem0,size=512M ", opts);
+}
+
 void t3_start_raw(T3 *t, bool files, const char *dev_opts)
 {
     g_autofree char *mem = NULL;
@@ -89,14 +110,7 @@ void t3_start_raw(T3 *t, bool files, const char *dev_opts)
         mem = g_strdup("-object memory-backend-ram,id=vmem0,size=256M "
                        "-object memory-backend-ram,id=pmem0,size=512M ");
     }
-    args = g_strdup_printf(
-        "-machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G "
-        "%s -object memory-backend-ram,id=lsa0,size=1M "
-        "-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 "
-        "-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2 "
-        "-device cxl-type3,bus=rp0,volatile-memdev=vmem0,"
-        "persistent-memdev=pmem0,lsa=lsa0,id=t3%s",
-        mem, dev_opts);
+    args = t3_args(mem, dev_opts);
     t->qts = cxl_qtest_start(args);
     platform_init(t);
     t->dvsec = find_dvsec(t, 0, NULL);

@@ -136,6 +136,8 @@ void platform_init(T3 *t);
 void t3_start_opts(T3 *t, bool files, const char *dev_opts);
 /* The same without the device's sn=SERIAL (@dev_opts may give one) */
 void t3_start_raw(T3 *t, bool files, const char *dev_opts);
+/* The command line of t3_start_opts(t, false, @dev_opts) (migration) */
+char *t3_cmdline(const char *dev_opts);
 
 static inline void t3_start(T3 *t, bool files)
 {
