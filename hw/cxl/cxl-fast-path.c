@@ -40,6 +40,8 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
+#include "system/cpus.h"
+#include "system/runstate.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "exec/target_page.h"
@@ -315,7 +317,7 @@ static void account(CXLFastMap *map, int sign)
 static CXLFastOverlay *overlay_free(CXLWindow *w, hwaddr lo, hwaddr hi)
 {
     for (unsigned i = 0; i < CXL_FAST_PATH_OVERLAYS; i++) {
-        if (!w->overlays[i].mapped) {
+        if (!w->overlays[i].mapped && !w->overlays[i].reserved) {
             return &w->overlays[i];
         }
     }
@@ -371,22 +373,71 @@ static bool overlay_map(CXLWindow *w, hwaddr lo, hwaddr hi, GArray *ext)
     return true;
 }
 
-/* Map the shadow run @b has built, up to @hi; false when out of overlays */
-static bool overlay_map_shadow(CXLWindow *w, CXLShadowBuild *b, hwaddr hi)
-{
-    CXLFastOverlay *ov = overlay_free(w, b->lo, hi);
+/*
+ * Shadows are filled and mapped with every vCPU stopped (see
+ * cxl_fast_path_map_all()). Until they are (!shadow_fill_ok), a scan
+ * keeps each shadow run it finds in @shadow_runs, with an overlay
+ * reserved for it.
+ */
+typedef struct ShadowRun {
+    CXLFastOverlay *ov;
+    CXLShadowBuild b;
+    hwaddr hi;
+} ShadowRun;
 
-    if (!ov) {
-        return false;
-    }
+static bool shadow_fill_ok;
+static GPtrArray *shadow_runs;
+/* flushes so far: what a scan kept is stale once this changed */
+static unsigned fast_path_flushes;
+
+static void shadow_run_free(gpointer p)
+{
+    ShadowRun *r = p;
+
+    r->ov->reserved = false;
+    cxl_shadow_build_clear(&r->b);
+    g_free(r);
+}
+
+/* Fill and map the shadow run @b, up to @hi, over @ov */
+static void overlay_map_shadow_on(CXLFastOverlay *ov, CXLShadowBuild *b,
+                                  hwaddr hi)
+{
+    CXLWindow *w = ov->w;
+
     ov->shadow = cxl_shadow_new(b, ov);
     if (!ov->shadow) {
-        return true;            /* per access, then */
+        return;                 /* per access, then */
     }
     overlay_place(ov, &ov->shadow_alias, b->lo, hi);
     cxl_shadow_account(ov->shadow, 1);
     trace_cxl_fast_path_map(w->index, ov - w->overlays, b->lo, hi - b->lo,
                             0, false);
+}
+
+/*
+ * Map the shadow run @b has built, up to @hi, or keep it for later; false
+ * when out of overlays
+ */
+static bool overlay_map_shadow(CXLWindow *w, CXLShadowBuild *b, hwaddr hi)
+{
+    CXLFastOverlay *ov = overlay_free(w, b->lo, hi);
+    ShadowRun *r;
+
+    if (!ov) {
+        return false;
+    }
+    if (shadow_fill_ok) {
+        overlay_map_shadow_on(ov, b, hi);
+        return true;
+    }
+    r = g_new0(ShadowRun, 1);
+    r->ov = ov;
+    r->b = *b;
+    r->hi = hi;
+    b->chunks = NULL;           /* (the run has them now) */
+    ov->reserved = true;
+    g_ptr_array_add(shadow_runs, r);
     return true;
 }
 
@@ -456,6 +507,7 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
 /* Unmap every window's overlays; shadows wait for their write-back */
 static void cxl_fast_path_unmap(CXLMachineState *s)
 {
+    fast_path_flushes++;
     memory_region_transaction_begin();
     for (unsigned i = 0; i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
@@ -515,18 +567,9 @@ static void cxl_fast_path_flush(void)
     }
 }
 
-/*
- * After a change: map every committed region of the windows, before the
- * CPUs or DMA use it. Decoder ranges are 256 MiB aligned, so a route at
- * every 256 MiB finds each region; the rest of a region found is skipped.
- */
-static void cxl_fast_path_map_all(void *opaque)
+/* Map every committed region of every window (see map_region()) */
+static void map_windows(CXLMachineState *s)
 {
-    CXLMachineState *s = opaque;
-
-    if (cxl_shadow_writeback_pending()) {
-        return;                 /* the write-back maps again when done */
-    }
     for (unsigned i = 0; s->fast_path && i < s->nr_windows; i++) {
         CXLWindow *w = &s->windows[i];
 
@@ -543,6 +586,62 @@ static void cxl_fast_path_map_all(void *opaque)
                 p = MAX(p, QEMU_ALIGN_DOWN(ext.claim_hi - 1, CXL_HDM_ALIGN));
             }
         }
+    }
+}
+
+/*
+ * After a change: map every committed region of the windows, before the
+ * CPUs or DMA use it. Decoder ranges are 256 MiB aligned, so a route at
+ * every 256 MiB finds each region; the rest of a region found is skipped.
+ *
+ * The scan maps what the devices' memory backs with the vCPUs running:
+ * a vCPU that still reaches such a page through the per-access path (it
+ * has not processed the memory transaction's TLB flush yet) reaches the
+ * same memory. A shadow is a copy: a write of such a vCPU, or one the
+ * per-access path was doing while the copy was made, would land in the
+ * devices' memory behind it and be lost. So the scan keeps the shadow
+ * runs it finds; the vCPUs stop; the runs are filled and mapped; and the
+ * vCPUs run again, each taking the new mappings first (its TLB flush is
+ * queued work, done before it runs guest code). They stop for the copy
+ * only: 0.13 s for 512 MiB on the machine this was measured on.
+ */
+static void cxl_fast_path_map_all(void *opaque)
+{
+    CXLMachineState *s = opaque;
+    unsigned flushes = fast_path_flushes;
+    bool paused = false;
+
+    if (cxl_shadow_writeback_pending()) {
+        return;                 /* the write-back maps again when done */
+    }
+    if (!shadow_runs) {
+        shadow_runs = g_ptr_array_new_with_free_func(shadow_run_free);
+    }
+    shadow_fill_ok = cxl_shadow_vcpus_stopped();
+    map_windows(s);
+    shadow_fill_ok = false;
+    if (!shadow_runs->len || !runstate_is_running()) {
+        goto out;               /* (vCPUs between states: per access) */
+    }
+    trace_cxl_fast_path_pause(shadow_runs->len);
+    pause_all_vcpus();
+    paused = true;
+    /* (the BQL was let go: after a flush, the runs are stale) */
+    if (flushes != fast_path_flushes) {
+        goto out;
+    }
+    memory_region_transaction_begin();
+    for (unsigned i = 0; i < shadow_runs->len; i++) {
+        ShadowRun *r = g_ptr_array_index(shadow_runs, i);
+
+        r->ov->reserved = false;
+        overlay_map_shadow_on(r->ov, &r->b, r->hi);
+    }
+    memory_region_transaction_commit();
+out:
+    g_ptr_array_set_size(shadow_runs, 0);
+    if (paused) {
+        resume_all_vcpus();
     }
 }
 

@@ -19,6 +19,11 @@
  * work (no vCPU executes, every TLB is flushed before any runs again),
  * and until it has run, the per-access path serves the shadow's range
  * from the shadow (cxl_shadow_access()); then the fast path maps again.
+ * Mapping has the same problem the other way round: a vCPU may write
+ * through the per-access path, to the devices' memory, while the copy is
+ * made or until it processes the TLB flush of the mapping, and the
+ * shadow would hide that write. So shadows are filled and mapped with
+ * the vCPUs stopped (cxl_fast_path_map_all()).
  *
  * The devices' memory is out of date while a shadow is mapped, so only
  * memory no one outside QEMU can see is shadowed: backends with
@@ -434,19 +439,19 @@ static void shadow_writeback_work(CPUState *cpu, run_on_cpu_data data)
 {
     CXLMachineState *ms = data.host_ptr;
 
+    /*
+     * First: a shadow unmapped from here on (by the main loop: no vCPU
+     * runs) queues a write-back of its own, even if this one takes it
+     */
+    qatomic_set(&writeback_queued, false);
     WITH_QEMU_LOCK_GUARD(&shadow_lock) {
         shadow_writeback();
     }
-    qatomic_set(&writeback_queued, false);
     /* and map again */
     qemu_bh_schedule(ms->fast_path_bh);
 }
 
-/*
- * No vCPU executes guest code, so nothing can write through a stale
- * mapping (with the BQL, which the vCPU threads take to change these)
- */
-static bool vcpus_stopped(void)
+bool cxl_shadow_vcpus_stopped(void)
 {
     CPUState *cpu;
 
@@ -472,7 +477,7 @@ void cxl_shadow_writeback_schedule(CXLMachineState *ms)
      * yet, which then finds nothing to do: a stream saved from here on
      * must find the devices' memory up to date.
      */
-    if (vcpus_stopped()) {
+    if (cxl_shadow_vcpus_stopped()) {
         WITH_QEMU_LOCK_GUARD(&shadow_lock) {
             shadow_writeback();
         }

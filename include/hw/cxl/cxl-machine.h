@@ -68,6 +68,7 @@ typedef struct CXLFastOverlay {
     hwaddr offset;              /* in the window, when mapped */
     uint64_t size;
     bool mapped;
+    bool reserved;              /* for a shadow the scan found (not mapped) */
     CXLFastMap *map;            /* what it maps (RCU: translate reads it) */
     CXLShadow *shadow;          /* or the shadow copy it maps */
 } CXLFastOverlay;

@@ -70,6 +70,13 @@ void cxl_shadow_account(CXLShadow *s, int sign);
 void cxl_shadow_unmapped(CXLShadow *s);
 void cxl_shadow_writeback_schedule(CXLMachineState *s);
 
+/*
+ * No vCPU executes guest code, so none can write through a stale mapping
+ * or the per-access path (with the BQL, which the vCPU threads take to
+ * change this); always true under qtest, which has no vCPUs
+ */
+bool cxl_shadow_vcpus_stopped(void);
+
 /* Some window has unmapped shadows not written back yet */
 bool cxl_shadow_writeback_pending(void);
 

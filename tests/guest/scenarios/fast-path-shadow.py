@@ -15,13 +15,22 @@ show; and after A is destroyed and created again (written back, filled
 again) everything is still there. A virtio-blk disk moves 2 MiB into A
 and 2 MiB out of it by DMA (O_DIRECT): a shadow is RAM to devices too.
 
-The writer's rounds in flight while B is committed exercise the remap
-under load: a write lost between the write-back and the new fill fails
-its round's check. They do not catch the narrower race the safe work
-exists for (a vCPU writing through a TLB entry the unmap has not flushed
-yet): with the write-back done at once in the flush instead, two runs
-passed. Leaving out the copy of Clear Poison's data into the shadow makes
-cleared-line-zero fail.
+The writer's rounds in flight while B is committed, and while B is then
+destroyed and created again three times, exercise the remap under load:
+a write lost between the write-back and the new fill fails its round's
+check. This is how the fill race was found and is caught: the vCPU that
+runs the writer, on the per-access path between the write-back and the
+fill, waited for the BQL the main loop held while it scanned and filled,
+and its write then landed in the devices' memory behind the mapped
+copy. With the vCPUs now stopped while shadows are filled and mapped
+(cxl_fast_path_map_all()), it is gone; before, with three busy loops
+beside QEMU, 2 of 5 runs of B's creation and destruction four times
+lost a write. Unloaded it rarely shows: the vCPUs must run between the
+write-back and the fill. The writer does not catch the narrower race the
+safe work exists for (a vCPU writing through a TLB entry the unmap has
+not flushed yet): with the write-back done at once in the flush instead,
+two runs passed. Leaving out the copy of Clear Poison's data into the
+shadow makes cleared-line-zero fail.
 """
 
 from _cxl import GUEST_LIB, MiB, dax_bytes, two_rp_topology, type3_sum
@@ -30,7 +39,7 @@ DESCRIPTION = "2-way 256 B region on private memory: shadowed, coherent across r
 MACHINE = "q35,cxl=on"
 TOOLS = ["daxpoke"]
 MODULES = ["cxl_acpi", "cxl_pci", "cxl_port", "cxl_mem", "device_dax", "dax_cxl", "virtio_blk"]
-TIMEOUT = 300
+TIMEOUT = 400
 
 TOPO = two_rp_topology(size="512M", shared=False)
 
@@ -38,6 +47,8 @@ TOPO = two_rp_topology(size="512M", shared=False)
 # DMA: the disk's first 2 MiB hold daxpoke's pattern 31 for region offset
 # DMA_IN; region [0, 2 MiB) (pattern 7) goes to disk offset DMA_LEN
 DMA_IN, DMA_LEN = 16 * MiB, 2 * MiB
+# times B is destroyed and created again while the writer runs
+CYCLES = 3
 
 
 def topology(ctx):
@@ -73,6 +84,10 @@ echo 0 > /proc/sys/kernel/randomize_va_space
 m1=$(memdev_of 1)
 order="$m1 $(memdev_of 2)"
 make_region() { cxl create-region -t ram -d decoder0.0 -w 2 -g 256 -s 512M -m $order; }
+# the region that is not A
+other_region() {
+    cxl list -R | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | grep -vx "$region_a" | head -1
+}
 step region-a make_region
 region_a=$(only_region)
 step devdax-a devdax "$region_a"
@@ -85,31 +100,50 @@ step dma-in daxpoke dma-in $dax_a __DMA_IN__ __DMA_LEN__ $disk 0
 step dma-arrived daxpoke check $dax_a __DMA_IN__ __DMA_LEN__ 31
 step dma-out daxpoke dma-out $dax_a 0 __DMA_LEN__ $disk __DMA_LEN__
 
-# region B while another process keeps writing A, a new value each round
-rm -f /tmp/stop /tmp/bgfail
-(
-    i=0
-    while [ ! -f /tmp/stop ]; do
-        i=$((i + 1))
-        daxpoke write $dax_a 0x400000 0x100000 $i >/dev/null &&
-            daxpoke check $dax_a 0x400000 0x100000 $i >/tmp/bgout ||
-            { echo "round $i: $(cat /tmp/bgout)" > /tmp/bgfail; break; }
-    done
-    echo $i > /tmp/bgrounds
-) &
-bg=$!
+# A process keeps writing part of A, a new value each round, and checks it
+start_writer() {
+    rm -f /tmp/stop /tmp/bgfail
+    (
+        i=0
+        while [ ! -f /tmp/stop ]; do
+            i=$((i + 1))
+            daxpoke write $dax_a 0x400000 0x100000 $i >/dev/null &&
+                daxpoke check $dax_a 0x400000 0x100000 $i >/tmp/bgout ||
+                { echo "round $i: $(cat /tmp/bgout)" > /tmp/bgfail; break; }
+        done
+        echo $i > /tmp/bgrounds
+    ) &
+    bg=$!
+}
+stop_writer() {
+    touch /tmp/stop
+    wait $bg
+    echo "writer rounds: $(cat /tmp/bgrounds)"
+    [ -f /tmp/bgfail ] && cat /tmp/bgfail
+    test ! -f /tmp/bgfail
+}
+# region B while the writer runs
+start_writer
 step region-b make_region
 sleep 1
-touch /tmp/stop
-wait $bg
-echo "writer rounds: $(cat /tmp/bgrounds)"
-step writes-kept test ! -f /tmp/bgfail
-[ -f /tmp/bgfail ] && cat /tmp/bgfail
-region_b=$(cxl list -R | sed -n 's/.*"region":"\(region[0-9]*\)".*/\1/p' | grep -vx "$region_a" | head -1)
+step writes-kept stop_writer
+region_b=$(other_region)
 step shadowed-a-and-b host shadowed 1024
 step pattern-after-b daxpoke check $dax_a 0 0x400000 7
 step call-after-b daxpoke call $dax_a 0x800000 0x1111
 step rewrite-code daxpoke exec $dax_a 0x800000 0x2222
+# B destroyed and created again, __CYCLES__ times, while the writer runs:
+# each time A is written back and filled again, from a vCPU's decoder
+# commits (see the docstring)
+cycle_b() {
+    for i in $(seq __CYCLES__); do
+        cxl destroy-region -f "$region_b" && make_region >/dev/null || return 1
+        region_b=$(other_region)
+    done
+}
+start_writer
+step recreate-b cycle_b
+step writes-kept-recreate stop_writer
 
 # Clear Poison writes zeros through the device: the shadow shows them.
 # The line's page is written first, so that the write-back that follows
@@ -133,4 +167,4 @@ step dma-data-kept daxpoke check $dax __DMA_IN__ __DMA_LEN__ 31
 # (Linux warns once when it clears poison in a region's DPA: expected)
 expected_trouble() { kernel_cxl_trouble | grep -v 'poison clear dpa:0x0 region: ' || true; }
 step_eq kernel-log-clean "" expected_trouble
-''').replace("__DMA_IN__", str(DMA_IN)).replace("__DMA_LEN__", str(DMA_LEN))
+''').replace("__DMA_IN__", str(DMA_IN)).replace("__DMA_LEN__", str(DMA_LEN)).replace("__CYCLES__", str(CYCLES))
