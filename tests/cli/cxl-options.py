@@ -399,6 +399,21 @@ CASES = [
                               "-device", "cxl-upstream,bus=rp0,id=us0",
                               "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,x-width=0"],
      r"Parameter 'x-width' does not accept value '0'"),
+    # the Linux 7.3 cxl_pmu workaround: a wrap does not freeze (every
+    # device with CPMUs has it; tests/qtest/cxl-pmu-test.c checks what it does)
+    ("cpmu-ignore-freeze-on-overflow",
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=on",
+      "-device", "cxl-upstream,bus=rp0,id=us0,num-cpmus=1,x-cpmu-ignore-freeze-on-overflow=on",
+      "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=on",
+      "-object", "memory-backend-ram,id=m0,size=256M",
+      "-device", "cxl-type3,bus=ds0,volatile-memdev=m0,num-cpmus=1,cpmu-counter-width=28,"
+                 "x-cpmu-ignore-freeze-on-overflow=on"], None),
+    ("cpmu-ignore-freeze-bad-value",
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=maybe"],
+     r"Parameter 'x-cpmu-ignore-freeze-on-overflow' expects 'on' or 'off'"),
 ]] + [(name, ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=rch,cxl-fmw.0.size=4G" + machine] + RCH + args, expect)
       for name, machine, args, expect in [
     # CXL 1.1: a Restricted CXL Host (pxb-cxl,rch=on) and its RCD
