@@ -536,8 +536,9 @@ def doc_examples(rst):
 
 
 # The devices the docs' QMP examples name (paths "cxl-pmem0" and, with
-# dynamic capacity, "cxl-dcd0"; the heads "cxl-mhd0" and "cxl-mhd1" are
-# added by qmp_example_mhd())
+# dynamic capacity, "cxl-dcd0"; the RCD "rch-rcd0" and its RCEC
+# "rch-rcec0"; the heads "cxl-mhd0" and "cxl-mhd1" are added by
+# qmp_example_mhd())
 QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                        ["-object", "memory-backend-ram,id=pm0,size=256M",
                         "-object", "memory-backend-ram,id=lsa0,size=1M",
@@ -571,7 +572,13 @@ QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                         "-device", "cxl-downstream,port=0,bus=us1,id=vds0,"
                                    "chassis=0,slot=11,bound=off",
                         "-device", "cxl-type3-ld,bus=vds0,mld=mld0,ld-id=1,"
-                                   "id=mld0-ld1,sn=7"])
+                                   "id=mld0-ld1,sn=7",
+                        # a CXL 1.1 RCH, its RCD and an RCEC (RCH errors)
+                        "-device", "pxb-cxl,bus_nr=100,bus=pcie.0,id=rch0,rch=on",
+                        "-object", "memory-backend-ram,id=rcdmem,size=256M",
+                        "-device", "cxl-type3,bus=rch0,volatile-memdev=rcdmem,"
+                                   "id=rch-rcd0,sn=8",
+                        "-device", "pcie-rcec,bus=rch0,addr=1f,id=rch-rcec0"])
 
 
 def balanced_json(lines, i):
