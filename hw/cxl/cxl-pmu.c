@@ -47,6 +47,17 @@
  * Number in the capabilities); with Freeze on Overflow every counter
  * freezes.
  *
+ * x-cpmu-ignore-freeze-on-overflow=on (default off, experimental) is a
+ * workaround for Linux 7.3's drivers/perf/cxl_pmu.c: cxl_pmu_event_start()
+ * sets Freeze on Overflow in every counter it starts, and cxl_pmu_irq()
+ * reads the overflowed counters and clears their overflow status but
+ * never writes the freeze register, so every counter stops at the first
+ * wrap until perf next enables the PMU. With the property a wrap still
+ * sets the overflow status and raises the interrupt, but nothing
+ * freezes: the counter wraps and counts on (Freeze on Overflow still
+ * reads back as written, and the capabilities still report freeze
+ * support, without which Linux does not bind).
+ *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -306,6 +317,10 @@ static bool add(CXLPMU *p, unsigned n, uint64_t delta)
         p->irq_pending = true;
     }
     if (FIELD_EX64(p->cfg[n], CPMU_CFG, FREEZE_ON_OVF)) {
+        if (g->ignore_freeze) {
+            trace_cxl_pmu_freeze_ignored(pmu_name(p), p->index, n);
+            return false;
+        }
         p->freeze = counters_mask(g);
         return true;
     }

@@ -8,7 +8,17 @@
  * header log.
  *
  * Also QMP's RAS error injection, for every CXL device and port that
- * implements TYPE_CXL_RAS_SOURCE.
+ * implements TYPE_CXL_RAS_SOURCE. For a CXL 1.1 RCD (a cxl-type3 on a
+ * Restricted CXL Host) the error injected is one of the RCH downstream
+ * port above it, reported the CXL 1.1 way (CXL r3.1 12.2.1.1): logged in
+ * the port's RAS capability (its component registers) and, as an
+ * internal error, in the AER capability of its RCRB; then the Root
+ * Complex Event Collector associated with the RCD logs an internal error
+ * of its own and raises its AER interrupt. Linux's AER driver sees an
+ * RCEC internal error and calls the cxl_pci error handler of each RCD
+ * the RCEC associates, which is where the port's AER and RAS are read
+ * (cxl_handle_rdport_errors(); Linux 7.3.4 maps neither, see the CXL
+ * 1.1 section of docs/system/devices/cxl.rst).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -24,6 +34,8 @@
 #include "hw/pci/pcie_aer.h"
 #include "hw/cxl/cxl-component.h"
 #include "hw/cxl/cxl-ras.h"
+#include "hw/cxl/cxl-host.h"
+#include "hw/pci/pcie_rcec.h"
 #include "trace.h"
 
 /*
@@ -145,44 +157,78 @@ static unsigned uncor_bit(CxlUncorErrorType t)
            14 + (t - CXL_UNCOR_ERROR_TYPE_INTERNAL);
 }
 
-/* The device or port at QOM @path, and the registers of its RAS */
-static PCIDevice *ras_source(const char *path, CXLComponentRegs **regs,
-                             Error **errp)
+/* Where an injected error goes */
+typedef struct RasTarget {
+    CXLComponentRegs *regs;     /* the RAS capability that logs it */
+    PCIDevice *dev;             /* signalled with AER from this device... */
+    CXLHostBridge *rch;         /* ...or the RCH downstream port's... */
+    PCIDevice *rcec;            /* ...through this RCEC */
+} RasTarget;
+
+/* The device or port at QOM @path: where its errors are logged */
+static bool ras_source(const char *path, RasTarget *t, Error **errp)
 {
     Object *obj = cxl_qmp_device(path, NULL, errp);
 
     if (!obj) {
-        return NULL;
+        return false;
     }
     if (!object_dynamic_cast(obj, TYPE_CXL_RAS_SOURCE)) {
         error_setg(errp, "path: '%s' is a %s, not a CXL device or port "
                    "(cxl-type3, cxl-rp, cxl-upstream or cxl-downstream)",
                    path, object_get_typename(obj));
-        return NULL;
+        return false;
     }
-    *regs = CXL_RAS_SOURCE_GET_CLASS(obj)->ras_regs(obj);
-    return PCI_DEVICE(obj);
+    *t = (RasTarget) {
+        .regs = CXL_RAS_SOURCE_GET_CLASS(obj)->ras_regs(obj),
+        .dev = PCI_DEVICE(obj),
+        .rch = cxl_rch_of_bus(pci_get_bus(PCI_DEVICE(obj))),
+    };
+    if (t->rch && t->rch->rcd == t->dev) {
+        /* an RCD: its RCH downstream port's error, through an RCEC */
+        t->regs = &t->rch->regs;
+        t->rcec = pcie_rcec_find(t->dev);
+        if (!t->rcec) {
+            error_setg(errp, "path: '%s' is a CXL 1.1 RCD, whose Restricted "
+                       "CXL Host '%s' reports errors through a Root Complex "
+                       "Event Collector, and none is associated with it "
+                       "(add one on the host's bus: -device pcie-rcec,"
+                       "bus=%s)", path, DEVICE(t->rch)->id ?: "",
+                       DEVICE(t->rch)->id ?: "<the RCH's id>");
+            return false;
+        }
+    } else {
+        t->rch = NULL;
+    }
+    return true;
 }
 
-/* Signal an error of @d through its AER capability (@aer: what error) */
-static void ras_signal(PCIDevice *d, PCIEAERErr *aer)
+/* Signal an error of @t (@aer: what error) */
+static void ras_signal(RasTarget *t, PCIEAERErr *aer)
 {
-    aer->source_id = pci_requester_id(d);
-    pcie_aer_inject_error(d, aer);
+    bool correctable = aer->flags & PCIE_AER_ERR_IS_CORRECTABLE;
+
+    if (t->rch) {
+        if (cxl_rcrb_aer_record(&t->rch->rcrb_dp, correctable)) {
+            pcie_rcec_internal_error(t->rcec, correctable);
+        }
+        return;
+    }
+    aer->source_id = pci_requester_id(t->dev);
+    pcie_aer_inject_error(t->dev, aer);
 }
 
 void qmp_cxl_inject_uncorrectable_errors(const char *path,
                                          CXLUncorErrorRecordList *errors,
                                          Error **errp)
 {
-    CXLComponentRegs *regs;
-    PCIDevice *d = ras_source(path, &regs, errp);
+    RasTarget t;
     PCIEAERErr aer = { .status = PCI_ERR_UNC_INTN };
     bool signal = false;
     unsigned i = 0;
 
     trace_cxl_inject_uncorrectable_errors(path, QAPI_LIST_LENGTH(errors));
-    if (!d) {
+    if (!ras_source(path, &t, errp)) {
         return;
     }
     if (!errors) {
@@ -207,28 +253,28 @@ void qmp_cxl_inject_uncorrectable_errors(const char *path,
         for (uint32List *h = e->value->header; h; h = h->next) {
             header[n++] = h->value;
         }
-        signal |= cxl_ras_inject_uncorrectable(regs,
+        signal |= cxl_ras_inject_uncorrectable(t.regs,
                                                uncor_bit(e->value->type),
                                                header);
     }
     if (signal) {
-        ras_signal(d, &aer);
+        ras_signal(&t, &aer);
     }
 }
 
 void qmp_cxl_inject_correctable_error(const char *path, CxlCorErrorType type,
                                       Error **errp)
 {
-    CXLComponentRegs *regs;
-    PCIDevice *d = ras_source(path, &regs, errp);
+    RasTarget t;
     PCIEAERErr aer = {
         .status = PCI_ERR_COR_INTERNAL,
         .flags = PCIE_AER_ERR_IS_CORRECTABLE,
     };
 
     trace_cxl_inject_correctable_error(path, type);
-    if (d && cxl_ras_inject_correctable(regs, type)) {
-        ras_signal(d, &aer);
+    if (ras_source(path, &t, errp) &&
+        cxl_ras_inject_correctable(t.regs, type)) {
+        ras_signal(&t, &aer);
     }
 }
 

@@ -18,12 +18,15 @@
  * whatever its windows send it to the RCD), and the RCD upstream port's,
  * whose MEMBAR0 gives the RCD's component registers. Its area of the host
  * register space (CXL_RCH_SLOTS slots of 64 KiB):
- *     +0        downstream port RCRB (4 KiB)
+ *     +0        downstream port RCRB (4 KiB; with its AER capability)
  *     +4 KiB    upstream port RCRB (4 KiB; all ones without an RCD)
  *     +64 KiB   downstream port component registers
  *     +128 KiB  the RCD's component registers
  * What the window sends to an RCH goes to its RCD (hw/cxl/cxl-route.c),
- * which decodes it with its DVSEC range registers.
+ * which decodes it with its DVSEC range registers. Besides the RCD, the
+ * bus takes Root Complex Event Collectors (pcie-rcec), part of the root
+ * complex: the one associated with the RCD reports the errors of the
+ * downstream port (hw/cxl/cxl-ras.c).
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -35,6 +38,7 @@
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/pci/pcie_port.h"
+#include "hw/pci/pcie_rcec.h"
 #include "migration/vmstate.h"
 #include "hw/cxl/cxl-host.h"
 #include "trace.h"
@@ -185,11 +189,14 @@ static bool rch_finalize(CXLHostBridge *hb, Error **errp)
     QTAILQ_FOREACH(kid, &BUS(hb->root_bus)->children, sibling) {
         DeviceState *d = kid->child;
 
-        if (PCI_DEVICE(d) != hb->rcd) {
+        /* an RCEC is part of the root complex, not on the link */
+        if (PCI_DEVICE(d) != hb->rcd &&
+            !object_dynamic_cast(OBJECT(d), TYPE_PCIE_RCEC)) {
             error_setg(errp, "%s '%s': a Restricted CXL Host (pxb-cxl '%s', "
                        "rch=on) has no root ports or other devices on its "
-                       "bus, only its RCD (one cxl-type3): CXL 1.1 links "
-                       "the host straight to one device",
+                       "bus, only its RCD (one cxl-type3) and Root Complex "
+                       "Event Collectors (pcie-rcec): CXL 1.1 links the "
+                       "host straight to one device",
                        object_get_typename(OBJECT(d)), d->id ?: "",
                        hb_name(hb));
             return false;
@@ -325,6 +332,23 @@ static const Property cxl_host_bridge_properties[] = {
     DEFINE_PROP_BOOL("rch", CXLHostBridge, rch, false),
 };
 
+static bool cxl_host_bridge_rch_needed(void *opaque)
+{
+    return CXL_HOST_BRIDGE(opaque)->rch;
+}
+
+/* An RCH: the downstream port RCRB, whose AER capability logs errors */
+static const VMStateDescription cxl_host_bridge_rch_vmstate = {
+    .name = TYPE_CXL_HOST_BRIDGE "/rch",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = cxl_host_bridge_rch_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8_ARRAY(rcrb_dp.regs, CXLHostBridge, CXL_RCRB_SIZE),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 /*
  * The host bridge's configuration space and its CHBCR (decoders, RAS);
  * what the bus below holds migrates with its devices.
@@ -339,6 +363,10 @@ static const VMStateDescription cxl_host_bridge_vmstate = {
         VMSTATE_STRUCT(regs, CXLHostBridge, 1, vmstate_cxl_component,
                        CXLComponentRegs),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &cxl_host_bridge_rch_vmstate,
+        NULL
     },
 };
 

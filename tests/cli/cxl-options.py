@@ -399,6 +399,21 @@ CASES = [
                               "-device", "cxl-upstream,bus=rp0,id=us0",
                               "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,x-width=0"],
      r"Parameter 'x-width' does not accept value '0'"),
+    # the Linux 7.3 cxl_pmu workaround: a wrap does not freeze (every
+    # device with CPMUs has it; tests/qtest/cxl-pmu-test.c checks what it does)
+    ("cpmu-ignore-freeze-on-overflow",
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=on",
+      "-device", "cxl-upstream,bus=rp0,id=us0,num-cpmus=1,x-cpmu-ignore-freeze-on-overflow=on",
+      "-device", "cxl-downstream,port=0,bus=us0,id=ds0,chassis=0,slot=4,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=on",
+      "-object", "memory-backend-ram,id=m0,size=256M",
+      "-device", "cxl-type3,bus=ds0,volatile-memdev=m0,num-cpmus=1,cpmu-counter-width=28,"
+                 "x-cpmu-ignore-freeze-on-overflow=on"], None),
+    ("cpmu-ignore-freeze-bad-value",
+     ["-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2,num-cpmus=1,"
+                 "x-cpmu-ignore-freeze-on-overflow=maybe"],
+     r"Parameter 'x-cpmu-ignore-freeze-on-overflow' expects 'on' or 'off'"),
 ]] + [(name, ["-M", "q35,cxl=on,cxl-fmw.0.targets.0=rch,cxl-fmw.0.size=4G" + machine] + RCH + args, expect)
       for name, machine, args, expect in [
     # CXL 1.1: a Restricted CXL Host (pxb-cxl,rch=on) and its RCD
@@ -521,8 +536,9 @@ def doc_examples(rst):
 
 
 # The devices the docs' QMP examples name (paths "cxl-pmem0" and, with
-# dynamic capacity, "cxl-dcd0"; the heads "cxl-mhd0" and "cxl-mhd1" are
-# added by qmp_example_mhd())
+# dynamic capacity, "cxl-dcd0"; the RCD "rch-rcd0" and its RCEC
+# "rch-rcec0"; the heads "cxl-mhd0" and "cxl-mhd1" are added by
+# qmp_example_mhd())
 QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                        ["-object", "memory-backend-ram,id=pm0,size=256M",
                         "-object", "memory-backend-ram,id=lsa0,size=1M",
@@ -556,7 +572,13 @@ QMP_EXAMPLE_MACHINE = (["-M", "q35,cxl=on," + W1] + HB1 + RP0 +
                         "-device", "cxl-downstream,port=0,bus=us1,id=vds0,"
                                    "chassis=0,slot=11,bound=off",
                         "-device", "cxl-type3-ld,bus=vds0,mld=mld0,ld-id=1,"
-                                   "id=mld0-ld1,sn=7"])
+                                   "id=mld0-ld1,sn=7",
+                        # a CXL 1.1 RCH, its RCD and an RCEC (RCH errors)
+                        "-device", "pxb-cxl,bus_nr=100,bus=pcie.0,id=rch0,rch=on",
+                        "-object", "memory-backend-ram,id=rcdmem,size=256M",
+                        "-device", "cxl-type3,bus=rch0,volatile-memdev=rcdmem,"
+                                   "id=rch-rcd0,sn=8",
+                        "-device", "pcie-rcec,bus=rch0,addr=1f,id=rch-rcec0"])
 
 
 def balanced_json(lines, i):

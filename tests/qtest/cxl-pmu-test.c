@@ -7,8 +7,9 @@
  * and writes done through the CXL window with the fast path on (which
  * leaves the device's memory while counting), clock ticks, the counter
  * layout (fixed-function counters 0 to 4, then configurable ones) and
- * counting the way Linux 7.3's cxl_pmu driver programs it, migration,
- * and bad programming logged as guest errors. Register layout: Linux's
+ * counting the way Linux 7.3's cxl_pmu driver programs it, counters
+ * that wrap and count on with x-cpmu-ignore-freeze-on-overflow,
+ * migration, and bad programming logged as guest errors. Register layout: Linux's
  * drivers/perf/cxl_pmu.c.
  *
  * Copyright (c) 2026 The CXL QEMU developers
@@ -162,6 +163,21 @@ static uint32_t msi_wait(T3 *t, uint64_t addr)
         }
     }
     return v;
+}
+
+/*
+ * The clock-ticks counter, enabled with Interrupt on Overflow 100 ticks
+ * below the top of 16 bits, wraps on time: overflow status, the counter
+ * at 0, the MSI-X vector
+ */
+static void clock_wrap(T3 *t, uint64_t pmu)
+{
+    qtest_clock_step(t->qts, 99);
+    g_assert_cmphex(rd(t, pmu, PMU_OVERFLOW), ==, 0);
+    qtest_clock_step(t->qts, 1);
+    g_assert_cmphex(rd(t, pmu, PMU_OVERFLOW), ==, 1);
+    g_assert_cmphex(rd(t, pmu, PMU_COUNTER(0)), ==, 0);
+    g_assert_cmphex(msi_wait(t, PMU_MSI_ADDR), ==, PMU_MSI_DATA);
 }
 
 /* Without num-cpmus nothing changes: no CPMU block, BAR 0, vectors */
@@ -472,13 +488,97 @@ static void test_overflow(void)
     wr(&t, pmu, PMU_CFG(5), 0);
     wr(&t, pmu, PMU_COUNTER(0), 0xffff - 99);
     wr(&t, pmu, PMU_CFG(0), rd(&t, pmu, PMU_CFG(0)) | CFG_ENABLE | CFG_INT);
-    qtest_clock_step(t.qts, 99);
-    g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 0);
-    qtest_clock_step(t.qts, 1);
-    g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 1);
-    g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(0)), ==, 0);
-    g_assert_cmphex(msi_wait(&t, PMU_MSI_ADDR), ==, PMU_MSI_DATA);
+    clock_wrap(&t, pmu);
     t3_stop(&t);
+}
+
+/*
+ * x-cpmu-ignore-freeze-on-overflow (the workaround for Linux 7.3's
+ * cxl_pmu, which never unfreezes): counters preset near the top and
+ * programmed as the driver does (enable, interrupt and freeze on
+ * overflow) wrap, set their overflow status and raise the interrupt.
+ * With the property they count on, and nothing freezes; without it
+ * (the default, the spec's behaviour) the same wrap freezes every
+ * counter. Traffic (MemRd, MemData) and clock ticks alike.
+ */
+static void test_ignore_freeze(void)
+{
+    const uint64_t linux_cfg = CFG_ENABLE | CFG_INT | CFG_FREEZE_OVF;
+
+    for (int on = 0; on < 2; on++) {
+        g_autofree char *opts = g_strdup_printf(
+            ",num-cpmus=1,cpmu-counter-width=16%s",
+            on ? ",x-cpmu-ignore-freeze-on-overflow=on" : "");
+        uint64_t pmu, w;
+        T3 t;
+
+        start(&t, opts);
+        pmu = regloc_nth(&t, 4, 0, NULL);
+        commit_memory(&t);
+        w = t.window;
+        msix_vector(&t, PMU_VECTOR, PMU_MSI_ADDR, PMU_MSI_DATA);
+        /* the capabilities still report freeze support (Linux needs it) */
+        g_assert_true(rd(&t, pmu, PMU_CAP) & (1ull << 49));
+
+        /* MemRd 2 below the top, MemData at 10 */
+        wr(&t, pmu, PMU_FREEZE, ~0ull);
+        wr(&t, pmu, PMU_CFG(1), rd(&t, pmu, PMU_CFG(1)) | linux_cfg);
+        wr(&t, pmu, PMU_COUNTER(1), 0xfffe);
+        wr(&t, pmu, PMU_CFG(4), rd(&t, pmu, PMU_CFG(4)) | linux_cfg);
+        wr(&t, pmu, PMU_COUNTER(4), 10);
+        wr(&t, pmu, PMU_FREEZE, 0);
+        for (unsigned i = 0; i < 5; i++) {
+            qtest_readq(t.qts, w + 64 * i);
+        }
+        g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 1 << 1);
+        g_assert_cmphex(msi_wait(&t, PMU_MSI_ADDR), ==, PMU_MSI_DATA);
+        g_assert_true(rd(&t, pmu, PMU_CFG(1)) & CFG_FREEZE_OVF);
+        if (on) {
+            /* 0xfffe + 5 wrapped to 3, and both counted every read */
+            g_assert_cmphex(rd(&t, pmu, PMU_FREEZE), ==, 0);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(1)), ==, 3);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(4)), ==, 15);
+        } else {
+            /* the second read wrapped it: all 8 counters froze there */
+            g_assert_cmphex(rd(&t, pmu, PMU_FREEZE), ==, 0xff);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(1)), ==, 0);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(4)), ==, 12);
+        }
+        /* the interrupt handler clears the status (RW1C) */
+        wr(&t, pmu, PMU_OVERFLOW, 1 << 1);
+        g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 0);
+        qtest_readq(t.qts, w + 64 * 5);
+        g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(1)), ==, on ? 4 : 0);
+        g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(4)), ==, on ? 16 : 12);
+        g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 0);
+
+        /* clock ticks 100 below the top: a wrap on time */
+        wr(&t, pmu, PMU_FREEZE, ~0ull);
+        wr(&t, pmu, PMU_CFG(1), rd(&t, pmu, PMU_CFG(1)) & ~CFG_ENABLE);
+        wr(&t, pmu, PMU_CFG(4), rd(&t, pmu, PMU_CFG(4)) & ~CFG_ENABLE);
+        wr(&t, pmu, PMU_OVERFLOW, ~0ull);
+        qtest_writel(t.qts, PMU_MSI_ADDR, 0);
+        wr(&t, pmu, PMU_CFG(0), rd(&t, pmu, PMU_CFG(0)) | linux_cfg);
+        wr(&t, pmu, PMU_COUNTER(0), 0xffff - 99);
+        wr(&t, pmu, PMU_FREEZE, 0);
+    clock_wrap(&t, pmu);
+        qtest_clock_step(t.qts, 50);
+        g_assert_cmphex(rd(&t, pmu, PMU_FREEZE), ==, on ? 0 : 0xff);
+        g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(0)), ==, on ? 50 : 0);
+        if (on) {
+            /* ... and the next wrap, 2^16 ticks later, interrupts again */
+            wr(&t, pmu, PMU_OVERFLOW, 1);
+            qtest_writel(t.qts, PMU_MSI_ADDR, 0);
+            qtest_clock_step(t.qts, 0x10000 - 51);
+            g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 0);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(0)), ==, 0xffff);
+            qtest_clock_step(t.qts, 51);
+            g_assert_cmphex(rd(&t, pmu, PMU_OVERFLOW), ==, 1);
+            g_assert_cmphex(rd(&t, pmu, PMU_COUNTER(0)), ==, 50);
+            g_assert_cmphex(msi_wait(&t, PMU_MSI_ADDR), ==, PMU_MSI_DATA);
+        }
+        t3_stop(&t);
+    }
 }
 
 /* A reset puts every register back and the fast path returns */
@@ -976,6 +1076,7 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/pmu/traffic", test_traffic);
     qtest_add_func("/cxl/pmu/hdm-filter", test_hdm_filter);
     qtest_add_func("/cxl/pmu/overflow", test_overflow);
+    qtest_add_func("/cxl/pmu/ignore-freeze", test_ignore_freeze);
     qtest_add_func("/cxl/pmu/reset", test_reset);
     qtest_add_func("/cxl/pmu/bad-programming", test_bad_programming);
     qtest_add_func("/cxl/pmu/linux-fixed", test_linux_fixed);

@@ -16,7 +16,14 @@
  *    target) and Mem_Enable; window accesses land at the DPA the ranges
  *    give, in the backend files;
  *  - what is refused: ports or other devices on an RCH, a second RCD, an
- *    RCD with dynamic capacity, regions an RCD's ranges cannot be.
+ *    RCD with dynamic capacity, regions an RCD's ranges cannot be;
+ *  - RAS (drivers/cxl/core/ras_rch.c, drivers/pci/pcie/aer.c, rcec.c): the
+ *    downstream port RCRB's AER capability, found as Linux's
+ *    cxl_rcrb_to_aer() finds it (the Device ID is the next-capability
+ *    pointer); a pcie-rcec on the RCH's bus with the RCEC capabilities;
+ *    QMP injection at the RCD logging the error in the port's RAS and
+ *    RCRB AER and the RCEC's AER, whose MSI fires; an RCiEP's own AER
+ *    messages reaching the RCEC.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,6 +33,8 @@
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qjson.h"
 #include "cxl-qtest.h"
 
 #define RCH_BUS         12
@@ -187,8 +196,11 @@ static void test_rcrb_layout(void)
     g_assert_cmphex(base, ==, rcrb);
     g_assert_cmphex(len, ==, 8 * KiB);
 
-    /* downstream port RCRB: the host bridge's IDs, memory enabled */
-    g_assert_cmphex(qtest_readl(qts, rcrb), ==, 0x000b1b36);
+    /*
+     * downstream port RCRB: the host bridge's vendor ID, a Device ID that
+     * points at the extended capabilities (100h), memory enabled
+     */
+    g_assert_cmphex(qtest_readl(qts, rcrb), ==, 0x10001b36);
     g_assert_cmphex(qtest_readw(qts, rcrb + 0x04) & 0x2, ==, 0x2);
     g_assert_cmphex(qtest_readw(qts, rcrb + 0x06) & 0x10, ==, 0x10);
     g_assert_cmphex(qtest_readl(qts, rcrb + 0x08) >> 16, ==, 0x0604);
@@ -419,7 +431,7 @@ static void test_no_rcd_and_mixed(void)
     /* no RCD: its RCRB reads all ones; the downstream port's is there */
     g_assert_cmphex(qtest_readl(qts, rcrb + RCRB_UP), ==, UINT32_MAX);
     g_assert_cmphex(qtest_readl(qts, rcrb + RCRB_UP + 0x10), ==, UINT32_MAX);
-    g_assert_cmphex(qtest_readl(qts, rcrb), ==, 0x000b1b36);
+    g_assert_cmphex(qtest_readl(qts, rcrb), ==, 0x10001b36);
     /* nothing behind the window */
     g_assert_cmphex(qtest_readq(qts, cxl_qtest_window(qts, 0)), ==,
                     UINT64_MAX);
@@ -436,6 +448,7 @@ static void expect_error(const char *args, const char *msg)
 }
 
 #define MEM(id) "-object memory-backend-ram,id=" id ",size=256M "
+#define MEM_ARG MEM("v")
 
 /* What the spec does not allow is refused, naming the device and rule */
 static void test_placement_errors(void)
@@ -509,6 +522,376 @@ static void test_region_errors(void)
     }
 }
 
+/* ---- RAS: the downstream port's AER, the RCEC ---- */
+
+#define RCEC_SLOT       0x1f
+#define RCEC_BDF        (RCH_BUS << 8 | RCEC_SLOT << 3)
+#define RCD_BDF         (RCH_BUS << 8)
+
+/* AER registers (Linux's PCI_ERR_*) */
+#define AER_UNCOR_STATUS        0x04
+#define AER_UNCOR_MASK          0x08
+#define AER_UNCOR_SEVER         0x0c
+#define AER_COR_STATUS          0x10
+#define AER_COR_MASK            0x14
+#define AER_CAP                 0x18
+#define AER_ROOT_COMMAND        0x2c
+#define AER_ROOT_STATUS         0x30
+#define AER_ERR_SRC             0x34
+#define UNC_INTN                (1u << 22)
+#define COR_INTERNAL            (1u << 14)
+/* Root Error Status */
+#define ROOT_COR_RCV            (1u << 0)
+#define ROOT_UNCOR_RCV          (1u << 2)
+#define ROOT_FIRST_FATAL        (1u << 4)
+#define ROOT_FATAL_RCV          (1u << 6)
+
+static uint64_t rcec_cfg(int off)
+{
+    return cxl_qtest_cfg(RCH_BUS, RCEC_SLOT, 0, off);
+}
+
+/* Linux's cxl_rcrb_to_aer(): the AER capability's offset in an RCRB */
+static uint16_t rcrb_to_aer(QTestState *qts, uint64_t rcrb)
+{
+    uint16_t offset = 0;
+    uint32_t hdr = qtest_readl(qts, rcrb);
+    unsigned n = 0;
+
+    while ((hdr & 0xffff) != 0x0001) {
+        offset = (hdr >> 20) & 0xffc;
+        if (!offset) {
+            break;
+        }
+        g_assert_cmpuint(++n, <, 16);
+        hdr = qtest_readl(qts, rcrb + offset);
+    }
+    return offset;
+}
+
+static QTestState *start_rcd_rcec(const char *extra)
+{
+    g_autofree char *m = g_strdup_printf(RCH_ARGS, "");
+    g_autofree char *args = g_strdup_printf(
+        "%s " MEM_ARG "-device cxl-type3,bus=rch,id=rcd,volatile-memdev=v "
+        "%s", m, extra);
+    QTestState *qts = cxl_qtest_start(args);
+
+    cxl_qtest_enable_ecam(qts);
+    return qts;
+}
+
+/* The RCRB's AER capability and the RCEC's capabilities */
+static void test_ras_layout(void)
+{
+    QTestState *qts = start_rcd_rcec(
+        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f");
+    uint64_t rcrb = cxl_qtest_mtree_find(qts, "cxl-rch-rcrb-downstream");
+    uint64_t aer, ras;
+    uint16_t rcec_aer, ea;
+    uint8_t exp, msi;
+
+    /* Device ID [15:4] -> 100h (Flex Bus DVSEC) -> AER at 200h, the end */
+    g_assert_cmphex(qtest_readl(qts, rcrb) >> 20, ==, 0x100);
+    g_assert_cmphex(qtest_readl(qts, rcrb + 0x100) >> 20, ==, 0x200);
+    g_assert_cmphex(rcrb_to_aer(qts, rcrb), ==, 0x200);
+    aer = rcrb + 0x200;
+    g_assert_cmphex(qtest_readl(qts, aer), ==, 0x00020001);
+    /* no error; internal errors unmasked (firmware's), fatal by default */
+    g_assert_cmphex(qtest_readl(qts, aer + AER_UNCOR_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_UNCOR_MASK) & UNC_INTN, ==, 0);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_UNCOR_SEVER) & UNC_INTN, ==,
+                    UNC_INTN);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_MASK) & COR_INTERNAL, ==,
+                    0);
+    /* root error command: Linux clears it (cxl_disable_rch_root_ints()) */
+    qtest_writel(qts, aer + AER_ROOT_COMMAND, 7);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_ROOT_COMMAND), ==, 7);
+    qtest_writel(qts, aer + AER_ROOT_COMMAND, 0);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_ROOT_COMMAND), ==, 0);
+    /* masks are writable, status bits are write-1-to-clear */
+    qtest_writel(qts, aer + AER_COR_MASK, COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_MASK), ==, COR_INTERNAL);
+    qtest_writel(qts, aer + AER_COR_STATUS, UINT32_MAX);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_STATUS), ==, 0);
+    /* the port's RAS capability, in its component registers */
+    ras = cxl_qtest_cm_cap(qts, membar0(qts, rcrb), 2);
+    g_assert_cmphex(ras, !=, 0);
+    g_assert_cmphex(qtest_readl(qts, ras), ==, 0);
+
+    /* the RCEC: class 08h/07h/00h, PCIe type RCEC, MSI, AER, association */
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(0x08)) >> 8, ==, 0x080700);
+    exp = cxl_qtest_find_cap(qts, RCH_BUS, RCEC_SLOT, 0x10);
+    g_assert_cmphex(exp, !=, 0);
+    g_assert_cmphex((qtest_readw(qts, rcec_cfg(exp + 2)) >> 4) & 0xf, ==, 0xa);
+    msi = cxl_qtest_find_cap(qts, RCH_BUS, RCEC_SLOT, 0x05);
+    g_assert_cmphex(msi, !=, 0);
+    rcec_aer = cxl_qtest_find_ext_cap(qts, RCH_BUS, RCEC_SLOT, 0x0001);
+    g_assert_cmphex(rcec_aer, !=, 0);
+    /* AER interrupt message number 0; internal errors masked at reset */
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(rcec_aer + AER_ROOT_STATUS)) >>
+                    27, ==, 0);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(rcec_aer + AER_COR_MASK)) &
+                    COR_INTERNAL, ==, COR_INTERNAL);
+    ea = cxl_qtest_find_ext_cap(qts, RCH_BUS, RCEC_SLOT, 0x0007);
+    g_assert_cmphex(ea, !=, 0);
+    g_assert_cmphex((qtest_readl(qts, rcec_cfg(ea)) >> 16) & 0xf, ==, 2);
+    /* every device number on its bus but its own; no bus range */
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ea + 4)), ==,
+                    ~(1u << RCEC_SLOT));
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ea + 8)), ==, 0x0000ff00);
+    qtest_quit(qts);
+}
+
+/*
+ * Set the RCEC up as Linux's AER driver does: MSI to @msg in RAM (data
+ * 0x4321), error reporting on, internal errors unmasked, the root error
+ * command enabling every interrupt. Returns its AER offset.
+ */
+static uint16_t rcec_setup(QTestState *qts, uint64_t msg)
+{
+    uint8_t msi = cxl_qtest_find_cap(qts, RCH_BUS, RCEC_SLOT, 0x05);
+    uint8_t exp = cxl_qtest_find_cap(qts, RCH_BUS, RCEC_SLOT, 0x10);
+    uint16_t aer = cxl_qtest_find_ext_cap(qts, RCH_BUS, RCEC_SLOT, 0x0001);
+
+    qtest_writel(qts, rcec_cfg(msi + 4), (uint32_t)msg);
+    qtest_writel(qts, rcec_cfg(msi + 8), msg >> 32);
+    qtest_writew(qts, rcec_cfg(msi + 12), 0x4321);
+    qtest_writew(qts, rcec_cfg(msi + 2), 1);                /* MSI enable */
+    qtest_writew(qts, rcec_cfg(0x04), 0x6);             /* memory, master */
+    qtest_writew(qts, rcec_cfg(exp + 8), 0xf);          /* devctl: report */
+    qtest_writel(qts, rcec_cfg(aer + AER_COR_MASK), 0);
+    qtest_writel(qts, rcec_cfg(aer + AER_UNCOR_MASK), 0);
+    qtest_writel(qts, rcec_cfg(aer + AER_ROOT_COMMAND), 7);
+    qtest_writel(qts, msg, 0);
+    return aer;
+}
+
+/*
+ * QMP injection at the RCD: the RCH downstream port's error, in its RAS
+ * and its RCRB's AER, then an internal error of the RCEC with its own ID
+ * as source and its MSI
+ */
+static void test_ras_injection(void)
+{
+    QTestState *qts = start_rcd_rcec(
+        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f");
+    uint64_t rcrb = cxl_qtest_mtree_find(qts, "cxl-rch-rcrb-downstream");
+    uint64_t aer = rcrb + rcrb_to_aer(qts, rcrb);
+    uint64_t ras = cxl_qtest_cm_cap(qts, membar0(qts, rcrb), 2);
+    uint64_t msg = cxl_qtest_platform.ram + 0x10000;
+    uint16_t ra = rcec_setup(qts, msg);
+    QDict *r;
+
+    /* correctable: RAS bit 4, AER Corrected Internal Error, RCEC's ERR_COR */
+    qtest_qmp_assert_success(qts, "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': {'path': 'rcd', 'type': 'cache-poison-received'}}");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x0c), ==, 1u << 4);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_STATUS), ==, COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_UNCOR_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_COR_STATUS)), ==,
+                    COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, ROOT_COR_RCV);
+    g_assert_cmphex(qtest_readw(qts, rcec_cfg(ra + AER_ERR_SRC)), ==,
+                    RCEC_BDF);
+    g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
+    /* the RCD's own RAS is untouched */
+    g_assert_cmphex(qtest_readl(qts, cxl_qtest_cm_cap(qts,
+                    membar0(qts, rcrb + RCRB_UP), 2) + 0x0c), ==, 0);
+    /* software clears what it handled (as Linux does) */
+    qtest_writel(qts, ras + 0x0c, 1u << 4);
+    qtest_writel(qts, aer + AER_COR_STATUS, COR_INTERNAL);
+    qtest_writel(qts, rcec_cfg(ra + AER_COR_STATUS), COR_INTERNAL);
+    qtest_writel(qts, rcec_cfg(ra + AER_ROOT_STATUS), 0x7f);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, 0);
+    qtest_writel(qts, msg, 0);
+
+    /* uncorrectable: RAS status and first error, AER INTN (fatal) */
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'cxl-inject-uncorrectable-errors', 'arguments': {"
+        " 'path': 'rcd', 'errors': [{'type': 'mem-data-ecc',"
+        " 'header': [1, 2]}]}}");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x00), ==, 1u << 7);
+    g_assert_cmphex(qtest_readl(qts, ras + 0x14) & 0x3f, ==, 7);
+    g_assert_cmphex(qtest_readl(qts, ras + 0x18), ==, 1);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_UNCOR_STATUS), ==, UNC_INTN);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_CAP) & 0x1f, ==, 22);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_UNCOR_STATUS)), ==,
+                    UNC_INTN);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, ROOT_UNCOR_RCV | ROOT_FIRST_FATAL | ROOT_FATAL_RCV);
+    g_assert_cmphex(qtest_readw(qts, rcec_cfg(ra + AER_ERR_SRC + 2)), ==,
+                    RCEC_BDF);
+    g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
+    qtest_writel(qts, rcec_cfg(ra + AER_ROOT_STATUS), 0x7f);
+    qtest_writel(qts, msg, 0);
+
+    /* masked in the port's AER: logged there, not reported */
+    qtest_writel(qts, aer + AER_COR_MASK, COR_INTERNAL);
+    qtest_qmp_assert_success(qts, "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': {'path': 'rcd', 'type': 'retry-threshold'}}");
+    g_assert_cmphex(qtest_readl(qts, ras + 0x0c), ==, 1u << 3);
+    g_assert_cmphex(qtest_readl(qts, aer + AER_COR_STATUS), ==, COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, 0);
+    g_assert_cmphex(qtest_readl(qts, msg), ==, 0);
+
+    /* bad input: the argument named */
+    r = qtest_qmp(qts, "{'execute': 'cxl-inject-correctable-error',"
+                  " 'arguments': {'path': 'rcec', 'type': 'retry-threshold'}}");
+    g_assert_true(qdict_haskey(r, "error"));
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"), "desc"),
+                            "path: 'rcec' is a pcie-rcec, not a CXL device"));
+    qobject_unref(r);
+    qtest_quit(qts);
+}
+
+/* Without an RCEC an RCD's errors have nowhere to go: QMP says so */
+static void test_ras_no_rcec(void)
+{
+    QTestState *qts = start_rcd_rcec("");
+    QDict *r = qtest_qmp(qts, "{'execute': 'cxl-inject-correctable-error',"
+                         " 'arguments': {'path': 'rcd',"
+                         " 'type': 'retry-threshold'}}");
+
+    g_assert_true(qdict_haskey(r, "error"));
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(r, "error"), "desc"),
+                            "path: 'rcd' is a CXL 1.1 RCD, whose Restricted "
+                            "CXL Host 'rch' reports errors through a Root "
+                            "Complex Event Collector, and none is "
+                            "associated with it"));
+    qobject_unref(r);
+    qtest_quit(qts);
+}
+
+/*
+ * The RCEC as a generic PCIe piece: an RCiEP's own AER messages (here
+ * the RCD's, through HMP's pcie_aer_inject_error) reach the RCEC that
+ * associates it, with the RCiEP as source; one whose bitmap leaves the
+ * RCiEP out gets nothing.
+ */
+static void test_rcec_rciep(void)
+{
+    QTestState *qts = start_rcd_rcec(
+        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f");
+    uint64_t msg = cxl_qtest_platform.ram + 0x10000;
+    uint16_t ra = rcec_setup(qts, msg);
+    uint8_t exp = cxl_qtest_find_cap(qts, RCH_BUS, 0, 0x10);
+    uint16_t aer = cxl_qtest_find_ext_cap(qts, RCH_BUS, 0, 0x0001);
+    g_autofree char *out = NULL;
+
+    /* the RCD: an RCiEP, reporting correctable errors */
+    g_assert_cmphex((qtest_readw(qts, rcd_cfg(exp + 2)) >> 4) & 0xf, ==, 9);
+    qtest_writew(qts, rcd_cfg(exp + 8), 0xf);
+    qtest_writel(qts, rcd_cfg(aer + AER_COR_MASK), 0);
+    out = qtest_hmp(qts, "pcie_aer_inject_error -c rcd 0x4000");
+    g_assert_true(g_str_has_prefix(out, "OK id: rcd"));
+    g_assert_cmphex(qtest_readl(qts, rcd_cfg(aer + AER_COR_STATUS)), ==,
+                    COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, ROOT_COR_RCV);
+    g_assert_cmphex(qtest_readw(qts, rcec_cfg(ra + AER_ERR_SRC)), ==,
+                    RCD_BDF);
+    /* the RCEC's own AER status stays clear: the error is the RCD's */
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_COR_STATUS)), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
+    qtest_quit(qts);
+
+    /* an RCEC whose bitmap leaves device 0 out */
+    qts = start_rcd_rcec("-device pcie-rcec,bus=rch,id=rcec,addr=0x1f,"
+                         "rciep-bitmap=0x2");
+    ra = rcec_setup(qts, msg);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(
+        cxl_qtest_find_ext_cap(qts, RCH_BUS, RCEC_SLOT, 0x0007) + 4)), ==, 2);
+    qtest_writew(qts, rcd_cfg(exp + 8), 0xf);
+    qtest_writel(qts, rcd_cfg(aer + AER_COR_MASK), 0);
+    g_free(qtest_hmp(qts, "pcie_aer_inject_error -c rcd 0x4000"));
+    g_assert_cmphex(qtest_readl(qts, rcd_cfg(aer + AER_COR_STATUS)), ==,
+                    COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(qts, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, 0);
+    g_assert_cmphex(qtest_readl(qts, msg), ==, 0);
+    qtest_quit(qts);
+}
+
+/*
+ * A logged error migrates: the RCRB's AER (pxb-cxl's state), the port's
+ * RAS, the RCEC's AER and MSI set-up; the destination reports the next
+ * error as the source would
+ */
+static void test_ras_migrate(void)
+{
+    g_autofree char *m = g_strdup_printf(RCH_ARGS, "");
+    g_autofree char *args = g_strdup_printf(
+        "%s " MEM_ARG "-device cxl-type3,bus=rch,id=rcd,volatile-memdev=v "
+        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f", m);
+    QTestState *src = start_rcd_rcec(
+        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f");
+    uint64_t rcrb = cxl_qtest_mtree_find(src, "cxl-rch-rcrb-downstream");
+    uint64_t aer = rcrb + rcrb_to_aer(src, rcrb);
+    uint64_t ras = cxl_qtest_cm_cap(src, membar0(src, rcrb), 2);
+    uint64_t msg = cxl_qtest_platform.ram + 0x10000;
+    uint16_t ra = rcec_setup(src, msg);
+    g_autofree char *dir = NULL, *file = NULL, *uri = NULL;
+    QTestState *dst;
+    bool ok;
+
+    qtest_qmp_assert_success(src, "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': {'path': 'rcd', 'type': 'crc-threshold'}}");
+    g_assert_cmphex(qtest_readl(src, msg), ==, 0x4321);
+
+    dir = g_dir_make_tmp("cxl-rch-mig-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    file = g_build_filename(dir, "stream", NULL);
+    uri = g_strdup_printf("file:%s", file);
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', "
+                             "'arguments': {'uri': %s}}", uri);
+    g_assert_true(cxl_qtest_mig_wait(src));
+    dst = cxl_qtest_mig_load(args, file, qtest_clock_step(src, 1), &ok);
+    if (!ok) {
+        QDict *r = qtest_qmp(dst, "{'execute': 'query-migrate'}");
+        g_autoptr(GString) js = qobject_to_json(QOBJECT(r));
+        g_message("%s", js->str);
+    }
+    g_assert_true(ok);
+    qtest_quit(src);
+
+    g_assert_cmphex(qtest_readl(dst, ras + 0x0c), ==, 1u << 2);
+    g_assert_cmphex(qtest_readl(dst, aer + AER_COR_STATUS), ==, COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(dst, rcec_cfg(ra + AER_COR_STATUS)), ==,
+                    COR_INTERNAL);
+    g_assert_cmphex(qtest_readl(dst, rcec_cfg(ra + AER_ROOT_STATUS)) & 0x7f,
+                    ==, ROOT_COR_RCV);
+    g_assert_cmphex(qtest_readl(dst, rcec_cfg(ra + AER_ROOT_COMMAND)), ==, 7);
+    /* handled, and the next error interrupts again */
+    qtest_writel(dst, rcec_cfg(ra + AER_ROOT_STATUS), 0x7f);
+    qtest_writel(dst, msg, 0);
+    qtest_qmp_assert_success(dst, "{'execute': 'cxl-inject-correctable-error',"
+        " 'arguments': {'path': 'rcd', 'type': 'physical'}}");
+    g_assert_cmphex(qtest_readl(dst, ras + 0x0c), ==, 1u << 2 | 1u << 6);
+    g_assert_cmphex(qtest_readl(dst, msg), ==, 0x4321);
+    qtest_quit(dst);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* pcie-rcec's own rules */
+static void test_rcec_errors(void)
+{
+    g_autofree char *m = g_strdup_printf(RCH_ARGS, "");
+    g_autofree char *range = g_strconcat(m,
+        "-device pcie-rcec,bus=rch,next-bus=20,last-bus=13", NULL);
+
+    expect_error(range, "pcie-rcec: next-bus (20) is above last-bus (13)");
+    expect_error("-machine q35 -device pcie-root-port,id=rp,chassis=1 "
+                 "-device pcie-rcec,bus=rp",
+                 "pcie-rcec: a Root Complex Event Collector goes on a PCI "
+                 "Express root bus");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -519,5 +902,11 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/rch/no-rcd-and-mixed", test_no_rcd_and_mixed);
     qtest_add_func("/cxl/rch/placement-errors", test_placement_errors);
     qtest_add_func("/cxl/rch/region-errors", test_region_errors);
+    qtest_add_func("/cxl/rch/ras-layout", test_ras_layout);
+    qtest_add_func("/cxl/rch/ras-injection", test_ras_injection);
+    qtest_add_func("/cxl/rch/ras-no-rcec", test_ras_no_rcec);
+    qtest_add_func("/cxl/rch/rcec-rciep", test_rcec_rciep);
+    qtest_add_func("/cxl/rch/ras-migrate", test_ras_migrate);
+    qtest_add_func("/cxl/rch/rcec-errors", test_rcec_errors);
     return g_test_run();
 }

@@ -101,6 +101,12 @@ struct CXLPMUGroup {
     unsigned nr_counters;       /* per instance, 0 to 4 the fixed ones */
     unsigned width;             /* counter width in bits */
     unsigned vector;            /* Interrupt Message Number */
+    /*
+     * x-cpmu-ignore-freeze-on-overflow: a wrap does not freeze the
+     * counters (a workaround for Linux 7.3's cxl_pmu, which never
+     * unfreezes them; see cxl_pmu.c)
+     */
+    bool ignore_freeze;
     CXLPMUIrqFn irq;
     CXLPMUDecoderFn decoder;    /* NULL: no HDM decoder filter */
     CXLPMU pmu[CXL_PMU_MAX_INSTANCES];
@@ -117,7 +123,9 @@ struct CXLPMUGroup {
     DEFINE_PROP_UINT32("cpmu-counters", _state, _field.nr_counters,         \
                        CXL_PMU_DEFAULT_COUNTERS),                           \
     DEFINE_PROP_UINT32("cpmu-counter-width", _state, _field.width,          \
-                       CXL_PMU_DEFAULT_WIDTH)
+                       CXL_PMU_DEFAULT_WIDTH),                              \
+    DEFINE_PROP_BOOL("x-cpmu-ignore-freeze-on-overflow", _state,            \
+                     _field.ignore_freeze, false)
 
 /* Check the properties (at the start of realize); the type names them */
 bool cxl_pmu_check(CXLPMUGroup *g, const char *type, Error **errp);

@@ -78,6 +78,9 @@ void cxl_aer_unmask_internal(struct PCIDevice *d);
  * there and signalled with AER from the device or port itself, as an
  * internal error (uncorrectable, with the severity its AER registers
  * give; or correctable), as the spec has CXL.cache/mem errors reported.
+ * A CXL 1.1 RCD is the exception: the error is its RCH downstream
+ * port's, logged in the port's RAS and RCRB AER and reported through the
+ * RCEC associated with the RCD (hw/cxl/cxl-ras.c).
  */
 #define TYPE_CXL_RAS_SOURCE "cxl-ras-source"
 typedef struct CXLRasSourceClass {

@@ -19,12 +19,14 @@
 /* Where we put what in an RCRB (the header fields are at PCI offsets) */
 #define CXL_RCRB_PCIE_CAP       0x40    /* PCIe capability (downstream) */
 #define CXL_RCRB_EXT_CAP        0x100   /* first extended capability */
+#define CXL_RCRB_AER            0x200   /* AER capability (downstream) */
 
 typedef struct CXLRCRB {
     MemoryRegion mr;
     bool present;               /* false: reads all ones, writes dropped */
     uint8_t regs[CXL_RCRB_SIZE];
     uint8_t wmask[CXL_RCRB_SIZE];
+    uint8_t w1cmask[CXL_RCRB_SIZE];     /* write 1 to clear */
 } CXLRCRB;
 
 /* What an RCRB says about its port */
@@ -43,5 +45,13 @@ void cxl_rcrb_init(CXLRCRB *r, Object *owner, const char *name);
 void cxl_rcrb_build(CXLRCRB *r, const CXLRCRBInfo *info);
 /* No port there: reads all ones. */
 void cxl_rcrb_clear(CXLRCRB *r);
+/*
+ * An error of the downstream port @r, an internal error (its detail is in
+ * the port's RAS capability): log it in the AER capability, Correctable
+ * or Uncorrectable Internal Error (with the First Error Pointer if it is
+ * the first). Returns true if the error is unmasked there, to be reported
+ * (through the RCEC).
+ */
+bool cxl_rcrb_aer_record(CXLRCRB *r, bool correctable);
 
 #endif /* HW_CXL_RCRB_H */

@@ -1,5 +1,6 @@
 """Shared pieces of the CPMU scenarios that count with the guest's perf
-(perf-cpmu, perf-cpmu-overflow). Not a scenario."""
+(perf-cpmu, perf-cpmu-overflow, perf-cpmu-traffic, perf-cpmu-wrap). Not a
+scenario."""
 
 import re
 
@@ -24,18 +25,48 @@ overflow_irqs() { awk -v n="$1_overflow" '$NF == n { s = 0; for (i = 2; i < NF; 
 '''
 
 
+def devices(ctx, opts):
+    """One host bridge; per entry i of @opts, a root port rpI and behind it
+    a volatile cxl-type3 (256 MiB, backend vmemI) with those options."""
+    args = []
+    for i in range(len(opts)):
+        args += backend(ctx, "ram", f"vmem{i}", "256M", shared=False)
+    args += ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"]
+    for i, o in enumerate(opts):
+        args += ["-device", f"cxl-rp,port={i},bus=cxl.1,id=rp{i},chassis=0,slot={2 + i}",
+                 "-device", f"cxl-type3,bus=rp{i},volatile-memdev=vmem{i},{o}"]
+    return args + ["-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"]
+
+
 def topology(ctx, width=None):
     """cxl.rst's CPMU example: one host bridge, one root port, a volatile
-    cxl-type3 "cxl-vmem0" (256 MiB) with one CPMU of 4 counters (of @width
+    cxl-type3 "cxl-vmem0" (256 MiB) with one CPMU of 8 counters (of @width
     bits if given)."""
-    dev = "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=cxl-vmem0,num-cpmus=1"
+    dev = "id=cxl-vmem0,num-cpmus=1"
     if width:
         dev += f",cpmu-counter-width={width}"
-    return (backend(ctx, "ram", "vmem0", "256M", shared=False) +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-             "-device", dev,
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
+    return devices(ctx, [dev])
+
+
+# Guest steps: a 1-way ram region on memdev $MEMDEV, its device-DAX
+# device $dax bound to device_dax (/dev/$dax). Needs
+# APPEND = DAX_APPEND: the region's DAX device stays unbound (the full
+# kernel would online it as system RAM, whose kernel accesses would count
+# too).
+DAX_APPEND = "memhp_default_state=offline"
+DEVDAX_STEPS = r'''
+step region cxl create-region -t ram -d decoder0.0 -m $MEMDEV
+region=$(only_region)
+dax=$(ls /sys/bus/cxl/devices/$region/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
+# (the full kernel has no modules for daxctl to load: bind by hand, the
+# way daxctl does: new_id lets device_dax claim a kmem-type device)
+bind_devdax() {
+    [ -e /sys/bus/dax/devices/$dax/driver ] && echo $dax > /sys/bus/dax/devices/$dax/driver/unbind
+    echo $dax > /sys/bus/dax/drivers/device_dax/new_id
+    test -c /dev/$dax
+}
+step devdax bind_devdax
+'''
 
 
 def doc_commands(top):

@@ -220,6 +220,12 @@ GUEST_LIB = r'''
 # cfg_rd PCIDEV OFFSET SIZE: SIZE (1, 2 or 4) bytes of the configuration
 # space of the PCI device at sysfs path PCIDEV, as hex digits
 cfg_rd() { od -A n -t x$3 -j $(($2)) -N $3 "$1/config" | tr -d ' '; }
+# cfg_wb BDF OFFSET VALUE: write one byte of the configuration space of
+# PCI device BDF
+cfg_wb() {
+    printf "\\$(printf %o $3)" |
+        dd of=/sys/bus/pci/devices/$1/config bs=1 seek=$2 count=1 conv=notrunc 2>/dev/null
+}
 # pci_flit_mode BDF: Flit Mode Status of the device's link (Link Status 2
 # bit 10 of the PCIe capability, found in config space), as Linux's
 # cxl_pci_flit_256() reads it: 1 when it runs in 256-byte flits

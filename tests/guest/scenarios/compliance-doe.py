@@ -109,11 +109,6 @@ dvsec_of() {
     done
     return 1
 }
-# cfg_wb BDF OFFSET VALUE: write one byte of configuration space
-cfg_wb() {
-    printf "\\$(printf %o $3)" |
-        dd of=/sys/bus/pci/devices/$1/config bs=1 seek=$2 count=1 conv=notrunc 2>/dev/null
-}
 DV=$(dvsec_of $EP 0)
 step_match device-dvsec '^[0-9]+$' echo "$DV"
 # Viral_Enable (control bit 14), then viral on CXL.mem: Viral_Status (bit 14)

@@ -13,41 +13,20 @@ counters (1 to 4): it never programs a configurable counter's Event
 Group ID Index (see cxl.rst, "Why fixed counters").
 """
 
-from _cpmu import GUEST_HELPERS
-from _cxl import GUEST_LIB, backend
+from _cpmu import DAX_APPEND, DEVDAX_STEPS, GUEST_HELPERS, topology
+from _cxl import GUEST_LIB
 
 DESCRIPTION = "perf counts exact reads and writes of a devdax region (CPMU)"
 MACHINE = "q35,cxl=on"
 KERNEL = "full"
 PERF = True
 TOOLS = ["cachelines"]
-# the region's DAX device stays unbound (the full kernel would online it
-# as system RAM, whose kernel accesses would count too)
-APPEND = "memhp_default_state=offline"
-
-
-def topology(ctx):
-    return (backend(ctx, "ram", "vmem0", "256M", shared=False) +
-            ["-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1",
-             "-device", "cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2",
-             "-device", "cxl-type3,bus=rp0,volatile-memdev=vmem0,id=cxl-vmem0,"
-                        "num-cpmus=1",
-             "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G"])
-
+APPEND = DAX_APPEND
 
 GUEST = GUEST_LIB + GUEST_HELPERS + r'''
 step memdevs-probed wait_memdevs 1
-step region cxl create-region -t ram -d decoder0.0 -m mem0
-region=$(only_region)
-dax=$(ls /sys/bus/cxl/devices/$region/dax_region*/ | grep '^dax[0-9]*\.[0-9]*$' | head -1)
-# (the full kernel has no modules for daxctl to load: bind by hand, the
-# way daxctl does: new_id lets device_dax claim a kmem-type device)
-bind_devdax() {
-    [ -e /sys/bus/dax/devices/$dax/driver ] && echo $dax > /sys/bus/dax/devices/$dax/driver/unbind
-    echo $dax > /sys/bus/dax/drivers/device_dax/new_id
-    test -c /dev/$dax
-}
-step devdax bind_devdax
+MEMDEV=mem0
+''' + DEVDAX_STEPS + r'''
 E=cxl_pmu_mem0.0
 EV="$E/m2s_req_memrd/,$E/s2m_drs_memdata/,$E/m2s_rwd_memwr/,$E/s2m_ndr_cmp/"
 step read-lines perf stat -x, -e "$EV" cachelines read /dev/$dax 0 1000
