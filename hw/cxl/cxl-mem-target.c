@@ -12,9 +12,38 @@
 #include "hw/pci/pcie_port.h"
 #include "hw/cxl/cxl-mem-target.h"
 
+/*
+ * The decode-target interface of class @oc, or NULL. Classes do not
+ * change once made, so each thread keeps the last few answers.
+ */
+static CXLMemTargetClass *target_class(ObjectClass *oc)
+{
+    static __thread struct {
+        ObjectClass *oc;
+        CXLMemTargetClass *tc;
+    } cache[4];
+    unsigned i = ((uintptr_t)oc >> 6) % ARRAY_SIZE(cache);
+
+    if (cache[i].oc != oc) {
+        cache[i].tc = (CXLMemTargetClass *)
+            object_class_dynamic_cast(oc, TYPE_CXL_MEM_TARGET);
+        cache[i].oc = oc;
+    }
+    return cache[i].tc;
+}
+
 CXLMemTarget *cxl_mem_target_of(Object *obj)
 {
-    return (CXLMemTarget *)object_dynamic_cast(obj, TYPE_CXL_MEM_TARGET);
+    return obj && target_class(object_get_class(obj)) ? (CXLMemTarget *)obj
+                                                       : NULL;
+}
+
+CXLMemTargetClass *cxl_mem_target_class(CXLMemTarget *t)
+{
+    CXLMemTargetClass *tc = target_class(object_get_class(OBJECT(t)));
+
+    assert(tc);
+    return tc;
 }
 
 void cxl_mem_target_write(CXLMemTarget *t, uint64_t dpa, const void *buf,

@@ -93,10 +93,12 @@ struct CXLMemTargetClass {
 /* @obj as a decode target, or NULL if it is none */
 CXLMemTarget *cxl_mem_target_of(Object *obj);
 
-static inline CXLMemTargetClass *cxl_mem_target_class(CXLMemTarget *t)
-{
-    return CXL_MEM_TARGET_GET_CLASS(t);
-}
+/*
+ * The class of @t. Every route takes it several times per access, so it
+ * is looked up once per class: a QOM interface cast looks the type up by
+ * its name.
+ */
+CXLMemTargetClass *cxl_mem_target_class(CXLMemTarget *t);
 
 static inline CXLDecodeResult cxl_mem_target_decode(CXLMemTarget *t,
                                                     uint64_t hpa,
