@@ -569,12 +569,19 @@ static uint16_t rcrb_to_aer(QTestState *qts, uint64_t rcrb)
     return offset;
 }
 
-static QTestState *start_rcd_rcec(const char *extra)
+/* The command line of an RCH with a volatile RCD, and @extra */
+static char *rcd_rcec_args(const char *extra)
 {
     g_autofree char *m = g_strdup_printf(RCH_ARGS, "");
-    g_autofree char *args = g_strdup_printf(
+
+    return g_strdup_printf(
         "%s " MEM_ARG "-device cxl-type3,bus=rch,id=rcd,volatile-memdev=v "
         "%s", m, extra);
+}
+
+static QTestState *start_rcd_rcec(const char *extra)
+{
+    g_autofree char *args = rcd_rcec_args(extra);
     QTestState *qts = cxl_qtest_start(args);
 
     cxl_qtest_enable_ecam(qts);
@@ -824,12 +831,9 @@ static void test_rcec_rciep(void)
  */
 static void test_ras_migrate(void)
 {
-    g_autofree char *m = g_strdup_printf(RCH_ARGS, "");
-    g_autofree char *args = g_strdup_printf(
-        "%s " MEM_ARG "-device cxl-type3,bus=rch,id=rcd,volatile-memdev=v "
-        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f", m);
-    QTestState *src = start_rcd_rcec(
-        "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f");
+    const char *rcec = "-device pcie-rcec,bus=rch,id=rcec,addr=0x1f";
+    g_autofree char *args = rcd_rcec_args(rcec);
+    QTestState *src = start_rcd_rcec(rcec);
     uint64_t rcrb = cxl_qtest_mtree_find(src, "cxl-rch-rcrb-downstream");
     uint64_t aer = rcrb + rcrb_to_aer(src, rcrb);
     uint64_t ras = cxl_qtest_cm_cap(src, membar0(src, rcrb), 2);
