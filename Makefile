@@ -7,6 +7,7 @@
 #   make fuzz       fuzz our devices (FUZZ_S=seconds, default 60;
 #                   FUZZ_MODE=generic for QEMU's generic-fuzz)
 #   make bench      CXL memory against guest RAM (not part of make check);
+#   make bench-quick  a few minutes' subset of make bench;
 #                   BENCH="1way online" picks cases, BENCH_MACHINE=opts
 #                   adds -machine options (e.g. cxl-fast-path=off)
 #
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 .PHONY: all deps assemble build demo check check-strip check-series check-unit check-cli check-qtest \
-        check-guest check-by-hand check-sanitize fuzz bench series refresh-patches guest-image guest-kernel clean distclean help
+        check-guest check-by-hand check-sanitize fuzz bench bench-quick series refresh-patches guest-image guest-kernel clean distclean help
 
 all: build
 
@@ -72,6 +73,9 @@ fuzz: build
 # Benchmarks (tests/perf): make bench [BENCH="case..."] [BENCH_MACHINE=opts]
 bench: build
 	@/usr/bin/python3 tests/perf/bench.py $(BENCH) $(if $(BENCH_MACHINE),--machine $(BENCH_MACHINE))
+
+bench-quick: build
+	@/usr/bin/python3 tests/perf/bench.py --quick $(if $(BENCH_MACHINE),--machine $(BENCH_MACHINE))
 
 guest-image:
 	@tests/guest/image.sh

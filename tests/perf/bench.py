@@ -16,7 +16,12 @@ CXL/RAM ratios, which is what the target is checked against, and the
 devices' fast-path counters after the run: MiB mapped as RAM
 (x-fast-path-mapped) / translations of interleaved memory
 (x-fast-path-maps), "n/a" without the fast path. The boot case boots BOOTS times (default 5) and gives the median
-time from QEMU's start to each mark.
+time from QEMU's start to each mark. Any other case defines
+MEASURES(ctx, res), which returns its rows of the third table:
+[measure, value, goal, result], result "pass", "info" or "FAIL...".
+
+--quick runs the cases whose scenario sets QUICK = True (`make
+bench-quick`, a few minutes).
 
 Prints the table (also written to build/bench/results.txt) and exits
 non-zero if a case failed to run or a target was missed.
@@ -102,6 +107,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("cases", nargs="*", metavar="CASE", help="cases to run (default: all)")
     ap.add_argument("--list", action="store_true", help="list the cases")
+    ap.add_argument("--quick", action="store_true",
+                    help="only the cases marked QUICK (make bench-quick)")
     ap.add_argument("--machine", default="",
                     help="extra -machine options for every case, e.g. cxl-fast-path=off")
     ap.add_argument("--reps", type=int, default=5, help="rounds per bandwidth case (default 5)")
@@ -116,9 +123,9 @@ def main():
     cases = load_cases()
     if opts.list:
         for n, s in cases.items():
-            print(f"{n:10s} {s.description}")
+            print(f"{n:14s} {'quick ' if s.get('QUICK') else '      '}{s.description}")
         return 0
-    names = opts.cases or list(cases)
+    names = opts.cases or [n for n, s in cases.items() if s.get("QUICK") or not opts.quick]
     unknown = [n for n in names if n not in cases]
     if unknown:
         sys.exit(f"bench.py: unknown case(s): {' '.join(unknown)} (see --list)")
@@ -140,7 +147,7 @@ def main():
         ropts.kernels["full"] = run.build_kernel()
     conf = f"BENCH_MIB={opts.mib} BENCH_REPS={opts.reps} BENCH_MS={opts.ms}\n"
 
-    rows, boot_rows, failed = [], [], False
+    rows, boot_rows, other_rows, failed = [], [], [], False
     for name in names:
         scn = cases[name]
         scn.name = f"bench-{name}"                  # build/guest-logs/bench-NAME/
@@ -167,6 +174,14 @@ def main():
                                   str(len(v)), "info" if ok else "FAIL"])
             continue
         r, res = one_run(scn, images[scn.arch], ropts)
+        measures = scn.get("MEASURES")
+        if measures:
+            case_rows = [[name] + row for row in measures(r.ctx, res)]
+            if not res.ok:
+                case_rows.append([name, "run", "", "", "FAIL (run failed)"])
+            other_rows += case_rows
+            failed |= any(row[-1].startswith("FAIL") for row in case_rows)
+            continue
         case_rows = bandwidth_rows(name, scn, r.ctx)
         if not res.ok:
             for row in case_rows:
@@ -189,7 +204,11 @@ def main():
             out.write("\n")
             print_table(boot_rows, ["case", "mark", "seconds from QEMU start (median)", "range",
                                     "boots", "result"], out)
-    missed = sum(row[-1].startswith("FAIL") for row in rows + boot_rows)
+        if other_rows:
+            print()
+            out.write("\n")
+            print_table(other_rows, ["case", "measure", "value", "goal", "result"], out)
+    missed = sum(row[-1].startswith("FAIL") for row in rows + boot_rows + other_rows)
     print()
     print(f"bench: {'all targets met' if not failed else f'{missed} target(s) missed or failed'}"
           f" (table in {OUT / 'results.txt'})")
