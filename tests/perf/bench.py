@@ -67,22 +67,32 @@ def one_run(scn, image, opts):
 
 
 def bandwidth_rows(name, scn, ctx):
-    """Rows for a bandwidth case from the "result" lines the guest sent."""
+    """Rows for a bandwidth case from the "result" lines the guest sent:
+    one set per pair of memories "ram[-jN]" and "cxl[-jN]" (cxlbench -j N,
+    N threads, reported as "CASE jN")."""
     results = getattr(ctx, "results", {})
     targets = scn.get("TARGETS", {})
     maps = str(getattr(ctx, "fast_path_maps", "?"))
     rows = []
-    for m in METRICS:
-        if ("cxl", m) not in results or ("ram", m) not in results:
-            rows.append([name, m, "", "", "", "", fmt_target(targets.get(m)), maps, "FAIL (no result)"])
-            continue
-        unit, cxl = results[("cxl", m)]
-        _, ram = results[("ram", m)]
-        ratio = statistics.median(c / r for c, r in zip(cxl, ram))
-        target = targets.get(m)
-        verdict = "info" if target is None else ("pass" if ratio >= target else "FAIL")
-        rows.append([name, m, unit, num(statistics.median(cxl)), num(statistics.median(ram)),
-                     f"{ratio:.3g}", fmt_target(target), maps, verdict])
+    suffixes = sorted({mem[3:] for mem, _ in results if mem.startswith("cxl")},
+                      key=lambda x: int(x[2:]) if x.startswith("-j") else 0) or [""]
+    for suffix in suffixes:
+        label = name + (f" {suffix[1:]}" if suffix else "")
+        for m in METRICS:
+            cxl_key, ram_key = ("cxl" + suffix, m), ("ram" + suffix, m)
+            if cxl_key not in results or ram_key not in results:
+                if suffix and m == "exec":
+                    continue            # exec: one thread only
+                rows.append([label, m, "", "", "", "", fmt_target(targets.get(m)), maps,
+                             "FAIL (no result)"])
+                continue
+            unit, cxl = results[cxl_key]
+            _, ram = results[ram_key]
+            ratio = statistics.median(c / r for c, r in zip(cxl, ram))
+            target = targets.get(m)
+            verdict = "info" if target is None else ("pass" if ratio >= target else "FAIL")
+            rows.append([label, m, unit, num(statistics.median(cxl)), num(statistics.median(ram)),
+                         f"{ratio:.3g}", fmt_target(target), maps, verdict])
     return rows
 
 

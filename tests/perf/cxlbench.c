@@ -2,7 +2,7 @@
  * cxlbench: sequential bandwidth and code execution speed of guest memory,
  * CXL against ordinary RAM in the same boot.
  *
- *   cxlbench [-s MIB] [-n REPS] [-t MS] NAME=SPEC...
+ *   cxlbench [-s MIB] [-n REPS] [-t MS] [-j THREADS] NAME=SPEC...
  *
  * SPEC is the memory to measure, SIZE bytes of it (-s, default 32 MiB):
  *   dax:/dev/daxX.Y   the device DAX device, mapped shared (a CXL region)
@@ -30,6 +30,10 @@
  *          of the first MiB (the mapping is PROT_EXEC) and called in turn,
  *          in millions of loop iterations per second; every call's result
  *          is checked (n(n+1)/2)
+ * With -j THREADS (default 1), read, write and copy run on THREADS threads
+ * at once, each pinned to its own CPU (0, 1, ...) and working on its own
+ * 1/THREADS of the buffer, started together; the rate is the aggregate:
+ * the sum of the threads' rates. exec is measured only with one thread.
  * Each measurement runs whole chunks (64 KiB; one copy of the loop for
  * exec) until at least MS milliseconds (-t, default 400) have passed, so a
  * slow memory covers fewer bytes in about the same time; the rate is the
@@ -49,7 +53,10 @@
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,6 +76,7 @@
 #define MPOL_F_ADDR 2
 #define EXEC_AREA (1ul << 20)
 #define EXEC_ITERS 20000ul
+#define MAX_THREADS 64
 
 enum { READ, WRITE, COPY, EXEC, NR_METRICS };
 static const char *metric_name[NR_METRICS] = { "read", "write", "copy", "exec" };
@@ -102,6 +110,7 @@ struct mem {
 
 static size_t size = 32ul << 20;
 static double budget = 0.4;
+static int nthreads = 1;
 static volatile uint64_t sink;
 
 static double now(void)
@@ -215,12 +224,15 @@ static void copy_chunk(volatile uint64_t *d, volatile uint64_t *s, size_t words)
     }
 }
 
-/* run chunks of @span bytes in the buffer until the budget is spent */
-static double bandwidth(struct mem *m, int metric, uint64_t round)
+/*
+ * Run chunks in @len bytes at @b until the budget is spent; MB/s. Copy
+ * copies the first half of the slice to its second half.
+ */
+static double bandwidth(struct mem *m, volatile uint64_t *b, size_t len,
+                        int metric, uint64_t round)
 {
-    size_t span = metric == COPY ? size / 2 - CHUNK : size, off = 0, done = 0;
-    size_t dst = size / 2 + CHUNK / 2;      /* see "copy" above */
-    volatile uint64_t *b = m->buf;
+    size_t span = metric == COPY ? len / 2 - CHUNK : len, off = 0, done = 0;
+    size_t dst = len / 2 + CHUNK / 2;       /* see "copy" above */
     uint64_t s = 0;
     double t0 = now(), t;
 
@@ -246,11 +258,68 @@ static double bandwidth(struct mem *m, int metric, uint64_t round)
         size_t last = (off ? off : span) - 8;
 
         if (b[(dst + last) / 8] != b[last / 8]) {
-            fprintf(stderr, "cxlbench: %s: copy mismatch at +0x%zx\n", m->name, last);
+            fprintf(stderr, "cxlbench: %s: copy mismatch at +0x%zx\n", m->name,
+                    (size_t)((volatile char *)b - (volatile char *)m->buf) + last);
             exit(1);
         }
     }
     return done / t / 1e6;
+}
+
+struct worker {
+    pthread_t thread;
+    struct mem *m;
+    int metric, cpu;
+    uint64_t round;
+    volatile uint64_t *b;
+    size_t len;
+    double rate;
+};
+
+static pthread_barrier_t start;
+
+static void *worker_run(void *opaque)
+{
+    struct worker *w = opaque;
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    CPU_SET(w->cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set)) {
+        die("sched_setaffinity", w->m->name);
+    }
+    pthread_barrier_wait(&start);
+    w->rate = bandwidth(w->m, w->b, w->len, w->metric, w->round);
+    return NULL;
+}
+
+/* the aggregate MB/s of nthreads threads, each on its slice */
+static double bandwidth_all(struct mem *m, int metric, uint64_t round)
+{
+    struct worker w[MAX_THREADS];
+    size_t slice = size / nthreads;
+    double total = 0;
+
+    if (nthreads == 1) {
+        return bandwidth(m, m->buf, size, metric, round);
+    }
+    pthread_barrier_init(&start, NULL, nthreads);
+    for (int i = 0; i < nthreads; i++) {
+        w[i] = (struct worker){ .m = m, .metric = metric, .cpu = i, .round = round,
+                                .b = m->buf + i * slice / 8, .len = slice };
+        if (i && pthread_create(&w[i].thread, NULL, worker_run, &w[i])) {
+            die("pthread_create", m->name);
+        }
+    }
+    worker_run(&w[0]);
+    for (int i = 0; i < nthreads; i++) {
+        if (i) {
+            pthread_join(w[i].thread, NULL);
+        }
+        total += w[i].rate;
+    }
+    pthread_barrier_destroy(&start);
+    return total;
 }
 
 static double exec_rate(struct mem *m)
@@ -308,9 +377,9 @@ static double median(const double *v, int n)
 int main(int argc, char **argv)
 {
     struct mem mems[MAX_MEMS];
-    int nmem = 0, reps = 5, opt;
+    int nmem = 0, reps = 5, opt, nr_metrics;
 
-    while ((opt = getopt(argc, argv, "s:n:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:n:t:j:")) != -1) {
         switch (opt) {
         case 's':
             size = strtoull(optarg, NULL, 0) << 20;
@@ -321,12 +390,17 @@ int main(int argc, char **argv)
         case 't':
             budget = atof(optarg) / 1000;
             break;
+        case 'j':
+            nthreads = atoi(optarg);
+            break;
         default:
             goto usage;
         }
     }
     if (optind >= argc || argc - optind > MAX_MEMS || reps < 1 || reps > MAX_REPS ||
-        size < 4 * CHUNK || size % (2 * CHUNK) || budget <= 0) {
+        size < 4 * CHUNK || size % (2 * CHUNK) || budget <= 0 ||
+        nthreads < 1 || nthreads > MAX_THREADS || size / nthreads < 4 * CHUNK ||
+        size % (2 * CHUNK * nthreads)) {
         goto usage;
     }
     for (int i = optind; i < argc; i++) {
@@ -341,16 +415,17 @@ int main(int argc, char **argv)
         m->spec = eq + 1;
         m->buf = map_mem(m);
     }
+    nr_metrics = nthreads > 1 ? EXEC : NR_METRICS;
     for (int r = 0; r < reps; r++) {
-        for (int metric = 0; metric < NR_METRICS; metric++) {
+        for (int metric = 0; metric < nr_metrics; metric++) {
             for (int k = 0; k < nmem; k++) {
                 mems[k].v[metric][r] = metric == EXEC ? exec_rate(&mems[k])
-                                       : bandwidth(&mems[k], metric, r + 1);
+                                       : bandwidth_all(&mems[k], metric, r + 1);
             }
         }
     }
     for (int k = 0; k < nmem; k++) {
-        for (int metric = 0; metric < NR_METRICS; metric++) {
+        for (int metric = 0; metric < nr_metrics; metric++) {
             printf("result %s %s %s", mems[k].name, metric_name[metric], metric_unit[metric]);
             for (int r = 0; r < reps; r++) {
                 printf(" %.3f", mems[k].v[metric][r]);
@@ -359,13 +434,13 @@ int main(int argc, char **argv)
         }
     }
     for (int k = 0; k < nmem; k++) {
-        for (int metric = 0; metric < NR_METRICS; metric++) {
+        for (int metric = 0; metric < nr_metrics; metric++) {
             printf("median %s %s %.3f %s\n", mems[k].name, metric_name[metric],
                    median(mems[k].v[metric], reps), metric_unit[metric]);
         }
     }
     for (int k = 1; k < nmem; k++) {
-        for (int metric = 0; metric < NR_METRICS; metric++) {
+        for (int metric = 0; metric < nr_metrics; metric++) {
             double q[MAX_REPS];
 
             for (int r = 0; r < reps; r++) {
@@ -378,7 +453,9 @@ int main(int argc, char **argv)
     return 0;
 
 usage:
-    fprintf(stderr, "usage: cxlbench [-s MIB] [-n REPS] [-t MS] NAME=dax:/dev/daxX.Y|mem:PHYS|node:N|anon...\n"
-            "  (MIB >= 1, REPS 1..%d, at most %d memories)\n", MAX_REPS, MAX_MEMS);
+    fprintf(stderr, "usage: cxlbench [-s MIB] [-n REPS] [-t MS] [-j THREADS] "
+            "NAME=dax:/dev/daxX.Y|mem:PHYS|node:N|anon...\n"
+            "  (MIB >= 1, REPS 1..%d, THREADS 1..%d, at most %d memories;\n"
+            "   each thread's slice is a multiple of 128 KiB)\n", MAX_REPS, MAX_THREADS, MAX_MEMS);
     return 2;
 }

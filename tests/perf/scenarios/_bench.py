@@ -90,13 +90,16 @@ HOST = {"result": result, "mark": mark, "fastpath": fast_path_maps}
 
 
 def devdax_case(topo, ways, gran, serials, description, targets, root=0,
-                arch="x86_64"):
+                arch="x86_64", threads=None):
     """A scenario measuring a `ways`-way ram region at `gran` bytes over the
     devices `serials` (in interleave-position order) of the _cxl.Topology
     `topo`, through its device DAX device, against anonymous guest RAM.
     The guest creates the region; on aarch64 (@arch), whose Debian kernel
     cannot commit a region it creates, firmware commits it (window
-    @root, cxl-region.0.*) and Linux assembles it."""
+    @root, cxl-region.0.*) and Linux assembles it. With @threads (a list
+    of thread counts), the guest has as many vCPUs as the largest count
+    and measures with each count in turn (cxlbench -j N: aggregate
+    bandwidth, memories "ram-jN" and "cxl-jN")."""
     if arch == "x86_64":
         geometry = f"-w {ways} -g {gran}" if ways > 1 else ""  # 1-way: the window's
         make_region = f'''order=""
@@ -113,12 +116,17 @@ step region cxl create-region -t ram -d decoder0.{root} {geometry} -m $order || 
 
         def topology(ctx):
             return topo.args(ctx) + ["-M", fw]
+    if threads:
+        bench_steps = "\n".join(f"step bench-j{j} bench -j {j} ram-j{j}=anon cxl-j{j}=dax:$dax"
+                                for j in threads)
+    else:
+        bench_steps = "step bench bench ram=anon cxl=dax:$dax"
     script = BENCH_LIB + f'''
 step memdevs-probed wait_memdevs {len(topo.devices)} || exit 1
 {make_region}region=$(only_region)
 step_match region-committed '"decode_state":"commit"' cxl list -R -r "$region" || exit 1
 step devdax devdax "$region" || exit 1
-step bench bench ram=anon cxl=dax:$dax
+{bench_steps}
 '''
     return {
         "DESCRIPTION": description,
@@ -126,7 +134,8 @@ step bench bench ram=anon cxl=dax:$dax
         "MACHINE": machine,
         "MODULES": DEVDAX_MODULES,
         "TOOLS": ["cxlbench"],
-        "TIMEOUT": 600,
+        "TIMEOUT": 600 + 300 * len(threads or []),
+        "SMP": max(threads) if threads else 2,
         "TARGETS": targets,
         "topology": topology,
         "HOST": HOST,
