@@ -689,6 +689,29 @@ static void set_flag(Object *obj, Visitor *v, const char *name,
     cxl_notify_state_changed(obj, CXL_NOTIFY_ALL, 0, 0);
 }
 
+static void get_writeback_ms(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, opaque, errp);
+}
+
+static void set_writeback_ms(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    uint32_t ms;
+
+    if (!visit_type_uint32(v, name, &ms, errp)) {
+        return;
+    }
+    if (ms < 1 || ms > CXL_SHADOW_WRITEBACK_MS_MAX) {
+        error_setg(errp, "%s must be 1 to %u (milliseconds), not %" PRIu32,
+                   name, CXL_SHADOW_WRITEBACK_MS_MAX, ms);
+        return;
+    }
+    *(uint32_t *)opaque = ms;
+    cxl_shadow_writeback_period_changed();
+}
+
 /* What the fast path does on each state-change notification */
 static void cxl_fast_path_notify(Notifier *n, void *data)
 {
@@ -835,6 +858,7 @@ void cxl_fast_path_add_option(CXLMachineState *s)
     }
     s->fast_path = true;
     s->fast_path_shadow = true;
+    s->shadow_writeback_ms = CXL_SHADOW_WRITEBACK_MS_DEFAULT;
     s->fast_path_bh = qemu_bh_new(cxl_fast_path_map_all, s);
     object_property_add(s->machine, "cxl-fast-path", "bool", get_flag,
                         set_flag, NULL, &s->fast_path);
@@ -846,7 +870,24 @@ void cxl_fast_path_add_option(CXLMachineState *s)
     object_property_set_description(s->machine, "cxl-fast-path-shadow",
         "Serve committed CXL memory interleaved finer than a page from a "
         "copy in RAM, written back when the decoders change (default on; "
-        "only memory whose backends have share=off)");
+        "only memory whose backends have share=off, unless "
+        "cxl-fast-path-shadow-shared=on)");
+    object_property_add(s->machine, "cxl-fast-path-shadow-shared", "bool",
+                        get_flag, set_flag, NULL,
+                        &s->fast_path_shadow_shared);
+    object_property_set_description(s->machine,
+        "cxl-fast-path-shadow-shared",
+        "Also serve memory whose backends have share=on from a copy, "
+        "written back every cxl-fast-path-shadow-writeback-ms while mapped "
+        "and whenever the VM stops (default off: such memory goes per "
+        "access and its files are exact at every moment)");
+    object_property_add(s->machine, "cxl-fast-path-shadow-writeback-ms",
+                        "uint32", get_writeback_ms, set_writeback_ms, NULL,
+                        &s->shadow_writeback_ms);
+    object_property_set_description(s->machine,
+        "cxl-fast-path-shadow-writeback-ms",
+        "How often shadows of share=on memory are written back while "
+        "mapped, 1 to 60000 ms (default 100)");
 }
 
 /* One translation for every kind of transaction (TCG asks for an index) */

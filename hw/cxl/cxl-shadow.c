@@ -25,10 +25,18 @@
  * shadow would hide that write. So shadows are filled and mapped with
  * the vCPUs stopped (cxl_fast_path_map_all()).
  *
- * The devices' memory is out of date while a shadow is mapped, so only
- * memory no one outside QEMU can see is shadowed: backends with
- * share=off (memory-backend-ram, private file mappings). A shared file
- * stays per access, byte-exact at all times. Each window has one RAM
+ * The devices' memory is out of date while a shadow is mapped, so by
+ * default only memory no one outside QEMU can see is shadowed: backends
+ * with share=off (memory-backend-ram, private file mappings). A shared
+ * file stays per access, byte-exact at all times, unless
+ * -machine cxl-fast-path-shadow-shared=on: then a shadow may copy it too,
+ * and while mapped it is written back periodically (every
+ * cxl-fast-path-shadow-writeback-ms, with the vCPUs running: the pages
+ * dirtied since the last time, see shadow_sync()) and whenever the VM
+ * stops (quit, shutdown, pause), so the file lags the guest by at most
+ * one period while QEMU runs and is whole once it stopped. Memory other
+ * hosts write (the DC backend of a multi-headed device) is never copied.
+ * Each window has one RAM
  * region as big as the window, allocated on demand without reserve; the
  * write-back discards the pages it wrote back, so the host memory a
  * shadow takes is what the guest wrote, plus 1/32 for its table.
@@ -49,7 +57,10 @@
 #include "system/physmem.h"
 #include "system/qtest.h"
 #include "system/ramblock.h"
+#include "system/runstate.h"
 #include "system/tcg.h"
+#include "qemu/bitmap.h"
+#include "qemu/timer.h"
 #include "hw/cxl/cxl-shadow.h"
 #include "hw/cxl/cxl-route.h"
 #include "trace.h"
@@ -63,6 +74,14 @@ struct CXLShadow {
     hwaddr offset;              /* in the window and its shadow RAM */
     uint64_t size;
     bool pending;               /* unmapped, not written back yet */
+    bool shared;                /* copies share=on memory: synced */
+    /*
+     * Per page: written back by a sync since the fill (so also written
+     * back when unmapped: a store racing with the sync's clearing of the
+     * dirty bits may have landed after its copy), and in the last sync
+     * (so copied again by the next one, for the same reason)
+     */
+    unsigned long *synced, *recent;
     unsigned nr_devs;
     CXLFastTarget *devs[MAX_DEVS];  /* NULL: unplugged since */
     uint64_t *chunks;           /* per CHUNK bytes, in HPA order */
@@ -76,6 +95,11 @@ struct CXLShadow {
 static GPtrArray *shadows;
 static QemuMutex shadow_lock;
 static bool writeback_queued;
+static QEMUTimer *sync_timer;   /* while a shared shadow is mapped */
+static CXLMachineState *sync_machine;
+
+static void shadow_sync_tick(void *opaque);
+static void shadow_vm_state(void *opaque, bool running, RunState state);
 
 static uint64_t nr_chunks(CXLShadow *s)
 {
@@ -99,6 +123,7 @@ void cxl_shadow_build_init(CXLShadowBuild *b, CXLWindow *w, hwaddr lo)
     b->w = w;
     b->lo = lo;
     b->nr_devs = 0;
+    b->shared = false;
 }
 
 void cxl_shadow_build_clear(CXLShadowBuild *b)
@@ -144,6 +169,7 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
     uint64_t page = qemu_target_page_size();
     unsigned chunks0 = b->chunks->len, devs0 = b->nr_devs;
     unsigned seen0 = b->nr_seen;
+    bool shared0 = b->shared;
     uint64_t next0[ARRAY_SIZE(b->seen)];
     hwaddr a = hpa, end;
 
@@ -164,7 +190,16 @@ bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa)
         }
         end = MIN(ext.hi, hpa + page);
         len = end - a;
-        if (!cxl_mem_target_private(t, dpa, len)) {
+        switch (cxl_mem_target_sharing(t, dpa, len)) {
+        case CXL_MEM_PRIVATE:
+            break;
+        case CXL_MEM_SHARED:
+            if (b->w->machine->fast_path_shadow_shared) {
+                b->shared = true;
+                break;
+            }
+            /* fall through */
+        default:
             b->hopeless = true;
             goto fail;
         }
@@ -196,6 +231,7 @@ fail:
     g_array_set_size(b->chunks, chunks0);
     b->nr_devs = devs0;
     b->nr_seen = seen0;
+    b->shared = shared0;
     for (unsigned i = 0; i < seen0; i++) {
         b->seen[i].next_dpa = next0[i];
     }
@@ -233,8 +269,165 @@ static bool window_shadow_init(CXLWindow *w)
     if (!shadows) {
         shadows = g_ptr_array_new();
         qemu_mutex_init(&shadow_lock);
+        sync_machine = w->machine;
+        sync_timer = timer_new_ms(QEMU_CLOCK_REALTIME, shadow_sync_tick,
+                                  NULL);
+        qemu_add_vm_change_state_handler(shadow_vm_state, NULL);
     }
     return true;
+}
+
+static void shadow_free(CXLShadow *s)
+{
+    g_free(s->chunks);
+    g_free(s->synced);
+    g_free(s->recent);
+    g_free(s);
+}
+
+/* ---- keeping shared backends up to date (cxl-fast-path-shadow-shared) ---- */
+
+/* Copy page @page_nr of @s to the devices' memory */
+static void shadow_sync_page(CXLShadow *s, uint64_t page_nr)
+{
+    uint64_t per = qemu_target_page_size() / CHUNK;
+
+    for (uint64_t c = page_nr * per; c < (page_nr + 1) * per; c++) {
+        uint64_t e = s->chunks[c];
+        CXLFastTarget *dev = s->devs[e & DEV_MASK];
+        uint8_t *dst = dev ? cxl_mem_target_ptr(dev->target,
+                                                e & ~(uint64_t)DEV_MASK,
+                                                CHUNK) : NULL;
+
+        /*
+         * NULL: the media went away (a flush unmaps @s soon) or the device
+         * did (its chunks were written back then). The devices' memory is
+         * mapped nowhere else while @s is (no translated code to drop),
+         * and not migrated while shadows exist (a migration writes them
+         * back and maps without them first): a copy is enough.
+         */
+        if (dst) {
+            memcpy(dst, shadow_ptr(s, c), CHUNK);
+        }
+    }
+}
+
+/*
+ * Write back the pages the guest dirtied in every mapped shadow of @w
+ * since the last sync (and those of the last sync again), with the vCPUs
+ * running. With shadow_lock. Returns the bytes written back.
+ */
+static uint64_t shadow_sync_window(CXLWindow *w)
+{
+    uint64_t page = qemu_target_page_size(), written = 0;
+    hwaddr lo = UINT64_MAX, hi = 0;
+    DirtyBitmapSnapshot *snap;
+
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+
+        if (s->w == w) {
+            lo = MIN(lo, s->offset);
+            hi = MAX(hi, s->offset + s->size);
+        }
+    }
+    if (lo >= hi) {
+        return 0;
+    }
+    /*
+     * Clearing is by 64 pages: whatever else the rounded range holds
+     * belongs to no shadow (any there is in [lo, hi), and mapped)
+     */
+    snap = physical_memory_snapshot_and_clear_dirty(w->shadow_ram, lo,
+                                                    hi - lo,
+                                                    DIRTY_MEMORY_VGA);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+
+        if (s->w != w) {
+            continue;
+        }
+        for (uint64_t p = 0; p < s->size / page; p++) {
+            bool dirty = memory_region_snapshot_get_dirty(
+                w->shadow_ram, snap, s->offset + p * page, page);
+
+            if (dirty || test_bit(p, s->recent)) {
+                shadow_sync_page(s, p);
+                written += page;
+            }
+            if (dirty) {
+                set_bit(p, s->synced);
+                set_bit(p, s->recent);
+            } else {
+                clear_bit(p, s->recent);
+            }
+        }
+    }
+    g_free(snap);
+    return written;
+}
+
+/*
+ * Sync every window that has a mapped shared shadow and none waiting for
+ * its write-back (which would lose the dirty bits the sync clears; it
+ * comes soon and writes everything back). Returns whether a shared
+ * shadow is still mapped. With the BQL.
+ */
+static bool shadow_sync(void)
+{
+    bool any = false;
+
+    QEMU_LOCK_GUARD(&shadow_lock);
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+        CXLWindow *w = s->w;
+        bool first = true;
+
+        if (!s->shared || s->pending) {
+            continue;
+        }
+        any = true;
+        /* each window once: at its first shared shadow */
+        for (unsigned j = 0; j < i && first; j++) {
+            CXLShadow *o = g_ptr_array_index(shadows, j);
+
+            first = o->w != w || !o->shared || o->pending;
+        }
+        if (first && !qatomic_read(&w->shadow_pending)) {
+            uint64_t written = shadow_sync_window(w);
+
+            trace_cxl_shadow_sync(w->index, written);
+        }
+    }
+    return any;
+}
+
+static void shadow_sync_arm(void)
+{
+    timer_mod(sync_timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+                          sync_machine->shadow_writeback_ms);
+}
+
+void cxl_shadow_writeback_period_changed(void)
+{
+    if (sync_timer && timer_pending(sync_timer)) {
+        shadow_sync_arm();
+    }
+}
+
+static void shadow_sync_tick(void *opaque)
+{
+    if (shadow_sync()) {
+        shadow_sync_arm();
+    }
+}
+
+/* The VM stops (quit, shutdown, stop): the files get all of it now */
+static void shadow_vm_state(void *opaque, bool running, RunState state)
+{
+    if (!running) {
+        shadow_sync();
+    }
 }
 
 /* Copy the devices' memory in; false if some of it went away */
@@ -288,9 +481,11 @@ CXLShadow *cxl_shadow_new(CXLShadowBuild *b, CXLFastOverlay *ov)
     s->nr_devs = b->nr_devs;
     memcpy(s->devs, b->devs, sizeof(s->devs[0]) * b->nr_devs);
     s->chunks = (uint64_t *)g_array_steal(b->chunks, NULL);
+    s->shared = b->shared;
+    s->synced = bitmap_new(s->size / page);
+    s->recent = bitmap_new(s->size / page);
     if (!shadow_fill(s)) {
-        g_free(s->chunks);
-        g_free(s);
+        shadow_free(s);
         return NULL;
     }
     if (!ov->shadow_alias_ready) {
@@ -305,6 +500,9 @@ CXLShadow *cxl_shadow_new(CXLShadowBuild *b, CXLFastOverlay *ov)
     memory_region_set_alias_offset(&ov->shadow_alias, s->offset);
     WITH_QEMU_LOCK_GUARD(&shadow_lock) {
         g_ptr_array_add(shadows, s);
+    }
+    if (s->shared && !timer_pending(sync_timer)) {
+        shadow_sync_arm();
     }
     return s;
 }
@@ -383,7 +581,8 @@ static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
     CXLWindow *w = s->w;
 
     for (uint64_t p = 0; p < s->size / page; p++) {
-        if (memory_region_snapshot_get_dirty(w->shadow_ram, snap,
+        if (test_bit(p, s->synced) ||
+            memory_region_snapshot_get_dirty(w->shadow_ram, snap,
                                              s->offset + p * page, page)) {
             shadow_put_page(s, p, -1);
             written += page;
@@ -427,8 +626,7 @@ static void shadow_writeback(void)
                 shadow_put(s, snap);
                 qatomic_dec(&w->shadow_pending);
                 g_ptr_array_remove_index_fast(shadows, i);
-                g_free(s->chunks);
-                g_free(s);
+                shadow_free(s);
             }
         }
         g_free(snap);
@@ -508,8 +706,7 @@ void cxl_shadow_drop(void)
         trace_cxl_shadow_drop(s->w->index, s->w->base + s->offset, s->size);
         qatomic_dec(&s->w->shadow_pending);
         g_ptr_array_remove_index_fast(shadows, i);
-        g_free(s->chunks);
-        g_free(s);
+        shadow_free(s);
     }
 }
 
@@ -599,7 +796,8 @@ void cxl_shadow_del_device(CXLMemTarget *t)
             continue;
         }
         for (uint64_t p = 0; p < s->size / page; p++) {
-            if (physical_memory_get_dirty_flag(ram + s->offset + p * page,
+            if (test_bit(p, s->synced) ||
+                physical_memory_get_dirty_flag(ram + s->offset + p * page,
                                                DIRTY_MEMORY_VGA)) {
                 shadow_put_page(s, p, idx);
             }

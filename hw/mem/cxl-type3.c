@@ -137,19 +137,27 @@ uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
     return cxl_type3_dc_ptr(ct3, dpa + ct3->vsize, len);
 }
 
-bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len)
+CXLMemSharing cxl_type3_dpa_sharing(CXLType3Dev *ct3, uint64_t dpa,
+                                    uint64_t len)
 {
     HostMemoryBackend *b[3] = { ct3->hostvmem, ct3->hostpmem, ct3->hostdc };
     uint64_t size[3] = { ct3->vsize, ct3->psize, ct3->dcsize };
 
     for (unsigned i = 0; i < 3; i++) {
         if (dpa < size[i]) {
-            /* more than one backend: keep it simple */
-            return len <= size[i] - dpa && !b[i]->share;
+            if (len > size[i] - dpa) {
+                return CXL_MEM_MIXED;   /* more than one backend */
+            }
+            if (!b[i]->share) {
+                return CXL_MEM_PRIVATE;
+            }
+            /* the heads of a multi-headed device share the DC backend */
+            return b[i] == ct3->hostdc && ct3->mhd ? CXL_MEM_MULTI_HOST
+                                                   : CXL_MEM_SHARED;
         }
         dpa -= size[i];
     }
-    return false;
+    return CXL_MEM_MIXED;
 }
 
 void cxl_type3_dpa_write(CXLType3Dev *ct3, uint64_t dpa, const void *buf,
@@ -272,10 +280,10 @@ static bool ct3_target_poisoned(CXLMemTarget *t, uint64_t dpa, uint64_t len)
     return cxl_type3_poisoned(CXL_TYPE3(t), dpa, len);
 }
 
-static bool ct3_target_dpa_private(CXLMemTarget *t, uint64_t dpa,
-                                   uint64_t len)
+static CXLMemSharing ct3_target_dpa_sharing(CXLMemTarget *t, uint64_t dpa,
+                                            uint64_t len)
 {
-    return cxl_type3_dpa_private(CXL_TYPE3(t), dpa, len);
+    return cxl_type3_dpa_sharing(CXL_TYPE3(t), dpa, len);
 }
 
 static AddressSpace *ct3_target_dpa_space(CXLMemTarget *t)
@@ -1300,7 +1308,7 @@ static void ct3_class_init(ObjectClass *oc, const void *data)
     mt->decode = ct3_target_decode;
     mt->dpa_ptr = ct3_target_dpa_ptr;
     mt->poisoned = ct3_target_poisoned;
-    mt->dpa_private = ct3_target_dpa_private;
+    mt->dpa_sharing = ct3_target_dpa_sharing;
     mt->dpa_space = ct3_target_dpa_space;
     mt->fast_path = ct3_target_fast_path;
     pc->realize = ct3_realize;

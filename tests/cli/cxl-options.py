@@ -123,6 +123,12 @@ CASES = [
     ("fast-path-shadow-off", ["-M", "q35,cxl=on,cxl-fast-path-shadow=off," + W1] + HB1, None),
     ("fast-path-shadow-bad", ["-M", "q35,cxl=on,cxl-fast-path-shadow=2," + W1] + HB1,
      r"Parameter 'cxl-fast-path-shadow' expects 'on' or 'off'"),
+    ("fast-path-shadow-shared", ["-M", "q35,cxl=on,cxl-fast-path-shadow-shared=on,"
+                                 "cxl-fast-path-shadow-writeback-ms=20," + W1] + HB1, None),
+    ("fast-path-writeback-ms-zero", ["-M", "q35,cxl=on,cxl-fast-path-shadow-writeback-ms=0," + W1] + HB1,
+     r"cxl-fast-path-shadow-writeback-ms must be 1 to 60000 \(milliseconds\), not 0"),
+    ("fast-path-writeback-ms-big", ["-M", "q35,cxl=on,cxl-fast-path-shadow-writeback-ms=60001," + W1] + HB1,
+     r"cxl-fast-path-shadow-writeback-ms must be 1 to 60000 \(milliseconds\), not 60001"),
     ("arithmetic-unknown", ["-M", "q35,cxl=on," + W1 + ",cxl-fmw.0.interleave-arithmetic=hash"] + HB1,
      r"cxl-fmw\.0\.interleave-arithmetic: 'hash' is not allowed; use modulo or xor"),
     ("xor-three-way", ["-M", "q35,cxl=on," + ",".join("cxl-fmw.0.targets.%d=cxl.%d" % (i, i + 1) for i in range(3))

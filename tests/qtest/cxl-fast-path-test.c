@@ -9,7 +9,10 @@
  *    files, and read back what was written;
  *  - the fast path engages exactly where the interleave allows it;
  *  - remapping: uncommit, recommit at another HPA, the data follows; poison,
- *    Mem_Enable and sanitize take effect on mapped memory at once.
+ *    Mem_Enable and sanitize take effect on mapped memory at once;
+ *  - shadows of shared backends (cxl-fast-path-shadow-shared=on) write the
+ *    files back when the VM stops, within a period while it runs, and
+ *    when QEMU quits.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -73,7 +76,8 @@ static char *dev_file(Run *r, unsigned p)
  * (p / hbs / rps) % dsps, second-level downstream port p / hbs / rps /
  * dsps.
  */
-static void run_start_opts(Run *r, const Topo *t, bool fast, bool priv)
+static void run_start_opts(Run *r, const Topo *t, bool fast, bool priv,
+                           const char *machine)
 {
     GString *a = g_string_new("");
     unsigned dsps = t->dsps ? t->dsps : 1, dsps2 = t->dsps2 ? t->dsps2 : 1;
@@ -92,6 +96,9 @@ static void run_start_opts(Run *r, const Topo *t, bool fast, bool priv)
                            fast ? "on" : "off", t->gran,
                            t->xor ? ",cxl-fmw.0.interleave-arithmetic=xor"
                                   : "");
+    if (machine) {
+        g_string_append_printf(a, ",%s", machine);
+    }
     for (unsigned h = 0; h < t->hbs; h++) {
         g_string_append_printf(a, ",cxl-fmw.0.targets.%u=cxl.%u", h, h);
     }
@@ -163,7 +170,7 @@ static void run_start_opts(Run *r, const Topo *t, bool fast, bool priv)
 /* ... with file backends (share=on), which the test can read */
 static void run_start(Run *r, const Topo *t, bool fast)
 {
-    run_start_opts(r, t, fast, false);
+    run_start_opts(r, t, fast, false, NULL);
 }
 
 static void run_stop(Run *r, bool keep_files)
@@ -396,7 +403,7 @@ static void test_shadow(const void *opaque)
     QDict *rsp;
     Run r;
 
-    run_start_opts(&r, t, true, true);
+    run_start_opts(&r, t, true, true, NULL);
     /* all of each device's share, before any access */
     for (unsigned p = 0; p < r.ndev; p++) {
         g_autofree char *id = g_strdup_printf("t%u", p);
@@ -440,6 +447,111 @@ static void test_shadow(const void *opaque)
     }
     g_assert_cmpuint(bad, ==, 1);
     run_stop(&r, false);
+}
+
+/* ---- shadows of shared backends (cxl-fast-path-shadow-shared=on) ---- */
+
+/*
+ * What the writes reach of each backend file: the start and the end of
+ * each device's memory (HEAD and TAIL of the region, interleaved)
+ */
+#define ENDS            (MiB + TAIL)
+
+static uint8_t *read_ends(Run *r)
+{
+    uint8_t *buf = g_malloc(r->ndev * ENDS);
+
+    for (unsigned p = 0; p < r->ndev; p++) {
+        g_autofree char *f = dev_file(r, p);
+        int fd = open(f, O_RDONLY);
+
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(pread(fd, buf + p * ENDS, MiB, 0), ==, MiB);
+        g_assert_cmpint(pread(fd, buf + p * ENDS + MiB, TAIL,
+                              DEV_SIZE - TAIL), ==, TAIL);
+        close(fd);
+    }
+    return buf;
+}
+
+static bool ends_are(Run *r, const uint8_t *expect)
+{
+    g_autofree uint8_t *now = read_ends(r);
+
+    return !memcmp(now, expect, r->ndev * ENDS);
+}
+
+static void set_writeback_ms(QTestState *qts, unsigned ms)
+{
+    qtest_qmp_assert_success(qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': '/machine', 'property': "
+                             "'cxl-fast-path-shadow-writeback-ms', "
+                             "'value': %u}}", ms);
+}
+
+/*
+ * share=on backends served from a shadow: the per-access path (which
+ * writes the files at once) gives the files each round of writes must
+ * leave; with the shadow the files get them when the VM stops, within
+ * a write-back period while it runs, and when QEMU quits.
+ */
+static void test_shadow_shared(const void *opaque)
+{
+    const Topo *t = opaque;
+    g_autofree uint8_t *expect = g_malloc0(HEAD + TAIL);
+    g_autofree uint8_t *e1 = NULL, *e2 = NULL, *e3 = NULL;
+    g_autofree char *s2 = g_strdup_printf("%s-2", t->name);
+    g_autofree char *s3 = g_strdup_printf("%s-3", t->name);
+    gint64 deadline;
+    Run slow, r;
+
+    run_start(&slow, t, false);
+    write_random(&slow, t->name, expect);
+    e1 = read_ends(&slow);
+    write_random(&slow, s2, expect);
+    e2 = read_ends(&slow);
+    write_random(&slow, s3, expect);
+    e3 = read_ends(&slow);
+    run_stop(&slow, false);
+
+    memset(expect, 0, HEAD + TAIL);
+    run_start_opts(&r, t, true, false, "cxl-fast-path-shadow-shared=on,"
+                   "cxl-fast-path-shadow-writeback-ms=60000");
+    /* shadowed, although shared */
+    g_assert_cmpuint(mapped_sum(&r), ==, r.ndev * DEV_SIZE);
+    write_random(&r, t->name, expect);
+    check_readback(&r, expect);
+    /* the copy has the writes; the files get them when the VM stops */
+    g_assert(!ends_are(&r, e1));
+    qtest_qmp_assert_success(r.qts, "{'execute': 'stop'}");
+    g_assert(ends_are(&r, e1));
+    qtest_qmp_assert_success(r.qts, "{'execute': 'cont'}");
+
+    /* while it runs: within a period (50 ms here; allow 10 s) */
+    set_writeback_ms(r.qts, 50);
+    write_random(&r, s2, expect);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!ends_are(&r, e2)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(20 * 1000);
+    }
+    check_readback(&r, expect);
+    g_assert_cmpuint(mapped_sum(&r), ==, r.ndev * DEV_SIZE);
+
+    /* and when QEMU quits (SIGTERM) */
+    set_writeback_ms(r.qts, 60000);
+    write_random(&r, s3, expect);
+    g_assert(!ends_are(&r, e3));
+    qtest_quit(r.qts);
+    r.qts = NULL;
+    g_assert(ends_are(&r, e3));
+    for (unsigned p = 0; p < r.ndev; p++) {
+        g_autofree char *f = dev_file(&r, p);
+
+        unlink(f);
+    }
+    rmdir(r.dir);
+    g_free(r.dir);
 }
 
 /* ---- remapping, on the single-device topology of cxl-type3-test ---- */
@@ -601,6 +713,13 @@ int main(int argc, char **argv)
                                                   topos[i].name);
 
             qtest_add_data_func(sp, &topos[i], test_shadow);
+        }
+        if (!topos[i].mapped && !topos[i].xor && topos[i].hbs * topos[i].rps *
+            MAX(topos[i].dsps, 1) <= 4) {
+            g_autofree char *sp = g_strdup_printf(
+                "/cxl/fast-path/shadow-shared/%s", topos[i].name);
+
+            qtest_add_data_func(sp, &topos[i], test_shadow_shared);
         }
     }
     qtest_add_func("/cxl/fast-path/remap", test_remap);

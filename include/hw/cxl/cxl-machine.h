@@ -103,6 +103,8 @@ struct CXLMachineState {
     bool enabled;               /* -machine cxl=on */
     bool fast_path;             /* -machine cxl-fast-path=on|off */
     bool fast_path_shadow;      /* -machine cxl-fast-path-shadow=on|off */
+    bool fast_path_shadow_shared;   /* cxl-fast-path-shadow-shared=on|off */
+    uint32_t shadow_writeback_ms;   /* cxl-fast-path-shadow-writeback-ms */
     QEMUBH *fast_path_bh;       /* maps committed regions after a change */
     unsigned nr_windows;
     CXLWindow *windows;         /* from -machine cxl-fmw.N... */

@@ -46,6 +46,15 @@ typedef enum CXLDecodeResult {
  * passes it on (cxl_mem_target_init_fast_path()); the fast path
  * (hw/cxl/cxl-fast-path.c) owns the fields.
  */
+/* Who else sees a range of a target's memory */
+typedef enum CXLMemSharing {
+    CXL_MEM_PRIVATE,            /* no one outside QEMU (share=off) */
+    CXL_MEM_SHARED,             /* a shared mapping (share=on): readers
+                                 * outside QEMU, data that outlives it */
+    CXL_MEM_MULTI_HOST,         /* other QEMU processes (hosts) write it */
+    CXL_MEM_MIXED,              /* the range spans backends or capacity */
+} CXLMemSharing;
+
 typedef struct CXLFastTarget {
     CXLMemTarget *target;
     AddressSpace *as;           /* its DPA space (TLB fills target it) */
@@ -78,8 +87,8 @@ struct CXLMemTargetClass {
     uint8_t *(*dpa_ptr)(CXLMemTarget *t, uint64_t dpa, uint64_t len);
     /* Any of the @len bytes at @dpa is poisoned (reads return all ones) */
     bool (*poisoned)(CXLMemTarget *t, uint64_t dpa, uint64_t len);
-    /* No one outside QEMU sees that memory (a copy of it may be served) */
-    bool (*dpa_private)(CXLMemTarget *t, uint64_t dpa, uint64_t len);
+    /* Who else sees that memory (whether a copy of it may be served) */
+    CXLMemSharing (*dpa_sharing)(CXLMemTarget *t, uint64_t dpa, uint64_t len);
     /*
      * The DPA space: writes go through it (so that migration and TCG see
      * them), and the fast path maps it as RAM. Valid from
@@ -121,10 +130,10 @@ static inline bool cxl_mem_target_poisoned(CXLMemTarget *t, uint64_t dpa,
     return cxl_mem_target_class(t)->poisoned(t, dpa, len);
 }
 
-static inline bool cxl_mem_target_private(CXLMemTarget *t, uint64_t dpa,
-                                          uint64_t len)
+static inline CXLMemSharing cxl_mem_target_sharing(CXLMemTarget *t,
+                                                   uint64_t dpa, uint64_t len)
 {
-    return cxl_mem_target_class(t)->dpa_private(t, dpa, len);
+    return cxl_mem_target_class(t)->dpa_sharing(t, dpa, len);
 }
 
 static inline AddressSpace *cxl_mem_target_space(CXLMemTarget *t)

@@ -18,6 +18,10 @@
 /* Windows larger than this get no shadow (its RAM spans the window) */
 #define CXL_SHADOW_MAX_WINDOW   (128 * GiB)
 
+/* cxl-fast-path-shadow-writeback-ms: default and limits */
+#define CXL_SHADOW_WRITEBACK_MS_DEFAULT 100
+#define CXL_SHADOW_WRITEBACK_MS_MAX     60000
+
 /* A shadow being built: the chunks of a run of pages, in HPA order */
 typedef struct CXLShadowBuild {
     CXLWindow *w;
@@ -33,7 +37,8 @@ typedef struct CXLShadowBuild {
      * other): such pages stay per access.
      */
     unsigned nr_seen;
-    bool hopeless;              /* a device's backend is shared: stop */
+    bool hopeless;              /* a backend it may not copy: stop */
+    bool shared;                /* some chunk's backend is share=on */
     struct {
         CXLFastTarget *dev;
         uint64_t next_dpa;
@@ -45,10 +50,11 @@ void cxl_shadow_build_clear(CXLShadowBuild *b);
 
 /*
  * Add the page at @hpa to @b if every chunk of it routes to memory a
- * shadow may copy (private, free of poison, media usable); false, with
- * @b unchanged, if not. Sets b->hopeless when the reason holds for the
- * rest of the scan (a shared backend): the caller stops trying, as the
- * check costs a route per page.
+ * shadow may copy (free of poison, media usable; private, or shared with
+ * cxl-fast-path-shadow-shared=on but never written by another host);
+ * false, with @b unchanged, if not. Sets b->hopeless when the reason
+ * holds for the rest of the scan (a backend the shadow may not copy):
+ * the caller stops trying, as the check costs a route per page.
  */
 bool cxl_shadow_add_page(CXLShadowBuild *b, hwaddr hpa);
 
@@ -76,6 +82,9 @@ void cxl_shadow_writeback_schedule(CXLMachineState *s);
  * change this); always true under qtest, which has no vCPUs
  */
 bool cxl_shadow_vcpus_stopped(void);
+
+/* cxl-fast-path-shadow-writeback-ms changed: the next sync is due then */
+void cxl_shadow_writeback_period_changed(void);
 
 /* Some window has unmapped shadows not written back yet */
 bool cxl_shadow_writeback_pending(void);

@@ -628,8 +628,9 @@ static inline bool cxl_type3_dpa_volatile(CXLType3Dev *ct3, uint64_t dpa)
  * or the media is disabled.
  */
 uint8_t *cxl_type3_dpa_ptr(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
-/* No one outside QEMU sees the backend of [@dpa, @dpa + @len) (share=off) */
-bool cxl_type3_dpa_private(CXLType3Dev *ct3, uint64_t dpa, uint64_t len);
+/* Who else sees the backend of [@dpa, @dpa + @len) */
+CXLMemSharing cxl_type3_dpa_sharing(CXLType3Dev *ct3, uint64_t dpa,
+                                    uint64_t len);
 /*
  * Write @len bytes at @dpa as a memory access would: the backend is marked
  * dirty (migration) and code translated from it is dropped (TCG). The

@@ -496,8 +496,14 @@ def check_interleave(ctx, files, offset, length, seed, ways, gran, dpa_base=0,
     arithmetic puts it, and every other byte of the files is zero.
     @xor: (region base HPA, XOR maps) when the window uses XOR arithmetic
     (the maps apply to the full HPA and pick the position; the DPA is
-    that of modulo arithmetic). Returns (ok, detail)."""
-    want = expected_words(offset, length, seed, ways, gran, dpa_base, xor)
+    that of modulo arithmetic). @seed may also be a list of (offset,
+    length, seed) ranges daxpoke wrote (@offset and @length unused).
+    Returns (ok, detail)."""
+    ranges = seed if isinstance(seed, list) else [(offset, length, seed)]
+    want = [dict() for _ in range(ways)]
+    for o, n, s in ranges:
+        for pos, words in enumerate(expected_words(o, n, s, ways, gran, dpa_base, xor)):
+            want[pos].update(words)
     bad = []
     chunk = 1 << 20
     for pos, name in enumerate(files):
