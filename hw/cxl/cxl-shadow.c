@@ -422,12 +422,26 @@ static void shadow_sync_tick(void *opaque)
     }
 }
 
-/* The VM stops (quit, shutdown, stop): the files get all of it now */
+static void shadow_writeback(void);
+static bool any_pending(void);
+
+/*
+ * The VM stops (quit, shutdown, stop): the files get all of it now, also
+ * what shadows unmapped just before hold (their write-back, safe work,
+ * might not run before QEMU exits)
+ */
 static void shadow_vm_state(void *opaque, bool running, RunState state)
 {
-    if (!running) {
-        shadow_sync();
+    if (running) {
+        return;
     }
+    if (any_pending() && cxl_shadow_vcpus_stopped()) {
+        WITH_QEMU_LOCK_GUARD(&shadow_lock) {
+            shadow_writeback();
+        }
+        qemu_bh_schedule(sync_machine->fast_path_bh);   /* map again */
+    }
+    shadow_sync();
 }
 
 /* Copy the devices' memory in; false if some of it went away */
