@@ -233,6 +233,22 @@ static CXLFastMap *fast_map_new(GArray *ext, uint64_t size)
     return map;
 }
 
+/*
+ * Whether @f continues the run @ext linearly on its first device; false
+ * for an empty run
+ */
+static bool extends_linear(GArray *ext, const FastExtent *f)
+{
+    FastExtent *f0, *last;
+
+    if (!ext->len) {
+        return false;
+    }
+    f0 = &g_array_index(ext, FastExtent, 0);
+    last = &g_array_index(ext, FastExtent, ext->len - 1);
+    return f->dev == f0->dev && f->dpa == last->dpa + last->len;
+}
+
 /* The overlay mapped over @hpa: its end; else 0, and the next start */
 static hwaddr overlay_at(CXLWindow *w, hwaddr hpa, hwaddr *next)
 {
@@ -453,7 +469,7 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
     hwaddr lo = ROUND_UP(ext->claim_lo, page);
     hwaddr hi = QEMU_ALIGN_DOWN(ext->claim_hi, page);
     hwaddr start = 0, p = lo, end, next;
-    bool room = true, sub_page = false, counted = false;
+    bool room = true, sub_page = false, counted = false, linear = false;
     bool shadows = w->machine->fast_path_shadow && !fast_path_saving &&
                    !fast_path_loading && w->size <= CXL_SHADOW_MAX_WINDOW;
     g_autoptr(GArray) exts = g_array_new(false, false, sizeof(FastExtent));
@@ -482,13 +498,25 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
             room = overlay_map(w, start, p, exts);
         } else if (run != kind && run == SHADOW) {
             room = overlay_map_shadow(w, &build, p);
+        } else if (kind == PAGES && run == PAGES &&
+                   !(linear && extends_linear(exts, &f)) &&
+                   (p + f.len - start) / page > FAST_MAP_MAX_PAGES) {
+            /*
+             * As long as a translated run may be: map it and go on with
+             * the next (fast_map_new() would refuse the whole run, after
+             * a route and 24 bytes per page for nothing)
+             */
+            room = overlay_map(w, start, p, exts);
+            run = NONE;
         }
         if (run != kind) {
             start = p;
             g_array_set_size(exts, 0);
+            linear = true;
         }
         run = kind;
         if (kind == PAGES) {
+            linear = linear && (!exts->len || extends_linear(exts, &f));
             g_array_append_val(exts, f);
         }
         p = end ? end : p + (f.len ? f.len : page);

@@ -554,6 +554,51 @@ static void test_shadow_shared(const void *opaque)
     g_free(r.dir);
 }
 
+/*
+ * A page-granular interleave longer than one translated run may be (16
+ * GiB): 2 ways at 4 KiB over two 16 GiB devices (sparse files). The
+ * fast path maps it in runs of 16 GiB, all of it; it used to route
+ * every page of the region and then refuse the whole run, mapping
+ * nothing. The last page reaches the second device's last page.
+ */
+static void test_long_interleave(void)
+{
+    const uint64_t dev = 16 * GiB, a = 0x0123456789abcdefull;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("cxl-fast-path-test-XXXXXX", &err);
+    g_autofree char *f0 = g_strdup_printf("%s/m0", dir);
+    g_autofree char *f1 = g_strdup_printf("%s/m1", dir);
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,cxl=on,cxl-fmw.0.size=64G,"
+        "cxl-fmw.0.interleave-granularity=4k,cxl-fmw.0.targets.0=cxl.0,"
+        "cxl-region.0.window=0,cxl-region.0.size=32G,"
+        "cxl-region.0.interleave-granularity=4k,"
+        "cxl-region.0.targets.0=t0,cxl-region.0.targets.1=t1 "
+        "-device pxb-cxl,bus_nr=10,bus=pcie.0,id=cxl.0 "
+        "-device cxl-rp,port=0,bus=cxl.0,id=rp0,chassis=0,slot=1 "
+        "-device cxl-rp,port=1,bus=cxl.0,id=rp1,chassis=0,slot=2 "
+        "-object memory-backend-file,id=m0,size=16G,share=on,mem-path=%s "
+        "-object memory-backend-file,id=m1,size=16G,share=on,mem-path=%s "
+        "-device cxl-type3,bus=rp0,volatile-memdev=m0,id=t0,sn=1 "
+        "-device cxl-type3,bus=rp1,volatile-memdev=m1,id=t1,sn=2",
+        f0, f1);
+    QTestState *qts;
+    uint64_t window;
+
+    g_assert_no_error(err);
+    qts = cxl_qtest_start(args);
+    window = cxl_qtest_window(qts, 0);
+    g_assert_cmpuint(fast_prop(qts, "t0", "x-fast-path-mapped"), ==, dev);
+    g_assert_cmpuint(fast_prop(qts, "t1", "x-fast-path-mapped"), ==, dev);
+    qtest_writeq(qts, window + 2 * dev - 8, a);
+    g_assert_cmphex(qtest_readq(qts, window + 2 * dev - 8), ==, a);
+    g_assert_cmphex(cxl_qtest_file_read64(f1, dev - 8), ==, a);
+    qtest_quit(qts);
+    unlink(f0);
+    unlink(f1);
+    rmdir(dir);
+}
+
 /* ---- remapping, on the single-device topology of cxl-type3-test ---- */
 
 /* Bytes of the device's memory mapped as RAM */
@@ -727,5 +772,6 @@ int main(int argc, char **argv)
                    test_mapped_state_changes);
     qtest_add_func("/cxl/fast-path/option-off", test_option_off);
     qtest_add_func("/cxl/fast-path/shadow-alias", test_shadow_alias);
+    qtest_add_func("/cxl/fast-path/long-interleave", test_long_interleave);
     return g_test_run();
 }
