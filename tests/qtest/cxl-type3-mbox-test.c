@@ -1493,9 +1493,65 @@ static void test_capacities(void)
     t3_stop(&t);
 }
 
+/*
+ * ---- benchmark mode (CXL_MBOX_BENCH=SECONDS; make check does not set it,
+ * tests/perf/scenarios/mbox-rate.py does) ----
+ *
+ * Commands per second through the primary mailbox's registers, as Linux
+ * sends them (cxl_qtest_mbox_send_raw(): payload, command register,
+ * doorbell, poll, status, output), no QMP in the loop: Identify Memory
+ * Device (4000h), Get Health Info (4200h) and Get Log (0401h) of the whole
+ * CEL. Each command's return code and output length are checked. One line
+ * per command: "# bench qtest OPCODE COMMANDS SECONDS RATE".
+ */
+static void bench_one(T3 *t, uint16_t op, const void *in, size_t in_len,
+                      uint32_t want_len, double secs)
+{
+    g_autofree uint8_t *out = g_malloc0(t->payload_max);
+    gint64 start = g_get_monotonic_time(), now;
+    uint64_t n = 0;
+    uint32_t len;
+
+    do {
+        for (unsigned i = 0; i < 64; i++) {
+            g_assert_cmphex(mbox_send(t, op, in, in_len, out, t->payload_max,
+                                      &len), ==, RC_SUCCESS);
+            g_assert_cmpuint(len, ==, want_len);
+        }
+        n += 64;
+        now = g_get_monotonic_time();
+    } while (now - start < secs * G_USEC_PER_SEC);
+    printf("# bench qtest %04x %" PRIu64 " %.3f %.0f\n", op, n,
+           (now - start) / 1e6, n * 1e6 / (now - start));
+}
+
+static void test_bench_rate(void)
+{
+    double secs = g_ascii_strtod(getenv("CXL_MBOX_BENCH"), NULL);
+    g_autofree uint8_t *cel = NULL;
+    uint8_t in[24];
+    uint32_t cel_len;
+    T3 t;
+
+    t3_start(&t, false);
+    cel = cxl_qtest_read_cel(t.qts, t.mbox, t.payload_max, &cel_len);
+    printf("# bench qtest-cel-bytes %u payload %u\n", cel_len, t.payload_max);
+    bench_one(&t, 0x4000, NULL, 0, 0x45, secs);
+    bench_one(&t, 0x4200, NULL, 0, 0x12, secs);
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 16, 0);
+    stl_le_p(in + 20, cel_len);
+    bench_one(&t, 0x0401, in, sizeof(in), cel_len, secs);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    if (getenv("CXL_MBOX_BENCH")) {
+        qtest_add_func("/cxl/type3/bench/rate", test_bench_rate);
+        return g_test_run();
+    }
     qtest_add_func("/cxl/type3/mailbox-basics", test_mailbox_basics);
     qtest_add_func("/cxl/type3/cel", test_cel);
     qtest_add_func("/cxl/type3/command-table", test_command_table);
