@@ -31,7 +31,7 @@ void cxl_events_add_notifier(Notifier *n)
 
 static CXLEventRecord *rec(CXLEventLog *l, unsigned i)
 {
-    return &l->records[(l->first + i) % CXL_EVENT_LOG_CAPACITY];
+    return &l->records[(l->first + i) % l->capacity];
 }
 
 static bool log_valid(const CXLEventLogs *e, unsigned log)
@@ -39,13 +39,37 @@ static bool log_valid(const CXLEventLogs *e, unsigned log)
     return log < CXL_EVLOG_COUNT || (log == CXL_EVLOG_DC && e->has_dc);
 }
 
+void cxl_events_init(CXLEventLogs *e, uint32_t capacity)
+{
+    assert(capacity && capacity <= CXL_EVENT_LOG_CAPACITY_MAX);
+    for (unsigned t = 0; t < CXL_EVLOG_ALL; t++) {
+        CXLEventLog *l = &e->log[t];
+
+        l->records = g_new0(CXLEventRecord, capacity);
+        l->capacity = capacity;
+        l->records_bytes = capacity * sizeof(CXLEventRecord);
+    }
+}
+
+void cxl_events_cleanup(CXLEventLogs *e)
+{
+    for (unsigned t = 0; t < CXL_EVLOG_ALL; t++) {
+        g_clear_pointer(&e->log[t].records, g_free);
+    }
+}
+
 void cxl_events_reset(CXLEventLogs *e, unsigned first_vector)
 {
     for (unsigned t = 0; t < CXL_EVLOG_ALL; t++) {
         CXLEventLog *l = &e->log[t];
 
-        memset(l, 0, sizeof(*l));
+        /* the records stay where they are: nothing reads past count */
+        assert(l->records);
+        l->first = l->count = 0;
         l->next_handle = 1;
+        l->overflow_count = 0;
+        l->first_overflow_ts = l->last_overflow_ts = 0;
+        l->int_mode = CXL_EVENT_INT_NONE;
         l->vector = first_vector + t;
     }
 }
@@ -67,7 +91,7 @@ void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
 {
     CXLEventLog *l = &e->log[type];
 
-    if (l->count == CXL_EVENT_LOG_CAPACITY) {
+    if (l->count == l->capacity) {
         if (!l->overflow_count) {
             l->first_overflow_ts = timestamp;
         }
@@ -94,7 +118,7 @@ void cxl_events_add(CXLEventLogs *e, CXLEventLogType type,
 
 unsigned cxl_events_room(const CXLEventLogs *e, CXLEventLogType type)
 {
-    return CXL_EVENT_LOG_CAPACITY - e->log[type].count;
+    return e->log[type].capacity - e->log[type].count;
 }
 
 static CXLRetCode cmd_get_records(CXLCCI *cci, const uint8_t *in,
@@ -144,8 +168,8 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
     CXLEventLog *l;
     unsigned nr = ci->nr_handles;
     bool all = ci->flags & CLEAR_FLAG_ALL;
-    bool clear[CXL_EVENT_LOG_CAPACITY] = { };
-    unsigned kept = 0;
+    g_autofree bool *clear = NULL;
+    unsigned kept = 0, head = 0;
 
     if (in_len != sizeof(*ci) + sizeof(ci->handles[0]) * nr) {
         return CXL_RC_INVALID_PAYLOAD_LENGTH;
@@ -157,21 +181,34 @@ static CXLRetCode cmd_clear_records(CXLCCI *cci, const uint8_t *in,
     if (all) {
         l->count = 0;
     } else {
+        unsigned cleared = 0;
+
         /* every handle must name a record in the log, or nothing clears */
+        clear = g_new0(bool, l->count);
         for (unsigned i = 0; i < nr; i++) {
             int idx = find_handle(l, le16_to_cpu(ci->handles[i]));
 
             if (idx < 0) {
                 return CXL_RC_INVALID_HANDLE;
             }
+            cleared += !clear[idx];
             clear[idx] = true;
         }
-        for (unsigned i = 0; i < l->count; i++) {
-            if (!clear[i]) {
-                memmove(rec(l, kept++), rec(l, i), sizeof(CXLEventRecord));
-            }
+        while (head < l->count && clear[head]) {
+            head++;
         }
-        l->count = kept;
+        if (head == cleared) {
+            /* the oldest records (as hosts clear what they read): drop them */
+            l->first = (l->first + head) % l->capacity;
+            l->count -= head;
+        } else {
+            for (unsigned i = 0; i < l->count; i++) {
+                if (!clear[i]) {
+                    memmove(rec(l, kept++), rec(l, i), sizeof(CXLEventRecord));
+                }
+            }
+            l->count = kept;
+        }
     }
     if (!l->count) {
         l->first = 0;
@@ -261,8 +298,7 @@ static int cxl_event_log_post_load(void *opaque, int version_id)
 {
     CXLEventLog *l = opaque;
 
-    if (l->first >= CXL_EVENT_LOG_CAPACITY ||
-        l->count > CXL_EVENT_LOG_CAPACITY) {
+    if (l->first >= l->capacity || l->count > l->capacity) {
         return -EINVAL;
     }
     return 0;
@@ -270,14 +306,14 @@ static int cxl_event_log_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_cxl_event_log = {
     .name = "cxl-event-log",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = cxl_event_log_post_load,
     .fields = (const VMStateField[]) {
         /* records are in their little-endian wire format */
-        VMSTATE_BUFFER_UNSAFE(records, CXLEventLog, 1,
-                              sizeof(CXLEventRecord) *
-                              CXL_EVENT_LOG_CAPACITY),
+        /* both sides have the same event-log-size */
+        VMSTATE_UINT32_EQUAL(capacity, CXLEventLog, NULL),
+        VMSTATE_VBUFFER_UINT32(records, CXLEventLog, 2, NULL, records_bytes),
         VMSTATE_UINT32(first, CXLEventLog),
         VMSTATE_UINT32(count, CXLEventLog),
         VMSTATE_UINT16(next_handle, CXLEventLog),

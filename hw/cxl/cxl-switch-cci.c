@@ -1342,6 +1342,7 @@ static void scci_realize(PCIDevice *d, Error **errp)
     cxl_cci_add_commands(&s->cci, cxl_switch_ld_commands,
                          cxl_switch_ld_commands_len);
     s->cci.events = &s->events;
+    cxl_events_init(&s->events, CXL_EVENT_LOG_CAPACITY);
     cxl_events_reset(&s->events, 0);
     cxl_cci_add_commands(&s->cci, cxl_event_commands,
                          cxl_event_commands_len);
@@ -1364,6 +1365,7 @@ static void scci_exit(PCIDevice *d)
 
     cxl_device_regs_cleanup(&s->regs);
     cxl_cci_cleanup(&s->cci);
+    cxl_events_cleanup(&s->events);
     msi_uninit(d);
 }
 

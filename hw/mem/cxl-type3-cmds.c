@@ -57,15 +57,15 @@ static CXLRetCode cmd_identify_memdev(CXLCCI *cci, const uint8_t *in,
     o->persistent_capacity = cpu_to_le64(ct3->psize / CAPACITY_UNIT);
     o->partition_align = cpu_to_le64(0);        /* not partitionable */
     for (unsigned t = 0; t < CXL_EVLOG_COUNT; t++) {
-        o->event_log_size[t] = cpu_to_le16(CXL_EVENT_LOG_CAPACITY);
+        o->event_log_size[t] = cpu_to_le16(ct3->event_log_size);
     }
     o->lsa_size = cpu_to_le32(lsa_size(ct3));
-    st24_le_p(o->poison_list_max, CXL_TYPE3_POISON_LIST_MAX);
+    st24_le_p(o->poison_list_max, ct3->poison_list_max);
     o->inject_poison_limit = cpu_to_le16(CXL_TYPE3_INJECT_POISON_LIMIT);
     o->poison_caps = cxl_type3_poison_caps();
     /* dynamic capacity is not in the totals above (Get DC Configuration) */
     if (ct3->dc) {
-        o->dc_event_log_size = cpu_to_le16(CXL_EVENT_LOG_CAPACITY);
+        o->dc_event_log_size = cpu_to_le16(ct3->event_log_size);
     }
     *out_len = sizeof(*o);
     return CXL_RC_SUCCESS;

@@ -6,7 +6,7 @@
  * The model. The device keeps a list of poisoned DPA ranges (64-byte
  * lines), sorted and disjoint; adjacent ranges of the same source merge,
  * clearing part of a range splits it. The list holds at most
- * CXL_TYPE3_POISON_LIST_MAX ranges (reported in Identify Memory Device):
+ * poison-list-max ranges (reported in Identify Memory Device):
  * poison that does not fit is not tracked (the lines read normally) and
  * the list's Overflow flag is set with the timestamp of the first
  * overflow, until the list is empty again. Sources: Inject Poison records
@@ -160,7 +160,7 @@ static bool list_replace(CXLType3Dev *ct3, GArray *n)
 {
     CXLType3Poison *p = ct3->poison;
 
-    if (n->len > CXL_TYPE3_POISON_LIST_MAX) {
+    if (n->len > ct3->poison_list_max) {
         set_overflow(ct3);
         g_array_unref(n);
         return false;
@@ -231,9 +231,9 @@ static void poison_remove(CXLType3Dev *ct3, uint64_t start, uint64_t len)
                 end, rend - end, r.source }));
         }
     }
-    if (n->len > CXL_TYPE3_POISON_LIST_MAX) {
+    if (n->len > ct3->poison_list_max) {
         /* a split of a full list: its last range is no longer tracked */
-        g_array_set_size(n, CXL_TYPE3_POISON_LIST_MAX);
+        g_array_set_size(n, ct3->poison_list_max);
         set_overflow(ct3);
     }
     list_replace(ct3, n);
@@ -718,9 +718,9 @@ static bool poison_lens_ok(void *opaque, int version_id)
     CXLType3Poison *p = opaque;
 
     return p->mig_list_len >= 0 &&
-           p->mig_list_len <= CXL_TYPE3_POISON_LIST_MAX &&
+           p->mig_list_len <= p->ct3->poison_list_max &&
            p->mig_results_len >= 0 &&
-           p->mig_results_len <= 4 * CXL_TYPE3_POISON_LIST_MAX;
+           p->mig_results_len <= 4 * (int64_t)p->ct3->poison_list_max;
 }
 
 static bool range_ok(CXLType3Poison *p, const PoisonRange *r)

@@ -693,6 +693,23 @@ static bool ct3_check_props(CXLType3Dev *ct3, Error **errp)
             return false;
         }
     }
+    if (!ct3->event_log_size ||
+        ct3->event_log_size > CXL_EVENT_LOG_CAPACITY_MAX) {
+        error_setg(errp, "%s: event-log-size must be from 1 to %d records, "
+                   "the most Identify Memory Device's 16-bit Event Log Size "
+                   "fields report (got %" PRIu32 ")", TYPE_CXL_TYPE3,
+                   CXL_EVENT_LOG_CAPACITY_MAX, ct3->event_log_size);
+        return false;
+    }
+    if (!ct3->poison_list_max ||
+        ct3->poison_list_max > CXL_TYPE3_POISON_LIST_MAX_MAX) {
+        error_setg(errp, "%s: poison-list-max must be from 1 to %d records, "
+                   "the most Identify Memory Device's 24-bit Poison List "
+                   "Maximum Media Error Records field reports (got %" PRIu32
+                   ")", TYPE_CXL_TYPE3, CXL_TYPE3_POISON_LIST_MAX_MAX,
+                   ct3->poison_list_max);
+        return false;
+    }
     if (ct3->maint_spares > CXL_TYPE3_MAINT_SPARES_MAX) {
         error_setg(errp, "%s: maintenance-spares must be at most %d, the "
                    "event record's 16-bit field (got %" PRIu32 ")",
@@ -807,6 +824,7 @@ static void ct3_ccis_cleanup(CXLType3Dev *ct3)
 {
     cxl_cci_cleanup(&ct3->cci);
     cxl_cci_cleanup(&ct3->fm_cci);
+    cxl_events_cleanup(&ct3->events);
     ct3->has_fm_cci = false;
 }
 
@@ -895,6 +913,7 @@ static void ct3_realize(PCIDevice *d, Error **errp)
     /* mailbox and device registers */
     ct3_cci_init(ct3, &ct3->cci, "cxl-type3");
     ct3->cci.events = &ct3->events;
+    cxl_events_init(&ct3->events, ct3->event_log_size);
     cxl_cci_add_commands(&ct3->cci, cxl_event_commands, cxl_event_commands_len);
     cxl_cci_add_commands(&ct3->cci, cxl_type3_commands, cxl_type3_commands_len);
     cxl_type3_poison_init(ct3);
@@ -1127,6 +1146,10 @@ static const Property ct3_properties[] = {
     DEFINE_PROP_STRING("device-state", CXLType3Dev, state_file),
     DEFINE_PROP_UINT32("mailbox-payload-size", CXLType3Dev, payload_size,
                        CXL_TYPE3_DEFAULT_PAYLOAD),
+    DEFINE_PROP_UINT32("event-log-size", CXLType3Dev, event_log_size,
+                       CXL_EVENT_LOG_CAPACITY),
+    DEFINE_PROP_UINT32("poison-list-max", CXLType3Dev, poison_list_max,
+                       CXL_TYPE3_POISON_LIST_MAX),
     DEFINE_PROP_UINT32("scan-media-ms", CXLType3Dev, scan_media_ms,
                        CXL_TYPE3_SCAN_MEDIA_MS),
     DEFINE_PROP_UINT32("fw-transfer-ms-per-mib", CXLType3Dev,

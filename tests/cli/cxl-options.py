@@ -335,6 +335,21 @@ CASES = [
                                                       "maintenance-spares=65536"],
      r"cxl-type3: maintenance-spares must be at most 65535, the event record's 16-bit field "
      r"\(got 65536\)"),
+    ("type3-event-log-size-zero", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                   "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                              "event-log-size=0"],
+     r"cxl-type3: event-log-size must be from 1 to 65535 records, the most Identify Memory "
+     r"Device's 16-bit Event Log Size fields report \(got 0\)"),
+    ("type3-event-log-size-too-big", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                      "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                                 "event-log-size=65536"],
+     r"cxl-type3: event-log-size must be from 1 to 65535 records, .* \(got 65536\)"),
+    ("type3-poison-list-max-too-big", ["-object", "memory-backend-ram,id=m0,size=256M",
+                                       "-device", "cxl-type3,bus=rp0,volatile-memdev=m0,"
+                                                  "poison-list-max=16777216"],
+     r"cxl-type3: poison-list-max must be from 1 to 16777215 records, the most Identify "
+     r"Memory Device's 24-bit Poison List Maximum Media Error Records field reports "
+     r"\(got 16777216\)"),
     ("type3-not-below-root-port", ["-object", "memory-backend-ram,id=m0,size=256M",
                                    "-device", "cxl-type3,bus=pcie.0,volatile-memdev=m0"],
      r"cxl-type3: a CXL memory device must be below a CXL root port or switch downstream port "

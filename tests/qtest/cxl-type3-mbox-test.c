@@ -1390,9 +1390,168 @@ static void test_inject_memory_module(void)
     t3_stop(&t);
 }
 
+/* ---- event log and poison list capacities (properties) ---- */
+
+/* Identify Memory Device: event log sizes (4 x 16 bits), poison list max */
+static void check_capacities(T3 *t, unsigned events, unsigned poison)
+{
+    uint8_t out[0x45];
+    uint32_t len;
+
+    g_assert_cmphex(mbox_send(t, 0x4000, NULL, 0, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    g_assert_cmpuint(len, ==, 0x45);
+    for (unsigned l = 0; l < 4; l++) {
+        g_assert_cmpuint(lduw_le_p(out + 0x30 + 2 * l), ==, events);
+    }
+    g_assert_cmpuint(ld24(out + 0x3c), ==, poison);
+}
+
+/* Get Event Records of @log: the flags, overflow count and record count */
+static unsigned event_flags(T3 *t, uint8_t log, uint8_t *flags,
+                            uint16_t *overflows)
+{
+    uint8_t out[0x20 + 128];
+    uint32_t len;
+
+    g_assert_cmphex(mbox_send(t, 0x0100, &log, 1, out, sizeof(out), &len),
+                    ==, RC_SUCCESS);
+    *flags = out[0];
+    *overflows = lduw_le_p(out + 2);
+    return lduw_le_p(out + 0x14);
+}
+
+/*
+ * event-log-size=N: Identify reports N for every log, N records fit in a
+ * log and come back in order, the next one is dropped and counted; the
+ * host drains them as Linux does (read, clear what it read); the spec's
+ * maximum (65535) is accepted; poison-list-max=M: M distinct ranges fit,
+ * read back over several Get Poison List replies, the next one overflows.
+ */
+static void test_capacities(void)
+{
+    enum { EVENTS = 300, POISON = 1000 };
+    g_autofree uint8_t *recs = g_malloc0(128 * 64);
+    g_autofree uint8_t *out = NULL;
+    uint16_t overflows, expect_handle = 0;
+    uint8_t flags;
+    unsigned got = 0, n;
+    T3 t;
+
+    t3_start_opts(&t, false, ",event-log-size=65535");
+    check_capacities(&t, 65535, POISON_LIST_MAX);
+    t3_stop(&t);
+
+    t3_start_opts(&t, false, ",event-log-size=300,poison-list-max=1000");
+    check_capacities(&t, EVENTS, POISON);
+    for (unsigned i = 0; i < EVENTS + 1; i++) {
+        g_autofree char *args = g_strdup_printf(
+            "{'path': 't3', 'log': 'warning', 'flags': 8, 'dpa': %u, "
+            "'descriptor': 2, 'type': 0, 'transaction-type': 2}", 64 * i);
+
+        g_assert_null(t3_qmp(&t, "cxl-inject-general-media-event", args));
+    }
+    g_assert_cmpuint(event_flags(&t, 1, &flags, &overflows), ==, EVENTS);
+    g_assert_cmphex(flags & 1, ==, 1);                  /* overflow */
+    g_assert_cmpuint(overflows, ==, 1);
+    /* drain: each record once, oldest first, the dropped one not at all */
+    while ((n = event_records(&t, 1, recs, 64))) {
+        for (unsigned i = 0; i < MIN(n, 64); i++) {
+            uint16_t h = lduw_le_p(recs + 128 * i + 0x14);
+
+            g_assert_cmpuint(ldq_le_p(recs + 128 * i + EV_DPA) & ~0x3full,
+                             ==, 64ull * got);
+            if (got) {
+                g_assert_cmpuint(h, ==, expect_handle);
+            }
+            expect_handle = h + 1;
+            event_clear(&t, 1, recs + 128 * i);
+            got++;
+        }
+    }
+    g_assert_cmpuint(got, ==, EVENTS);
+    /* empty: the overflow is over */
+    g_assert_cmpuint(event_flags(&t, 1, &flags, &overflows), ==, 0);
+    g_assert_cmphex(flags & 1, ==, 0);
+
+    for (unsigned i = 0; i < POISON; i++) {
+        g_assert_null(qmp_poison(&t, "t3", 128ull * i, 64));
+    }
+    out = g_malloc0(t.payload_max);
+    got = 0;
+    do {
+        n = poison_list(&t, 0, VMEM_SIZE, out, t.payload_max, &flags);
+        g_assert_cmphex(flags & 2, ==, 0);              /* no overflow */
+        for (unsigned i = 0; i < n; i++) {
+            check_record(out, i, 128ull * got++, 64, SRC_INTERNAL);
+        }
+    } while (flags & 1);                                /* more */
+    g_assert_cmpuint(got, ==, POISON);
+    g_assert_null(qmp_poison(&t, "t3", 128ull * POISON, 64));
+    poison_list(&t, 0, VMEM_SIZE, out, t.payload_max, &flags);
+    g_assert_cmphex(flags & 2, ==, 2);                  /* overflow */
+    t3_stop(&t);
+}
+
+/*
+ * ---- benchmark mode (CXL_MBOX_BENCH=SECONDS; make check does not set it,
+ * tests/perf/scenarios/mbox-rate.py does) ----
+ *
+ * Commands per second through the primary mailbox's registers, as Linux
+ * sends them (cxl_qtest_mbox_send_raw(): payload, command register,
+ * doorbell, poll, status, output), no QMP in the loop: Identify Memory
+ * Device (4000h), Get Health Info (4200h) and Get Log (0401h) of the whole
+ * CEL. Each command's return code and output length are checked. One line
+ * per command: "# bench qtest OPCODE COMMANDS SECONDS RATE".
+ */
+static void bench_one(T3 *t, uint16_t op, const void *in, size_t in_len,
+                      uint32_t want_len, double secs)
+{
+    g_autofree uint8_t *out = g_malloc0(t->payload_max);
+    gint64 start = g_get_monotonic_time(), now;
+    uint64_t n = 0;
+    uint32_t len;
+
+    do {
+        for (unsigned i = 0; i < 64; i++) {
+            g_assert_cmphex(mbox_send(t, op, in, in_len, out, t->payload_max,
+                                      &len), ==, RC_SUCCESS);
+            g_assert_cmpuint(len, ==, want_len);
+        }
+        n += 64;
+        now = g_get_monotonic_time();
+    } while (now - start < secs * G_USEC_PER_SEC);
+    printf("# bench qtest %04x %" PRIu64 " %.3f %.0f\n", op, n,
+           (now - start) / 1e6, n * 1e6 / (now - start));
+}
+
+static void test_bench_rate(void)
+{
+    double secs = g_ascii_strtod(getenv("CXL_MBOX_BENCH"), NULL);
+    g_autofree uint8_t *cel = NULL;
+    uint8_t in[24];
+    uint32_t cel_len;
+    T3 t;
+
+    t3_start(&t, false);
+    cel = cxl_qtest_read_cel(t.qts, t.mbox, t.payload_max, &cel_len);
+    printf("# bench qtest-cel-bytes %u payload %u\n", cel_len, t.payload_max);
+    bench_one(&t, 0x4000, NULL, 0, 0x45, secs);
+    bench_one(&t, 0x4200, NULL, 0, 0x12, secs);
+    memcpy(in, cxl_qtest_cel_uuid, 16);
+    stl_le_p(in + 16, 0);
+    stl_le_p(in + 20, cel_len);
+    bench_one(&t, 0x0401, in, sizeof(in), cel_len, secs);
+    t3_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    if (getenv("CXL_MBOX_BENCH")) {
+        qtest_add_func("/cxl/type3/bench/rate", test_bench_rate);
+        return g_test_run();
+    }
     qtest_add_func("/cxl/type3/mailbox-basics", test_mailbox_basics);
     qtest_add_func("/cxl/type3/cel", test_cel);
     qtest_add_func("/cxl/type3/command-table", test_command_table);
@@ -1406,5 +1565,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cxl/type3/inject-dram", test_inject_dram);
     qtest_add_func("/cxl/type3/inject-memory-module",
                    test_inject_memory_module);
+    qtest_add_func("/cxl/type3/capacities", test_capacities);
     return g_test_run();
 }

@@ -27,6 +27,7 @@
 #include "qemu/timer.h"
 #include "system/cpu-timers.h"
 #include "hw/cxl/cxl-cci.h"
+#include "hw/cxl/cxl-mailbox.h"
 
 /* ---- the virtual clock ---- */
 
@@ -1139,8 +1140,150 @@ static void test_msg_background(void)
     cci_free(cci);
 }
 
+/*
+ * ---- benchmark mode: test-cxl-cci --bench [SECONDS] ----
+ *
+ * Not a test (make check does not run it; tests/perf/scenarios/mbox-rate.py
+ * does): commands per second through cxl_cci_execute() on a CCI laid out
+ * like cxl-type3's: the generic set, a set of four (the event commands'
+ * place), then a memory device set whose first entry is Identify Memory
+ * Device (4000h) and whose sixth is Get Health Info (4200h), then filler
+ * commands up to BENCH_CEL_ENTRIES, as many as cxl-type3's CEL has with
+ * its default options (44: 176 bytes, cxl-type3-mbox-test's benchmark
+ * mode prints it), and its default payload (mailbox-payload-size,
+ * 256 KiB). Get Log (0401h) reads the whole CEL with
+ * the engine's own handler; Identify Memory Device and Get Health Info
+ * are stand-ins that build outputs of the real sizes (69 and 18 bytes) as
+ * the device's handlers do, from fields, so what is measured is the
+ * engine: lookup, length rule, gates, handler call, trace point. Every
+ * command's return code and output length are checked; a wrong one fails
+ * the run (exit 1). Output, one line per command:
+ *     engine OPCODE COMMANDS SECONDS RATE
+ */
+
+#define BENCH_PAYLOAD       (256 * 1024)
+#define BENCH_CEL_ENTRIES   44
+
+static uint64_t bench_state = 0x0123456789abcdefull;
+
+static CXLRetCode h_bench_identify_memdev(CXLCCI *cci, const uint8_t *in,
+                                          size_t in_len, uint8_t *out,
+                                          size_t *out_len)
+{
+    CXLIdentifyMemdevOut *o = (CXLIdentifyMemdevOut *)out;
+
+    memset(o, 0, sizeof(*o));
+    memcpy(o->fw_revision, "bench", 6);
+    o->total_capacity = cpu_to_le64(bench_state >> 28);
+    o->volatile_capacity = cpu_to_le64(bench_state >> 29);
+    o->persistent_capacity = cpu_to_le64(bench_state >> 29);
+    for (unsigned t = 0; t < 4; t++) {
+        o->event_log_size[t] = cpu_to_le16(32);
+    }
+    st24_le_p(o->poison_list_max, 256);
+    o->inject_poison_limit = cpu_to_le16(32);
+    *out_len = sizeof(*o);
+    return CXL_RC_SUCCESS;
+}
+
+static CXLRetCode h_bench_health(CXLCCI *cci, const uint8_t *in,
+                                 size_t in_len, uint8_t *out, size_t *out_len)
+{
+    CXLHealthInfo *o = (CXLHealthInfo *)out;
+
+    memset(o, 0, sizeof(*o));
+    o->life_used = bench_state & 0x7f;
+    o->temperature = cpu_to_le16(25);
+    *out_len = sizeof(*o);
+    return CXL_RC_SUCCESS;
+}
+
+static CXLCCI *bench_cci_new(void)
+{
+    static CXLCCICommand events[4], memdev[10], filler[BENCH_CEL_ENTRIES];
+    CXLCCI *cci = g_new0(CXLCCI, 1);
+    size_t nfill;
+
+    for (unsigned i = 0; i < ARRAY_SIZE(events); i++) {
+        events[i] = (CXLCCICommand) { 0x0100 + i, "event", h_ok,
+                                      CXL_CCI_IN_MIN, 0, 0 };
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(memdev); i++) {
+        memdev[i] = (CXLCCICommand) { 0x4100 + i, "memdev", h_ok,
+                                      CXL_CCI_IN_EXACT, 0, 0 };
+    }
+    memdev[0] = (CXLCCICommand) { CXL_OP_IDENTIFY_MEMDEV, "Identify Memory "
+                                  "Device", h_bench_identify_memdev,
+                                  CXL_CCI_IN_EXACT, 0, 0 };
+    memdev[5] = (CXLCCICommand) { CXL_OP_GET_HEALTH_INFO, "Get Health Info",
+                                  h_bench_health, CXL_CCI_IN_EXACT, 0, 0 };
+    nfill = BENCH_CEL_ENTRIES - cxl_cci_generic_commands_len -
+            ARRAY_SIZE(events) - ARRAY_SIZE(memdev);
+    for (size_t i = 0; i < nfill; i++) {
+        filler[i] = (CXLCCICommand) { 0x4300 + i, "filler", h_ok,
+                                      CXL_CCI_IN_EXACT, 0, 0 };
+    }
+    cxl_cci_init(cci, NULL, "bench", NULL, BENCH_PAYLOAD);
+    cxl_cci_add_commands(cci, events, ARRAY_SIZE(events));
+    cxl_cci_add_commands(cci, memdev, ARRAY_SIZE(memdev));
+    cxl_cci_add_commands(cci, filler, nfill);
+    cxl_cci_finalize(cci);
+    g_assert_cmpuint(cci->cel_len, ==, BENCH_CEL_ENTRIES * 4);
+    return cci;
+}
+
+/* Run @op (@in_len bytes of @in) for @secs; the rate, or -1 if it failed */
+static double bench_one(CXLCCI *cci, uint16_t op, const uint8_t *in,
+                        size_t in_len, size_t want_len, double secs)
+{
+    g_autofree uint8_t *out = g_malloc0(BENCH_PAYLOAD);
+    int64_t start = g_get_monotonic_time(), now;
+    uint64_t n = 0;
+    size_t out_len;
+
+    do {
+        for (unsigned i = 0; i < 1024; i++) {
+            if (cxl_cci_execute(cci, op, in, in_len, out, &out_len) !=
+                CXL_RC_SUCCESS || out_len != want_len) {
+                fprintf(stderr, "%04x: failed or %zu bytes out (want %zu)\n",
+                        op, out_len, want_len);
+                return -1;
+            }
+            bench_state = bench_state * 6364136223846793005ull + out[0];
+        }
+        n += 1024;
+        now = g_get_monotonic_time();
+    } while (now - start < secs * G_USEC_PER_SEC);
+    printf("engine %04x %" PRIu64 " %.3f %.0f\n", op, n,
+           (now - start) / 1e6, n * 1e6 / (now - start));
+    return n * 1e6 / (now - start);
+}
+
+static int bench(double secs)
+{
+    CXLCCI *cci = bench_cci_new();
+    CXLGetLogIn gl = { .length = cpu_to_le32(BENCH_PAYLOAD) };
+    bool ok;
+
+    memcpy(gl.uuid, cel_uuid, 16);
+    ok = bench_one(cci, CXL_OP_IDENTIFY_MEMDEV, NULL, 0,
+                   sizeof(CXLIdentifyMemdevOut), secs) > 0 &&
+         bench_one(cci, CXL_OP_GET_HEALTH_INFO, NULL, 0,
+                   sizeof(CXLHealthInfo), secs) > 0 &&
+         bench_one(cci, CXL_OP_GET_LOG, (uint8_t *)&gl, sizeof(gl),
+                   BENCH_CEL_ENTRIES * 4, secs) > 0;
+    cxl_cci_cleanup(cci);
+    g_free(cci);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "--bench")) {
+        qemu_init_clocks(NULL);
+        qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+        return bench(argc >= 3 ? atof(argv[2]) : 0.5);
+    }
     g_test_init(&argc, &argv, NULL);
     qemu_init_clocks(NULL);
     /* the virtual clock runs while the VM does */

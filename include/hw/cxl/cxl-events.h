@@ -25,7 +25,12 @@ typedef enum CXLEventLogType {
     CXL_EVLOG_ALL,
 } CXLEventLogType;
 
-#define CXL_EVENT_LOG_CAPACITY      32      /* records per log */
+/*
+ * Records per log: the default, and the most Identify Memory Device's
+ * 16-bit Event Log Size fields can report (CXL r3.1 Table 8-127)
+ */
+#define CXL_EVENT_LOG_CAPACITY      32
+#define CXL_EVENT_LOG_CAPACITY_MAX  UINT16_MAX
 
 /* Event Interrupt Policy settings byte: mode [1:0], message number [7:4] */
 #define CXL_EVENT_INT_NONE          0
@@ -33,7 +38,9 @@ typedef enum CXLEventLogType {
 #define CXL_EVENT_INT_FW            2
 
 typedef struct CXLEventLog {
-    CXLEventRecord records[CXL_EVENT_LOG_CAPACITY];
+    CXLEventRecord *records;    /* a ring of @capacity records */
+    uint32_t capacity;
+    uint32_t records_bytes;     /* the ring's size in bytes (migration) */
     unsigned first;             /* index of the oldest record */
     unsigned count;
     uint16_t next_handle;
@@ -55,6 +62,15 @@ typedef struct CXLEventLogs {
 /* Commands 0100h-0103h; they find the logs through cci->events */
 extern const CXLCCICommand cxl_event_commands[];
 extern const size_t cxl_event_commands_len;
+
+/*
+ * Give each log room for @capacity records (1..CXL_EVENT_LOG_CAPACITY_MAX),
+ * before the first cxl_events_reset(); cxl_events_cleanup() frees them.
+ * The room is allocated, not touched: host memory grows with the records
+ * actually held.
+ */
+void cxl_events_init(CXLEventLogs *e, uint32_t capacity);
+void cxl_events_cleanup(CXLEventLogs *e);
 
 /*
  * Power-on state: empty logs, interrupts off, vectors @first_vector + n

@@ -114,6 +114,7 @@ struct CXLType3Dev {
     uint64_t sn;
     char *cdat_file;
     uint32_t payload_size;
+    uint32_t event_log_size;    /* records per event log, property */
     uint8_t nr_decoders;        /* hdm-decoders */
     PCIExpLinkSpeed speed;      /* x-speed */
     PCIExpLinkWidth width;      /* x-width */
@@ -198,6 +199,7 @@ struct CXLType3Dev {
 
     /* poison (cxl-type3-poison.c) */
     uint32_t scan_media_ms;     /* Scan Media duration, property */
+    uint32_t poison_list_max;   /* ranges the poison list holds, property */
     struct CXLType3Poison *poison;
 
     /* firmware update (cxl-type3-fw.c) */
@@ -275,10 +277,13 @@ const char *cxl_type3_fw_revision(CXLType3Dev *ct3);
 
 /*
  * Poison (cxl-type3-poison.c): the device's list of poisoned DPA ranges,
- * at most CXL_TYPE3_POISON_LIST_MAX of them; at most
- * CXL_TYPE3_INJECT_POISON_LIMIT may come from Inject Poison.
+ * at most poison_list_max of them (property poison-list-max, by default
+ * CXL_TYPE3_POISON_LIST_MAX, at most the 24-bit field Identify Memory
+ * Device reports it in); at most CXL_TYPE3_INJECT_POISON_LIMIT may come
+ * from Inject Poison.
  */
 #define CXL_TYPE3_POISON_LIST_MAX       256
+#define CXL_TYPE3_POISON_LIST_MAX_MAX   0xffffff
 #define CXL_TYPE3_INJECT_POISON_LIMIT   32
 #define CXL_TYPE3_SCAN_MEDIA_MS         20
 extern const CXLCCICommand cxl_type3_poison_commands[];

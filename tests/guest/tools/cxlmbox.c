@@ -25,9 +25,7 @@
  * transport failed) it prints "errno=NAME (N)" and exits with 2, so the
  * kernel's refusals are told apart from the device's return codes.
  *
- * The structures are Linux's uapi ABI, repeated here so the tool builds
- * against any host's headers (older ones number the command IDs
- * differently).
+ * The structures are Linux's uapi ABI, in cxl-mem-uapi.h.
  *
  * Copyright (c) 2026 The CXL QEMU developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -43,48 +41,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cxl-mem-uapi.h"
 #include "hexarg.h"
-
-#define CXL_MEM_COMMAND_ID_RAW  2
-
-struct cxl_command_info {
-    uint32_t id;
-    uint32_t flags;
-    uint32_t size_in;
-    uint32_t size_out;
-};
-
-struct cxl_mem_query_commands {
-    uint32_t n_commands;
-    uint32_t rsvd;
-    struct cxl_command_info commands[];
-};
-
-struct cxl_send_command {
-    uint32_t id;
-    uint32_t flags;
-    union {
-        struct {
-            uint16_t opcode;
-            uint16_t rsvd;
-        } raw;
-        uint32_t rsvd;
-    };
-    uint32_t retval;
-    struct {
-        uint32_t size;
-        uint32_t rsvd;
-        uint64_t payload;
-    } in;
-    struct {
-        uint32_t size;
-        uint32_t rsvd;
-        uint64_t payload;
-    } out;
-};
-
-#define CXL_MEM_QUERY_COMMANDS _IOR(0xCE, 1, struct cxl_mem_query_commands)
-#define CXL_MEM_SEND_COMMAND _IOWR(0xCE, 2, struct cxl_send_command)
 
 #define MAX_PAYLOAD (1024 * 1024)
 
