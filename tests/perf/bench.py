@@ -15,8 +15,10 @@ The table gives each memory's median and the median of the per-round
 CXL/RAM ratios, which is what the target is checked against, and the
 devices' fast-path counters after the run: MiB mapped as RAM
 (x-fast-path-mapped) / translations of interleaved memory
-(x-fast-path-maps), "n/a" without the fast path. The boot case boots BOOTS times (default 5) and gives the median
-time from QEMU's start to each mark. Any other case defines
+(x-fast-path-maps), "n/a" without the fast path. A boot case (MARKS)
+boots BOOTS times (the scenario's, else --boots, default 5) and gives the
+median time from QEMU's start to each mark; boot cases of different sizes
+are compared per device (DEVICES, SCALE_BASE: scale_rows()). Any other case defines
 MEASURES(ctx, res), which returns its rows of the third table:
 [measure, value, goal, result], result "pass", "info" or "FAIL...".
 
@@ -96,6 +98,34 @@ def bandwidth_rows(name, scn, ctx):
     return rows
 
 
+def scale_rows(scaled):
+    """Rows comparing boot cases of different sizes: a MARKS case with
+    DEVICES (its number of memory devices) and SCALE_BASE (the name of a
+    smaller such case run in the same bench.py run) gets its time per
+    device from the kernel's /init to its last mark against the base
+    case's, which must stay within SCALE_TOLERANCE (default 1.25) of it:
+    boot work after /init that grows linearly with the devices keeps the
+    ratio at or below 1 (the fixed part weighs less with more devices)."""
+    rows = []
+    for name, (scn, med) in scaled.items():
+        base = scn.get("SCALE_BASE")
+        if not base or base == name or base not in scaled:
+            continue
+        bscn, bmed = scaled[base]
+        last = scn.get("MARKS")[-1]
+        per = (med[last] - med["init"]) / scn.get("DEVICES")
+        bper = (bmed[last] - bmed["init"]) / bscn.get("DEVICES")
+        tol = scn.get("SCALE_TOLERANCE", 1.25)
+        ratio = per / bper
+        rows.append([name, f"s/device /init->{last} vs {base}",
+                     f"{per:.3g} vs {bper:.3g} s ({ratio:.2f}x)", f"<= {tol:g}x",
+                     "pass" if ratio <= tol else "FAIL"])
+        rows.append([name, f"s/device start->/init vs {base}",
+                     f"{med['init'] / scn.get('DEVICES'):.3g} vs "
+                     f"{bmed['init'] / bscn.get('DEVICES'):.3g} s", "-", "info"])
+    return rows
+
+
 def num(v):
     return f"{v:.0f}" if v >= 1000 else f"{v:.3g}"
 
@@ -158,6 +188,7 @@ def main():
     conf = f"BENCH_MIB={opts.mib} BENCH_REPS={opts.reps} BENCH_MS={opts.ms}\n"
 
     rows, boot_rows, other_rows, failed = [], [], [], False
+    scaled = {}             # boot cases with DEVICES: name -> (scenario, median per mark)
     for name in names:
         scn = cases[name]
         scn.name = f"bench-{name}"                  # build/guest-logs/bench-NAME/
@@ -168,7 +199,8 @@ def main():
         marks = scn.get("MARKS")
         if marks:
             times = {m: [] for m in ["init"] + marks}
-            for _ in range(opts.boots):
+            boots = scn.get("BOOTS") or opts.boots
+            for _ in range(boots):
                 r, res = one_run(scn, images[scn.arch], ropts)
                 got = getattr(r.ctx, "marks", {})
                 if not res.ok or any(m not in got for m in marks):
@@ -178,10 +210,12 @@ def main():
                 for m in marks:
                     times[m].append(got[m] - r.t0)
             for m, v in times.items():
-                ok = len(v) == opts.boots
+                ok = len(v) == boots
                 boot_rows.append([name, m, f"{statistics.median(v):.1f}" if ok else "",
                                   f"{min(v):.1f}-{max(v):.1f}" if ok else "",
                                   str(len(v)), "info" if ok else "FAIL"])
+            if len(times["init"]) == boots and scn.get("DEVICES"):
+                scaled[name] = (scn, {m: statistics.median(v) for m, v in times.items()})
             continue
         r, res = one_run(scn, images[scn.arch], ropts)
         measures = scn.get("MEASURES")
@@ -198,6 +232,10 @@ def main():
                 row[-1] = "FAIL (run failed)" if row[-1] in ("pass", "info") else row[-1]
         rows += case_rows
         failed |= any(row[-1].startswith("FAIL") for row in case_rows)
+
+    scale = scale_rows(scaled)
+    other_rows += scale
+    failed |= any(row[-1].startswith("FAIL") for row in scale)
 
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "results.txt", "w") as out:
