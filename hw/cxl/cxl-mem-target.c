@@ -32,6 +32,25 @@ static CXLMemTargetClass *target_class(ObjectClass *oc)
     return cache[i].tc;
 }
 
+bool cxl_object_is(Object *obj, const char *type)
+{
+    static __thread struct {
+        ObjectClass *oc;
+        const char *type;
+        bool is;
+    } cache[8];
+    ObjectClass *oc = object_get_class(obj);
+    unsigned i = (((uintptr_t)oc >> 6) ^ ((uintptr_t)type >> 3)) %
+                 ARRAY_SIZE(cache);
+
+    if (cache[i].oc != oc || cache[i].type != type) {
+        cache[i].is = object_class_dynamic_cast(oc, type);
+        cache[i].oc = oc;
+        cache[i].type = type;
+    }
+    return cache[i].is;
+}
+
 CXLMemTarget *cxl_mem_target_of(Object *obj)
 {
     return obj && target_class(object_get_class(obj)) ? (CXLMemTarget *)obj
@@ -78,16 +97,17 @@ static PCIDevice *port_by_number(PCIBus *bus, int port)
     BusChild *kid;
     unsigned n = 0;
 
-    QTAILQ_FOREACH(kid, &BUS(bus)->children, sibling) {
+    /* on every route: checked casts (a type lookup each) cost too much */
+    QTAILQ_FOREACH(kid, &bus->qbus.children, sibling) {
         DeviceState *d = kid->child;
 
-        if (!object_dynamic_cast(OBJECT(d), TYPE_PCIE_PORT)) {
+        if (!cxl_object_is(OBJECT(d), TYPE_PCIE_PORT)) {
             continue;
         }
-        if (port >= 0 && PCIE_PORT(d)->port == port) {
-            return PCI_DEVICE(d);
+        if (port >= 0 && ((PCIEPort *)d)->port == port) {
+            return (PCIDevice *)d;
         }
-        only = PCI_DEVICE(d);
+        only = (PCIDevice *)d;
         n++;
     }
     return port < 0 && n == 1 ? only : NULL;

@@ -40,8 +40,12 @@
 
 static PCIDevice *device_below(PCIDevice *port)
 {
-    PCIBus *sec = pci_bridge_get_sec_bus(PCI_BRIDGE(port));
+    PCIBus *sec;
 
+    if (!cxl_object_is(OBJECT(port), TYPE_PCI_BRIDGE)) {
+        return NULL;
+    }
+    sec = pci_bridge_get_sec_bus((PCIBridge *)port);
     return sec->devices[PCI_DEVFN(0, 0)];
 }
 

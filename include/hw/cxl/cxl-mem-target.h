@@ -99,6 +99,13 @@ struct CXLMemTargetClass {
     CXLFastTarget *(*fast_path)(CXLMemTarget *t);
 };
 
+/*
+ * @obj is a @type (a QOM type name, compared by pointer for the cache):
+ * object_dynamic_cast() answered from a per-thread cache, for the route
+ * and other per-access paths
+ */
+bool cxl_object_is(Object *obj, const char *type);
+
 /* @obj as a decode target, or NULL if it is none */
 CXLMemTarget *cxl_mem_target_of(Object *obj);
 
