@@ -478,6 +478,8 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
 
     memory_region_transaction_begin();
     while (p < hi && room) {
+        bool grows_linear;
+
         end = overlay_at(w, p, &next);
         f.len = end ? 0 : mappable(w, p, MIN(hi, next), &f.dev, &f.dpa,
                                    &sub_page, &counted);
@@ -494,12 +496,14 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
             }
             kind = cxl_shadow_add_page(&build, p) ? SHADOW : NONE;
         }
+        /* f continues a run that is linear so far: it stays an alias */
+        grows_linear = kind == PAGES && run == PAGES && linear &&
+                       extends_linear(exts, &f);
         if (run != kind && run == PAGES) {
             room = overlay_map(w, start, p, exts);
         } else if (run != kind && run == SHADOW) {
             room = overlay_map_shadow(w, &build, p);
-        } else if (kind == PAGES && run == PAGES &&
-                   !(linear && extends_linear(exts, &f)) &&
+        } else if (kind == PAGES && run == PAGES && !grows_linear &&
                    (p + f.len - start) / page > FAST_MAP_MAX_PAGES) {
             /*
              * As long as a translated run may be: map it and go on with
@@ -512,11 +516,11 @@ static void map_region(CXLWindow *w, const CXLExtent *ext)
         if (run != kind) {
             start = p;
             g_array_set_size(exts, 0);
-            linear = true;
         }
         run = kind;
         if (kind == PAGES) {
-            linear = linear && (!exts->len || extends_linear(exts, &f));
+            /* a run's first extent is linear by itself */
+            linear = !exts->len || grows_linear;
             g_array_append_val(exts, f);
         }
         p = end ? end : p + (f.len ? f.len : page);

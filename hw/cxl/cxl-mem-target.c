@@ -13,42 +13,38 @@
 #include "hw/cxl/cxl-mem-target.h"
 
 /*
- * The decode-target interface of class @oc, or NULL. Classes do not
- * change once made, so each thread keeps the last few answers.
+ * object_class_dynamic_cast(@oc, @type) (@type compared by pointer).
+ * Classes do not change once made, so each thread keeps the last few
+ * answers: the route asks for every access, and a lookup by type name
+ * each time cost a quarter of a scan.
  */
-static CXLMemTargetClass *target_class(ObjectClass *oc)
-{
-    static __thread struct {
-        ObjectClass *oc;
-        CXLMemTargetClass *tc;
-    } cache[4];
-    unsigned i = ((uintptr_t)oc >> 6) % ARRAY_SIZE(cache);
-
-    if (cache[i].oc != oc) {
-        cache[i].tc = (CXLMemTargetClass *)
-            object_class_dynamic_cast(oc, TYPE_CXL_MEM_TARGET);
-        cache[i].oc = oc;
-    }
-    return cache[i].tc;
-}
-
-bool cxl_object_is(Object *obj, const char *type)
+static ObjectClass *class_cast(ObjectClass *oc, const char *type)
 {
     static __thread struct {
         ObjectClass *oc;
         const char *type;
-        bool is;
-    } cache[8];
-    ObjectClass *oc = object_get_class(obj);
+        ObjectClass *cast;
+    } cache[16];
     unsigned i = (((uintptr_t)oc >> 6) ^ ((uintptr_t)type >> 3)) %
                  ARRAY_SIZE(cache);
 
     if (cache[i].oc != oc || cache[i].type != type) {
-        cache[i].is = object_class_dynamic_cast(oc, type);
+        cache[i].cast = object_class_dynamic_cast(oc, type);
         cache[i].oc = oc;
         cache[i].type = type;
     }
-    return cache[i].is;
+    return cache[i].cast;
+}
+
+/* The decode-target interface of class @oc, or NULL */
+static CXLMemTargetClass *target_class(ObjectClass *oc)
+{
+    return (CXLMemTargetClass *)class_cast(oc, TYPE_CXL_MEM_TARGET);
+}
+
+bool cxl_object_is(Object *obj, const char *type)
+{
+    return class_cast(object_get_class(obj), type);
 }
 
 CXLMemTarget *cxl_mem_target_of(Object *obj)

@@ -287,35 +287,18 @@ static void shadow_free(CXLShadow *s)
 
 /* ---- keeping shared backends up to date (cxl-fast-path-shadow-shared) ---- */
 
-/* Copy page @page_nr of @s to the devices' memory */
-static void shadow_sync_page(CXLShadow *s, uint64_t page_nr)
-{
-    uint64_t per = qemu_target_page_size() / CHUNK;
-
-    for (uint64_t c = page_nr * per; c < (page_nr + 1) * per; c++) {
-        uint64_t e = s->chunks[c];
-        CXLFastTarget *dev = s->devs[e & DEV_MASK];
-        uint8_t *dst = dev ? cxl_mem_target_ptr(dev->target,
-                                                e & ~(uint64_t)DEV_MASK,
-                                                CHUNK) : NULL;
-
-        /*
-         * NULL: the media went away (a flush unmaps @s soon) or the device
-         * did (its chunks were written back then). The devices' memory is
-         * mapped nowhere else while @s is (no translated code to drop),
-         * and not migrated while shadows exist (a migration writes them
-         * back and maps without them first): a copy is enough.
-         */
-        if (dst) {
-            memcpy(dst, shadow_ptr(s, c), CHUNK);
-        }
-    }
-}
+static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only,
+                            bool copy);
 
 /*
  * Write back the pages the guest dirtied in every mapped shadow of @w
  * since the last sync (and those of the last sync again), with the vCPUs
  * running. With shadow_lock. Returns the bytes written back.
+ *
+ * A plain copy to the devices' memory is enough: it is mapped nowhere
+ * else while a shadow is (no translated code to drop), and not migrated
+ * while shadows exist (a migration writes them back and maps without
+ * them first).
  */
 static uint64_t shadow_sync_window(CXLWindow *w)
 {
@@ -352,7 +335,7 @@ static uint64_t shadow_sync_window(CXLWindow *w)
                 w->shadow_ram, snap, s->offset + p * page, page);
 
             if (dirty || test_bit(p, s->recent)) {
-                shadow_sync_page(s, p);
+                shadow_put_page(s, p, -1, true);
                 written += page;
             }
             if (dirty) {
@@ -367,6 +350,19 @@ static uint64_t shadow_sync_window(CXLWindow *w)
     return written;
 }
 
+/* @w has a mapped shadow of shared memory. With shadow_lock. */
+static bool window_has_shared(CXLWindow *w)
+{
+    for (unsigned i = 0; i < shadows->len; i++) {
+        CXLShadow *s = g_ptr_array_index(shadows, i);
+
+        if (s->w == w && s->shared && !s->pending) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Sync every window that has a mapped shared shadow and none waiting for
  * its write-back (which would lose the dirty bits the sync clears; it
@@ -378,25 +374,15 @@ static bool shadow_sync(void)
     bool any = false;
 
     QEMU_LOCK_GUARD(&shadow_lock);
-    for (unsigned i = 0; i < shadows->len; i++) {
-        CXLShadow *s = g_ptr_array_index(shadows, i);
-        CXLWindow *w = s->w;
-        bool first = true;
+    for (unsigned i = 0; i < sync_machine->nr_windows; i++) {
+        CXLWindow *w = &sync_machine->windows[i];
 
-        if (!s->shared || s->pending) {
+        if (!window_has_shared(w)) {
             continue;
         }
         any = true;
-        /* each window once: at its first shared shadow */
-        for (unsigned j = 0; j < i && first; j++) {
-            CXLShadow *o = g_ptr_array_index(shadows, j);
-
-            first = o->w != w || !o->shared || o->pending;
-        }
-        if (first && !qatomic_read(&w->shadow_pending)) {
-            uint64_t written = shadow_sync_window(w);
-
-            trace_cxl_shadow_sync(w->index, written);
+        if (!qatomic_read(&w->shadow_pending)) {
+            trace_cxl_shadow_sync(w->index, shadow_sync_window(w));
         }
     }
     return any;
@@ -558,19 +544,31 @@ bool cxl_shadow_writeback_pending(void)
     return shadows && (qatomic_read(&writeback_queued) || any_pending());
 }
 
-/* Write @s's chunks of device index @only (or all, if negative) back */
-static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only)
+/*
+ * Write page @page_nr of @s back: its chunks of device index @only (or
+ * all, if negative). @copy: by a plain copy (shadow_sync_window()), else
+ * through the device's DPA space. A chunk of a device that went away
+ * (NULL) is skipped; with @copy, so is one whose media did (a flush
+ * unmaps @s soon).
+ */
+static void shadow_put_page(CXLShadow *s, uint64_t page_nr, int only,
+                            bool copy)
 {
     uint64_t per = qemu_target_page_size() / CHUNK;
 
     for (uint64_t c = page_nr * per; c < (page_nr + 1) * per; c++) {
-        uint64_t e = s->chunks[c];
+        uint64_t e = s->chunks[c], dpa = e & ~(uint64_t)DEV_MASK;
         CXLFastTarget *dev = s->devs[e & DEV_MASK];
+        uint8_t *dst;
 
-        if (dev && (only < 0 || (e & DEV_MASK) == only)) {
-            address_space_write(dev->as, e & ~(uint64_t)DEV_MASK,
-                                MEMTXATTRS_UNSPECIFIED, shadow_ptr(s, c),
-                                CHUNK);
+        if (!dev || (only >= 0 && (e & DEV_MASK) != only)) {
+            continue;
+        }
+        if (!copy) {
+            address_space_write(dev->as, dpa, MEMTXATTRS_UNSPECIFIED,
+                                shadow_ptr(s, c), CHUNK);
+        } else if ((dst = cxl_mem_target_ptr(dev->target, dpa, CHUNK))) {
+            memcpy(dst, shadow_ptr(s, c), CHUNK);
         }
     }
 }
@@ -598,7 +596,7 @@ static void shadow_put(CXLShadow *s, DirtyBitmapSnapshot *snap)
         if (test_bit(p, s->synced) ||
             memory_region_snapshot_get_dirty(w->shadow_ram, snap,
                                              s->offset + p * page, page)) {
-            shadow_put_page(s, p, -1);
+            shadow_put_page(s, p, -1, false);
             written += page;
         }
     }
@@ -813,7 +811,7 @@ void cxl_shadow_del_device(CXLMemTarget *t)
             if (test_bit(p, s->synced) ||
                 physical_memory_get_dirty_flag(ram + s->offset + p * page,
                                                DIRTY_MEMORY_VGA)) {
-                shadow_put_page(s, p, idx);
+                shadow_put_page(s, p, idx, false);
             }
         }
         s->devs[idx] = NULL;
